@@ -1,0 +1,27 @@
+package directory
+
+import "context"
+
+// Store is what the directory needs from persistence. Lookups by address or
+// domain compare lower case. Methods return store.ErrNotFound,
+// store.ErrAlreadyExists or store.ErrConflict wrapped with context.
+type Store interface {
+	// CreateTenant inserts t and its domains; a taken domain is ErrAlreadyExists.
+	CreateTenant(ctx context.Context, t Tenant) error
+	GetTenant(ctx context.Context, id string) (Tenant, error)
+	// GetTenantByDomain finds the tenant that verified domain (any case).
+	GetTenantByDomain(ctx context.Context, domain string) (Tenant, error)
+	// ListTenants returns tenants ordered by id, after afterID, at most limit.
+	ListTenants(ctx context.Context, afterID string, limit int) ([]Tenant, error)
+
+	// CreateUser inserts u; an address already used in the tenant is ErrAlreadyExists.
+	CreateUser(ctx context.Context, u User) error
+	GetUser(ctx context.Context, tenantID, id string) (User, error)
+	GetUserByMail(ctx context.Context, tenantID, mail string) (User, error)
+	// ListUsers returns the tenant's users ordered by id, after afterID, at most limit.
+	ListUsers(ctx context.Context, tenantID, afterID string, limit int) ([]User, error)
+	// UpdateUser reads the user, applies fn and writes the result back, in one
+	// transaction (joining the caller's if ctx has one). fn must not change
+	// TenantID or ID.
+	UpdateUser(ctx context.Context, tenantID, id string, fn func(*User) error) error
+}

@@ -1,0 +1,32 @@
+package directory
+
+import "time"
+
+// Cloud is the national cloud a tenant lives in; it changes policy defaults (R11).
+type Cloud string
+
+// Clouds.
+const (
+	CloudPublic Cloud = "public"
+	CloudUSGov  Cloud = "usgov"
+)
+
+// Valid reports whether c is a known cloud.
+func (c Cloud) Valid() bool { return c == CloudPublic || c == CloudUSGov }
+
+// Tenant is an organisation's directory.
+type Tenant struct {
+	ID            string // UUID
+	DisplayName   string
+	InitialDomain string   // e.g. fabrikam.guestgate.local; always also in Domains
+	Domains       []string // verified domains, lower case, InitialDomain first
+	Cloud         Cloud
+	// Managed is false for tenants created by self-service (no admin).
+	Managed bool
+	// PreviewOptIn marks tenants that opted into the email OTP preview:
+	// "default" does not auto-enable for them (DESIGN section 4).
+	PreviewOptIn bool
+	// NotificationLanguage is the tenant's default mail language ("" = English).
+	NotificationLanguage string
+	CreatedAt            time.Time
+}

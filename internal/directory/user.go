@@ -1,0 +1,56 @@
+package directory
+
+import "time"
+
+// UserType says whether a user's home is this tenant.
+type UserType string
+
+// User types (Graph spelling).
+const (
+	UserTypeMember UserType = "Member"
+	UserTypeGuest  UserType = "Guest"
+)
+
+// ExternalUserState is a guest's redemption state (Graph spelling).
+type ExternalUserState string
+
+// External user states.
+const (
+	StatePendingAcceptance ExternalUserState = "PendingAcceptance"
+	StateAccepted          ExternalUserState = "Accepted"
+)
+
+// IdP names a guest's identity provider, fixed at redemption (R7).
+type IdP string
+
+// Identity providers (DESIGN section 1). IdPNone means not yet redeemed.
+const (
+	IdPNone       IdP = ""
+	IdPMail       IdP = "mail"
+	IdPHomeTenant IdP = "homeTenant"
+	IdPFederation IdP = "federation"
+	IdPPersonal   IdP = "personal"
+	IdPUnmanaged  IdP = "unmanaged"
+)
+
+// User is a member or a guest of one tenant.
+type User struct {
+	TenantID          string
+	ID                string // UUID, stable across redemption resets (R7)
+	UserType          UserType
+	DisplayName       string
+	Mail              string // as given; look-ups compare lower case
+	UserPrincipalName string
+	CreationType      string // "Invitation" for invited guests
+	PreferredLanguage string
+
+	ExternalUserState          ExternalUserState // guests only
+	ExternalUserStateChangedAt time.Time
+	// IdP is the identity provider fixed at redemption; IdPNone until then.
+	IdP IdP
+	// IdPIssuer is the issuer shown in Graph identities and the idp claim:
+	// "mail" for passcode guests, the upstream issuer otherwise.
+	IdPIssuer string
+
+	CreatedAt time.Time
+}

@@ -1,0 +1,138 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// DB is an open store on one engine. It is safe for concurrent use.
+type DB struct {
+	d     *dialect
+	write *sql.DB // SQLite: one connection; PostgreSQL: the pool
+	read  *sql.DB // SQLite: read-only pool; PostgreSQL: same as write
+	dsn   string
+	log   *slog.Logger
+
+	writeTxs atomic.Int64
+}
+
+// Options tune Open. The zero value is fine.
+type Options struct {
+	Logger *slog.Logger
+	// MaxConns caps the PostgreSQL pool and the SQLite reader pool (default 16 / 2×CPUs).
+	MaxConns int
+}
+
+// IsPostgresURL reports whether a GUESTGATE_DATABASE_URL names PostgreSQL.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or a SQLite
+// file path (optionally "sqlite://path" or "file:path"). It does not migrate.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	var (
+		db  *DB
+		err error
+	)
+	if IsPostgresURL(dsn) {
+		db, err = openPostgres(dsn, opts)
+	} else {
+		db, err = openSQLite(dsn, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s database: %w", db.d.engine, err)
+	}
+	return db, nil
+}
+
+func openPostgres(dsn string, opts Options) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 16
+	}
+	pool.SetMaxOpenConns(n)
+	pool.SetMaxIdleConns(n)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{d: postgresDialect, write: pool, read: pool, dsn: dsn, log: opts.Logger}, nil
+}
+
+func openSQLite(dsn string, opts Options) (*DB, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "" {
+		return nil, fmt.Errorf("open sqlite: empty database path")
+	}
+	// synchronous(FULL): a committed invitation or passcode survives power loss, not only a crash.
+	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	write, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxLifetime(0)
+	// Ping the writer first so WAL mode is set before any reader opens the file.
+	if err := write.Ping(); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 2 * runtime.NumCPU()
+	}
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{d: sqliteDialect, write: write, read: read, dsn: dsn, log: opts.Logger}, nil
+}
+
+// Engine returns EngineSQLite or EnginePostgres.
+func (db *DB) Engine() string { return db.d.engine }
+
+// WriteTxCount returns how many write transactions (including single
+// statements outside a transaction) this DB has committed or attempted.
+// The benchmark divides it by sign-ins.
+func (db *DB) WriteTxCount() int64 { return db.writeTxs.Load() }
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error { return db.write.PingContext(ctx) }
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if rerr := db.read.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}

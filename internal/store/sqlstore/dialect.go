@@ -1,0 +1,78 @@
+package sqlstore
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Engine names.
+const (
+	EngineSQLite   = "sqlite"
+	EnginePostgres = "postgres"
+)
+
+// dialect holds everything that differs between the engines.
+type dialect struct {
+	engine string
+	// forUpdate is appended to a SELECT that reads a row to rewrite it. SQLite
+	// needs none: its write transactions are exclusive (BEGIN IMMEDIATE).
+	forUpdate string
+	// skipLocked is appended to the claim query so concurrent dispatchers
+	// take different rows.
+	skipLocked string
+	rebindMu   sync.Map // query → rewritten query
+}
+
+var postgresDialect = &dialect{engine: EnginePostgres, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED"}
+var sqliteDialect = &dialect{engine: EngineSQLite}
+
+var pgPlaceholder = regexp.MustCompile(`\$(\d+)`)
+
+// rebind rewrites $N placeholders for the engine ($N → ?N on SQLite).
+func (d *dialect) rebind(q string) string {
+	if d.engine == EnginePostgres {
+		return q
+	}
+	if v, ok := d.rebindMu.Load(q); ok {
+		return v.(string)
+	}
+	out := pgPlaceholder.ReplaceAllString(q, "?$1")
+	d.rebindMu.Store(q, out)
+	return out
+}
+
+// isUniqueViolation reports a duplicate key.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		c := sqErr.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// isRetryable reports errors after which the whole transaction may simply be
+// run again: serialization failures and deadlocks on PostgreSQL, busy and
+// locked databases on SQLite.
+func isRetryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		c := sqErr.Code() & 0xff // primary result code
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return strings.Contains(err.Error(), "database is locked")
+}

@@ -1,0 +1,122 @@
+package sqlstore
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one numbered schema change. A file named NNNN_name.sql
+// applies to both engines; NNNN_name.postgres.sql or NNNN_name.sqlite.sql
+// to one only.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func (db *DB) migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	var out []migration
+	for _, e := range entries {
+		name := e.Name()
+		base := strings.TrimSuffix(name, ".sql")
+		if eng := engineSuffix(base); eng != "" {
+			if eng != db.d.engine {
+				continue
+			}
+		}
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", name)
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("read migration %s: %w", name, err)
+		}
+		out = append(out, migration{version: v, name: name, sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i := 1; i < len(out); i++ {
+		if out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s share version %d", out[i-1].name, out[i].name, out[i].version)
+		}
+	}
+	return out, nil
+}
+
+func engineSuffix(base string) string {
+	for _, eng := range []string{EnginePostgres, EngineSQLite} {
+		if strings.HasSuffix(base, "."+eng) {
+			return eng
+		}
+	}
+	return ""
+}
+
+// Migrate applies the embedded migrations the database lacks, each in its
+// own transaction, and returns how many it applied. Concurrent callers (several
+// processes starting at once) wait for each other: PostgreSQL takes an
+// advisory lock, SQLite's write transaction is exclusive.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	ms, err := db.migrations()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := db.write.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	applied := 0
+	for _, m := range ms {
+		did, err := db.applyMigration(ctx, m)
+		if err != nil {
+			return applied, err
+		}
+		if did {
+			applied++
+			db.log.InfoContext(ctx, "applied migration", "version", m.version, "name", m.name, "engine", db.d.engine)
+		}
+	}
+	return applied, nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, m migration) (bool, error) {
+	did := false
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		if db.d.engine == EnginePostgres {
+			if _, err := db.exec(ctx, `SELECT pg_advisory_xact_lock(7460713)`); err != nil {
+				return fmt.Errorf("lock migrations: %w", err)
+			}
+		}
+		var n int
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
+			return fmt.Errorf("read schema_migrations: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		if _, err := db.exec(ctx, m.sql); err != nil {
+			return fmt.Errorf("apply migration %s: %w", m.name, err)
+		}
+		if _, err := db.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+			m.version, m.name, toDB(time.Now())); err != nil {
+			return fmt.Errorf("record migration %s: %w", m.name, err)
+		}
+		did = true
+		return nil
+	})
+	return did, err
+}

@@ -1,0 +1,173 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+var (
+	_ store.Transactor     = (*DB)(nil)
+	_ store.AfterCommitter = (*DB)(nil)
+)
+
+type txKey struct{}
+
+// txState is the transaction a context carries, with work to run after commit.
+type txState struct {
+	tx    *sql.Tx
+	after []func()
+}
+
+// maxTxAttempts bounds how often InTx reruns fn after retryable errors.
+const maxTxAttempts = 8
+
+// InTx runs fn in a write transaction carried by the context it passes to fn.
+// A context that already carries one joins it. Serialization and busy errors
+// rerun fn with a short backoff.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*txState); ok {
+		return fn(ctx)
+	}
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		err = db.runTx(ctx, fn)
+		if err == nil || !isRetryable(err) || ctx.Err() != nil {
+			return err
+		}
+		db.log.DebugContext(ctx, "retrying transaction", "attempt", attempt, "err", err)
+		select {
+		case <-time.After(time.Duration(attempt*attempt) * time.Millisecond):
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		}
+	}
+	return fmt.Errorf("transaction failed after %d attempts: %w", maxTxAttempts, err)
+}
+
+func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	db.writeTxs.Add(1)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	st := &txState{tx: tx}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(context.WithValue(ctx, txKey{}, st)); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, f := range st.after {
+		f()
+	}
+	return nil
+}
+
+// AfterCommit runs fn after the transaction in ctx commits, or now if ctx
+// carries no transaction. fn does not run if the transaction rolls back.
+func (db *DB) AfterCommit(ctx context.Context, fn func()) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		st.after = append(st.after, fn)
+		return
+	}
+	fn()
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// reader returns the transaction in ctx, or the read pool.
+func (db *DB) reader(ctx context.Context) querier {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx
+	}
+	return db.read
+}
+
+// writer returns the transaction in ctx, or the write pool (a single
+// statement then commits on its own and counts as one write transaction).
+func (db *DB) writer(ctx context.Context) querier {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx
+	}
+	db.writeTxs.Add(1)
+	return db.write
+}
+
+// exec runs a write statement written in the PostgreSQL dialect.
+func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.writer(ctx).ExecContext(ctx, db.d.rebind(q), args...)
+}
+
+// query runs a read written in the PostgreSQL dialect.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.reader(ctx).QueryContext(ctx, db.d.rebind(q), args...)
+}
+
+// queryRow runs a single-row read written in the PostgreSQL dialect.
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.reader(ctx).QueryRowContext(ctx, db.d.rebind(q), args...)
+}
+
+// queryRowWrite runs a single-row statement that writes (… RETURNING).
+func (db *DB) queryRowWrite(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.writer(ctx).QueryRowContext(ctx, db.d.rebind(q), args...)
+}
+
+// toDB converts a time to unix microseconds; the zero time is 0.
+func toDB(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// fromDB converts unix microseconds back; 0 is the zero time.
+func fromDB(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// notFound maps sql.ErrNoRows to store.ErrNotFound, with context.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// uniqueOr maps a unique-key violation to store.ErrAlreadyExists, with context.
+func uniqueOr(err error, what string) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%s: %w", what, store.ErrAlreadyExists)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// oneRow checks that a conditional write touched a row, else store.ErrConflict.
+func oneRow(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, store.ErrConflict)
+	}
+	return nil
+}
