@@ -1,0 +1,65 @@
+// Package storetest is the conformance suite every store engine must pass,
+// in the manner of Dex's storage/conformance: an engine's _test.go calls
+// Run with a constructor for an empty, migrated store, and the suite runs
+// named subtests by domain and rule. RunConcurrent holds the races that
+// matter for safety (single-use passcodes, throttles, outbox claims).
+package storetest
+
+import (
+	"testing"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// Store is everything an engine implements.
+type Store interface {
+	store.Transactor
+	store.AfterCommitter
+	directory.Store
+	invitation.Store
+	otp.Store
+	session.Store
+	mail.OutboxStore
+	oidc.AppStore
+	oidc.KeyStore
+}
+
+// Open returns a fresh, empty, migrated store for one subtest.
+type Open func(t *testing.T) Store
+
+type suite struct {
+	name string
+	run  func(t *testing.T, open Open)
+}
+
+// Run runs the sequential conformance tests.
+func Run(t *testing.T, open Open) {
+	for _, s := range []suite{
+		{"directory", testDirectory},
+		{"invitation", testInvitation},
+		{"otp", testOTP},
+		{"session", testSession},
+		{"outbox", testOutbox},
+		{"apps", testApps},
+		{"keys", testKeys},
+		{"tx", testTx},
+	} {
+		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
+	}
+}
+
+// RunConcurrent runs the race tests: many goroutines on one store.
+func RunConcurrent(t *testing.T, open Open) {
+	for _, s := range []suite{
+		{"otp", testOTPConcurrent},
+		{"outbox", testOutboxConcurrent},
+	} {
+		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
+	}
+}
