@@ -1,0 +1,227 @@
+package invitation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// ComposeFunc renders the invitation mail for inv in lang.
+type ComposeFunc func(t directory.Tenant, inv Invitation, redeemURL, lang string) (mail.Message, error)
+
+// Config configures a Service.
+type Config struct {
+	PublicURL string // base of the redeem URL
+	AllowHTTP bool   // dev mode: http redirect URLs are accepted
+}
+
+// Deps are the stores and collaborators a Service uses.
+type Deps struct {
+	Directory directory.Store
+	Store     Store
+	Outbox    mail.OutboxWriter
+	Tx        store.Transactor
+	Clock     clock.Clock
+	Compose   ComposeFunc
+}
+
+// Service creates and redeems invitations.
+type Service struct {
+	cfg Config
+	Deps
+}
+
+// NewService returns a Service.
+func NewService(cfg Config, d Deps) *Service {
+	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
+	return &Service{cfg: cfg, Deps: d}
+}
+
+// Result is a created invitation, its guest and the redeem URL (returned
+// only here: the store keeps only a hash of the ticket).
+type Result struct {
+	Invitation Invitation
+	User       directory.User
+	RedeemURL  string
+}
+
+// ErrMemberExists: the address belongs to a member of the tenant, who needs no invitation.
+var ErrMemberExists = errors.New("the address belongs to a member of this organisation")
+
+// Invite creates an invitation for req.Email in tenant t. A guest already
+// invited is reused (same object id); otherwise a guest user is created in
+// state PendingAcceptance. When req.SendMessage is set the invitation mail
+// is enqueued in the same transaction. Bad input is a *ValidationError and
+// writes nothing.
+func (s *Service) Invite(ctx context.Context, t directory.Tenant, req Request) (Result, error) {
+	req, err := req.normalize(s.cfg.AllowHTTP)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	for attempt := 0; attempt < 2; attempt++ {
+		res, err = s.invite(ctx, t, req)
+		// Two concurrent invitations of a new address: the loser's user
+		// insert collides; run again and reuse the winner's guest.
+		if !errors.Is(err, store.ErrAlreadyExists) {
+			break
+		}
+	}
+	return res, err
+}
+
+func (s *Service) invite(ctx context.Context, t directory.Tenant, req Request) (Result, error) {
+	var res Result
+	err := s.Tx.InTx(ctx, func(ctx context.Context) error {
+		now := s.Clock.Now()
+		user, err := s.guestFor(ctx, t, req)
+		if err != nil {
+			return err
+		}
+		ticket, hash, err := newTicket(t.ID)
+		if err != nil {
+			return fmt.Errorf("invite: new ticket: %w", err)
+		}
+		inv := Invitation{
+			TenantID: t.ID, ID: uuid.NewString(), UserID: user.ID,
+			Email: req.Email, DisplayName: req.DisplayName, RedirectURL: req.RedirectURL,
+			SendMessage: req.SendMessage, MessageLanguage: req.MessageLanguage,
+			CustomMessage: req.CustomMessage, CCRecipients: req.CCRecipients, InvitedBy: req.InvitedBy,
+			TicketHash: hash, Status: StatusPendingAcceptance, CreatedAt: now,
+		}
+		if user.ExternalUserState == directory.StateAccepted {
+			inv.Status = StatusCompleted
+		}
+		if err := s.Store.CreateInvitation(ctx, inv); err != nil {
+			return fmt.Errorf("invite: %w", err)
+		}
+		res = Result{Invitation: inv, User: user, RedeemURL: s.cfg.PublicURL + "/redeem?ticket=" + url.QueryEscape(ticket)}
+		if req.SendMessage {
+			return s.enqueueMail(ctx, t, res)
+		}
+		return nil
+	})
+	return res, err
+}
+
+// guestFor returns the tenant's user for the address, creating a guest.
+func (s *Service) guestFor(ctx context.Context, t directory.Tenant, req Request) (directory.User, error) {
+	u, err := s.Directory.GetUserByMail(ctx, t.ID, req.Email)
+	switch {
+	case err == nil && u.UserType == directory.UserTypeMember && u.CreationType != "Invitation":
+		return u, ErrMemberExists
+	case err == nil:
+		return u, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return u, fmt.Errorf("invite: find user: %w", err)
+	}
+	now := s.Clock.Now()
+	u = directory.User{
+		TenantID: t.ID, ID: uuid.NewString(), UserType: req.UserType,
+		DisplayName: req.DisplayName, Mail: req.Email,
+		UserPrincipalName: directory.GuestUserPrincipalName(req.Email, t.InitialDomain),
+		CreationType:      "Invitation",
+		ExternalUserState: directory.StatePendingAcceptance, ExternalUserStateChangedAt: now,
+		CreatedAt: now,
+	}
+	if u.DisplayName == "" {
+		u.DisplayName = req.Email[:strings.LastIndexByte(req.Email, '@')]
+	}
+	if err := s.Directory.CreateUser(ctx, u); err != nil {
+		return u, fmt.Errorf("invite: create guest: %w", err)
+	}
+	return u, nil
+}
+
+func (s *Service) enqueueMail(ctx context.Context, t directory.Tenant, res Result) error {
+	lang := firstNonEmpty(res.Invitation.MessageLanguage, res.User.PreferredLanguage, t.NotificationLanguage, "en")
+	msg, err := s.Compose(t, res.Invitation, res.RedeemURL, lang)
+	if err != nil {
+		return fmt.Errorf("invite: compose mail: %w", err)
+	}
+	if err := s.Outbox.EnqueueMail(ctx, msg); err != nil {
+		return fmt.Errorf("invite: enqueue mail: %w", err)
+	}
+	return nil
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Redemption is what a redeem link resolves to.
+type Redemption struct {
+	Tenant     directory.Tenant
+	Invitation Invitation
+	User       directory.User
+}
+
+// Resolve finds the invitation a redeem ticket names, with its tenant and
+// guest. Anything that does not match is ErrUnknownTicket.
+func (s *Service) Resolve(ctx context.Context, ticket string) (Redemption, error) {
+	tenantID, hash, err := ParseTicket(ticket)
+	if err != nil {
+		return Redemption{}, err
+	}
+	var r Redemption
+	if r.Tenant, err = s.Directory.GetTenant(ctx, tenantID); err != nil {
+		return r, notFoundAs(err, ErrUnknownTicket, "resolve ticket: tenant")
+	}
+	if r.Invitation, err = s.Store.GetInvitationByTicket(ctx, tenantID, hash); err != nil {
+		return r, notFoundAs(err, ErrUnknownTicket, "resolve ticket: invitation")
+	}
+	if r.User, err = s.Directory.GetUser(ctx, tenantID, r.Invitation.UserID); err != nil {
+		return r, notFoundAs(err, ErrUnknownTicket, "resolve ticket: user")
+	}
+	return r, nil
+}
+
+func notFoundAs(err, sentinel error, what string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return sentinel
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Redeem marks a guest Accepted with the identity provider it signed in
+// with (fixed from now on, R7) and completes its pending invitations. It
+// joins the transaction in ctx; a guest already Accepted is left as is.
+func (s *Service) Redeem(ctx context.Context, tenantID, userID string, idp directory.IdP, issuer string) error {
+	return s.Tx.InTx(ctx, func(ctx context.Context) error {
+		redeemed := false
+		err := s.Directory.UpdateUser(ctx, tenantID, userID, func(u *directory.User) error {
+			if u.ExternalUserState == directory.StateAccepted {
+				return nil
+			}
+			u.ExternalUserState = directory.StateAccepted
+			u.ExternalUserStateChangedAt = s.Clock.Now()
+			u.IdP, u.IdPIssuer = idp, issuer
+			redeemed = true
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("redeem: %w", err)
+		}
+		if !redeemed {
+			return nil
+		}
+		if err := s.Store.CompleteUserInvitations(ctx, tenantID, userID); err != nil {
+			return fmt.Errorf("redeem: %w", err)
+		}
+		return nil
+	})
+}
