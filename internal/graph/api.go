@@ -1,0 +1,114 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/invitation"
+)
+
+// Caller is the authenticated app behind a request.
+type Caller struct {
+	TenantID string
+	AppID    string
+	// Roles are the Graph application permissions granted to the app.
+	Roles []string
+}
+
+// TokenVerifier checks a bearer access token and says who calls.
+type TokenVerifier interface {
+	VerifyAccessToken(ctx context.Context, raw string) (Caller, error)
+}
+
+// Deps are what the API calls.
+type Deps struct {
+	Tokens      TokenVerifier
+	Directory   directory.Store
+	Invitations *invitation.Service
+	Clock       clock.Clock
+	Log         *slog.Logger
+	// BaseURL is the public URL, for @odata.nextLink.
+	BaseURL string
+}
+
+// API is the admin API. Create it with New.
+type API struct {
+	deps  Deps
+	log   *slog.Logger
+	clock clock.Clock
+	mux   *http.ServeMux
+}
+
+// New returns the API handler for /v1.0/….
+func New(d Deps) *API {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
+	a := &API{deps: d, log: d.Log, clock: d.Clock, mux: http.NewServeMux()}
+	a.handle("POST /v1.0/invitations", a.createInvitation)
+	a.handle("GET /v1.0/users/{id}", a.getUser)
+	a.handle("GET /v1.0/users", a.listUsers)
+	a.mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: "Resource not found for the segment '" + strings.TrimPrefix(r.URL.Path, "/v1.0/") + "'."})
+	})
+	return a
+}
+
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// handlerFunc is an API handler: it gets the verified caller and returns an
+// error for writeError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, c Caller) error
+
+func (a *API) handle(pattern string, h handlerFunc) {
+	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		c, err := a.authenticate(r)
+		if err == nil {
+			err = h(w, r, c)
+		}
+		if err != nil {
+			a.writeError(w, r, err)
+		}
+	})
+}
+
+func (a *API) authenticate(r *http.Request) (Caller, error) {
+	scheme, raw, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
+		return Caller{}, errUnauthenticated
+	}
+	c, err := a.deps.Tokens.VerifyAccessToken(r.Context(), strings.TrimSpace(raw))
+	if err != nil {
+		a.log.InfoContext(r.Context(), "admin API token refused", "err", err)
+		return Caller{}, errUnauthenticated
+	}
+	return c, nil
+}
+
+// require answers 403 unless the caller holds one of the permissions.
+func require(c Caller, anyOf ...string) error {
+	for _, have := range c.Roles {
+		for _, want := range anyOf {
+			if have == want {
+				return nil
+			}
+		}
+	}
+	return errForbidden
+}
+
+// Permissions by operation (Graph's names; the broader ones imply the narrower).
+var (
+	permInvite    = []string{"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
+	permUsersRead = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+)
+
+// tenant loads the caller's tenant.
+func (a *API) tenant(ctx context.Context, c Caller) (directory.Tenant, error) {
+	return a.deps.Directory.GetTenant(ctx, c.TenantID)
+}

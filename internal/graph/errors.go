@@ -1,0 +1,92 @@
+package graph
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/httpx"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// Error is an API error with its Graph code. Handlers return it (or a
+// domain error writeError knows) and writeError picks the status.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	// RetryAfter, when set, is sent as Retry-After (429).
+	RetryAfter time.Duration
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+func badRequest(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: msg}
+}
+
+func notFound(msg string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "Request_ResourceNotFound", Message: msg}
+}
+
+var (
+	errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "InvalidAuthenticationToken", Message: "Access token is missing or invalid."}
+	errForbidden       = &Error{Status: http.StatusForbidden, Code: "Authorization_RequestDenied", Message: "Insufficient privileges to complete the operation."}
+)
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code       string     `json:"code"`
+	Message    string     `json:"message"`
+	InnerError innerError `json:"innerError"`
+}
+
+type innerError struct {
+	Date            string `json:"date"`
+	RequestID       string `json:"request-id"`
+	ClientRequestID string `json:"client-request-id"`
+}
+
+// writeError is the only mapper from errors to Graph's error envelope.
+// Unknown errors become a generic 500; their detail goes only to the log.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		e  *Error
+		ve *invitation.ValidationError
+	)
+	switch {
+	case errors.As(err, &e):
+	case errors.As(err, &ve):
+		e = badRequest(ve.Error())
+	case errors.Is(err, invitation.ErrMemberExists):
+		e = badRequest(err.Error())
+	case errors.Is(err, store.ErrNotFound):
+		e = notFound("Resource does not exist or one of its queried reference-property objects are not present.")
+	default:
+		a.log.ErrorContext(r.Context(), "admin API request failed", "method", r.Method, "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+		e = &Error{Status: http.StatusInternalServerError, Code: "generalException", Message: "An internal error occurred. Quote the request-id when you report it."}
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", itoa(int(e.RetryAfter.Round(time.Second)/time.Second)))
+	}
+	if e.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="guestgate", error="invalid_token"`)
+	}
+	id := httpx.RequestID(r.Context())
+	writeJSON(w, e.Status, errorBody{Error: errorDetail{
+		Code: e.Code, Message: e.Message,
+		InnerError: innerError{Date: a.clock.Now().UTC().Format("2006-01-02T15:04:05"), RequestID: id, ClientRequestID: id},
+	}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
