@@ -22,3 +22,38 @@ type KeyStore interface {
 	// DeleteSigningKeysRetiredBefore removes keys retired before t.
 	DeleteSigningKeysRetiredBefore(ctx context.Context, t time.Time) error
 }
+
+// AuthRequestStore keeps authorization requests (a pending sign-in, then,
+// once completed, the grant an authorization code redeems) and refresh
+// tokens, scoped by tenant. Refresh tokens are kept only as SHA-256 hashes.
+// Methods return store.ErrNotFound or store.ErrConflict wrapped with context.
+type AuthRequestStore interface {
+	CreateOIDCAuthRequest(ctx context.Context, r AuthRequestRecord) error
+	// GetOIDCAuthRequest returns the request, expired or not.
+	GetOIDCAuthRequest(ctx context.Context, tenantID, id string) (AuthRequestRecord, error)
+	// CompleteOIDCAuthRequest records the sign-in c on a pending request that
+	// has not expired at c.DoneAt, and moves its expiry to codeExpiresAt.
+	// ErrNotFound if there is no such pending request, ErrConflict if it is
+	// already completed.
+	CompleteOIDCAuthRequest(ctx context.Context, tenantID, id string, c AuthCompletion, codeExpiresAt time.Time) error
+	// ConsumeOIDCAuthRequest deletes a completed request that has not expired
+	// at now and returns it. Of concurrent callers exactly one wins; the others
+	// get ErrNotFound.
+	ConsumeOIDCAuthRequest(ctx context.Context, tenantID, id string, now time.Time) (AuthRequestRecord, error)
+	// DeleteOIDCAuthRequest removes a request; a missing one is not an error.
+	DeleteOIDCAuthRequest(ctx context.Context, tenantID, id string) error
+
+	CreateOIDCRefreshToken(ctx context.Context, t RefreshTokenRecord) error
+	// GetOIDCRefreshToken returns the token with that hash, expired or not.
+	GetOIDCRefreshToken(ctx context.Context, tenantID string, hash []byte) (RefreshTokenRecord, error)
+	// ConsumeOIDCRefreshToken deletes the unexpired token with that hash and
+	// returns it. Of concurrent callers exactly one wins; the others get ErrNotFound.
+	ConsumeOIDCRefreshToken(ctx context.Context, tenantID string, hash []byte, now time.Time) (RefreshTokenRecord, error)
+	// DeleteOIDCRefreshTokens removes a user's refresh tokens for one client
+	// (all clients when clientID is empty).
+	DeleteOIDCRefreshTokens(ctx context.Context, tenantID, clientID, userID string) error
+
+	// DeleteExpiredOIDCGrants removes authorization requests and refresh
+	// tokens that expired before t, and returns how many.
+	DeleteExpiredOIDCGrants(ctx context.Context, before time.Time) (int64, error)
+}

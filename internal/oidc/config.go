@@ -1,0 +1,120 @@
+package oidc
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultAccessTokenLifetime  = time.Hour
+	DefaultIDTokenLifetime      = time.Hour
+	DefaultRefreshTokenLifetime = 24 * time.Hour // a guest session (R4)
+	DefaultLoginTimeout         = time.Hour
+	DefaultCodeLifetime         = 10 * time.Minute
+	DefaultKeyRefresh           = 30 * time.Second
+)
+
+// Config configures a Provider.
+type Config struct {
+	// PublicURL is where guestgate is reached, e.g. https://login.example.com
+	// (no trailing slash, no query). Tenant URLs are {PublicURL}/{tenantId}/….
+	PublicURL string
+	// Insecure allows an http PublicURL (development and tests only).
+	Insecure bool
+	// CryptoKey encrypts authorization codes and keys the pairwise subject.
+	// It must be 32 random bytes and the same in every process.
+	CryptoKey [32]byte
+
+	// AccessTokenLifetime (default 1 h) and IDTokenLifetime (default 1 h).
+	AccessTokenLifetime time.Duration
+	IDTokenLifetime     time.Duration
+	// RefreshTokenLifetime bounds refresh tokens from the sign-in (auth_time):
+	// they live as long as the session that issued them (default 24 h, R4).
+	RefreshTokenLifetime time.Duration
+	// LoginTimeout is how long a user has to sign in after /authorize (default 1 h).
+	LoginTimeout time.Duration
+	// CodeLifetime is how long an authorization code is valid after the sign-in (default 10 min).
+	CodeLifetime time.Duration
+	// KeyRefresh is how often the in-memory signing keys are re-read, so that
+	// rotations by other processes are seen (default 30 s).
+	KeyRefresh time.Duration
+}
+
+// Deps are the stores and services a Provider uses.
+type Deps struct {
+	Apps         AppStore
+	Keys         KeyStore
+	AuthRequests AuthRequestStore
+	Directory    directory.Store
+	Tx           store.Transactor
+	Clock        clock.Clock
+	// Sessions, if set, ends the guestgate browser session at RP-initiated logout.
+	Sessions BrowserSessionEnder
+}
+
+func (c *Config) setDefaults() {
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.AccessTokenLifetime <= 0 {
+		c.AccessTokenLifetime = DefaultAccessTokenLifetime
+	}
+	if c.IDTokenLifetime <= 0 {
+		c.IDTokenLifetime = DefaultIDTokenLifetime
+	}
+	if c.RefreshTokenLifetime <= 0 {
+		c.RefreshTokenLifetime = DefaultRefreshTokenLifetime
+	}
+	if c.LoginTimeout <= 0 {
+		c.LoginTimeout = DefaultLoginTimeout
+	}
+	if c.CodeLifetime <= 0 {
+		c.CodeLifetime = DefaultCodeLifetime
+	}
+	if c.KeyRefresh <= 0 {
+		c.KeyRefresh = DefaultKeyRefresh
+	}
+}
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("oidc: public URL %q must be an absolute URL without query", c.PublicURL)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !c.Insecure {
+			return fmt.Errorf("oidc: public URL %q uses http; allow it only with Insecure (development)", c.PublicURL)
+		}
+	default:
+		return fmt.Errorf("oidc: public URL %q must use https", c.PublicURL)
+	}
+	if c.CryptoKey == ([32]byte{}) {
+		return errors.New("oidc: crypto key is unset")
+	}
+	return nil
+}
+
+func (d Deps) validate() error {
+	switch {
+	case d.Apps == nil:
+		return errors.New("oidc: Deps.Apps is nil")
+	case d.Keys == nil:
+		return errors.New("oidc: Deps.Keys is nil")
+	case d.AuthRequests == nil:
+		return errors.New("oidc: Deps.AuthRequests is nil")
+	case d.Directory == nil:
+		return errors.New("oidc: Deps.Directory is nil")
+	case d.Tx == nil:
+		return errors.New("oidc: Deps.Tx is nil")
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+// Package oidc is guestgate's OpenID Connect provider and OAuth 2.0
+// authorization server, one per tenant, built on the certified library
+// github.com/zitadel/oidc/v3 (package op).
+//
+// It owns app registrations (OAuth clients), signing keys, authorization
+// requests, authorization codes and refresh tokens. It serves, below the
+// tenant prefix that guestgate's router strips (DESIGN section 6):
+//
+//	/v2.0/.well-known/openid-configuration   discovery; the issuer is {PublicURL}/{tenantId}/v2.0
+//	/oauth2/v2.0/authorize                    authorization code flow (PKCE S256; required for public clients)
+//	/oauth2/v2.0/authorize/callback           where the login page sends the browser when done
+//	/oauth2/v2.0/token                        authorization_code, refresh_token, client_credentials
+//	/discovery/v2.0/keys                      JWKS
+//	/openid/userinfo                          userinfo
+//	/oauth2/v2.0/logout                       RP-initiated logout
+//
+// The router resolves the tenant (by id or verified domain) and passes it in
+// the request context (WithTenant); every look-up is scoped by it, so an app
+// of one tenant is unknown at another.
+//
+// Sign-in hand-off: /authorize stores the request and redirects the browser to
+// the web package's page /{tenantId}/login?authRequestID={id}. The page reads
+// the request (Provider.AuthRequest), signs the user in, then calls
+// Provider.CompleteAuthRequest and redirects the browser to the URL it
+// returns, where the library issues the code. A page that cannot sign the user
+// in silently (prompt=none) calls Provider.FailAuthRequest instead.
+//
+// Tokens are RS256 JWTs signed with deployment-wide keys kept in the KeyStore
+// and cached in memory (keys.go). Client-credentials tokens for guestgate's
+// Graph-shaped admin API carry tid, appid and roles and are checked by
+// Provider.VerifyAccessToken.
+//
+// Persistence goes through the narrow interfaces in store.go (AppStore,
+// KeyStore, AuthRequestStore), implemented in internal/store/sqlstore. Time
+// comes from an injected clock. Secrets, codes and tokens are never logged.
+//
+// The package imports directory (users, tenants), store and clock, and no
+// other domain. A Provider is safe for concurrent use.
+package oidc

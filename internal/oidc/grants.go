@@ -1,0 +1,60 @@
+package oidc
+
+import "time"
+
+// AuthRequestRecord is a stored authorization request: the client's
+// parameters from /authorize and, once the user signed in, the sign-in.
+type AuthRequestRecord struct {
+	TenantID            string
+	ID                  string
+	ClientID            string
+	RedirectURI         string
+	Scopes              []string
+	State               string
+	Nonce               string
+	ResponseType        string
+	ResponseMode        string
+	Prompt              []string
+	MaxAge              int64 // seconds; -1 when the client sent none
+	LoginHint           string
+	UILocales           []string
+	CodeChallenge       string
+	CodeChallengeMethod string
+	CreatedAt           time.Time
+	// ExpiresAt: the login deadline while pending, the code's expiry once done.
+	ExpiresAt time.Time
+
+	// Set by CompleteOIDCAuthRequest.
+	AuthCompletion
+}
+
+// Done reports whether the user signed in for this request.
+func (r AuthRequestRecord) Done() bool { return !r.DoneAt.IsZero() }
+
+// AuthCompletion is the sign-in recorded on an authorization request.
+type AuthCompletion struct {
+	UserID    string
+	AuthTime  time.Time
+	AMR       []string
+	IdP       string
+	SessionID string
+	// DoneAt is when the sign-in was recorded.
+	DoneAt time.Time
+}
+
+// RefreshTokenRecord is a stored refresh token; only the SHA-256 of the
+// token is kept. Rotation replaces the record and keeps ExpiresAt, so a
+// chain of refresh tokens never outlives the sign-in's session.
+type RefreshTokenRecord struct {
+	TenantID  string
+	TokenHash []byte
+	ClientID  string
+	UserID    string
+	SessionID string
+	Scopes    []string
+	AMR       []string
+	IdP       string
+	AuthTime  time.Time
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
