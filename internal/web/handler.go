@@ -1,0 +1,114 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/session"
+)
+
+// Config configures the pages.
+type Config struct {
+	PublicURL string
+	// SecureCookies marks cookies Secure; false only for plain-HTTP dev.
+	SecureCookies bool
+	// CSRFKey signs form tokens (at least 32 bytes).
+	CSRFKey []byte
+	// DevMailbox serves /dev/mailbox (only without an SMTP server).
+	DevMailbox bool
+}
+
+// PasscodeComposer renders the mail that carries a passcode.
+type PasscodeComposer func(t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error)
+
+// Deps are the services the pages call.
+type Deps struct {
+	Directory   directory.Store
+	Invitations *invitation.Service
+	OTP         *otp.Service
+	Sessions    *session.Service
+	// OTPPolicy returns the tenant's effective passcode state (policy.EffectiveEmailOTP).
+	OTPPolicy       func(ctx context.Context, t directory.Tenant) (policy.Effective, error)
+	Outbox          mail.OutboxWriter
+	ComposePasscode PasscodeComposer
+	// Mailbox lists mail for the dev mailbox; used only when Config.DevMailbox.
+	Mailbox mail.OutboxStore
+	// Login is the OpenID Connect hand-off; nil disables /{tenant}/login's app flow.
+	Login LoginBridge
+	Log   *slog.Logger
+}
+
+// Handler serves the pages. Create it with New.
+type Handler struct {
+	cfg  Config
+	deps Deps
+	r    *renderer
+	csrf csrf
+}
+
+// New returns a Handler.
+func New(cfg Config, deps Deps) (*Handler, error) {
+	if len(cfg.CSRFKey) < 32 {
+		return nil, fmt.Errorf("web: CSRF key must be at least 32 bytes")
+	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	r, err := newRenderer(deps.Log)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{cfg: cfg, deps: deps, r: r, csrf: csrf{key: cfg.CSRFKey, secure: cfg.SecureCookies}}, nil
+}
+
+// Global returns the routes without tenant context: the redeem link, the
+// tenant-context error pages (R5), "Sign in to an organization", and the
+// dev mailbox.
+func (h *Handler) Global() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /redeem", h.redeemStart)
+	mux.HandleFunc("POST /redeem/send", h.redeemSend)
+	mux.HandleFunc("GET /redeem/code", h.redeemCode)
+	mux.HandleFunc("POST /redeem/verify", h.redeemVerify)
+	mux.HandleFunc("GET /signin-to-organization", h.signInToOrganization)
+	if h.cfg.DevMailbox {
+		mux.HandleFunc("GET /dev/mailbox", h.mailbox)
+	}
+	mux.HandleFunc("/", h.TenantContextRequired)
+	return mux
+}
+
+// Tenant returns the routes under /{tenant}; the caller strips the prefix
+// and puts the tenant in the context (WithTenant).
+func (h *Handler) Tenant() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", h.myApps)
+	mux.HandleFunc("GET /login", h.loginStart)
+	mux.HandleFunc("POST /login/send", h.loginSend)
+	mux.HandleFunc("POST /login/verify", h.loginVerify)
+	mux.HandleFunc("POST /signout", h.signOut)
+	return mux
+}
+
+type tenantKey struct{}
+
+// WithTenant puts the tenant a request is for in ctx.
+func WithTenant(ctx context.Context, t directory.Tenant) context.Context {
+	return context.WithValue(ctx, tenantKey{}, t)
+}
+
+func tenantFrom(ctx context.Context) directory.Tenant {
+	t, _ := ctx.Value(tenantKey{}).(directory.Tenant)
+	return t
+}
+
+// tenantPath is the tenant-context URL path of a tenant page (by id, R5).
+func tenantPath(t directory.Tenant, rest string) string { return "/" + t.ID + rest }

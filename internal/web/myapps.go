@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/guestgate/guestgate/internal/i18n"
+)
+
+// myApps is the "My Apps" page at /{tenant}: the signed-in guest's apps.
+// Without a live session it goes to sign-in first (R4).
+func (h *Handler) myApps(w http.ResponseWriter, r *http.Request) {
+	t := tenantFrom(r.Context())
+	s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t))
+	if err != nil {
+		http.Redirect(w, r, tenantPath(t, "/login"), http.StatusSeeOther)
+		return
+	}
+	u, err := h.deps.Directory.GetUser(r.Context(), t.ID, s.UserID)
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	l := lang(r)
+	h.r.render(w, r, http.StatusOK, "myapps", page{
+		Lang: l, Title: i18n.T(l, "myapps.title"), TenantName: t.DisplayName,
+		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/signout"), Address: u.Mail,
+	})
+}
+
+// signOut ends the tenant session of this browser.
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
+	t := tenantFrom(r.Context())
+	if !h.csrf.valid(r) {
+		h.fail(w, r, t.DisplayName, errBadCSRF)
+		return
+	}
+	if err := h.deps.Sessions.End(r.Context(), t.ID, sessionToken(r, t)); err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	h.clearSessionCookie(w, t)
+	l := lang(r)
+	h.r.render(w, r, http.StatusOK, "message", page{
+		Lang: l, Title: i18n.T(l, "session.signed_out_title"), TenantName: t.DisplayName,
+		Heading: i18n.T(l, "session.signed_out_title"), Paragraphs: []string{i18n.T(l, "session.signed_out", t.DisplayName)},
+	})
+}

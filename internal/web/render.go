@@ -1,0 +1,90 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/guestgate/guestgate/internal/i18n"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pages are the page templates, parsed once per language so that {{t "key"}}
+// is bound to the language at parse time.
+var pageNames = []string{"redeem", "code", "signin", "message", "tenant_context", "myapps", "mailbox"}
+
+type renderer struct {
+	byLang map[string]map[string]*template.Template // lang → page → template
+	log    *slog.Logger
+}
+
+func newRenderer(log *slog.Logger) (*renderer, error) {
+	r := &renderer{byLang: map[string]map[string]*template.Template{}, log: log}
+	for _, lang := range i18n.Languages {
+		funcs := template.FuncMap{"t": func(key string, args ...any) string { return i18n.T(lang, key, args...) }}
+		r.byLang[lang] = map[string]*template.Template{}
+		for _, name := range pageNames {
+			t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", name, err)
+			}
+			r.byLang[lang][name] = t
+		}
+	}
+	return r, nil
+}
+
+// page is the data every template gets; pages use the fields they need.
+type page struct {
+	Lang, Title, TenantName string
+	CSRF                    string
+	Action, ResendAction    string
+	Hidden                  map[string]string
+	Address                 string
+	ValidMinutes            int
+	Error                   string
+	// message.html
+	Heading           string
+	Paragraphs        []string
+	LinkURL, LinkText string
+	RequestID         string
+	Apps              []appLink
+	Mail              []mailRow
+}
+
+type appLink struct{ Name, URL string }
+
+type mailRow struct {
+	To            []string
+	Subject, Text string
+}
+
+// render writes a page with status. Pages are never cached: they carry CSRF tokens.
+func (r *renderer) render(w http.ResponseWriter, req *http.Request, status int, name string, p page) {
+	t := r.byLang[p.Lang][name]
+	if t == nil {
+		t = r.byLang["en"][name]
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		r.log.ErrorContext(req.Context(), "render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// lang picks the page language from Accept-Language.
+func lang(r *http.Request) string { return i18n.Match(r.Header.Get("Accept-Language")) }
