@@ -1,0 +1,164 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/oidc"
+)
+
+var (
+	_ oidc.AppStore = (*DB)(nil)
+	_ oidc.KeyStore = (*DB)(nil)
+)
+
+// appColumns lists the apps columns in the order scanApp reads them.
+const appColumns = `tenant_id, app_id, display_name, secret_hash, permissions, redirect_uris,
+	post_logout_redirect_uris, created_at`
+
+// CreateApp inserts a; an app id already used in the tenant is
+// store.ErrAlreadyExists. A nil SecretHash registers a public client.
+func (db *DB) CreateApp(ctx context.Context, a oidc.App) error {
+	lists := make([]string, 3)
+	for i, l := range [][]string{a.Permissions, a.RedirectURIs, a.PostLogoutRedirectURIs} {
+		var err error
+		if lists[i], err = jsonStrings(l); err != nil {
+			return fmt.Errorf("create app: %w", err)
+		}
+	}
+	var secret any // NULL for a public client
+	if len(a.SecretHash) > 0 {
+		secret = a.SecretHash
+	}
+	_, err := db.exec(ctx, `INSERT INTO apps (`+appColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		a.TenantID, a.AppID, a.DisplayName, secret, lists[0], lists[1], lists[2], toDB(a.CreatedAt))
+	if err != nil {
+		return uniqueOr(err, "create app")
+	}
+	return nil
+}
+
+// GetApp returns the tenant's app with that id, or store.ErrNotFound.
+func (db *DB) GetApp(ctx context.Context, tenantID, appID string) (oidc.App, error) {
+	row := db.queryRow(ctx, `SELECT `+appColumns+` FROM apps WHERE tenant_id = $1 AND app_id = $2`,
+		tenantID, appID)
+	a, err := scanApp(row)
+	if err != nil {
+		return a, notFound(err, "get app")
+	}
+	return a, nil
+}
+
+// ListApps returns the tenant's apps, oldest first.
+func (db *DB) ListApps(ctx context.Context, tenantID string) ([]oidc.App, error) {
+	rows, err := db.query(ctx, `SELECT `+appColumns+` FROM apps WHERE tenant_id = $1
+		ORDER BY created_at, app_id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("list apps: %w", err)
+	}
+	defer rows.Close()
+	var out []oidc.App
+	for rows.Next() {
+		a, err := scanApp(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list apps: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list apps: %w", err)
+	}
+	return out, nil
+}
+
+// scanApp reads one row of appColumns.
+func scanApp(row interface{ Scan(...any) error }) (oidc.App, error) {
+	var (
+		a                        oidc.App
+		perms, redirects, logout string
+		createdAt                int64
+	)
+	err := row.Scan(&a.TenantID, &a.AppID, &a.DisplayName, &a.SecretHash, &perms, &redirects, &logout, &createdAt)
+	if err != nil {
+		return oidc.App{}, err
+	}
+	if len(a.SecretHash) == 0 {
+		a.SecretHash = nil
+	}
+	if a.Permissions, err = stringsFromJSON(perms); err != nil {
+		return oidc.App{}, fmt.Errorf("permissions: %w", err)
+	}
+	if a.RedirectURIs, err = stringsFromJSON(redirects); err != nil {
+		return oidc.App{}, fmt.Errorf("redirect_uris: %w", err)
+	}
+	if a.PostLogoutRedirectURIs, err = stringsFromJSON(logout); err != nil {
+		return oidc.App{}, fmt.Errorf("post_logout_redirect_uris: %w", err)
+	}
+	a.CreatedAt = fromDB(createdAt)
+	return a, nil
+}
+
+// signingKeyColumns lists the signing_keys columns in the order ListSigningKeys reads them.
+const signingKeyColumns = `id, algorithm, private_der, created_at, retired_at`
+
+// CreateSigningKey inserts k; a key id already used is store.ErrAlreadyExists.
+func (db *DB) CreateSigningKey(ctx context.Context, k oidc.SigningKey) error {
+	if len(k.PrivateDER) == 0 {
+		return fmt.Errorf("create signing key: empty private key")
+	}
+	_, err := db.exec(ctx, `INSERT INTO signing_keys (`+signingKeyColumns+`) VALUES ($1, $2, $3, $4, $5)`,
+		k.ID, k.Algorithm, k.PrivateDER, toDB(k.CreatedAt), toDB(k.RetiredAt))
+	if err != nil {
+		return uniqueOr(err, "create signing key")
+	}
+	return nil
+}
+
+// ListSigningKeys returns every key, retired ones included, newest first.
+func (db *DB) ListSigningKeys(ctx context.Context) ([]oidc.SigningKey, error) {
+	rows, err := db.query(ctx, `SELECT `+signingKeyColumns+` FROM signing_keys ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list signing keys: %w", err)
+	}
+	defer rows.Close()
+	var out []oidc.SigningKey
+	for rows.Next() {
+		var (
+			k                    oidc.SigningKey
+			createdAt, retiredAt int64
+		)
+		if err := rows.Scan(&k.ID, &k.Algorithm, &k.PrivateDER, &createdAt, &retiredAt); err != nil {
+			return nil, fmt.Errorf("list signing keys: %w", err)
+		}
+		k.CreatedAt, k.RetiredAt = fromDB(createdAt), fromDB(retiredAt)
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list signing keys: %w", err)
+	}
+	return out, nil
+}
+
+// RetireSigningKeys sets RetiredAt on every current key other than keepID.
+func (db *DB) RetireSigningKeys(ctx context.Context, keepID string, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("retire signing keys: %w", errZeroTime)
+	}
+	_, err := db.exec(ctx, `UPDATE signing_keys SET retired_at = $2 WHERE retired_at = 0 AND id <> $1`,
+		keepID, toDB(at))
+	if err != nil {
+		return fmt.Errorf("retire signing keys: %w", err)
+	}
+	return nil
+}
+
+// DeleteSigningKeysRetiredBefore removes keys retired before t; current
+// keys are never removed.
+func (db *DB) DeleteSigningKeysRetiredBefore(ctx context.Context, t time.Time) error {
+	_, err := db.exec(ctx, `DELETE FROM signing_keys WHERE retired_at > 0 AND retired_at < $1`, toDB(t))
+	if err != nil {
+		return fmt.Errorf("delete retired signing keys: %w", err)
+	}
+	return nil
+}
