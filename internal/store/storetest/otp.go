@@ -1,0 +1,246 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// sampleCode returns a fresh code for address issued at issuedAt.
+func sampleCode(tenantID, address string, issuedAt time.Time) otp.Code {
+	return otp.Code{
+		TenantID: tenantID, Address: address,
+		Hash:        []byte("hash of " + address + " at " + issuedAt.String()),
+		IssuedAt:    issuedAt,
+		WindowStart: issuedAt, WindowCount: 1,
+	}
+}
+
+// seedCode stores the address's first code, issued at issuedAt.
+func seedCode(t *testing.T, s Store, tenantID, address string, issuedAt time.Time) otp.Code {
+	t.Helper()
+	c := sampleCode(tenantID, address, issuedAt)
+	must(t, "put first code", s.PutCode(t.Context(), c, time.Time{}))
+	return c
+}
+
+// getCode reads the address's code, failing the test on error.
+func getCode(t *testing.T, s Store, tenantID, address string) otp.Code {
+	t.Helper()
+	c, err := s.GetCode(t.Context(), tenantID, address)
+	must(t, "get code", err)
+	return c
+}
+
+const maxAttempts = 5
+
+func testOTP(t *testing.T, open Open) {
+	t.Run("R3_put_get_round_trip", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		_, err := s.GetCode(t.Context(), tn.ID, "alice@example.com")
+		wantErr(t, "get code before any", err, store.ErrNotFound)
+		want := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		wantEqual(t, "code", getCode(t, s, tn.ID, "alice@example.com"), want)
+		wantEqual(t, "code by address in another case", getCode(t, s, tn.ID, "Alice@Example.COM"), want)
+	})
+	t.Run("R3_first_put_conflicts_when_a_code_exists", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		first := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		err := s.PutCode(t.Context(), sampleCode(tn.ID, "alice@example.com", at(time.Minute)), time.Time{})
+		wantErr(t, "put first code twice", err, store.ErrConflict)
+		wantEqual(t, "code after the conflict", getCode(t, s, tn.ID, "alice@example.com"), first)
+	})
+	t.Run("R3_new_code_replaces_old", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		first := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		next := sampleCode(tn.ID, "alice@example.com", at(time.Minute))
+		next.WindowStart, next.WindowCount = first.WindowStart, 2
+		must(t, "put next code", s.PutCode(t.Context(), next, first.IssuedAt))
+		wantEqual(t, "replacing code", getCode(t, s, tn.ID, "alice@example.com"), next)
+		// The older code is void: neither wrong entries nor use apply to it.
+		_, err := s.AddWrongAttempt(t.Context(), tn.ID, "alice@example.com", first.IssuedAt)
+		wantErr(t, "wrong entry against the old code", err, store.ErrConflict)
+		err = s.UseCode(t.Context(), tn.ID, "alice@example.com", first.IssuedAt, at(2*time.Minute), maxAttempts)
+		wantErr(t, "use the old code", err, store.ErrConflict)
+	})
+	t.Run("R3_put_code_conflict_on_stale_read", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		first := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		winner := sampleCode(tn.ID, "alice@example.com", at(time.Minute))
+		must(t, "put winner", s.PutCode(t.Context(), winner, first.IssuedAt))
+		loser := sampleCode(tn.ID, "alice@example.com", at(2*time.Minute))
+		wantErr(t, "put on a stale read", s.PutCode(t.Context(), loser, first.IssuedAt), store.ErrConflict)
+		wantEqual(t, "code after the conflict", getCode(t, s, tn.ID, "alice@example.com"), winner)
+	})
+	t.Run("R3_wrong_attempts_counted", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		for want := 1; want <= 3; want++ {
+			n, err := s.AddWrongAttempt(t.Context(), tn.ID, "alice@example.com", c.IssuedAt)
+			must(t, "add wrong attempt", err)
+			wantEqual(t, "attempts returned", n, want)
+		}
+		wantEqual(t, "attempts stored", getCode(t, s, tn.ID, "alice@example.com").Attempts, 3)
+		_, err := s.AddWrongAttempt(t.Context(), tn.ID, "nobody@example.com", c.IssuedAt)
+		wantErr(t, "wrong entry for an address without code", err, store.ErrConflict)
+	})
+	t.Run("R3_use_code_once", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		must(t, "use code", s.UseCode(t.Context(), tn.ID, "alice@example.com", c.IssuedAt, at(time.Minute), maxAttempts))
+		wantEqual(t, "used at", getCode(t, s, tn.ID, "alice@example.com").UsedAt, at(time.Minute))
+		err := s.UseCode(t.Context(), tn.ID, "alice@example.com", c.IssuedAt, at(2*time.Minute), maxAttempts)
+		wantErr(t, "use code a second time", err, store.ErrConflict)
+		wantEqual(t, "used at after the second use", getCode(t, s, tn.ID, "alice@example.com").UsedAt, at(time.Minute))
+	})
+	t.Run("R3_use_code_refused_at_max_attempts", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		for range maxAttempts - 1 {
+			_, err := s.AddWrongAttempt(t.Context(), tn.ID, "alice@example.com", c.IssuedAt)
+			must(t, "add wrong attempt", err)
+		}
+		// One wrong entry left: the code still works (checked in a transaction that rolls back).
+		err := s.InTx(t.Context(), func(ctx context.Context) error {
+			must(t, "use code below the limit", s.UseCode(ctx, tn.ID, "alice@example.com", c.IssuedAt, at(time.Minute), maxAttempts))
+			return errRollback
+		})
+		wantErr(t, "tx", err, errRollback)
+		_, err = s.AddWrongAttempt(t.Context(), tn.ID, "alice@example.com", c.IssuedAt)
+		must(t, "add last wrong attempt", err)
+		err = s.UseCode(t.Context(), tn.ID, "alice@example.com", c.IssuedAt, at(time.Minute), maxAttempts)
+		wantErr(t, "use a code at max attempts", err, store.ErrConflict)
+		wantEqual(t, "used at", getCode(t, s, tn.ID, "alice@example.com").UsedAt, time.Time{})
+	})
+	t.Run("R3_use_code_stale_issued_at", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		err := s.UseCode(t.Context(), tn.ID, "alice@example.com", c.IssuedAt.Add(time.Microsecond), at(time.Minute), maxAttempts)
+		wantErr(t, "use with another issuedAt", err, store.ErrConflict)
+		err = s.UseCode(t.Context(), tn.ID, "nobody@example.com", c.IssuedAt, at(time.Minute), maxAttempts)
+		wantErr(t, "use for an address without code", err, store.ErrConflict)
+	})
+	t.Run("isolation_code_not_found_in_other_tenant", testOTPIsolation(open))
+}
+
+func testOTPIsolation(open Open) func(t *testing.T) {
+	return func(t *testing.T) {
+		s := open(t)
+		a, b := seedTenant(t, s, "contoso"), seedTenant(t, s, "fabrikam")
+		c := seedCode(t, s, a.ID, "alice@example.com", at(0))
+		_, err := s.GetCode(t.Context(), b.ID, c.Address)
+		wantErr(t, "get A's code with B's id", err, store.ErrNotFound)
+		_, err = s.AddWrongAttempt(t.Context(), b.ID, c.Address, c.IssuedAt)
+		wantErr(t, "wrong entry against A's code with B's id", err, store.ErrConflict)
+		err = s.UseCode(t.Context(), b.ID, c.Address, c.IssuedAt, at(time.Minute), maxAttempts)
+		wantErr(t, "use A's code with B's id", err, store.ErrConflict)
+		err = s.PutCode(t.Context(), sampleCode(b.ID, c.Address, at(time.Minute)), c.IssuedAt)
+		wantErr(t, "replace A's code with B's id", err, store.ErrConflict)
+		// The same address has its own code in B.
+		cb := seedCode(t, s, b.ID, c.Address, at(time.Minute))
+		wantEqual(t, "A's code", getCode(t, s, a.ID, c.Address), c)
+		wantEqual(t, "B's code", getCode(t, s, b.ID, c.Address), cb)
+	}
+}
+
+// racers is how many goroutines each race test runs.
+const racers = 20
+
+// race runs fn in racers goroutines started together and returns how many
+// succeeded; every failure must match want.
+func race(t *testing.T, want error, fn func(i int) error) int {
+	t.Helper()
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		errs  = make([]error, racers)
+	)
+	for i := range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = fn(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, want):
+			t.Errorf("racer %d: %v, want nil or %v", i, err, want)
+		}
+	}
+	return ok
+}
+
+func testOTPConcurrent(t *testing.T, open Open) {
+	t.Run("R3_use_code_exactly_once", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		ok := race(t, store.ErrConflict, func(i int) error {
+			return s.InTx(t.Context(), func(ctx context.Context) error {
+				return s.UseCode(ctx, tn.ID, c.Address, c.IssuedAt, at(time.Duration(i+1)*time.Second), maxAttempts)
+			})
+		})
+		wantEqual(t, "successful uses", ok, 1)
+	})
+	t.Run("R3_put_code_exactly_once", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		ok := race(t, store.ErrConflict, func(i int) error {
+			next := sampleCode(tn.ID, c.Address, at(time.Duration(i+1)*time.Minute))
+			return s.PutCode(t.Context(), next, c.IssuedAt)
+		})
+		wantEqual(t, "successful puts", ok, 1)
+	})
+	t.Run("R3_first_put_code_exactly_once", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		ok := race(t, store.ErrConflict, func(i int) error {
+			return s.InTx(t.Context(), func(ctx context.Context) error {
+				first := sampleCode(tn.ID, "alice@example.com", at(time.Duration(i+1)*time.Second))
+				return s.PutCode(ctx, first, time.Time{})
+			})
+		})
+		wantEqual(t, "successful first puts", ok, 1)
+	})
+	t.Run("R3_wrong_attempts_all_counted", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		counts := make([]int, racers)
+		ok := race(t, nil, func(i int) error {
+			n, err := s.AddWrongAttempt(t.Context(), tn.ID, c.Address, c.IssuedAt)
+			counts[i] = n
+			return err
+		})
+		wantEqual(t, "successful wrong entries", ok, racers)
+		sort.Ints(counts)
+		for i, n := range counts {
+			if n != i+1 {
+				t.Fatalf("attempt counts returned %v, want 1…%d each once", counts, racers)
+			}
+		}
+		wantEqual(t, "attempts stored", getCode(t, s, tn.ID, c.Address).Attempts, racers)
+	})
+}
