@@ -1,7 +1,14 @@
 package oidc
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
 // BrowserSessionEnder ends guestgate's own browser session (the web
@@ -10,4 +17,50 @@ import (
 // may set cookies on w.
 type BrowserSessionEnder interface {
 	EndBrowserSession(w http.ResponseWriter, r *http.Request, tenantID string) error
+}
+
+type logoutKey struct{}
+
+// logoutRequest is the HTTP exchange of a logout, for BrowserSessionEnder.
+type logoutRequest struct {
+	w        http.ResponseWriter
+	r        *http.Request
+	tenantID string
+}
+
+func withLogoutRequest(ctx context.Context, w http.ResponseWriter, r *http.Request, tenantID string) context.Context {
+	return context.WithValue(ctx, logoutKey{}, &logoutRequest{w: w, r: r, tenantID: tenantID})
+}
+
+// endSession runs after the library validated the logout request: the
+// id_token_hint's signature and the post_logout_redirect_uri against the
+// app's registration (exact match). It deletes the user's refresh tokens for
+// the app, ends the browser session, and returns where the browser goes:
+// the validated post_logout_redirect_uri (with state), else the tenant's
+// My Apps page.
+func (p *Provider) endSession(ctx context.Context, req *op.EndSessionRequest) (string, error) {
+	tid, err := tenantID(ctx)
+	if err != nil {
+		return "", oidc.ErrServerError().WithParent(err)
+	}
+	if req.IDTokenHintClaims != nil && req.ClientID != "" {
+		if oid, _ := req.IDTokenHintClaims.Claims[claimObjectID].(string); oid != "" {
+			if err := p.deps.AuthRequests.DeleteOIDCRefreshTokens(ctx, tid, req.ClientID, oid); err != nil {
+				return "", oidc.ErrServerError().WithParent(fmt.Errorf("logout: %w", err))
+			}
+		}
+	}
+	if lr, ok := ctx.Value(logoutKey{}).(*logoutRequest); ok && p.deps.Sessions != nil {
+		if err := p.deps.Sessions.EndBrowserSession(lr.w, lr.r, tid); err != nil {
+			return "", oidc.ErrServerError().WithParent(fmt.Errorf("logout: end browser session: %w", err))
+		}
+	}
+	redirect := req.RedirectURI
+	if u, err := url.Parse(redirect); err != nil || !u.IsAbs() {
+		// No (validated) post_logout_redirect_uri: the library may have left
+		// only "?state=…"; land on the tenant's own page instead.
+		redirect = p.tenantURL(tid, "")
+	}
+	slog.InfoContext(ctx, "oidc logout", "tenant", tid, "client_id", req.ClientID)
+	return redirect, nil
 }

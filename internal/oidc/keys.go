@@ -1,0 +1,332 @@
+package oidc
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// rsaKeyBits is the size of generated signing keys.
+const rsaKeyBits = 2048
+
+// algRS256 is the only signing algorithm guestgate uses.
+const algRS256 = "RS256"
+
+// errNoSigningKey: the key store holds no current key (NewProvider creates one).
+var errNoSigningKey = errors.New("no current signing key")
+
+// keyring caches the deployment's signing keys in memory. Keys live in the
+// KeyStore, shared by every process: the newest current (not retired) key
+// signs; every key not yet past its publication window is published in the
+// JWKS and accepted when verifying. The cache is re-read every refresh
+// interval, and at once (at most once per second) when a token names an
+// unknown key id, so a rotation by another process is seen quickly.
+type keyring struct {
+	store   KeyStore
+	tx      store.Transactor
+	clock   clock.Clock
+	refresh time.Duration
+	// publish is how long a retired key stays published: the longest token
+	// lifetime plus the refresh interval and a margin for clock skew.
+	publish time.Duration
+
+	reload sync.Mutex // one reload at a time
+
+	mu         sync.RWMutex
+	loadedAt   time.Time // monotonic, for the cache only
+	forcedAt   time.Time
+	signing    *signingKey
+	public     map[string]*publicKey
+	publicList []op.Key
+	parsed     map[string]*rsa.PrivateKey // by id; keys never change
+}
+
+// signingKey implements op.SigningKey.
+type signingKey struct {
+	id  string
+	key *rsa.PrivateKey
+}
+
+func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k *signingKey) Key() any                                    { return k.key }
+func (k *signingKey) ID() string                                  { return k.id }
+
+// publicKey implements op.Key.
+type publicKey struct {
+	id  string
+	key *rsa.PublicKey
+}
+
+func (k *publicKey) ID() string                         { return k.id }
+func (k *publicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k *publicKey) Use() string                        { return "sig" }
+func (k *publicKey) Key() any                           { return k.key }
+
+func newKeyring(ks KeyStore, tx store.Transactor, c clock.Clock, refresh, publish time.Duration) *keyring {
+	return &keyring{store: ks, tx: tx, clock: c, refresh: refresh, publish: publish, parsed: map[string]*rsa.PrivateKey{}}
+}
+
+// ensure loads the keys and creates the first one if there is none. Two
+// processes starting at once on one database may both create a key; both
+// then sign with the newest and the other is retired.
+func (kr *keyring) ensure(ctx context.Context) error {
+	if err := kr.load(ctx); err != nil {
+		return err
+	}
+	kr.mu.RLock()
+	have := kr.signing != nil
+	kr.mu.RUnlock()
+	if have {
+		return nil
+	}
+	k, err := generateKey(kr.clock.Now())
+	if err != nil {
+		return err
+	}
+	err = kr.tx.InTx(ctx, func(ctx context.Context) error {
+		keys, err := kr.store.ListSigningKeys(ctx)
+		if err != nil {
+			return err
+		}
+		for _, sk := range keys {
+			if sk.RetiredAt.IsZero() {
+				return nil // another process was first
+			}
+		}
+		return kr.store.CreateSigningKey(ctx, k)
+	})
+	if err != nil {
+		return fmt.Errorf("create first signing key: %w", err)
+	}
+	if err := kr.load(ctx); err != nil {
+		return err
+	}
+	return kr.retireOlderCurrent(ctx)
+}
+
+// retireOlderCurrent retires current keys other than the newest, left by
+// processes that created a first key at the same moment.
+func (kr *keyring) retireOlderCurrent(ctx context.Context) error {
+	keys, err := kr.store.ListSigningKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("list signing keys: %w", err)
+	}
+	current := currentKeys(keys)
+	if len(current) < 2 {
+		return nil
+	}
+	if err := kr.store.RetireSigningKeys(ctx, current[0].ID, kr.clock.Now()); err != nil {
+		return fmt.Errorf("retire duplicate signing keys: %w", err)
+	}
+	slog.InfoContext(ctx, "retired duplicate signing keys", "kept", current[0].ID, "retired", len(current)-1)
+	return kr.load(ctx)
+}
+
+// rotate creates a new signing key, retires the others and deletes keys
+// retired longer ago than the publication window, in one transaction.
+func (kr *keyring) rotate(ctx context.Context) (string, error) {
+	now := kr.clock.Now()
+	k, err := generateKey(now)
+	if err != nil {
+		return "", err
+	}
+	err = kr.tx.InTx(ctx, func(ctx context.Context) error {
+		if err := kr.store.CreateSigningKey(ctx, k); err != nil {
+			return err
+		}
+		if err := kr.store.RetireSigningKeys(ctx, k.ID, now); err != nil {
+			return err
+		}
+		return kr.store.DeleteSigningKeysRetiredBefore(ctx, now.Add(-kr.publish))
+	})
+	if err != nil {
+		return "", fmt.Errorf("rotate signing keys: %w", err)
+	}
+	slog.InfoContext(ctx, "rotated signing keys", "kid", k.ID)
+	return k.ID, kr.load(ctx)
+}
+
+// load re-reads the keys from the store into the cache.
+func (kr *keyring) load(ctx context.Context) error {
+	kr.reload.Lock()
+	defer kr.reload.Unlock()
+	keys, err := kr.store.ListSigningKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("list signing keys: %w", err)
+	}
+	now := kr.clock.Now()
+	kr.mu.RLock()
+	parsed := kr.parsed
+	kr.mu.RUnlock()
+
+	nextParsed := make(map[string]*rsa.PrivateKey, len(keys))
+	public := make(map[string]*publicKey, len(keys))
+	var list []op.Key
+	var signing *signingKey
+	for _, sk := range sortKeys(keys) {
+		if !sk.RetiredAt.IsZero() && !sk.RetiredAt.Add(kr.publish).After(now) {
+			continue // past its publication window
+		}
+		if sk.Algorithm != algRS256 {
+			slog.WarnContext(ctx, "ignoring signing key with unsupported algorithm", "kid", sk.ID, "alg", sk.Algorithm)
+			continue
+		}
+		priv := parsed[sk.ID]
+		if priv == nil {
+			priv, err = parseKey(sk.PrivateDER)
+			if err != nil {
+				slog.ErrorContext(ctx, "ignoring unreadable signing key", "kid", sk.ID, "err", err)
+				continue
+			}
+		}
+		nextParsed[sk.ID] = priv
+		pk := &publicKey{id: sk.ID, key: &priv.PublicKey}
+		public[sk.ID] = pk
+		list = append(list, pk)
+		if signing == nil && sk.RetiredAt.IsZero() {
+			signing = &signingKey{id: sk.ID, key: priv}
+		}
+	}
+	kr.mu.Lock()
+	kr.parsed, kr.public, kr.publicList, kr.signing = nextParsed, public, list, signing
+	kr.loadedAt = time.Now()
+	kr.mu.Unlock()
+	return nil
+}
+
+// fresh reloads the cache when it is older than the refresh interval.
+func (kr *keyring) fresh(ctx context.Context) error {
+	kr.mu.RLock()
+	stale := time.Since(kr.loadedAt) > kr.refresh
+	kr.mu.RUnlock()
+	if !stale {
+		return nil
+	}
+	return kr.load(ctx)
+}
+
+// signer returns the key that signs new tokens.
+func (kr *keyring) signer(ctx context.Context) (*signingKey, error) {
+	if err := kr.fresh(ctx); err != nil {
+		return nil, err
+	}
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	if kr.signing == nil {
+		return nil, errNoSigningKey
+	}
+	return kr.signing, nil
+}
+
+// published returns the keys of the JWKS.
+func (kr *keyring) published(ctx context.Context) ([]op.Key, error) {
+	if err := kr.fresh(ctx); err != nil {
+		return nil, err
+	}
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	return kr.publicList, nil
+}
+
+// verifier returns the public key with that id, reloading once (at most
+// once a second) when the id is unknown.
+func (kr *keyring) verifier(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+	if err := kr.fresh(ctx); err != nil {
+		return nil, err
+	}
+	kr.mu.RLock()
+	pk := kr.public[kid]
+	recent := time.Since(kr.forcedAt) < time.Second
+	kr.mu.RUnlock()
+	if pk != nil {
+		return pk.key, nil
+	}
+	if recent {
+		return nil, fmt.Errorf("unknown key id")
+	}
+	kr.mu.Lock()
+	kr.forcedAt = time.Now()
+	kr.mu.Unlock()
+	if err := kr.load(ctx); err != nil {
+		return nil, err
+	}
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	if pk := kr.public[kid]; pk != nil {
+		return pk.key, nil
+	}
+	return nil, fmt.Errorf("unknown key id")
+}
+
+// generateKey makes a new RS256 key; its id is the key's JWK thumbprint.
+func generateKey(now time.Time) (SigningKey, error) {
+	priv, err := rsa.GenerateKey(rand.Reader, rsaKeyBits)
+	if err != nil {
+		return SigningKey{}, fmt.Errorf("generate signing key: %w", err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return SigningKey{}, fmt.Errorf("encode signing key: %w", err)
+	}
+	tp, err := (&jose.JSONWebKey{Key: &priv.PublicKey}).Thumbprint(crypto.SHA256)
+	if err != nil {
+		return SigningKey{}, fmt.Errorf("signing key thumbprint: %w", err)
+	}
+	return SigningKey{
+		ID:         base64.RawURLEncoding.EncodeToString(tp),
+		Algorithm:  algRS256,
+		PrivateDER: der,
+		CreatedAt:  now,
+	}, nil
+}
+
+func parseKey(der []byte) (*rsa.PrivateKey, error) {
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("parse signing key: %w", err)
+	}
+	rk, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("signing key is %T, not RSA", k)
+	}
+	return rk, nil
+}
+
+// sortKeys orders keys newest first, ties broken by id, so that every
+// process picks the same current key.
+func sortKeys(keys []SigningKey) []SigningKey {
+	out := append([]SigningKey(nil), keys...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out
+}
+
+// currentKeys returns the keys not retired, newest first.
+func currentKeys(keys []SigningKey) []SigningKey {
+	var out []SigningKey
+	for _, k := range sortKeys(keys) {
+		if k.RetiredAt.IsZero() {
+			out = append(out, k)
+		}
+	}
+	return out
+}

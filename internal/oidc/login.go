@@ -1,0 +1,187 @@
+package oidc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// AuthRequestInfo is what the login page needs to know about an
+// authorization request.
+type AuthRequestInfo struct {
+	ID          string
+	TenantID    string
+	ClientID    string
+	AppName     string
+	LoginHint   string
+	Prompt      []string // "none", "login", "consent", "select_account"
+	Scopes      []string
+	RedirectURI string
+	UILocales   []string
+	// MaxAge, if set, is the oldest sign-in the app accepts; prompt=login sets it to 0.
+	MaxAge    *time.Duration
+	ExpiresAt time.Time
+}
+
+// PromptNone reports prompt=none: the page must not interact; without a
+// session it calls FailAuthRequest with FailLoginRequired.
+func (i AuthRequestInfo) PromptNone() bool { return slices.Contains(i.Prompt, oidc.PromptNone) }
+
+// ForceLogin reports whether the user must sign in again even with a
+// session (prompt=login or max_age=0).
+func (i AuthRequestInfo) ForceLogin() bool {
+	return slices.Contains(i.Prompt, oidc.PromptLogin) || i.MaxAge != nil && *i.MaxAge == 0
+}
+
+// Login is a completed sign-in, reported by the login page.
+type Login struct {
+	UserID    string
+	AuthTime  time.Time // when the user authenticated (e.g. entered the passcode)
+	AMR       []string  // e.g. ["otp"]
+	IdP       string    // "mail" for passcode guests, else the IdP (see directory.IdP)
+	SessionID string    // guestgate's browser session, if any
+}
+
+// Failure codes for FailAuthRequest (OpenID Connect Core 3.1.2.6).
+const (
+	FailLoginRequired       = "login_required"
+	FailInteractionRequired = "interaction_required"
+	FailAccessDenied        = "access_denied"
+)
+
+// AuthRequest returns the pending authorization request id of a tenant, or
+// ErrAuthRequestNotFound if there is none (unknown, expired or used) and
+// ErrAuthRequestDone if the user already signed in for it.
+func (p *Provider) AuthRequest(ctx context.Context, tenantID, id string) (AuthRequestInfo, error) {
+	rec, err := p.pendingRequest(ctx, tenantID, id)
+	if err != nil {
+		return AuthRequestInfo{}, err
+	}
+	name := ""
+	a, err := p.deps.Apps.GetApp(ctx, tenantID, rec.ClientID)
+	switch {
+	case err == nil:
+		name = a.DisplayName
+	case errors.Is(err, store.ErrNotFound):
+		return AuthRequestInfo{}, fmt.Errorf("auth request: app deleted: %w", ErrAuthRequestNotFound)
+	default:
+		return AuthRequestInfo{}, fmt.Errorf("auth request: %w", err)
+	}
+	info := AuthRequestInfo{
+		ID:          rec.ID,
+		TenantID:    rec.TenantID,
+		ClientID:    rec.ClientID,
+		AppName:     name,
+		LoginHint:   rec.LoginHint,
+		Prompt:      rec.Prompt,
+		Scopes:      rec.Scopes,
+		RedirectURI: rec.RedirectURI,
+		UILocales:   rec.UILocales,
+		ExpiresAt:   rec.ExpiresAt,
+	}
+	if rec.MaxAge >= 0 {
+		d := time.Duration(rec.MaxAge) * time.Second
+		info.MaxAge = &d
+	}
+	return info, nil
+}
+
+// CompleteAuthRequest records the sign-in on a pending request (one write)
+// and returns the absolute URL the browser must go to next, where the
+// library issues the code and redirects to the app. The user must exist in
+// the tenant. A sign-in older than the request's max_age is ErrLoginTooOld:
+// the page must authenticate the user again.
+func (p *Provider) CompleteAuthRequest(ctx context.Context, tenantID, id string, done Login) (string, error) {
+	if done.UserID == "" || done.AuthTime.IsZero() {
+		return "", errors.New("complete auth request: user id and auth time are required")
+	}
+	rec, err := p.pendingRequest(ctx, tenantID, id)
+	if err != nil {
+		return "", err
+	}
+	now := p.clock.Now()
+	if rec.MaxAge >= 0 && now.Sub(done.AuthTime) > time.Duration(rec.MaxAge)*time.Second+tokenLeeway {
+		return "", ErrLoginTooOld
+	}
+	if _, err := p.deps.Directory.GetUser(ctx, tenantID, done.UserID); err != nil {
+		return "", fmt.Errorf("complete auth request: user: %w", err)
+	}
+	c := AuthCompletion{
+		UserID:    done.UserID,
+		AuthTime:  done.AuthTime,
+		AMR:       done.AMR,
+		IdP:       done.IdP,
+		SessionID: done.SessionID,
+		DoneAt:    now,
+	}
+	err = p.deps.AuthRequests.CompleteOIDCAuthRequest(ctx, tenantID, id, c, now.Add(p.cfg.CodeLifetime))
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return "", ErrAuthRequestDone
+	case errors.Is(err, store.ErrNotFound):
+		return "", ErrAuthRequestNotFound
+	case err != nil:
+		return "", fmt.Errorf("complete auth request: %w", err)
+	}
+	return p.callbackURL(tenantID, id), nil
+}
+
+// FailAuthRequest ends a pending request without a sign-in and returns the
+// URL of the app's redirect URI carrying the OAuth error (code is one of
+// the Fail* constants), state included. The login page uses it for
+// prompt=none without a session (FailLoginRequired) or when the user
+// cancels (FailAccessDenied).
+func (p *Provider) FailAuthRequest(ctx context.Context, tenantID, id, code, description string) (string, error) {
+	rec, err := p.pendingRequest(ctx, tenantID, id)
+	if err != nil {
+		return "", err
+	}
+	var e *oidc.Error
+	switch code {
+	case FailLoginRequired:
+		e = oidc.ErrLoginRequired()
+	case FailInteractionRequired:
+		e = oidc.ErrInteractionRequired()
+	case FailAccessDenied:
+		e = oidc.ErrAccessDenied()
+	default:
+		return "", fmt.Errorf("fail auth request: unknown error code %q", code)
+	}
+	if description != "" {
+		e = e.WithDescription("%s", description)
+	}
+	e.State = rec.State
+	if err := p.deps.AuthRequests.DeleteOIDCAuthRequest(ctx, tenantID, id); err != nil {
+		return "", fmt.Errorf("fail auth request: %w", err)
+	}
+	u, err := op.AuthResponseURL(rec.RedirectURI, oidc.ResponseType(rec.ResponseType), oidc.ResponseMode(rec.ResponseMode), e, p.op.Encoder())
+	if err != nil {
+		return "", fmt.Errorf("fail auth request: %w", err)
+	}
+	return u, nil
+}
+
+// pendingRequest returns an unexpired request without a sign-in.
+func (p *Provider) pendingRequest(ctx context.Context, tenantID, id string) (AuthRequestRecord, error) {
+	rec, err := p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tenantID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return AuthRequestRecord{}, ErrAuthRequestNotFound
+	}
+	if err != nil {
+		return AuthRequestRecord{}, fmt.Errorf("get auth request: %w", err)
+	}
+	if !rec.ExpiresAt.After(p.clock.Now()) {
+		return AuthRequestRecord{}, ErrAuthRequestNotFound
+	}
+	if rec.Done() {
+		return AuthRequestRecord{}, ErrAuthRequestDone
+	}
+	return rec, nil
+}

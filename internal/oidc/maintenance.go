@@ -1,0 +1,51 @@
+package oidc
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// RotateKeys creates a new signing key, which signs from now on, and
+// retires the others. Retired keys stay published (and accepted) until
+// tokens they signed have expired; keys retired longer ago are deleted.
+// Other processes see the new key within Config.KeyRefresh, or at once when
+// they meet a token signed by it. It returns the new key's id.
+func (p *Provider) RotateKeys(ctx context.Context) (string, error) {
+	return p.keys.rotate(ctx)
+}
+
+// Cleanup deletes expired authorization requests and refresh tokens, and
+// signing keys retired longer ago than any token they signed can live. It
+// is cheap when there is nothing to delete; run it every few minutes.
+func (p *Provider) Cleanup(ctx context.Context) error {
+	now := p.clock.Now()
+	n, err := p.deps.AuthRequests.DeleteExpiredOIDCGrants(ctx, now)
+	if err != nil {
+		return fmt.Errorf("oidc cleanup: %w", err)
+	}
+	if err := p.deps.Keys.DeleteSigningKeysRetiredBefore(ctx, now.Add(-p.keys.publish)); err != nil {
+		return fmt.Errorf("oidc cleanup: signing keys: %w", err)
+	}
+	if n > 0 {
+		slog.InfoContext(ctx, "oidc cleanup", "deleted_grants", n)
+	}
+	return nil
+}
+
+// Run calls Cleanup every interval until ctx ends; errors are logged.
+func (p *Provider) Run(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := p.Cleanup(ctx); err != nil && ctx.Err() == nil {
+				slog.ErrorContext(ctx, "oidc cleanup failed", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package oidc
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/text/language"
+
+	"github.com/guestgate/guestgate/internal/clock"
+)
+
+// Paths below the tenant prefix. The public URL of each is
+// {PublicURL}/{tenantId}{path}.
+const (
+	PathDiscovery = "/v2.0/.well-known/openid-configuration"
+	PathAuthorize = "/oauth2/v2.0/authorize"
+	PathCallback  = PathAuthorize + "/callback"
+	PathToken     = "/oauth2/v2.0/token"
+	PathKeys      = "/discovery/v2.0/keys"
+	PathUserinfo  = "/openid/userinfo"
+	PathLogout    = "/oauth2/v2.0/logout"
+	// PathLogin is the web package's sign-in page for an authorization request.
+	PathLogin = "/login"
+)
+
+// libraryDiscoveryPath is where the library's router serves discovery.
+const libraryDiscoveryPath = "/.well-known/openid-configuration"
+
+// Provider is the OpenID provider of every tenant. Create it with NewProvider.
+type Provider struct {
+	cfg     Config
+	deps    Deps
+	clock   clock.Clock
+	keys    *keyring
+	op      *op.Provider
+	handler http.Handler
+	crypto  op.Crypto
+	subKey  []byte // keys the pairwise subject
+}
+
+// NewProvider checks cfg, makes sure a signing key exists (creating the first
+// one if needed) and builds the provider.
+func NewProvider(cfg Config, deps Deps) (*Provider, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := deps.validate(); err != nil {
+		return nil, err
+	}
+	if deps.Clock == nil {
+		deps.Clock = clock.Real{}
+	}
+	p := &Provider{cfg: cfg, deps: deps, clock: deps.Clock}
+	p.subKey = deriveKey(cfg.CryptoKey, "guestgate pairwise subject")
+	publish := max(cfg.AccessTokenLifetime, cfg.IDTokenLifetime) + cfg.KeyRefresh + maxClockSkew
+	p.keys = newKeyring(deps.Keys, deps.Tx, deps.Clock, cfg.KeyRefresh, publish)
+	if err := p.keys.ensure(context.Background()); err != nil {
+		return nil, fmt.Errorf("oidc: signing keys: %w", err)
+	}
+	p.crypto = op.NewAES256GCMCrypto(cfg.CryptoKey, "")
+
+	opCfg := &op.Config{
+		CryptoKey:             cfg.CryptoKey,
+		CodeMethodS256:        true,
+		AuthMethodPost:        true,
+		GrantTypeRefreshToken: true,
+		SupportedScopes:       supportedScopes,
+		SupportedClaims:       supportedClaims,
+		SupportedUILocales:    []language.Tag{language.English, language.Japanese},
+	}
+	opts := []op.Option{op.WithCrypto(p.crypto)}
+	if cfg.Insecure {
+		opts = append(opts, op.WithAllowInsecure())
+	}
+	lib, err := op.NewProvider(opCfg, &storage{p: p}, p.issuerFromRequest, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: create provider: %w", err)
+	}
+	p.op = lib
+	srv := &server{
+		LegacyServer: op.NewLegacyServer(lib, op.Endpoints{
+			Authorization: op.NewEndpoint(PathAuthorize),
+			Token:         op.NewEndpoint(PathToken),
+			Userinfo:      op.NewEndpoint(PathUserinfo),
+			EndSession:    op.NewEndpoint(PathLogout),
+			JwksURI:       op.NewEndpoint(PathKeys),
+		}),
+		p: p,
+	}
+	p.handler = op.RegisterLegacyServer(srv, op.AuthorizeCallbackHandler(lib))
+	return p, nil
+}
+
+// maxClockSkew is the margin kept for clocks of relying parties.
+const maxClockSkew = 5 * time.Minute
+
+// Handler serves the provider's endpoints. guestgate's router mounts it
+// under /{tenant}/, strips that prefix and puts the tenant in the request
+// context with WithTenant. Paths other than the provider's answer 404.
+func (p *Provider) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, ok := TenantFromContext(r.Context())
+		if !ok {
+			http.Error(w, "no tenant in the request path", http.StatusNotFound)
+			return
+		}
+		switch r.URL.Path {
+		case PathDiscovery:
+			r2 := r.Clone(r.Context())
+			r2.URL.Path, r2.URL.RawPath = libraryDiscoveryPath, ""
+			p.handler.ServeHTTP(w, r2)
+		case PathAuthorize, PathCallback, PathToken, PathKeys, PathUserinfo:
+			p.handler.ServeHTTP(w, r)
+		case PathLogout:
+			ctx := withLogoutRequest(r.Context(), w, r, t.ID)
+			p.handler.ServeHTTP(w, r.WithContext(ctx))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+// issuerFromRequest is the library's issuer function: the tenant's issuer.
+func (p *Provider) issuerFromRequest(bool) (op.IssuerFromRequest, error) {
+	return func(r *http.Request) string {
+		t, ok := TenantFromContext(r.Context())
+		if !ok {
+			return ""
+		}
+		return p.Issuer(t.ID)
+	}, nil
+}
+
+// Issuer returns a tenant's issuer: {PublicURL}/{tenantId}/v2.0. It always
+// names the tenant by id, also for requests that came by a verified domain.
+func (p *Provider) Issuer(tenantID string) string {
+	return p.tenantURL(tenantID, "/v2.0")
+}
+
+// tenantURL returns the absolute URL of a path below a tenant's prefix.
+func (p *Provider) tenantURL(tenantID, path string) string {
+	return p.cfg.PublicURL + "/" + url.PathEscape(tenantID) + path
+}
+
+// loginURL is the web page that signs the user in for an authorization request.
+func (p *Provider) loginURL(tenantID, authRequestID string) string {
+	return p.tenantURL(tenantID, PathLogin) + "?authRequestID=" + url.QueryEscape(authRequestID)
+}
+
+// callbackURL is where the browser goes after the sign-in to get the code.
+func (p *Provider) callbackURL(tenantID, authRequestID string) string {
+	return p.tenantURL(tenantID, PathCallback) + "?id=" + url.QueryEscape(authRequestID)
+}
+
+// tenantID returns the id of the tenant in ctx.
+func tenantID(ctx context.Context) (string, error) {
+	t, ok := TenantFromContext(ctx)
+	if !ok {
+		return "", ErrNoTenant
+	}
+	return t.ID, nil
+}
+
+// deriveKey derives a purpose-bound key from the configured crypto key.
+func deriveKey(key [32]byte, purpose string) []byte {
+	m := hmac.New(sha256.New, key[:])
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}

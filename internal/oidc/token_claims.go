@@ -1,0 +1,138 @@
+package oidc
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// Claim names beyond the standard ones (Entra ID spelling).
+const (
+	claimTenantID = "tid"
+	claimObjectID = "oid"
+	claimIdP      = "idp"
+	claimAppID    = "appid"
+	claimRoles    = "roles"
+	claimScopes   = "scp"
+	claimIDType   = "idtyp"
+	claimVersion  = "ver"
+
+	idTypeApp  = "app"
+	idTypeUser = "user"
+)
+
+// Resources a client-credentials token may be issued for: guestgate's admin
+// API under Microsoft Graph's name (so Graph SDKs work unchanged), or under
+// the deployment's public URL.
+const graphResource = "https://graph.microsoft.com"
+
+var supportedScopes = []string{oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeEmail, oidc.ScopeOfflineAccess}
+
+var supportedClaims = []string{
+	"iss", "sub", "aud", "exp", "iat", "nbf", "auth_time", "nonce", "amr", "azp", "at_hash", "c_hash",
+	"name", "preferred_username", "email", "email_verified",
+	claimTenantID, claimObjectID, claimIdP, claimVersion,
+}
+
+// pairwiseSubject is the user's sub for one app: the same user has a
+// different, stable sub at each app, as in Entra ID.
+func (p *Provider) pairwiseSubject(tenantID, appID, userID string) string {
+	m := hmac.New(sha256.New, p.subKey)
+	m.Write([]byte(tenantID + "|" + appID + "|" + userID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// userClaims is what ID tokens and userinfo say about a signed-in user.
+type userClaims struct {
+	tenantID, clientID, userID, idp string
+}
+
+// fill writes the user's claims into info. A user no longer in the
+// directory is invalid_grant: their grants died with them.
+func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc userClaims) error {
+	u, err := p.deps.Directory.GetUser(ctx, uc.tenantID, uc.userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return oidc.ErrInvalidGrant().WithDescription("The user no longer exists in this tenant.").
+			WithParent(fmt.Errorf("get user: %w", err))
+	}
+	if err != nil {
+		return oidc.ErrServerError().WithParent(fmt.Errorf("get user: %w", err))
+	}
+	info.Subject = p.pairwiseSubject(uc.tenantID, uc.clientID, uc.userID)
+	info.Name = u.DisplayName
+	info.PreferredUsername = u.Mail
+	if info.PreferredUsername == "" {
+		info.PreferredUsername = u.UserPrincipalName
+	}
+	info.Email = u.Mail
+	idp := idpClaim(uc.idp, u)
+	// A passcode proves the mailbox (DESIGN section 6).
+	info.EmailVerified = oidc.Bool(idp == string(directory.IdPMail) && u.Mail != "")
+	info.AppendClaims(claimTenantID, uc.tenantID)
+	info.AppendClaims(claimObjectID, u.ID)
+	if idp != "" {
+		info.AppendClaims(claimIdP, idp)
+	}
+	info.AppendClaims(claimVersion, "2.0")
+	return nil
+}
+
+// idpClaim is "mail" for passcode sign-ins, else the issuer of the
+// identity provider the user signed in with; empty for a tenant's own
+// members, whose issuer is the token's.
+func idpClaim(loginIdP string, u directory.User) string {
+	if loginIdP == string(directory.IdPMail) || (loginIdP == "" && u.IdP == directory.IdPMail) {
+		return string(directory.IdPMail)
+	}
+	if u.IdPIssuer != "" {
+		return u.IdPIssuer
+	}
+	return loginIdP
+}
+
+// accessClaims are the private claims of an access token.
+func (p *Provider) accessClaims(ctx context.Context, req any) (map[string]any, error) {
+	switch r := req.(type) {
+	case *appTokenRequest:
+		c := map[string]any{
+			claimTenantID: r.app.TenantID,
+			claimAppID:    r.app.AppID,
+			claimIDType:   idTypeApp,
+			claimVersion:  "2.0",
+		}
+		if len(r.app.Permissions) > 0 {
+			c[claimRoles] = r.app.Permissions
+		}
+		return c, nil
+	case *authRequest:
+		return userAccessClaims(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.Scopes), nil
+	case *refreshRequest:
+		return userAccessClaims(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.scopes), nil
+	default:
+		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("access token for unexpected request %T", req))
+	}
+}
+
+func userAccessClaims(tenantID, clientID, userID, idp string, scopes []string) map[string]any {
+	c := map[string]any{
+		claimTenantID: tenantID,
+		claimObjectID: userID,
+		claimAppID:    clientID,
+		claimIDType:   idTypeUser,
+		claimScopes:   strings.Join(scopes, " "),
+		claimVersion:  "2.0",
+	}
+	if idp != "" {
+		c[claimIdP] = idp
+	}
+	return c
+}

@@ -1,0 +1,109 @@
+package oidc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// CodeExchange redeems an authorization code: parse, validate, exchange.
+// Everything that can fail because of the request (PKCE, client, redirect
+// URI) is checked before the code is redeemed, so a client's mistake does
+// not burn it. The redemption deletes the request with a conditional DELETE
+// in the same transaction that creates the refresh token, if any: of
+// concurrent exchanges of one code exactly one succeeds.
+func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*op.Response, error) {
+	p := s.p
+	rec, err := p.requestForCode(ctx, r.Data.Code)
+	if err != nil {
+		return nil, err
+	}
+	ar := p.newAuthRequest(rec)
+	// Always check PKCE: a request made with a code_challenge needs the verifier,
+	// also from a confidential client.
+	if err := op.AuthorizeCodeChallenge(r.Data.CodeVerifier, ar.GetCodeChallenge()); err != nil {
+		return nil, err
+	}
+	if r.Client.GetID() != rec.ClientID {
+		return nil, oidc.ErrInvalidGrant().WithDescription("The code was issued to another client.")
+	}
+	if r.Data.RedirectURI != rec.RedirectURI {
+		return nil, oidc.ErrInvalidGrant().WithDescription("redirect_uri does not correspond")
+	}
+	wantRefresh := ar.wantsOffline() && op.ValidateGrantType(r.Client, oidc.GrantTypeRefreshToken)
+	err = p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
+		ar.refreshToken = ""
+		got, err := p.deps.AuthRequests.ConsumeOIDCAuthRequest(ctx, rec.TenantID, rec.ID, p.clock.Now())
+		if err != nil {
+			return err
+		}
+		if wantRefresh {
+			ar.refreshToken, err = p.createRefreshToken(ctx, refreshFromAuthRequest(got))
+		}
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, oidc.ErrInvalidGrant().WithDescription("The code was already redeemed or has expired.")
+	}
+	if err != nil {
+		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("redeem code: %w", err))
+	}
+	if wantRefresh && ar.refreshToken == "" {
+		// The session already ended: no refresh token, and the library must not ask for one.
+		ar.rec.Scopes = slices.DeleteFunc(slices.Clone(ar.rec.Scopes), func(s string) bool { return s == oidc.ScopeOfflineAccess })
+	}
+	resp, err := op.CreateTokenResponse(withRedeemed(ctx, rec.ID), ar, r.Client, p.op, true, r.Data.Code, "")
+	if err != nil {
+		return nil, err
+	}
+	return op.NewResponse(resp), nil
+}
+
+// requestForCode opens a code and returns its completed, unexpired request
+// in the tenant of ctx, without redeeming it.
+func (p *Provider) requestForCode(ctx context.Context, code string) (AuthRequestRecord, error) {
+	invalid := func() (AuthRequestRecord, error) {
+		return AuthRequestRecord{}, oidc.ErrInvalidGrant().WithDescription("The code is invalid, was already redeemed or has expired.")
+	}
+	if code == "" {
+		return invalid()
+	}
+	id, err := p.crypto.Decrypt(code)
+	if err != nil {
+		return invalid()
+	}
+	tid, err := tenantID(ctx)
+	if err != nil {
+		return AuthRequestRecord{}, oidc.ErrServerError().WithParent(err)
+	}
+	rec, err := p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tid, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return invalid()
+	}
+	if err != nil {
+		return AuthRequestRecord{}, oidc.ErrServerError().WithParent(fmt.Errorf("get auth request: %w", err))
+	}
+	if !rec.Done() || !rec.ExpiresAt.After(p.clock.Now()) {
+		return invalid()
+	}
+	return rec, nil
+}
+
+type redeemedKey struct{}
+
+// withRedeemed marks the request id as already deleted by its redemption,
+// so the library's DeleteAuthRequest need not write again.
+func withRedeemed(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, redeemedKey{}, id)
+}
+
+func redeemed(ctx context.Context, id string) bool {
+	v, _ := ctx.Value(redeemedKey{}).(string)
+	return v != "" && v == id
+}

@@ -1,0 +1,111 @@
+package oidc
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// Refresh tokens are 256-bit random strings; only their SHA-256 is stored.
+// They live as long as the sign-in's session (RefreshTokenLifetime from
+// auth_time) and rotate on every use: the used token is deleted in the
+// transaction that stores its successor, so of concurrent uses exactly one
+// succeeds.
+
+// refreshFromAuthRequest is the refresh token grant of a redeemed request.
+func refreshFromAuthRequest(r AuthRequestRecord) RefreshTokenRecord {
+	return RefreshTokenRecord{
+		TenantID:  r.TenantID,
+		ClientID:  r.ClientID,
+		UserID:    r.UserID,
+		SessionID: r.SessionID,
+		Scopes:    r.Scopes,
+		AMR:       r.AMR,
+		IdP:       r.IdP,
+		AuthTime:  r.AuthTime,
+	}
+}
+
+// createRefreshToken stores a new refresh token for the grant and returns
+// it; it joins the transaction in ctx. The expiry is the session's end; a
+// sign-in whose session already ended gets no refresh token ("").
+func (p *Provider) createRefreshToken(ctx context.Context, grant RefreshTokenRecord) (string, error) {
+	now := p.clock.Now()
+	if grant.ExpiresAt.IsZero() {
+		grant.ExpiresAt = grant.AuthTime.Add(p.cfg.RefreshTokenLifetime)
+	}
+	if !grant.ExpiresAt.After(now) {
+		return "", nil
+	}
+	token, err := randomToken()
+	if err != nil {
+		return "", err
+	}
+	grant.TokenHash = hashToken(token)
+	grant.CreatedAt = now
+	if err := p.deps.AuthRequests.CreateOIDCRefreshToken(ctx, grant); err != nil {
+		return "", fmt.Errorf("create refresh token: %w", err)
+	}
+	return token, nil
+}
+
+// liveRefreshToken returns the unexpired refresh token of the tenant in ctx.
+func (p *Provider) liveRefreshToken(ctx context.Context, token string) (RefreshTokenRecord, error) {
+	tid, err := tenantID(ctx)
+	if err != nil {
+		return RefreshTokenRecord{}, oidc.ErrServerError().WithParent(err)
+	}
+	rec, err := p.deps.AuthRequests.GetOIDCRefreshToken(ctx, tid, hashToken(token))
+	if errors.Is(err, store.ErrNotFound) || err == nil && !rec.ExpiresAt.After(p.clock.Now()) {
+		return RefreshTokenRecord{}, oidc.ErrInvalidGrant().WithDescription("The refresh token is invalid or has expired.")
+	}
+	if err != nil {
+		return RefreshTokenRecord{}, oidc.ErrServerError().WithParent(fmt.Errorf("get refresh token: %w", err))
+	}
+	return rec, nil
+}
+
+// rotateRefreshToken redeems the current token and stores its successor,
+// with the same grant and expiry, in one transaction.
+func (p *Provider) rotateRefreshToken(ctx context.Context, r *refreshRequest, current string) (string, error) {
+	var next string
+	err := p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
+		old, err := p.deps.AuthRequests.ConsumeOIDCRefreshToken(ctx, r.rec.TenantID, hashToken(current), p.clock.Now())
+		if err != nil {
+			return err
+		}
+		next, err = p.createRefreshToken(ctx, old)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return "", oidc.ErrInvalidGrant().WithDescription("The refresh token was already used or has expired.")
+	}
+	if err != nil {
+		return "", oidc.ErrServerError().WithParent(fmt.Errorf("rotate refresh token: %w", err))
+	}
+	if next == "" {
+		return "", oidc.ErrInvalidGrant().WithDescription("The session of the refresh token has ended.")
+	}
+	return next, nil
+}
+
+// randomToken returns 256 random bits, base64url.
+func randomToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("random token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

@@ -1,0 +1,108 @@
+package oidc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+)
+
+// AccessClaims is what guestgate's admin API learns from an app's access token.
+type AccessClaims struct {
+	TenantID  string
+	AppID     string
+	Roles     []string // the app's Graph application permissions
+	Audience  string   // the resource the token was issued for
+	ExpiresAt time.Time
+}
+
+// tokenLeeway tolerates clock differences between processes.
+const tokenLeeway = 30 * time.Second
+
+// accessTokenClaims are the claims guestgate reads from its access tokens.
+type accessTokenClaims struct {
+	Issuer    string        `json:"iss"`
+	Subject   string        `json:"sub"`
+	Audience  oidc.Audience `json:"aud"`
+	Expiry    int64         `json:"exp"`
+	NotBefore int64         `json:"nbf"`
+	TenantID  string        `json:"tid"`
+	AppID     string        `json:"appid"`
+	ObjectID  string        `json:"oid"`
+	IDType    string        `json:"idtyp"`
+	Roles     []string      `json:"roles"`
+	Scopes    string        `json:"scp"`
+	IdP       string        `json:"idp"`
+}
+
+// VerifyAccessToken checks an app's access token for guestgate's admin API
+// in a tenant: signature by a published key (cached; re-read when the key id
+// is unknown), expiry, the tenant's issuer and tid, an admin API audience
+// (https://graph.microsoft.com or the public URL) and an app identity.
+// Failures wrap ErrInvalidToken; the detail is for logs, never the token.
+func (p *Provider) VerifyAccessToken(ctx context.Context, tenantID, raw string) (AccessClaims, error) {
+	c, err := p.verifyToken(ctx, tenantID, raw)
+	if err != nil {
+		return AccessClaims{}, err
+	}
+	aud := ""
+	for _, a := range c.Audience {
+		if p.acceptedAudience(a) {
+			aud = a
+			break
+		}
+	}
+	if aud == "" {
+		return AccessClaims{}, fmt.Errorf("%w: not issued for the admin API", ErrInvalidToken)
+	}
+	if c.IDType != idTypeApp || c.AppID == "" {
+		return AccessClaims{}, fmt.Errorf("%w: not an application token", ErrInvalidToken)
+	}
+	return AccessClaims{
+		TenantID:  c.TenantID,
+		AppID:     c.AppID,
+		Roles:     c.Roles,
+		Audience:  aud,
+		ExpiresAt: time.Unix(c.Expiry, 0).UTC(),
+	}, nil
+}
+
+// verifyToken checks a JWT's signature, issuer, tenant and lifetime.
+func (p *Provider) verifyToken(ctx context.Context, tenantID, raw string) (accessTokenClaims, error) {
+	var c accessTokenClaims
+	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		return c, fmt.Errorf("%w: malformed", ErrInvalidToken)
+	}
+	if len(jws.Signatures) != 1 {
+		return c, fmt.Errorf("%w: %d signatures", ErrInvalidToken, len(jws.Signatures))
+	}
+	kid := jws.Signatures[0].Header.KeyID
+	key, err := p.keys.verifier(ctx, kid)
+	if err != nil {
+		return c, fmt.Errorf("%w: key %q: %v", ErrInvalidToken, kid, err)
+	}
+	payload, err := jws.Verify(key)
+	if err != nil {
+		return c, fmt.Errorf("%w: bad signature", ErrInvalidToken)
+	}
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return c, fmt.Errorf("%w: claims: %v", ErrInvalidToken, err)
+	}
+	now := p.clock.Now()
+	switch {
+	case c.Issuer != p.Issuer(tenantID) || c.TenantID != tenantID:
+		return c, fmt.Errorf("%w: issued for another tenant", ErrInvalidToken)
+	case c.Expiry == 0 || !time.Unix(c.Expiry, 0).Add(tokenLeeway).After(now):
+		return c, fmt.Errorf("%w: expired", ErrInvalidToken)
+	case c.NotBefore != 0 && time.Unix(c.NotBefore, 0).After(now.Add(tokenLeeway)):
+		return c, fmt.Errorf("%w: not yet valid", ErrInvalidToken)
+	case slices.Contains(c.Audience, ""):
+		return c, fmt.Errorf("%w: empty audience", ErrInvalidToken)
+	}
+	return c, nil
+}
