@@ -24,6 +24,8 @@ type DB struct {
 	log   *slog.Logger
 
 	writeTxs atomic.Int64
+
+	outboxWake wakeHub // OutboxWakeups subscribers (outbox_wake.go)
 }
 
 // Options tune Open. The zero value is fine.
