@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -98,8 +99,8 @@ func cleanList(in []string) []string {
 }
 
 // authenticateApp checks a confidential app's secret in the tenant of ctx,
-// in constant time. Failures are plain errors (the library answers
-// invalid_client); store failures are server errors.
+// in constant time. A failure is invalid_client with status 401 (RFC 6749
+// section 5.2); store failures are server errors.
 func (p *Provider) authenticateApp(ctx context.Context, clientID, secret string) (App, error) {
 	tid, err := tenantID(ctx)
 	if err != nil {
@@ -107,17 +108,25 @@ func (p *Provider) authenticateApp(ctx context.Context, clientID, secret string)
 	}
 	a, err := p.deps.Apps.GetApp(ctx, tid, clientID)
 	if errors.Is(err, store.ErrNotFound) {
-		return App{}, fmt.Errorf("%w: unknown app", errBadClientSecret)
+		return App{}, clientAuthFailed("unknown app")
 	}
 	if err != nil {
 		return App{}, oidc.ErrServerError().WithParent(fmt.Errorf("get app: %w", err))
 	}
 	if a.Public() {
-		return App{}, fmt.Errorf("%w: public app has no secret", errBadClientSecret)
+		return App{}, clientAuthFailed("public app has no secret")
 	}
 	h := sha256.Sum256([]byte(secret))
 	if subtle.ConstantTimeCompare(h[:], a.SecretHash) != 1 {
-		return App{}, fmt.Errorf("%w: wrong secret", errBadClientSecret)
+		return App{}, clientAuthFailed("wrong secret")
 	}
 	return a, nil
+}
+
+// clientAuthFailed is the answer to a failed client authentication; the
+// reason is for logs only.
+func clientAuthFailed(reason string) error {
+	return op.NewStatusError(oidc.ErrInvalidClient().
+		WithDescription("Invalid client_id or client_secret.").
+		WithParent(fmt.Errorf("%w: %s", errBadClientSecret, reason)), http.StatusUnauthorized)
 }

@@ -107,7 +107,7 @@ func (p *Provider) CompleteAuthRequest(ctx context.Context, tenantID, id string,
 		return "", err
 	}
 	now := p.clock.Now()
-	if rec.MaxAge >= 0 && now.Sub(done.AuthTime) > time.Duration(rec.MaxAge)*time.Second+tokenLeeway {
+	if !freshEnough(rec, done.AuthTime, now) {
 		return "", ErrLoginTooOld
 	}
 	if _, err := p.deps.Directory.GetUser(ctx, tenantID, done.UserID); err != nil {
@@ -166,6 +166,19 @@ func (p *Provider) FailAuthRequest(ctx context.Context, tenantID, id, code, desc
 		return "", fmt.Errorf("fail auth request: %w", err)
 	}
 	return u, nil
+}
+
+// freshEnough applies prompt=login (a sign-in made for this request) and
+// max_age (a sign-in at most that old). The library turns prompt=login into
+// max_age=0.
+func freshEnough(rec AuthRequestRecord, authTime, now time.Time) bool {
+	if slices.Contains(rec.Prompt, oidc.PromptLogin) || rec.MaxAge == 0 {
+		return !authTime.Before(rec.CreatedAt.Add(-tokenLeeway))
+	}
+	if rec.MaxAge > 0 {
+		return now.Sub(authTime) <= time.Duration(rec.MaxAge)*time.Second+tokenLeeway
+	}
+	return true
 }
 
 // pendingRequest returns an unexpired request without a sign-in.
