@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,9 +217,20 @@ func jwtHeader(t *testing.T, raw string) map[string]any {
 }
 
 // fakeSessions records logouts and clears a cookie, as the web package would.
-type fakeSessions struct{ ended []string }
+type fakeSessions struct {
+	mu    sync.Mutex
+	ended []string
+}
+
+func (f *fakeSessions) endedTenants() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.ended...)
+}
 
 func (f *fakeSessions) EndBrowserSession(w http.ResponseWriter, _ *http.Request, tenantID string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.ended = append(f.ended, tenantID)
 	http.SetCookie(w, &http.Cookie{Name: "gg_session", Value: "", MaxAge: -1, Path: "/"})
 	return nil
