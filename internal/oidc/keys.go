@@ -213,11 +213,21 @@ func (kr *keyring) load(ctx context.Context) error {
 func (kr *keyring) fresh(ctx context.Context) error {
 	kr.mu.RLock()
 	stale := time.Since(kr.loadedAt) > kr.refresh
+	have := kr.signing != nil
 	kr.mu.RUnlock()
 	if !stale {
 		return nil
 	}
-	return kr.load(ctx)
+	err := kr.load(ctx)
+	if err != nil && have && ctx.Err() == nil {
+		// Keep serving the cached keys through a database hiccup; retry in a second.
+		slog.WarnContext(ctx, "re-reading signing keys failed; using cached keys", "err", err)
+		kr.mu.Lock()
+		kr.loadedAt = time.Now().Add(time.Second - kr.refresh)
+		kr.mu.Unlock()
+		return nil
+	}
+	return err
 }
 
 // signer returns the key that signs new tokens.
@@ -243,34 +253,43 @@ func (kr *keyring) published(ctx context.Context) ([]op.Key, error) {
 	return kr.publicList, nil
 }
 
-// verifier returns the public key with that id, reloading once (at most
-// once a second) when the id is unknown.
+// verifier returns the public key with that id. An unknown id makes it
+// re-read the keys (at most once a second; callers meanwhile wait for the
+// re-read in flight), so a key created by another process is found.
 func (kr *keyring) verifier(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	if err := kr.fresh(ctx); err != nil {
 		return nil, err
 	}
-	kr.mu.RLock()
-	pk := kr.public[kid]
-	recent := time.Since(kr.forcedAt) < time.Second
-	kr.mu.RUnlock()
-	if pk != nil {
-		return pk.key, nil
-	}
-	if recent {
-		return nil, fmt.Errorf("unknown key id")
+	if pk := kr.lookup(kid); pk != nil {
+		return pk, nil
 	}
 	kr.mu.Lock()
-	kr.forcedAt = time.Now()
-	kr.mu.Unlock()
-	if err := kr.load(ctx); err != nil {
-		return nil, err
+	force := time.Since(kr.forcedAt) >= time.Second
+	if force {
+		kr.forcedAt = time.Now()
 	}
+	kr.mu.Unlock()
+	if force {
+		if err := kr.load(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		kr.reload.Lock() // wait for a re-read in flight
+		kr.reload.Unlock()
+	}
+	if pk := kr.lookup(kid); pk != nil {
+		return pk, nil
+	}
+	return nil, errors.New("unknown key id")
+}
+
+func (kr *keyring) lookup(kid string) *rsa.PublicKey {
 	kr.mu.RLock()
 	defer kr.mu.RUnlock()
 	if pk := kr.public[kid]; pk != nil {
-		return pk.key, nil
+		return pk.key
 	}
-	return nil, fmt.Errorf("unknown key id")
+	return nil
 }
 
 // generateKey makes a new RS256 key; its id is the key's JWK thumbprint.

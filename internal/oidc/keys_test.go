@@ -35,8 +35,8 @@ func TestKeyRotation(t *testing.T) {
 		app, secret := e.createApp(e.a, false, "User.Read.All")
 		pub, _ := e.createApp(e.a, true)
 		cc := e.ccConfig(e.a, app.AppID, secret, graphScope, oauth2.AuthStyleInHeader)
-		// Another process on the same database, started before the rotation.
-		other := e.newProvider()
+		// Other processes on the same database, started before the rotation.
+		other, busy := e.newProvider(), e.newProvider()
 
 		old, err := cc.Token(e.ctx)
 		if err != nil {
@@ -79,6 +79,24 @@ func TestKeyRotation(t *testing.T) {
 		// signed by the new key: it reloads and accepts it.
 		if _, err := other.VerifyAccessToken(e.ctx, e.a.ID, fresh.AccessToken); err != nil {
 			t.Errorf("another process rejects a token of the new key: %v", err)
+		}
+		// Many requests meeting the new key at once all pass (one re-read, the others wait for it).
+		var wg sync.WaitGroup
+		errs := make(chan error, 10)
+		for range 10 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := busy.VerifyAccessToken(e.ctx, e.a.ID, fresh.AccessToken)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("concurrent verification of a new key's token: %v", err)
+			}
 		}
 
 		// Once tokens of the old key have expired, the next rotation deletes it.
