@@ -126,3 +126,7 @@ func nilIfEmpty(s string) *string {
 	}
 	return &s
 }
+
+// InvitationJSON is the Graph invitation object for a created invitation
+// (what POST /v1.0/invitations answers and `guestgate invite --output json` prints).
+func InvitationJSON(res invitation.Result) any { return invitationOut(res) }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -43,6 +44,7 @@ type Deps struct {
 	Mailbox mail.OutboxStore
 	// Login is the OpenID Connect hand-off; nil disables /{tenant}/login's app flow.
 	Login LoginBridge
+	Clock clock.Clock
 	Log   *slog.Logger
 }
 
@@ -58,6 +60,9 @@ type Handler struct {
 func New(cfg Config, deps Deps) (*Handler, error) {
 	if len(cfg.CSRFKey) < 32 {
 		return nil, fmt.Errorf("web: CSRF key must be at least 32 bytes")
+	}
+	if deps.Clock == nil {
+		deps.Clock = clock.Real{}
 	}
 	if deps.Log == nil {
 		deps.Log = slog.Default()

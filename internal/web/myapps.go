@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/guestgate/guestgate/internal/directory"
+
 	"github.com/guestgate/guestgate/internal/i18n"
 )
 
@@ -44,4 +46,15 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 		Lang: l, Title: i18n.T(l, "session.signed_out_title"), TenantName: t.DisplayName,
 		Heading: i18n.T(l, "session.signed_out_title"), Paragraphs: []string{i18n.T(l, "session.signed_out", t.DisplayName)},
 	})
+}
+
+// EndBrowserSession ends this browser's session at a tenant and clears its
+// cookie; the provider calls it at RP-initiated logout.
+func (h *Handler) EndBrowserSession(w http.ResponseWriter, r *http.Request, tenantID string) error {
+	t := directory.Tenant{ID: tenantID}
+	if err := h.deps.Sessions.End(r.Context(), tenantID, sessionToken(r, t)); err != nil {
+		return err
+	}
+	h.clearSessionCookie(w, t)
+	return nil
 }

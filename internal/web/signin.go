@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/i18n"
@@ -13,9 +14,22 @@ import (
 
 // AuthRequest is what the sign-in page needs of a pending OpenID Connect request.
 type AuthRequest struct {
-	AppName     string
-	LoginHint   string
-	PromptLogin bool // prompt=login: a new passcode even with a live session
+	AppName   string
+	LoginHint string
+	// ForceLogin (prompt=login, max_age=0): a new passcode even with a live session.
+	ForceLogin bool
+	// PromptNone (prompt=none): no page may be shown; without a session the app gets login_required.
+	PromptNone bool
+	// MaxAge, if set, is the oldest sign-in the app accepts.
+	MaxAge *time.Duration
+}
+
+// reusable reports whether a live session may answer this request silently.
+func (ar AuthRequest) reusable(s session.Session, now time.Time) bool {
+	if ar.ForceLogin {
+		return false
+	}
+	return ar.MaxAge == nil || !now.After(s.AuthTime.Add(*ar.MaxAge))
 }
 
 // LoginBridge hands a sign-in back to the OpenID Connect provider.
@@ -24,6 +38,9 @@ type LoginBridge interface {
 	// Complete marks the request done for the session's user and returns the
 	// URL the browser goes to next. It joins the transaction in ctx.
 	Complete(ctx context.Context, tenantID, id string, s session.Session) (string, error)
+	// Fail ends the request with an OAuth error code (e.g. login_required)
+	// and returns the URL that reports it to the app.
+	Fail(ctx context.Context, tenantID, id, code string) (string, error)
 }
 
 // ErrUnknownAuthRequest: the sign-in request expired or never existed.
@@ -39,11 +56,18 @@ func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, t.DisplayName, err)
 		return
 	}
-	if !ar.PromptLogin {
-		if s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t)); err == nil {
-			h.continueWithSession(w, r, t, reqID, s)
+	if s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t)); err == nil && ar.reusable(s, h.deps.Clock.Now()) {
+		h.continueWithSession(w, r, t, reqID, s)
+		return
+	}
+	if ar.PromptNone && reqID != "" {
+		next, err := h.deps.Login.Fail(r.Context(), t.ID, reqID, "login_required")
+		if err != nil {
+			h.fail(w, r, t.DisplayName, err)
 			return
 		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
 	}
 	h.signinPage(w, r, http.StatusOK, t, reqID, ar.LoginHint, "")
 }

@@ -1,0 +1,50 @@
+// Command guestgate is a self-hosted identity service for B2B guest access:
+// organisations invite outside people, who sign in with an email one-time
+// passcode when they have no identity the organisation accepts.
+//
+// main.go only assembles the command tree; each subcommand has its own file.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := newRootCommand().ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "guestgate:", err)
+		os.Exit(1)
+	}
+}
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "guestgate",
+		Short: "Guest access with email one-time passcodes, for many organisations",
+		Long: `guestgate lets organisations (tenants) invite outside people (guests) to their apps.
+A guest signs in with an email one-time passcode; apps sign people in with OpenID Connect;
+admins use a Microsoft-Graph-shaped API, this CLI and a web console.
+
+Every flag can also be set with the GUESTGATE_* variable named in its help.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	flags := bindConfigFlags(root)
+	root.AddCommand(
+		newServeCommand(flags),
+		newMigrateCommand(flags),
+		newDemoCommand(flags),
+		newTenantCommand(flags),
+		newAppCommand(flags),
+		newInviteCommand(flags),
+		newVersionCommand(),
+	)
+	return root
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
+)
+
+func newMigrateCommand(f *configFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply database migrations and exit",
+		Long:  "Apply the embedded schema migrations the database lacks. serve and demo also do this at start; several processes may run it at once.",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.load(cmd)
+			if err != nil {
+				return err
+			}
+			log, err := f.logger()
+			if err != nil {
+				return err
+			}
+			db, err := sqlstore.Open(cmd.Context(), cfg.DatabaseURL, sqlstore.Options{Logger: log})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			n, err := db.Migrate(cmd.Context())
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "applied %d migration(s) to the %s database\n", n, db.Engine())
+			return err
+		},
+	}
+}

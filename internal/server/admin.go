@@ -1,0 +1,46 @@
+package server
+
+import (
+	"context"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/oidc"
+)
+
+// CreateTenant creates a tenant (guestgate tenant create).
+func (s *Server) CreateTenant(ctx context.Context, req directory.NewTenantRequest) (directory.Tenant, error) {
+	return directory.CreateTenant(ctx, s.db, req, s.cfg.DomainSuffix, s.clock.Now())
+}
+
+// ListTenants lists every tenant (guestgate tenant list).
+func (s *Server) ListTenants(ctx context.Context) ([]directory.Tenant, error) {
+	var all []directory.Tenant
+	after := ""
+	for {
+		page, err := s.db.ListTenants(ctx, after, 500)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < 500 {
+			return all, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// ResolveTenant finds a tenant by id or verified domain.
+func (s *Server) ResolveTenant(ctx context.Context, idOrDomain string) (directory.Tenant, error) {
+	return directory.Resolve(ctx, s.db, idOrDomain)
+}
+
+// CreateApp registers an app (guestgate app create); the secret is returned only here.
+func (s *Server) CreateApp(ctx context.Context, tenantID, name string, permissions, redirectURIs, postLogoutURIs []string, public bool) (oidc.App, string, error) {
+	return s.oidc.CreateApp(ctx, tenantID, name, permissions, redirectURIs, postLogoutURIs, public)
+}
+
+// Invite invites a guest (guestgate invite).
+func (s *Server) Invite(ctx context.Context, t directory.Tenant, req invitation.Request) (invitation.Result, error) {
+	return s.invitations.Invite(ctx, t, req)
+}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
+)
+
+// Config is a deployment's configuration; cmd/guestgate fills it from
+// flags and GUESTGATE_* variables. Validate runs before anything starts.
+type Config struct {
+	DatabaseURL    string // SQLite file path or postgres:// URL
+	PublicURL      string // how browsers and apps reach guestgate
+	Listen         string // host:port to serve on
+	SMTPURL        string // smtp://user:pass@host:587?tls=starttls; empty: dev mailbox
+	MailFrom       string // sender address of every mail
+	DeploymentName string // "from {deployment name} on behalf of {tenant}"
+	DomainSuffix   string // tenants' initial domains are {name}.{suffix}
+	// Secret keys passcode hashes, CSRF tokens, pairwise subjects and code
+	// encryption. Every process of a deployment needs the same one; it must
+	// not be stored in the database (a keyed hash is only as good as its key).
+	Secret          string
+	SessionLifetime time.Duration
+	AutoEnableDate  time.Time // when "default" turns email OTP on (section 4)
+	OTP             otp.Limits
+	// Dev allows a plain-http public URL on a non-loopback host (development only).
+	Dev bool
+}
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults() Config {
+	return Config{
+		DatabaseURL:     "guestgate.db",
+		PublicURL:       "http://127.0.0.1:8080",
+		Listen:          "127.0.0.1:8080",
+		MailFrom:        "guestgate@localhost",
+		DeploymentName:  "guestgate",
+		DomainSuffix:    "guestgate.local",
+		SessionLifetime: 24 * time.Hour,
+		AutoEnableDate:  time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC),
+		OTP:             otp.DefaultLimits,
+	}
+}
+
+// Validate reports settings that cannot work, naming the variable to fix.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("GUESTGATE_DATABASE_URL is empty: give a SQLite file path or a postgres:// URL"))
+	}
+	u, err := url.Parse(c.PublicURL)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+		errs = append(errs, fmt.Errorf("GUESTGATE_PUBLIC_URL %q must be an absolute http(s) URL", c.PublicURL))
+	case u.Scheme == "http" && !c.Dev && !isLoopback(u.Hostname()):
+		errs = append(errs, fmt.Errorf("GUESTGATE_PUBLIC_URL %q must use https (plain http is for loopback development only)", c.PublicURL))
+	case u.Path != "" && u.Path != "/":
+		errs = append(errs, fmt.Errorf("GUESTGATE_PUBLIC_URL %q must not have a path", c.PublicURL))
+	}
+	if c.Listen == "" {
+		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))
+	}
+	if len(c.Secret) < 32 {
+		errs = append(errs, errors.New("GUESTGATE_SECRET must be at least 32 characters (e.g. `openssl rand -base64 48`) and the same in every process"))
+	}
+	if c.SessionLifetime < time.Minute {
+		errs = append(errs, fmt.Errorf("GUESTGATE_SESSION_LIFETIME %s is too short", c.SessionLifetime))
+	}
+	if err := c.OTP.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
+}
+
+// subkey derives an independent key for one purpose from the secret.
+func (c Config) subkey(purpose string) []byte {
+	m := hmac.New(sha256.New, []byte(c.Secret))
+	m.Write([]byte("guestgate/" + purpose))
+	return m.Sum(nil)
+}
+
+// insecure reports whether cookies and URLs are plain HTTP (dev only).
+func (c Config) insecure() bool { return strings.HasPrefix(c.PublicURL, "http://") }
+
+// IsPostgres reports whether the database is PostgreSQL.
+func (c Config) IsPostgres() bool { return sqlstore.IsPostgresURL(c.DatabaseURL) }

@@ -1,0 +1,98 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/guestgate/guestgate/internal/graph"
+	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/web"
+)
+
+func (s *Server) buildOIDC() error {
+	var key [32]byte
+	copy(key[:], s.cfg.subkey("oidc"))
+	s.oidcSessions = &sessionEnder{}
+	p, err := oidc.NewProvider(
+		oidc.Config{PublicURL: s.cfg.PublicURL, Insecure: s.cfg.insecure(), CryptoKey: key, RefreshTokenLifetime: s.cfg.SessionLifetime},
+		oidc.Deps{Apps: s.db, Keys: s.db, AuthRequests: s.db, Directory: s.db, Tx: s.db, Clock: s.clock, Sessions: s.oidcSessions},
+	)
+	if err != nil {
+		return err
+	}
+	s.oidc = p
+	return nil
+}
+
+// sessionEnder forwards RP-initiated logout to the pages, which own the
+// session cookie (the pages are built after the provider).
+type sessionEnder struct{ web *web.Handler }
+
+func (e *sessionEnder) EndBrowserSession(w http.ResponseWriter, r *http.Request, tenantID string) error {
+	if e.web == nil {
+		return nil
+	}
+	return e.web.EndBrowserSession(w, r, tenantID)
+}
+
+// loginBridge adapts the provider to the pages' LoginBridge.
+type loginBridge struct{ p *oidc.Provider }
+
+func (b loginBridge) AuthRequest(ctx context.Context, tenantID, id string) (web.AuthRequest, error) {
+	info, err := b.p.AuthRequest(ctx, tenantID, id)
+	if err != nil {
+		return web.AuthRequest{}, err
+	}
+	return web.AuthRequest{AppName: info.AppName, LoginHint: info.LoginHint, ForceLogin: info.ForceLogin(), PromptNone: info.PromptNone(), MaxAge: info.MaxAge}, nil
+}
+
+func (b loginBridge) Complete(ctx context.Context, tenantID, id string, s session.Session) (string, error) {
+	return b.p.CompleteAuthRequest(ctx, tenantID, id, oidc.Login{
+		UserID: s.UserID, AuthTime: s.AuthTime, AMR: s.AMR, IdP: s.IdP, SessionID: hex.EncodeToString(s.IDHash),
+	})
+}
+
+func (b loginBridge) Fail(ctx context.Context, tenantID, id, code string) (string, error) {
+	return b.p.FailAuthRequest(ctx, tenantID, id, code, "")
+}
+
+// tokenVerifier adapts the provider to the admin API. The tenant is the
+// token's tid; the provider then checks the token against that tenant's
+// issuer and keys, so an unverified tid cannot pick a tenant.
+type tokenVerifier struct{ p *oidc.Provider }
+
+func (v tokenVerifier) VerifyAccessToken(ctx context.Context, raw string) (graph.Caller, error) {
+	tid, err := unverifiedTenant(raw)
+	if err != nil {
+		return graph.Caller{}, err
+	}
+	c, err := v.p.VerifyAccessToken(ctx, tid, raw)
+	if err != nil {
+		return graph.Caller{}, err
+	}
+	return graph.Caller{TenantID: c.TenantID, AppID: c.AppID, Roles: c.Roles}, nil
+}
+
+func unverifiedTenant(raw string) (string, error) {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return "", errors.New("access token is not a JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return "", errors.New("access token payload is not base64url")
+	}
+	var claims struct {
+		TID string `json:"tid"`
+	}
+	if err := json.Unmarshal(payload, &claims); err != nil || claims.TID == "" {
+		return "", errors.New("access token has no tid")
+	}
+	return claims.TID, nil
+}

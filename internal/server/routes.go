@@ -1,0 +1,134 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/httpx"
+	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/web"
+)
+
+// routes builds the top-level handler. Paths without tenant context
+// (/common, /organizations, the bare portal) go to the explanatory page of
+// R5; /{tenant}/… resolves the tenant by id or verified domain, and an
+// unknown one is an error, never a fallback.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", s.metrics)
+	mux.Handle("/v1.0/", s.api)
+	global := s.web.Global()
+	mux.Handle("GET /redeem", global)
+	mux.Handle("/redeem/", global)
+	mux.Handle("GET /signin-to-organization", global)
+	mux.Handle("GET /dev/mailbox", global)
+	mux.HandleFunc("/{tenant}/", s.tenantRoute)
+	mux.HandleFunc("GET /{$}", s.portal)
+	mux.Handle("/", global)
+	var h http.Handler = mux
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = httpx.AccessLog(s.log, h)
+	return httpx.WithRequestID(h)
+}
+
+// noTenantSegments are path prefixes that carry no tenant context (R5).
+var noTenantSegments = map[string]bool{"common": true, "organizations": true, "consumers": true}
+
+// tenantRoute serves /{tenant}/…: the OpenID Connect endpoints go to the
+// provider, everything else to the pages.
+func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("tenant")
+	if noTenantSegments[strings.ToLower(name)] {
+		s.noTenantContext(w, r)
+		return
+	}
+	t, err := s.resolveTenant(r, name)
+	if errors.Is(err, store.ErrNotFound) {
+		if isOIDCPath(strings.TrimPrefix(r.URL.Path, "/"+name)) {
+			s.oidcError(w, r, http.StatusNotFound, "invalid_request", "unknown tenant "+name)
+			return
+		}
+		s.web.UnknownTenant(w, r, name)
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "resolve tenant", "err", err, "request_id", httpx.RequestID(r.Context()))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	rest := strings.TrimPrefix(r.URL.Path, "/"+name)
+	ctx := web.WithTenant(oidc.WithTenant(r.Context(), t), t)
+	r2 := r.Clone(ctx)
+	r2.URL.Path, r2.URL.RawPath = rest, ""
+	if isOIDCPath(rest) {
+		s.oidc.Handler().ServeHTTP(w, r2)
+		return
+	}
+	s.web.Tenant().ServeHTTP(w, r2)
+}
+
+// isOIDCPath reports the provider's paths under /{tenant}.
+func isOIDCPath(rest string) bool {
+	for _, p := range []string{"/oauth2/", "/v2.0/", "/discovery/", "/openid/"} {
+		if strings.HasPrefix(rest, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) resolveTenant(r *http.Request, name string) (directory.Tenant, error) {
+	return s.tenants.Resolve(r.Context(), name)
+}
+
+// portal is /: with ?tenantid= it is that tenant's My Apps; without, the
+// tenant-context page (R5).
+func (s *Server) portal(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("tenantid")
+	if id == "" {
+		s.web.TenantContextRequired(w, r)
+		return
+	}
+	t, err := s.resolveTenant(r, id)
+	if err != nil {
+		s.web.UnknownTenant(w, r, id)
+		return
+	}
+	http.Redirect(w, r, "/"+t.ID+"/", http.StatusSeeOther)
+}
+
+// noTenantContext answers /common and /organizations: an OAuth error for a
+// client that called an endpoint directly, the explanatory page for a browser.
+func (s *Server) noTenantContext(w http.ResponseWriter, r *http.Request) {
+	rest := r.URL.Path[strings.IndexByte(r.URL.Path[1:], '/')+1:]
+	if strings.HasSuffix(rest, "/authorize") {
+		s.web.TenantContextRequired(w, r)
+		return
+	}
+	if isOIDCPath(rest) {
+		s.oidcError(w, r, http.StatusBadRequest, "invalid_request",
+			"guests must sign in through a tenant-specific endpoint (/{tenantId}/… or /{verifiedDomain}/…); /common and /organizations carry no tenant context")
+		return
+	}
+	s.web.TenantContextRequired(w, r)
+}
+
+func (s *Server) oidcError(w http.ResponseWriter, _ *http.Request, status int, code, desc string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(`{"error":"` + code + `","error_description":` + jsonString(desc) + `}`))
+}
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.Ping(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = w.Write([]byte("ok\n"))
+}

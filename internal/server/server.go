@@ -1,0 +1,223 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/graph"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
+	"github.com/guestgate/guestgate/internal/web"
+)
+
+// Options are what a process supplies beyond its configuration.
+type Options struct {
+	Logger *slog.Logger
+	Clock  clock.Clock // default clock.Real
+	// Listener, if set, is served instead of listening on Config.Listen (tests).
+	Listener net.Listener
+}
+
+// Server is one guestgate process.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	clock   clock.Clock
+	db      *sqlstore.DB
+	tenants *tenantCache
+
+	invitations  *invitation.Service
+	oidc         *oidc.Provider
+	oidcSessions *sessionEnder
+	web          *web.Handler
+	api          *graph.API
+	sender       mail.Sender
+	metrics      http.Handler
+	handler      http.Handler
+	listener     net.Listener
+}
+
+// Open opens the store (migrating it), builds every service and the HTTP
+// handler; nothing listens or sends until Run.
+func Open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s, err := openStore(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.build(); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenAdmin opens the store and the services one-shot admin commands use
+// (tenant, app, invite); it needs no secret and serves nothing.
+func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
+	if len(cfg.Secret) < 32 {
+		// Admin commands hash nothing with the secret; a placeholder keeps
+		// the shared wiring simple. Passcodes and cookies are never made here.
+		cfg.Secret = "admin-commands-use-no-secret-000000"
+	}
+	s, err := openStore(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.build(); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openStore(ctx context.Context, cfg Config, opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	db, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return &Server{
+		cfg: cfg, log: opts.Logger, clock: opts.Clock, db: db, listener: opts.Listener,
+		tenants: newTenantCache(db, opts.Clock, 10*time.Second, 10000),
+	}, nil
+}
+
+// build creates the services and routes.
+func (s *Server) build() error {
+	cfg := s.cfg
+	hasher, err := otp.NewHasher(cfg.subkey("otp"))
+	if err != nil {
+		return err
+	}
+	otps, err := otp.NewService(s.db, s.db, hasher, s.clock, cfg.OTP)
+	if err != nil {
+		return err
+	}
+	sessions := session.NewService(s.db, s.clock, cfg.SessionLifetime)
+	s.invitations = invitation.NewService(
+		invitation.Config{PublicURL: cfg.PublicURL, AllowHTTP: cfg.insecure()},
+		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation},
+	)
+	if err := s.buildOIDC(); err != nil {
+		return err
+	}
+	s.web, err = web.New(
+		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), DevMailbox: cfg.SMTPURL == ""},
+		web.Deps{
+			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
+			OTPPolicy: s.otpPolicy, Outbox: s.db, ComposePasscode: s.composePasscode,
+			Mailbox: s.db, Login: loginBridge{s.oidc}, Clock: s.clock, Log: s.log,
+		})
+	if err != nil {
+		return err
+	}
+	s.oidcSessions.web = s.web
+	s.api = graph.New(graph.Deps{
+		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
+		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
+	})
+	if s.sender, err = s.newSender(); err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	s.handler = s.routes()
+	return nil
+}
+
+// otpPolicy is the tenant's effective passcode state (section 4). Until
+// policies are stored per tenant, every tenant has the default configuration.
+func (s *Server) otpPolicy(_ context.Context, t directory.Tenant) (policy.Effective, error) {
+	return policy.EffectiveEmailOTP(policy.DefaultEmailConfig(), t, s.cfg.AutoEnableDate, s.clock.Now()), nil
+}
+
+// Handler is the process's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// DB is the process's store (the benchmark reads its counters).
+func (s *Server) DB() *sqlstore.DB { return s.db }
+
+// Run serves HTTP and runs the mail dispatcher and housekeeping until ctx
+// ends, then shuts down gracefully.
+func (s *Server) Run(ctx context.Context) error {
+	ln := s.listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", s.cfg.Listen); err != nil {
+			return fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+		}
+	}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	dispatcher, err := mail.NewDispatcher(mail.DispatcherConfig{
+		Store: s.db, Sender: s.sender, Clock: s.clock, Wake: s.db.OutboxWakeups(ctx), Logger: s.log,
+	})
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		s.log.Info("guestgate serving", "listen", ln.Addr().String(), "public_url", s.cfg.PublicURL,
+			"engine", s.db.Engine(), "mail", s.mailMode())
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve http: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutdownCtx)
+	})
+	g.Go(func() error { return dispatcher.Run(gctx) })
+	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
+	err = g.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}
+
+func (s *Server) mailMode() string {
+	if s.cfg.SMTPURL == "" {
+		return "dev mailbox at " + s.cfg.PublicURL + "/dev/mailbox"
+	}
+	return "smtp"
+}
+
+// Close releases the store and the SMTP connections.
+func (s *Server) Close() error {
+	if c, ok := s.sender.(interface{ Close() error }); ok {
+		_ = c.Close()
+	}
+	return s.db.Close()
+}
