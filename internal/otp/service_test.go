@@ -1,0 +1,223 @@
+package otp_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
+	"github.com/guestgate/guestgate/internal/testenv"
+)
+
+type fixture struct {
+	svc    *otp.Service
+	clock  *clock.Fake
+	tenant string
+	codes  []string // every code delivered, in order
+	mu     sync.Mutex
+}
+
+func newFixture(t *testing.T, e testenv.Engine) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	tn, err := directory.NewTenant(directory.NewTenantRequest{Name: "Fabrikam"}, "guestgate.local", c.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateTenant(ctx, tn); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := otp.NewHasher([]byte("0123456789abcdef0123456789abcdef"))
+	svc, err := otp.NewService(db, db, h, c, otp.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{svc: svc, clock: c, tenant: tn.ID}
+}
+
+func (f *fixture) issue(t *testing.T, addr string) (string, error) {
+	t.Helper()
+	var got string
+	err := f.svc.Issue(context.Background(), f.tenant, addr, func(_ context.Context, code string) error {
+		got = code
+		f.mu.Lock()
+		f.codes = append(f.codes, code)
+		f.mu.Unlock()
+		return nil
+	})
+	return got, err
+}
+
+func (f *fixture) verify(addr, code string) error {
+	return f.svc.Verify(context.Background(), f.tenant, addr, code, func(context.Context) error { return nil })
+}
+
+func TestService(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Run("R3_accepted_at_29m59s", func(t *testing.T) {
+				f := newFixture(t, e)
+				code, err := f.issue(t, "teri@gmail.example")
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.clock.Advance(29*time.Minute + 59*time.Second)
+				if err := f.verify("Teri@Gmail.example", code); err != nil {
+					t.Fatalf("verify at 29:59 = %v, want accepted", err)
+				}
+			})
+			t.Run("R3_refused_at_30m01s", func(t *testing.T) {
+				f := newFixture(t, e)
+				code, _ := f.issue(t, "teri@gmail.example")
+				f.clock.Advance(30*time.Minute + time.Second)
+				if err := f.verify("teri@gmail.example", code); !errors.Is(err, otp.ErrExpired) {
+					t.Fatalf("verify at 30:01 = %v, want ErrExpired", err)
+				}
+			})
+			t.Run("R3_refused_on_second_use", func(t *testing.T) {
+				f := newFixture(t, e)
+				code, _ := f.issue(t, "teri@gmail.example")
+				if err := f.verify("teri@gmail.example", code); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.verify("teri@gmail.example", code); !errors.Is(err, otp.ErrUsed) {
+					t.Fatalf("second use = %v, want ErrUsed", err)
+				}
+			})
+			t.Run("R3_older_code_refused_after_new_one_sent", func(t *testing.T) {
+				f := newFixture(t, e)
+				old, _ := f.issue(t, "teri@gmail.example")
+				newer := old
+				for newer == old { // two random codes may (rarely) be equal; the old one must differ to be tested
+					f.clock.Advance(61 * time.Second)
+					var err error
+					if newer, err = f.issue(t, "teri@gmail.example"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := f.verify("teri@gmail.example", old); !errors.Is(err, otp.ErrWrongCode) {
+					t.Fatalf("old code = %v, want ErrWrongCode", err)
+				}
+				if err := f.verify("teri@gmail.example", newer); err != nil {
+					t.Fatalf("new code = %v, want accepted", err)
+				}
+			})
+			t.Run("R3_sixth_entry_after_five_wrong_is_refused", func(t *testing.T) {
+				f := newFixture(t, e)
+				code, _ := f.issue(t, "teri@gmail.example")
+				wrong := "00000000"
+				if wrong == code {
+					wrong = "11111111"
+				}
+				for i := 1; i <= 5; i++ {
+					if err := f.verify("teri@gmail.example", wrong); !errors.Is(err, otp.ErrWrongCode) {
+						t.Fatalf("wrong entry %d = %v, want ErrWrongCode", i, err)
+					}
+				}
+				if err := f.verify("teri@gmail.example", wrong); !errors.Is(err, otp.ErrTooManyAttempts) {
+					t.Fatalf("sixth wrong entry = %v, want ErrTooManyAttempts", err)
+				}
+				if err := f.verify("teri@gmail.example", code); !errors.Is(err, otp.ErrTooManyAttempts) {
+					t.Fatalf("right code after five wrong = %v, want ErrTooManyAttempts (void)", err)
+				}
+			})
+			t.Run("R3_second_send_within_60s_throttled", func(t *testing.T) {
+				f := newFixture(t, e)
+				if _, err := f.issue(t, "teri@gmail.example"); err != nil {
+					t.Fatal(err)
+				}
+				f.clock.Advance(59 * time.Second)
+				var te *otp.ThrottledError
+				if _, err := f.issue(t, "teri@gmail.example"); !errors.As(err, &te) || te.Hourly {
+					t.Fatalf("second send at 59 s = %v, want resend throttle", err)
+				}
+				if _, err := f.issue(t, "kim@gmail.example"); err != nil {
+					t.Fatalf("another address is not throttled: %v", err)
+				}
+			})
+			t.Run("R3_eleventh_send_within_hour_throttled", func(t *testing.T) {
+				f := newFixture(t, e)
+				for i := 1; i <= 10; i++ {
+					if _, err := f.issue(t, "teri@gmail.example"); err != nil {
+						t.Fatalf("send %d: %v", i, err)
+					}
+					f.clock.Advance(61 * time.Second)
+				}
+				var te *otp.ThrottledError
+				_, err := f.issue(t, "teri@gmail.example")
+				if !errors.As(err, &te) || !te.Hourly {
+					t.Fatalf("eleventh send = %v, want hourly throttle", err)
+				}
+				if msg := te.Error(); msg == "" {
+					t.Fatal("throttle error must say when to retry")
+				}
+			})
+			t.Run("R3_twenty_concurrent_submissions_exactly_one_wins", func(t *testing.T) {
+				f := newFixture(t, e)
+				code, _ := f.issue(t, "teri@gmail.example")
+				var (
+					wg       sync.WaitGroup
+					accepted atomic.Int32
+					used     atomic.Int32
+					start    = make(chan struct{})
+				)
+				for i := 0; i < 20; i++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						err := f.svc.Verify(context.Background(), f.tenant, "teri@gmail.example", code, func(context.Context) error {
+							accepted.Add(1)
+							return nil
+						})
+						switch {
+						case err == nil:
+						case errors.Is(err, otp.ErrUsed):
+							used.Add(1)
+						default:
+							t.Errorf("concurrent verify: %v", err)
+						}
+					}()
+				}
+				close(start)
+				wg.Wait()
+				if accepted.Load() != 1 || used.Load() != 19 {
+					t.Fatalf("accepted %d, refused as used %d; want exactly 1 and 19", accepted.Load(), used.Load())
+				}
+			})
+			t.Run("R3_concurrent_sends_one_code", func(t *testing.T) {
+				f := newFixture(t, e)
+				var wg sync.WaitGroup
+				var sent atomic.Int32
+				for i := 0; i < 10; i++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						if _, err := f.issue(t, "teri@gmail.example"); err == nil {
+							sent.Add(1)
+						}
+					}()
+				}
+				wg.Wait()
+				if sent.Load() != 1 {
+					t.Fatalf("%d concurrent sends succeeded, want 1 (the others throttled)", sent.Load())
+				}
+			})
+		})
+	}
+}
