@@ -30,10 +30,26 @@
 // Graph-shaped admin API carry tid, appid and roles and are checked by
 // Provider.VerifyAccessToken.
 //
+// Keys rotate with Provider.RotateKeys; Provider.Run (or Cleanup) deletes
+// expired authorization requests, refresh tokens and old keys.
+//
+// Rules: every endpoint has tenant context (R5); refresh tokens end with the
+// sign-in's session, 24 hours by default (R4); ID tokens and userinfo carry
+// tid, oid, email, email_verified (true for passcode guests), name,
+// preferred_username and idp ("mail" for passcode guests) as DESIGN
+// section 6 lists. The subject is pairwise per app.
+//
+// A sign-in costs three write transactions: storing the request, recording
+// the sign-in, and redeeming the code (with its refresh token). Codes are not
+// stored: a code is the request id sealed with AES-GCM, and redeeming it
+// deletes the request with a conditional DELETE, so it is single-use even
+// under concurrent exchange.
+//
 // Persistence goes through the narrow interfaces in store.go (AppStore,
 // KeyStore, AuthRequestStore), implemented in internal/store/sqlstore. Time
 // comes from an injected clock. Secrets, codes and tokens are never logged.
 //
 // The package imports directory (users, tenants), store and clock, and no
-// other domain. A Provider is safe for concurrent use.
+// other domain; it must not import the web or graph packages. A Provider is
+// safe for concurrent use.
 package oidc
