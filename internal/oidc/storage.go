@@ -121,7 +121,10 @@ func (s *storage) CreateAccessToken(context.Context, op.TokenRequest) (string, t
 // CreateAccessAndRefreshTokens names a new access token and returns the
 // refresh token: the one the code exchange created, or a rotated one.
 func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenRequest, current string) (string, string, time.Time, error) {
-	id, exp, _ := s.CreateAccessToken(ctx, req)
+	id, exp, err := s.CreateAccessToken(ctx, req)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
 	switch r := req.(type) {
 	case *authRequest:
 		if r.refreshToken == "" {
