@@ -1,0 +1,135 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/guestgate/guestgate/internal/mail/mailtest"
+)
+
+// TestRedeemInvitationWithPasscode is issue 3's journey: an admin app
+// invites through the API, the guest follows the mailed link, presses Send
+// code, types the mailed code and lands on the redirect URL, signed in and
+// Accepted (R2, R3, R4, R6).
+func TestRedeemInvitationWithPasscode(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.Read.All")
+
+		var inv map[string]any
+		status := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+			"invitedUserEmailAddress": "teri@gmail.example",
+			"invitedUserDisplayName":  "Teri",
+			"inviteRedirectUrl":       "https://apps.fabrikam.example/welcome",
+			"sendInvitationMessage":   true,
+			"invitedUserMessageInfo":  map[string]any{"customizedMessageBody": "Welcome <b>aboard</b>"},
+		}, &inv)
+		if status != http.StatusCreated {
+			t.Fatalf("POST /v1.0/invitations = %d %v, want 201", status, inv)
+		}
+		userID := inv["invitedUser"].(map[string]any)["id"].(string)
+		if inv["status"] != "PendingAcceptance" || inv["invitedUserType"] != "Guest" || !strings.Contains(inv["inviteRedeemUrl"].(string), "/redeem?ticket=") {
+			t.Fatalf("invitation shape: %v", inv)
+		}
+
+		// R6: the mail names the tenant, not the identity provider.
+		invMail := in.Mail.WaitFor(t, mailtest.To("teri@gmail.example"))
+		if !strings.Contains(invMail.Text, "Fabrikam") || strings.Contains(strings.ToLower(invMail.Text), "passcode") {
+			t.Fatalf("invitation mail must name the tenant and not the sign-in method:\n%s", invMail.Text)
+		}
+		link := redeemLink(t, invMail)
+
+		b := newBrowser(t)
+		start := b.get(link)
+		if start.Status != http.StatusOK || !strings.Contains(start.Body, "Send code") || !strings.Contains(start.Body, "teri@gmail.example") {
+			t.Fatalf("redeem page = %d:\n%s", start.Status, start.Body)
+		}
+		sent := b.submit(in.URL, start, "/redeem/send", nil)
+		if sent.Status != http.StatusSeeOther || !strings.HasPrefix(sent.Location, "/redeem/code?ticket=") {
+			t.Fatalf("Send code = %d → %q:\n%s", sent.Status, sent.Location, sent.Body)
+		}
+		codePage := b.get(in.URL + sent.Location)
+		if !strings.Contains(codePage.Body, "30 minutes") {
+			t.Fatalf("the code page must explain expiry:\n%s", codePage.Body)
+		}
+		code := passcode(t, in.Mail.WaitFor(t, func(m mailtest.Received) bool {
+			return mailtest.To("teri@gmail.example")(m) && m.MessageID() != invMail.MessageID()
+		}))
+
+		done := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code})
+		if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example/welcome" {
+			t.Fatalf("verify = %d → %q, want redirect to inviteRedirectUrl:\n%s", done.Status, done.Location, done.Body)
+		}
+		ck := cookieNamed(done.Header, "gg_session_"+tn.ID)
+		if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Value == "" {
+			t.Fatalf("session cookie = %+v, want HttpOnly SameSite=Lax", ck)
+		}
+
+		var user map[string]any
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+userID, nil, &user); s != http.StatusOK {
+			t.Fatalf("GET user = %d %v", s, user)
+		}
+		if user["externalUserState"] != "Accepted" || user["userType"] != "Guest" || user["userPrincipalName"] != "teri_gmail.example#EXT#@fabrikam.guestgate.local" {
+			t.Fatalf("user after redemption: %v", user)
+		}
+
+		// The code is single use (R3), and the redeemed link now says so.
+		again := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code})
+		if again.Status == http.StatusSeeOther {
+			t.Fatal("a used code must not sign in again")
+		}
+		if p := newBrowser(t).get(link); !strings.Contains(p.Body, "already accepted") {
+			t.Fatalf("the link of a redeemed invitation must say so:\n%s", p.Body)
+		}
+	})
+}
+
+// TestInviteTwiceReusesGuest: inviting an address again keeps its object id.
+func TestInviteTwiceReusesGuest(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		body := map[string]any{"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://apps.fabrikam.example"}
+		var a, b map[string]any
+		api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", body, &a)
+		body["invitedUserEmailAddress"] = "Teri@GMAIL.example"
+		api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", body, &b)
+		ida, idb := a["invitedUser"].(map[string]any)["id"], b["invitedUser"].(map[string]any)["id"]
+		if ida != idb || a["id"] == b["id"] {
+			t.Fatalf("second invitation: user %v vs %v, invitation %v vs %v; want same user, new invitation", ida, idb, a["id"], b["id"])
+		}
+	})
+}
+
+// TestRedeemErrorPages: unknown tickets and wrong codes get clear pages.
+func TestRedeemErrorPages(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		b := newBrowser(t)
+		if p := b.get(in.URL + "/redeem?ticket=" + tn.ID + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "link isn") {
+			t.Fatalf("unknown ticket = %d:\n%s", p.Status, p.Body)
+		}
+		var inv map[string]any
+		api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+			"invitedUserEmailAddress": "kim@contoso.example", "inviteRedirectUrl": "https://apps.fabrikam.example",
+		}, &inv)
+		start := b.get(inv["inviteRedeemUrl"].(string))
+		sent := b.submit(in.URL, start, "/redeem/send", nil)
+		codePage := b.get(in.URL + sent.Location)
+		in.Mail.WaitFor(t, mailtest.To("kim@contoso.example"))
+		wrong := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": "not-a-code"})
+		if wrong.Status != http.StatusBadRequest || !strings.Contains(wrong.Body, "isn&#39;t correct") {
+			t.Fatalf("wrong code = %d:\n%s", wrong.Status, wrong.Body)
+		}
+		resend := b.submit(in.URL, codePage, "/redeem/send", nil)
+		if resend.Status != http.StatusTooManyRequests || !strings.Contains(resend.Body, "ask for a new one at") {
+			t.Fatalf("second send within 60 s = %d:\n%s", resend.Status, resend.Body)
+		}
+		forged := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"csrf": "forged"})
+		if forged.Status != http.StatusForbidden {
+			t.Fatalf("a form without a valid CSRF token = %d, want 403", forged.Status)
+		}
+	})
+}
