@@ -1,0 +1,271 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// DispatcherConfig configures a Dispatcher. Store and Sender are required;
+// the rest have defaults.
+type DispatcherConfig struct {
+	Store  OutboxStore
+	Sender Sender
+	Clock  clock.Clock // default clock.Real
+	// Wake signals that mail may be due (sqlstore's OutboxWakeups: commits
+	// in this process, LISTEN/NOTIFY from others). nil: poll only.
+	Wake   <-chan struct{}
+	Logger *slog.Logger
+
+	PollInterval time.Duration // fallback poll when no wake-up comes (default 5 s)
+	Lease        time.Duration // how long a claim is exclusive (default 1 min)
+	Concurrency  int           // messages in flight at once (default 4)
+	SendTimeout  time.Duration // bound on one send (default half the lease)
+	RetryMin     time.Duration // first retry delay, doubling per attempt (default 2 s)
+	RetryMax     time.Duration // longest retry delay (default 10 min)
+	MaxAttempts  int           // attempts before giving up (default 10)
+
+	// OnResult, if set, is called after every attempt (metrics, tests).
+	OnResult func(Result)
+}
+
+// Result is the outcome of one delivery attempt.
+type Result struct {
+	ID       string
+	Kind     string
+	TenantID string
+	Attempt  int   // 1 for the first
+	Err      error // nil: sent
+	// RetryAt is when the next attempt is due; zero when sent or given up.
+	RetryAt time.Time
+}
+
+// Dispatcher sends the outbox: it claims due messages (a lease, so several
+// processes never send one message at once), sends them with up to
+// Concurrency in flight, marks them sent, and reschedules failures with
+// exponential backoff until MaxAttempts. It claims as soon as Wake signals
+// and polls only as a fallback.
+type Dispatcher struct {
+	cfg DispatcherConfig
+	log *slog.Logger
+
+	mu             sync.Mutex
+	retryAt        time.Time     // earliest retry this dispatcher scheduled; zero: none
+	retryScheduled chan struct{} // signalled (coalesced) when retryAt is set
+}
+
+// NewDispatcher returns a Dispatcher; Run starts it.
+func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
+	if cfg.Store == nil || cfg.Sender == nil {
+		return nil, errors.New("mail dispatcher: Store and Sender are required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.PollInterval, 5*time.Second)
+	def(&cfg.Lease, time.Minute)
+	def(&cfg.SendTimeout, cfg.Lease/2)
+	def(&cfg.RetryMin, 2*time.Second)
+	def(&cfg.RetryMax, 10*time.Minute)
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 10
+	}
+	if cfg.SendTimeout >= cfg.Lease {
+		return nil, fmt.Errorf("mail dispatcher: send timeout %v must be shorter than the lease %v", cfg.SendTimeout, cfg.Lease)
+	}
+	return &Dispatcher{
+		cfg: cfg, log: cfg.Logger.With("component", "mail.dispatcher"),
+		retryScheduled: make(chan struct{}, 1),
+	}, nil
+}
+
+// Run dispatches until ctx ends, then waits for the sends in flight (each
+// bounded by SendTimeout) to finish and be recorded, and returns nil.
+// Errors of the store are logged and retried at the next poll.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	slots := make(chan struct{}, d.cfg.Concurrency) // one token per send in flight
+	var inflight sync.WaitGroup
+	defer inflight.Wait()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		// Take one free slot, waiting if all are busy, then any other free ones.
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+		n := 1
+	fill:
+		for n < cap(slots) {
+			select {
+			case slots <- struct{}{}:
+				n++
+			default:
+				break fill
+			}
+		}
+		now := d.cfg.Clock.Now()
+		d.retryClaimed(now)
+		ds, err := d.cfg.Store.ClaimMail(ctx, now, d.cfg.Lease, n)
+		for range n - len(ds) {
+			<-slots
+		}
+		if err != nil && ctx.Err() == nil {
+			d.log.ErrorContext(ctx, "claim mail", "err", err)
+		}
+		for _, dl := range ds {
+			inflight.Go(func() {
+				defer func() { <-slots }()
+				d.deliver(ctx, dl)
+			})
+		}
+		if err == nil && len(ds) == n {
+			continue // as many as asked for: more may be due
+		}
+		// Drained (or the store failed): wait for new mail, a retry coming
+		// due, or the fallback poll.
+		if !d.wait(ctx, timer) {
+			return nil
+		}
+	}
+}
+
+// wait blocks until mail may be due: a wake-up, a retry this dispatcher
+// scheduled, or the poll interval. It reports false when ctx ended.
+func (d *Dispatcher) wait(ctx context.Context, timer *time.Timer) bool {
+	defer timer.Stop() // since Go 1.23 a stopped timer delivers no stale tick
+	for {
+		timer.Reset(d.nextWait())
+		select {
+		case <-ctx.Done():
+			return false
+		case <-d.cfg.Wake:
+			return true
+		case <-timer.C:
+			return true
+		case <-d.retryScheduled:
+			timer.Stop() // a send failed meanwhile: its retry may be sooner
+		}
+	}
+}
+
+// nextWait is the poll interval, or less when a retry this dispatcher
+// scheduled comes due sooner.
+func (d *Dispatcher) nextWait() time.Duration {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.retryAt.IsZero() {
+		return d.cfg.PollInterval
+	}
+	return min(max(d.retryAt.Sub(d.cfg.Clock.Now()), 0), d.cfg.PollInterval)
+}
+
+// noteRetry remembers a scheduled retry and tells a waiting Run.
+func (d *Dispatcher) noteRetry(at time.Time) {
+	d.mu.Lock()
+	if d.retryAt.IsZero() || at.Before(d.retryAt) {
+		d.retryAt = at
+	}
+	d.mu.Unlock()
+	select {
+	case d.retryScheduled <- struct{}{}:
+	default:
+	}
+}
+
+// retryClaimed forgets the scheduled retry once a claim at now covers it.
+func (d *Dispatcher) retryClaimed(now time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.retryAt.IsZero() && !d.retryAt.After(now) {
+		d.retryAt = time.Time{}
+	}
+}
+
+// deliver makes one attempt at dl and records the outcome. It runs to the
+// end even when Run's ctx ends, so a message sent is also marked sent.
+func (d *Dispatcher) deliver(ctx context.Context, dl Delivery) {
+	attempt := dl.Attempts + 1
+	log := d.log.With("message_id", dl.ID, "kind", dl.Kind, "tenant_id", dl.TenantID, "attempt", attempt)
+	bg := context.WithoutCancel(ctx)
+
+	sendCtx, cancel := context.WithTimeout(bg, d.cfg.SendTimeout)
+	start := time.Now()
+	err := d.cfg.Sender.Send(sendCtx, dl.Message)
+	cancel()
+	took := time.Since(start)
+
+	markCtx, cancel := context.WithTimeout(bg, 30*time.Second)
+	defer cancel()
+	res := Result{ID: dl.ID, Kind: dl.Kind, TenantID: dl.TenantID, Attempt: attempt, Err: err}
+	if err == nil {
+		if merr := d.cfg.Store.MarkMailSent(markCtx, dl.ID, dl.ClaimToken, d.cfg.Clock.Now()); merr != nil {
+			// Sent, but the record says otherwise: it may go out again after the lease.
+			log.ErrorContext(ctx, "mail sent but not recorded as sent", "err", merr,
+				"lease_lost", errors.Is(merr, store.ErrConflict))
+		} else {
+			log.InfoContext(ctx, "mail sent", "took", took)
+		}
+		d.report(res)
+		return
+	}
+
+	giveUp := errors.Is(err, ErrPermanent) || attempt >= d.cfg.MaxAttempts
+	if !giveUp {
+		res.RetryAt = d.cfg.Clock.Now().Add(d.backoff(attempt))
+	}
+	if merr := d.cfg.Store.MarkMailFailed(markCtx, dl.ID, dl.ClaimToken, attempt, res.RetryAt, truncate(err.Error(), 1000)); merr != nil {
+		log.ErrorContext(ctx, "record failed mail attempt", "err", merr, "send_err", err)
+	}
+	if giveUp {
+		log.ErrorContext(ctx, "mail delivery failed; giving up", "err", err, "permanent", errors.Is(err, ErrPermanent))
+	} else {
+		d.noteRetry(res.RetryAt)
+		log.WarnContext(ctx, "mail delivery failed; will retry", "err", err, "retry_at", res.RetryAt)
+	}
+	d.report(res)
+}
+
+func (d *Dispatcher) report(r Result) {
+	if d.cfg.OnResult != nil {
+		d.cfg.OnResult(r)
+	}
+}
+
+// backoff is the delay after the attempt-th failure: RetryMin doubling per
+// attempt, at most RetryMax.
+func (d *Dispatcher) backoff(attempt int) time.Duration {
+	b := d.cfg.RetryMin
+	for i := 1; i < attempt && b < d.cfg.RetryMax; i++ {
+		b *= 2
+	}
+	return min(b, d.cfg.RetryMax)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 { // do not split a UTF-8 sequence
+		n--
+	}
+	return s[:n]
+}
