@@ -97,6 +97,7 @@ func (h *Handler) Tenant() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", h.myApps)
 	mux.HandleFunc("GET /login", h.loginStart)
+	mux.HandleFunc("POST /login/next", h.loginNext)
 	mux.HandleFunc("POST /login/send", h.loginSend)
 	mux.HandleFunc("POST /login/verify", h.loginVerify)
 	mux.HandleFunc("POST /signout", h.signOut)

@@ -29,6 +29,7 @@ func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "redeem", page{
 		Lang: l, Title: i18n.T(l, "redeem.title"), TenantName: red.Tenant.DisplayName,
+		Heading: i18n.T(l, "redeem.title"), Paragraphs: []string{i18n.T(l, "redeem.invited_by", red.Tenant.DisplayName)},
 		CSRF: h.csrf.token(w, r), Action: "/redeem/send", Hidden: map[string]string{"ticket": ticket},
 		Address: red.User.Mail,
 	})

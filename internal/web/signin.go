@@ -111,7 +111,7 @@ func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request, status int,
 	l := lang(r)
 	h.r.render(w, r, status, "signin", page{
 		Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName,
-		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/login/send"),
+		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/login/next"),
 		Hidden: map[string]string{"authRequestID": reqID}, Address: address, Error: errMsg,
 	})
 }
@@ -152,6 +152,21 @@ func (h *Handler) notMember(w http.ResponseWriter, r *http.Request, t directory.
 	h.r.render(w, r, http.StatusForbidden, "message", page{
 		Lang: l, Title: i18n.T(l, "notmember.title"), TenantName: t.DisplayName,
 		Heading: i18n.T(l, "notmember.title"), Paragraphs: []string{i18n.T(l, "notmember.explain", addr, t.DisplayName)},
+	})
+}
+
+// loginNext takes the address and, for a guest who may sign in, says a
+// code will be sent and offers Send code (R2).
+func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
+	t, u, reqID, ok := h.loginForm(w, r)
+	if !ok {
+		return
+	}
+	l := lang(r)
+	h.r.render(w, r, http.StatusOK, "redeem", page{
+		Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "signin.title"),
+		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/login/send"),
+		Hidden: map[string]string{"authRequestID": reqID, "email": u.Mail}, Address: u.Mail,
 	})
 }
 
