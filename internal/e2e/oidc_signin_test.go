@@ -1,0 +1,146 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/invitation"
+)
+
+// TestAppSignsGuestInWithOIDC: an invited guest opens an app directly
+// (before redeeming), signs in with a passcode and is redeemed just in time
+// (R2); the app verifies the ID token with go-oidc and reads userinfo.
+func TestAppSignsGuestInWithOIDC(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.Read.All")
+		res, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: "https://rp.fabrikam.example/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp := newRelyingParty(t, in, tn)
+		f := rp.begin()
+		idt, tok := rp.finish(f, rp.signIn(newBrowser(t), f, "teri@gmail.example"))
+
+		var c struct {
+			TID, OID, Email, Name, IdP, PreferredUsername string
+			EmailVerified                                 bool     `json:"email_verified"`
+			AMR                                           []string `json:"amr"`
+			AuthTime                                      int64    `json:"auth_time"`
+		}
+		if err := idt.Claims(&c); err != nil {
+			t.Fatal(err)
+		}
+		var raw map[string]any
+		_ = idt.Claims(&raw)
+		c.PreferredUsername, _ = raw["preferred_username"].(string)
+		if c.TID != tn.ID || c.OID != res.User.ID || c.Email != "teri@gmail.example" || !c.EmailVerified ||
+			raw["idp"] != "mail" || len(c.AMR) != 1 || c.AMR[0] != "otp" || c.AuthTime == 0 || c.PreferredUsername != "teri@gmail.example" {
+			t.Fatalf("ID token claims: %v", raw)
+		}
+		if idt.Issuer != in.URL+"/"+tn.ID+"/v2.0" || idt.Subject == res.User.ID {
+			t.Fatalf("iss %q, sub %q: want the tenant issuer and a pairwise subject", idt.Issuer, idt.Subject)
+		}
+		ui, err := rp.provider.UserInfo(context.Background(), oauth2.StaticTokenSource(tok))
+		if err != nil || ui.Email != "teri@gmail.example" || ui.Subject != idt.Subject {
+			t.Fatalf("userinfo = %+v, %v", ui, err)
+		}
+		var user map[string]any
+		api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+res.User.ID, nil, &user)
+		if user["externalUserState"] != "Accepted" {
+			t.Fatalf("a guest who signed in through an app is redeemed just in time; state = %v", user["externalUserState"])
+		}
+	})
+}
+
+// TestUninvitedAddressIsNotAMember: no code is sent to an address the
+// tenant does not know, and the page says nothing about other tenants.
+func TestUninvitedAddressIsNotAMember(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
+		other, _ := in.tenantWithAdmin("Contoso", "contoso.example")
+		if _, err := in.srv.Invite(context.Background(), other, invitation.Request{Email: "kim@gmail.example", RedirectURL: "https://x.example"}); err != nil {
+			t.Fatal(err)
+		}
+		rp := newRelyingParty(t, in, tn)
+		b := newBrowser(t)
+		login := b.follow(in, b.get(rp.begin().url))
+		for _, addr := range []string{"kim@gmail.example", "nobody@gmail.example"} {
+			p := b.submit(in.URL, login, "/"+tn.ID+"/login/next", map[string]string{"email": addr})
+			if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "isn&#39;t an account in Fabrikam") || strings.Contains(p.Body, "Contoso") {
+				t.Fatalf("%s: %d\n%s", addr, p.Status, p.Body)
+			}
+		}
+		if n := len(in.Mail.Messages()); n != 0 {
+			t.Fatalf("%d mails sent to uninvited addresses", n)
+		}
+	})
+}
+
+// TestSessionLastsTwentyFourHours (R4): at 24 h − 1 s the app signs in
+// silently; at 24 h + 1 s a new passcode is asked for. prompt=login always asks.
+func TestSessionLastsTwentyFourHours(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		fake := clock.NewFake(time.Now())
+		in := start(t, startOptions{dsn: dsn, clock: fake})
+		tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
+		if _, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", RedirectURL: "https://x.example"}); err != nil {
+			t.Fatal(err)
+		}
+		rp := newRelyingParty(t, in, tn)
+		b := newBrowser(t)
+		f := rp.begin()
+		rp.finish(f, rp.signIn(b, f, "teri@gmail.example"))
+
+		fake.Advance(24*time.Hour - time.Second)
+		f = rp.begin()
+		idt, _ := rp.finish(f, b.follow(in, b.get(f.url)))
+		if idt.Subject == "" {
+			t.Fatal("silent sign-in at 24 h − 1 s gave no subject")
+		}
+
+		f = rp.begin(oauth2.SetAuthURLParam("prompt", "login"))
+		if p := b.follow(in, b.get(f.url)); !strings.Contains(p.Body, `id="email"`) {
+			t.Fatalf("prompt=login must ask for a new passcode:\n%s", p.Body)
+		}
+
+		fake.Advance(2 * time.Second)
+		f = rp.begin()
+		if p := b.follow(in, b.get(f.url)); p.Status != http.StatusOK || !strings.Contains(p.Body, `id="email"`) {
+			t.Fatalf("at 24 h + 1 s the session has expired and a passcode is asked for: %d %q\n%s", p.Status, p.Location, p.Body)
+		}
+	})
+}
+
+// TestSignOutEndsSession: signing out on My Apps ends the session.
+func TestSignOutEndsSession(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
+		if _, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", RedirectURL: "https://x.example"}); err != nil {
+			t.Fatal(err)
+		}
+		rp := newRelyingParty(t, in, tn)
+		b := newBrowser(t)
+		f := rp.begin()
+		rp.finish(f, rp.signIn(b, f, "teri@gmail.example"))
+		apps := b.get(in.URL + "/" + tn.ID + "/")
+		if apps.Status != http.StatusOK || !strings.Contains(apps.Body, "Signed in as teri@gmail.example") {
+			t.Fatalf("My Apps = %d\n%s", apps.Status, apps.Body)
+		}
+		out := b.submit(in.URL, apps, "/"+tn.ID+"/signout", nil)
+		if !strings.Contains(out.Body, "signed out") {
+			t.Fatalf("sign-out page:\n%s", out.Body)
+		}
+		if p := b.get(in.URL + "/" + tn.ID + "/"); p.Status != http.StatusSeeOther || !strings.HasSuffix(p.Location, "/login") {
+			t.Fatalf("after sign-out My Apps = %d → %q, want the sign-in page", p.Status, p.Location)
+		}
+	})
+}
