@@ -44,6 +44,7 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.`,
 		newTenantCommand(flags),
 		newAppCommand(flags),
 		newInviteCommand(flags),
+		newKeysCommand(flags),
 		newVersionCommand(),
 	)
 	return root

@@ -44,3 +44,6 @@ func (s *Server) CreateApp(ctx context.Context, tenantID, name string, permissio
 func (s *Server) Invite(ctx context.Context, t directory.Tenant, req invitation.Request) (invitation.Result, error) {
 	return s.invitations.Invite(ctx, t, req)
 }
+
+// RotateKeys creates a new signing key and retires the others (guestgate keys rotate).
+func (s *Server) RotateKeys(ctx context.Context) (string, error) { return s.oidc.RotateKeys(ctx) }

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newKeysCommand(f *configFlags) *cobra.Command {
+	cmd := &cobra.Command{Use: "keys", Short: "Manage the keys that sign tokens"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "rotate",
+		Short: "Create a new signing key and retire the current one",
+		Long: `Create a new token-signing key; new tokens are signed with it at once (running processes
+pick it up within 30 seconds). The previous key stays published in every tenant's JWKS until the
+tokens it signed have expired, then it is deleted.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			srv, err := openAdmin(cmd, f)
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			kid, err := srv.RotateKeys(cmd.Context())
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "new signing key %s is current; the previous key stays published until its tokens expire\n", kid)
+			return err
+		},
+	})
+	return cmd
+}
