@@ -86,7 +86,10 @@ func start(t *testing.T, o startOptions) *instance {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // forEngine runs fn as a subtest on SQLite and on PostgreSQL.
 func forEngine(t *testing.T, fn func(t *testing.T, dsn string)) {
@@ -256,4 +259,3 @@ func cookieNamed(h http.Header, name string) *http.Cookie {
 	}
 	return nil
 }
-

@@ -132,7 +132,7 @@ func TestSignOutEndsSession(t *testing.T) {
 		f := rp.begin()
 		rp.finish(f, rp.signIn(b, f, "teri@gmail.example"))
 		apps := b.get(in.URL + "/" + tn.ID + "/")
-		if apps.Status != http.StatusOK || !strings.Contains(apps.Body, "Signed in as teri@gmail.example") {
+		if apps.Status != http.StatusOK || !strings.Contains(apps.Body, "Signed in as teri@gmail.example") || !strings.Contains(apps.Body, `<a href="https://rp.fabrikam.example/">Wiki</a>`) {
 			t.Fatalf("My Apps = %d\n%s", apps.Status, apps.Body)
 		}
 		out := b.submit(in.URL, apps, "/"+tn.ID+"/signout", nil)

@@ -134,7 +134,7 @@ func (s *Server) build() error {
 		web.Deps{
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
 			OTPPolicy: s.otpPolicy, Outbox: s.db, ComposePasscode: s.composePasscode,
-			Mailbox: s.db, Login: loginBridge{s.oidc}, Clock: s.clock, Log: s.log,
+			Mailbox: s.db, Apps: s.db, Login: loginBridge{s.oidc}, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err

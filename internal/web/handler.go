@@ -11,6 +11,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/session"
@@ -42,6 +43,10 @@ type Deps struct {
 	ComposePasscode PasscodeComposer
 	// Mailbox lists mail for the dev mailbox; used only when Config.DevMailbox.
 	Mailbox mail.OutboxStore
+	// Apps lists the tenant's registered apps for My Apps.
+	Apps interface {
+		ListApps(ctx context.Context, tenantID string) ([]oidc.App, error)
+	}
 	// Login is the OpenID Connect hand-off; nil disables /{tenant}/login's app flow.
 	Login LoginBridge
 	Clock clock.Clock

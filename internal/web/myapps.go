@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/guestgate/guestgate/internal/directory"
 
@@ -22,10 +24,15 @@ func (h *Handler) myApps(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, t.DisplayName, err)
 		return
 	}
+	apps, err := h.appLinks(r.Context(), t.ID)
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "myapps", page{
 		Lang: l, Title: i18n.T(l, "myapps.title"), TenantName: t.DisplayName,
-		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/signout"), Address: u.Mail,
+		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/signout"), Address: u.Mail, Apps: apps,
 	})
 }
 
@@ -57,4 +64,29 @@ func (h *Handler) EndBrowserSession(w http.ResponseWriter, r *http.Request, tena
 	}
 	h.clearSessionCookie(w, t)
 	return nil
+}
+
+// appLinks lists the tenant's apps that people sign in to (those with a
+// redirect URI), each linked to the origin of its first redirect URI.
+// guestgate has no app assignments yet, so every guest sees every such app.
+func (h *Handler) appLinks(ctx context.Context, tenantID string) ([]appLink, error) {
+	if h.deps.Apps == nil {
+		return nil, nil
+	}
+	apps, err := h.deps.Apps.ListApps(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	var links []appLink
+	for _, a := range apps {
+		if len(a.RedirectURIs) == 0 {
+			continue
+		}
+		link := appLink{Name: a.DisplayName}
+		if u, err := url.Parse(a.RedirectURIs[0]); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+			link.URL = u.Scheme + "://" + u.Host + "/"
+		}
+		links = append(links, link)
+	}
+	return links, nil
 }
