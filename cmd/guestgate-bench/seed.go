@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/server"
+)
+
+// fixture is what the seeding created: the bench tenant, its app and the
+// pool of guest addresses virtual guests sign in with.
+type fixture struct {
+	tenant      directory.Tenant
+	appID       string
+	secret      string
+	redirectURI string
+	pool        []string
+}
+
+const benchRedirect = "https://app.bench.example/callback"
+
+// seed creates the bench tenant and app, pool returning guests (already
+// redeemed with a passcode, as on a morning of sign-ins), and padding guests
+// spread over tenants of 1 000 so the directory has the requested size.
+func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(string, ...any)) (fixture, error) {
+	var f fixture
+	var err error
+	if f.tenant, err = srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Bench " + uuid.NewString()[:8], Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}}); err != nil {
+		return f, fmt.Errorf("seed: tenant: %w", err)
+	}
+	app, secret, err := srv.CreateApp(ctx, f.tenant.ID, "Bench app", []string{"User.Invite.All"}, []string{benchRedirect}, nil, false)
+	if err != nil {
+		return f, fmt.Errorf("seed: app: %w", err)
+	}
+	f.appID, f.secret, f.redirectURI = app.AppID, secret, benchRedirect
+	start := time.Now()
+	f.pool = make([]string, pool)
+	for i := range f.pool {
+		f.pool[i] = fmt.Sprintf("guest%07d@partner%d.example", i, i%97)
+	}
+	if err := insertGuests(ctx, srv, f.tenant, f.pool); err != nil {
+		return f, err
+	}
+	logf("seeded %d pool guests in %s", pool, time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	for done, t := 0, 0; done < padding; t++ {
+		n := min(1000, padding-done)
+		tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: fmt.Sprintf("Padding %d", t)})
+		if err != nil {
+			return f, fmt.Errorf("seed: padding tenant: %w", err)
+		}
+		addrs := make([]string, n)
+		for i := range addrs {
+			addrs[i] = fmt.Sprintf("user%07d@pad%d.example", done+i, t)
+		}
+		if err := insertGuests(ctx, srv, tn, addrs); err != nil {
+			return f, err
+		}
+		done += n
+		if t%100 == 99 {
+			logf("  padding: %d of %d guests", done, padding)
+		}
+	}
+	if padding > 0 {
+		logf("seeded %d padding guests in %s", padding, time.Since(start).Round(time.Millisecond))
+	}
+	return f, nil
+}
+
+// insertGuests stores redeemed passcode guests, 1 000 per transaction.
+func insertGuests(ctx context.Context, srv *server.Server, t directory.Tenant, addrs []string) error {
+	db := srv.DB()
+	now := time.Now().UTC()
+	for len(addrs) > 0 {
+		batch := addrs[:min(1000, len(addrs))]
+		addrs = addrs[len(batch):]
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			for _, a := range batch {
+				u := directory.User{
+					TenantID: t.ID, ID: uuid.NewString(), UserType: directory.UserTypeGuest, DisplayName: a, Mail: a,
+					UserPrincipalName: directory.GuestUserPrincipalName(a, t.InitialDomain), CreationType: "Invitation",
+					ExternalUserState: directory.StateAccepted, ExternalUserStateChangedAt: now,
+					IdP: directory.IdPMail, IdPIssuer: string(directory.IdPMail), CreatedAt: now,
+				}
+				if err := db.CreateUser(ctx, u); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("seed guests: %w", err)
+		}
+	}
+	return nil
+}
