@@ -36,6 +36,7 @@ type options struct {
 	bulk        int
 	jsonPath    string
 	keep        bool
+	cpuProfile  string
 }
 
 func main() {
@@ -49,6 +50,7 @@ func main() {
 	flag.IntVar(&o.bulk, "bulk-invitations", 0, "also time this many invitations through the API and their mails through the outbox")
 	flag.StringVar(&o.jsonPath, "json", "", "write the results as JSON to this file")
 	flag.BoolVar(&o.keep, "keep-db", false, "keep the database afterwards")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured levels to this file (go tool pprof)")
 	flag.Parse()
 	for _, s := range strings.Split(levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))

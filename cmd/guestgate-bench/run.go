@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,6 +85,16 @@ func run(ctx context.Context, o options) error {
 	runLevel(ctx, j, take, o.concurrency[0], 2*time.Second)
 
 	rep := Report{When: time.Now().UTC(), Machine: machine()}
+	if o.cpuProfile != "" {
+		pf, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); pf.Close() }()
+	}
 	for _, c := range o.concurrency {
 		resetPeakRSS()
 		cpu0, tx0 := cpuSeconds(), srv.DB().WriteTxCount()

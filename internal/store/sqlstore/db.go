@@ -24,6 +24,8 @@ type DB struct {
 	log   *slog.Logger
 
 	writeTxs atomic.Int64
+	// SQLite only: prepared statements of the writer and of the readers.
+	writeStmts, readStmts stmtCache
 
 	outboxWake wakeHub // OutboxWakeups subscribers (outbox_wake.go)
 }
@@ -130,6 +132,8 @@ func (db *DB) Ping(ctx context.Context) error { return db.write.PingContext(ctx)
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.writeStmts.close()
+	db.readStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		if rerr := db.read.Close(); err == nil {

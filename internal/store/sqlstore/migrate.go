@@ -108,7 +108,7 @@ func (db *DB) applyMigration(ctx context.Context, m migration) (bool, error) {
 		if n > 0 {
 			return nil
 		}
-		if _, err := db.exec(ctx, m.sql); err != nil {
+		if err := db.execScript(ctx, m.sql); err != nil {
 			return fmt.Errorf("apply migration %s: %w", m.name, err)
 		}
 		if _, err := db.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,

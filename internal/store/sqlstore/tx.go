@@ -21,6 +21,8 @@ type txKey struct{}
 type txState struct {
 	tx    *sql.Tx
 	after []func()
+	// toPrepare lists queries that ran unprepared (SQLite, see stmtQuerier).
+	toPrepare []string
 }
 
 // maxTxAttempts bounds how often InTx reruns fn after retryable errors.
@@ -60,6 +62,9 @@ func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (er
 		if err != nil {
 			_ = tx.Rollback()
 		}
+		if len(st.toPrepare) > 0 {
+			db.writeStmts.prepareLater(ctx, db.write, st.toPrepare)
+		}
 	}()
 	if err = fn(context.WithValue(ctx, txKey{}, st)); err != nil {
 		return err
@@ -92,7 +97,14 @@ type querier interface {
 
 // reader returns the transaction in ctx, or the read pool.
 func (db *DB) reader(ctx context.Context) querier {
-	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+	st, inTx := ctx.Value(txKey{}).(*txState)
+	if db.d.engine == EngineSQLite {
+		if inTx {
+			return stmtQuerier{pool: db.write, cache: &db.writeStmts, tx: st}
+		}
+		return stmtQuerier{pool: db.read, cache: &db.readStmts}
+	}
+	if inTx {
 		return st.tx
 	}
 	return db.read
@@ -101,11 +113,31 @@ func (db *DB) reader(ctx context.Context) querier {
 // writer returns the transaction in ctx, or the write pool (a single
 // statement then commits on its own and counts as one write transaction).
 func (db *DB) writer(ctx context.Context) querier {
-	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+	st, inTx := ctx.Value(txKey{}).(*txState)
+	if !inTx {
+		db.writeTxs.Add(1)
+	}
+	if db.d.engine == EngineSQLite {
+		q := stmtQuerier{pool: db.write, cache: &db.writeStmts}
+		if inTx {
+			q.tx = st
+		}
+		return q
+	}
+	if inTx {
 		return st.tx
 	}
-	db.writeTxs.Add(1)
 	return db.write
+}
+
+// execScript runs SQL holding several statements (a migration), unprepared.
+func (db *DB) execScript(ctx context.Context, script string) error {
+	var q querier = db.write
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		q = st.tx
+	}
+	_, err := q.ExecContext(ctx, script)
+	return err
 }
 
 // exec runs a write statement written in the PostgreSQL dialect.
