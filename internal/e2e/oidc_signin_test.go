@@ -47,6 +47,9 @@ func TestAppSignsGuestInWithOIDC(t *testing.T) {
 		if idt.Issuer != in.URL+"/"+tn.ID+"/v2.0" || idt.Subject == res.User.ID {
 			t.Fatalf("iss %q, sub %q: want the tenant issuer and a pairwise subject", idt.Issuer, idt.Subject)
 		}
+		if strings.Count(tok.AccessToken, ".") == 2 {
+			t.Fatalf("a user's access token is opaque (good only for userinfo), got a JWT")
+		}
 		ui, err := rp.provider.UserInfo(context.Background(), oauth2.StaticTokenSource(tok))
 		if err != nil || ui.Email != "teri@gmail.example" || ui.Subject != idt.Subject {
 			t.Fatalf("userinfo = %+v, %v", ui, err)

@@ -79,8 +79,11 @@ func (c *client) ResponseTypes() []oidc.ResponseType {
 }
 func (c *client) GrantTypes() []oidc.GrantType { return c.granted }
 func (c *client) LoginURL(id string) string    { return c.p.loginURL(c.app.TenantID, id) }
+
+// AccessTokenType is opaque for users' tokens (token_opaque.go); the
+// client-credentials grant uses jwtClient instead.
 func (c *client) AccessTokenType() op.AccessTokenType {
-	return op.AccessTokenTypeJWT
+	return op.AccessTokenTypeBearer
 }
 func (c *client) IDTokenLifetime() time.Duration { return c.idTTL }
 func (c *client) DevMode() bool                  { return false }

@@ -114,8 +114,15 @@ func (s *storage) DeleteAuthRequest(ctx context.Context, id string) error {
 
 // CreateAccessToken names a new access token; access tokens are stateless
 // JWTs, so nothing is stored.
-func (s *storage) CreateAccessToken(context.Context, op.TokenRequest) (string, time.Time, error) {
-	return uuid.NewString(), s.p.clock.Now().Add(s.p.cfg.AccessTokenLifetime), nil
+func (s *storage) CreateAccessToken(_ context.Context, req op.TokenRequest) (string, time.Time, error) {
+	exp := s.p.clock.Now().Add(s.p.cfg.AccessTokenLifetime)
+	switch r := req.(type) {
+	case *authRequest:
+		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, exp.Unix()), exp, nil
+	case *refreshRequest:
+		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, exp.Unix()), exp, nil
+	}
+	return uuid.NewString(), exp, nil
 }
 
 // CreateAccessAndRefreshTokens names a new access token and returns the
@@ -209,7 +216,7 @@ func (s *storage) ClientCredentials(ctx context.Context, clientID, secret string
 	if err != nil {
 		return nil, err
 	}
-	return s.p.newClient(a), nil
+	return jwtClient{s.p.newClient(a)}, nil
 }
 
 // ClientCredentialsTokenRequest checks the requested resource (scope).

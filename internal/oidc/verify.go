@@ -71,9 +71,34 @@ func (p *Provider) VerifyAccessToken(ctx context.Context, tenantID, raw string) 
 	}, nil
 }
 
-// verifyToken checks a JWT's signature, issuer, tenant and lifetime.
+// verifyToken checks an access token (a JWT, or a user's opaque token)
+// for its issuer, tenant and lifetime.
 func (p *Provider) verifyToken(ctx context.Context, tenantID, raw string) (accessTokenClaims, error) {
+	c, err := p.tokenClaims(ctx, raw)
+	if err != nil {
+		return c, err
+	}
+	now := p.clock.Now()
+	switch {
+	case c.Issuer != p.Issuer(tenantID) || c.TenantID != tenantID:
+		return c, fmt.Errorf("%w: issued for another tenant", ErrInvalidToken)
+	case c.Expiry == 0 || !time.Unix(c.Expiry, 0).Add(tokenLeeway).After(now):
+		return c, fmt.Errorf("%w: expired", ErrInvalidToken)
+	case c.NotBefore != 0 && time.Unix(c.NotBefore, 0).After(now.Add(tokenLeeway)):
+		return c, fmt.Errorf("%w: not yet valid", ErrInvalidToken)
+	case slices.Contains(c.Audience, ""):
+		return c, fmt.Errorf("%w: empty audience", ErrInvalidToken)
+	}
+	return c, nil
+}
+
+// tokenClaims reads an access token's claims: a JWT's after checking its
+// signature against the published keys, an opaque token's after opening it.
+func (p *Provider) tokenClaims(ctx context.Context, raw string) (accessTokenClaims, error) {
 	var c accessTokenClaims
+	if !isJWT(raw) {
+		return p.opaqueTokenClaims(raw)
+	}
 	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return c, fmt.Errorf("%w: malformed", ErrInvalidToken)
@@ -92,17 +117,6 @@ func (p *Provider) verifyToken(ctx context.Context, tenantID, raw string) (acces
 	}
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return c, fmt.Errorf("%w: claims: %v", ErrInvalidToken, err)
-	}
-	now := p.clock.Now()
-	switch {
-	case c.Issuer != p.Issuer(tenantID) || c.TenantID != tenantID:
-		return c, fmt.Errorf("%w: issued for another tenant", ErrInvalidToken)
-	case c.Expiry == 0 || !time.Unix(c.Expiry, 0).Add(tokenLeeway).After(now):
-		return c, fmt.Errorf("%w: expired", ErrInvalidToken)
-	case c.NotBefore != 0 && time.Unix(c.NotBefore, 0).After(now.Add(tokenLeeway)):
-		return c, fmt.Errorf("%w: not yet valid", ErrInvalidToken)
-	case slices.Contains(c.Audience, ""):
-		return c, fmt.Errorf("%w: empty audience", ErrInvalidToken)
 	}
 	return c, nil
 }
