@@ -20,8 +20,12 @@ type DispatcherConfig struct {
 	Clock  clock.Clock // default clock.Real
 	// Wake signals that mail may be due (sqlstore's OutboxWakeups: commits
 	// in this process, LISTEN/NOTIFY from others). nil: poll only.
-	Wake   <-chan struct{}
-	Logger *slog.Logger
+	Wake <-chan struct{}
+	// Handoff, if set, brings mail committed in this process already leased
+	// to this dispatcher (sqlstore's MailHandoff): it is sent at once, with
+	// no claim. Every Delivery received must be delivered and marked.
+	Handoff <-chan Delivery
+	Logger  *slog.Logger
 
 	PollInterval time.Duration // fallback poll when no wake-up comes (default 5 s)
 	Lease        time.Duration // how long a claim is exclusive (default 1 min)
@@ -103,6 +107,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	slots := make(chan struct{}, d.cfg.Concurrency) // one token per send in flight
 	var inflight sync.WaitGroup
 	defer inflight.Wait()
+	if d.cfg.Handoff != nil {
+		inflight.Go(func() { d.takeHandoffs(ctx, slots, &inflight) })
+	}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
@@ -144,6 +151,29 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		// due, or the fallback poll.
 		if !d.wait(ctx, timer) {
 			return nil
+		}
+	}
+}
+
+// takeHandoffs sends mail handed over by this process's commits as it
+// comes, sharing the send slots with claimed mail. Hand-offs left in the
+// channel when ctx ends stay leased until their lease runs out, then any
+// dispatcher claims them.
+func (d *Dispatcher) takeHandoffs(ctx context.Context, slots chan struct{}, inflight *sync.WaitGroup) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case dl := <-d.cfg.Handoff:
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			inflight.Go(func() {
+				defer func() { <-slots }()
+				d.deliver(ctx, dl)
+			})
 		}
 	}
 }

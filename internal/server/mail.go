@@ -18,7 +18,7 @@ func (s *Server) newSender() (mail.Sender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("GUESTGATE_SMTP_URL: %w", err)
 	}
-	return mail.NewSMTPSender(sc, mail.SMTPSenderOptions{From: s.cfg.MailFrom, Logger: s.log})
+	return mail.NewSMTPSender(sc, mail.SMTPSenderOptions{From: s.cfg.MailFrom, Logger: s.log, MaxIdle: mailConcurrency})
 }
 
 // composeInvitation renders an invitation mail (DESIGN section 6).

@@ -160,6 +160,9 @@ func (s *Server) otpPolicy(_ context.Context, t directory.Tenant) (policy.Effect
 	return policy.EffectiveEmailOTP(policy.DefaultEmailConfig(), t, s.cfg.AutoEnableDate, s.clock.Now()), nil
 }
 
+// mailConcurrency is how many mails are in flight at once (SMTP connections kept open).
+const mailConcurrency = 16
+
 // Handler is the process's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -178,7 +181,11 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	dispatcher, err := mail.NewDispatcher(mail.DispatcherConfig{
-		Store: s.db, Sender: s.sender, Clock: s.clock, Wake: s.db.OutboxWakeups(ctx), Logger: s.log,
+		Store: s.db, Sender: s.sender, Clock: s.clock, Logger: s.log,
+		Wake: s.db.OutboxWakeups(ctx), Handoff: s.db.MailHandoff(ctx),
+		// Each send waits for its mark-sent commit; enough slots keep a
+		// burst of passcodes from queueing behind those commits.
+		Concurrency: mailConcurrency,
 	})
 	if err != nil {
 		return err

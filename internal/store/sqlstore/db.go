@@ -27,7 +27,8 @@ type DB struct {
 	// SQLite only: prepared statements of the writer and of the readers.
 	writeStmts, readStmts stmtCache
 
-	outboxWake wakeHub // OutboxWakeups subscribers (outbox_wake.go)
+	outboxWake wakeHub     // OutboxWakeups subscribers (outbox_wake.go)
+	handoff    mailHandoff // mail passed to the local dispatcher (outbox_handoff.go)
 }
 
 // Options tune Open. The zero value is fine.

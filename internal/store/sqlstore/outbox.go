@@ -37,6 +37,8 @@ type outboxBody struct {
 // process's OutboxWakeups subscribers are signalled and, on PostgreSQL, every
 // process listening on guestgate_outbox is notified. A message without an
 // ID gets one; one without CreatedAt is stamped with the current time.
+// While this process's dispatcher takes hand-offs (MailHandoff), the row is
+// written leased to it and handed over after commit instead.
 func (db *DB) EnqueueMail(ctx context.Context, m mail.Message) error {
 	if m.ID == "" {
 		m.ID = uuid.NewString()
@@ -55,12 +57,22 @@ func (db *DB) EnqueueMail(ctx context.Context, m mail.Message) error {
 		return fmt.Errorf("enqueue mail %s: encode: %w", m.ID, err)
 	}
 	created := toDB(m.CreatedAt)
+	ch, token, handoff := db.handoff.take()
+	claimedUntil := int64(0)
+	if handoff {
+		claimedUntil = toDB(m.CreatedAt.Add(handoffLease))
+	}
 	return db.InTx(ctx, func(ctx context.Context) error {
 		if _, err := db.exec(ctx, `INSERT INTO outbox
 			(id, tenant_id, kind, message, created_at, attempts, next_attempt_at, claim_token, claimed_until, sent_at, last_error)
-			VALUES ($1, $2, $3, $4, $5, 0, $5, '', 0, 0, '')`,
-			m.ID, m.TenantID, m.Kind, string(body), created); err != nil {
+			VALUES ($1, $2, $3, $4, $5, 0, $5, $6, $7, 0, '')`,
+			m.ID, m.TenantID, m.Kind, string(body), created, token, claimedUntil); err != nil {
 			return uniqueOr(err, "enqueue mail "+m.ID)
+		}
+		if handoff {
+			// Leased to this process's dispatcher: nobody else needs waking.
+			db.AfterCommit(ctx, deliverLater(ch, mail.Delivery{Message: m, ClaimToken: token}))
+			return nil
 		}
 		if db.d.engine == EnginePostgres {
 			// Delivered by PostgreSQL at commit, and only then.
