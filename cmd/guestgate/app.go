@@ -5,6 +5,9 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/server"
 )
 
 func newAppCommand(f *configFlags) *cobra.Command {
@@ -22,9 +25,9 @@ type appJSON struct {
 
 func newAppCreateCommand(f *configFlags) *cobra.Command {
 	var (
-		tenant, name                         string
+		tenant, name                        string
 		permissions, redirects, postLogouts []string
-		public                               bool
+		public                              bool
 	)
 	cmd := &cobra.Command{
 		Use:   "create --tenant T --name N [--permission P]... [--redirect-uri U]...",
@@ -33,25 +36,18 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
   guestgate app create --tenant fabrikam.example --name Wiki --redirect-uri https://wiki.fabrikam.example/callback`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			srv, err := openAdmin(cmd, f)
-			if err != nil {
-				return err
-			}
-			defer srv.Close()
-			t, err := srv.ResolveTenant(cmd.Context(), tenant)
-			if err != nil {
-				return err
-			}
-			app, secret, err := srv.CreateApp(cmd.Context(), t.ID, name, permissions, redirects, postLogouts, public)
-			if err != nil {
-				return err
-			}
-			format, _ := cmd.Flags().GetString("output")
-			return printResult(cmd.OutOrStdout(), format, appJSON{AppID: app.AppID, ClientSecret: secret, TenantID: t.ID}, func(w io.Writer) {
-				fmt.Fprintf(w, "registered app %q in %s\n  appId (client_id): %s\n", name, t.DisplayName, app.AppID)
-				if secret != "" {
-					fmt.Fprintf(w, "  clientSecret:      %s\n  (shown only now; guestgate keeps only its hash)\n", secret)
+			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
+				app, secret, err := srv.CreateApp(cmd.Context(), t.ID, name, permissions, redirects, postLogouts, public)
+				if err != nil {
+					return err
 				}
+				format, _ := cmd.Flags().GetString("output")
+				return printResult(cmd.OutOrStdout(), format, appJSON{AppID: app.AppID, ClientSecret: secret, TenantID: t.ID}, func(w io.Writer) {
+					fmt.Fprintf(w, "registered app %q in %s\n  appId (client_id): %s\n", name, t.DisplayName, app.AppID)
+					if secret != "" {
+						fmt.Fprintf(w, "  clientSecret:      %s\n  (shown only now; guestgate keeps only its hash)\n", secret)
+					}
+				})
 			})
 		},
 	}

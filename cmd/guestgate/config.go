@@ -102,4 +102,3 @@ func (f *configFlags) logger() (*slog.Logger, error) {
 	slog.SetDefault(log) // libraries that log through slog.Default write JSON too
 	return log, nil
 }
-

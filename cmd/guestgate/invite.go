@@ -6,8 +6,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/server"
 )
 
 func newInviteCommand(f *configFlags) *cobra.Command {
@@ -24,22 +26,15 @@ the invitation mail is queued and sent by the running guestgate's dispatcher.`,
 		Example: "  guestgate invite --tenant fabrikam.example --email teri@gmail.example --redirect-url https://wiki.fabrikam.example --output json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			srv, err := openAdmin(cmd, f)
-			if err != nil {
-				return err
-			}
-			defer srv.Close()
-			t, err := srv.ResolveTenant(cmd.Context(), tenant)
-			if err != nil {
-				return err
-			}
-			res, err := srv.Invite(cmd.Context(), t, req)
-			if err != nil {
-				return err
-			}
-			format, _ := cmd.Flags().GetString("output")
-			return printResult(cmd.OutOrStdout(), format, graph.InvitationJSON(res), func(w io.Writer) {
-				fmt.Fprintf(w, "invited %s to %s\n  user id:     %s\n  redeem link: %s\n", res.Invitation.Email, t.DisplayName, res.User.ID, res.RedeemURL)
+			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
+				res, err := srv.Invite(cmd.Context(), t, req)
+				if err != nil {
+					return err
+				}
+				format, _ := cmd.Flags().GetString("output")
+				return printResult(cmd.OutOrStdout(), format, graph.InvitationJSON(res), func(w io.Writer) {
+					fmt.Fprintf(w, "invited %s to %s\n  user id:     %s\n  redeem link: %s\n", res.Invitation.Email, t.DisplayName, res.User.ID, res.RedeemURL)
+				})
 			})
 		},
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/guestgate/guestgate/internal/server"
 )
 
 func newKeysCommand(f *configFlags) *cobra.Command {
@@ -16,17 +18,14 @@ pick it up within 30 seconds). The previous key stays published in every tenant'
 tokens it signed have expired, then it is deleted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			srv, err := openAdmin(cmd, f)
-			if err != nil {
+			return withAdmin(cmd, f, func(srv *server.Server) error {
+				kid, err := srv.RotateKeys(cmd.Context())
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "new signing key %s is current; the previous key stays published until its tokens expire\n", kid)
 				return err
-			}
-			defer srv.Close()
-			kid, err := srv.RotateKeys(cmd.Context())
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "new signing key %s is current; the previous key stays published until its tokens expire\n", kid)
-			return err
+			})
 		},
 	})
 	return cmd

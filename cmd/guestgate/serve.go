@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -34,6 +37,28 @@ GUESTGATE_SECRET. Without GUESTGATE_SMTP_URL mail stays in the dev mailbox at /d
 			return srv.Run(cmd.Context())
 		},
 	}
+}
+
+// withAdmin opens the store and services for a one-shot admin command,
+// runs fn, and closes them.
+func withAdmin(cmd *cobra.Command, f *configFlags, fn func(srv *server.Server) error) error {
+	srv, err := openAdmin(cmd, f)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	return fn(srv)
+}
+
+// withTenant is withAdmin for commands about one tenant (--tenant: id or verified domain).
+func withTenant(cmd *cobra.Command, f *configFlags, tenant string, fn func(srv *server.Server, t directory.Tenant) error) error {
+	return withAdmin(cmd, f, func(srv *server.Server) error {
+		t, err := srv.ResolveTenant(cmd.Context(), tenant)
+		if err != nil {
+			return fmt.Errorf("tenant %q: %w", tenant, err)
+		}
+		return fn(srv, t)
+	})
 }
 
 // openAdmin opens the store and services for a one-shot admin command.

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/server"
 )
 
 func newTenantCommand(f *configFlags) *cobra.Command {
@@ -40,19 +41,16 @@ func newTenantCreateCommand(f *configFlags) *cobra.Command {
 		Example: "  guestgate tenant create --name Fabrikam --domain fabrikam.example --output json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			srv, err := openAdmin(cmd, f)
-			if err != nil {
-				return err
-			}
-			defer srv.Close()
-			req.Domains, req.Cloud = domains, directory.Cloud(cloud)
-			t, err := srv.CreateTenant(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			format, _ := cmd.Flags().GetString("output")
-			return printResult(cmd.OutOrStdout(), format, tenantOut(t), func(w io.Writer) {
-				fmt.Fprintf(w, "created tenant %q\n  id:      %s\n  domains: %s\n", t.DisplayName, t.ID, strings.Join(t.Domains, ", "))
+			return withAdmin(cmd, f, func(srv *server.Server) error {
+				req.Domains, req.Cloud = domains, directory.Cloud(cloud)
+				t, err := srv.CreateTenant(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				format, _ := cmd.Flags().GetString("output")
+				return printResult(cmd.OutOrStdout(), format, tenantOut(t), func(w io.Writer) {
+					fmt.Fprintf(w, "created tenant %q\n  id:      %s\n  domains: %s\n", t.DisplayName, t.ID, strings.Join(t.Domains, ", "))
+				})
 			})
 		},
 	}
@@ -71,24 +69,21 @@ func newTenantListCommand(f *configFlags) *cobra.Command {
 		Short: "List tenants",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			srv, err := openAdmin(cmd, f)
-			if err != nil {
-				return err
-			}
-			defer srv.Close()
-			ts, err := srv.ListTenants(cmd.Context())
-			if err != nil {
-				return err
-			}
-			out := make([]tenantJSON, 0, len(ts))
-			for _, t := range ts {
-				out = append(out, tenantOut(t))
-			}
-			format, _ := cmd.Flags().GetString("output")
-			return printResult(cmd.OutOrStdout(), format, map[string]any{"value": out}, func(w io.Writer) {
-				for _, t := range ts {
-					fmt.Fprintf(w, "%s  %-30s %s\n", t.ID, t.DisplayName, strings.Join(t.Domains, ", "))
+			return withAdmin(cmd, f, func(srv *server.Server) error {
+				ts, err := srv.ListTenants(cmd.Context())
+				if err != nil {
+					return err
 				}
+				out := make([]tenantJSON, 0, len(ts))
+				for _, t := range ts {
+					out = append(out, tenantOut(t))
+				}
+				format, _ := cmd.Flags().GetString("output")
+				return printResult(cmd.OutOrStdout(), format, map[string]any{"value": out}, func(w io.Writer) {
+					for _, t := range ts {
+						fmt.Fprintf(w, "%s  %-30s %s\n", t.ID, t.DisplayName, strings.Join(t.Domains, ", "))
+					}
+				})
 			})
 		},
 	}

@@ -59,15 +59,7 @@ func Open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s, err := openStore(ctx, cfg, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.build(); err != nil {
-		s.db.Close()
-		return nil, err
-	}
-	return s, nil
+	return open(ctx, cfg, opts)
 }
 
 // OpenAdmin opens the store and the services one-shot admin commands use
@@ -78,6 +70,10 @@ func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		// the shared wiring simple. Passcodes and cookies are never made here.
 		cfg.Secret = "admin-commands-use-no-secret-000000"
 	}
+	return open(ctx, cfg, opts)
+}
+
+func open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	s, err := openStore(ctx, cfg, opts)
 	if err != nil {
 		return nil, err
