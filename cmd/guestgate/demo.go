@@ -1,95 +1,174 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
+	"github.com/guestgate/guestgate/internal/demoapp"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
 func newDemoCommand(f *configFlags) *cobra.Command {
-	return &cobra.Command{
+	var appListen string
+	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run a self-contained demo: embedded SQLite, the dev mailbox, a tenant and an invitation",
+		Short: "Run a self-contained demo: embedded SQLite, the dev mailbox, a tenant, a sample app and an invitation",
 		Long: `Start guestgate on an embedded SQLite file in a temporary directory with the built-in dev
-mailbox (no SMTP), create the demo tenant "Fabrikam" (verified domain fabrikam.example), an app and an
-invitation for teri@gmail.example, and print the redeem link. Open it, press Send code, read the code
-in the dev mailbox, type it, and you are signed in. Everything is discarded when the demo stops.`,
+mailbox (no SMTP), create the demo tenant "Fabrikam" (verified domain fabrikam.example), a sample app
+("Fabrikam shared resource", an OpenID Connect client served on its own address, --demo-app-listen)
+and an invitation for teri@gmail.example, and print the redeem link. Open it (or the sample app),
+press Send code, read the code in the dev mailbox, type it, and you land in the sample app, which
+shows your claims. Everything is discarded when the demo stops.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.load(cmd)
-			if err != nil {
-				return err
-			}
-			dir, err := os.MkdirTemp("", "guestgate-demo-")
-			if err != nil {
-				return fmt.Errorf("demo: temporary directory: %w", err)
-			}
-			defer os.RemoveAll(dir)
-			if !cmd.Flags().Changed("database-url") && os.Getenv("GUESTGATE_DATABASE_URL") == "" {
-				cfg.DatabaseURL = filepath.Join(dir, "guestgate-demo.db")
-			}
-			cfg.SMTPURL = ""
-			if cfg.Secret == "" {
-				cfg.Secret = randomSecret()
-			}
-			log, err := f.logger()
-			if err != nil {
-				return err
-			}
-			srv, err := server.Open(cmd.Context(), cfg, server.Options{Logger: log})
-			if err != nil {
-				return err
-			}
-			defer srv.Close()
-			if err := seedDemo(cmd, srv, cfg); err != nil {
-				return err
-			}
-			return srv.Run(cmd.Context())
+			return runDemo(cmd, f, appListen)
 		},
 	}
+	cmd.Flags().StringVar(&appListen, "demo-app-listen", "127.0.0.1:8081", "address the sample app serves on")
+	return cmd
 }
 
-// seedDemo creates the demo tenant, app and invitation and prints how to use them.
-func seedDemo(cmd *cobra.Command, srv *server.Server, cfg server.Config) error {
+func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 	ctx := cmd.Context()
+	cfg, err := f.load(cmd)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "guestgate-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: temporary directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	if !cmd.Flags().Changed("database-url") && os.Getenv("GUESTGATE_DATABASE_URL") == "" {
+		cfg.DatabaseURL = filepath.Join(dir, "guestgate-demo.db")
+	}
+	cfg.SMTPURL = ""
+	if cfg.Secret == "" {
+		cfg.Secret = randomSecret()
+	}
+	log, err := f.logger()
+	if err != nil {
+		return err
+	}
+	srv, err := server.Open(ctx, cfg, server.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", appListen)
+	if err != nil {
+		return fmt.Errorf("demo: sample app: listen on %s: %w", appListen, err)
+	}
+	defer ln.Close()
+	appURL := listenerURL(ln)
+	seed, err := seedDemo(ctx, srv, cfg, appURL)
+	if err != nil {
+		return err
+	}
+	app, err := demoapp.New(ctx, demoapp.Config{
+		Issuer: cfg.PublicURL + "/" + seed.tenantID + "/v2.0", ClientID: seed.appID, ClientSecret: seed.secret,
+		RedirectURL: appURL + "/callback", PostLogoutURL: appURL + "/", TenantName: "Fabrikam",
+	})
+	if err != nil {
+		return fmt.Errorf("demo: sample app: %w", err)
+	}
+	printDemo(cmd.OutOrStdout(), cfg, appURL, seed)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return srv.Run(gctx) })
+	g.Go(func() error { return serveDemoApp(gctx, ln, app) })
+	return g.Wait()
+}
+
+// serveDemoApp serves the sample app on ln until ctx ends.
+func serveDemoApp(ctx context.Context, ln net.Listener, h http.Handler) error {
+	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	stopped := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		stopped <- s.Shutdown(shutdownCtx)
+	}()
+	if err := s.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("demo: sample app: serve: %w", err)
+	}
+	return <-stopped
+}
+
+// listenerURL is the http URL of a loopback or specific listener; an
+// unspecified address (":8081", "0.0.0.0:8081") is reached at 127.0.0.1.
+func listenerURL(ln net.Listener) string {
+	addr, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		return "http://" + ln.Addr().String()
+	}
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
+}
+
+// demoSeed is what seedDemo created.
+type demoSeed struct {
+	tenantID, appID, secret string
+	redeemURL               string
+}
+
+// seedDemo creates the demo tenant, the sample app's registration (served
+// at appURL) and an invitation that leads to it.
+func seedDemo(ctx context.Context, srv *server.Server, cfg server.Config, appURL string) (demoSeed, error) {
 	t, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}})
 	if err != nil {
-		return fmt.Errorf("demo: create tenant: %w", err)
+		return demoSeed{}, fmt.Errorf("demo: create tenant: %w", err)
 	}
-	app, _, err := srv.CreateApp(ctx, t.ID, "Fabrikam shared resource", nil, []string{cfg.PublicURL + "/demo-app/callback"}, []string{cfg.PublicURL + "/demo-app/"}, false)
+	app, secret, err := srv.CreateApp(ctx, t.ID, "Fabrikam shared resource", nil, []string{appURL + "/callback"}, []string{appURL + "/"}, false)
 	if err != nil {
-		return fmt.Errorf("demo: create app: %w", err)
+		return demoSeed{}, fmt.Errorf("demo: create app: %w", err)
 	}
 	res, err := srv.Invite(ctx, t, invitation.Request{
-		Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: cfg.PublicURL + "/" + t.ID + "/", SendMessage: true,
+		Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: appURL, SendMessage: true,
 		CustomMessage: "Welcome to Fabrikam's shared resources!",
 	})
 	if err != nil {
-		return fmt.Errorf("demo: invite: %w", err)
+		return demoSeed{}, fmt.Errorf("demo: invite: %w", err)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), `
+	return demoSeed{tenantID: t.ID, appID: app.AppID, secret: secret, redeemURL: res.RedeemURL}, nil
+}
+
+// printDemo prints how to walk through the demo.
+func printDemo(w io.Writer, cfg server.Config, appURL string, s demoSeed) {
+	fmt.Fprintf(w, `
 guestgate demo is running at %[1]s
 
   tenant      Fabrikam  id %[2]s  domain fabrikam.example
-  app         %[3]s
+  app         Fabrikam shared resource  %[3]s  (client id %[4]s)
   invitation  teri@gmail.example
 
-  1. Open the redeem link:  %[4]s
-  2. Press "Send code", then read the code in the dev mailbox:  %[1]s/dev/mailbox
-  3. Type the code: you land on Fabrikam's My Apps page, signed in.
+  1. Open the redeem link:  %[5]s
+     (or open the sample app directly:  %[3]s  and sign in as teri@gmail.example)
+  2. Press "Send code".
+  3. Read the code in the dev mailbox:  %[1]s/dev/mailbox  and type it.
+  4. You land in the sample app, signed in, seeing your claims (email, idp "mail", tid, oid, ...).
 
 Press Ctrl+C to stop (the demo database is discarded).
 
-`, cfg.PublicURL, t.ID, app.AppID, res.RedeemURL)
-	return nil
+`, cfg.PublicURL, s.tenantID, appURL, s.appID, s.redeemURL)
 }
 
 func randomSecret() string {
