@@ -8,11 +8,13 @@ package storetest
 import (
 	"testing"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -28,6 +30,8 @@ type Store interface {
 	mail.OutboxStore
 	oidc.AppStore
 	oidc.KeyStore
+	policy.Store
+	audit.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -49,6 +53,8 @@ func Run(t *testing.T, open Open) {
 		{"apps", testApps},
 		{"keys", testKeys},
 		{"tx", testTx},
+		{"policy", testPolicy},
+		{"audit", testAudit},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
@@ -59,6 +65,7 @@ func RunConcurrent(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"otp", testOTPConcurrent},
 		{"outbox", testOutboxConcurrent},
+		{"policy", testPolicyConcurrent},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}

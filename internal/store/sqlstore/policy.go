@@ -1,0 +1,154 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/guestgate/guestgate/internal/policy"
+)
+
+var _ policy.Store = (*DB)(nil)
+
+// GetEmailPolicy reads the tenant's preview flag and stored configuration
+// in one primary-key read (a tenant without a row has the default
+// configuration). An unknown tenant is store.ErrNotFound.
+func (db *DB) GetEmailPolicy(ctx context.Context, tenantID string) (policy.Stored, error) {
+	var (
+		st                       policy.Stored
+		state, allow, incl, excl sql.NullString
+		updatedAt                sql.NullInt64
+	)
+	err := db.queryRow(ctx, `SELECT t.preview_opt_in, p.state, p.allow_external, p.include_targets, p.exclude_targets, p.updated_at
+		FROM tenants t LEFT JOIN email_otp_policies p ON p.tenant_id = t.id
+		WHERE t.id = $1`, tenantID).Scan(&st.PreviewOptIn, &state, &allow, &incl, &excl, &updatedAt)
+	if err != nil {
+		return st, notFound(err, "get email policy")
+	}
+	if !state.Valid {
+		st.Config = policy.DefaultEmailConfig()
+		return st, nil
+	}
+	st.Config, err = decodeEmailConfig(state.String, allow.String, incl.String, excl.String, updatedAt.Int64)
+	if err != nil {
+		return st, fmt.Errorf("get email policy: %w", err)
+	}
+	return st, nil
+}
+
+// UpdateEmailPolicy reads the tenant's policy for update, applies fn and
+// writes the policy and the preview flag back, in one transaction (joining
+// the caller's). The policy row is created first if missing, so that the
+// lock always has a row to hold: concurrent updates of one tenant, in any
+// process, run one after the other and each sees the previous result.
+func (db *DB) UpdateEmailPolicy(ctx context.Context, tenantID string, fn func(*policy.Stored) error) error {
+	return db.InTx(ctx, func(ctx context.Context) error {
+		if err := db.ensureEmailPolicyRow(ctx, tenantID); err != nil {
+			return err
+		}
+		var (
+			st                       policy.Stored
+			state, allow, incl, excl string
+			updatedAt                int64
+		)
+		err := db.queryRow(ctx, `SELECT state, allow_external, include_targets, exclude_targets, updated_at
+			FROM email_otp_policies WHERE tenant_id = $1`+db.d.forUpdate, tenantID).Scan(&state, &allow, &incl, &excl, &updatedAt)
+		if err != nil {
+			return notFound(err, "update email policy")
+		}
+		if st.Config, err = decodeEmailConfig(state, allow, incl, excl, updatedAt); err != nil {
+			return fmt.Errorf("update email policy: %w", err)
+		}
+		// Read after taking the lock: the flag changes only under it.
+		if err := db.queryRow(ctx, `SELECT preview_opt_in FROM tenants WHERE id = $1`, tenantID).Scan(&st.PreviewOptIn); err != nil {
+			return notFound(err, "update email policy: tenant")
+		}
+		oldPreview := st.PreviewOptIn
+		if err := fn(&st); err != nil {
+			return fmt.Errorf("update email policy: %w", err)
+		}
+		if err := db.writeEmailPolicy(ctx, tenantID, st.Config); err != nil {
+			return err
+		}
+		if st.PreviewOptIn != oldPreview {
+			if _, err := db.exec(ctx, `UPDATE tenants SET preview_opt_in = $2 WHERE id = $1`, tenantID, st.PreviewOptIn); err != nil {
+				return fmt.Errorf("update email policy: preview flag: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// ensureEmailPolicyRow inserts the default configuration for a tenant that
+// has no row yet. A tenant that does not exist is store.ErrNotFound.
+func (db *DB) ensureEmailPolicyRow(ctx context.Context, tenantID string) error {
+	var exists int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM tenants WHERE id = $1`, tenantID).Scan(&exists); err != nil {
+		return fmt.Errorf("update email policy: find tenant: %w", err)
+	}
+	if exists == 0 {
+		return notFound(sql.ErrNoRows, "update email policy: tenant")
+	}
+	d := policy.DefaultEmailConfig()
+	incl, excl, err := encodeTargets(d)
+	if err != nil {
+		return fmt.Errorf("update email policy: %w", err)
+	}
+	_, err = db.exec(ctx, `INSERT INTO email_otp_policies
+		(tenant_id, state, allow_external, include_targets, exclude_targets, updated_at)
+		VALUES ($1, $2, $3, $4, $5, 0)
+		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, d.State, string(d.AllowExternal), incl, excl)
+	if err != nil {
+		return fmt.Errorf("update email policy: create row: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) writeEmailPolicy(ctx context.Context, tenantID string, c policy.EmailConfig) error {
+	incl, excl, err := encodeTargets(c)
+	if err != nil {
+		return fmt.Errorf("update email policy: %w", err)
+	}
+	res, err := db.exec(ctx, `UPDATE email_otp_policies SET state = $2, allow_external = $3,
+		include_targets = $4, exclude_targets = $5, updated_at = $6 WHERE tenant_id = $1`,
+		tenantID, c.State, string(c.AllowExternal), incl, excl, toDB(c.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("update email policy: %w", err)
+	}
+	return affectedOrNotFound(res, "update email policy")
+}
+
+func encodeTargets(c policy.EmailConfig) (incl, excl string, err error) {
+	enc := func(ts []policy.Target) (string, error) {
+		if ts == nil {
+			ts = []policy.Target{}
+		}
+		b, err := json.Marshal(ts)
+		return string(b), err
+	}
+	if incl, err = enc(c.IncludeTargets); err != nil {
+		return "", "", fmt.Errorf("encode include targets: %w", err)
+	}
+	if excl, err = enc(c.ExcludeTargets); err != nil {
+		return "", "", fmt.Errorf("encode exclude targets: %w", err)
+	}
+	return incl, excl, nil
+}
+
+func decodeEmailConfig(state, allow, incl, excl string, updatedAt int64) (policy.EmailConfig, error) {
+	c := policy.EmailConfig{State: state, AllowExternal: policy.AllowExternal(allow), UpdatedAt: fromDB(updatedAt)}
+	if err := json.Unmarshal([]byte(incl), &c.IncludeTargets); err != nil {
+		return c, fmt.Errorf("decode include targets: %w", err)
+	}
+	if err := json.Unmarshal([]byte(excl), &c.ExcludeTargets); err != nil {
+		return c, fmt.Errorf("decode exclude targets: %w", err)
+	}
+	if c.IncludeTargets == nil {
+		c.IncludeTargets = []policy.Target{}
+	}
+	if c.ExcludeTargets == nil {
+		c.ExcludeTargets = []policy.Target{}
+	}
+	return c, nil
+}
