@@ -1,9 +1,11 @@
 // Package invitation owns invitations and redemption: creating an
 // invitation (and its guest user, reused when the address was invited
 // before), the redeem ticket that carries the tenant, marking a guest
-// Accepted, and the identity-provider decision of DESIGN section 3, a pure
-// function in decide.go (DecideIdP) that every sign-in consults (R1, R6–R9).
+// Accepted, resetting a guest's redemption status (R7: same object id,
+// back to PendingAcceptance, a new invitation, an audit record), and the
+// identity-provider decision of DESIGN section 3, a pure function in
+// decide.go (DecideIdP) that every sign-in consults (R1, R6–R9).
 //
-// It imports directory, mail (message type only) and store; it does no
-// network I/O: invitation mails go to the outbox in the same transaction.
+// It imports directory, audit, mail (message type only) and store; it does
+// no network I/O: invitation mails go to the outbox in the same transaction.
 package invitation

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -32,6 +34,9 @@ type Deps struct {
 	Tx        store.Transactor
 	Clock     clock.Clock
 	Compose   ComposeFunc
+	// Audit and Sessions are needed by ResetRedemption only.
+	Audit    audit.Store
+	Sessions SessionRevoker
 }
 
 // Service creates and redeems invitations.
@@ -87,30 +92,38 @@ func (s *Service) invite(ctx context.Context, t directory.Tenant, req Request) (
 		if err != nil {
 			return err
 		}
-		ticket, hash, err := newTicket(t.ID)
-		if err != nil {
-			return fmt.Errorf("invite: new ticket: %w", err)
-		}
-		inv := Invitation{
-			TenantID: t.ID, ID: uuid.NewString(), UserID: user.ID,
-			Email: req.Email, DisplayName: req.DisplayName, RedirectURL: req.RedirectURL,
-			SendMessage: req.SendMessage, MessageLanguage: req.MessageLanguage,
-			CustomMessage: req.CustomMessage, CCRecipients: req.CCRecipients, InvitedBy: req.InvitedBy,
-			TicketHash: hash, Status: StatusPendingAcceptance, CreatedAt: now,
-		}
-		if user.ExternalUserState == directory.StateAccepted {
-			inv.Status = StatusCompleted
-		}
-		if err := s.Store.CreateInvitation(ctx, inv); err != nil {
+		if res, err = s.newInvitation(ctx, t, user, req, now); err != nil {
 			return fmt.Errorf("invite: %w", err)
 		}
-		res = Result{Invitation: inv, User: user, RedeemURL: s.cfg.PublicURL + "/redeem?ticket=" + url.QueryEscape(ticket)}
 		if req.SendMessage {
 			return s.enqueueMail(ctx, t, res)
 		}
 		return nil
 	})
 	return res, err
+}
+
+// newInvitation stores a new invitation (a new redeem ticket) of user for
+// req.Email: PendingAcceptance, or Completed for a guest already Accepted.
+func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user directory.User, req Request, now time.Time) (Result, error) {
+	ticket, hash, err := newTicket(t.ID)
+	if err != nil {
+		return Result{}, fmt.Errorf("new ticket: %w", err)
+	}
+	inv := Invitation{
+		TenantID: t.ID, ID: uuid.NewString(), UserID: user.ID,
+		Email: req.Email, DisplayName: req.DisplayName, RedirectURL: req.RedirectURL,
+		SendMessage: req.SendMessage, MessageLanguage: req.MessageLanguage,
+		CustomMessage: req.CustomMessage, CCRecipients: req.CCRecipients, InvitedBy: req.InvitedBy,
+		TicketHash: hash, Status: StatusPendingAcceptance, CreatedAt: now,
+	}
+	if user.ExternalUserState == directory.StateAccepted {
+		inv.Status = StatusCompleted
+	}
+	if err := s.Store.CreateInvitation(ctx, inv); err != nil {
+		return Result{}, err
+	}
+	return Result{Invitation: inv, User: user, RedeemURL: s.cfg.PublicURL + "/redeem?ticket=" + url.QueryEscape(ticket)}, nil
 }
 
 // guestFor returns the tenant's user for the address, creating a guest.
