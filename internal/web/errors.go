@@ -18,6 +18,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	l := lang(r)
 	p := page{Lang: l, TenantName: tenantName}
 	status := http.StatusBadRequest
+	var idpErr *idpUnavailableError
 	switch {
 	case errors.Is(err, invitation.ErrUnknownTicket):
 		status = http.StatusNotFound
@@ -25,6 +26,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	case errors.Is(err, invitation.ErrOTPDisabled):
 		status = http.StatusForbidden
 		p.Heading, p.Paragraphs = i18n.T(l, "disabled.title"), []string{i18n.T(l, "disabled.explain", tenantName)}
+	case errors.As(err, &idpErr):
+		status = http.StatusForbidden
+		p.Heading, p.Paragraphs = i18n.T(l, "idp_unavailable.title"), []string{i18n.T(l, "idp_unavailable.explain", tenantName, i18n.T(l, "idp.name."+string(idpErr.IdP)))}
 	case errors.Is(err, invitation.ErrNoSignInMethod):
 		status = http.StatusForbidden
 		p.Heading, p.Paragraphs = i18n.T(l, "nomethod.title"), []string{i18n.T(l, "nomethod.explain", tenantName)}

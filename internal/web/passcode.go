@@ -17,7 +17,21 @@ func (h *Handler) decide(ctx context.Context, t directory.Tenant, u directory.Us
 	if err != nil {
 		return invitation.Decision{}, fmt.Errorf("read passcode policy: %w", err)
 	}
-	return invitation.DecideIdP(invitation.DecisionInput{User: u, Tenant: t, OTPEnabled: eff.Enabled})
+	dec, err := invitation.DecideIdP(invitation.DecisionInput{User: u, Tenant: t, OTPEnabled: eff.Enabled})
+	if err == nil && dec.IdP != directory.IdPMail {
+		// The guest redeemed with another identity provider (R7, R8), which
+		// these pages cannot run: never send them a code.
+		return dec, &idpUnavailableError{IdP: dec.IdP}
+	}
+	return dec, err
+}
+
+// idpUnavailableError: the guest's identity provider is not mail and this
+// deployment has no page for it; the guest gets no code.
+type idpUnavailableError struct{ IdP directory.IdP }
+
+func (e *idpUnavailableError) Error() string {
+	return "the guest signs in with identity provider " + string(e.IdP) + ", which is not available here"
 }
 
 // sendPasscode issues a code to the guest and enqueues its mail in the same transaction.
