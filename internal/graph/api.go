@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/policy"
 )
 
 // Caller is the authenticated app behind a request.
@@ -29,8 +32,14 @@ type Deps struct {
 	Tokens      TokenVerifier
 	Directory   directory.Store
 	Invitations *invitation.Service
-	Clock       clock.Clock
-	Log         *slog.Logger
+	Policies    *policy.Service
+	Audit       audit.Store
+	// Apps names the calling app in audit records (optional).
+	Apps interface {
+		GetApp(ctx context.Context, tenantID, appID string) (oidc.App, error)
+	}
+	Clock clock.Clock
+	Log   *slog.Logger
 	// BaseURL is the public URL, for @odata.nextLink.
 	BaseURL string
 }
@@ -53,6 +62,10 @@ func New(d Deps) *API {
 	a.handle("POST /v1.0/invitations", a.createInvitation)
 	a.handle("GET /v1.0/users/{id}", a.getUser)
 	a.handle("GET /v1.0/users", a.listUsers)
+	a.handle("GET "+emailConfigPath, a.getEmailConfig)
+	a.handle("PATCH "+emailConfigPath, a.patchEmailConfig)
+	a.handle("DELETE "+emailConfigPath, a.deleteEmailConfig)
+	a.handle("GET /v1.0/auditLogs/directoryAudits", a.listDirectoryAudits)
 	a.mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: "Resource not found for the segment '" + strings.TrimPrefix(r.URL.Path, "/v1.0/") + "'."})
 	})
@@ -106,7 +119,15 @@ func require(c Caller, anyOf ...string) error {
 var (
 	permInvite    = []string{"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
 	permUsersRead = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	// Resetting a redemption changes an existing user: more than inviting.
+	permResetRedemption = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
+	permPolicyRead      = []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"}
+	permPolicyWrite     = []string{"Policy.ReadWrite.AuthenticationMethod"}
+	permAuditRead       = []string{"AuditLog.Read.All"}
 )
+
+// emailConfigPath is the email OTP policy resource (DESIGN section 4).
+const emailConfigPath = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email"
 
 // tenant loads the caller's tenant.
 func (a *API) tenant(ctx context.Context, c Caller) (directory.Tenant, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -58,11 +59,14 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var (
 		e  *Error
 		ve *invitation.ValidationError
+		pe *policy.ValidationError
 	)
 	switch {
 	case errors.As(err, &e):
 	case errors.As(err, &ve):
 		e = badRequest(ve.Error())
+	case errors.As(err, &pe):
+		e = badRequest("Invalid value for property '" + pe.Property + "': " + pe.Message + ".")
 	case errors.Is(err, invitation.ErrMemberExists):
 		e = badRequest(err.Error())
 	case errors.Is(err, store.ErrNotFound):

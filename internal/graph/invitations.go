@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 // invitationBody is Graph's invitation resource, in and out.
@@ -53,18 +55,41 @@ func (a *API) createInvitation(w http.ResponseWriter, r *http.Request, c Caller)
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if in.ResetRedemption {
-		return badRequest("resetRedemption is not supported yet.")
-	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
 		return err
+	}
+	if in.ResetRedemption {
+		return a.resetRedemption(w, r, c, t, in)
 	}
 	res, err := a.deps.Invitations.Invite(r.Context(), t, in.request(c))
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, invitationOut(res))
+	return nil
+}
+
+// resetRedemption is POST /v1.0/invitations with resetRedemption: true
+// (R7): the user named by invitedUser.id keeps its object id and is
+// invited again, at invitedUserEmailAddress when given (a new address).
+func (a *API) resetRedemption(w http.ResponseWriter, r *http.Request, c Caller, t directory.Tenant, in invitationBody) error {
+	if err := require(c, permResetRedemption...); err != nil {
+		return err
+	}
+	if in.InvitedUser == nil || in.InvitedUser.ID == "" {
+		return badRequest("resetRedemption requires invitedUser.id: the object id of the user whose redemption status is reset.")
+	}
+	res, err := a.deps.Invitations.ResetRedemption(r.Context(), t, in.InvitedUser.ID, in.request(c), a.actor(r, c))
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("Resource '" + in.InvitedUser.ID + "' does not exist or one of its queried reference-property objects are not present.")
+	}
+	if err != nil {
+		return err
+	}
+	out := invitationOut(res)
+	out.ResetRedemption = true
+	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
 

@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/policy"
 )
 
 // CreateTenant creates a tenant (guestgate tenant create).
@@ -47,3 +49,21 @@ func (s *Server) Invite(ctx context.Context, t directory.Tenant, req invitation.
 
 // RotateKeys creates a new signing key and retires the others (guestgate keys rotate).
 func (s *Server) RotateKeys(ctx context.Context) (string, error) { return s.oidc.RotateKeys(ctx) }
+
+// EmailPolicy returns the tenant's email OTP policy and its effective state
+// (guestgate policy email show).
+func (s *Server) EmailPolicy(ctx context.Context, t directory.Tenant) (policy.View, error) {
+	return s.policies.Get(ctx, t)
+}
+
+// SetEmailPolicy sets allowExternalIdToUseEmailOtp, recorded in the audit
+// log as done by the CLI (guestgate policy email set).
+func (s *Server) SetEmailPolicy(ctx context.Context, t directory.Tenant, v policy.AllowExternal) (policy.View, error) {
+	return s.policies.Update(ctx, t, policy.Patch{AllowExternal: &v}, audit.CLI)
+}
+
+// ResetRedemption resets a guest's redemption status and invites them
+// again, recorded as done by the CLI (guestgate user reset-redemption).
+func (s *Server) ResetRedemption(ctx context.Context, t directory.Tenant, userID string, req invitation.Request) (invitation.Result, error) {
+	return s.invitations.ResetRedemption(ctx, t, userID, req, audit.CLI)
+}

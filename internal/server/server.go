@@ -43,6 +43,7 @@ type Server struct {
 	tenants *tenantCache
 
 	invitations  *invitation.Service
+	policies     *policy.Service
 	oidc         *oidc.Provider
 	oidcSessions *sessionEnder
 	web          *web.Handler
@@ -120,8 +121,9 @@ func (s *Server) build() error {
 	sessions := session.NewService(s.db, s.clock, cfg.SessionLifetime)
 	s.invitations = invitation.NewService(
 		invitation.Config{PublicURL: cfg.PublicURL, AllowHTTP: cfg.insecure()},
-		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation},
+		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: s.db},
 	)
+	s.policies = policy.NewService(policy.Deps{Store: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, AutoEnable: cfg.AutoEnableDate})
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
@@ -138,6 +140,7 @@ func (s *Server) build() error {
 	s.oidcSessions.web = s.web
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
+		Policies: s.policies, Audit: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
 	if s.sender, err = s.newSender(); err != nil {
@@ -150,10 +153,11 @@ func (s *Server) build() error {
 	return nil
 }
 
-// otpPolicy is the tenant's effective passcode state (section 4). Until
-// policies are stored per tenant, every tenant has the default configuration.
-func (s *Server) otpPolicy(_ context.Context, t directory.Tenant) (policy.Effective, error) {
-	return policy.EffectiveEmailOTP(policy.DefaultEmailConfig(), t, s.cfg.AutoEnableDate, s.clock.Now()), nil
+// otpPolicy is the tenant's effective passcode state (section 4), from the
+// stored policy: one row read, no cache, so a change made through any
+// process applies to the next sign-in everywhere.
+func (s *Server) otpPolicy(ctx context.Context, t directory.Tenant) (policy.Effective, error) {
+	return s.policies.Effective(ctx, t)
 }
 
 // mailConcurrency is how many mails are in flight at once (SMTP connections kept open).
