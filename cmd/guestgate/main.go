@@ -44,6 +44,8 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.`,
 		newTenantCommand(flags),
 		newAppCommand(flags),
 		newInviteCommand(flags),
+		newUserCommand(flags),
+		newPolicyCommand(flags),
 		newKeysCommand(flags),
 		newVersionCommand(),
 	)

@@ -155,3 +155,12 @@ func nilIfEmpty(s string) *string {
 // InvitationJSON is the Graph invitation object for a created invitation
 // (what POST /v1.0/invitations answers and `guestgate invite --output json` prints).
 func InvitationJSON(res invitation.Result) any { return invitationOut(res) }
+
+// ResetRedemptionJSON is the Graph invitation object of a redemption reset
+// (what POST /v1.0/invitations with resetRedemption answers and
+// `guestgate user reset-redemption --output json` prints).
+func ResetRedemptionJSON(res invitation.Result) any {
+	out := invitationOut(res)
+	out.ResetRedemption = true
+	return out
+}

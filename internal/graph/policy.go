@@ -210,3 +210,7 @@ func (a *API) actor(r *http.Request, c Caller) audit.Actor {
 	}
 	return audit.Actor{AppID: c.AppID, AppName: name}
 }
+
+// EmailConfigJSON is the Graph emailAuthenticationMethodConfiguration for
+// c (what GET answers and `guestgate policy email show --output json` embeds).
+func EmailConfigJSON(c policy.EmailConfig) any { return emailConfigOut(c) }
