@@ -69,12 +69,12 @@ func (j *journey) signIn(ctx context.Context, addr string) (map[string]time.Dura
 
 	mark = time.Now()
 	form := url.Values{"csrf": {hidden(page, "csrf")}, "authRequestID": {reqID}, "email": {addr}}
-	if _, page, err = j.post(ctx, c, j.base+tid+"/login/next", form, http.StatusOK); err != nil {
+	if _, _, err = j.post(ctx, c, j.base+tid+"/login/next", form, http.StatusOK); err != nil {
 		return nil, failAt("send_code", "address: %v", err)
 	}
 	codeCh := j.sink.expect(addr)
 	defer j.sink.forget(addr)
-	if _, page, err = j.post(ctx, c, j.base+tid+"/login/send", form, http.StatusOK); err != nil {
+	if _, _, err = j.post(ctx, c, j.base+tid+"/login/send", form, http.StatusOK); err != nil {
 		return nil, failAt("send_code", "%v", err)
 	}
 	sent := time.Now()

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -114,5 +113,3 @@ func startGuestgate(ctx context.Context, dsn string, sinkURL string) (*server.Se
 	stop := func() { cancel(); <-done; srv.Close() }
 	return srv, cfg.PublicURL, stop, nil
 }
-
-func isPostgres(engine string) bool { return strings.HasPrefix(engine, "postgres") }

@@ -6,11 +6,11 @@ import (
 )
 
 func TestBackoff_doublesUpToMax(t *testing.T) {
-	d, err := NewDispatcher(DispatcherConfig{Store: OutboxStore(nil), Sender: DevSender{}})
+	_, err := NewDispatcher(DispatcherConfig{Store: OutboxStore(nil), Sender: DevSender{}})
 	if err == nil {
 		t.Fatal("a dispatcher without a store: want an error")
 	}
-	d, err = NewDispatcher(DispatcherConfig{Store: nopStore{}, Sender: DevSender{}})
+	d, err := NewDispatcher(DispatcherConfig{Store: nopStore{}, Sender: DevSender{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -274,7 +274,8 @@ func (kr *keyring) verifier(ctx context.Context, kid string) (*rsa.PublicKey, er
 			return nil, err
 		}
 	} else {
-		kr.reload.Lock() // wait for a re-read in flight
+		kr.reload.Lock()
+		//lint:ignore SA2001 taking and releasing the lock is how this waits for the re-read in flight
 		kr.reload.Unlock()
 	}
 	if pk := kr.lookup(kid); pk != nil {

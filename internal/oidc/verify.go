@@ -99,7 +99,7 @@ func (p *Provider) tokenClaims(ctx context.Context, raw string) (accessTokenClai
 	if !isJWT(raw) {
 		return p.opaqueTokenClaims(raw)
 	}
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return c, fmt.Errorf("%w: malformed", ErrInvalidToken)
 	}
