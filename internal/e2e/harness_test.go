@@ -119,16 +119,21 @@ func (in *instance) tenantWithAdmin(name, domain string, perms ...string) (direc
 	return tn, cc.Client(ctx)
 }
 
-// api sends a JSON request to the admin API and decodes the answer.
-func api(t *testing.T, c *http.Client, method, u string, body any, out any) int {
+// graphCall sends body (a JSON value, or raw JSON text when a string) and
+// returns the status, the headers and the raw answer.
+func graphCall(t *testing.T, c *http.Client, method, u string, body any) (int, http.Header, []byte) {
 	t.Helper()
 	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r = strings.NewReader(string(b))
+		r = strings.NewReader(string(raw))
 	}
 	req, err := http.NewRequest(method, u, r)
 	if err != nil {
@@ -141,12 +146,19 @@ func api(t *testing.T, c *http.Client, method, u string, body any, out any) int 
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, raw
+}
+
+// api sends a JSON request to the admin API and decodes the answer into out.
+func api(t *testing.T, c *http.Client, method, u string, body any, out any) int {
+	t.Helper()
+	status, _, raw := graphCall(t, c, method, u, body)
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
 			t.Fatalf("%s %s: decode %q: %v", method, u, raw, err)
 		}
 	}
-	return resp.StatusCode
+	return status
 }
 
 // browser is a cookie-keeping HTTP client that does not follow redirects,

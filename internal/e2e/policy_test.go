@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -56,36 +55,6 @@ func tokenClient(in *instance, tenantID, appID, secret string) *http.Client {
 		Scopes:   []string{"https://graph.microsoft.com/.default"},
 	}
 	return cc.Client(context.Background())
-}
-
-// graphCall sends body (a JSON value, or raw JSON text when a string) and
-// returns the status, the headers and the raw answer.
-func graphCall(t *testing.T, c *http.Client, method, u string, body any) (int, http.Header, []byte) {
-	t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = strings.NewReader(string(raw))
-	}
-	req, err := http.NewRequest(method, u, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, raw
 }
 
 // setPolicy PATCHes allowExternalIdToUseEmailOtp and wants 204.
