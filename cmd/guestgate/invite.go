@@ -42,12 +42,18 @@ the invitation mail is queued and sent by the running guestgate's dispatcher.`,
 	cmd.Flags().StringVar(&req.Email, "email", "", "the guest's email address (required)")
 	cmd.Flags().StringVar(&req.RedirectURL, "redirect-url", "", "where the guest lands after redeeming (required)")
 	cmd.Flags().StringVar(&req.DisplayName, "display-name", "", "the guest's display name")
-	cmd.Flags().BoolVar(&req.SendMessage, "send-message", false, "send the invitation mail")
-	cmd.Flags().StringVar(&req.CustomMessage, "message", "", "a personal message for the invitation mail")
-	cmd.Flags().StringVar(&req.MessageLanguage, "language", "", "language of the invitation mail (en, ja)")
+	addInvitationMailFlags(cmd, &req)
 	_ = cmd.MarkFlagRequired("tenant")
 	_ = cmd.MarkFlagRequired("email")
 	_ = cmd.MarkFlagRequired("redirect-url")
 	addOutputFlag(cmd)
 	return cmd
+}
+
+// addInvitationMailFlags adds the flags that shape an invitation mail
+// (invite, user reset-redemption).
+func addInvitationMailFlags(cmd *cobra.Command, req *invitation.Request) {
+	cmd.Flags().BoolVar(&req.SendMessage, "send-message", false, "send the invitation mail")
+	cmd.Flags().StringVar(&req.CustomMessage, "message", "", "a personal message for the invitation mail")
+	cmd.Flags().StringVar(&req.MessageLanguage, "language", "", "language of the invitation mail (en, ja)")
 }
