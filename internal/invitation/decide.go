@@ -2,51 +2,190 @@ package invitation
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/policy"
 )
 
 // Decision errors: why a guest cannot sign in. Pages explain each.
 var (
-	// ErrOTPDisabled: the guest redeemed with a passcode and the tenant has
-	// since turned passcodes off (R9). A reset of redemption lets them redeem again.
+	// ErrOTPDisabled: the guest may only sign in with a passcode (they
+	// redeemed with one, R9, or the tenant's fallback is
+	// emailOneTimePasscode) and the tenant has turned passcodes off. A
+	// reset of redemption lets a redeemed guest redeem again.
 	ErrOTPDisabled = errors.New("this organisation turned off sign-in with email one-time passcodes")
 	// ErrNoSignInMethod: no identity provider applies to the address (section 3).
 	ErrNoSignInMethod = errors.New("no way to sign in is available for this address")
 )
 
+// Upstream is an identity the guest already holds outside the inviting
+// tenant, found by a directory look-up before the decision.
+type Upstream struct {
+	// Issuer names the identity provider (the ID token's idp claim).
+	Issuer string
+	// TenantID is the home or unmanaged tenant that holds the account, if any.
+	TenantID string
+	// Managed is false for an unmanaged (self-service) tenant.
+	Managed bool
+}
+
+// Found is what the look-ups found for the guest's address. A nil field
+// means "none": the identity does not exist, or guestgate does not offer
+// it yet (then the look-up never fills it and the branch stays dormant).
+type Found struct {
+	// HomeTenant: the address is a member of a tenant of this deployment
+	// (matched by that tenant's verified domain, then by the member).
+	HomeTenant *Upstream
+	// Federation: the inviting tenant federates the address's domain.
+	Federation *Upstream
+	// Google: the inviting tenant configured Google federation.
+	Google *Upstream
+	// Personal: the address has a personal account (consumers directory).
+	Personal *Upstream
+	// Unmanaged: the address has an account in an unmanaged tenant, from
+	// redeeming here before a reset or not (section 5, rows 1 and 2 differ
+	// only while the guest is redeemed, which step 0 covers).
+	Unmanaged *Upstream
+}
+
 // DecisionInput is everything the decision of section 3 depends on. It is
-// gathered by the caller (directory look-ups, the policy's effective state)
-// so that DecideIdP has no I/O.
+// gathered by the caller (directory look-ups, the tenant's policies) so
+// that DecideIdP has no I/O.
 type DecisionInput struct {
 	User   directory.User // the guest; its state and fixed IdP (R7)
 	Tenant directory.Tenant
+	// Config is the tenant's invitationRedemptionIdentityProviderConfiguration.
+	Config policy.RedemptionConfig
 	// OTPEnabled is policy.EffectiveEmailOTP(...).Enabled for the tenant.
 	OTPEnabled bool
+	Found      Found
+	// UnmanagedRetired: the deployment never creates or uses unmanaged
+	// accounts for new redemptions (today's behaviour of the reproduced product).
+	UnmanagedRetired bool
 }
 
 // Decision is the identity provider a guest signs in with.
 type Decision struct {
 	IdP directory.IdP
+	// Issuer is the upstream issuer for every IdP but mail (which is "mail").
+	Issuer string
+	// UpstreamTenantID is the home or unmanaged tenant, when there is one.
+	UpstreamTenantID string
 	// Redeeming is true when this sign-in is the redemption (the IdP gets fixed).
 	Redeeming bool
+	// CreateAccount: the fallback says to create a personal or unmanaged
+	// account (by email verification) before redeeming with it.
+	CreateAccount bool
+	// Step names the step of section 3 that decided, for logs and tests.
+	Step string
 }
 
-// DecideIdP applies section 3: a redeemed guest keeps the IdP fixed at
-// redemption (R7), which fails when that was a passcode and passcodes are
-// now off (R9); otherwise, with no primary IdP applying, the fallback is an
-// email passcode when effectively enabled (R1). Without it, public-cloud
-// guests would redeem with an unmanaged or personal account, which this
-// deployment does not offer yet, and US Government guests have no way in.
+// Steps of section 3, as Decision.Step reports them.
+const (
+	StepRedeemed        = "0_redeemed"
+	StepHomeTenant      = "1_" + policy.PrimaryAzureAD
+	StepFederation      = "1_" + policy.PrimaryExternalFederation
+	StepSocial          = "1_" + policy.PrimarySocial
+	StepPersonal        = "2_existing_personal_account"
+	StepOTP             = "2_email_otp"
+	StepUnmanaged       = "2_unmanaged_account"
+	StepCreateUnmanaged = "2_create_unmanaged_account"
+	StepCreatePersonal  = "2_create_personal_account"
+)
+
+// mailIssuer is the issuer of passcode guests (the idp claim "mail").
+const mailIssuer = string(directory.IdPMail)
+
+// DecideIdP applies section 3 of DESIGN. Step 0: a redeemed guest keeps
+// the IdP fixed at redemption (R7), which fails when that was a passcode
+// and passcodes are now off (R9). Step 1: the primary IdPs in the tenant's
+// precedence order. Step 2: the fallback: always a passcode
+// (emailOneTimePasscode), always a personal account (microsoftAccount), or
+// by default an existing personal account, then a passcode when enabled
+// (R1; the rollout table of section 5 then always says passcode for a
+// guest who is not redeemed), then, passcodes off, an unmanaged account in
+// the public cloud (existing or created; a personal account once unmanaged
+// redemption is retired) and no way in for US Government tenants (R11, R12).
 func DecideIdP(in DecisionInput) (Decision, error) {
 	if in.User.ExternalUserState == directory.StateAccepted {
 		if in.User.IdP == directory.IdPMail && !in.OTPEnabled {
 			return Decision{}, ErrOTPDisabled
 		}
-		return Decision{IdP: in.User.IdP}, nil
+		return Decision{IdP: in.User.IdP, Issuer: in.User.IdPIssuer, Step: StepRedeemed}, nil
+	}
+	if d, ok := primary(in); ok {
+		d.Redeeming = true
+		return d, nil
+	}
+	d, err := fallback(in)
+	d.Redeeming = err == nil
+	return d, err
+}
+
+// primary is step 1: the first primary IdP, in the tenant's order, that
+// applies to the address.
+func primary(in DecisionInput) (Decision, bool) {
+	f := in.Found
+	for _, p := range in.Config.Precedence {
+		switch p {
+		case policy.PrimaryAzureAD:
+			if h := f.HomeTenant; h != nil && h.Managed && h.TenantID != in.Tenant.ID {
+				return Decision{IdP: directory.IdPHomeTenant, Issuer: h.Issuer, UpstreamTenantID: h.TenantID, Step: StepHomeTenant}, true
+			}
+		case policy.PrimaryExternalFederation:
+			if f.Federation != nil {
+				return Decision{IdP: directory.IdPFederation, Issuer: f.Federation.Issuer, Step: StepFederation}, true
+			}
+		case policy.PrimarySocial:
+			if f.Google != nil && isGoogleDomain(in.User.Mail) {
+				return Decision{IdP: directory.IdPFederation, Issuer: f.Google.Issuer, Step: StepSocial}, true
+			}
+		}
+	}
+	return Decision{}, false
+}
+
+// fallback is step 2.
+func fallback(in DecisionInput) (Decision, error) {
+	otp := Decision{IdP: directory.IdPMail, Issuer: mailIssuer, Step: StepOTP}
+	switch in.Config.Fallback {
+	case policy.FallbackEmailOTP:
+		if !in.OTPEnabled {
+			return Decision{}, ErrOTPDisabled
+		}
+		return otp, nil
+	case policy.FallbackPersonalMSA:
+		return personal(in), nil
+	}
+	if p := in.Found.Personal; p != nil {
+		return Decision{IdP: directory.IdPPersonal, Issuer: p.Issuer, Step: StepPersonal}, nil
 	}
 	if in.OTPEnabled {
-		return Decision{IdP: directory.IdPMail, Redeeming: true}, nil
+		return otp, nil
 	}
-	return Decision{}, ErrNoSignInMethod
+	if in.Tenant.Cloud == directory.CloudUSGov {
+		return Decision{}, ErrNoSignInMethod
+	}
+	if in.UnmanagedRetired {
+		return personal(in), nil
+	}
+	if u := in.Found.Unmanaged; u != nil {
+		return Decision{IdP: directory.IdPUnmanaged, Issuer: u.Issuer, UpstreamTenantID: u.TenantID, Step: StepUnmanaged}, nil
+	}
+	return Decision{IdP: directory.IdPUnmanaged, CreateAccount: true, Step: StepCreateUnmanaged}, nil
+}
+
+// personal is an existing personal account, or the offer to create one.
+func personal(in DecisionInput) Decision {
+	if p := in.Found.Personal; p != nil {
+		return Decision{IdP: directory.IdPPersonal, Issuer: p.Issuer, Step: StepPersonal}
+	}
+	return Decision{IdP: directory.IdPPersonal, CreateAccount: true, Step: StepCreatePersonal}
+}
+
+// isGoogleDomain reports an address Google federation applies to.
+func isGoogleDomain(addr string) bool {
+	d := strings.ToLower(addr[strings.LastIndexByte(addr, '@')+1:])
+	return d == "gmail.com" || d == "googlemail.com"
 }
