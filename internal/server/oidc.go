@@ -6,12 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/web"
 )
 
@@ -44,12 +46,15 @@ func (e *sessionEnder) EndBrowserSession(w http.ResponseWriter, r *http.Request,
 // loginBridge adapts the provider to the pages' LoginBridge.
 type loginBridge struct{ p *oidc.Provider }
 
-func (b loginBridge) AuthRequest(ctx context.Context, tenantID, id string) (web.AuthRequest, error) {
+func (b loginBridge) AuthRequest(ctx context.Context, tenantID, id string) (signin.AuthRequest, error) {
 	info, err := b.p.AuthRequest(ctx, tenantID, id)
-	if err != nil {
-		return web.AuthRequest{}, err
+	if errors.Is(err, oidc.ErrAuthRequestNotFound) || errors.Is(err, oidc.ErrAuthRequestDone) {
+		return signin.AuthRequest{}, fmt.Errorf("%w: %w", signin.ErrUnknownAuthRequest, err)
 	}
-	return web.AuthRequest{AppName: info.AppName, LoginHint: info.LoginHint, ForceLogin: info.ForceLogin(), PromptNone: info.PromptNone(), MaxAge: info.MaxAge}, nil
+	if err != nil {
+		return signin.AuthRequest{}, err
+	}
+	return signin.AuthRequest{AppName: info.AppName, LoginHint: info.LoginHint, ForceLogin: info.ForceLogin(), PromptNone: info.PromptNone(), MaxAge: info.MaxAge}, nil
 }
 
 func (b loginBridge) Complete(ctx context.Context, tenantID, id string, s session.Session) (string, error) {

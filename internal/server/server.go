@@ -19,10 +19,12 @@ import (
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/web"
 )
@@ -128,12 +130,22 @@ func (s *Server) build() error {
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
+	signins, err := signin.New(
+		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin")},
+		signin.Deps{
+			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
+			Policies: redemptionDefaults{s.policies}, Members: noMembers{},
+			ComposePasscode: s.composePasscode, Outbox: s.db,
+			Login: loginBridge{s.oidc}, Tx: s.db, Clock: s.clock, Log: s.log,
+		})
+	if err != nil {
+		return err
+	}
 	s.web, err = web.New(
 		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), DevMailbox: cfg.SMTPURL == ""},
 		web.Deps{
-			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
-			OTPPolicy: s.otpPolicy, Outbox: s.db, ComposePasscode: s.composePasscode,
-			Mailbox: s.db, Apps: s.db, Login: loginBridge{s.oidc}, Clock: s.clock, Log: s.log,
+			Directory: s.db, SignIn: signins, Sessions: sessions,
+			Mailbox: s.db, Apps: s.db, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err
@@ -154,11 +166,18 @@ func (s *Server) build() error {
 	return nil
 }
 
-// otpPolicy is the tenant's effective passcode state (section 4), from the
-// stored policy: one row read, no cache, so a change made through any
-// process applies to the next sign-in everywhere.
-func (s *Server) otpPolicy(ctx context.Context, t directory.Tenant) (policy.Effective, error) {
-	return s.policies.Effective(ctx, t)
+// redemptionDefaults: until the redemption configuration is stored.
+type redemptionDefaults struct{ *policy.Service }
+
+func (redemptionDefaults) Redemption(context.Context, string) (policy.RedemptionConfig, error) {
+	return policy.DefaultRedemptionConfig(), nil
+}
+
+// noMembers: until members sign in with passwords.
+type noMembers struct{}
+
+func (noMembers) Authenticate(context.Context, directory.Tenant, string, string, string) (directory.User, error) {
+	return directory.User{}, member.ErrWrongPassword
 }
 
 // mailConcurrency is how many mails are in flight at once (SMTP connections kept open).

@@ -47,3 +47,13 @@ func (c csrf) valid(r *http.Request) bool {
 	}
 	return hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.sign(ck.Value)))
 }
+
+// browser returns the value only this browser holds (its CSRF cookie), to
+// bind sealed sign-in state to it; "" when it has none yet.
+func (c csrf) browser(r *http.Request) string {
+	ck, err := r.Cookie(csrfCookie)
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}

@@ -8,7 +8,9 @@ import (
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/signin"
 )
 
 // fail renders the page for err. It is the only place that turns an error
@@ -18,14 +20,22 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	l := lang(r)
 	p := page{Lang: l, TenantName: tenantName}
 	status := http.StatusBadRequest
-	var idpErr *idpUnavailableError
+	var idpErr *signin.UnavailableError
 	switch {
+	case errors.Is(err, signin.ErrExpiredState), errors.Is(err, signin.ErrDecisionChanged), errors.Is(err, signin.ErrHomeSignInRequired):
+		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "signin.start_again")}
+	case errors.Is(err, signin.ErrAccountDisabled), errors.Is(err, member.ErrDisabled):
+		status = http.StatusForbidden
+		p.Heading, p.Paragraphs = i18n.T(l, "account_disabled.title"), []string{i18n.T(l, "account_disabled.explain", tenantName)}
 	case errors.Is(err, invitation.ErrUnknownTicket):
 		status = http.StatusNotFound
 		p.Heading, p.Paragraphs = i18n.T(l, "ticket.unknown_title"), []string{i18n.T(l, "ticket.unknown")}
 	case errors.Is(err, invitation.ErrOTPDisabled):
 		status = http.StatusForbidden
 		p.Heading, p.Paragraphs = i18n.T(l, "disabled.title"), []string{i18n.T(l, "disabled.explain", tenantName)}
+	case errors.As(err, &idpErr) && idpErr.OTPDisabled:
+		status = http.StatusForbidden
+		p.Heading, p.Paragraphs = i18n.T(l, "disabled.title"), []string{i18n.T(l, "disabled.explain_new", tenantName)}
 	case errors.As(err, &idpErr):
 		status = http.StatusForbidden
 		p.Heading, p.Paragraphs = i18n.T(l, "idp_unavailable.title"), []string{i18n.T(l, "idp_unavailable.explain", tenantName, i18n.T(l, "idp.name."+string(idpErr.IdP)))}
@@ -35,7 +45,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	case errors.Is(err, errBadCSRF):
 		status = http.StatusForbidden
 		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "error.csrf")}
-	case errors.Is(err, ErrUnknownAuthRequest):
+	case errors.Is(err, signin.ErrUnknownAuthRequest):
 		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "signin.expired")}
 	case errors.Is(err, errBadRequest):
 		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "error.bad_request")}
@@ -75,6 +85,20 @@ func passcodeError(l string, err error, validity time.Duration) (msg string, sta
 		return i18n.T(l, "otp.err_too_many"), http.StatusBadRequest, true
 	case errors.Is(err, otp.ErrNoCode):
 		return i18n.T(l, "otp.err_no_code"), http.StatusBadRequest, true
+	}
+	return "", 0, false
+}
+
+// passwordError explains a refused password on the password page; ok is
+// false for errors that are not about the password. A wrong password and
+// an unknown account read the same (member.ErrWrongPassword).
+func passwordError(l string, err error) (msg string, status int, ok bool) {
+	var te *member.ThrottledError
+	switch {
+	case errors.As(err, &te):
+		return i18n.T(l, "password.throttled", te.RetryAt.UTC().Format("15:04:05")), http.StatusTooManyRequests, true
+	case errors.Is(err, member.ErrWrongPassword):
+		return i18n.T(l, "password.err_wrong"), http.StatusUnauthorized, true
 	}
 	return "", 0, false
 }

@@ -5,16 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
-	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/oidc"
-	"github.com/guestgate/guestgate/internal/otp"
-	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/signin"
 )
 
 // Config configures the pages.
@@ -28,27 +25,18 @@ type Config struct {
 	DevMailbox bool
 }
 
-// PasscodeComposer renders the mail that carries a passcode.
-type PasscodeComposer func(t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error)
-
 // Deps are the services the pages call.
 type Deps struct {
-	Directory   directory.Store
-	Invitations *invitation.Service
-	OTP         *otp.Service
-	Sessions    *session.Service
-	// OTPPolicy returns the tenant's effective passcode state (policy.EffectiveEmailOTP).
-	OTPPolicy       func(ctx context.Context, t directory.Tenant) (policy.Effective, error)
-	Outbox          mail.OutboxWriter
-	ComposePasscode PasscodeComposer
+	Directory directory.Store
+	// SignIn runs every sign-in; the pages parse forms and render its results.
+	SignIn   *signin.Service
+	Sessions *session.Service
 	// Mailbox lists mail for the dev mailbox; used only when Config.DevMailbox.
 	Mailbox mail.OutboxStore
 	// Apps lists the tenant's registered apps for My Apps.
 	Apps interface {
 		ListApps(ctx context.Context, tenantID string) ([]oidc.App, error)
 	}
-	// Login is the OpenID Connect hand-off; nil disables /{tenant}/login's app flow.
-	Login LoginBridge
 	Clock clock.Clock
 	Log   *slog.Logger
 }
@@ -105,6 +93,13 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("POST /login/next", h.loginNext)
 	mux.HandleFunc("POST /login/send", h.loginSend)
 	mux.HandleFunc("POST /login/verify", h.loginVerify)
+	mux.HandleFunc("POST /login/password", h.loginPassword)
+	mux.HandleFunc("GET /login/home", h.homeStart)
+	mux.HandleFunc("POST /login/home", h.homePassword)
+	mux.HandleFunc("GET /login/home/return", h.homeReturn)
+	mux.HandleFunc("GET /consent", h.consentPage)
+	mux.HandleFunc("POST /consent/accept", h.consentAccept)
+	mux.HandleFunc("POST /consent/cancel", h.consentCancel)
 	mux.HandleFunc("POST /signout", h.signOut)
 	return mux
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 
 	"github.com/guestgate/guestgate/internal/i18n"
+	"github.com/guestgate/guestgate/internal/signin"
 )
 
 // myApps is the "My Apps" page at /{tenant}: the signed-in guest's apps.
@@ -17,6 +18,11 @@ func (h *Handler) myApps(w http.ResponseWriter, r *http.Request) {
 	s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t))
 	if err != nil {
 		http.Redirect(w, r, tenantPath(t, "/login"), http.StatusSeeOther)
+		return
+	}
+	// The user must still be allowed in (R9, a disabled or deleted account).
+	if _, err := h.deps.SignIn.ContinueSession(r.Context(), t, s, signin.Continuation{}); err != nil {
+		h.fail(w, r, t.DisplayName, err)
 		return
 	}
 	u, err := h.deps.Directory.GetUser(r.Context(), t.ID, s.UserID)

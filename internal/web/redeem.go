@@ -7,23 +7,27 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/signin"
 )
 
-// redeemStart is the invitation link (R2): it names the tenant and says a
-// code will be sent, without saying which identity provider (R6: decided now).
+// redeemStart is the invitation link (R2). The identity provider is
+// decided now (R6): a passcode guest is told a code will be sent, a guest
+// with a home tenant goes there to sign in.
 func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 	ticket := r.URL.Query().Get("ticket")
-	red, err := h.deps.Invitations.Resolve(r.Context(), ticket)
-	if err != nil {
-		h.fail(w, r, "", err)
-		return
-	}
-	if red.User.ExternalUserState == directory.StateAccepted {
+	route, red, err := h.deps.SignIn.BeginRedemption(r.Context(), ticket)
+	if err == nil && red.User.ExternalUserState == directory.StateAccepted {
 		h.alreadyRedeemed(w, r, red)
 		return
 	}
-	if _, err := h.decide(r.Context(), red.Tenant, red.User); err != nil {
+	if err != nil {
 		h.fail(w, r, red.Tenant.DisplayName, err)
+		return
+	}
+	if route.Kind == signin.RouteHomeTenant {
+		// The CSRF cookie the hand-off binds to may be new to this browser.
+		h.csrf.token(w, r)
+		h.goHome(w, r, route, signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
 		return
 	}
 	l := lang(r)
@@ -50,27 +54,23 @@ func (h *Handler) alreadyRedeemed(w http.ResponseWriter, r *http.Request, red in
 }
 
 // redeemForm resolves the ticket of a posted redeem form, after the CSRF check.
-func (h *Handler) redeemForm(r *http.Request) (invitation.Redemption, invitation.Decision, string, error) {
+func (h *Handler) redeemForm(r *http.Request) (signin.Route, invitation.Redemption, string, error) {
 	if !h.csrf.valid(r) {
-		return invitation.Redemption{}, invitation.Decision{}, "", errBadCSRF
+		return signin.Route{}, invitation.Redemption{}, "", errBadCSRF
 	}
 	ticket := r.PostFormValue("ticket")
-	red, err := h.deps.Invitations.Resolve(r.Context(), ticket)
-	if err != nil {
-		return red, invitation.Decision{}, ticket, err
-	}
-	dec, err := h.decide(r.Context(), red.Tenant, red.User)
-	return red, dec, ticket, err
+	route, red, err := h.deps.SignIn.BeginRedemption(r.Context(), ticket)
+	return route, red, ticket, err
 }
 
 // redeemSend is Send code: issue the code and go to the code page.
 func (h *Handler) redeemSend(w http.ResponseWriter, r *http.Request) {
-	red, _, ticket, err := h.redeemForm(r)
+	route, red, ticket, err := h.redeemForm(r)
 	if err != nil {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
 	}
-	if err := h.sendPasscode(r.Context(), red.Tenant, red.User, lang(r)); err != nil {
+	if err := h.deps.SignIn.SendPasscode(r.Context(), route, lang(r)); err != nil {
 		h.redeemCodeError(w, r, red, ticket, err)
 		return
 	}
@@ -80,32 +80,32 @@ func (h *Handler) redeemSend(w http.ResponseWriter, r *http.Request) {
 // redeemCode shows the enter-code page.
 func (h *Handler) redeemCode(w http.ResponseWriter, r *http.Request) {
 	ticket := r.URL.Query().Get("ticket")
-	red, err := h.deps.Invitations.Resolve(r.Context(), ticket)
+	_, red, err := h.deps.SignIn.BeginRedemption(r.Context(), ticket)
 	if err != nil {
-		h.fail(w, r, "", err)
+		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
 	}
 	h.codePage(w, r, http.StatusOK, red.Tenant, red.User.Mail, "/redeem/verify", "/redeem/send", map[string]string{"ticket": ticket}, "")
 }
 
-// redeemVerify takes the code; on success the guest is Accepted with IdP
-// mail, a session starts (R4), and the browser goes to inviteRedirectUrl.
+// redeemVerify takes the code; the guest then reviews permissions (first
+// redemption) or goes on to inviteRedirectUrl.
 func (h *Handler) redeemVerify(w http.ResponseWriter, r *http.Request) {
-	red, dec, ticket, err := h.redeemForm(r)
+	route, red, ticket, err := h.redeemForm(r)
 	if err != nil {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
 	}
-	if err := h.acceptPasscode(r.Context(), w, red.Tenant, red.User, dec, r.PostFormValue("code"), nil); err != nil {
+	res, err := h.deps.SignIn.VerifyPasscode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
+	if err != nil {
 		h.redeemCodeError(w, r, red, ticket, err)
 		return
 	}
-	h.deps.Log.InfoContext(r.Context(), "guest signed in with passcode", "tenant_id", red.Tenant.ID, "user_id", red.User.ID, "redeemed", dec.Redeeming)
-	http.Redirect(w, r, red.Invitation.RedirectURL, http.StatusSeeOther)
+	h.finish(w, r, red.Tenant, res)
 }
 
 func (h *Handler) redeemCodeError(w http.ResponseWriter, r *http.Request, red invitation.Redemption, ticket string, err error) {
-	msg, status, ok := passcodeError(lang(r), err, h.deps.OTP.Limits().Validity)
+	msg, status, ok := passcodeError(lang(r), err, h.deps.SignIn.PasscodeValidity())
 	if !ok {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return

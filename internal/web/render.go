@@ -48,6 +48,8 @@ type page struct {
 	Address                 string
 	ValidMinutes            int
 	Error                   string
+	// consent.html
+	Domain, PrivacyURL string
 	// message.html
 	Heading           string
 	Paragraphs        []string

@@ -1,67 +1,35 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/i18n"
-	"github.com/guestgate/guestgate/internal/session"
-	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/signin"
 )
 
-// AuthRequest is what the sign-in page needs of a pending OpenID Connect request.
-type AuthRequest struct {
-	AppName   string
-	LoginHint string
-	// ForceLogin (prompt=login, max_age=0): a new passcode even with a live session.
-	ForceLogin bool
-	// PromptNone (prompt=none): no page may be shown; without a session the app gets login_required.
-	PromptNone bool
-	// MaxAge, if set, is the oldest sign-in the app accepts.
-	MaxAge *time.Duration
-}
-
-// reusable reports whether a live session may answer this request silently.
-func (ar AuthRequest) reusable(s session.Session, now time.Time) bool {
-	if ar.ForceLogin {
-		return false
-	}
-	return ar.MaxAge == nil || !now.After(s.AuthTime.Add(*ar.MaxAge))
-}
-
-// LoginBridge hands a sign-in back to the OpenID Connect provider.
-type LoginBridge interface {
-	AuthRequest(ctx context.Context, tenantID, id string) (AuthRequest, error)
-	// Complete marks the request done for the session's user and returns the
-	// URL the browser goes to next. It joins the transaction in ctx.
-	Complete(ctx context.Context, tenantID, id string, s session.Session) (string, error)
-	// Fail ends the request with an OAuth error code (e.g. login_required)
-	// and returns the URL that reports it to the app.
-	Fail(ctx context.Context, tenantID, id, code string) (string, error)
-}
-
-// ErrUnknownAuthRequest: the sign-in request expired or never existed.
-var ErrUnknownAuthRequest = errors.New("this sign-in request has expired; go back to the app and start again")
-
 // loginStart is where an app's sign-in (or My Apps) lands: a live session
-// signs in silently (R4); otherwise the guest gives their address.
+// signs in silently (R4); otherwise the person gives their address.
 func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
 	reqID := r.URL.Query().Get("authRequestID")
-	ar, err := h.authRequest(r.Context(), t, reqID)
+	ar, err := h.deps.SignIn.AuthRequest(r.Context(), t, reqID)
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return
 	}
-	if s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t)); err == nil && ar.reusable(s, h.deps.Clock.Now()) {
-		h.continueWithSession(w, r, t, reqID, s)
+	if s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t)); err == nil && ar.Reusable(s, h.deps.Clock.Now()) {
+		next, err := h.deps.SignIn.ContinueSession(r.Context(), t, s, signin.Continuation{AuthRequestID: reqID})
+		if err != nil {
+			h.fail(w, r, t.DisplayName, err)
+			return
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
 	if ar.PromptNone && reqID != "" {
-		next, err := h.deps.Login.Fail(r.Context(), t.ID, reqID, "login_required")
+		next, err := h.deps.SignIn.FailAuthRequest(r.Context(), t, reqID, "login_required")
 		if err != nil {
 			h.fail(w, r, t.DisplayName, err)
 			return
@@ -70,41 +38,6 @@ func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.signinPage(w, r, http.StatusOK, t, reqID, ar.LoginHint, "")
-}
-
-func (h *Handler) authRequest(ctx context.Context, t directory.Tenant, id string) (AuthRequest, error) {
-	if id == "" {
-		return AuthRequest{}, nil // My Apps sign-in
-	}
-	if h.deps.Login == nil {
-		return AuthRequest{}, ErrUnknownAuthRequest
-	}
-	ar, err := h.deps.Login.AuthRequest(ctx, t.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return ar, ErrUnknownAuthRequest
-	}
-	return ar, err
-}
-
-// continueWithSession finishes a sign-in for a live session, after checking
-// the guest may still sign in (R9 applies to existing sessions too).
-func (h *Handler) continueWithSession(w http.ResponseWriter, r *http.Request, t directory.Tenant, reqID string, s session.Session) {
-	u, err := h.deps.Directory.GetUser(r.Context(), t.ID, s.UserID)
-	if err == nil {
-		_, err = h.decide(r.Context(), t, u)
-	}
-	if err != nil {
-		h.fail(w, r, t.DisplayName, err)
-		return
-	}
-	next := tenantPath(t, "/")
-	if reqID != "" {
-		if next, err = h.deps.Login.Complete(r.Context(), t.ID, reqID, s); err != nil {
-			h.fail(w, r, t.DisplayName, err)
-			return
-		}
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request, status int, t directory.Tenant, reqID, address, errMsg string) {
@@ -116,33 +49,30 @@ func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request, status int,
 	})
 }
 
-// loginForm reads a posted sign-in form: CSRF, the tenant's user for the
-// address, and the identity-provider decision.
-func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) (directory.Tenant, directory.User, string, bool) {
+// loginForm reads a posted sign-in form (CSRF, the address) and asks the
+// sign-in service how the address signs in.
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) (signin.Route, string, bool) {
 	t := tenantFrom(r.Context())
 	reqID := r.PostFormValue("authRequestID")
 	if !h.csrf.valid(r) {
 		h.fail(w, r, t.DisplayName, errBadCSRF)
-		return t, directory.User{}, reqID, false
+		return signin.Route{}, reqID, false
 	}
 	addr, err := directory.NormalizeAddress(r.PostFormValue("email"))
 	if err != nil {
 		h.signinPage(w, r, http.StatusBadRequest, t, reqID, r.PostFormValue("email"), i18n.T(lang(r), "signin.err_address"))
-		return t, directory.User{}, reqID, false
+		return signin.Route{}, reqID, false
 	}
-	u, err := h.deps.Directory.GetUserByMail(r.Context(), t.ID, addr)
-	if errors.Is(err, store.ErrNotFound) {
+	route, err := h.deps.SignIn.Begin(r.Context(), t, addr)
+	if errors.Is(err, signin.ErrNotMember) {
 		h.notMember(w, r, t, addr)
-		return t, u, reqID, false
-	}
-	if err == nil {
-		_, err = h.decide(r.Context(), t, u)
+		return route, reqID, false
 	}
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
-		return t, u, reqID, false
+		return route, reqID, false
 	}
-	return t, u, reqID, true
+	return route, reqID, true
 }
 
 // notMember: the address is not a user of this tenant. Nothing is sent, and
@@ -155,71 +85,79 @@ func (h *Handler) notMember(w http.ResponseWriter, r *http.Request, t directory.
 	})
 }
 
-// loginNext takes the address and, for a guest who may sign in, says a
-// code will be sent and offers Send code (R2).
+// loginNext takes the address and shows the next step of its route: a
+// guest with a passcode is told a code will be sent and offered Send code
+// (R2); a member is asked for a password; a guest from another managed
+// tenant goes there to sign in.
 func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
-	t, u, reqID, ok := h.loginForm(w, r)
+	route, reqID, ok := h.loginForm(w, r)
 	if !ok {
 		return
 	}
-	l := lang(r)
-	h.r.render(w, r, http.StatusOK, "redeem", page{
-		Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "signin.title"),
-		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/login/send"),
-		Hidden: map[string]string{"authRequestID": reqID, "email": u.Mail}, Address: u.Mail,
-	})
+	t, l := route.Tenant, lang(r)
+	hidden := map[string]string{"authRequestID": reqID, "email": route.User.Mail}
+	switch route.Kind {
+	case signin.RoutePassword:
+		h.passwordPage(w, r, http.StatusOK, t, route.User.Mail, tenantPath(t, "/login/password"), hidden, "")
+	case signin.RouteHomeTenant:
+		h.goHome(w, r, route, signin.Continuation{AuthRequestID: reqID})
+	default:
+		h.r.render(w, r, http.StatusOK, "redeem", page{
+			Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "signin.title"),
+			CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/login/send"), Hidden: hidden, Address: route.User.Mail,
+		})
+	}
 }
 
 // loginSend is Send code on the sign-in path; the code page is rendered
 // directly so the address never travels in a URL.
 func (h *Handler) loginSend(w http.ResponseWriter, r *http.Request) {
-	t, u, reqID, ok := h.loginForm(w, r)
+	route, reqID, ok := h.loginForm(w, r)
 	if !ok {
 		return
 	}
-	hidden := map[string]string{"authRequestID": reqID, "email": u.Mail}
+	t := route.Tenant
 	status, errMsg := http.StatusOK, ""
-	if err := h.sendPasscode(r.Context(), t, u, lang(r)); err != nil {
+	if err := h.deps.SignIn.SendPasscode(r.Context(), route, lang(r)); err != nil {
 		var known bool
-		if errMsg, status, known = passcodeError(lang(r), err, h.deps.OTP.Limits().Validity); !known {
+		if errMsg, status, known = passcodeError(lang(r), err, h.deps.SignIn.PasscodeValidity()); !known {
 			h.fail(w, r, t.DisplayName, err)
 			return
 		}
 	}
-	h.codePage(w, r, status, t, u.Mail, tenantPath(t, "/login/verify"), tenantPath(t, "/login/send"), hidden, errMsg)
+	h.codePage(w, r, status, t, route.User.Mail, tenantPath(t, "/login/verify"), tenantPath(t, "/login/send"),
+		map[string]string{"authRequestID": reqID, "email": route.User.Mail}, errMsg)
 }
 
-// loginVerify takes the code; on success the guest is redeemed if need be,
-// the session starts and the app's request completes, all in one transaction.
+// loginVerify takes the code and finishes the sign-in.
 func (h *Handler) loginVerify(w http.ResponseWriter, r *http.Request) {
-	t, u, reqID, ok := h.loginForm(w, r)
+	route, reqID, ok := h.loginForm(w, r)
 	if !ok {
 		return
 	}
-	dec, err := h.decide(r.Context(), t, u)
+	t := route.Tenant
+	res, err := h.deps.SignIn.VerifyPasscode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{AuthRequestID: reqID})
 	if err != nil {
-		h.fail(w, r, t.DisplayName, err)
-		return
-	}
-	next := tenantPath(t, "/")
-	err = h.acceptPasscode(r.Context(), w, t, u, dec, r.PostFormValue("code"), func(ctx context.Context, s session.Session) error {
-		if reqID == "" {
-			return nil
-		}
-		var err error
-		next, err = h.deps.Login.Complete(ctx, t.ID, reqID, s)
-		return err
-	})
-	if err != nil {
-		msg, status, known := passcodeError(lang(r), err, h.deps.OTP.Limits().Validity)
+		msg, status, known := passcodeError(lang(r), err, h.deps.SignIn.PasscodeValidity())
 		if !known {
 			h.fail(w, r, t.DisplayName, err)
 			return
 		}
-		h.codePage(w, r, status, t, u.Mail, tenantPath(t, "/login/verify"), tenantPath(t, "/login/send"),
-			map[string]string{"authRequestID": reqID, "email": u.Mail}, msg)
+		h.codePage(w, r, status, t, route.User.Mail, tenantPath(t, "/login/verify"), tenantPath(t, "/login/send"),
+			map[string]string{"authRequestID": reqID, "email": route.User.Mail}, msg)
 		return
 	}
-	h.deps.Log.InfoContext(r.Context(), "guest signed in with passcode", "tenant_id", t.ID, "user_id", u.ID, "redeemed", dec.Redeeming)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	h.finish(w, r, t, res)
+}
+
+// finish sends the browser on after a step of the sign-in service: to
+// Review permissions with the proof in a cookie, or on with a session.
+func (h *Handler) finish(w http.ResponseWriter, r *http.Request, t directory.Tenant, res signin.Result) {
+	if res.Consent != nil {
+		h.setConsentCookie(w, t, res.Consent.Proof, res.Consent.Expires)
+		http.Redirect(w, r, tenantPath(t, "/consent"), http.StatusSeeOther)
+		return
+	}
+	h.setSessionCookie(w, t, res.Token, res.Session.ExpiresAt)
+	http.Redirect(w, r, res.Next, http.StatusSeeOther)
 }

@@ -1,0 +1,29 @@
+// Package signin is the one sign-in service: it takes an address at a
+// tenant, decides how that person proves who they are (DESIGN section 3,
+// through invitation.DecideIdP), runs the identity that applies, and
+// finishes every sign-in the same way: a first redemption asks for consent
+// (Review permissions) and then redeems, decides again and starts the
+// session in one transaction; later sign-ins start the session at once;
+// either way an app's OpenID Connect request completes in that
+// transaction.
+//
+// Identities plug in as routes of Begin (RoutePasscode, RoutePassword,
+// RouteHomeTenant; federation and personal accounts later), each ending in
+// an Identity that finish turns into a session, as Dex's connectors end in
+// a connector.Identity. The web package only parses forms and renders
+// results; the rules stay here and in the domain packages:
+//
+//   - passcodes (R2, R3): otp.Service; the code's use commits with the
+//     session it starts, or, on a first redemption, before consent;
+//   - members' passwords: member.Service (a tenant's own members, and the
+//     homeTenant identity of guests from another managed tenant);
+//   - the decision (R1, R7–R9, section 3) is made when the address is
+//     given and made again inside the transaction that redeems or starts
+//     the session, so a policy change in between is seen.
+//
+// State that crosses a browser round trip (the home-tenant hand-off, the
+// proof awaiting consent) is sealed with AES-GCM under a key derived from
+// the deployment secret and bound to the browser; nothing is written for
+// it. The package imports the domain packages and store; it does no
+// network I/O.
+package signin

@@ -1,0 +1,213 @@
+package signin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/session"
+)
+
+// Identity is what an identity proved: who signed in to which tenant, how
+// and when. Every route ends in one, and finish turns it into a session.
+type Identity struct {
+	TenantID string        `json:"tid"`
+	UserID   string        `json:"uid"`
+	IdP      directory.IdP `json:"idp"` // IdPNone for the tenant's own members
+	Issuer   string        `json:"iss"` // "mail", the home tenant's issuer, …
+	AMR      []string      `json:"amr"`
+	AuthTime time.Time     `json:"at"`
+}
+
+// Result is a finished step. Either a session started (Token is the cookie
+// value, the caller sets it) and Next is where the browser goes, or the
+// guest must review permissions first (Consent).
+type Result struct {
+	Session session.Session
+	Token   string
+	Next    string
+	Consent *Consent
+}
+
+// Consent is a first redemption waiting for Review permissions: the
+// sealed proof the browser keeps (an HttpOnly cookie) until Accept.
+type Consent struct {
+	Tenant  directory.Tenant
+	Proof   string
+	Expires time.Time
+}
+
+// proof is what a sealed consent proof carries.
+type proof struct {
+	Identity Identity     `json:"id"`
+	Next     Continuation `json:"next"`
+}
+
+const purposeProof = "consent-proof"
+
+// finish ends a route: a guest who is redeeming (first sign-in in the
+// tenant) gets a consent proof; anyone else a session, at once.
+func (s *Service) finish(ctx context.Context, t directory.Tenant, id Identity, redeeming bool, next Continuation) (Result, error) {
+	if redeeming {
+		return s.askConsent(t, id, next)
+	}
+	var res Result
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = s.startSession(ctx, t, id, next)
+		return err
+	})
+	return res, err
+}
+
+func (s *Service) askConsent(t directory.Tenant, id Identity, next Continuation) (Result, error) {
+	exp := s.d.Clock.Now().Add(s.cfg.ProofLifetime)
+	tok, err := seal(s.seals, purposeProof+t.ID, proof{Identity: id, Next: next}, exp)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Consent: &Consent{Tenant: t, Proof: tok, Expires: exp}}, nil
+}
+
+// ConsentProof opens a proof for the Review permissions page.
+func (s *Service) ConsentProof(t directory.Tenant, token string) (Identity, error) {
+	p, err := open[proof](s.seals, purposeProof+t.ID, token, s.d.Clock.Now())
+	return p.Identity, err
+}
+
+// Accept is Accept on Review permissions: in one transaction the decision
+// is made again (it must still name the identity that was proved), the
+// guest is redeemed (Accepted, the identity provider fixed, R7), the
+// session starts and the app's request completes.
+func (s *Service) Accept(ctx context.Context, t directory.Tenant, token string) (Result, error) {
+	p, err := open[proof](s.seals, purposeProof+t.ID, token, s.d.Clock.Now())
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		res, err = s.startSession(ctx, t, p.Identity, p.Next)
+		return err
+	})
+	return res, err
+}
+
+// Decline is Cancel on Review permissions: nothing changes (the guest
+// stays PendingAcceptance) and an app waiting for the sign-in is told
+// access_denied. It returns the app's URL, or "" without an app.
+func (s *Service) Decline(ctx context.Context, t directory.Tenant, token string) (string, error) {
+	p, err := open[proof](s.seals, purposeProof+t.ID, token, s.d.Clock.Now())
+	if err != nil {
+		return "", err
+	}
+	s.d.Log.InfoContext(ctx, "guest declined the invitation's permissions", "tenant_id", t.ID, "user_id", p.Identity.UserID)
+	if p.Next.AuthRequestID == "" {
+		return "", nil
+	}
+	return s.d.Login.Fail(ctx, t.ID, p.Next.AuthRequestID, "access_denied")
+}
+
+// startSession runs inside the transaction that ends a sign-in: it reads
+// the user, decides again, redeems a guest who is not yet Accepted, starts
+// the session and completes the app's request.
+func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Identity, next Continuation) (Result, error) {
+	u, err := s.d.Directory.GetUser(ctx, t.ID, id.UserID)
+	if err != nil {
+		return Result{}, notFoundAs(err, ErrNotMember, "start session")
+	}
+	if err := s.recheck(ctx, t, u, id); err != nil {
+		return Result{}, err
+	}
+	if isInvited(u) && u.ExternalUserState != directory.StateAccepted {
+		if err := s.d.Invitations.Redeem(ctx, t.ID, u.ID, id.IdP, id.Issuer); err != nil {
+			return Result{}, fmt.Errorf("start session: %w", err)
+		}
+	}
+	sess, token, err := s.d.Sessions.Create(ctx, t.ID, u.ID, string(id.IdP), id.AMR)
+	if err != nil {
+		return Result{}, err
+	}
+	nextURL, err := s.nextURL(ctx, t, next, sess)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Session: sess, Token: token, Next: nextURL}, nil
+}
+
+// recheck makes the decision again for u and requires that it still
+// names the identity that was proved.
+func (s *Service) recheck(ctx context.Context, t directory.Tenant, u directory.User, id Identity) error {
+	if !isInvited(u) {
+		if id.IdP != directory.IdPNone {
+			return ErrDecisionChanged
+		}
+		return nil
+	}
+	dec, _, err := s.decide(ctx, t, u)
+	if err != nil {
+		return err
+	}
+	if dec.IdP != id.IdP || dec.Issuer != id.Issuer {
+		s.d.Log.InfoContext(ctx, "sign-in decision changed before it completed", "tenant_id", t.ID, "user_id", u.ID,
+			"proved", id.IdP, "now", dec.IdP, "step", dec.Step)
+		return ErrDecisionChanged
+	}
+	return nil
+}
+
+// nextURL completes the app's request in the transaction, or names the
+// redeem link's redirect, or the tenant's My Apps.
+func (s *Service) nextURL(ctx context.Context, t directory.Tenant, next Continuation, sess session.Session) (string, error) {
+	switch {
+	case next.AuthRequestID != "":
+		return s.d.Login.Complete(ctx, t.ID, next.AuthRequestID, sess)
+	case next.RedirectURL != "":
+		return next.RedirectURL, nil
+	}
+	return "/" + t.ID + "/", nil
+}
+
+// ContinueSession answers a sign-in from a live session (R4): the user
+// must still be allowed in (R9 applies to existing sessions too), then the
+// app's request completes. It returns where the browser goes.
+func (s *Service) ContinueSession(ctx context.Context, t directory.Tenant, sess session.Session, next Continuation) (string, error) {
+	u, err := s.d.Directory.GetUser(ctx, t.ID, sess.UserID)
+	if err != nil {
+		return "", notFoundAs(err, ErrNotMember, "continue session")
+	}
+	if isInvited(u) {
+		if _, _, err := s.decide(ctx, t, u); err != nil {
+			return "", err
+		}
+	}
+	if next.AuthRequestID == "" {
+		return s.nextURL(ctx, t, next, sess)
+	}
+	var url string
+	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		url, err = s.nextURL(ctx, t, next, sess)
+		return err
+	})
+	return url, err
+}
+
+// AuthRequest returns an app's pending request; "" is My Apps' own sign-in.
+func (s *Service) AuthRequest(ctx context.Context, t directory.Tenant, id string) (AuthRequest, error) {
+	if id == "" {
+		return AuthRequest{}, nil
+	}
+	if s.d.Login == nil {
+		return AuthRequest{}, ErrUnknownAuthRequest
+	}
+	return s.d.Login.AuthRequest(ctx, t.ID, id)
+}
+
+// FailAuthRequest ends an app's request with an OAuth error code.
+func (s *Service) FailAuthRequest(ctx context.Context, t directory.Tenant, id, code string) (string, error) {
+	return s.d.Login.Fail(ctx, t.ID, id, code)
+}
+
+// ErrUnknownAuthRequest: the app's sign-in request expired or never existed.
+var ErrUnknownAuthRequest = errors.New("this sign-in request has expired; go back to the app and start again")

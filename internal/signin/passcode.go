@@ -1,0 +1,62 @@
+package signin
+
+import (
+	"context"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/directory"
+)
+
+// PasscodeValidity is how long a code lives (R3), for the pages' wording.
+func (s *Service) PasscodeValidity() time.Duration { return s.d.OTP.Limits().Validity }
+
+// SendPasscode is Send code (R2): a guest whose route is a passcode gets a
+// new code (older ones die, R3), its mail committed with it in the outbox.
+// Throttled sends are *otp.ThrottledError.
+func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error {
+	if r.Kind != RoutePasscode {
+		return ErrDecisionChanged
+	}
+	t, addr := r.Tenant, r.User.Mail
+	validity := s.d.OTP.Limits().Validity
+	return s.d.OTP.Issue(ctx, t.ID, addr, func(ctx context.Context, code string) error {
+		msg, err := s.d.ComposePasscode(t, addr, code, validity, lang)
+		if err != nil {
+			return err
+		}
+		return s.d.Outbox.EnqueueMail(ctx, msg)
+	})
+}
+
+// VerifyPasscode takes the code of a guest whose route is a passcode. A
+// later sign-in uses the code, starts the session and completes the app's
+// request in one transaction (a failure after the check leaves the code
+// unused). A first redemption uses the code and returns a consent proof:
+// the guest proved the mailbox and now reviews permissions. Refused codes
+// are otp's sentinels.
+func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next Continuation) (Result, error) {
+	if r.Kind != RoutePasscode {
+		return Result{}, ErrDecisionChanged
+	}
+	t, u := r.Tenant, r.User
+	id := Identity{TenantID: t.ID, UserID: u.ID, IdP: directory.IdPMail, Issuer: string(directory.IdPMail), AMR: []string{"otp"}}
+	var res Result
+	err := s.d.OTP.Verify(ctx, t.ID, u.Mail, code, func(ctx context.Context) error {
+		id.AuthTime = s.d.Clock.Now()
+		if r.Decision.Redeeming {
+			// The decision is made again, in this transaction, at Accept.
+			return nil
+		}
+		var err error
+		res, err = s.startSession(ctx, t, id, next)
+		return err
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if r.Decision.Redeeming {
+		return s.askConsent(t, id, next)
+	}
+	s.d.Log.InfoContext(ctx, "guest signed in with a passcode", "tenant_id", t.ID, "user_id", u.ID)
+	return res, nil
+}

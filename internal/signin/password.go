@@ -1,0 +1,26 @@
+package signin
+
+import (
+	"context"
+
+	"github.com/guestgate/guestgate/internal/directory"
+)
+
+// CheckPassword signs a member of the route's tenant in with a password
+// (RoutePassword). Refusals are member.ErrWrongPassword,
+// member.ErrDisabled and *member.ThrottledError.
+func (s *Service) CheckPassword(ctx context.Context, r Route, password, clientAddr string, next Continuation) (Result, error) {
+	if r.Kind != RoutePassword {
+		return Result{}, ErrDecisionChanged
+	}
+	u, err := s.d.Members.Authenticate(ctx, r.Tenant, r.User.Mail, password, clientAddr)
+	if err != nil {
+		return Result{}, err
+	}
+	id := Identity{TenantID: r.Tenant.ID, UserID: u.ID, IdP: directory.IdPNone, AMR: []string{"pwd"}, AuthTime: s.d.Clock.Now()}
+	res, err := s.finish(ctx, r.Tenant, id, false, next)
+	if err == nil {
+		s.d.Log.InfoContext(ctx, "member signed in with a password", "tenant_id", r.Tenant.ID, "user_id", u.ID)
+	}
+	return res, err
+}

@@ -1,0 +1,190 @@
+package signin
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/store"
+)
+
+// Config configures a Service.
+type Config struct {
+	// PublicURL is the deployment's base URL: tenants' issuers are
+	// {PublicURL}/{tenantId}/v2.0.
+	PublicURL string
+	// Key seals hand-offs and proofs (at least 32 bytes, from the secret).
+	Key []byte
+	// ProofLifetime bounds the wait on the consent page (default 10 minutes).
+	ProofLifetime time.Duration
+	// UnmanagedRetired is the deployment's unmanaged-redemption switch.
+	UnmanagedRetired bool
+}
+
+// Deps are the services and stores the sign-in service calls.
+type Deps struct {
+	Directory   directory.Store
+	Invitations *invitation.Service
+	OTP         *otp.Service
+	Sessions    *session.Service
+	Policies    Policies
+	Members     Members
+	// ComposePasscode renders a passcode mail; Outbox takes it in the
+	// transaction that issues the code.
+	ComposePasscode PasscodeComposer
+	Outbox          mail.OutboxWriter
+	Login       LoginBridge
+	Tx          store.Transactor
+	Clock       clock.Clock
+	Log         *slog.Logger
+}
+
+// Service signs people in. Create it with New; it is safe for concurrent use.
+type Service struct {
+	cfg   Config
+	d     Deps
+	seals *sealer
+}
+
+// New returns a Service.
+func New(cfg Config, d Deps) (*Service, error) {
+	seals, err := newSealer(cfg.Key)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ProofLifetime <= 0 {
+		cfg.ProofLifetime = 10 * time.Minute
+	}
+	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	return &Service{cfg: cfg, d: d, seals: seals}, nil
+}
+
+// Issuer is a tenant's OpenID Connect issuer: the idp of its members when
+// they sign in elsewhere as guests.
+func (s *Service) Issuer(tenantID string) string {
+	return s.cfg.PublicURL + "/" + tenantID + "/v2.0"
+}
+
+// Continuation says where a successful sign-in goes: an app's pending
+// OpenID Connect request, the invitation's redirect URL (redeem link), or
+// neither (the tenant's My Apps).
+type Continuation struct {
+	AuthRequestID string `json:"ar,omitempty"`
+	RedirectURL   string `json:"ru,omitempty"`
+}
+
+// RouteKind is the identity an address proves itself with.
+type RouteKind int
+
+// Routes of Begin.
+const (
+	// RoutePasscode: a guest who signs in with an email passcode.
+	RoutePasscode RouteKind = iota + 1
+	// RoutePassword: a member of this tenant, with a password.
+	RoutePassword
+	// RouteHomeTenant: a guest who signs in at their home tenant.
+	RouteHomeTenant
+)
+
+// Route is how an address signs in at a tenant.
+type Route struct {
+	Kind     RouteKind
+	Tenant   directory.Tenant
+	User     directory.User
+	Decision invitation.Decision // guests only
+}
+
+// isInvited reports a user whose identity lives elsewhere: a guest, or a
+// member invited as such (invitedUserType Member).
+func isInvited(u directory.User) bool {
+	return u.UserType == directory.UserTypeGuest || u.CreationType == "Invitation"
+}
+
+// routeFor maps a user and the decision to the identity that runs it.
+// An identity this deployment does not offer yet is an *UnavailableError.
+func routeFor(t directory.Tenant, u directory.User, dec invitation.Decision, otpEnabled bool) (Route, error) {
+	r := Route{Tenant: t, User: u, Decision: dec}
+	if !isInvited(u) {
+		r.Kind = RoutePassword
+		return r, nil
+	}
+	switch dec.IdP {
+	case directory.IdPMail:
+		r.Kind = RoutePasscode
+	case directory.IdPHomeTenant:
+		r.Kind = RouteHomeTenant
+	default:
+		return r, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
+	}
+	return r, nil
+}
+
+// Begin decides how addr signs in at t: a member with a password, a guest
+// with a passcode or at their home tenant. An address that is no user of
+// t is ErrNotMember (nothing is sent); decision errors are returned as
+// invitation's sentinels or an *UnavailableError.
+func (s *Service) Begin(ctx context.Context, t directory.Tenant, addr string) (Route, error) {
+	u, err := s.d.Directory.GetUserByMail(ctx, t.ID, addr)
+	if err != nil {
+		return Route{}, notFoundAs(err, ErrNotMember, "begin sign-in")
+	}
+	return s.routeUser(ctx, t, u)
+}
+
+// BeginRedemption resolves a redeem link's ticket and decides how its
+// guest signs in (R2, R6: the decision is made now, not at invitation).
+func (s *Service) BeginRedemption(ctx context.Context, ticket string) (Route, invitation.Redemption, error) {
+	red, err := s.d.Invitations.Resolve(ctx, ticket)
+	if err != nil {
+		return Route{}, red, err
+	}
+	r, err := s.routeUser(ctx, red.Tenant, red.User)
+	return r, red, err
+}
+
+func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory.User) (Route, error) {
+	if !isInvited(u) {
+		return routeFor(t, u, invitation.Decision{}, false)
+	}
+	dec, otpEnabled, err := s.decide(ctx, t, u)
+	if err != nil {
+		return Route{}, err
+	}
+	return routeFor(t, u, dec, otpEnabled)
+}
+
+// decide gathers the inputs of section 3 (the tenant's policies and the
+// directory look-ups for the address) and applies invitation.DecideIdP.
+// Inside a transaction it reads through it, so the decision made again at
+// redemption sees what commits with it.
+func (s *Service) decide(ctx context.Context, t directory.Tenant, u directory.User) (invitation.Decision, bool, error) {
+	eff, err := s.d.Policies.Effective(ctx, t)
+	if err != nil {
+		return invitation.Decision{}, false, fmt.Errorf("decide: passcode policy: %w", err)
+	}
+	in := invitation.DecisionInput{User: u, Tenant: t, OTPEnabled: eff.Enabled, UnmanagedRetired: s.cfg.UnmanagedRetired}
+	if u.ExternalUserState != directory.StateAccepted {
+		if in.Config, err = s.d.Policies.Redemption(ctx, t.ID); err != nil {
+			return invitation.Decision{}, false, fmt.Errorf("decide: redemption configuration: %w", err)
+		}
+		if in.Found, err = s.lookUp(ctx, t, u.Mail); err != nil {
+			return invitation.Decision{}, false, err
+		}
+	}
+	dec, err := invitation.DecideIdP(in)
+	return dec, eff.Enabled, err
+}

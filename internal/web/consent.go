@@ -1,0 +1,106 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/i18n"
+)
+
+// consentCookieName holds the sealed proof of a first redemption while
+// the guest reviews permissions; per tenant, like the session.
+func consentCookieName(tenantID string) string { return "gg_consent_" + tenantID }
+
+func (h *Handler) setConsentCookie(w http.ResponseWriter, t directory.Tenant, proof string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: consentCookieName(t.ID), Value: proof, Path: "/" + t.ID + "/consent",
+		Expires: expires, HttpOnly: true, Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (h *Handler) clearConsentCookie(w http.ResponseWriter, t directory.Tenant) {
+	http.SetCookie(w, &http.Cookie{
+		Name: consentCookieName(t.ID), Value: "", Path: "/" + t.ID + "/consent", MaxAge: -1,
+		HttpOnly: true, Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func consentProof(r *http.Request, t directory.Tenant) string {
+	c, err := r.Cookie(consentCookieName(t.ID))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// consentPage is Review permissions, shown once, after the guest first
+// proves who they are in a tenant: the tenant's name and domain, what it
+// may read, its privacy statement, Accept and Cancel.
+func (h *Handler) consentPage(w http.ResponseWriter, r *http.Request) {
+	t := tenantFrom(r.Context())
+	if _, err := h.deps.SignIn.ConsentProof(t, consentProof(r, t)); err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	l := lang(r)
+	h.r.render(w, r, http.StatusOK, "consent", page{
+		Lang: l, Title: i18n.T(l, "consent.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "consent.title"),
+		Domain: displayDomain(t), PrivacyURL: privacyURL(t),
+		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/consent/accept"), ResendAction: tenantPath(t, "/consent/cancel"),
+	})
+}
+
+// consentAccept redeems the invitation and continues.
+func (h *Handler) consentAccept(w http.ResponseWriter, r *http.Request) {
+	t := tenantFrom(r.Context())
+	if !h.csrf.valid(r) {
+		h.fail(w, r, t.DisplayName, errBadCSRF)
+		return
+	}
+	res, err := h.deps.SignIn.Accept(r.Context(), t, consentProof(r, t))
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	h.clearConsentCookie(w, t)
+	h.finish(w, r, t, res)
+}
+
+// consentCancel leaves the invitation pending and says so.
+func (h *Handler) consentCancel(w http.ResponseWriter, r *http.Request) {
+	t := tenantFrom(r.Context())
+	if !h.csrf.valid(r) {
+		h.fail(w, r, t.DisplayName, errBadCSRF)
+		return
+	}
+	back, err := h.deps.SignIn.Decline(r.Context(), t, consentProof(r, t))
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	h.clearConsentCookie(w, t)
+	l := lang(r)
+	p := page{
+		Lang: l, Title: i18n.T(l, "consent.declined_title"), TenantName: t.DisplayName,
+		Heading: i18n.T(l, "consent.declined_title"), Paragraphs: []string{i18n.T(l, "consent.declined", t.DisplayName)},
+	}
+	if back != "" {
+		p.LinkURL, p.LinkText = back, i18n.T(l, "consent.back_to_app")
+	}
+	h.r.render(w, r, http.StatusOK, "message", p)
+}
+
+// displayDomain is the tenant's first verified domain other than its
+// initial one, else the initial domain.
+func displayDomain(t directory.Tenant) string {
+	for _, d := range t.Domains {
+		if d != t.InitialDomain {
+			return d
+		}
+	}
+	return t.InitialDomain
+}
+
+// privacyURL is the tenant's privacy statement link, if it set one.
+func privacyURL(directory.Tenant) string { return "" }
