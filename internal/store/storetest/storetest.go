@@ -54,6 +54,7 @@ func Run(t *testing.T, open Open) {
 		{"keys", testKeys},
 		{"tx", testTx},
 		{"policy", testPolicy},
+		{"redemption", testRedemption},
 		{"audit", testAudit},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
@@ -66,6 +67,7 @@ func RunConcurrent(t *testing.T, open Open) {
 		{"otp", testOTPConcurrent},
 		{"outbox", testOutboxConcurrent},
 		{"policy", testPolicyConcurrent},
+		{"redemption", testRedemptionConcurrent},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
