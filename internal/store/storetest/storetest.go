@@ -46,6 +46,7 @@ type suite struct {
 func Run(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"directory", testDirectory},
+		{"tenant_privacy", testTenantPrivacy},
 		{"invitation", testInvitation},
 		{"otp", testOTP},
 		{"session", testSession},
