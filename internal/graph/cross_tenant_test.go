@@ -34,7 +34,9 @@ func TestCrossTenantDefaultPatch(t *testing.T) {
 		typ    = `"@odata.type": "#microsoft.graph.crossTenantAccessPolicyConfigurationDefault"`
 		nested = `"@odata.type": "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration"`
 	)
-	wrap := func(inner string) string { return `{"invitationRedemptionIdentityProviderConfiguration": {` + inner + `}}` }
+	wrap := func(inner string) string {
+		return `{"invitationRedemptionIdentityProviderConfiguration": {` + inner + `}}`
+	}
 	order := func(p policy.RedemptionPatch, want ...string) bool {
 		return p.Precedence != nil && slices.Equal(*p.Precedence, want)
 	}
@@ -49,7 +51,9 @@ func TestCrossTenantDefaultPatch(t *testing.T) {
 				return order(p, "externalFederation", "azureActiveDirectory", "socialIdentityProviders") && p.Fallback != nil && *p.Fallback == "defaultConfiguredIdp"
 			}},
 		{"S3_fallback_only_is_partial", wrap(`"fallbackIdentityProvider": "emailOneTimePasscode"`), true,
-			func(p policy.RedemptionPatch) bool { return p.Precedence == nil && p.Fallback != nil && *p.Fallback == "emailOneTimePasscode" }},
+			func(p policy.RedemptionPatch) bool {
+				return p.Precedence == nil && p.Fallback != nil && *p.Fallback == "emailOneTimePasscode"
+			}},
 		{"S3_order_only_is_partial", wrap(`"primaryIdentityProviderPrecedenceOrder": ["azureActiveDirectory"]`), true,
 			func(p policy.RedemptionPatch) bool { return order(p, "azureActiveDirectory") && p.Fallback == nil }},
 		{"S3_empty_order_accepted", wrap(`"primaryIdentityProviderPrecedenceOrder": []`), true,
@@ -59,7 +63,9 @@ func TestCrossTenantDefaultPatch(t *testing.T) {
 		{"S3_annotations_without_hash_accepted", `{"@odata.type": "microsoft.graph.crossTenantAccessPolicyConfigurationDefault", "invitationRedemptionIdentityProviderConfiguration": {"@odata.type": "microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration"}}`, true,
 			func(p policy.RedemptionPatch) bool { return p.Precedence == nil && p.Fallback == nil }},
 		{"S3_get_answer_sent_back", `{"@odata.context": "x", "isServiceDefault": false, "invitationRedemptionIdentityProviderConfiguration": {"primaryIdentityProviderPrecedenceOrder": ["socialIdentityProviders"], "fallbackIdentityProvider": "defaultConfiguredIdp"}}`, true,
-			func(p policy.RedemptionPatch) bool { return order(p, "socialIdentityProviders") && *p.Fallback == "defaultConfiguredIdp" }},
+			func(p policy.RedemptionPatch) bool {
+				return order(p, "socialIdentityProviders") && *p.Fallback == "defaultConfiguredIdp"
+			}},
 		{"S3_empty_body_object_changes_nothing", `{}`, true,
 			func(p policy.RedemptionPatch) bool { return p.Precedence == nil && p.Fallback == nil }},
 		{"S3_other_odata_type", `{"@odata.type": "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner"}`, false, nil},
