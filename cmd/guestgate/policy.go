@@ -29,7 +29,7 @@ allowExternalIdToUseEmailOtp is one of:
 Every change is written to the tenant's audit log (GET /v1.0/auditLogs/directoryAudits).`,
 	}
 	email.AddCommand(newPolicyEmailShowCommand(f), newPolicyEmailSetCommand(f))
-	cmd.AddCommand(email)
+	cmd.AddCommand(email, newPolicyRedemptionCommand(f))
 	return cmd
 }
 

@@ -12,8 +12,8 @@ import (
 )
 
 func newTenantCommand(f *configFlags) *cobra.Command {
-	cmd := &cobra.Command{Use: "tenant", Short: "Create and list tenants (organisations)"}
-	cmd.AddCommand(newTenantCreateCommand(f), newTenantListCommand(f))
+	cmd := &cobra.Command{Use: "tenant", Short: "Create, list and update tenants (organisations)"}
+	cmd.AddCommand(newTenantCreateCommand(f), newTenantListCommand(f), newTenantUpdateCommand(f))
 	return cmd
 }
 
@@ -23,10 +23,51 @@ type tenantJSON struct {
 	DisplayName string   `json:"displayName"`
 	Domains     []string `json:"domains"`
 	Cloud       string   `json:"cloud"`
+	// PrivacyURL is the privacy statement linked from the consent page ("" = none).
+	PrivacyURL string `json:"privacyUrl"`
 }
 
 func tenantOut(t directory.Tenant) tenantJSON {
-	return tenantJSON{ID: t.ID, DisplayName: t.DisplayName, Domains: t.Domains, Cloud: string(t.Cloud)}
+	return tenantJSON{ID: t.ID, DisplayName: t.DisplayName, Domains: t.Domains, Cloud: string(t.Cloud), PrivacyURL: t.PrivacyURL}
+}
+
+func newTenantUpdateCommand(f *configFlags) *cobra.Command {
+	var tenant, privacyURL string
+	cmd := &cobra.Command{
+		Use:   "update --tenant T --privacy-url URL",
+		Short: "Change a tenant's settings (its privacy statement URL)",
+		Long: `Change a tenant's settings. --privacy-url is the tenant's privacy statement, linked from the
+page where a guest reviews what the tenant may read: an absolute https URL (http only for
+localhost), or "" to remove the link. Running servers show a change within seconds.`,
+		Example: `  guestgate tenant update --tenant fabrikam.example --privacy-url https://fabrikam.example/privacy
+  guestgate tenant update --tenant fabrikam.example --privacy-url "" --output json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := directory.CheckPrivacyURL(privacyURL); err != nil {
+				return fmt.Errorf("--privacy-url: %w", err)
+			}
+			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
+				t, err := srv.SetTenantPrivacyURL(cmd.Context(), t, privacyURL)
+				if err != nil {
+					return err
+				}
+				format, _ := cmd.Flags().GetString("output")
+				return printResult(cmd.OutOrStdout(), format, tenantOut(t), func(w io.Writer) {
+					if t.PrivacyURL == "" {
+						fmt.Fprintf(w, "tenant %q has no privacy statement URL\n", t.DisplayName)
+						return
+					}
+					fmt.Fprintf(w, "tenant %q\n  privacy statement: %s\n", t.DisplayName, t.PrivacyURL)
+				})
+			})
+		},
+	}
+	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant id or verified domain (required)")
+	cmd.Flags().StringVar(&privacyURL, "privacy-url", "", `privacy statement URL (https; "" removes it) (required)`)
+	_ = cmd.MarkFlagRequired("tenant")
+	_ = cmd.MarkFlagRequired("privacy-url")
+	addOutputFlag(cmd)
+	return cmd
 }
 
 func newTenantCreateCommand(f *configFlags) *cobra.Command {

@@ -26,6 +26,9 @@ type Record struct {
 const (
 	CategoryApplicationManagement = "ApplicationManagement"
 	CategoryUserManagement        = "UserManagement"
+	// CategoryCrossTenantAccessSettings holds changes of the cross-tenant
+	// access settings (the redemption configuration of DESIGN section 3).
+	CategoryCrossTenantAccessSettings = "CrossTenantAccessSettings"
 
 	ResultSuccess = "success"
 

@@ -13,6 +13,10 @@ type Store interface {
 	GetTenantByDomain(ctx context.Context, domain string) (Tenant, error)
 	// ListTenants returns tenants ordered by id, after afterID, at most limit.
 	ListTenants(ctx context.Context, afterID string, limit int) ([]Tenant, error)
+	// SetTenantPrivacyURL stores the tenant's privacy statement URL ("" clears
+	// it); the caller checks it with CheckPrivacyURL. An unknown tenant is
+	// ErrNotFound.
+	SetTenantPrivacyURL(ctx context.Context, tenantID, url string) error
 
 	// CreateUser inserts u; an address already used in the tenant is ErrAlreadyExists.
 	CreateUser(ctx context.Context, u User) error

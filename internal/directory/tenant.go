@@ -28,5 +28,8 @@ type Tenant struct {
 	PreviewOptIn bool
 	// NotificationLanguage is the tenant's default mail language ("" = English).
 	NotificationLanguage string
-	CreatedAt            time.Time
+	// PrivacyURL is the tenant's privacy statement, linked from the sign-in
+	// consent page ("" = none). CheckPrivacyURL says which are accepted.
+	PrivacyURL string
+	CreatedAt  time.Time
 }

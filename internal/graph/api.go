@@ -66,6 +66,8 @@ func New(d Deps) *API {
 	a.handle("PATCH "+emailConfigPath, a.patchEmailConfig)
 	a.handle("DELETE "+emailConfigPath, a.deleteEmailConfig)
 	a.handle("GET /v1.0/auditLogs/directoryAudits", a.listDirectoryAudits)
+	a.handle("GET "+crossTenantDefaultPath, a.getCrossTenantDefault)
+	a.handle("PATCH "+crossTenantDefaultPath, a.patchCrossTenantDefault)
 	a.mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: "Resource not found for the segment '" + strings.TrimPrefix(r.URL.Path, "/v1.0/") + "'."})
 	})

@@ -10,6 +10,13 @@
 // Setting allowExternalIdToUseEmailOtp to default clears the tenant's
 // preview opt-in in that transaction too.
 //
+// It also owns the tenant's redemption configuration, Graph's
+// crossTenantAccessPolicy/default invitationRedemptionIdentityProviderConfiguration
+// (DESIGN section 3): the order of the primary identity providers and the
+// fallback (redemption*.go). Service.Redemption reads it for the decision at
+// redemption; Service.UpdateRedemption changes it, serialized per tenant by
+// the store like the email policy, with one audit record per change.
+//
 // It imports directory (the tenant's cloud and preview flag), audit, store
 // and clock; it does no I/O of its own.
 package policy

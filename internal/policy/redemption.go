@@ -1,5 +1,7 @@
 package policy
 
+import "time"
+
 // Graph's names of the primary identity providers of section 3 step 1
 // (invitationRedemptionIdentityProviderConfiguration.primaryIdentityProviderPrecedenceOrder).
 const (
@@ -24,7 +26,15 @@ type RedemptionConfig struct {
 	Precedence []string
 	// Fallback is one of the Fallback* names.
 	Fallback string
+	// UpdatedAt is when an admin last changed the configuration; zero for
+	// a tenant that never did (Graph's isServiceDefault).
+	UpdatedAt time.Time
 }
+
+// IsServiceDefault reports whether the tenant never changed its
+// configuration (Graph's isServiceDefault). A change that happens to set
+// the default values still counts as a change, as in the reproduced product.
+func (c RedemptionConfig) IsServiceDefault() bool { return c.UpdatedAt.IsZero() }
 
 // DefaultRedemptionConfig is the configuration of a tenant that never set
 // one (section 3's default order).

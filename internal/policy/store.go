@@ -22,4 +22,16 @@ type Store interface {
 	// therefore serialized: each sees the previous one's result. An error
 	// from fn aborts the update and is returned wrapped.
 	UpdateEmailPolicy(ctx context.Context, tenantID string, fn func(*Stored) error) error
+
+	// GetRedemptionPolicy reads the tenant's redemption configuration
+	// (section 3; DefaultRedemptionConfig, with a zero UpdatedAt, when
+	// never set) in one indexed read, in the transaction of ctx if any. It
+	// is on every guest sign-in. An unknown tenant is store.ErrNotFound.
+	GetRedemptionPolicy(ctx context.Context, tenantID string) (RedemptionConfig, error)
+	// UpdateRedemptionPolicy reads the tenant's redemption configuration
+	// locked against every other update (in every process), applies fn and
+	// writes the result, in one transaction (joining the caller's), like
+	// UpdateEmailPolicy. An error from fn aborts the update and is returned
+	// wrapped.
+	UpdateRedemptionPolicy(ctx context.Context, tenantID string, fn func(*RedemptionConfig) error) error
 }

@@ -46,6 +46,7 @@ type suite struct {
 func Run(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"directory", testDirectory},
+		{"tenant_privacy", testTenantPrivacy},
 		{"invitation", testInvitation},
 		{"otp", testOTP},
 		{"session", testSession},
@@ -54,6 +55,7 @@ func Run(t *testing.T, open Open) {
 		{"keys", testKeys},
 		{"tx", testTx},
 		{"policy", testPolicy},
+		{"redemption", testRedemption},
 		{"audit", testAudit},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
@@ -66,6 +68,7 @@ func RunConcurrent(t *testing.T, open Open) {
 		{"otp", testOTPConcurrent},
 		{"outbox", testOutboxConcurrent},
 		{"policy", testPolicyConcurrent},
+		{"redemption", testRedemptionConcurrent},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
