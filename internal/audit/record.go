@@ -29,6 +29,7 @@ const (
 
 	ResultSuccess = "success"
 
+	OperationAdd    = "Add"
 	OperationUpdate = "Update"
 	OperationReset  = "Reset"
 )
