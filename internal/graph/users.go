@@ -71,9 +71,7 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err != nil {
 		return err
 	}
-	out := userOut(u, t.InitialDomain)
-	out.ODataContext = "https://graph.microsoft.com/v1.0/$metadata#users/$entity"
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, userEntity(u, t.InitialDomain))
 	return nil
 }
 
