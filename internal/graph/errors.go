@@ -85,8 +85,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = directoryBadRequest("The specified password does not comply with password complexity requirements. Please provide a different password. Reason: " + pw.Reason + ".")
 	case errors.Is(err, member.ErrUnverifiedDomain):
 		e = directoryBadRequest("The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.")
-	case errors.Is(err, member.ErrAddressTaken):
-		e = directoryBadRequest("Another object with the same value for property userPrincipalName already exists.")
+	case errors.Is(err, member.ErrAddressTaken) && errors.As(err, &me):
+		e = directoryBadRequest("Another object with the same value for property " + me.Property + " already exists.")
 	case errors.As(err, &me):
 		e = directoryBadRequest("Invalid value specified for property '" + me.Property + "' of resource 'User'. " + me.Message)
 	case errors.Is(err, invitation.ErrMemberExists):

@@ -116,16 +116,12 @@ func (s *Service) CreateMember(ctx context.Context, t directory.Tenant, req NewM
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.d.Clock.Now()
 		u.CreatedAt = now
-		for _, addr := range []string{u.UserPrincipalName, u.Mail} {
-			if _, err := s.d.Directory.GetUserByMail(ctx, t.ID, addr); err == nil {
-				return addressTaken(addr)
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("create member: %w", err)
-			}
+		if err := s.checkAddressesFree(ctx, u); err != nil {
+			return err
 		}
 		if err := s.d.Directory.CreateUser(ctx, u); err != nil {
 			if errors.Is(err, store.ErrAlreadyExists) {
-				return addressTaken(u.Mail)
+				return addressTaken(mailProperty(u))
 			}
 			return fmt.Errorf("create member: %w", err)
 		}
@@ -178,8 +174,33 @@ func (s *Service) newMember(t directory.Tenant, req NewMember) (directory.User, 
 	}, nil
 }
 
-func addressTaken(addr string) error {
-	return &ValidationError{Property: "userPrincipalName", Message: fmt.Sprintf("%s: %s", addr, ErrAddressTaken), Err: ErrAddressTaken}
+// checkAddressesFree refuses a new member whose userPrincipalName or mail
+// is another user's address (a guest's included: the sign-in address must
+// find one user).
+func (s *Service) checkAddressesFree(ctx context.Context, u directory.User) error {
+	for _, a := range []struct{ property, addr string }{{"userPrincipalName", u.UserPrincipalName}, {mailProperty(u), u.Mail}} {
+		_, err := s.d.Directory.GetUserByMail(ctx, u.TenantID, a.addr)
+		if err == nil {
+			return addressTaken(a.property)
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("create member: %w", err)
+		}
+	}
+	return nil
+}
+
+// mailProperty names the property holding u's mail in a request: "mail",
+// or "userPrincipalName" when the mail is the userPrincipalName.
+func mailProperty(u directory.User) string {
+	if strings.EqualFold(u.Mail, u.UserPrincipalName) {
+		return "userPrincipalName"
+	}
+	return "mail"
+}
+
+func addressTaken(property string) error {
+	return &ValidationError{Property: property, Message: ErrAddressTaken.Error(), Err: ErrAddressTaken}
 }
 
 // Throttle keys: one per account (the address signed in with, whether or

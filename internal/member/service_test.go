@@ -124,7 +124,7 @@ func TestService(t *testing.T) {
 				}{
 					{"unverified_domain", member.NewMember{UserPrincipalName: "lee@contoso.example", DisplayName: "Lee", Password: goodPassword}, "userPrincipalName", member.ErrUnverifiedDomain},
 					{"address_taken_any_case", member.NewMember{UserPrincipalName: "KIM@fabrikam.example", DisplayName: "Kim 2", Password: goodPassword}, "userPrincipalName", member.ErrAddressTaken},
-					{"mail_taken", member.NewMember{UserPrincipalName: "lee@fabrikam.example", Mail: "kim@fabrikam.example", DisplayName: "Lee", Password: goodPassword}, "userPrincipalName", member.ErrAddressTaken},
+					{"mail_taken", member.NewMember{UserPrincipalName: "lee@fabrikam.example", Mail: "kim@fabrikam.example", DisplayName: "Lee", Password: goodPassword}, "mail", member.ErrAddressTaken},
 					{"malformed_upn", member.NewMember{UserPrincipalName: "lee#EXT#@fabrikam.example", DisplayName: "Lee", Password: goodPassword}, "userPrincipalName", nil},
 					{"no_display_name", member.NewMember{UserPrincipalName: "lee@fabrikam.example", Password: goodPassword}, "displayName", nil},
 					{"common_password", member.NewMember{UserPrincipalName: "lee@fabrikam.example", DisplayName: "Lee", Password: "Password1234"}, "passwordProfile.password", nil},
