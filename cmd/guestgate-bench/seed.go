@@ -83,7 +83,7 @@ func insertGuests(ctx context.Context, srv *server.Server, t directory.Tenant, a
 				u := directory.User{
 					TenantID: t.ID, ID: uuid.NewString(), UserType: directory.UserTypeGuest, DisplayName: a, Mail: a,
 					UserPrincipalName: directory.GuestUserPrincipalName(a, t.InitialDomain), CreationType: "Invitation",
-					ExternalUserState: directory.StateAccepted, ExternalUserStateChangedAt: now,
+					AccountEnabled: true, ExternalUserState: directory.StateAccepted, ExternalUserStateChangedAt: now,
 					IdP: directory.IdPMail, IdPIssuer: string(directory.IdPMail), CreatedAt: now,
 				}
 				if err := db.CreateUser(ctx, u); err != nil {

@@ -54,6 +54,9 @@ func settings(f *configFlags) []setting {
 		{"otp-max-attempts", "GUESTGATE_OTP_MAX_ATTEMPTS", "wrong entries a passcode absorbs before it is void", num(&c.OTP.MaxAttempts)},
 		{"otp-resend-interval", "GUESTGATE_OTP_RESEND_INTERVAL", "minimum time between two passcodes to one address", dur(&c.OTP.ResendAfter)},
 		{"otp-sends-per-hour", "GUESTGATE_OTP_SENDS_PER_HOUR", "passcodes per address per hour", num(&c.OTP.PerHour)},
+		{"password-account-failures", "GUESTGATE_PASSWORD_ACCOUNT_FAILURES", "wrong passwords per member account in a window before sign-in waits for the window's end", num(&c.Members.AccountFailures)},
+		{"password-address-failures", "GUESTGATE_PASSWORD_ADDRESS_FAILURES", "wrong passwords per client address in a window before sign-in waits for the window's end", num(&c.Members.AddressFailures)},
+		{"password-failure-window", "GUESTGATE_PASSWORD_FAILURE_WINDOW", "window counting wrong passwords (the longest a lockout lasts)", dur(&c.Members.Window)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}
 }

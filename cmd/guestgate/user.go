@@ -14,7 +14,12 @@ import (
 
 func newUserCommand(f *configFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "user", Short: "Manage a tenant's users"}
-	cmd.AddCommand(newUserResetRedemptionCommand(f))
+	cmd.AddCommand(
+		newUserCreateCommand(f),
+		newUserEnableCommand(f, false),
+		newUserEnableCommand(f, true),
+		newUserResetRedemptionCommand(f),
+	)
 	return cmd
 }
 

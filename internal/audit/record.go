@@ -32,6 +32,7 @@ const (
 
 	ResultSuccess = "success"
 
+	OperationAdd    = "Add"
 	OperationUpdate = "Update"
 	OperationReset  = "Reset"
 )

@@ -43,6 +43,9 @@ type User struct {
 	UserPrincipalName string
 	CreationType      string // "Invitation" for invited guests
 	PreferredLanguage string
+	// AccountEnabled is Graph's accountEnabled: a disabled user cannot sign
+	// in. New users are created enabled unless an admin says otherwise.
+	AccountEnabled bool
 
 	ExternalUserState          ExternalUserState // guests only
 	ExternalUserStateChangedAt time.Time

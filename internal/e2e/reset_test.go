@@ -184,7 +184,7 @@ func TestR7PasscodeGuestKeepsPasscode(t *testing.T) {
 		}
 		if err := in.srv.DB().CreateUser(ctx, directory.User{
 			TenantID: contoso.ID, ID: uuid.NewString(), UserType: directory.UserTypeMember, DisplayName: "Teri",
-			Mail: "teri@contoso.example", UserPrincipalName: "teri@contoso.example", CreatedAt: fake.Now(),
+			Mail: "teri@contoso.example", UserPrincipalName: "teri@contoso.example", AccountEnabled: true, CreatedAt: fake.Now(),
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/policy"
 )
@@ -33,7 +34,11 @@ type Deps struct {
 	Directory   directory.Store
 	Invitations *invitation.Service
 	Policies    *policy.Service
-	Audit       audit.Store
+	// Members creates members (POST /v1.0/users).
+	Members interface {
+		CreateMember(ctx context.Context, t directory.Tenant, req member.NewMember, by audit.Actor) (directory.User, error)
+	}
+	Audit audit.Store
 	// Apps names the calling app in audit records (optional).
 	Apps interface {
 		GetApp(ctx context.Context, tenantID, appID string) (oidc.App, error)
@@ -62,6 +67,7 @@ func New(d Deps) *API {
 	a.handle("POST /v1.0/invitations", a.createInvitation)
 	a.handle("GET /v1.0/users/{id}", a.getUser)
 	a.handle("GET /v1.0/users", a.listUsers)
+	a.handle("POST /v1.0/users", a.createUser)
 	a.handle("GET "+emailConfigPath, a.getEmailConfig)
 	a.handle("PATCH "+emailConfigPath, a.patchEmailConfig)
 	a.handle("DELETE "+emailConfigPath, a.deleteEmailConfig)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -26,6 +27,17 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 func badRequest(msg string) *Error {
 	return &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: msg}
+}
+
+// directoryBadRequest is a 400 about a directory object, with the code
+// Graph uses for them.
+func directoryBadRequest(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "Request_BadRequest", Message: msg}
+}
+
+// invalidUserProperty is Graph's 400 for a missing or unusable user property.
+func invalidUserProperty(property string) *Error {
+	return directoryBadRequest("Invalid value specified for property '" + property + "' of resource 'User'.")
 }
 
 func notFound(msg string) *Error {
@@ -60,6 +72,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e  *Error
 		ve *invitation.ValidationError
 		pe *policy.ValidationError
+		me *member.ValidationError
+		pw *member.PasswordError
 	)
 	switch {
 	case errors.As(err, &e):
@@ -67,6 +81,14 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest(ve.Error())
 	case errors.As(err, &pe):
 		e = badRequest("Invalid value for property '" + pe.Property + "': " + pe.Message + ".")
+	case errors.As(err, &pw):
+		e = directoryBadRequest("The specified password does not comply with password complexity requirements. Please provide a different password. Reason: " + pw.Reason + ".")
+	case errors.Is(err, member.ErrUnverifiedDomain):
+		e = directoryBadRequest("The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.")
+	case errors.Is(err, member.ErrAddressTaken) && errors.As(err, &me):
+		e = directoryBadRequest("Another object with the same value for property " + me.Property + " already exists.")
+	case errors.As(err, &me):
+		e = directoryBadRequest("Invalid value specified for property '" + me.Property + "' of resource 'User'. " + me.Message)
 	case errors.Is(err, invitation.ErrMemberExists):
 		e = badRequest(err.Error())
 	case errors.Is(err, store.ErrNotFound):

@@ -23,6 +23,7 @@ type userBody struct {
 	ExternalUserState               *string    `json:"externalUserState"`
 	ExternalUserStateChangeDateTime *string    `json:"externalUserStateChangeDateTime"`
 	PreferredLanguage               *string    `json:"preferredLanguage"`
+	AccountEnabled                  bool       `json:"accountEnabled"`
 	OtherMails                      []string   `json:"otherMails"`
 	Identities                      []identity `json:"identities"`
 	CreatedDateTime                 string     `json:"createdDateTime"`
@@ -40,7 +41,7 @@ func userOut(u directory.User, initialDomain string) userBody {
 	out := userBody{
 		ID: u.ID, DisplayName: u.DisplayName, Mail: u.Mail, UserPrincipalName: u.UserPrincipalName,
 		UserType: string(u.UserType), CreationType: nilIfEmpty(u.CreationType),
-		PreferredLanguage: nilIfEmpty(u.PreferredLanguage), OtherMails: []string{},
+		PreferredLanguage: nilIfEmpty(u.PreferredLanguage), AccountEnabled: u.AccountEnabled, OtherMails: []string{},
 		CreatedDateTime: u.CreatedAt.UTC().Format(graphTime),
 		Identities:      []identity{{SignInType: "userPrincipalName", Issuer: initialDomain, IssuerAssignedID: u.UserPrincipalName}},
 	}
@@ -70,9 +71,7 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err != nil {
 		return err
 	}
-	out := userOut(u, t.InitialDomain)
-	out.ODataContext = "https://graph.microsoft.com/v1.0/$metadata#users/$entity"
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, userEntity(u, t.InitialDomain))
 	return nil
 }
 

@@ -142,7 +142,7 @@ func (s *Service) guestFor(ctx context.Context, t directory.Tenant, req Request)
 		TenantID: t.ID, ID: uuid.NewString(), UserType: req.UserType,
 		DisplayName: req.DisplayName, Mail: req.Email,
 		UserPrincipalName: directory.GuestUserPrincipalName(req.Email, t.InitialDomain),
-		CreationType:      "Invitation",
+		CreationType:      "Invitation", AccountEnabled: true,
 		ExternalUserState: directory.StatePendingAcceptance, ExternalUserStateChangedAt: now,
 		CreatedAt: now,
 	}

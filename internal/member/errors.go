@@ -12,7 +12,8 @@ var (
 	// password, or the password does not match. One answer for all three,
 	// so the page reveals nothing about which.
 	ErrWrongPassword = errors.New("the address or password is not correct")
-	// ErrDisabled: the member's accountEnabled is false.
+	// ErrDisabled: the member's accountEnabled is false. Returned only after
+	// the password was right.
 	ErrDisabled = errors.New("this account is disabled")
 )
 
@@ -23,3 +24,34 @@ type ThrottledError struct{ RetryAt time.Time }
 func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many wrong passwords; try again at %s", e.RetryAt.Format(time.RFC3339))
 }
+
+// Reasons a new member is refused, wrapped in a *ValidationError; the API
+// maps each to Graph's message.
+var (
+	// ErrUnverifiedDomain: the userPrincipalName's domain is not one of the
+	// tenant's verified domains.
+	ErrUnverifiedDomain = errors.New("the domain is not a verified domain of this organisation")
+	// ErrAddressTaken: another user of the tenant has the address.
+	ErrAddressTaken = errors.New("another user of this organisation has this address")
+)
+
+// ValidationError is a property of a request an admin must correct; the
+// API answers 400. Err, when set, is the reason (ErrUnverifiedDomain,
+// ErrAddressTaken, a *PasswordError) for errors.Is and errors.As.
+type ValidationError struct {
+	Property string // the Graph property name, e.g. "userPrincipalName"
+	Message  string
+	Err      error
+}
+
+func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
+
+// Unwrap returns the reason.
+func (e *ValidationError) Unwrap() error { return e.Err }
+
+// PasswordError says why a new password is refused (CheckPassword). Reason
+// is a sentence for the person choosing the password; it never contains
+// the password.
+type PasswordError struct{ Reason string }
+
+func (e *PasswordError) Error() string { return "the password is refused: " + e.Reason }

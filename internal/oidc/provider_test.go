@@ -144,6 +144,7 @@ func (e *env) createGuest(t directory.Tenant, mail string) directory.User {
 		Mail:                       mail,
 		UserPrincipalName:          directory.GuestUserPrincipalName(mail, t.InitialDomain),
 		CreationType:               "Invitation",
+		AccountEnabled:             true,
 		ExternalUserState:          directory.StateAccepted,
 		ExternalUserStateChangedAt: e.clock.Now(),
 		IdP:                        directory.IdPMail,

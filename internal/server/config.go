@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 )
@@ -30,6 +31,7 @@ type Config struct {
 	SessionLifetime time.Duration
 	AutoEnableDate  time.Time // when "default" turns email OTP on (section 4)
 	OTP             otp.Limits
+	Members         member.Limits // the wrong-password throttle
 	// Dev allows a plain-http public URL on a non-loopback host (development only).
 	Dev bool
 }
@@ -46,6 +48,7 @@ func Defaults() Config {
 		SessionLifetime: 24 * time.Hour,
 		AutoEnableDate:  time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC),
 		OTP:             otp.DefaultLimits,
+		Members:         member.DefaultLimits,
 	}
 }
 
@@ -74,6 +77,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("GUESTGATE_SESSION_LIFETIME %s is too short", c.SessionLifetime))
 	}
 	if err := c.OTP.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Members.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -47,6 +47,7 @@ type Server struct {
 
 	invitations  *invitation.Service
 	policies     *policy.Service
+	members      *member.Service
 	oidc         *oidc.Provider
 	oidcSessions *sessionEnder
 	web          *web.Handler
@@ -127,6 +128,10 @@ func (s *Server) build() error {
 		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: s.db},
 	)
 	s.policies = policy.NewService(policy.Deps{Store: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, AutoEnable: cfg.AutoEnableDate})
+	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: s.db, Limits: cfg.Members, Log: s.log})
+	if err != nil {
+		return err
+	}
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
@@ -153,7 +158,7 @@ func (s *Server) build() error {
 	s.oidcSessions.web = s.web
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
-		Policies: s.policies, Audit: s.db, Apps: s.db,
+		Policies: s.policies, Members: s.members, Audit: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
 	if s.sender, err = s.newSender(); err != nil {

@@ -144,16 +144,17 @@ func (db *DB) queryTenants(ctx context.Context, sub string, args ...any) ([]dire
 
 // userColumns lists the users columns in the order scanUser reads them.
 const userColumns = `tenant_id, id, user_type, display_name, mail, user_principal_name, creation_type,
-	preferred_language, external_user_state, external_user_state_changed_at, idp, idp_issuer, created_at`
+	preferred_language, external_user_state, external_user_state_changed_at, idp, idp_issuer, created_at,
+	account_enabled`
 
 // CreateUser inserts u. An id or an address (any case) already used in the
 // tenant is store.ErrAlreadyExists.
 func (db *DB) CreateUser(ctx context.Context, u directory.User) error {
 	_, err := db.exec(ctx, `INSERT INTO users (`+userColumns+`, mail_lower)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		u.TenantID, u.ID, string(u.UserType), u.DisplayName, u.Mail, u.UserPrincipalName, u.CreationType,
 		u.PreferredLanguage, string(u.ExternalUserState), toDB(u.ExternalUserStateChangedAt),
-		string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), strings.ToLower(u.Mail))
+		string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled, strings.ToLower(u.Mail))
 	if err != nil {
 		return uniqueOr(err, "create user")
 	}
@@ -234,11 +235,11 @@ func (db *DB) UpdateUser(ctx context.Context, tenantID, id string, fn func(*dire
 func (db *DB) writeUser(ctx context.Context, u directory.User) error {
 	res, err := db.exec(ctx, `UPDATE users SET user_type = $3, display_name = $4, mail = $5, mail_lower = $6,
 		user_principal_name = $7, creation_type = $8, preferred_language = $9, external_user_state = $10,
-		external_user_state_changed_at = $11, idp = $12, idp_issuer = $13, created_at = $14
+		external_user_state_changed_at = $11, idp = $12, idp_issuer = $13, created_at = $14, account_enabled = $15
 		WHERE tenant_id = $1 AND id = $2`,
 		u.TenantID, u.ID, string(u.UserType), u.DisplayName, u.Mail, strings.ToLower(u.Mail),
 		u.UserPrincipalName, u.CreationType, u.PreferredLanguage, string(u.ExternalUserState),
-		toDB(u.ExternalUserStateChangedAt), string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt))
+		toDB(u.ExternalUserStateChangedAt), string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled)
 	if err != nil {
 		return uniqueOr(err, "update user")
 	}
@@ -253,7 +254,8 @@ func scanUser(row interface{ Scan(...any) error }) (directory.User, error) {
 		stateChangedAt, createdAtRaw int64
 	)
 	err := row.Scan(&u.TenantID, &u.ID, &userType, &u.DisplayName, &u.Mail, &u.UserPrincipalName,
-		&u.CreationType, &u.PreferredLanguage, &state, &stateChangedAt, &idp, &u.IdPIssuer, &createdAtRaw)
+		&u.CreationType, &u.PreferredLanguage, &state, &stateChangedAt, &idp, &u.IdPIssuer, &createdAtRaw,
+		&u.AccountEnabled)
 	if err != nil {
 		return directory.User{}, err
 	}

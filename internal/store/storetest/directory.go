@@ -77,7 +77,7 @@ func sampleGuest(tenant directory.Tenant, mail string) directory.User {
 		TenantID: tenant.ID, ID: uuid.NewString(), UserType: directory.UserTypeGuest,
 		DisplayName: mail[:strings.IndexByte(mail, '@')], Mail: mail,
 		UserPrincipalName: directory.GuestUserPrincipalName(mail, tenant.InitialDomain),
-		CreationType:      "Invitation", PreferredLanguage: "ja",
+		CreationType:      "Invitation", PreferredLanguage: "ja", AccountEnabled: true,
 		ExternalUserState: directory.StatePendingAcceptance, ExternalUserStateChangedAt: at(time.Second),
 		CreatedAt: at(time.Second),
 	}
@@ -271,6 +271,23 @@ func testUsers(t *testing.T, open Open) {
 		}
 		err = s.UpdateUser(t.Context(), b.ID, u.ID, func(*directory.User) error { return nil })
 		wantErr(t, "update A's user with B's id", err, store.ErrNotFound)
+	})
+	t.Run("user_account_enabled_round_trip", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		want := sampleGuest(tn, "alice@example.com")
+		want.AccountEnabled = false
+		must(t, "create disabled user", s.CreateUser(t.Context(), want))
+		got, err := s.GetUser(t.Context(), tn.ID, want.ID)
+		must(t, "get user", err)
+		wantEqual(t, "disabled user", got, want)
+		must(t, "enable user", s.UpdateUser(t.Context(), tn.ID, want.ID, func(u *directory.User) error {
+			u.AccountEnabled = true
+			return nil
+		}))
+		got, err = s.GetUserByMail(t.Context(), tn.ID, want.Mail)
+		must(t, "get user by mail", err)
+		wantEqual(t, "accountEnabled after update", got.AccountEnabled, true)
 	})
 	t.Run("list_users_pagination", testListUsers(open))
 	testUpdateUser(t, open)

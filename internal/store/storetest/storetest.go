@@ -2,7 +2,8 @@
 // in the manner of Dex's storage/conformance: an engine's _test.go calls
 // Run with a constructor for an empty, migrated store, and the suite runs
 // named subtests by domain and rule. RunConcurrent holds the races that
-// matter for safety (single-use passcodes, throttles, outbox claims).
+// matter for safety (single-use passcodes, passcode and password
+// throttles, outbox claims).
 package storetest
 
 import (
@@ -12,6 +13,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
@@ -32,6 +34,7 @@ type Store interface {
 	oidc.KeyStore
 	policy.Store
 	audit.Store
+	member.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -57,6 +60,7 @@ func Run(t *testing.T, open Open) {
 		{"policy", testPolicy},
 		{"redemption", testRedemption},
 		{"audit", testAudit},
+		{"member", testMember},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
@@ -69,6 +73,7 @@ func RunConcurrent(t *testing.T, open Open) {
 		{"outbox", testOutboxConcurrent},
 		{"policy", testPolicyConcurrent},
 		{"redemption", testRedemptionConcurrent},
+		{"member", testMemberConcurrent},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}

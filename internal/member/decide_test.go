@@ -1,0 +1,142 @@
+package member
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCheckPassword(t *testing.T) {
+	cases := []struct {
+		rule     string
+		password string
+		address  string
+		ok       bool
+		reason   string // a part of the refusal's reason
+	}{
+		{"length_12_accepted", "tulip-Quarry9", "teri@fabrikam.example", true, ""},
+		{"length_11_refused", "tulipQuarr9", "teri@fabrikam.example", false, "at least 12"},
+		{"length_counts_characters_not_bytes", "ツツツツツツツツツツツツ", "teri@fabrikam.example", true, ""},
+		{"length_11_multibyte_refused", "ツツツツツツツツツツツ", "teri@fabrikam.example", false, "11 characters"},
+		{"length_256_accepted", strings.Repeat("abcdefgh", 32), "teri@fabrikam.example", true, ""},
+		{"length_257_refused", strings.Repeat("abcdefgh", 32) + "x", "teri@fabrikam.example", false, "at most 256"},
+		{"common_password_refused", "password1234", "teri@fabrikam.example", false, "commonly used"},
+		{"common_password_any_case_refused", "PassWord1234", "teri@fabrikam.example", false, "commonly used"},
+		{"common_password_with_space_refused", "correct horse battery staple", "teri@fabrikam.example", false, "commonly used"},
+		{"local_part_refused", "my-teri.ng-password", "Teri.Ng@fabrikam.example", false, "user name"},
+		{"local_part_any_case_refused", "xxTERI.NGxx-2026", "teri.ng@fabrikam.example", false, "user name"},
+		{"domain_alone_accepted", "fabrikam-blue-kite", "teri@fabrikam.example", true, ""},
+		{"short_local_part_not_looked_for", "joyful-blue-kite", "jo@fabrikam.example", true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			err := CheckPassword(c.password, c.address)
+			if c.ok {
+				if err != nil {
+					t.Fatalf("CheckPassword(%q) = %v, want accepted", c.password, err)
+				}
+				return
+			}
+			var pe *PasswordError
+			if !errors.As(err, &pe) || !strings.Contains(pe.Reason, c.reason) {
+				t.Fatalf("CheckPassword(%q) = %v, want a *PasswordError saying %q", c.password, err, c.reason)
+			}
+			if strings.Contains(pe.Error(), c.password) {
+				t.Fatalf("the refusal %q repeats the password", pe.Error())
+			}
+		})
+	}
+}
+
+func TestCommonPasswordList(t *testing.T) {
+	if len(commonPasswords) < 300 {
+		t.Fatalf("the embedded list has %d passwords, want a few hundred", len(commonPasswords))
+	}
+	long := 0
+	for p := range commonPasswords {
+		if len([]rune(p)) >= MinPasswordLength {
+			long++
+		}
+	}
+	if long < 100 {
+		t.Fatalf("only %d listed passwords are long enough to matter", long)
+	}
+}
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+func TestCheckThrottle(t *testing.T) {
+	l := DefaultLimits // 5 per account, 20 per client address, 15 minutes
+	cases := []struct {
+		rule    string
+		account Failures
+		client  Failures
+		now     time.Time
+		retryAt time.Time // zero: allowed
+	}{
+		{rule: "no_failures_allowed", now: t0},
+		{rule: "account_4_failures_allowed", account: Failures{t0, 4}, now: t0.Add(time.Minute)},
+		{rule: "account_5_failures_refused_until_window_end", account: Failures{t0, 5}, now: t0.Add(time.Minute), retryAt: t0.Add(15 * time.Minute)},
+		{rule: "account_refused_just_before_window_end", account: Failures{t0, 5}, now: t0.Add(15*time.Minute - time.Nanosecond), retryAt: t0.Add(15 * time.Minute)},
+		{rule: "account_allowed_at_window_end", account: Failures{t0, 5}, now: t0.Add(15 * time.Minute)},
+		{rule: "lockout_never_longer_than_window_even_after_many", account: Failures{t0, 500}, now: t0.Add(15 * time.Minute)},
+		{rule: "client_19_failures_allowed", client: Failures{t0, 19}, now: t0.Add(time.Minute)},
+		{rule: "client_20_failures_refused_until_window_end", client: Failures{t0, 20}, now: t0.Add(time.Minute), retryAt: t0.Add(15 * time.Minute)},
+		{rule: "client_allowed_at_window_end", client: Failures{t0, 20}, now: t0.Add(15 * time.Minute)},
+		{rule: "both_refused_retry_at_later_end", account: Failures{t0, 5}, client: Failures{t0.Add(5 * time.Minute), 20},
+			now: t0.Add(6 * time.Minute), retryAt: t0.Add(20 * time.Minute)},
+		{rule: "account_open_client_over_refused", account: Failures{t0, 1}, client: Failures{t0.Add(2 * time.Minute), 25},
+			now: t0.Add(3 * time.Minute), retryAt: t0.Add(17 * time.Minute)},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			err := CheckThrottle(c.account, c.client, c.now, l)
+			if c.retryAt.IsZero() {
+				if err != nil {
+					t.Fatalf("CheckThrottle = %v, want allowed", err)
+				}
+				return
+			}
+			var te *ThrottledError
+			if !errors.As(err, &te) || !te.RetryAt.Equal(c.retryAt) {
+				t.Fatalf("CheckThrottle = %v, want throttled until %s", err, c.retryAt)
+			}
+		})
+	}
+}
+
+func TestNeedsClear(t *testing.T) {
+	l := DefaultLimits
+	cases := []struct {
+		rule    string
+		account Failures
+		now     time.Time
+		want    bool
+	}{
+		{"no_failures_no_write", Failures{}, t0, false},
+		{"live_failures_cleared", Failures{t0, 2}, t0.Add(time.Minute), true},
+		{"ended_window_no_write", Failures{t0, 2}, t0.Add(15 * time.Minute), false},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			if got := NeedsClear(c.account, c.now, l); got != c.want {
+				t.Fatalf("NeedsClear = %v, want %v", got, c.want)
+			}
+		})
+	}
+	if got, want := StaleBefore(t0, l), t0.Add(-15*time.Minute); !got.Equal(want) {
+		t.Fatalf("StaleBefore = %s, want %s", got, want)
+	}
+}
+
+func TestLimitsValidate(t *testing.T) {
+	if err := DefaultLimits.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []Limits{{0, 20, time.Minute}, {5, 0, time.Minute}, {5, 20, 0}} {
+		if bad.Validate() == nil {
+			t.Errorf("Limits %+v accepted", bad)
+		}
+	}
+}
