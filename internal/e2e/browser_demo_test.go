@@ -77,6 +77,13 @@ func TestBrowserDemoJourney(t *testing.T) {
 		browserDo(b, t, "type the code",
 			chromedp.SendKeys(chromedp.CSS("#code"), code),
 			chromedp.Click(chromedp.CSS("#verify-code")),
+			chromedp.WaitVisible(chromedp.CSS("#consent-accept")))
+
+		// The first redemption: Review permissions, once.
+		pageHas(b, t, "Review permissions page", "Review permissions", "Fabrikam", "Read your name", "Read your email address")
+		saveScreenshot(b, t, "review-permissions-"+engine+".png")
+		browserDo(b, t, "press Accept",
+			chromedp.Click(chromedp.CSS("#consent-accept")),
 			chromedp.WaitVisible(chromedp.CSS("#claims")))
 
 		// Back in the app, signed in, showing the verified ID token's claims.

@@ -271,3 +271,21 @@ func cookieNamed(h http.Header, name string) *http.Cookie {
 	}
 	return nil
 }
+
+// consentStep is the answer to a first redemption's proof: a redirect to
+// Review permissions. It checks the page names the tenant and what it may
+// read, presses Accept and returns the answer (a redirect onwards, with
+// the session cookie).
+func (in *instance) consentStep(b *browser, proved page, tn directory.Tenant) page {
+	in.t.Helper()
+	if proved.Status != http.StatusSeeOther || proved.Location != "/"+tn.ID+"/consent" {
+		in.t.Fatalf("after the first proof, want a redirect to Review permissions, got %d → %q:\n%s", proved.Status, proved.Location, proved.Body)
+	}
+	review := b.get(in.URL + proved.Location)
+	for _, want := range []string{"Review permissions", html.EscapeString(tn.DisplayName), "Read your name", "Read your email address", `id="consent-accept"`, `id="consent-cancel"`} {
+		if !strings.Contains(review.Body, want) {
+			in.t.Fatalf("Review permissions page lacks %q:\n%s", want, review.Body)
+		}
+	}
+	return b.submit(in.URL, review, "/"+tn.ID+"/consent/accept", nil)
+}

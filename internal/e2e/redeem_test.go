@@ -57,7 +57,7 @@ func TestRedeemInvitationWithPasscode(t *testing.T) {
 			return mailtest.To("teri@gmail.example")(m) && m.MessageID() != invMail.MessageID()
 		}))
 
-		done := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code})
+		done := in.consentStep(b, b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code}), tn)
 		if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example/welcome" {
 			t.Fatalf("verify = %d → %q, want redirect to inviteRedirectUrl:\n%s", done.Status, done.Location, done.Body)
 		}

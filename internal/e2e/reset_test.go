@@ -15,6 +15,7 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 )
 
@@ -182,9 +183,8 @@ func TestR7PasscodeGuestKeepsPasscode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := in.srv.DB().CreateUser(ctx, directory.User{
-			TenantID: contoso.ID, ID: uuid.NewString(), UserType: directory.UserTypeMember, DisplayName: "Teri",
-			Mail: "teri@contoso.example", UserPrincipalName: "teri@contoso.example", AccountEnabled: true, CreatedAt: fake.Now(),
+		if _, err := in.srv.CreateMember(ctx, contoso, member.NewMember{
+			UserPrincipalName: "teri@contoso.example", DisplayName: "Teri", Password: anaPassword, AccountEnabled: true,
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -207,12 +207,21 @@ func TestR7PasscodeGuestKeepsPasscode(t *testing.T) {
 		if app := rec["initiatedBy"].(map[string]any)["app"].(map[string]any); app["displayName"] != "guestgate CLI" || modified(rec)["Mail"] != [2]any{} {
 			t.Fatalf("a CLI reset is audited as the CLI, without an address change: %v", rec)
 		}
-		// The next redemption decides again (not "already accepted"): with no
-		// home-tenant sign-in in this deployment yet, the fallback is a passcode.
+		// The next redemption decides again (not "already accepted"): Teri
+		// now has a home tenant, so she signs in there, with no passcode.
 		fake.Advance(2 * time.Minute)
-		redeemByPasscode(t, in, newBrowser(t), res.RedeemURL, "teri@contoso.example")
-		if u := getUser(t, in, admin, id); u["externalUserState"] != "Accepted" || u["id"] != id {
-			t.Fatalf("R7_redeemed_again: %v", u)
+		codes := codesTo(in, "teri@contoso.example")
+		b := newBrowser(t)
+		done := in.consentStep(b, in.homeSignIn(b, b.get(res.RedeemURL), contoso, anaPassword), tn)
+		if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example/welcome" {
+			t.Fatalf("R7_reset_redeems_at_home_tenant: %d → %q\n%s", done.Status, done.Location, done.Body)
+		}
+		u := getUser(t, in, admin, id)
+		if u["externalUserState"] != "Accepted" || u["id"] != id || !strings.Contains(jsonText(t, u["identities"]), in.URL+"/"+contoso.ID+"/v2.0") {
+			t.Fatalf("R7_redeemed_again_same_object_home_tenant: %v", u)
+		}
+		if n := codesTo(in, "teri@contoso.example"); n != codes {
+			t.Fatalf("R7: %d passcodes sent after the reset, want none", n-codes)
 		}
 	})
 }

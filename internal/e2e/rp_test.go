@@ -25,6 +25,8 @@ type relyingParty struct {
 	tenant   directory.Tenant
 	provider *gooidc.Provider
 	oauth    oauth2.Config
+	// consents counts the Review permissions pages the guest accepted.
+	consents int
 }
 
 const rpRedirect = "https://rp.fabrikam.example/callback"
@@ -97,6 +99,10 @@ func (rp *relyingParty) signIn(b *browser, f authFlow, addr string) page {
 	msgs := rp.in.Mail.WaitCount(rp.t, before+1, func(mailtest.Received) bool { return true })
 	pc := passcode(rp.t, msgs[len(msgs)-1])
 	done := b.submit(base, code, tid+"/login/verify", map[string]string{"code": pc})
+	if strings.HasSuffix(done.Location, "/consent") {
+		rp.consents++
+		done = rp.in.consentStep(b, done, rp.tenant)
+	}
 	return b.follow(rp.in, done)
 }
 

@@ -15,7 +15,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/guestgate/guestgate/internal/clock"
-	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -139,7 +138,7 @@ func (s *Server) build() error {
 		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin")},
 		signin.Deps{
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
-			Policies: redemptionDefaults{s.policies}, Members: noMembers{},
+			Policies: s.policies, Members: s.members,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
 			Login: loginBridge{s.oidc}, Tx: s.db, Clock: s.clock, Log: s.log,
 		})
@@ -169,20 +168,6 @@ func (s *Server) build() error {
 	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	s.handler = s.routes()
 	return nil
-}
-
-// redemptionDefaults: until the redemption configuration is stored.
-type redemptionDefaults struct{ *policy.Service }
-
-func (redemptionDefaults) Redemption(context.Context, string) (policy.RedemptionConfig, error) {
-	return policy.DefaultRedemptionConfig(), nil
-}
-
-// noMembers: until members sign in with passwords.
-type noMembers struct{}
-
-func (noMembers) Authenticate(context.Context, directory.Tenant, string, string, string) (directory.User, error) {
-	return directory.User{}, member.ErrWrongPassword
 }
 
 // mailConcurrency is how many mails are in flight at once (SMTP connections kept open).

@@ -117,6 +117,9 @@ func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Ident
 	if err != nil {
 		return Result{}, notFoundAs(err, ErrNotMember, "start session")
 	}
+	if !u.AccountEnabled {
+		return Result{}, ErrAccountDisabled
+	}
 	if err := s.recheck(ctx, t, u, id); err != nil {
 		return Result{}, err
 	}
@@ -176,6 +179,9 @@ func (s *Service) ContinueSession(ctx context.Context, t directory.Tenant, sess 
 	u, err := s.d.Directory.GetUser(ctx, t.ID, sess.UserID)
 	if err != nil {
 		return "", notFoundAs(err, ErrNotMember, "continue session")
+	}
+	if !u.AccountEnabled {
+		return "", ErrAccountDisabled
 	}
 	if isInvited(u) {
 		if _, _, err := s.decide(ctx, t, u); err != nil {

@@ -175,6 +175,9 @@ func (s *Service) homeMember(ctx context.Context, h handoff, sess session.Sessio
 	if isInvited(m) || !strings.EqualFold(m.Mail, h.Address) {
 		return directory.User{}, ErrHomeSignInRequired
 	}
+	if !m.AccountEnabled {
+		return directory.User{}, ErrAccountDisabled
+	}
 	return m, nil
 }
 
@@ -183,4 +186,3 @@ func bind(browser string) string {
 	sum := sha256.Sum256([]byte("guestgate handoff binding\x00" + browser))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
-

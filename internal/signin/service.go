@@ -41,10 +41,10 @@ type Deps struct {
 	// transaction that issues the code.
 	ComposePasscode PasscodeComposer
 	Outbox          mail.OutboxWriter
-	Login       LoginBridge
-	Tx          store.Transactor
-	Clock       clock.Clock
-	Log         *slog.Logger
+	Login           LoginBridge
+	Tx              store.Transactor
+	Clock           clock.Clock
+	Log             *slog.Logger
 }
 
 // Service signs people in. Create it with New; it is safe for concurrent use.
@@ -158,13 +158,37 @@ func (s *Service) BeginRedemption(ctx context.Context, ticket string) (Route, in
 
 func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory.User) (Route, error) {
 	if !isInvited(u) {
+		// A member's disabled account is said only after a right password.
 		return routeFor(t, u, invitation.Decision{}, false)
+	}
+	if !u.AccountEnabled {
+		return Route{}, ErrAccountDisabled
 	}
 	dec, otpEnabled, err := s.decide(ctx, t, u)
 	if err != nil {
 		return Route{}, err
 	}
+	if dec.IdP == directory.IdPHomeTenant && dec.UpstreamTenantID == "" {
+		// A redeemed guest (step 0): the home tenant is the one whose issuer was fixed.
+		dec.UpstreamTenantID = s.tenantOfIssuer(dec.Issuer)
+		if dec.UpstreamTenantID == "" {
+			return Route{}, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
+		}
+	}
 	return routeFor(t, u, dec, otpEnabled)
+}
+
+// tenantOfIssuer is the tenant id of one of this deployment's issuers, or "".
+func (s *Service) tenantOfIssuer(issuer string) string {
+	rest, ok := strings.CutPrefix(issuer, s.cfg.PublicURL+"/")
+	if !ok {
+		return ""
+	}
+	id, ok := strings.CutSuffix(rest, "/v2.0")
+	if !ok || strings.Contains(id, "/") {
+		return ""
+	}
+	return id
 }
 
 // decide gathers the inputs of section 3 (the tenant's policies and the

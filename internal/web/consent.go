@@ -12,10 +12,12 @@ import (
 // the guest reviews permissions; per tenant, like the session.
 func consentCookieName(tenantID string) string { return "gg_consent_" + tenantID }
 
+// setConsentCookie keeps the proof until it expires; MaxAge, not an
+// absolute time, so a skewed browser clock cannot drop it early.
 func (h *Handler) setConsentCookie(w http.ResponseWriter, t directory.Tenant, proof string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{
 		Name: consentCookieName(t.ID), Value: proof, Path: "/" + t.ID + "/consent",
-		Expires: expires, HttpOnly: true, Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
+		MaxAge: max(1, int(expires.Sub(h.deps.Clock.Now()).Seconds())), HttpOnly: true, Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -46,7 +48,7 @@ func (h *Handler) consentPage(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "consent", page{
 		Lang: l, Title: i18n.T(l, "consent.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "consent.title"),
-		Domain: displayDomain(t), PrivacyURL: privacyURL(t),
+		Domain: displayDomain(t), PrivacyURL: t.PrivacyURL,
 		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/consent/accept"), ResendAction: tenantPath(t, "/consent/cancel"),
 	})
 }
@@ -101,6 +103,3 @@ func displayDomain(t directory.Tenant) string {
 	}
 	return t.InitialDomain
 }
-
-// privacyURL is the tenant's privacy statement link, if it set one.
-func privacyURL(directory.Tenant) string { return "" }

@@ -21,16 +21,21 @@ type csrf struct {
 
 // token returns the form token for the browser, setting its cookie if new.
 func (c csrf) token(w http.ResponseWriter, r *http.Request) string {
-	v := ""
+	return c.sign(c.ensure(w, r))
+}
+
+// ensure returns the browser's cookie value, setting a new one if it has none.
+func (c csrf) ensure(w http.ResponseWriter, r *http.Request) string {
 	if ck, err := r.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
-		v = ck.Value
-	} else {
-		var b [32]byte
-		_, _ = rand.Read(b[:])
-		v = base64.RawURLEncoding.EncodeToString(b[:])
-		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode})
+		return ck.Value
 	}
-	return c.sign(v)
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	v := base64.RawURLEncoding.EncodeToString(b[:])
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode})
+	// Later reads in this request see it, as the browser's next request will.
+	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: v})
+	return v
 }
 
 func (c csrf) sign(v string) string {

@@ -19,7 +19,7 @@ func (h *Handler) goHome(w http.ResponseWriter, r *http.Request, route signin.Ro
 		}
 		force = ar.ForceLogin
 	}
-	u, err := h.deps.SignIn.StartHomeTenant(route, next, force, h.csrf.browser(r))
+	u, err := h.deps.SignIn.StartHomeTenant(route, next, force, h.csrf.ensure(w, r))
 	if err != nil {
 		h.fail(w, r, route.Tenant.DisplayName, err)
 		return

@@ -25,8 +25,6 @@ func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if route.Kind == signin.RouteHomeTenant {
-		// The CSRF cookie the hand-off binds to may be new to this browser.
-		h.csrf.token(w, r)
 		h.goHome(w, r, route, signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
 		return
 	}

@@ -16,7 +16,7 @@ var templateFiles embed.FS
 
 // pages are the page templates, parsed once per language so that {{t "key"}}
 // is bound to the language at parse time.
-var pageNames = []string{"redeem", "code", "signin", "message", "tenant_context", "myapps", "mailbox"}
+var pageNames = []string{"redeem", "code", "signin", "message", "tenant_context", "myapps", "mailbox", "password", "consent"}
 
 type renderer struct {
 	byLang map[string]map[string]*template.Template // lang → page → template
@@ -71,6 +71,11 @@ func (r *renderer) render(w http.ResponseWriter, req *http.Request, status int, 
 	t := r.byLang[p.Lang][name]
 	if t == nil {
 		t = r.byLang["en"][name]
+	}
+	if t == nil {
+		r.log.ErrorContext(req.Context(), "render page: no such template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
