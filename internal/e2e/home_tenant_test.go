@@ -3,9 +3,9 @@ package e2e
 import (
 	"context"
 	"html"
-	"regexp"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"

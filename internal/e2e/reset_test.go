@@ -15,8 +15,8 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
-	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
+	"github.com/guestgate/guestgate/internal/member"
 )
 
 // resetBody is a Graph reset-redemption request for user id.
