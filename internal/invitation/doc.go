@@ -4,7 +4,8 @@
 // Accepted, resetting a guest's redemption status (R7: same object id,
 // back to PendingAcceptance, a new invitation, an audit record), and the
 // identity-provider decision of DESIGN section 3, a pure function in
-// decide.go (DecideIdP) that every sign-in consults (R1, R6–R9).
+// decide.go (DecideIdP) that the sign-in service (internal/signin) applies
+// at every sign-in and again inside the redeeming transaction (R1, R6–R9).
 //
 // It imports directory, audit, mail (message type only) and store; it does
 // no network I/O: invitation mails go to the outbox in the same transaction.
