@@ -7,6 +7,7 @@
 // decide.go (DecideIdP) that the sign-in service (internal/signin) applies
 // at every sign-in and again inside the redeeming transaction (R1, R6–R9).
 //
-// It imports directory, audit, mail (message type only) and store; it does
+// It imports directory, audit, policy (the redemption configuration),
+// mail (message type only) and store; it does
 // no network I/O: invitation mails go to the outbox in the same transaction.
 package invitation
