@@ -91,6 +91,10 @@ func (s *Service) Accept(ctx context.Context, t directory.Tenant, token string) 
 		res, err = s.startSession(ctx, t, p.Identity, p.Next)
 		return err
 	})
+	if err == nil {
+		s.d.Log.InfoContext(ctx, "guest accepted the invitation and redeemed it", "tenant_id", t.ID,
+			"user_id", p.Identity.UserID, "idp", p.Identity.IdP)
+	}
 	return res, err
 }
 
