@@ -367,6 +367,36 @@ func TestPasscodeSignIn(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+		t.Run("R7_reset_between_begin_and_code_still_asks_consent", func(t *testing.T) {
+			// The route was decided while the guest was Accepted; an admin
+			// resets the redemption before the code is entered. The
+			// sign-in is now a redemption, which needs Review permissions.
+			f := newFixture(t, e)
+			g, _ := f.redeem(t, f.fabrikam, "kim@contoso.example")
+			r := f.begin(t, f.fabrikam, "kim@contoso.example")
+			code := f.send(t, r)
+			if _, err := f.invitations.ResetRedemption(ctx, f.fabrikam, g.ID, invitation.Request{RedirectURL: "https://apps.fabrikam.example/"}, audit.CLI); err != nil {
+				t.Fatal(err)
+			}
+			res, err := f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"})
+			if !errors.Is(err, signin.ErrDecisionChanged) {
+				t.Fatalf("VerifyPasscode = %+v, %v; want ErrDecisionChanged, not a redemption without consent", res, err)
+			}
+			if u := f.user(t, f.fabrikam, g.ID); u.ExternalUserState != directory.StatePendingAcceptance || u.IdP != directory.IdPNone {
+				t.Fatalf("guest = %+v, want still PendingAcceptance", u)
+			}
+			if ss := f.userSessions(t, f.fabrikam, g.ID); len(ss) != 1 || ss[0].RevokedAt.IsZero() {
+				t.Fatalf("sessions = %+v, want only the one the reset ended", ss)
+			}
+			if completed, _ := f.bridge.calls(); len(completed) != 0 {
+				t.Fatalf("bridge completions = %+v, want none", completed)
+			}
+			// Starting again is a redemption: the same code, then consent.
+			r = f.begin(t, f.fabrikam, "kim@contoso.example")
+			if res, err = f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{}); err != nil || res.Consent == nil {
+				t.Fatalf("VerifyPasscode after starting again = %+v, %v; want a consent proof", res, err)
+			}
+		})
 		t.Run("R9_passcodes_off_between_begin_and_code", func(t *testing.T) {
 			f := newFixture(t, e)
 			g, _ := f.redeem(t, f.fabrikam, "kim@contoso.example")
