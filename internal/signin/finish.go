@@ -56,7 +56,7 @@ func (s *Service) finish(ctx context.Context, t directory.Tenant, id Identity, r
 	var res Result
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		res, err = s.startSession(ctx, t, id, next)
+		res, err = s.startSession(ctx, t, id, next, false)
 		return err
 	})
 	return res, err
@@ -88,7 +88,7 @@ func (s *Service) Accept(ctx context.Context, t directory.Tenant, token string) 
 	}
 	var res Result
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-		res, err = s.startSession(ctx, t, p.Identity, p.Next)
+		res, err = s.startSession(ctx, t, p.Identity, p.Next, true)
 		return err
 	})
 	if err == nil {
@@ -115,8 +115,11 @@ func (s *Service) Decline(ctx context.Context, t directory.Tenant, token string)
 
 // startSession runs inside the transaction that ends a sign-in: it reads
 // the user, decides again, redeems a guest who is not yet Accepted, starts
-// the session and completes the app's request.
-func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Identity, next Continuation) (Result, error) {
+// the session and completes the app's request. Only Accept (consented)
+// redeems: a guest found not yet Accepted on any other way in was redeemed
+// when the route was decided and has been reset since; that sign-in is a
+// redemption now and must start again to review permissions.
+func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Identity, next Continuation, consented bool) (Result, error) {
 	u, err := s.d.Directory.GetUser(ctx, t.ID, id.UserID)
 	if err != nil {
 		return Result{}, notFoundAs(err, ErrNotMember, "start session")
@@ -128,6 +131,9 @@ func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Ident
 		return Result{}, err
 	}
 	if isInvited(u) && u.ExternalUserState != directory.StateAccepted {
+		if !consented {
+			return Result{}, ErrDecisionChanged
+		}
 		if err := s.d.Invitations.Redeem(ctx, t.ID, u.ID, id.IdP, id.Issuer); err != nil {
 			return Result{}, fmt.Errorf("start session: %w", err)
 		}

@@ -48,7 +48,7 @@ func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next
 			return nil
 		}
 		var err error
-		res, err = s.startSession(ctx, t, id, next)
+		res, err = s.startSession(ctx, t, id, next, false)
 		return err
 	})
 	if err != nil {
