@@ -158,13 +158,18 @@ func (s *Service) recheck(ctx context.Context, t directory.Tenant, u directory.U
 		}
 		return nil
 	}
-	dec, _, err := s.decide(ctx, t, u)
+	dec, otpEnabled, err := s.decide(ctx, t, u)
 	if err != nil {
 		return err
 	}
 	if dec.IdP != id.IdP || dec.Issuer != id.Issuer {
 		s.d.Log.InfoContext(ctx, "sign-in decision changed before it completed", "tenant_id", t.ID, "user_id", u.ID,
 			"proved", id.IdP, "now", dec.IdP, "step", dec.Step)
+		// An identity this deployment cannot run says why (e.g. passcodes
+		// were just turned off); any other change means start again.
+		if _, err := routeFor(t, u, dec, otpEnabled); err != nil {
+			return err
+		}
 		return ErrDecisionChanged
 	}
 	return nil

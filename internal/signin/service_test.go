@@ -239,17 +239,18 @@ func TestPasscodeRedemption(t *testing.T) {
 		})
 		t.Run("S3_decision_again_at_accept_passcodes_off_default_fallback", func(t *testing.T) {
 			// Default fallback: passcodes off, the decision moves on to an
-			// unmanaged account (section 3 step 2), so the proved passcode
-			// no longer names it; starting again says passcodes are off.
+			// unmanaged account (section 3 step 2), which is not offered
+			// here: Accept says so at once (passcodes are off), as does
+			// starting again.
 			f := newFixture(t, e)
 			g := f.invite(t, f.fabrikam, "kim@contoso.example")
 			c := f.consent(t, f.fabrikam, "kim@contoso.example", signin.Continuation{AuthRequestID: "ar-1"})
 			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
-			if _, err := f.svc.Accept(ctx, f.fabrikam, c.Proof); !errors.Is(err, signin.ErrDecisionChanged) {
-				t.Fatalf("Accept = %v, want ErrDecisionChanged", err)
+			var ue *signin.UnavailableError
+			if _, err := f.svc.Accept(ctx, f.fabrikam, c.Proof); !errors.As(err, &ue) || !ue.OTPDisabled {
+				t.Fatalf("Accept = %v, want an *UnavailableError naming passcodes off", err)
 			}
 			f.assertNotRedeemed(t, g.User.ID)
-			var ue *signin.UnavailableError
 			if _, err := f.svc.Begin(ctx, f.fabrikam, "kim@contoso.example"); !errors.As(err, &ue) || !ue.OTPDisabled {
 				t.Fatalf("Begin again = %v, want an *UnavailableError naming passcodes off", err)
 			}
