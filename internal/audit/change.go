@@ -28,6 +28,29 @@ func Changed(property string, old, new any) (Change, error) {
 	return Change{Property: property, Old: o, New: n}, nil
 }
 
+// Prop is a property an update may have set, with its values before and after.
+type Prop struct {
+	Name     string
+	Set      bool
+	Old, New any
+}
+
+// ChangesOf builds the Changes of the props that were set, in order.
+func ChangesOf(props ...Prop) ([]Change, error) {
+	var out []Change
+	for _, p := range props {
+		if !p.Set {
+			continue
+		}
+		c, err := Changed(p.Name, p.Old, p.New)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
 func encodeValue(v any) (string, error) {
 	if v == nil {
 		return "", nil

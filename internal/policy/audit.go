@@ -16,30 +16,13 @@ const (
 // update's record shows the value it left), and previewOptIn when it
 // changed.
 func Changes(p Patch, old, new Stored) ([]audit.Change, error) {
-	type prop struct {
-		name     string
-		set      bool
-		old, new any
-	}
-	props := []prop{
-		{"state", p.State != nil, old.Config.State, new.Config.State},
-		{"allowExternalIdToUseEmailOtp", p.AllowExternal != nil, string(old.Config.AllowExternal), string(new.Config.AllowExternal)},
-		{"includeTargets", p.IncludeTargets != nil, nonNil(old.Config.IncludeTargets), nonNil(new.Config.IncludeTargets)},
-		{"excludeTargets", p.ExcludeTargets != nil, nonNil(old.Config.ExcludeTargets), nonNil(new.Config.ExcludeTargets)},
-		{"previewOptIn", old.PreviewOptIn != new.PreviewOptIn, old.PreviewOptIn, new.PreviewOptIn},
-	}
-	var out []audit.Change
-	for _, pr := range props {
-		if !pr.set {
-			continue
-		}
-		c, err := audit.Changed(pr.name, pr.old, pr.new)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return audit.ChangesOf(
+		audit.Prop{Name: "state", Set: p.State != nil, Old: old.Config.State, New: new.Config.State},
+		audit.Prop{Name: "allowExternalIdToUseEmailOtp", Set: p.AllowExternal != nil, Old: string(old.Config.AllowExternal), New: string(new.Config.AllowExternal)},
+		audit.Prop{Name: "includeTargets", Set: p.IncludeTargets != nil, Old: nonNil(old.Config.IncludeTargets), New: nonNil(new.Config.IncludeTargets)},
+		audit.Prop{Name: "excludeTargets", Set: p.ExcludeTargets != nil, Old: nonNil(old.Config.ExcludeTargets), New: nonNil(new.Config.ExcludeTargets)},
+		audit.Prop{Name: "previewOptIn", Set: old.PreviewOptIn != new.PreviewOptIn, Old: old.PreviewOptIn, New: new.PreviewOptIn},
+	)
 }
 
 func nonNil(ts []Target) []Target {

@@ -22,27 +22,10 @@ const (
 // each record shows the value it left). Property names are Graph's, under
 // invitationRedemptionIdentityProviderConfiguration.
 func RedemptionChanges(p RedemptionPatch, old, new RedemptionConfig) ([]audit.Change, error) {
-	type prop struct {
-		name     string
-		set      bool
-		old, new any
-	}
-	props := []prop{
-		{PropPrecedence, p.Precedence != nil, nonNilNames(old.Precedence), nonNilNames(new.Precedence)},
-		{PropFallback, p.Fallback != nil, old.Fallback, new.Fallback},
-	}
-	var out []audit.Change
-	for _, pr := range props {
-		if !pr.set {
-			continue
-		}
-		c, err := audit.Changed(pr.name, pr.old, pr.new)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return audit.ChangesOf(
+		audit.Prop{Name: PropPrecedence, Set: p.Precedence != nil, Old: nonNilNames(old.Precedence), New: nonNilNames(new.Precedence)},
+		audit.Prop{Name: PropFallback, Set: p.Fallback != nil, Old: old.Fallback, New: new.Fallback},
+	)
 }
 
 func nonNilNames(ns []string) []string {
