@@ -72,6 +72,24 @@ func TestServeRefusesUnsafeConfig(t *testing.T) {
 	}
 }
 
+// TestServeNeedsAMailServer: serve without GUESTGATE_SMTP_URL refuses to
+// start (the dev mailbox would publish every passcode), and the dev
+// mailbox is refused on a public host even when asked for.
+func TestServeNeedsAMailServer(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	secret := strings.Repeat("s", 40)
+	t.Setenv("GUESTGATE_SECRET", secret)
+	_, err := run(t, "serve", "--database-url", db, "--public-url", "https://login.example.com")
+	if err == nil || !strings.Contains(err.Error(), "GUESTGATE_SMTP_URL is empty") {
+		t.Fatalf("serve without SMTP = %v, want a refusal naming GUESTGATE_SMTP_URL", err)
+	}
+	t.Setenv("GUESTGATE_DEV_MAILBOX", "true")
+	_, err = run(t, "serve", "--database-url", db, "--public-url", "https://login.example.com")
+	if err == nil || !strings.Contains(err.Error(), "--dev-mailbox") {
+		t.Fatalf("serve with the dev mailbox on a public host = %v, want a refusal", err)
+	}
+}
+
 // TestEveryCommandHasHelp: each subcommand answers --help.
 func TestEveryCommandHasHelp(t *testing.T) {
 	for _, args := range [][]string{{"serve"}, {"migrate"}, {"demo"}, {"tenant", "create"}, {"tenant", "list"}, {"app", "create"}, {"invite"}, {"keys", "rotate"}, {"version"}} {

@@ -42,7 +42,7 @@ func settings(f *configFlags) []setting {
 		{"database-url", "GUESTGATE_DATABASE_URL", "SQLite file path or postgres:// URL", str(&c.DatabaseURL)},
 		{"public-url", "GUESTGATE_PUBLIC_URL", "URL browsers and apps use to reach guestgate", str(&c.PublicURL)},
 		{"listen", "GUESTGATE_LISTEN", "address to serve HTTP on", str(&c.Listen)},
-		{"smtp-url", "GUESTGATE_SMTP_URL", "smtp://user:pass@host:587?tls=starttls|implicit|none; empty: dev mailbox", str(&c.SMTPURL)},
+		{"smtp-url", "GUESTGATE_SMTP_URL", "smtp://user:pass@host:587?tls=starttls|implicit|none (required by serve)", str(&c.SMTPURL)},
 		{"mail-from", "GUESTGATE_MAIL_FROM", "sender address of guestgate's mail", str(&c.MailFrom)},
 		{"deployment-name", "GUESTGATE_DEPLOYMENT_NAME", "name shown as the sender of mail", str(&c.DeploymentName)},
 		{"domain-suffix", "GUESTGATE_DOMAIN_SUFFIX", "suffix of tenants' initial domains", str(&c.DomainSuffix)},
@@ -70,6 +70,7 @@ func bindConfigFlags(root *cobra.Command) *configFlags {
 		s.bind(fs, s.flag, s.usage+" (env "+s.env+")")
 	}
 	fs.BoolVar(&f.cfg.Dev, "dev", false, "development mode: allow a plain-http public URL (env GUESTGATE_DEV)")
+	fs.BoolVar(&f.cfg.DevMailbox, "dev-mailbox", false, "keep mail in the process and show every tenant's mail at /dev/mailbox, unauthenticated; loopback public URL only, never with an SMTP server (env GUESTGATE_DEV_MAILBOX)")
 	return f
 }
 
@@ -77,7 +78,7 @@ func bindConfigFlags(root *cobra.Command) *configFlags {
 // then parses what needs parsing.
 func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 	fs := cmd.Flags()
-	all := append(settings(f), setting{flag: "dev", env: "GUESTGATE_DEV"})
+	all := append(settings(f), setting{flag: "dev", env: "GUESTGATE_DEV"}, setting{flag: "dev-mailbox", env: "GUESTGATE_DEV_MAILBOX"})
 	for _, s := range all {
 		v, ok := os.LookupEnv(s.env)
 		if !ok || fs.Changed(s.flag) {

@@ -57,7 +57,7 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 	if !cmd.Flags().Changed("database-url") && os.Getenv("GUESTGATE_DATABASE_URL") == "" {
 		cfg.DatabaseURL = filepath.Join(dir, "guestgate-demo.db")
 	}
-	cfg.SMTPURL = ""
+	cfg.SMTPURL, cfg.DevMailbox = "", true
 	if cfg.Secret == "" {
 		cfg.Secret = randomSecret()
 	}

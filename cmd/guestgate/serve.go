@@ -15,7 +15,9 @@ func newServeCommand(f *configFlags) *cobra.Command {
 		Short: "Run guestgate: sign-in pages, OpenID Connect, the admin API and the mail dispatcher",
 		Long: `Run guestgate until interrupted. Migrations are applied at start.
 Several processes may share one PostgreSQL database behind a load balancer; give them the same
-GUESTGATE_SECRET. Without GUESTGATE_SMTP_URL mail stays in the dev mailbox at /dev/mailbox.`,
+GUESTGATE_SECRET. GUESTGATE_SMTP_URL is required: serve refuses to start without a mail server.
+(--dev-mailbox keeps mail in the process instead and shows it at /dev/mailbox; it is allowed
+only with a loopback public URL. For a local try-out, use guestgate demo.)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.load(cmd)

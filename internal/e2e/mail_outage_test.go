@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/guestgate/guestgate/internal/directory"
@@ -65,6 +66,21 @@ func TestInvitationMailSentOnceAfterRestart(t *testing.T) {
 		}
 		if n := len(smtp.Messages()); n != 1 {
 			t.Fatalf("%d messages in all, want 1", n)
+		}
+	})
+}
+
+// TestServeHasNoDevMailbox: a deployment with a mail server never shows
+// mail at /dev/mailbox (it would publish every tenant's passcodes and
+// redeem links).
+func TestServeHasNoDevMailbox(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		_, link := inviteNoMail(t, in, admin, "teri@gmail.example")
+		p := newBrowser(t).get(in.URL + "/dev/mailbox")
+		if p.Status == http.StatusOK || strings.Contains(p.Body, "Dev mailbox") || strings.Contains(p.Body, link[strings.Index(link, "/redeem"):]) {
+			t.Fatalf("/dev/mailbox on a served deployment = %d:\n%s", p.Status, p.Body)
 		}
 	})
 }

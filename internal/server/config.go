@@ -20,7 +20,7 @@ type Config struct {
 	DatabaseURL    string // SQLite file path or postgres:// URL
 	PublicURL      string // how browsers and apps reach guestgate
 	Listen         string // host:port to serve on
-	SMTPURL        string // smtp://user:pass@host:587?tls=starttls; empty: dev mailbox
+	SMTPURL        string // smtp://user:pass@host:587?tls=starttls; required unless DevMailbox
 	MailFrom       string // sender address of every mail
 	DeploymentName string // "from {deployment name} on behalf of {tenant}"
 	DomainSuffix   string // tenants' initial domains are {name}.{suffix}
@@ -34,6 +34,11 @@ type Config struct {
 	Members         member.Limits // the wrong-password throttle
 	// Dev allows a plain-http public URL on a non-loopback host (development only).
 	Dev bool
+	// DevMailbox keeps mail in the process and serves it, unauthenticated,
+	// at /dev/mailbox: passcodes and redeem links of every tenant. Only
+	// `guestgate demo` or an explicit --dev-mailbox on a loopback public
+	// URL may turn it on; it never runs beside an SMTP server.
+	DevMailbox bool
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -66,6 +71,14 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("GUESTGATE_PUBLIC_URL %q must use https (plain http is for loopback development only)", c.PublicURL))
 	case u.Path != "" && u.Path != "/":
 		errs = append(errs, fmt.Errorf("GUESTGATE_PUBLIC_URL %q must not have a path", c.PublicURL))
+	}
+	switch {
+	case c.DevMailbox && c.SMTPURL != "":
+		errs = append(errs, errors.New("--dev-mailbox keeps mail in the process; it cannot be used with GUESTGATE_SMTP_URL"))
+	case c.DevMailbox && (err != nil || !isLoopback(u.Hostname())):
+		errs = append(errs, fmt.Errorf("--dev-mailbox serves every tenant's passcodes without authentication; it runs only with a loopback GUESTGATE_PUBLIC_URL, not %q", c.PublicURL))
+	case !c.DevMailbox && c.SMTPURL == "":
+		errs = append(errs, errors.New("GUESTGATE_SMTP_URL is empty: guestgate needs a mail server to send invitations and passcodes (e.g. smtp://user:pass@smtp.example.com:587?tls=starttls); for a local try-out use `guestgate demo`"))
 	}
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))

@@ -9,9 +9,9 @@ import (
 	"github.com/guestgate/guestgate/internal/mail"
 )
 
-// newSender is SMTP when GUESTGATE_SMTP_URL is set, else the dev mailbox.
+// newSender is SMTP, or the dev mailbox when the configuration asks for it.
 func (s *Server) newSender() (mail.Sender, error) {
-	if s.cfg.SMTPURL == "" {
+	if s.cfg.DevMailbox {
 		return mail.DevSender{}, nil
 	}
 	sc, err := mail.ParseSMTPURL(s.cfg.SMTPURL)

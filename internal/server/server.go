@@ -63,11 +63,20 @@ func Open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return open(ctx, cfg, opts)
+	s, err := open(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	if s.sender, err = s.newSender(); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // OpenAdmin opens the store and the services one-shot admin commands use
-// (tenant, app, invite); it needs no secret and serves nothing.
+// (tenant, app, invite); it needs no secret or mail server and serves
+// nothing (mail it causes waits in the outbox for a serving process).
 func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if len(cfg.Secret) < 32 {
 		// Admin commands hash nothing with the secret; a placeholder keeps
@@ -146,7 +155,7 @@ func (s *Server) build() error {
 		return err
 	}
 	s.web, err = web.New(
-		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), DevMailbox: cfg.SMTPURL == ""},
+		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), DevMailbox: cfg.DevMailbox},
 		web.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions,
 			Mailbox: s.db, Apps: s.db, Clock: s.clock, Log: s.log,
@@ -160,9 +169,6 @@ func (s *Server) build() error {
 		Policies: s.policies, Members: s.members, Audit: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
-	if s.sender, err = s.newSender(); err != nil {
-		return err
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
@@ -182,6 +188,9 @@ func (s *Server) DB() *sqlstore.DB { return s.db }
 // Run serves HTTP and runs the mail dispatcher and housekeeping until ctx
 // ends, then shuts down gracefully.
 func (s *Server) Run(ctx context.Context) error {
+	if s.sender == nil {
+		return errors.New("run: this server was opened for admin commands (OpenAdmin); open it with Open to serve")
+	}
 	ln := s.listener
 	if ln == nil {
 		var err error
@@ -225,7 +234,7 @@ func (s *Server) Run(ctx context.Context) error {
 }
 
 func (s *Server) mailMode() string {
-	if s.cfg.SMTPURL == "" {
+	if s.cfg.DevMailbox {
 		return "dev mailbox at " + s.cfg.PublicURL + "/dev/mailbox"
 	}
 	return "smtp"

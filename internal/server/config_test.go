@@ -1,0 +1,42 @@
+package server
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestValidateMail: serve never runs the dev mailbox by accident. Without
+// an SMTP server it refuses to start, naming the variable; the dev
+// mailbox must be asked for, on a loopback public URL, without SMTP.
+func TestValidateMail(t *testing.T) {
+	base := Defaults()
+	base.Secret = strings.Repeat("s", 32)
+	cases := []struct {
+		name       string
+		publicURL  string
+		smtp       string
+		devMailbox bool
+		wantErr    string // "" for valid
+	}{
+		{"smtp_ok", "https://login.example.com", "smtp://relay.example.com:587", false, ""},
+		{"no_smtp_refused_naming_the_variable", "https://login.example.com", "", false, "GUESTGATE_SMTP_URL is empty"},
+		{"no_smtp_refused_on_loopback_too", "http://127.0.0.1:8080", "", false, "GUESTGATE_SMTP_URL is empty"},
+		{"dev_mailbox_on_loopback_ok", "http://127.0.0.1:8080", "", true, ""},
+		{"dev_mailbox_on_localhost_ok", "http://localhost:8080", "", true, ""},
+		{"dev_mailbox_public_host_refused", "https://login.example.com", "", true, "runs only with a loopback"},
+		{"dev_mailbox_with_smtp_refused", "http://127.0.0.1:8080", "smtp://relay.example.com:587", true, "cannot be used with GUESTGATE_SMTP_URL"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := base
+			cfg.PublicURL, cfg.SMTPURL, cfg.DevMailbox = c.publicURL, c.smtp, c.devMailbox
+			err := cfg.Validate()
+			switch {
+			case c.wantErr == "" && err != nil:
+				t.Fatalf("Validate = %v, want valid", err)
+			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
+				t.Fatalf("Validate = %v, want an error containing %q", err, c.wantErr)
+			}
+		})
+	}
+}
