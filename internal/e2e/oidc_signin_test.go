@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +145,48 @@ func TestSignOutEndsSession(t *testing.T) {
 		}
 		if p := b.get(in.URL + "/" + tn.ID + "/"); p.Status != http.StatusSeeOther || !strings.HasSuffix(p.Location, "/login") {
 			t.Fatalf("after sign-out My Apps = %d → %q, want the sign-in page", p.Status, p.Location)
+		}
+	})
+}
+
+// TestLogoutWithoutHintAsksFirst (security review item 10): a cross-site
+// GET of the logout endpoint without id_token_hint does not end the
+// session; the tenant's page asks, and after Sign out offers the way back
+// only to a registered post-logout URI.
+func TestLogoutWithoutHintAsksFirst(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
+		if _, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", RedirectURL: "https://x.example"}); err != nil {
+			t.Fatal(err)
+		}
+		rp := newRelyingParty(t, in, tn)
+		b := newBrowser(t)
+		f := rp.begin()
+		rp.finish(f, rp.signIn(b, f, "teri@gmail.example"))
+		tid := "/" + tn.ID
+
+		// The attacker's page makes the browser GET the logout URL.
+		back := "https://rp.fabrikam.example/"
+		logout := b.get(in.URL + tid + "/oauth2/v2.0/logout?" + url.Values{"client_id": {rp.oauth.ClientID}, "post_logout_redirect_uri": {back}}.Encode())
+		confirm := b.follow(in, logout)
+		if confirm.Status != http.StatusOK || !strings.Contains(confirm.Body, `id="confirm-signout"`) {
+			t.Fatalf("logout without id_token_hint: %d\n%s", confirm.Status, confirm.Body)
+		}
+		if p := b.get(in.URL + tid + "/"); p.Status != http.StatusOK || !strings.Contains(p.Body, "Signed in as teri@gmail.example") {
+			t.Fatalf("the session must survive an unconfirmed logout: My Apps = %d → %q", p.Status, p.Location)
+		}
+		out := b.submit(in.URL, confirm, tid+"/signout", nil)
+		if !strings.Contains(out.Body, "You signed out") || !strings.Contains(out.Body, `<a href="`+back+`" id="action-link">`) {
+			t.Fatalf("after Sign out, want the signed-out page with the way back:\n%s", out.Body)
+		}
+		if p := b.get(in.URL + tid + "/"); p.Status != http.StatusSeeOther {
+			t.Fatalf("after Sign out My Apps = %d, want the sign-in page", p.Status)
+		}
+		// A forged confirmation link never links anywhere unregistered.
+		forged := b.get(in.URL + tid + "/signout?post_logout_redirect_uri=" + url.QueryEscape("https://evil.example/"))
+		if strings.Contains(forged.Body, "evil.example") {
+			t.Fatalf("the confirmation page carries an unregistered URI:\n%s", forged.Body)
 		}
 	})
 }

@@ -34,16 +34,29 @@ func withLogoutRequest(ctx context.Context, w http.ResponseWriter, r *http.Reque
 
 // endSession runs after the library validated the logout request: the
 // id_token_hint's signature and the post_logout_redirect_uri against the
-// app's registration (exact match). It deletes the user's refresh tokens for
-// the app, ends the browser session, and returns where the browser goes:
-// the validated post_logout_redirect_uri (with state), else the tenant's
-// My Apps page.
+// app's registration (exact match). With an id_token_hint it deletes the
+// user's refresh tokens for the app, ends the browser session, and returns
+// where the browser goes: the validated post_logout_redirect_uri (with
+// state), else the tenant's My Apps page. Without one it ends nothing and
+// sends the browser to the tenant's sign-out page, which asks first.
 func (p *Provider) endSession(ctx context.Context, req *op.EndSessionRequest) (string, error) {
 	tid, err := tenantID(ctx)
 	if err != nil {
 		return "", oidc.ErrServerError().WithParent(err)
 	}
-	if req.IDTokenHintClaims != nil && req.ClientID != "" {
+	if req.IDTokenHintClaims == nil {
+		// Nothing proves the app the user signed in to asked for this (a
+		// client_id and its redirect URIs are public): a cross-site link
+		// must not sign anyone out silently. The tenant's sign-out page
+		// asks the user, and offers the validated way back afterwards.
+		confirm := p.tenantURL(tid, "/signout")
+		if u, err := url.Parse(req.RedirectURI); err == nil && u.IsAbs() {
+			confirm += "?" + url.Values{"post_logout_redirect_uri": {req.RedirectURI}}.Encode()
+		}
+		slog.InfoContext(ctx, "oidc logout without id_token_hint: asking the user", "tenant", tid, "client_id", req.ClientID)
+		return confirm, nil
+	}
+	if req.ClientID != "" {
 		if oid, _ := req.IDTokenHintClaims.Claims[claimObjectID].(string); oid != "" {
 			if err := p.deps.AuthRequests.DeleteOIDCRefreshTokens(ctx, tid, req.ClientID, oid); err != nil {
 				return "", oidc.ErrServerError().WithParent(fmt.Errorf("logout: %w", err))

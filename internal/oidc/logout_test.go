@@ -50,10 +50,17 @@ func TestLogout(t *testing.T) {
 			}
 		})
 
-		t.Run("client_id instead of id_token_hint", func(t *testing.T) {
+		t.Run("client_id instead of id_token_hint asks the user first", func(t *testing.T) {
+			// A client_id and its redirect URIs are public: a cross-site GET
+			// must not sign the user out silently (logout CSRF).
+			ended := len(e.sessions.endedTenants())
 			_, loc := logout(url.Values{"client_id": {app.AppID}, "post_logout_redirect_uri": {"https://app.example/signed-out"}})
-			if loc == nil || loc.String() != "https://app.example/signed-out" {
-				t.Fatalf("logout with client_id: location %v", loc)
+			want := e.publicURL + "/" + e.a.ID + "/signout?post_logout_redirect_uri=" + url.QueryEscape("https://app.example/signed-out")
+			if loc == nil || loc.String() != want {
+				t.Fatalf("logout with client_id: location %v, want the confirmation page %s", loc, want)
+			}
+			if len(e.sessions.endedTenants()) != ended {
+				t.Error("a logout without id_token_hint ended the browser session")
 			}
 		})
 
@@ -75,10 +82,22 @@ func TestLogout(t *testing.T) {
 			}
 		})
 
-		t.Run("without a redirect", func(t *testing.T) {
+		t.Run("bare logout asks the user first", func(t *testing.T) {
+			ended := len(e.sessions.endedTenants())
 			_, loc := logout(url.Values{})
+			if loc == nil || loc.String() != e.publicURL+"/"+e.a.ID+"/signout" {
+				t.Fatalf("bare logout: location %v, want the tenant's sign-out confirmation", loc)
+			}
+			if len(e.sessions.endedTenants()) != ended {
+				t.Error("a bare logout ended the browser session")
+			}
+		})
+
+		t.Run("id_token_hint without a redirect", func(t *testing.T) {
+			res := signIn()
+			_, loc := logout(url.Values{"id_token_hint": {res.idToken}})
 			if loc == nil || loc.String() != e.publicURL+"/"+e.a.ID {
-				t.Fatalf("bare logout: location %v, want the tenant's page", loc)
+				t.Fatalf("logout with only id_token_hint: location %v, want the tenant's page", loc)
 			}
 		})
 

@@ -100,6 +100,7 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("GET /consent", h.consentPage)
 	mux.HandleFunc("POST /consent/accept", h.consentAccept)
 	mux.HandleFunc("POST /consent/cancel", h.consentCancel)
+	mux.HandleFunc("GET /signout", h.signOutConfirm)
 	mux.HandleFunc("POST /signout", h.signOut)
 	return mux
 }

@@ -42,25 +42,6 @@ func (h *Handler) myApps(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// signOut ends the tenant session of this browser.
-func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
-	t := tenantFrom(r.Context())
-	if !h.csrf.valid(r) {
-		h.fail(w, r, t.DisplayName, errBadCSRF)
-		return
-	}
-	if err := h.deps.Sessions.End(r.Context(), t.ID, sessionToken(r, t)); err != nil {
-		h.fail(w, r, t.DisplayName, err)
-		return
-	}
-	h.clearSessionCookie(w, t)
-	l := lang(r)
-	h.r.render(w, r, http.StatusOK, "message", page{
-		Lang: l, Title: i18n.T(l, "session.signed_out_title"), TenantName: t.DisplayName,
-		Heading: i18n.T(l, "session.signed_out_title"), Paragraphs: []string{i18n.T(l, "session.signed_out", t.DisplayName)},
-	})
-}
-
 // EndBrowserSession ends this browser's session at a tenant and clears its
 // cookie; the provider calls it at RP-initiated logout.
 func (h *Handler) EndBrowserSession(w http.ResponseWriter, r *http.Request, tenantID string) error {

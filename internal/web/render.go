@@ -16,7 +16,7 @@ var templateFiles embed.FS
 
 // pages are the page templates, parsed once per language so that {{t "key"}}
 // is bound to the language at parse time.
-var pageNames = []string{"redeem", "code", "signin", "message", "tenant_context", "myapps", "mailbox", "password", "consent"}
+var pageNames = []string{"redeem", "code", "signin", "message", "tenant_context", "myapps", "mailbox", "password", "consent", "signout"}
 
 type renderer struct {
 	byLang map[string]map[string]*template.Template // lang → page → template
