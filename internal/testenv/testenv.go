@@ -20,6 +20,10 @@ import (
 // PostgresEnv names the variable holding the test server's DSN.
 const PostgresEnv = "GUESTGATE_TEST_POSTGRES"
 
+// DefaultPostgres is the test server used when PostgresEnv is unset: the
+// local one the README and .ci/run use.
+const DefaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
 // InCI reports whether the tests run in CI (CI=true).
 func InCI() bool { return os.Getenv("CI") == "true" }
 
@@ -39,13 +43,14 @@ func SQLiteDSN(t testing.TB) string {
 }
 
 // PostgresDSN returns a DSN for an empty schema of its own on the test
-// server named by GUESTGATE_TEST_POSTGRES; the schema is dropped after the
-// test. Without the variable it calls Unavailable.
+// server named by GUESTGATE_TEST_POSTGRES (DefaultPostgres when unset); the
+// schema is dropped after the test. An unreachable server skips locally
+// and fails in CI.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
-		Unavailable(t, "PostgreSQL ("+PostgresEnv+" unset)")
+		base = DefaultPostgres
 	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
@@ -58,9 +63,9 @@ func PostgresDSN(t testing.TB) string {
 	ctx := context.Background()
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		if InCI() {
-			t.Fatalf("PostgreSQL at %s: %v", PostgresEnv, err)
+			t.Fatalf("PostgreSQL at %s: %v", redact(base), err)
 		}
-		t.Skipf("PostgreSQL at %s unreachable (%v); skipping (in CI this fails)", PostgresEnv, err)
+		t.Skipf("PostgreSQL at %s unreachable (%v); skipping (in CI this fails)", redact(base), err)
 	}
 	t.Cleanup(func() {
 		db, err := sql.Open("pgx", base)
@@ -89,4 +94,13 @@ func Engines() []Engine {
 type Engine struct {
 	Name string
 	DSN  func(testing.TB) string
+}
+
+// redact hides a password in a DSN for messages.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return PostgresEnv
+	}
+	return u.Redacted()
 }
