@@ -84,3 +84,23 @@ func TestServeHasNoDevMailbox(t *testing.T) {
 		}
 	})
 }
+
+// TestQuoteInTenantNameMails (security review item 6): a tenant called
+// 12" Pizza Co gets its invitation mail delivered, its name intact in From.
+func TestQuoteInTenantNameMails(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		_, admin := in.tenantWithAdmin(`12" Pizza Co`, "pizza.example", "User.Invite.All")
+		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+			"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://apps.pizza.example",
+			"sendInvitationMessage": true,
+		}, nil); s != http.StatusCreated {
+			t.Fatalf("invite = %d", s)
+		}
+		got := in.Mail.WaitFor(t, mailtest.To("teri@gmail.example"))
+		from, err := got.Header.AddressList("From")
+		if err != nil || len(from) != 1 || !strings.Contains(from[0].Name, `12" Pizza Co`) {
+			t.Fatalf("From %q parsed to %v, %v", got.Header.Get("From"), from, err)
+		}
+	})
+}

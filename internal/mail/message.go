@@ -1,6 +1,12 @@
 package mail
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"strings"
+	"time"
+)
 
 // Message is one mail as it waits in the outbox. It is rendered before it is
 // enqueued, so the dispatcher needs nothing but the message to send it.
@@ -36,4 +42,28 @@ type Status struct {
 	Attempts  int
 	SentAt    time.Time // zero until sent
 	LastError string
+}
+
+// Check reports a message that could not be sent as it is: a recipient or
+// Reply-To that is no address, or a subject with a line break. The outbox
+// refuses such a message when it is written, so the request that caused it
+// fails visibly instead of the mail dying later in the dispatcher.
+func (m Message) Check() error {
+	if len(m.To) == 0 {
+		return errors.New("mail: no recipient")
+	}
+	for _, a := range append(append([]string{}, m.To...), m.Cc...) {
+		if _, err := netmail.ParseAddress(a); err != nil {
+			return fmt.Errorf("mail: recipient %q: %w", a, err)
+		}
+	}
+	if m.ReplyTo != "" {
+		if _, err := netmail.ParseAddress(m.ReplyTo); err != nil {
+			return fmt.Errorf("mail: Reply-To %q: %w", m.ReplyTo, err)
+		}
+	}
+	if strings.ContainsAny(m.Subject, "\r\n") {
+		return errors.New("mail: the subject has a line break")
+	}
+	return nil
 }

@@ -298,7 +298,7 @@ func (s *SMTPSender) build(m Message) (*gomail.Msg, error) {
 	if name == "" {
 		name = s.fromName
 	}
-	if err := msg.FromFormat(name, s.from); err != nil {
+	if err := msg.From(headerAddress(name, s.from)); err != nil {
 		return nil, err
 	}
 	if err := msg.To(m.To...); err != nil {

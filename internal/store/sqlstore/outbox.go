@@ -46,8 +46,8 @@ func (db *DB) EnqueueMail(ctx context.Context, m mail.Message) error {
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = time.Now()
 	}
-	if len(m.To) == 0 {
-		return fmt.Errorf("enqueue mail %s: no recipient", m.ID)
+	if err := m.Check(); err != nil {
+		return fmt.Errorf("enqueue mail %s: %w", m.ID, err)
 	}
 	body, err := json.Marshal(outboxBody{
 		To: m.To, Cc: m.Cc, FromName: m.FromName, ReplyTo: m.ReplyTo,
