@@ -37,6 +37,8 @@ type startOptions struct {
 	dsn   string
 	clock clock.Clock
 	mail  *mailtest.Server
+	// configure, if set, adjusts the configuration before the start.
+	configure func(*server.Config)
 }
 
 // start runs guestgate on the engine until the test ends.
@@ -56,6 +58,9 @@ func start(t *testing.T, o startOptions) *instance {
 	cfg.SMTPURL = o.mail.URL()
 	cfg.MailFrom = "guestgate@guestgate.test"
 	cfg.Secret = "e2e-secret-0123456789abcdef0123456789"
+	if o.configure != nil {
+		o.configure(&cfg)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))

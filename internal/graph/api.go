@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 // Caller is the authenticated app behind a request.
@@ -104,6 +106,11 @@ func (a *API) authenticate(r *http.Request) (Caller, error) {
 		return Caller{}, errUnauthenticated
 	}
 	c, err := a.deps.Tokens.VerifyAccessToken(r.Context(), strings.TrimSpace(raw))
+	if errors.Is(err, store.ErrUnavailable) {
+		// The token may be fine: say the service is down, not 401, so
+		// clients retry instead of discarding their token.
+		return Caller{}, err
+	}
 	if err != nil {
 		a.log.InfoContext(r.Context(), "admin API token refused", "err", err)
 		return Caller{}, errUnauthenticated

@@ -65,6 +65,9 @@ type innerError struct {
 	ClientRequestID string `json:"client-request-id"`
 }
 
+// unavailableRetry is the Retry-After of a 503 while the database is down.
+const unavailableRetry = 5 * time.Second
+
 // writeError is the only mapper from errors to Graph's error envelope.
 // Unknown errors become a generic 500; their detail goes only to the log.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -93,6 +96,10 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest(err.Error())
 	case errors.Is(err, store.ErrNotFound):
 		e = notFound("Resource does not exist or one of its queried reference-property objects are not present.")
+	case errors.Is(err, store.ErrUnavailable):
+		a.log.WarnContext(r.Context(), "admin API request failed: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+		e = &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: unavailableRetry,
+			Message: "The service is temporarily unavailable. Retry after the interval in the Retry-After header."}
 	default:
 		a.log.ErrorContext(r.Context(), "admin API request failed", "method", r.Method, "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
 		e = &Error{Status: http.StatusInternalServerError, Code: "generalException", Message: "An internal error occurred. Quote the request-id when you report it."}

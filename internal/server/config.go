@@ -34,11 +34,30 @@ type Config struct {
 	Members         member.Limits // the wrong-password throttle
 	// Dev allows a plain-http public URL on a non-loopback host (development only).
 	Dev bool
+	// HTTP bounds each connection's time and the number held at once.
+	HTTP HTTPLimits
 	// DevMailbox keeps mail in the process and serves it, unauthenticated,
 	// at /dev/mailbox: passcodes and redeem links of every tenant. Only
 	// `guestgate demo` or an explicit --dev-mailbox on a loopback public
 	// URL may turn it on; it never runs beside an SMTP server.
 	DevMailbox bool
+}
+
+// HTTPLimits cut off clients that hold a connection without finishing a
+// request (slow headers or bodies, idle keep-alives) and cap how many
+// connections are held at once.
+type HTTPLimits struct {
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration // the whole request, body included
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	MaxConnections    int
+}
+
+// DefaultHTTPLimits suit sign-in pages and the admin API behind a proxy.
+var DefaultHTTPLimits = HTTPLimits{
+	ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
+	IdleTimeout: 2 * time.Minute, MaxConnections: 4096,
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -54,6 +73,7 @@ func Defaults() Config {
 		AutoEnableDate:  time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC),
 		OTP:             otp.DefaultLimits,
 		Members:         member.DefaultLimits,
+		HTTP:            DefaultHTTPLimits,
 	}
 }
 
@@ -79,6 +99,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--dev-mailbox serves every tenant's passcodes without authentication; it runs only with a loopback GUESTGATE_PUBLIC_URL, not %q", c.PublicURL))
 	case !c.DevMailbox && c.SMTPURL == "":
 		errs = append(errs, errors.New("GUESTGATE_SMTP_URL is empty: guestgate needs a mail server to send invitations and passcodes (e.g. smtp://user:pass@smtp.example.com:587?tls=starttls); for a local try-out use `guestgate demo`"))
+	}
+	if h := c.HTTP; h.MaxConnections < 1 || h.ReadHeaderTimeout <= 0 || h.ReadTimeout <= 0 || h.WriteTimeout <= 0 || h.IdleTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("GUESTGATE_MAX_CONNECTIONS must be at least 1 and HTTP timeouts positive (got %+v)", h))
 	}
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))

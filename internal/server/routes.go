@@ -56,6 +56,12 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		s.web.UnknownTenant(w, r, name)
 		return
 	}
+	if errors.Is(err, store.ErrUnavailable) {
+		s.log.WarnContext(r.Context(), "resolve tenant: database unavailable", "err", err, "request_id", httpx.RequestID(r.Context()))
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "service unavailable; retry shortly", http.StatusServiceUnavailable)
+		return
+	}
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "resolve tenant", "err", err, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/graph"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -198,7 +199,12 @@ func (s *Server) Run(ctx context.Context) error {
 			return fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
 		}
 	}
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	lim := s.cfg.HTTP
+	ln = httpx.LimitListener(ln, lim.MaxConnections)
+	srv := &http.Server{
+		Handler: s.handler, ReadHeaderTimeout: lim.ReadHeaderTimeout, ReadTimeout: lim.ReadTimeout,
+		WriteTimeout: lim.WriteTimeout, IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: 64 << 10,
+	}
 	dispatcher, err := mail.NewDispatcher(mail.DispatcherConfig{
 		Store: s.db, Sender: s.sender, Clock: s.clock, Logger: s.log,
 		Wake: s.db.OutboxWakeups(ctx), Handoff: s.db.MailHandoff(ctx),

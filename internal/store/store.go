@@ -27,6 +27,10 @@ var (
 	ErrAlreadyExists = errors.New("already exists")
 	// ErrConflict: a conditional write lost a race (the row changed since it was read).
 	ErrConflict = errors.New("conflict")
+	// ErrUnavailable: the database cannot be reached (down, restarting,
+	// the connection broke). Nothing was changed by the failed call; the
+	// API and pages answer 503 with Retry-After.
+	ErrUnavailable = errors.New("the database is unavailable")
 )
 
 // Transactor runs fn in one database transaction. The callback's context

@@ -11,6 +11,7 @@ import (
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/signin"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 // fail renders the page for err. It is the only place that turns an error
@@ -49,6 +50,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "signin.expired")}
 	case errors.Is(err, errBadRequest):
 		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "error.bad_request")}
+	case errors.Is(err, store.ErrUnavailable):
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "5")
+		h.deps.Log.WarnContext(r.Context(), "page failed: database unavailable", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "error.unavailable")}
 	default:
 		status = http.StatusInternalServerError
 		h.deps.Log.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))

@@ -1,7 +1,12 @@
 package sqlstore
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"regexp"
 	"strings"
 	"sync"
@@ -9,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 // Engine names.
@@ -88,4 +95,40 @@ func isRetryable(err error) bool {
 		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 	}
 	return strings.Contains(err.Error(), "database is locked")
+}
+
+// isUnavailable reports errors that mean the database cannot be reached,
+// as opposed to a statement it refused: connection failures and broken
+// connections, PostgreSQL's connection-exception class (08) and shutdown
+// codes (57P01–57P03), SQLite failing to open or read its file.
+func isUnavailable(err error) bool {
+	var (
+		connErr *pgconn.ConnectError
+		netErr  net.Error
+		pgErr   *pgconn.PgError
+		sqErr   *sqlite.Error
+	)
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &connErr), errors.As(err, &netErr),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return true
+	case errors.As(err, &pgErr):
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	case errors.As(err, &sqErr):
+		c := sqErr.Code() & 0xff
+		return c == sqlite3.SQLITE_CANTOPEN || c == sqlite3.SQLITE_IOERR
+	}
+	return strings.Contains(err.Error(), "conn closed")
+}
+
+// unavailable marks err with store.ErrUnavailable when the database could
+// not be reached, so callers answer 503 instead of 500.
+func unavailable(err error) error {
+	if err != nil && !errors.Is(err, store.ErrUnavailable) && isUnavailable(err) {
+		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
+	return err
 }

@@ -55,7 +55,7 @@ func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (er
 	db.writeTxs.Add(1)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return fmt.Errorf("begin transaction: %w", unavailable(err))
 	}
 	st := &txState{tx: tx}
 	defer func() {
@@ -67,10 +67,10 @@ func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (er
 		}
 	}()
 	if err = fn(context.WithValue(ctx, txKey{}, st)); err != nil {
-		return err
+		return unavailable(err)
 	}
 	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", unavailable(err))
 	}
 	for _, f := range st.after {
 		f()
@@ -142,12 +142,14 @@ func (db *DB) execScript(ctx context.Context, script string) error {
 
 // exec runs a write statement written in the PostgreSQL dialect.
 func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return db.writer(ctx).ExecContext(ctx, db.d.rebind(q), args...)
+	res, err := db.writer(ctx).ExecContext(ctx, db.d.rebind(q), args...)
+	return res, unavailable(err)
 }
 
 // query runs a read written in the PostgreSQL dialect.
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.reader(ctx).QueryContext(ctx, db.d.rebind(q), args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, db.d.rebind(q), args...)
+	return rows, unavailable(err)
 }
 
 // queryRow runs a single-row read written in the PostgreSQL dialect.
@@ -181,7 +183,7 @@ func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	return fmt.Errorf("%s: %w", what, unavailable(err))
 }
 
 // uniqueOr maps a unique-key violation to store.ErrAlreadyExists, with context.
@@ -189,7 +191,7 @@ func uniqueOr(err error, what string) error {
 	if isUniqueViolation(err) {
 		return fmt.Errorf("%s: %w", what, store.ErrAlreadyExists)
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	return fmt.Errorf("%s: %w", what, unavailable(err))
 }
 
 // oneRow checks that a conditional write touched a row, else store.ErrConflict.
