@@ -32,6 +32,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/", global)
 	var h http.Handler = mux
 	h = http.NewCrossOriginProtection().Handler(h)
+	h = httpx.SecurityHeaders(strings.HasPrefix(s.cfg.PublicURL, "https://"), h)
 	h = httpx.AccessLog(s.log, h)
 	return httpx.WithRequestID(h)
 }

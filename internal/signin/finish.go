@@ -77,6 +77,13 @@ func (s *Service) ConsentProof(t directory.Tenant, token string) (Identity, erro
 	return p.Identity, err
 }
 
+// ConsentNext is where Accept will send the browser: the page's forms
+// must be allowed to end there (CSP form-action).
+func (s *Service) ConsentNext(t directory.Tenant, token string) (Continuation, error) {
+	p, err := open[proof](s.seals, purposeProof+t.ID, token, s.d.Clock.Now())
+	return p.Next, err
+}
+
 // Accept is Accept on Review permissions: in one transaction the decision
 // is made again (it must still name the identity that was proved), the
 // guest is redeemed (Accepted, the identity provider fixed, R7), the

@@ -8,32 +8,21 @@ import (
 	"github.com/guestgate/guestgate/internal/i18n"
 )
 
-// consentCookieName holds the sealed proof of a first redemption while
-// the guest reviews permissions; per tenant, like the session.
-func consentCookieName(tenantID string) string { return "gg_consent_" + tenantID }
+// consentCookie holds the sealed proof of a first redemption while the
+// guest reviews permissions; per tenant, like the session.
+func consentCookie(tenantID string) string { return "gg_consent_" + tenantID }
 
-// setConsentCookie keeps the proof until it expires; MaxAge, not an
-// absolute time, so a skewed browser clock cannot drop it early.
+// setConsentCookie keeps the proof until it expires.
 func (h *Handler) setConsentCookie(w http.ResponseWriter, t directory.Tenant, proof string, expires time.Time) {
-	http.SetCookie(w, &http.Cookie{
-		Name: consentCookieName(t.ID), Value: proof, Path: "/" + t.ID + "/consent",
-		MaxAge: max(1, int(expires.Sub(h.deps.Clock.Now()).Seconds())), HttpOnly: true, Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
-	})
+	setCookie(w, h.cfg.SecureCookies, consentCookie(t.ID), proof, h.maxAgeUntil(expires))
 }
 
 func (h *Handler) clearConsentCookie(w http.ResponseWriter, t directory.Tenant) {
-	http.SetCookie(w, &http.Cookie{
-		Name: consentCookieName(t.ID), Value: "", Path: "/" + t.ID + "/consent", MaxAge: -1,
-		HttpOnly: true, Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
-	})
+	setCookie(w, h.cfg.SecureCookies, consentCookie(t.ID), "", -1)
 }
 
-func consentProof(r *http.Request, t directory.Tenant) string {
-	c, err := r.Cookie(consentCookieName(t.ID))
-	if err != nil {
-		return ""
-	}
-	return c.Value
+func (h *Handler) consentProof(r *http.Request, t directory.Tenant) string {
+	return readCookie(r, h.cfg.SecureCookies, consentCookie(t.ID))
 }
 
 // consentPage is Review permissions, shown once, after the guest first
@@ -41,14 +30,15 @@ func consentProof(r *http.Request, t directory.Tenant) string {
 // may read, its privacy statement, Accept and Cancel.
 func (h *Handler) consentPage(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
-	if _, err := h.deps.SignIn.ConsentProof(t, consentProof(r, t)); err != nil {
+	next, err := h.deps.SignIn.ConsentNext(t, h.consentProof(r, t))
+	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return
 	}
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "consent", page{
 		Lang: l, Title: i18n.T(l, "consent.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "consent.title"),
-		Domain: displayDomain(t), PrivacyURL: t.PrivacyURL,
+		Domain: displayDomain(t), PrivacyURL: t.PrivacyURL, FormOrigins: []string{origin(next.RedirectURL)},
 		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/consent/accept"), ResendAction: tenantPath(t, "/consent/cancel"),
 	})
 }
@@ -60,7 +50,7 @@ func (h *Handler) consentAccept(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, t.DisplayName, errBadCSRF)
 		return
 	}
-	res, err := h.deps.SignIn.Accept(r.Context(), t, consentProof(r, t))
+	res, err := h.deps.SignIn.Accept(r.Context(), t, h.consentProof(r, t))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return
@@ -76,7 +66,7 @@ func (h *Handler) consentCancel(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, t.DisplayName, errBadCSRF)
 		return
 	}
-	back, err := h.deps.SignIn.Decline(r.Context(), t, consentProof(r, t))
+	back, err := h.deps.SignIn.Decline(r.Context(), t, h.consentProof(r, t))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return

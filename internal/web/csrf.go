@@ -14,6 +14,9 @@ import (
 // Sec-Fetch-Site / Origin check.
 const csrfCookie = "gg_csrf"
 
+// cookie is the CSRF cookie's name (with __Host- when Secure).
+func (c csrf) cookie() string { return cookieName(c.secure, csrfCookie) }
+
 type csrf struct {
 	key    []byte
 	secure bool
@@ -26,15 +29,15 @@ func (c csrf) token(w http.ResponseWriter, r *http.Request) string {
 
 // ensure returns the browser's cookie value, setting a new one if it has none.
 func (c csrf) ensure(w http.ResponseWriter, r *http.Request) string {
-	if ck, err := r.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
+	if ck, err := r.Cookie(c.cookie()); err == nil && len(ck.Value) == 43 {
 		return ck.Value
 	}
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	v := base64.RawURLEncoding.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode})
+	setCookie(w, c.secure, csrfCookie, v, 0)
 	// Later reads in this request see it, as the browser's next request will.
-	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: v})
+	r.AddCookie(&http.Cookie{Name: c.cookie(), Value: v})
 	return v
 }
 
@@ -46,7 +49,7 @@ func (c csrf) sign(v string) string {
 
 // valid reports whether the submitted form carries the token for this browser.
 func (c csrf) valid(r *http.Request) bool {
-	ck, err := r.Cookie(csrfCookie)
+	ck, err := r.Cookie(c.cookie())
 	if err != nil || ck.Value == "" {
 		return false
 	}
@@ -56,7 +59,7 @@ func (c csrf) valid(r *http.Request) bool {
 // browser returns the value only this browser holds (its CSRF cookie), to
 // bind sealed sign-in state to it; "" when it has none yet.
 func (c csrf) browser(r *http.Request) string {
-	ck, err := r.Cookie(csrfCookie)
+	ck, err := r.Cookie(c.cookie())
 	if err != nil {
 		return ""
 	}

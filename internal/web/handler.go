@@ -64,6 +64,22 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.origins = &formOrigins{byID: map[string]cachedOrigins{}, now: deps.Clock.Now, maxSize: 10000}
+	if deps.Apps != nil {
+		r.origins.list = func(ctx context.Context, tenantID string) ([]string, error) {
+			apps, err := deps.Apps.ListApps(ctx, tenantID)
+			if err != nil {
+				return nil, err
+			}
+			var out []string
+			for _, a := range apps {
+				for _, u := range a.RedirectURIs {
+					out = append(out, origin(u))
+				}
+			}
+			return out, nil
+		}
+	}
 	return &Handler{cfg: cfg, deps: deps, r: r, csrf: csrf{key: cfg.CSRFKey, secure: cfg.SecureCookies}}, nil
 }
 

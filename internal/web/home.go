@@ -36,7 +36,7 @@ func (h *Handler) homeStart(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, home.DisplayName, err)
 		return
 	}
-	if s, err := h.deps.Sessions.Lookup(r.Context(), home.ID, sessionToken(r, home)); err == nil && h.deps.SignIn.SessionAnswers(r.Context(), hs, s) {
+	if s, err := h.deps.Sessions.Lookup(r.Context(), home.ID, h.sessionToken(r, home.ID)); err == nil && h.deps.SignIn.SessionAnswers(r.Context(), hs, s) {
 		http.Redirect(w, r, hs.ReturnURL(), http.StatusSeeOther)
 		return
 	}
@@ -80,11 +80,7 @@ func (h *Handler) homePassword(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) homeReturn(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
 	res, err := h.deps.SignIn.HomeReturn(r.Context(), t, r.URL.Query().Get("handoff"), h.csrf.browser(r), func(tenantID string) string {
-		c, err := r.Cookie(sessionCookieName(tenantID))
-		if err != nil {
-			return ""
-		}
-		return c.Value
+		return h.sessionToken(r, tenantID)
 	})
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)

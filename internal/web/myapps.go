@@ -15,7 +15,7 @@ import (
 // Without a live session it goes to sign-in first (R4).
 func (h *Handler) myApps(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
-	s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t))
+	s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, h.sessionToken(r, t.ID))
 	if err != nil {
 		http.Redirect(w, r, tenantPath(t, "/login"), http.StatusSeeOther)
 		return
@@ -46,7 +46,7 @@ func (h *Handler) myApps(w http.ResponseWriter, r *http.Request) {
 // cookie; the provider calls it at RP-initiated logout.
 func (h *Handler) EndBrowserSession(w http.ResponseWriter, r *http.Request, tenantID string) error {
 	t := directory.Tenant{ID: tenantID}
-	if err := h.deps.Sessions.End(r.Context(), tenantID, sessionToken(r, t)); err != nil {
+	if err := h.deps.Sessions.End(r.Context(), tenantID, h.sessionToken(r, t.ID)); err != nil {
 		return err
 	}
 	h.clearSessionCookie(w, t)

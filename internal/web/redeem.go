@@ -39,7 +39,7 @@ func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 
 // alreadyRedeemed: a live session goes straight on; otherwise a page explains.
 func (h *Handler) alreadyRedeemed(w http.ResponseWriter, r *http.Request, red invitation.Redemption) {
-	if s, err := h.deps.Sessions.Lookup(r.Context(), red.Tenant.ID, sessionToken(r, red.Tenant)); err == nil && s.UserID == red.User.ID {
+	if s, err := h.deps.Sessions.Lookup(r.Context(), red.Tenant.ID, h.sessionToken(r, red.Tenant.ID)); err == nil && s.UserID == red.User.ID {
 		http.Redirect(w, r, red.Invitation.RedirectURL, http.StatusSeeOther)
 		return
 	}
@@ -83,7 +83,7 @@ func (h *Handler) redeemCode(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
 	}
-	h.codePage(w, r, http.StatusOK, red.Tenant, red.User.Mail, "/redeem/verify", "/redeem/send", map[string]string{"ticket": ticket}, "")
+	h.codePage(w, r, http.StatusOK, red.Tenant, red.User.Mail, "/redeem/verify", "/redeem/send", map[string]string{"ticket": ticket}, "", origin(red.Invitation.RedirectURL))
 }
 
 // redeemVerify takes the code; the guest then reviews permissions (first
@@ -108,5 +108,5 @@ func (h *Handler) redeemCodeError(w http.ResponseWriter, r *http.Request, red in
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
 	}
-	h.codePage(w, r, status, red.Tenant, red.User.Mail, "/redeem/verify", "/redeem/send", map[string]string{"ticket": ticket}, msg)
+	h.codePage(w, r, status, red.Tenant, red.User.Mail, "/redeem/verify", "/redeem/send", map[string]string{"ticket": ticket}, msg, origin(red.Invitation.RedirectURL))
 }

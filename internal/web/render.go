@@ -19,8 +19,9 @@ var templateFiles embed.FS
 var pageNames = []string{"redeem", "code", "signin", "message", "tenant_context", "myapps", "mailbox", "password", "consent", "signout"}
 
 type renderer struct {
-	byLang map[string]map[string]*template.Template // lang → page → template
-	log    *slog.Logger
+	byLang  map[string]map[string]*template.Template // lang → page → template
+	log     *slog.Logger
+	origins *formOrigins
 }
 
 func newRenderer(log *slog.Logger) (*renderer, error) {
@@ -50,6 +51,11 @@ type page struct {
 	Error                   string
 	// consent.html
 	Domain, PrivacyURL string
+	// FormTenantID is the tenant whose apps' redirect origins the page's
+	// forms may end at (default: the tenant of the request); FormOrigins
+	// adds more (an invitation's redirect URL).
+	FormTenantID string
+	FormOrigins  []string
 	// message.html
 	Heading           string
 	Paragraphs        []string
@@ -87,7 +93,12 @@ func (r *renderer) render(w http.ResponseWriter, req *http.Request, status int, 
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'")
+	tid := p.FormTenantID
+	if tid == "" {
+		tid = tenantFrom(req.Context()).ID
+	}
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "+
+		cspFormAction(r.origins.forTenant(req.Context(), tid), p.FormOrigins)+"; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())

@@ -19,7 +19,7 @@ func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, t.DisplayName, err)
 		return
 	}
-	if s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t)); err == nil && ar.Reusable(s, h.deps.Clock.Now()) {
+	if s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, h.sessionToken(r, t.ID)); err == nil && ar.Reusable(s, h.deps.Clock.Now()) {
 		next, err := h.deps.SignIn.ContinueSession(r.Context(), t, s, signin.Continuation{AuthRequestID: reqID})
 		if err != nil {
 			h.fail(w, r, t.DisplayName, err)

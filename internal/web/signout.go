@@ -15,7 +15,7 @@ import (
 func (h *Handler) signOutConfirm(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
 	back := h.postLogoutURL(r.Context(), t, r.URL.Query().Get("post_logout_redirect_uri"))
-	if _, err := h.deps.Sessions.Lookup(r.Context(), t.ID, sessionToken(r, t)); err != nil {
+	if _, err := h.deps.Sessions.Lookup(r.Context(), t.ID, h.sessionToken(r, t.ID)); err != nil {
 		h.signedOut(w, r, t, back)
 		return
 	}
@@ -34,7 +34,7 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, t.DisplayName, errBadCSRF)
 		return
 	}
-	if err := h.deps.Sessions.End(r.Context(), t.ID, sessionToken(r, t)); err != nil {
+	if err := h.deps.Sessions.End(r.Context(), t.ID, h.sessionToken(r, t.ID)); err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return
 	}
