@@ -105,6 +105,8 @@ func (s *Service) invite(ctx context.Context, t directory.Tenant, req Request) (
 
 // newInvitation stores a new invitation (a new redeem ticket) of user for
 // req.Email: PendingAcceptance, or Completed for a guest already Accepted.
+// A pending invitation supersedes the user's earlier ones: their redeem
+// links stop working (a resent invitation, a redemption reset).
 func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user directory.User, req Request, now time.Time) (Result, error) {
 	ticket, hash, err := newTicket(t.ID)
 	if err != nil {
@@ -119,6 +121,9 @@ func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user di
 	}
 	if user.ExternalUserState == directory.StateAccepted {
 		inv.Status = StatusCompleted
+	} else if err := s.Store.SupersedeUserInvitations(ctx, t.ID, user.ID, now); err != nil {
+		// A guest still to redeem has one live redeem link: the newest.
+		return Result{}, err
 	}
 	if err := s.Store.CreateInvitation(ctx, inv); err != nil {
 		return Result{}, err

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -122,12 +123,15 @@ func (s *Server) build() error {
 		return err
 	}
 	sessions := session.NewService(s.db, s.clock, cfg.SessionLifetime)
+	// Resetting a redemption and disabling an account end every sign-in of
+	// the user, tokens included, not only its sessions.
+	endAccess := directory.AccessEnder{Store: s.db}
 	s.invitations = invitation.NewService(
 		invitation.Config{PublicURL: cfg.PublicURL, AllowHTTP: cfg.insecure()},
-		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: s.db},
+		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: endAccess},
 	)
 	s.policies = policy.NewService(policy.Deps{Store: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, AutoEnable: cfg.AutoEnableDate})
-	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: s.db, Limits: cfg.Members, Log: s.log})
+	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: endAccess, Limits: cfg.Members, Log: s.log})
 	if err != nil {
 		return err
 	}
