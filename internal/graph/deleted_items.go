@@ -158,3 +158,24 @@ func (a *API) purgeDeletedItem(w http.ResponseWriter, r *http.Request, c Caller)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// UsersJSON is a page of Graph user objects of t's users (what
+// `guestgate user list --output json` prints).
+func UsersJSON(users []directory.User, initialDomain string) any {
+	page := userPage{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#users", Value: []userBody{}}
+	for _, u := range users {
+		page.Value = append(page.Value, userOut(u, initialDomain))
+	}
+	return page
+}
+
+// DeletedUsersJSON is a page of deleted users as
+// /v1.0/directory/deletedItems/microsoft.graph.user answers it (what
+// `guestgate user list --deleted --output json` prints).
+func DeletedUsersJSON(list []directory.DeletedUser, initialDomain string) any {
+	page := deletedUserPage{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.user", Value: []deletedUserBody{}}
+	for _, d := range list {
+		page.Value = append(page.Value, deletedUserOut(d, initialDomain))
+	}
+	return page
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/oidc"
@@ -48,6 +49,7 @@ type Server struct {
 	invitations  *invitation.Service
 	policies     *policy.Service
 	members      *member.Service
+	lifecycle    *lifecycle.Service
 	oidc         *oidc.Provider
 	oidcSessions *sessionEnder
 	web          *web.Handler
@@ -135,6 +137,7 @@ func (s *Server) build() error {
 	if err != nil {
 		return err
 	}
+	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
@@ -161,7 +164,7 @@ func (s *Server) build() error {
 	s.oidcSessions.web = s.web
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
-		Policies: s.policies, Members: s.members, Audit: s.db, Apps: s.db,
+		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
 	if s.sender, err = s.newSender(); err != nil {
@@ -221,6 +224,7 @@ func (s *Server) Run(ctx context.Context) error {
 	})
 	g.Go(func() error { return dispatcher.Run(gctx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
+	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil
