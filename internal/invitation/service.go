@@ -64,7 +64,8 @@ var ErrMemberExists = errors.New("the address belongs to a member of this organi
 
 // Invite creates an invitation for req.Email in tenant t. A guest already
 // invited is reused (same object id); otherwise a guest user is created in
-// state PendingAcceptance. When req.SendMessage is set the invitation mail
+// state PendingAcceptance. Inviting a guest still PendingAcceptance again
+// (a resend) gives a new redeem link and the earlier links stop working. When req.SendMessage is set the invitation mail
 // is enqueued in the same transaction. Bad input is a *ValidationError and
 // writes nothing.
 func (s *Service) Invite(ctx context.Context, t directory.Tenant, req Request) (Result, error) {
