@@ -268,7 +268,9 @@ func TestLifecycleDeleteRestore(t *testing.T) {
 			}
 		}
 
-		var audits struct{ Value []struct{ ActivityDisplayName string } }
+		var audits struct {
+			Value []struct{ ActivityDisplayName string }
+		}
 		if status := l.call(http.MethodGet, "/v1.0/auditLogs/directoryAudits", nil, &audits); status != http.StatusOK {
 			t.Fatalf("directoryAudits = %d", status)
 		}
