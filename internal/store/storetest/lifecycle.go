@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sort"
 	"testing"
 	"time"
 
@@ -171,8 +172,9 @@ func testLifecycle(t *testing.T, open Open) {
 		must(t, "first page", err)
 		rest, err := s.ListDeletedUsers(t.Context(), tn.ID, first[len(first)-1].ID, 2)
 		must(t, "second page", err)
-		if len(first) != 2 || len(rest) != 1 || first[0].ID >= first[1].ID || first[1].ID >= rest[0].ID {
-			t.Fatalf("pages %d + %d, not ordered by id", len(first), len(rest))
+		sort.Strings(ids)
+		if len(first) != 2 || len(rest) != 1 || first[0].ID != ids[0] || first[1].ID != ids[1] || rest[0].ID != ids[2] {
+			t.Fatalf("pages %d + %d, not the deleted users ordered by id", len(first), len(rest))
 		}
 	})
 	t.Run("superseded_invitation_no_longer_resolves", func(t *testing.T) {
