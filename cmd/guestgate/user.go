@@ -15,7 +15,12 @@ import (
 func newUserCommand(f *configFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "user", Short: "Manage a tenant's users"}
 	cmd.AddCommand(
+		newUserListCommand(f),
+		newUserShowCommand(f),
 		newUserCreateCommand(f),
+		newUserUpdateCommand(f),
+		newUserDeleteCommand(f),
+		newUserRestoreCommand(f),
 		newUserEnableCommand(f, false),
 		newUserEnableCommand(f, true),
 		newUserResetRedemptionCommand(f),

@@ -32,9 +32,11 @@ const (
 
 	ResultSuccess = "success"
 
-	OperationAdd    = "Add"
-	OperationUpdate = "Update"
-	OperationReset  = "Reset"
+	OperationAdd     = "Add"
+	OperationUpdate  = "Update"
+	OperationReset   = "Reset"
+	OperationDelete  = "Delete"
+	OperationRestore = "Restore"
 )
 
 // Actor is who made a change: an app calling the admin API, the CLI, or a

@@ -46,6 +46,15 @@ type User struct {
 	// AccountEnabled is Graph's accountEnabled: a disabled user cannot sign
 	// in. New users are created enabled unless an admin says otherwise.
 	AccountEnabled bool
+	// OtherMails, GivenName, Surname and JobTitle are Graph's properties of
+	// the same names, kept as an admin set them.
+	OtherMails []string
+	GivenName  string
+	Surname    string
+	JobTitle   string
+	// TokensValidAfter ends access: every session and token from a sign-in
+	// before it is dead (TokensRevoked). Zero until access was first ended.
+	TokensValidAfter time.Time
 
 	ExternalUserState          ExternalUserState // guests only
 	ExternalUserStateChangedAt time.Time

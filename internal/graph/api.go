@@ -11,6 +11,7 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/policy"
@@ -39,6 +40,17 @@ type Deps struct {
 	// Members creates members (POST /v1.0/users).
 	Members interface {
 		CreateMember(ctx context.Context, t directory.Tenant, req member.NewMember, by audit.Actor) (directory.User, error)
+	}
+	// Lifecycle changes, deletes and restores users and ends their access
+	// (lifecycle.Service has it).
+	Lifecycle interface {
+		Update(ctx context.Context, t directory.Tenant, userID string, p lifecycle.Patch, by audit.Actor) (directory.User, error)
+		Delete(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
+		RevokeSignInSessions(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
+		GetDeleted(ctx context.Context, t directory.Tenant, userID string) (directory.DeletedUser, error)
+		ListDeleted(ctx context.Context, t directory.Tenant, afterID string, limit int) ([]directory.DeletedUser, error)
+		Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) (directory.User, error)
+		Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
 	}
 	Audit audit.Store
 	// Apps names the calling app in audit records (optional).
@@ -70,6 +82,13 @@ func New(d Deps) *API {
 	a.handle("GET /v1.0/users/{id}", a.getUser)
 	a.handle("GET /v1.0/users", a.listUsers)
 	a.handle("POST /v1.0/users", a.createUser)
+	a.handle("PATCH /v1.0/users/{id}", a.patchUser)
+	a.handle("DELETE /v1.0/users/{id}", a.deleteUser)
+	a.handle("POST /v1.0/users/{id}/revokeSignInSessions", a.revokeSignInSessions)
+	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", a.listDeletedUsers)
+	a.handle("GET "+deletedItemsPath+"/{id}", a.getDeletedItem)
+	a.handle("POST "+deletedItemsPath+"/{id}/restore", a.restoreDeletedItem)
+	a.handle("DELETE "+deletedItemsPath+"/{id}", a.purgeDeletedItem)
 	a.handle("GET "+emailConfigPath, a.getEmailConfig)
 	a.handle("PATCH "+emailConfigPath, a.patchEmailConfig)
 	a.handle("DELETE "+emailConfigPath, a.deleteEmailConfig)

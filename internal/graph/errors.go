@@ -8,6 +8,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/store"
@@ -77,6 +78,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		pe *policy.ValidationError
 		me *member.ValidationError
 		pw *member.PasswordError
+		le *lifecycle.ValidationError
 	)
 	switch {
 	case errors.As(err, &e):
@@ -92,6 +94,12 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = directoryBadRequest("Another object with the same value for property " + me.Property + " already exists.")
 	case errors.As(err, &me):
 		e = directoryBadRequest("Invalid value specified for property '" + me.Property + "' of resource 'User'. " + me.Message)
+	case errors.Is(err, lifecycle.ErrAddressTaken) && errors.As(err, &le):
+		e = directoryBadRequest("Another object with the same value for property " + le.Property + " already exists.")
+	case errors.As(err, &le):
+		e = directoryBadRequest("Invalid value specified for property '" + le.Property + "' of resource 'User'. " + le.Message)
+	case errors.Is(err, lifecycle.ErrRestoreConflict):
+		e = directoryBadRequest("A conflicting object with one or more of the specified property values is present in the directory.")
 	case errors.Is(err, invitation.ErrMemberExists):
 		e = badRequest(err.Error())
 	case errors.Is(err, store.ErrNotFound):

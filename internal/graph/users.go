@@ -24,6 +24,9 @@ type userBody struct {
 	ExternalUserStateChangeDateTime *string    `json:"externalUserStateChangeDateTime"`
 	PreferredLanguage               *string    `json:"preferredLanguage"`
 	AccountEnabled                  bool       `json:"accountEnabled"`
+	GivenName                       *string    `json:"givenName"`
+	Surname                         *string    `json:"surname"`
+	JobTitle                        *string    `json:"jobTitle"`
 	OtherMails                      []string   `json:"otherMails"`
 	Identities                      []identity `json:"identities"`
 	CreatedDateTime                 string     `json:"createdDateTime"`
@@ -42,8 +45,12 @@ func userOut(u directory.User, initialDomain string) userBody {
 		ID: u.ID, DisplayName: u.DisplayName, Mail: u.Mail, UserPrincipalName: u.UserPrincipalName,
 		UserType: string(u.UserType), CreationType: nilIfEmpty(u.CreationType),
 		PreferredLanguage: nilIfEmpty(u.PreferredLanguage), AccountEnabled: u.AccountEnabled, OtherMails: []string{},
+		GivenName: nilIfEmpty(u.GivenName), Surname: nilIfEmpty(u.Surname), JobTitle: nilIfEmpty(u.JobTitle),
 		CreatedDateTime: u.CreatedAt.UTC().Format(graphTime),
 		Identities:      []identity{{SignInType: "userPrincipalName", Issuer: initialDomain, IssuerAssignedID: u.UserPrincipalName}},
+	}
+	if len(u.OtherMails) > 0 {
+		out.OtherMails = u.OtherMails
 	}
 	if u.ExternalUserState != "" {
 		out.ExternalUserState = nilIfEmpty(string(u.ExternalUserState))

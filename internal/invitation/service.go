@@ -64,7 +64,8 @@ var ErrMemberExists = errors.New("the address belongs to a member of this organi
 
 // Invite creates an invitation for req.Email in tenant t. A guest already
 // invited is reused (same object id); otherwise a guest user is created in
-// state PendingAcceptance. When req.SendMessage is set the invitation mail
+// state PendingAcceptance. Inviting a guest still PendingAcceptance again
+// (a resend) gives a new redeem link and the earlier links stop working. When req.SendMessage is set the invitation mail
 // is enqueued in the same transaction. Bad input is a *ValidationError and
 // writes nothing.
 func (s *Service) Invite(ctx context.Context, t directory.Tenant, req Request) (Result, error) {
@@ -105,6 +106,8 @@ func (s *Service) invite(ctx context.Context, t directory.Tenant, req Request) (
 
 // newInvitation stores a new invitation (a new redeem ticket) of user for
 // req.Email: PendingAcceptance, or Completed for a guest already Accepted.
+// A pending invitation supersedes the user's earlier ones: their redeem
+// links stop working (a resent invitation, a redemption reset).
 func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user directory.User, req Request, now time.Time) (Result, error) {
 	ticket, hash, err := newTicket(t.ID)
 	if err != nil {
@@ -119,6 +122,9 @@ func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user di
 	}
 	if user.ExternalUserState == directory.StateAccepted {
 		inv.Status = StatusCompleted
+	} else if err := s.Store.SupersedeUserInvitations(ctx, t.ID, user.ID, now); err != nil {
+		// A guest still to redeem has one live redeem link: the newest.
+		return Result{}, err
 	}
 	if err := s.Store.CreateInvitation(ctx, inv); err != nil {
 		return Result{}, err

@@ -118,9 +118,9 @@ func (s *storage) CreateAccessToken(_ context.Context, req op.TokenRequest) (str
 	exp := s.p.clock.Now().Add(s.p.cfg.AccessTokenLifetime)
 	switch r := req.(type) {
 	case *authRequest:
-		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, exp.Unix()), exp, nil
+		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.AuthTime, exp.Unix()), exp, nil
 	case *refreshRequest:
-		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, exp.Unix()), exp, nil
+		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.AuthTime, exp.Unix()), exp, nil
 	}
 	return uuid.NewString(), exp, nil
 }
@@ -233,9 +233,9 @@ func (s *storage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, string,
 func (s *storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInfo, req op.IDTokenRequest, _ []string) error {
 	switch r := req.(type) {
 	case *authRequest:
-		return s.p.fillUserinfo(ctx, info, userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP})
+		return s.p.fillUserinfo(ctx, info, userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime})
 	case *refreshRequest:
-		return s.p.fillUserinfo(ctx, info, userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP})
+		return s.p.fillUserinfo(ctx, info, userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime})
 	default:
 		return oidc.ErrServerError().WithParent(fmt.Errorf("ID token for unexpected request %T", req))
 	}

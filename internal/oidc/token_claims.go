@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 
@@ -51,21 +52,22 @@ func (p *Provider) pairwiseSubject(tenantID, appID, userID string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// userClaims is what ID tokens and userinfo say about a signed-in user.
+// userClaims is what ID tokens and userinfo say about a signed-in user,
+// and when the user signed in.
 type userClaims struct {
 	tenantID, clientID, userID, idp string
+	authTime                        time.Time
 }
 
-// fill writes the user's claims into info. A user no longer in the
-// directory is invalid_grant: their grants died with them.
+// fillUserinfo writes the user's claims into info. It reads the user
+// anyway, so it is where grants die with the user's access: a user no
+// longer in the directory (deleted), disabled, or whose access was ended
+// after the sign-in (directory.TokensRevoked) is invalid_grant. Code
+// exchanges, refreshes and userinfo all pass here.
 func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc userClaims) error {
-	u, err := p.deps.Directory.GetUser(ctx, uc.tenantID, uc.userID)
-	if errors.Is(err, store.ErrNotFound) {
-		return oidc.ErrInvalidGrant().WithDescription("The user no longer exists in this tenant.").
-			WithParent(fmt.Errorf("get user: %w", err))
-	}
+	u, err := p.liveUser(ctx, uc.tenantID, uc.userID, uc.authTime)
 	if err != nil {
-		return oidc.ErrServerError().WithParent(fmt.Errorf("get user: %w", err))
+		return err
 	}
 	info.Subject = p.pairwiseSubject(uc.tenantID, uc.clientID, uc.userID)
 	info.Name = u.DisplayName
@@ -84,6 +86,27 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 	}
 	info.AppendClaims(claimVersion, "2.0")
 	return nil
+}
+
+// liveUser returns the user of a grant from a sign-in at authTime, or
+// invalid_grant when the user was deleted or disabled or its access was
+// ended since.
+func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTime time.Time) (directory.User, error) {
+	u, err := p.deps.Directory.GetUser(ctx, tenantID, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, oidc.ErrInvalidGrant().WithDescription("The user no longer exists in this tenant.").
+			WithParent(fmt.Errorf("get user: %w", err))
+	}
+	if err != nil {
+		return u, oidc.ErrServerError().WithParent(fmt.Errorf("get user: %w", err))
+	}
+	if !u.AccountEnabled {
+		return u, oidc.ErrInvalidGrant().WithDescription("The user's account is disabled.")
+	}
+	if directory.TokensRevoked(u, authTime) {
+		return u, oidc.ErrInvalidGrant().WithDescription("The user's sign-in sessions were revoked; sign in again.")
+	}
+	return u, nil
 }
 
 // idpClaim is "mail" for passcode sign-ins, else the issuer of the

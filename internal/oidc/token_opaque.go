@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -26,11 +27,18 @@ type opaqueClaims struct {
 	ObjectID string `json:"oid"`
 	IdP      string `json:"idp,omitempty"`
 	Expiry   int64  `json:"exp"`
+	// AuthTime is when the user signed in, in unix microseconds: userinfo
+	// refuses the token once the user's access was ended after it.
+	AuthTime int64 `json:"auth_us,omitempty"`
 }
 
 // userTokenID encodes a user access token's claims as its token id.
-func userTokenID(tenantID, appID, userID, idp string, exp int64) string {
-	b, _ := json.Marshal(opaqueClaims{ID: uuid.NewString(), TenantID: tenantID, AppID: appID, ObjectID: userID, IdP: idp, Expiry: exp})
+func userTokenID(tenantID, appID, userID, idp string, authTime time.Time, exp int64) string {
+	var at int64
+	if !authTime.IsZero() {
+		at = authTime.UnixMicro()
+	}
+	b, _ := json.Marshal(opaqueClaims{ID: uuid.NewString(), TenantID: tenantID, AppID: appID, ObjectID: userID, IdP: idp, Expiry: exp, AuthTime: at})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -57,7 +65,17 @@ func (p *Provider) opaqueTokenClaims(raw string) (accessTokenClaims, error) {
 	return accessTokenClaims{
 		Issuer: p.Issuer(oc.TenantID), Subject: subject, Audience: []string{oc.AppID}, Expiry: oc.Expiry,
 		TenantID: oc.TenantID, AppID: oc.AppID, ObjectID: oc.ObjectID, IDType: idTypeUser, IdP: oc.IdP,
+		AuthTime: authTimeOf(oc.AuthTime),
 	}, nil
+}
+
+// authTimeOf converts unix microseconds; 0 (a token from before auth
+// times were carried) is the zero time, which any revocation kills.
+func authTimeOf(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
 }
 
 // jwtClient is an app authenticating for client credentials: its token

@@ -56,7 +56,8 @@ func (p *Provider) createRefreshToken(ctx context.Context, grant RefreshTokenRec
 	return token, nil
 }
 
-// liveRefreshToken returns the unexpired refresh token of the tenant in ctx.
+// liveRefreshToken returns the unexpired refresh token of the tenant in
+// ctx, of a user still allowed in (liveUser).
 func (p *Provider) liveRefreshToken(ctx context.Context, token string) (RefreshTokenRecord, error) {
 	tid, err := tenantID(ctx)
 	if err != nil {
@@ -68,6 +69,11 @@ func (p *Provider) liveRefreshToken(ctx context.Context, token string) (RefreshT
 	}
 	if err != nil {
 		return RefreshTokenRecord{}, oidc.ErrServerError().WithParent(fmt.Errorf("get refresh token: %w", err))
+	}
+	// Ending a user's access deletes its refresh tokens; this also refuses
+	// one a code exchange created from an older sign-in meanwhile.
+	if _, err := p.liveUser(ctx, tid, rec.UserID, rec.AuthTime); err != nil {
+		return RefreshTokenRecord{}, err
 	}
 	return rec, nil
 }

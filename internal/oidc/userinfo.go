@@ -10,7 +10,8 @@ import (
 )
 
 // UserInfo answers the claims of the user an access token was issued for.
-// The token must be a user token of this tenant, issued to an app of it.
+// The token must be a user token of this tenant, issued to an app of it,
+// for a sign-in the user's access was not ended after (fillUserinfo).
 func (s *server) UserInfo(ctx context.Context, r *op.Request[oidc.UserInfoRequest]) (*op.Response, error) {
 	denied := func() (*op.Response, error) {
 		return nil, op.NewStatusError(oidc.ErrAccessDenied().WithDescription("access token invalid"), http.StatusUnauthorized)
@@ -24,7 +25,7 @@ func (s *server) UserInfo(ctx context.Context, r *op.Request[oidc.UserInfoReques
 		return denied()
 	}
 	info := new(oidc.UserInfo)
-	err = s.p.fillUserinfo(ctx, info, userClaims{tenantID: tid, clientID: c.AppID, userID: c.ObjectID, idp: c.IdP})
+	err = s.p.fillUserinfo(ctx, info, userClaims{tenantID: tid, clientID: c.AppID, userID: c.ObjectID, idp: c.IdP, authTime: c.AuthTime})
 	if err != nil {
 		return denied()
 	}

@@ -37,6 +37,8 @@ type accessTokenClaims struct {
 	Roles     []string      `json:"roles"`
 	Scopes    string        `json:"scp"`
 	IdP       string        `json:"idp"`
+	// AuthTime is when the user signed in (opaque user tokens only).
+	AuthTime time.Time `json:"-"`
 }
 
 // VerifyAccessToken checks an app's access token for guestgate's admin API

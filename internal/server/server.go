@@ -15,9 +15,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/oidc"
@@ -48,6 +50,7 @@ type Server struct {
 	invitations  *invitation.Service
 	policies     *policy.Service
 	members      *member.Service
+	lifecycle    *lifecycle.Service
 	oidc         *oidc.Provider
 	oidcSessions *sessionEnder
 	web          *web.Handler
@@ -132,15 +135,19 @@ func (s *Server) build() error {
 		return err
 	}
 	sessions := session.NewService(s.db, s.clock, cfg.SessionLifetime)
+	// Resetting a redemption and disabling an account end every sign-in of
+	// the user, tokens included, not only its sessions.
+	endAccess := directory.AccessEnder{Store: s.db}
 	s.invitations = invitation.NewService(
 		invitation.Config{PublicURL: cfg.PublicURL, AllowHTTP: cfg.insecure()},
-		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: s.db},
+		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: endAccess},
 	)
 	s.policies = policy.NewService(policy.Deps{Store: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, AutoEnable: cfg.AutoEnableDate})
-	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: s.db, Limits: cfg.Members, Log: s.log})
+	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: endAccess, Limits: cfg.Members, Log: s.log})
 	if err != nil {
 		return err
 	}
+	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
@@ -167,7 +174,7 @@ func (s *Server) build() error {
 	s.oidcSessions.web = s.web
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
-		Policies: s.policies, Members: s.members, Audit: s.db, Apps: s.db,
+		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
 	reg := prometheus.NewRegistry()
@@ -232,6 +239,7 @@ func (s *Server) Run(ctx context.Context) error {
 	})
 	g.Go(func() error { return dispatcher.Run(gctx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
+	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil

@@ -196,11 +196,16 @@ func (s *Service) nextURL(ctx context.Context, t directory.Tenant, next Continua
 
 // ContinueSession answers a sign-in from a live session (R4): the user
 // must still be allowed in (R9 applies to existing sessions too), then the
-// app's request completes. It returns where the browser goes.
+// app's request completes. It returns where the browser goes. A session
+// from before the user's access was ended (directory.TokensRevoked) is
+// session.ErrRevoked: the user signs in again.
 func (s *Service) ContinueSession(ctx context.Context, t directory.Tenant, sess session.Session, next Continuation) (string, error) {
 	u, err := s.d.Directory.GetUser(ctx, t.ID, sess.UserID)
 	if err != nil {
 		return "", notFoundAs(err, ErrNotMember, "continue session")
+	}
+	if directory.TokensRevoked(u, sess.AuthTime) {
+		return "", session.ErrRevoked
 	}
 	if !u.AccountEnabled {
 		return "", ErrAccountDisabled

@@ -6,6 +6,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/i18n"
+	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
 )
 
@@ -21,12 +22,15 @@ func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
 	}
 	if s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, h.sessionToken(r, t.ID)); err == nil && ar.Reusable(s, h.deps.Clock.Now()) {
 		next, err := h.deps.SignIn.ContinueSession(r.Context(), t, s, signin.Continuation{AuthRequestID: reqID})
-		if err != nil {
+		switch {
+		case err == nil:
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return
+		case !errors.Is(err, session.ErrRevoked):
 			h.fail(w, r, t.DisplayName, err)
 			return
 		}
-		http.Redirect(w, r, next, http.StatusSeeOther)
-		return
+		// An admin ended the user's sessions: sign in again, as without one.
 	}
 	if ar.PromptNone && reqID != "" {
 		next, err := h.deps.SignIn.FailAuthRequest(r.Context(), t, reqID, "login_required")

@@ -145,16 +145,21 @@ func (db *DB) queryTenants(ctx context.Context, sub string, args ...any) ([]dire
 // userColumns lists the users columns in the order scanUser reads them.
 const userColumns = `tenant_id, id, user_type, display_name, mail, user_principal_name, creation_type,
 	preferred_language, external_user_state, external_user_state_changed_at, idp, idp_issuer, created_at,
-	account_enabled`
+	account_enabled, tokens_valid_after, other_mails, given_name, surname, job_title`
 
 // CreateUser inserts u. An id or an address (any case) already used in the
 // tenant is store.ErrAlreadyExists.
 func (db *DB) CreateUser(ctx context.Context, u directory.User) error {
-	_, err := db.exec(ctx, `INSERT INTO users (`+userColumns+`, mail_lower)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+	others, err := jsonStrings(u.OtherMails)
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	_, err = db.exec(ctx, `INSERT INTO users (`+userColumns+`, mail_lower)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 		u.TenantID, u.ID, string(u.UserType), u.DisplayName, u.Mail, u.UserPrincipalName, u.CreationType,
 		u.PreferredLanguage, string(u.ExternalUserState), toDB(u.ExternalUserStateChangedAt),
-		string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled, strings.ToLower(u.Mail))
+		string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled, toDB(u.TokensValidAfter),
+		others, u.GivenName, u.Surname, u.JobTitle, strings.ToLower(u.Mail))
 	if err != nil {
 		return uniqueOr(err, "create user")
 	}
@@ -231,34 +236,46 @@ func (db *DB) UpdateUser(ctx context.Context, tenantID, id string, fn func(*dire
 	})
 }
 
-// writeUser rewrites every column of an existing user but its key.
+// writeUser rewrites every column of an existing user but its key and
+// tokens_valid_after (which only SetTokensValidAfter moves).
 func (db *DB) writeUser(ctx context.Context, u directory.User) error {
+	others, err := jsonStrings(u.OtherMails)
+	if err != nil {
+		return fmt.Errorf("update user: %w", err)
+	}
 	res, err := db.exec(ctx, `UPDATE users SET user_type = $3, display_name = $4, mail = $5, mail_lower = $6,
 		user_principal_name = $7, creation_type = $8, preferred_language = $9, external_user_state = $10,
-		external_user_state_changed_at = $11, idp = $12, idp_issuer = $13, created_at = $14, account_enabled = $15
+		external_user_state_changed_at = $11, idp = $12, idp_issuer = $13, created_at = $14, account_enabled = $15,
+		other_mails = $16, given_name = $17, surname = $18, job_title = $19
 		WHERE tenant_id = $1 AND id = $2`,
 		u.TenantID, u.ID, string(u.UserType), u.DisplayName, u.Mail, strings.ToLower(u.Mail),
 		u.UserPrincipalName, u.CreationType, u.PreferredLanguage, string(u.ExternalUserState),
-		toDB(u.ExternalUserStateChangedAt), string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled)
+		toDB(u.ExternalUserStateChangedAt), string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled,
+		others, u.GivenName, u.Surname, u.JobTitle)
 	if err != nil {
 		return uniqueOr(err, "update user")
 	}
 	return affectedOrNotFound(res, "update user")
 }
 
-// scanUser reads one row of userColumns.
-func scanUser(row interface{ Scan(...any) error }) (directory.User, error) {
+// scanUser reads one row of userColumns, then any extra columns into extra.
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (directory.User, error) {
 	var (
-		u                            directory.User
-		userType, state, idp         string
-		stateChangedAt, createdAtRaw int64
+		u                                        directory.User
+		userType, state, idp, others             string
+		stateChangedAt, createdAtRaw, validAfter int64
 	)
-	err := row.Scan(&u.TenantID, &u.ID, &userType, &u.DisplayName, &u.Mail, &u.UserPrincipalName,
+	dest := append([]any{&u.TenantID, &u.ID, &userType, &u.DisplayName, &u.Mail, &u.UserPrincipalName,
 		&u.CreationType, &u.PreferredLanguage, &state, &stateChangedAt, &idp, &u.IdPIssuer, &createdAtRaw,
-		&u.AccountEnabled)
-	if err != nil {
+		&u.AccountEnabled, &validAfter, &others, &u.GivenName, &u.Surname, &u.JobTitle}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return directory.User{}, err
 	}
+	var err error
+	if u.OtherMails, err = stringsFromJSON(others); err != nil {
+		return directory.User{}, fmt.Errorf("other_mails: %w", err)
+	}
+	u.TokensValidAfter = fromDB(validAfter)
 	u.UserType = directory.UserType(userType)
 	u.ExternalUserState = directory.ExternalUserState(state)
 	u.ExternalUserStateChangedAt = fromDB(stateChangedAt)

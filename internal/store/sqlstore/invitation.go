@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/store"
@@ -50,13 +51,14 @@ func (db *DB) GetInvitation(ctx context.Context, tenantID, id string) (invitatio
 }
 
 // GetInvitationByTicket returns the tenant's invitation whose ticket hash
-// is hash, or store.ErrNotFound (always for an empty hash).
+// is hash, or store.ErrNotFound (always for an empty hash, and for an
+// invitation a newer one superseded).
 func (db *DB) GetInvitationByTicket(ctx context.Context, tenantID string, hash []byte) (invitation.Invitation, error) {
 	if len(hash) == 0 {
 		return invitation.Invitation{}, fmt.Errorf("get invitation by ticket: %w", store.ErrNotFound)
 	}
 	row := db.queryRow(ctx, `SELECT `+invitationColumns+` FROM invitations
-		WHERE tenant_id = $1 AND ticket_hash = $2`, tenantID, hash)
+		WHERE tenant_id = $1 AND ticket_hash = $2 AND superseded_at = 0`, tenantID, hash)
 	inv, err := scanInvitation(row)
 	if err != nil {
 		return inv, notFound(err, "get invitation by ticket")
@@ -83,6 +85,21 @@ func (db *DB) CompleteUserInvitations(ctx context.Context, tenantID, userID stri
 		tenantID, userID, string(invitation.StatusPendingAcceptance), string(invitation.StatusCompleted))
 	if err != nil {
 		return fmt.Errorf("complete user invitations: %w", err)
+	}
+	return nil
+}
+
+// SupersedeUserInvitations marks every invitation of the user not yet
+// superseded as superseded at at: their redeem links no longer resolve. A
+// user without invitations is not an error.
+func (db *DB) SupersedeUserInvitations(ctx context.Context, tenantID, userID string, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("supersede user invitations: %w", errZeroTime)
+	}
+	_, err := db.exec(ctx, `UPDATE invitations SET superseded_at = $3
+		WHERE tenant_id = $1 AND user_id = $2 AND superseded_at = 0`, tenantID, userID, toDB(at))
+	if err != nil {
+		return fmt.Errorf("supersede user invitations: %w", err)
 	}
 	return nil
 }

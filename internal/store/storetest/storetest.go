@@ -26,6 +26,7 @@ type Store interface {
 	store.Transactor
 	store.AfterCommitter
 	directory.Store
+	directory.LifecycleStore
 	invitation.Store
 	otp.Store
 	session.Store
@@ -61,6 +62,7 @@ func Run(t *testing.T, open Open) {
 		{"redemption", testRedemption},
 		{"audit", testAudit},
 		{"member", testMember},
+		{"lifecycle", testLifecycle},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}

@@ -1,0 +1,26 @@
+package lifecycle
+
+import "errors"
+
+// Reasons a change is refused, for errors.Is; the API maps each to Graph's
+// message.
+var (
+	// ErrAddressTaken: another user of the tenant has the address.
+	ErrAddressTaken = errors.New("another user of this organisation has this address")
+	// ErrRestoreConflict: a user created since the deletion has the deleted
+	// user's address or userPrincipalName; the deleted user stays deleted.
+	ErrRestoreConflict = errors.New("another user of this organisation now has this user's address")
+)
+
+// ValidationError is a property of a change an admin must correct (400).
+// Err, when set, is the reason (ErrAddressTaken) for errors.Is.
+type ValidationError struct {
+	Property string // Graph's name, e.g. "displayName"
+	Message  string
+	Err      error
+}
+
+func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
+
+// Unwrap returns the reason.
+func (e *ValidationError) Unwrap() error { return e.Err }
