@@ -3,6 +3,7 @@ package signin_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -199,7 +200,7 @@ func TestPasscodeRedemption(t *testing.T) {
 			if err != nil || again.Token == "" || again.Token == acc.Token {
 				t.Fatalf("second Accept = %+v, %v; want a new session", again, err)
 			}
-			if u2 := f.user(t, f.fabrikam, guest); u2 != u {
+			if u2 := f.user(t, f.fabrikam, guest); !reflect.DeepEqual(u2, u) {
 				t.Fatalf("guest after second Accept = %+v, want unchanged %+v", u2, u)
 			}
 			if ss := f.userSessions(t, f.fabrikam, guest); len(ss) != 2 {
