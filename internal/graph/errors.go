@@ -103,10 +103,13 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="guestgate", error="invalid_token"`)
 	}
-	id := httpx.RequestID(r.Context())
+	ctx := r.Context()
 	writeJSON(w, e.Status, errorBody{Error: errorDetail{
 		Code: e.Code, Message: e.Message,
-		InnerError: innerError{Date: a.clock.Now().UTC().Format("2006-01-02T15:04:05"), RequestID: id, ClientRequestID: id},
+		InnerError: innerError{
+			Date:      a.clock.Now().UTC().Format("2006-01-02T15:04:05"),
+			RequestID: httpx.RequestID(ctx), ClientRequestID: httpx.ClientRequestID(ctx),
+		},
 	}})
 }
 
