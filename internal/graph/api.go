@@ -55,6 +55,9 @@ type API struct {
 	log   *slog.Logger
 	clock clock.Clock
 	mux   *http.ServeMux
+	// segments maps the lower-case form of every literal path segment of
+	// the routes to its spelling in the route, for case-insensitive paths.
+	segments map[string]string
 }
 
 // New returns the API handler for /v1.0/….
@@ -63,30 +66,45 @@ func New(d Deps) *API {
 		d.Log = slog.Default()
 	}
 	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
-	a := &API{deps: d, log: d.Log, clock: d.Clock, mux: http.NewServeMux()}
+	a := &API{deps: d, log: d.Log, clock: d.Clock, mux: http.NewServeMux(), segments: map[string]string{}}
 	a.handle("POST /v1.0/invitations", a.createInvitation)
 	a.handle("GET /v1.0/users/{id}", a.getUser)
 	a.handle("GET /v1.0/users", a.listUsers)
 	a.handle("POST /v1.0/users", a.createUser)
+	a.handle("GET "+authMethodsPolicyPath, a.getAuthMethodsPolicy)
+	a.handle("GET "+authMethodConfigsPath, a.listAuthMethodConfigs)
 	a.handle("GET "+emailConfigPath, a.getEmailConfig)
 	a.handle("PATCH "+emailConfigPath, a.patchEmailConfig)
 	a.handle("DELETE "+emailConfigPath, a.deleteEmailConfig)
 	a.handle("GET /v1.0/auditLogs/directoryAudits", a.listDirectoryAudits)
 	a.handle("GET "+crossTenantDefaultPath, a.getCrossTenantDefault)
 	a.handle("PATCH "+crossTenantDefaultPath, a.patchCrossTenantDefault)
-	a.mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
-		a.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: "Resource not found for the segment '" + strings.TrimPrefix(r.URL.Path, "/v1.0/") + "'."})
-	})
 	return a
 }
 
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if version, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); !strings.EqualFold(version, "v1.0") {
+		a.writeError(w, r, errVersion(version))
+		return
+	}
+	if p := a.canonicalPath(r.URL.Path); p != r.URL.Path {
+		r = r.Clone(r.Context())
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
+	h, pattern := a.mux.Handler(r)
+	if pattern == "" {
+		a.unrouted(w, r, h)
+		return
+	}
+	h.ServeHTTP(w, r)
+}
 
 // handlerFunc is an API handler: it gets the verified caller and returns an
 // error for writeError.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c Caller) error
 
 func (a *API) handle(pattern string, h handlerFunc) {
+	a.learnSegments(pattern)
 	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c, err := a.authenticate(r)
 		if err == nil {
@@ -133,9 +151,6 @@ var (
 	permPolicyWrite     = []string{"Policy.ReadWrite.AuthenticationMethod"}
 	permAuditRead       = []string{"AuditLog.Read.All"}
 )
-
-// emailConfigPath is the email OTP policy resource (DESIGN section 4).
-const emailConfigPath = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email"
 
 // tenant loads the caller's tenant.
 func (a *API) tenant(ctx context.Context, c Caller) (directory.Tenant, error) {
