@@ -143,8 +143,10 @@ func require(c Caller, anyOf ...string) error {
 
 // Permissions by operation (Graph's names; the broader ones imply the narrower).
 var (
-	permInvite    = []string{"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
-	permUsersRead = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	permInvite = []string{"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
+	// Inviting with invitedUserType Member makes a member: more than inviting a guest.
+	permInviteMember = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
+	permUsersRead    = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 	// Resetting a redemption changes an existing user: more than inviting.
 	permResetRedemption = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
 	permPolicyRead      = []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"}

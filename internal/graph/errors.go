@@ -89,6 +89,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = directoryBadRequest("Another object with the same value for property " + me.Property + " already exists.")
 	case errors.As(err, &me):
 		e = directoryBadRequest("Invalid value specified for property '" + me.Property + "' of resource 'User'. " + me.Message)
+	case errors.Is(err, invitation.ErrOwnDomain):
+		e = badRequest("This user cannot be invited because the domain of the user's email address is a verified domain of this directory.")
 	case errors.Is(err, invitation.ErrMemberExists):
 		e = badRequest(err.Error())
 	case errors.Is(err, store.ErrNotFound):

@@ -62,6 +62,34 @@ type Result struct {
 // ErrMemberExists: the address belongs to a member of the tenant, who needs no invitation.
 var ErrMemberExists = errors.New("the address belongs to a member of this organisation")
 
+// ErrOwnDomain: the address is in one of the tenant's own verified
+// domains; such people are members, created as users, never invited.
+var ErrOwnDomain = errors.New("this user cannot be invited because the domain of the user's email address is a verified domain of this directory")
+
+// checkOwnDomain refuses an address in one of t's verified domains.
+func checkOwnDomain(t directory.Tenant, addr string) error {
+	domain := addr[strings.LastIndexByte(addr, '@')+1:]
+	for _, d := range t.Domains {
+		if strings.EqualFold(d, domain) {
+			return ErrOwnDomain
+		}
+	}
+	return nil
+}
+
+// checkSponsorsExist requires every sponsor to be a user of t (read in
+// ctx's transaction).
+func (s *Service) checkSponsorsExist(ctx context.Context, t directory.Tenant, ids []string) error {
+	for _, id := range ids {
+		if _, err := s.Directory.GetUser(ctx, t.ID, id); errors.Is(err, store.ErrNotFound) {
+			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("no user of this organisation has the id %s", id)}
+		} else if err != nil {
+			return fmt.Errorf("invite: sponsor: %w", err)
+		}
+	}
+	return nil
+}
+
 // Invite creates an invitation for req.Email in tenant t. A guest already
 // invited is reused (same object id); otherwise a guest user is created in
 // state PendingAcceptance. When req.SendMessage is set the invitation mail
@@ -70,6 +98,9 @@ var ErrMemberExists = errors.New("the address belongs to a member of this organi
 func (s *Service) Invite(ctx context.Context, t directory.Tenant, req Request) (Result, error) {
 	req, err := req.normalize(s.cfg.AllowHTTP)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := checkOwnDomain(t, req.Email); err != nil {
 		return Result{}, err
 	}
 	var res Result
@@ -88,6 +119,9 @@ func (s *Service) invite(ctx context.Context, t directory.Tenant, req Request) (
 	var res Result
 	err := s.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.Clock.Now()
+		if err := s.checkSponsorsExist(ctx, t, req.Sponsors); err != nil {
+			return err
+		}
 		user, err := s.guestFor(ctx, t, req)
 		if err != nil {
 			return err
@@ -114,7 +148,8 @@ func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user di
 		TenantID: t.ID, ID: uuid.NewString(), UserID: user.ID,
 		Email: req.Email, DisplayName: req.DisplayName, RedirectURL: req.RedirectURL,
 		SendMessage: req.SendMessage, MessageLanguage: req.MessageLanguage,
-		CustomMessage: req.CustomMessage, CCRecipients: req.CCRecipients, InvitedBy: req.InvitedBy,
+		CustomMessage: req.CustomMessage, CCRecipients: req.CCRecipients, CCNames: req.CCNames,
+		Sponsors: req.Sponsors, InvitedBy: req.InvitedBy,
 		TicketHash: hash, Status: StatusPendingAcceptance, CreatedAt: now,
 	}
 	if user.ExternalUserState == directory.StateAccepted {
