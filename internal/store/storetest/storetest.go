@@ -34,6 +34,7 @@ type Store interface {
 	oidc.KeyStore
 	policy.Store
 	audit.Store
+	audit.SignInStore
 	member.Store
 }
 
@@ -60,6 +61,7 @@ func Run(t *testing.T, open Open) {
 		{"policy", testPolicy},
 		{"redemption", testRedemption},
 		{"audit", testAudit},
+		{"signins", testSignIns},
 		{"member", testMember},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
