@@ -140,7 +140,7 @@ func (s *Server) build() error {
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
 			Policies: s.policies, Members: s.members,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
-			Login: loginBridge{s.oidc}, Tx: s.db, Clock: s.clock, Log: s.log,
+			Login: loginBridge{s.oidc}, SignInLog: s.db, Tx: s.db, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err
