@@ -45,8 +45,8 @@ type Deps struct {
 	// SignInLog records every sign-in and refused attempt (optional).
 	SignInLog SignInLog
 	Tx        store.Transactor
-	Clock           clock.Clock
-	Log             *slog.Logger
+	Clock     clock.Clock
+	Log       *slog.Logger
 }
 
 // Service signs people in. Create it with New; it is safe for concurrent use.
