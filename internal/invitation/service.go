@@ -34,7 +34,8 @@ type Deps struct {
 	Tx        store.Transactor
 	Clock     clock.Clock
 	Compose   ComposeFunc
-	// Audit and Sessions are needed by ResetRedemption only.
+	// Audit records redemptions and resets; Sessions are needed by
+	// ResetRedemption only.
 	Audit    audit.Store
 	Sessions SessionRevoker
 }
@@ -245,19 +246,28 @@ func notFoundAs(err, sentinel error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// ActivityRedeem is the audit activity of a redemption (as the reproduced product logs it).
+const ActivityRedeem = "Redeem external user invite"
+
 // Redeem marks a guest Accepted with the identity provider it signed in
-// with (fixed from now on, R7) and completes its pending invitations. It
-// joins the transaction in ctx; a guest already Accepted is left as is.
+// with (fixed from now on, R7), completes its pending invitations and
+// writes the audit record "Redeem external user invite", initiated by the
+// guest. It joins the transaction in ctx; a guest already Accepted is
+// left as is.
 func (s *Service) Redeem(ctx context.Context, tenantID, userID string, idp directory.IdP, issuer string) error {
 	return s.Tx.InTx(ctx, func(ctx context.Context) error {
+		var before, after directory.User
 		redeemed := false
+		now := s.Clock.Now()
 		err := s.Directory.UpdateUser(ctx, tenantID, userID, func(u *directory.User) error {
 			if u.ExternalUserState == directory.StateAccepted {
 				return nil
 			}
+			before = *u
 			u.ExternalUserState = directory.StateAccepted
-			u.ExternalUserStateChangedAt = s.Clock.Now()
+			u.ExternalUserStateChangedAt = now
 			u.IdP, u.IdPIssuer = idp, issuer
+			after = *u
 			redeemed = true
 			return nil
 		})
@@ -270,6 +280,37 @@ func (s *Service) Redeem(ctx context.Context, tenantID, userID string, idp direc
 		if err := s.Store.CompleteUserInvitations(ctx, tenantID, userID); err != nil {
 			return fmt.Errorf("redeem: %w", err)
 		}
+		if s.Audit == nil {
+			return nil
+		}
+		rec, err := redeemRecord(tenantID, before, after)
+		if err != nil {
+			return err
+		}
+		if err := audit.Write(ctx, s.Audit, rec, now); err != nil {
+			return fmt.Errorf("redeem: %w", err)
+		}
 		return nil
 	})
+}
+
+// redeemRecord is the audit record of a guest's redemption, before → after.
+func redeemRecord(tenantID string, before, after directory.User) (audit.Record, error) {
+	state, err := audit.Changed("ExternalUserState", string(before.ExternalUserState), string(after.ExternalUserState))
+	if err != nil {
+		return audit.Record{}, err
+	}
+	idp, err := audit.Changed("IdentityProvider", emptyAsNil(string(before.IdP)), emptyAsNil(string(after.IdP)))
+	if err != nil {
+		return audit.Record{}, err
+	}
+	return audit.Record{
+		TenantID: tenantID, Category: audit.CategoryUserManagement, Activity: ActivityRedeem,
+		LoggedByService: LoggedByService, OperationType: audit.OperationUpdate,
+		InitiatedBy: audit.Actor{UserID: after.ID, UserName: after.DisplayName, UserPrincipalName: after.UserPrincipalName},
+		Targets: []audit.Target{{
+			ID: after.ID, DisplayName: after.DisplayName, Type: "User",
+			UserPrincipalName: after.UserPrincipalName, Modified: []audit.Change{state, idp},
+		}},
+	}, nil
 }
