@@ -39,6 +39,8 @@ type Deps struct {
 		CreateMember(ctx context.Context, t directory.Tenant, req member.NewMember, by audit.Actor) (directory.User, error)
 	}
 	Audit audit.Store
+	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
+	SignIns audit.SignInStore
 	// Apps names the calling app in audit records (optional).
 	Apps interface {
 		GetApp(ctx context.Context, tenantID, appID string) (oidc.App, error)
@@ -77,6 +79,9 @@ func New(d Deps) *API {
 	a.handle("PATCH "+emailConfigPath, a.patchEmailConfig)
 	a.handle("DELETE "+emailConfigPath, a.deleteEmailConfig)
 	a.handle("GET /v1.0/auditLogs/directoryAudits", a.listDirectoryAudits)
+	a.handle("GET /v1.0/auditLogs/directoryAudits/{id}", a.getDirectoryAudit)
+	a.handle("GET /v1.0/auditLogs/signIns", a.listSignIns)
+	a.handle("GET /v1.0/auditLogs/signIns/{id}", a.getSignIn)
 	a.handle("GET "+crossTenantDefaultPath, a.getCrossTenantDefault)
 	a.handle("PATCH "+crossTenantDefaultPath, a.patchCrossTenantDefault)
 	return a

@@ -157,7 +157,7 @@ func (s *Server) build() error {
 	s.oidcSessions.web = s.web
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
-		Policies: s.policies, Members: s.members, Audit: s.db, Apps: s.db,
+		Policies: s.policies, Members: s.members, Audit: s.db, SignIns: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
 	if s.sender, err = s.newSender(); err != nil {
