@@ -96,12 +96,13 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.Clone(r.Context())
 		r.URL.Path, r.URL.RawPath = p, ""
 	}
-	h, pattern := a.mux.Handler(r)
-	if pattern == "" {
+	// Handler only says whether a route matches; ServeHTTP then routes
+	// (it also sets the path's wildcards, which Handler does not).
+	if h, pattern := a.mux.Handler(r); pattern == "" {
 		a.unrouted(w, r, h)
 		return
 	}
-	h.ServeHTTP(w, r)
+	a.mux.ServeHTTP(w, r)
 }
 
 // handlerFunc is an API handler: it gets the verified caller and returns an
