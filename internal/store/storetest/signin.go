@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -54,7 +55,13 @@ func testSignIns(t *testing.T, open Open) {
 		must(t, "append other tenant", s.AppendSignIn(t.Context(), sampleSignIn(other.ID, time.Hour)))
 		all, err := s.ListSignIns(t.Context(), tn.ID, audit.SignInCursor{}, 0)
 		must(t, "list", err)
-		wantEqual(t, "count", len(all), 5)
+		var got []string
+		for _, r := range all {
+			got = append(got, r.ID)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		wantEqual(t, "the tenant's sign-ins, only", got, want)
 		for i := 1; i < len(all); i++ {
 			a, b := all[i-1], all[i]
 			if a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID {
