@@ -9,6 +9,8 @@
 // a lock therefore leave records whose old values chain: each record's old
 // value is the previous record's new value.
 //
-// Policy changes (R10, section 4) and redemption resets (R7, R9) write here.
+// Policy changes (R10, section 4), redemptions and redemption resets (R7,
+// R9) write here. The package also defines the sign-in log (SignIn, Graph's
+// signIn at GET /v1.0/auditLogs/signIns), which the sign-in service writes.
 // The package imports only store; it does no I/O itself.
 package audit

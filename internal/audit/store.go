@@ -12,4 +12,6 @@ type Store interface {
 	// ListAudits returns the tenant's records newest first: those with Seq
 	// below beforeSeq (0: from the newest), at most limit (<= 0: all).
 	ListAudits(ctx context.Context, tenantID string, beforeSeq int64, limit int) ([]Record, error)
+	// GetAudit returns the tenant's record with that id, or store.ErrNotFound.
+	GetAudit(ctx context.Context, tenantID, id string) (Record, error)
 }

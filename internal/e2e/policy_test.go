@@ -518,9 +518,13 @@ func TestPreviewTenant(t *testing.T) {
 		}
 		// The change takes effect at once, though the process caches tenants.
 		redeemByPasscode(t, in, newBrowser(t), link, "teri@gmail.example")
+		// The redemption is the newest record; the policy change precedes it.
 		var page struct{ Value []map[string]any }
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$top=1", nil, &page)
-		props := page.Value[0]["targetResources"].([]any)[0].(map[string]any)["modifiedProperties"].([]any)
+		api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$top=2", nil, &page)
+		if len(page.Value) != 2 || page.Value[0]["activityDisplayName"] != "Redeem external user invite" {
+			t.Fatalf("the redemption's record is not the newest: %v", page.Value)
+		}
+		props := page.Value[1]["targetResources"].([]any)[0].(map[string]any)["modifiedProperties"].([]any)
 		want := map[string]any{"displayName": "previewOptIn", "oldValue": "true", "newValue": "false"}
 		if len(props) != 2 || !reflect.DeepEqual(props[1], want) {
 			t.Fatalf("S4_preview_cleared_is_audited: %v", props)

@@ -53,6 +53,8 @@ type Deps struct {
 		Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
 	}
 	Audit audit.Store
+	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
+	SignIns audit.SignInStore
 	// Apps names the calling app in audit records (optional).
 	Apps interface {
 		GetApp(ctx context.Context, tenantID, appID string) (oidc.App, error)
@@ -69,6 +71,9 @@ type API struct {
 	log   *slog.Logger
 	clock clock.Clock
 	mux   *http.ServeMux
+	// segments maps the lower-case form of every literal path segment of
+	// the routes to its spelling in the route, for case-insensitive paths.
+	segments map[string]string
 }
 
 // New returns the API handler for /v1.0/….
@@ -77,7 +82,7 @@ func New(d Deps) *API {
 		d.Log = slog.Default()
 	}
 	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
-	a := &API{deps: d, log: d.Log, clock: d.Clock, mux: http.NewServeMux()}
+	a := &API{deps: d, log: d.Log, clock: d.Clock, mux: http.NewServeMux(), segments: map[string]string{}}
 	a.handle("POST /v1.0/invitations", a.createInvitation)
 	a.handle("GET /v1.0/users/{id}", a.getUser)
 	a.handle("GET /v1.0/users", a.listUsers)
@@ -89,25 +94,44 @@ func New(d Deps) *API {
 	a.handle("GET "+deletedItemsPath+"/{id}", a.getDeletedItem)
 	a.handle("POST "+deletedItemsPath+"/{id}/restore", a.restoreDeletedItem)
 	a.handle("DELETE "+deletedItemsPath+"/{id}", a.purgeDeletedItem)
+	a.handle("GET "+authMethodsPolicyPath, a.getAuthMethodsPolicy)
+	a.handle("GET "+authMethodConfigsPath, a.listAuthMethodConfigs)
 	a.handle("GET "+emailConfigPath, a.getEmailConfig)
 	a.handle("PATCH "+emailConfigPath, a.patchEmailConfig)
 	a.handle("DELETE "+emailConfigPath, a.deleteEmailConfig)
 	a.handle("GET /v1.0/auditLogs/directoryAudits", a.listDirectoryAudits)
+	a.handle("GET /v1.0/auditLogs/directoryAudits/{id}", a.getDirectoryAudit)
+	a.handle("GET /v1.0/auditLogs/signIns", a.listSignIns)
+	a.handle("GET /v1.0/auditLogs/signIns/{id}", a.getSignIn)
 	a.handle("GET "+crossTenantDefaultPath, a.getCrossTenantDefault)
 	a.handle("PATCH "+crossTenantDefaultPath, a.patchCrossTenantDefault)
-	a.mux.HandleFunc("/v1.0/", func(w http.ResponseWriter, r *http.Request) {
-		a.writeError(w, r, &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: "Resource not found for the segment '" + strings.TrimPrefix(r.URL.Path, "/v1.0/") + "'."})
-	})
 	return a
 }
 
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if version, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); !strings.EqualFold(version, "v1.0") {
+		a.writeError(w, r, errVersion(version))
+		return
+	}
+	if p := a.canonicalPath(r.URL.Path); p != r.URL.Path {
+		r = r.Clone(r.Context())
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
+	// Handler only says whether a route matches; ServeHTTP then routes
+	// (it also sets the path's wildcards, which Handler does not).
+	if h, pattern := a.mux.Handler(r); pattern == "" {
+		a.unrouted(w, r, h)
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
 
 // handlerFunc is an API handler: it gets the verified caller and returns an
 // error for writeError.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c Caller) error
 
 func (a *API) handle(pattern string, h handlerFunc) {
+	a.learnSegments(pattern)
 	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c, err := a.authenticate(r)
 		if err == nil {
@@ -151,17 +175,16 @@ func require(c Caller, anyOf ...string) error {
 
 // Permissions by operation (Graph's names; the broader ones imply the narrower).
 var (
-	permInvite    = []string{"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
-	permUsersRead = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	permInvite = []string{"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
+	// Inviting with invitedUserType Member makes a member: more than inviting a guest.
+	permInviteMember = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
+	permUsersRead    = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 	// Resetting a redemption changes an existing user: more than inviting.
 	permResetRedemption = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
 	permPolicyRead      = []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"}
 	permPolicyWrite     = []string{"Policy.ReadWrite.AuthenticationMethod"}
 	permAuditRead       = []string{"AuditLog.Read.All"}
 )
-
-// emailConfigPath is the email OTP policy resource (DESIGN section 4).
-const emailConfigPath = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email"
 
 // tenant loads the caller's tenant.
 func (a *API) tenant(ctx context.Context, c Caller) (directory.Tenant, error) {

@@ -1,11 +1,13 @@
 package graph
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 // directoryAuditBody is Graph's directoryAudit.
@@ -130,4 +132,28 @@ func (a *API) listDirectoryAudits(w http.ResponseWriter, r *http.Request, c Call
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
+}
+
+// getDirectoryAudit is GET /v1.0/auditLogs/directoryAudits/{id}.
+func (a *API) getDirectoryAudit(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := require(c, permAuditRead...); err != nil {
+		return err
+	}
+	rec, err := a.deps.Audit.GetAudit(r.Context(), c.TenantID, r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("Resource '" + r.PathValue("id") + "' does not exist or one of its queried reference-property objects are not present.")
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, directoryAuditEntity{
+		ODataContext: "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits/$entity", directoryAuditBody: directoryAuditOut(rec),
+	})
+	return nil
+}
+
+// directoryAuditEntity is one directoryAudit answered by itself.
+type directoryAuditEntity struct {
+	ODataContext string `json:"@odata.context"`
+	directoryAuditBody
 }

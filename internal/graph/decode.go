@@ -36,11 +36,14 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 
 func decodeError(err error) error {
 	var (
+		apiErr  *Error
 		typeErr *json.UnmarshalTypeError
 		synErr  *json.SyntaxError
 		maxErr  *http.MaxBytesError
 	)
 	switch {
+	case errors.As(err, &apiErr):
+		return apiErr // from a type's own UnmarshalJSON
 	case errors.As(err, &maxErr):
 		return &Error{Status: http.StatusBadRequest, Code: "RequestBodyTooLarge", Message: fmt.Sprintf("The request body is larger than %d bytes.", maxBody)}
 	case errors.As(err, &typeErr):

@@ -100,6 +100,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = directoryBadRequest("Invalid value specified for property '" + le.Property + "' of resource 'User'. " + le.Message)
 	case errors.Is(err, lifecycle.ErrRestoreConflict):
 		e = directoryBadRequest("A conflicting object with one or more of the specified property values is present in the directory.")
+	case errors.Is(err, invitation.ErrOwnDomain):
+		e = badRequest("This user cannot be invited because the domain of the user's email address is a verified domain of this directory.")
 	case errors.Is(err, invitation.ErrMemberExists):
 		e = badRequest(err.Error())
 	case errors.Is(err, store.ErrNotFound):
@@ -118,10 +120,13 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="guestgate", error="invalid_token"`)
 	}
-	id := httpx.RequestID(r.Context())
+	ctx := r.Context()
 	writeJSON(w, e.Status, errorBody{Error: errorDetail{
 		Code: e.Code, Message: e.Message,
-		InnerError: innerError{Date: a.clock.Now().UTC().Format("2006-01-02T15:04:05"), RequestID: id, ClientRequestID: id},
+		InnerError: innerError{
+			Date:      a.clock.Now().UTC().Format("2006-01-02T15:04:05"),
+			RequestID: httpx.RequestID(ctx), ClientRequestID: httpx.ClientRequestID(ctx),
+		},
 	}})
 }
 

@@ -3,28 +3,28 @@ package graph
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
-// invitationBody is Graph's invitation resource, in and out.
+// invitationBody is Graph's invitation resource as guestgate answers it.
 type invitationBody struct {
-	ODataContext            string           `json:"@odata.context,omitempty"`
-	ODataType               string           `json:"@odata.type,omitempty"`
-	ID                      string           `json:"id,omitempty"`
-	InvitedUserDisplayName  *string          `json:"invitedUserDisplayName"`
-	InvitedUserEmailAddress string           `json:"invitedUserEmailAddress"`
-	InvitedUserType         string           `json:"invitedUserType"`
-	InviteRedirectURL       string           `json:"inviteRedirectUrl"`
-	InviteRedeemURL         string           `json:"inviteRedeemUrl,omitempty"`
-	SendInvitationMessage   bool             `json:"sendInvitationMessage"`
-	ResetRedemption         bool             `json:"resetRedemption"`
-	Status                  string           `json:"status,omitempty"`
-	InvitedUserMessageInfo  *messageInfo     `json:"invitedUserMessageInfo"`
-	InvitedUser             *userRef         `json:"invitedUser,omitempty"`
-	InvitedUserSponsors     []map[string]any `json:"invitedUserSponsors,omitempty"`
+	ODataContext            string       `json:"@odata.context,omitempty"`
+	ID                      string       `json:"id,omitempty"`
+	InvitedUserDisplayName  *string      `json:"invitedUserDisplayName"`
+	InvitedUserEmailAddress string       `json:"invitedUserEmailAddress"`
+	InvitedUserType         string       `json:"invitedUserType"`
+	InviteRedirectURL       string       `json:"inviteRedirectUrl"`
+	InviteRedeemURL         string       `json:"inviteRedeemUrl,omitempty"`
+	SendInvitationMessage   bool         `json:"sendInvitationMessage"`
+	ResetRedemption         bool         `json:"resetRedemption"`
+	Status                  string       `json:"status,omitempty"`
+	InvitedUserMessageInfo  *messageInfo `json:"invitedUserMessageInfo"`
+	InvitedUser             *userRef     `json:"invitedUser,omitempty"`
+	InvitedUserSponsors     []sponsorRef `json:"invitedUserSponsors,omitempty"`
 }
 
 type messageInfo struct {
@@ -46,14 +46,29 @@ type userRef struct {
 	ID string `json:"id"`
 }
 
+// sponsorRef is a sponsor in an answer: a directoryObject that is a user.
+type sponsorRef struct {
+	ODataType string `json:"@odata.type"`
+	ID        string `json:"id"`
+}
+
 // createInvitation is POST /v1.0/invitations (201).
 func (a *API) createInvitation(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permInvite...); err != nil {
 		return err
 	}
-	var in invitationBody
+	var in invitationIn
 	if err := decode(w, r, &in); err != nil {
 		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	if strings.EqualFold(in.InvitedUserType, string(directory.UserTypeMember)) {
+		// Inviting a member grants more than User.Invite.All does.
+		if err := require(c, permInviteMember...); err != nil {
+			return err
+		}
 	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
@@ -62,7 +77,7 @@ func (a *API) createInvitation(w http.ResponseWriter, r *http.Request, c Caller)
 	if in.ResetRedemption {
 		return a.resetRedemption(w, r, c, t, in)
 	}
-	res, err := a.deps.Invitations.Invite(r.Context(), t, in.request(c))
+	res, err := a.deps.Invitations.Invite(r.Context(), t, in.request())
 	if err != nil {
 		return err
 	}
@@ -73,14 +88,14 @@ func (a *API) createInvitation(w http.ResponseWriter, r *http.Request, c Caller)
 // resetRedemption is POST /v1.0/invitations with resetRedemption: true
 // (R7): the user named by invitedUser.id keeps its object id and is
 // invited again, at invitedUserEmailAddress when given (a new address).
-func (a *API) resetRedemption(w http.ResponseWriter, r *http.Request, c Caller, t directory.Tenant, in invitationBody) error {
+func (a *API) resetRedemption(w http.ResponseWriter, r *http.Request, c Caller, t directory.Tenant, in invitationIn) error {
 	if err := require(c, permResetRedemption...); err != nil {
 		return err
 	}
 	if in.InvitedUser == nil || in.InvitedUser.ID == "" {
 		return badRequest("resetRedemption requires invitedUser.id: the object id of the user whose redemption status is reset.")
 	}
-	res, err := a.deps.Invitations.ResetRedemption(r.Context(), t, in.InvitedUser.ID, in.request(c), a.actor(r, c))
+	res, err := a.deps.Invitations.ResetRedemption(r.Context(), t, in.InvitedUser.ID, in.request(), a.actor(r, c))
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound("Resource '" + in.InvitedUser.ID + "' does not exist or one of its queried reference-property objects are not present.")
 	}
@@ -91,27 +106,6 @@ func (a *API) resetRedemption(w http.ResponseWriter, r *http.Request, c Caller, 
 	out.ResetRedemption = true
 	writeJSON(w, http.StatusCreated, out)
 	return nil
-}
-
-func (in invitationBody) request(c Caller) invitation.Request {
-	req := invitation.Request{
-		Email:       in.InvitedUserEmailAddress,
-		RedirectURL: in.InviteRedirectURL,
-		SendMessage: in.SendInvitationMessage,
-		UserType:    directory.UserType(in.InvitedUserType),
-		InvitedBy:   "",
-	}
-	if in.InvitedUserDisplayName != nil {
-		req.DisplayName = *in.InvitedUserDisplayName
-	}
-	if mi := in.InvitedUserMessageInfo; mi != nil {
-		req.MessageLanguage = deref(mi.MessageLanguage)
-		req.CustomMessage = deref(mi.CustomizedMessageBody)
-		for _, cc := range mi.CCRecipients {
-			req.CCRecipients = append(req.CCRecipients, cc.EmailAddress.Address)
-		}
-	}
-	return req
 }
 
 func invitationOut(res invitation.Result) invitationBody {
@@ -132,8 +126,15 @@ func invitationOut(res invitation.Result) invitationBody {
 		},
 		InvitedUser: &userRef{ID: inv.UserID},
 	}
-	for _, cc := range inv.CCRecipients {
-		out.InvitedUserMessageInfo.CCRecipients = append(out.InvitedUserMessageInfo.CCRecipients, recipient{EmailAddress: emailAddress{Address: cc}})
+	for i, cc := range inv.CCRecipients {
+		var name string
+		if i < len(inv.CCNames) {
+			name = inv.CCNames[i]
+		}
+		out.InvitedUserMessageInfo.CCRecipients = append(out.InvitedUserMessageInfo.CCRecipients, recipient{EmailAddress: emailAddress{Name: nilIfEmpty(name), Address: cc}})
+	}
+	for _, id := range inv.Sponsors {
+		out.InvitedUserSponsors = append(out.InvitedUserSponsors, sponsorRef{ODataType: typeUser, ID: id})
 	}
 	return out
 }

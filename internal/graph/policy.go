@@ -17,7 +17,7 @@ const (
 
 // emailConfigBody is Graph's emailAuthenticationMethodConfiguration.
 type emailConfigBody struct {
-	ODataContext          string          `json:"@odata.context"`
+	ODataContext          string          `json:"@odata.context,omitempty"` // not in a collection
 	ODataType             string          `json:"@odata.type"`
 	ID                    string          `json:"id"`
 	State                 string          `json:"state"`

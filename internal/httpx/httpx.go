@@ -4,34 +4,92 @@ package httpx
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
+
+	"github.com/google/uuid"
 )
 
-type requestIDKey struct{}
+type (
+	requestIDKey       struct{}
+	clientRequestIDKey struct{}
+	clientKey          struct{}
+)
 
-// RequestID returns the id of the request in ctx ("" outside a request).
+// RequestID returns the id of the request in ctx ("" outside a request):
+// the server's own GUID, sent back as the request-id header.
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
 }
 
-// WithRequestID gives every request an id (Graph's client-request-id when
-// the client sent a sane one), echoes it in request-id, and puts it in ctx.
+// ClientRequestID returns the client-request-id of the request in ctx: the
+// client's own header when it sent a usable one, else the request id (as
+// Graph answers a client that sent none).
+func ClientRequestID(ctx context.Context) string {
+	id, _ := ctx.Value(clientRequestIDKey{}).(string)
+	return id
+}
+
+// Client is who sent a request, as sign-in logs record it.
+type Client struct {
+	// Addr is the client's IP address. The deployment's reverse proxy, if
+	// any, is trusted to set RemoteAddr.
+	Addr      string
+	UserAgent string
+}
+
+// ClientOf returns the client of the request in ctx (zero outside a request).
+func ClientOf(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey{}).(Client)
+	return c
+}
+
+// maxClientRequestID bounds an echoed client-request-id (a GUID is 36).
+const maxClientRequestID = 64
+
+// WithRequestID gives every request a GUID (the request-id header, as
+// Graph's), echoes the client's client-request-id (or the request id when
+// it sent none or an unusable one), and puts both and the client's address
+// in ctx.
 func WithRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("client-request-id")
-		if len(id) == 0 || len(id) > 64 {
-			var b [16]byte
-			_, _ = rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
+		id := uuid.NewString()
+		clientID := r.Header.Get("client-request-id")
+		if !usableClientRequestID(clientID) {
+			clientID = id
 		}
 		w.Header().Set("request-id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		w.Header().Set("client-request-id", clientID)
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		ctx = context.WithValue(ctx, clientRequestIDKey{}, clientID)
+		ctx = context.WithValue(ctx, clientKey{}, Client{Addr: remoteIP(r.RemoteAddr), UserAgent: r.UserAgent()})
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// usableClientRequestID accepts a short value of printable ASCII: it is
+// echoed in a header and in JSON.
+func usableClientRequestID(s string) bool {
+	if s == "" || len(s) > maxClientRequestID {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func remoteIP(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return host
 }
 
 type statusWriter struct {

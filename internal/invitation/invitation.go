@@ -27,7 +27,11 @@ type Invitation struct {
 	MessageLanguage string
 	CustomMessage   string
 	CCRecipients    []string
-	InvitedBy       string // display name or address of the inviter, for Reply-To; may be empty
+	// CCNames are the display names of CCRecipients, index by index ("" when none was given).
+	CCNames []string
+	// Sponsors are the object ids of the invitedUserSponsors: users of the tenant.
+	Sponsors  []string
+	InvitedBy string // display name or address of the inviter, for Reply-To; may be empty
 	// TicketHash is SHA-256 of the secret part of the redeem ticket.
 	TicketHash []byte
 	Status     Status

@@ -5,6 +5,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/google/uuid"
+	"golang.org/x/text/language"
+
 	"github.com/guestgate/guestgate/internal/directory"
 )
 
@@ -18,6 +21,12 @@ type Request struct {
 	MessageLanguage string
 	CustomMessage   string
 	CCRecipients    []string
+	// CCNames are the display names of CCRecipients, index by index
+	// (Graph's ccRecipients[].emailAddress.name; "" when none).
+	CCNames []string
+	// Sponsors are the object ids of the invitedUserSponsors; each must be
+	// a user of the tenant (Invite checks).
+	Sponsors []string
 	// UserType is "Guest" (default) or "Member".
 	UserType  directory.UserType
 	InvitedBy string
@@ -53,6 +62,21 @@ func (r Request) normalize(allowHTTP bool) (Request, error) {
 			return r, &ValidationError{Field: "invitedUserMessageInfo.ccRecipients", Message: err.Error()}
 		}
 	}
+	if len(r.CCNames) > len(r.CCRecipients) {
+		return r, &ValidationError{Field: "invitedUserMessageInfo.ccRecipients", Message: "a name needs an address"}
+	}
+	for i := range r.CCNames {
+		r.CCNames[i] = strings.TrimSpace(r.CCNames[i])
+		if len(r.CCNames[i]) > 256 {
+			return r, &ValidationError{Field: "invitedUserMessageInfo.ccRecipients", Message: "a name is longer than 256 characters"}
+		}
+	}
+	if r.MessageLanguage, err = checkLanguage(r.MessageLanguage); err != nil {
+		return r, err
+	}
+	if err := checkSponsors(r.Sponsors); err != nil {
+		return r, err
+	}
 	if len(r.CustomMessage) > maxCustomMessage {
 		return r, &ValidationError{Field: "invitedUserMessageInfo.customizedMessageBody", Message: fmt.Sprintf("longer than %d characters", maxCustomMessage)}
 	}
@@ -68,6 +92,43 @@ func (r Request) normalize(allowHTTP bool) (Request, error) {
 	}
 	r.DisplayName = strings.TrimSpace(r.DisplayName)
 	return r, nil
+}
+
+// checkLanguage accepts an empty messageLanguage or a well-formed, known
+// BCP 47 tag (en-US, ja, sw), returned in its canonical form. A language
+// the mail has no translation for is fine: the mail falls back to English.
+func checkLanguage(tag string) (string, error) {
+	tag = strings.TrimSpace(tag)
+	if tag == "" {
+		return "", nil
+	}
+	t, err := language.Parse(tag)
+	if err != nil || strings.Contains(tag, "_") {
+		return "", &ValidationError{Field: "invitedUserMessageInfo.messageLanguage", Message: fmt.Sprintf("%q is not a BCP 47 language tag (such as en-US or ja-JP)", tag)}
+	}
+	return t.String(), nil
+}
+
+// MaxSponsors bounds invitedUserSponsors.
+const MaxSponsors = 5
+
+// checkSponsors checks the form of the sponsors' ids; Invite checks that
+// each is a user of the tenant.
+func checkSponsors(ids []string) error {
+	if len(ids) > MaxSponsors {
+		return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("at most %d sponsors are supported", MaxSponsors)}
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("%q is not an object id", id)}
+		}
+		if seen[strings.ToLower(id)] {
+			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("sponsor %s is named twice", id)}
+		}
+		seen[strings.ToLower(id)] = true
+	}
+	return nil
 }
 
 func checkRedirect(raw string, allowHTTP bool) error {

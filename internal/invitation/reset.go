@@ -48,9 +48,17 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 	if err != nil {
 		return Result{}, err
 	}
+	if !keepMail {
+		if err := checkOwnDomain(t, req.Email); err != nil {
+			return Result{}, err
+		}
+	}
 	var res Result
 	err = s.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.Clock.Now()
+		if err := s.checkSponsorsExist(ctx, t, req.Sponsors); err != nil {
+			return err
+		}
 		before, after, err := s.resetUser(ctx, t, userID, req.Email, keepMail, now)
 		if err != nil {
 			return err

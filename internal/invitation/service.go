@@ -34,7 +34,8 @@ type Deps struct {
 	Tx        store.Transactor
 	Clock     clock.Clock
 	Compose   ComposeFunc
-	// Audit and Sessions are needed by ResetRedemption only.
+	// Audit records redemptions and resets; Sessions are needed by
+	// ResetRedemption only.
 	Audit    audit.Store
 	Sessions SessionRevoker
 }
@@ -62,6 +63,34 @@ type Result struct {
 // ErrMemberExists: the address belongs to a member of the tenant, who needs no invitation.
 var ErrMemberExists = errors.New("the address belongs to a member of this organisation")
 
+// ErrOwnDomain: the address is in one of the tenant's own verified
+// domains; such people are members, created as users, never invited.
+var ErrOwnDomain = errors.New("this user cannot be invited because the domain of the user's email address is a verified domain of this directory")
+
+// checkOwnDomain refuses an address in one of t's verified domains.
+func checkOwnDomain(t directory.Tenant, addr string) error {
+	domain := addr[strings.LastIndexByte(addr, '@')+1:]
+	for _, d := range t.Domains {
+		if strings.EqualFold(d, domain) {
+			return ErrOwnDomain
+		}
+	}
+	return nil
+}
+
+// checkSponsorsExist requires every sponsor to be a user of t (read in
+// ctx's transaction).
+func (s *Service) checkSponsorsExist(ctx context.Context, t directory.Tenant, ids []string) error {
+	for _, id := range ids {
+		if _, err := s.Directory.GetUser(ctx, t.ID, id); errors.Is(err, store.ErrNotFound) {
+			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("no user of this organisation has the id %s", id)}
+		} else if err != nil {
+			return fmt.Errorf("invite: sponsor: %w", err)
+		}
+	}
+	return nil
+}
+
 // Invite creates an invitation for req.Email in tenant t. A guest already
 // invited is reused (same object id); otherwise a guest user is created in
 // state PendingAcceptance. Inviting a guest still PendingAcceptance again
@@ -71,6 +100,9 @@ var ErrMemberExists = errors.New("the address belongs to a member of this organi
 func (s *Service) Invite(ctx context.Context, t directory.Tenant, req Request) (Result, error) {
 	req, err := req.normalize(s.cfg.AllowHTTP)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := checkOwnDomain(t, req.Email); err != nil {
 		return Result{}, err
 	}
 	var res Result
@@ -89,6 +121,9 @@ func (s *Service) invite(ctx context.Context, t directory.Tenant, req Request) (
 	var res Result
 	err := s.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.Clock.Now()
+		if err := s.checkSponsorsExist(ctx, t, req.Sponsors); err != nil {
+			return err
+		}
 		user, err := s.guestFor(ctx, t, req)
 		if err != nil {
 			return err
@@ -117,7 +152,8 @@ func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user di
 		TenantID: t.ID, ID: uuid.NewString(), UserID: user.ID,
 		Email: req.Email, DisplayName: req.DisplayName, RedirectURL: req.RedirectURL,
 		SendMessage: req.SendMessage, MessageLanguage: req.MessageLanguage,
-		CustomMessage: req.CustomMessage, CCRecipients: req.CCRecipients, InvitedBy: req.InvitedBy,
+		CustomMessage: req.CustomMessage, CCRecipients: req.CCRecipients, CCNames: req.CCNames,
+		Sponsors: req.Sponsors, InvitedBy: req.InvitedBy,
 		TicketHash: hash, Status: StatusPendingAcceptance, CreatedAt: now,
 	}
 	if user.ExternalUserState == directory.StateAccepted {
@@ -216,19 +252,28 @@ func notFoundAs(err, sentinel error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// ActivityRedeem is the audit activity of a redemption (as the reproduced product logs it).
+const ActivityRedeem = "Redeem external user invite"
+
 // Redeem marks a guest Accepted with the identity provider it signed in
-// with (fixed from now on, R7) and completes its pending invitations. It
-// joins the transaction in ctx; a guest already Accepted is left as is.
+// with (fixed from now on, R7), completes its pending invitations and
+// writes the audit record "Redeem external user invite", initiated by the
+// guest. It joins the transaction in ctx; a guest already Accepted is
+// left as is.
 func (s *Service) Redeem(ctx context.Context, tenantID, userID string, idp directory.IdP, issuer string) error {
 	return s.Tx.InTx(ctx, func(ctx context.Context) error {
+		var before, after directory.User
 		redeemed := false
+		now := s.Clock.Now()
 		err := s.Directory.UpdateUser(ctx, tenantID, userID, func(u *directory.User) error {
 			if u.ExternalUserState == directory.StateAccepted {
 				return nil
 			}
+			before = *u
 			u.ExternalUserState = directory.StateAccepted
-			u.ExternalUserStateChangedAt = s.Clock.Now()
+			u.ExternalUserStateChangedAt = now
 			u.IdP, u.IdPIssuer = idp, issuer
+			after = *u
 			redeemed = true
 			return nil
 		})
@@ -241,6 +286,37 @@ func (s *Service) Redeem(ctx context.Context, tenantID, userID string, idp direc
 		if err := s.Store.CompleteUserInvitations(ctx, tenantID, userID); err != nil {
 			return fmt.Errorf("redeem: %w", err)
 		}
+		if s.Audit == nil {
+			return nil
+		}
+		rec, err := redeemRecord(tenantID, before, after)
+		if err != nil {
+			return err
+		}
+		if err := audit.Write(ctx, s.Audit, rec, now); err != nil {
+			return fmt.Errorf("redeem: %w", err)
+		}
 		return nil
 	})
+}
+
+// redeemRecord is the audit record of a guest's redemption, before → after.
+func redeemRecord(tenantID string, before, after directory.User) (audit.Record, error) {
+	state, err := audit.Changed("ExternalUserState", string(before.ExternalUserState), string(after.ExternalUserState))
+	if err != nil {
+		return audit.Record{}, err
+	}
+	idp, err := audit.Changed("IdentityProvider", emptyAsNil(string(before.IdP)), emptyAsNil(string(after.IdP)))
+	if err != nil {
+		return audit.Record{}, err
+	}
+	return audit.Record{
+		TenantID: tenantID, Category: audit.CategoryUserManagement, Activity: ActivityRedeem,
+		LoggedByService: LoggedByService, OperationType: audit.OperationUpdate,
+		InitiatedBy: audit.Actor{UserID: after.ID, UserName: after.DisplayName, UserPrincipalName: after.UserPrincipalName},
+		Targets: []audit.Target{{
+			ID: after.ID, DisplayName: after.DisplayName, Type: "User",
+			UserPrincipalName: after.UserPrincipalName, Modified: []audit.Change{state, idp},
+		}},
+	}, nil
 }

@@ -196,3 +196,17 @@ func TestRenderPasscode_validityRoundsUp(t *testing.T) {
 		t.Error("zero validity: want an error")
 	}
 }
+
+// A message language without a translation (Swahili) renders in English;
+// a regional tag of a translated language renders in that language.
+func TestRenderInvitationLanguageFallback(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{{"sw", "en"}, {"sw-KE", "en"}, {"ja-JP", "ja"}, {"", "en"}} {
+		m, err := RenderInvitation(invitationFixture(c.lang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Language != c.want || m.Subject != oneLine(i18n.T(c.want, "mail.invitation.subject", "Fabrikam & Co")) {
+			t.Errorf("%q: language %q subject %q, want %s", c.lang, m.Language, m.Subject, c.want)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (b loginBridge) AuthRequest(ctx context.Context, tenantID, id string) (sign
 	if err != nil {
 		return signin.AuthRequest{}, err
 	}
-	return signin.AuthRequest{AppName: info.AppName, LoginHint: info.LoginHint, ForceLogin: info.ForceLogin(), PromptNone: info.PromptNone(), MaxAge: info.MaxAge}, nil
+	return signin.AuthRequest{AppID: info.ClientID, AppName: info.AppName, LoginHint: info.LoginHint, ForceLogin: info.ForceLogin(), PromptNone: info.PromptNone(), MaxAge: info.MaxAge}, nil
 }
 
 func (b loginBridge) Complete(ctx context.Context, tenantID, id string, s session.Session) (string, error) {

@@ -22,6 +22,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", s.metrics)
 	mux.Handle("/v1.0/", s.api)
+	mux.Handle("/beta/", s.api)
 	global := s.web.Global()
 	mux.Handle("GET /redeem", global)
 	mux.Handle("/redeem/", global)

@@ -157,7 +157,7 @@ func (s *Server) build() error {
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
 			Policies: s.policies, Members: s.members,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
-			Login: loginBridge{s.oidc}, Tx: s.db, Clock: s.clock, Log: s.log,
+			Login: loginBridge{s.oidc}, SignInLog: s.db, Tx: s.db, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err
@@ -174,7 +174,7 @@ func (s *Server) build() error {
 	s.oidcSessions.web = s.web
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
-		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, Apps: s.db,
+		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, SignIns: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
 	reg := prometheus.NewRegistry()

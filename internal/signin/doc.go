@@ -24,6 +24,9 @@
 // State that crosses a browser round trip (the home-tenant hand-off, the
 // proof awaiting consent) is sealed with AES-GCM under a key derived from
 // the deployment secret and bound to the browser; nothing is written for
-// it. The package imports the domain packages and store; it does no
-// network I/O.
+// it. Every sign-in and refused attempt is recorded as Graph's signIn
+// (log.go): a success inside the transaction that starts the session, a
+// refusal with one write of its own. The package imports the domain
+// packages, audit (the sign-in record), httpx (the request's client and
+// ids) and store; it does no network I/O.
 package signin

@@ -53,10 +53,11 @@ func (s *Service) finish(ctx context.Context, t directory.Tenant, id Identity, r
 	if redeeming {
 		return s.askConsent(t, id, next)
 	}
+	app := s.appOf(ctx, t, next)
 	var res Result
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		res, err = s.startSession(ctx, t, id, next, false)
+		res, err = s.startSession(ctx, t, id, next, app, false)
 		return err
 	})
 	return res, err
@@ -93,16 +94,30 @@ func (s *Service) Accept(ctx context.Context, t directory.Tenant, token string) 
 	if err != nil {
 		return Result{}, err
 	}
+	app := s.appOf(ctx, t, p.Next)
 	var res Result
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-		res, err = s.startSession(ctx, t, p.Identity, p.Next, true)
+		res, err = s.startSession(ctx, t, p.Identity, p.Next, app, true)
 		return err
 	})
-	if err == nil {
-		s.d.Log.InfoContext(ctx, "guest accepted the invitation and redeemed it", "tenant_id", t.ID,
-			"user_id", p.Identity.UserID, "idp", p.Identity.IdP)
+	if err != nil {
+		return res, s.refusedIdentity(ctx, t, p.Identity, app, err)
 	}
-	return res, err
+	s.d.Log.InfoContext(ctx, "guest accepted the invitation and redeemed it", "tenant_id", t.ID,
+		"user_id", p.Identity.UserID, "idp", p.Identity.IdP)
+	return res, nil
+}
+
+// refusedIdentity records a refusal of a proved identity's user.
+func (s *Service) refusedIdentity(ctx context.Context, t directory.Tenant, id Identity, app appRef, err error) error {
+	if _, _, ok := failureOf(err); !ok || s.d.SignInLog == nil {
+		return err
+	}
+	a := attempt{method: methodOf(id.AMR), app: app}
+	if u, uerr := s.d.Directory.GetUser(ctx, t.ID, id.UserID); uerr == nil {
+		a.user, a.address = &u, u.Mail
+	}
+	return s.refused(ctx, t, a, err)
 }
 
 // Decline is Cancel on Review permissions: nothing changes (the guest
@@ -114,6 +129,7 @@ func (s *Service) Decline(ctx context.Context, t directory.Tenant, token string)
 		return "", err
 	}
 	s.d.Log.InfoContext(ctx, "guest declined the invitation's permissions", "tenant_id", t.ID, "user_id", p.Identity.UserID)
+	_ = s.refusedIdentity(ctx, t, p.Identity, s.appOf(ctx, t, p.Next), ErrConsentDeclined)
 	if p.Next.AuthRequestID == "" {
 		return "", nil
 	}
@@ -122,11 +138,13 @@ func (s *Service) Decline(ctx context.Context, t directory.Tenant, token string)
 
 // startSession runs inside the transaction that ends a sign-in: it reads
 // the user, decides again, redeems a guest who is not yet Accepted, starts
-// the session and completes the app's request. Only Accept (consented)
-// redeems: a guest found not yet Accepted on any other way in was redeemed
-// when the route was decided and has been reset since; that sign-in is a
-// redemption now and must start again to review permissions.
-func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Identity, next Continuation, consented bool) (Result, error) {
+// the session, completes the app's request and records the sign-in (all
+// of it commits together; no transaction of its own for the log). Only
+// Accept (consented) redeems: a guest found not yet Accepted on any other
+// way in was redeemed when the route was decided and has been reset since;
+// that sign-in is a redemption now and must start again to review
+// permissions.
+func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Identity, next Continuation, app appRef, consented bool) (Result, error) {
 	u, err := s.d.Directory.GetUser(ctx, t.ID, id.UserID)
 	if err != nil {
 		return Result{}, notFoundAs(err, ErrNotMember, "start session")
@@ -152,6 +170,9 @@ func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Ident
 	nextURL, err := s.nextURL(ctx, t, next, sess)
 	if err != nil {
 		return Result{}, err
+	}
+	if err := s.logSuccess(ctx, t, u, id, app); err != nil {
+		return Result{}, fmt.Errorf("start session: record sign-in: %w", err)
 	}
 	return Result{Session: sess, Token: token, Next: nextURL}, nil
 }

@@ -3,6 +3,7 @@ package signin_test
 import (
 	"context"
 	"errors"
+	"github.com/google/uuid"
 	"io"
 	"log/slog"
 	"net/url"
@@ -150,6 +151,24 @@ func (f *fixture) invite(t *testing.T, tn directory.Tenant, addr string) invitat
 }
 
 // member makes addr a member of tn with goodPassword.
+// legacyGuest inserts a pending guest of tn straight into the directory,
+// as an invitation made before inviting one's own verified domains was
+// refused would have left it.
+func (f *fixture) legacyGuest(t *testing.T, tn directory.Tenant, addr string) directory.User {
+	t.Helper()
+	now := f.clock.Now()
+	u := directory.User{
+		TenantID: tn.ID, ID: uuid.NewString(), UserType: directory.UserTypeGuest, DisplayName: addr,
+		Mail: addr, UserPrincipalName: directory.GuestUserPrincipalName(addr, tn.InitialDomain),
+		CreationType: "Invitation", AccountEnabled: true,
+		ExternalUserState: directory.StatePendingAcceptance, ExternalUserStateChangedAt: now, CreatedAt: now,
+	}
+	if err := f.db.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 func (f *fixture) member(t *testing.T, tn directory.Tenant, addr string) directory.User {
 	t.Helper()
 	u, err := f.members.CreateMember(context.Background(), tn, member.NewMember{

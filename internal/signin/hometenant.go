@@ -116,7 +116,11 @@ func (s *Service) SessionAnswers(ctx context.Context, hs HomeSignIn, sess sessio
 func (s *Service) HomePassword(ctx context.Context, hs HomeSignIn, password, clientAddr string) (Result, error) {
 	u, err := s.d.Members.Authenticate(ctx, hs.Home, hs.Address, password, clientAddr)
 	if err != nil {
-		return Result{}, err
+		a := attempt{address: hs.Address, method: methodPassword}
+		if m, merr := s.d.Directory.GetUserByMail(ctx, hs.Home.ID, hs.Address); merr == nil {
+			a.user = &m
+		}
+		return Result{}, s.refused(ctx, hs.Home, a, err)
 	}
 	id := Identity{TenantID: hs.Home.ID, UserID: u.ID, AMR: []string{"pwd"}, AuthTime: s.d.Clock.Now()}
 	res, err := s.finish(ctx, hs.Home, id, false, Continuation{})
@@ -152,11 +156,14 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 		return Result{}, ErrHomeSignInRequired
 	}
 	if _, err := s.homeMember(ctx, h, sess); err != nil {
-		return Result{}, err
+		return Result{}, s.refused(ctx, t, attempt{user: &guest, address: guest.Mail, app: s.appOf(ctx, t, h.Next)}, err)
 	}
 	id := Identity{TenantID: t.ID, UserID: guest.ID, IdP: directory.IdPHomeTenant, Issuer: dec.Issuer, AMR: sess.AMR, AuthTime: sess.AuthTime}
 	res, err := s.finish(ctx, t, id, dec.Redeeming, h.Next)
-	if err == nil && res.Consent == nil {
+	if err != nil {
+		return res, s.refusedIdentity(ctx, t, id, s.appOf(ctx, t, h.Next), err)
+	}
+	if res.Consent == nil {
 		s.d.Log.InfoContext(ctx, "guest signed in at their home tenant", "tenant_id", t.ID, "user_id", guest.ID, "home_tenant_id", h.Home)
 	}
 	return res, err

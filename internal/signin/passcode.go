@@ -19,13 +19,14 @@ func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error 
 	}
 	t, addr := r.Tenant, r.User.Mail
 	validity := s.d.OTP.Limits().Validity
-	return s.d.OTP.Issue(ctx, t.ID, addr, func(ctx context.Context, code string) error {
+	err := s.d.OTP.Issue(ctx, t.ID, addr, func(ctx context.Context, code string) error {
 		msg, err := s.d.ComposePasscode(t, addr, code, validity, lang)
 		if err != nil {
 			return err
 		}
 		return s.d.Outbox.EnqueueMail(ctx, msg)
 	})
+	return s.refused(ctx, t, attempt{user: &r.User, address: addr, method: methodEmailOTP}, err)
 }
 
 // VerifyPasscode takes the code of a guest whose route is a passcode. A
@@ -40,6 +41,7 @@ func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next
 	}
 	t, u := r.Tenant, r.User
 	id := Identity{TenantID: t.ID, UserID: u.ID, IdP: directory.IdPMail, Issuer: string(directory.IdPMail), AMR: []string{"otp"}}
+	app := s.appOf(ctx, t, next)
 	var res Result
 	err := s.d.OTP.Verify(ctx, t.ID, u.Mail, code, func(ctx context.Context) error {
 		id.AuthTime = s.d.Clock.Now()
@@ -48,11 +50,11 @@ func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next
 			return nil
 		}
 		var err error
-		res, err = s.startSession(ctx, t, id, next, false)
+		res, err = s.startSession(ctx, t, id, next, app, false)
 		return err
 	})
 	if err != nil {
-		return Result{}, err
+		return Result{}, s.refused(ctx, t, attempt{user: &u, address: u.Mail, method: methodEmailOTP, app: app}, err)
 	}
 	if r.Decision.Redeeming {
 		return s.askConsent(t, id, next)

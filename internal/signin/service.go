@@ -42,9 +42,11 @@ type Deps struct {
 	ComposePasscode PasscodeComposer
 	Outbox          mail.OutboxWriter
 	Login           LoginBridge
-	Tx              store.Transactor
-	Clock           clock.Clock
-	Log             *slog.Logger
+	// SignInLog records every sign-in and refused attempt (optional).
+	SignInLog SignInLog
+	Tx        store.Transactor
+	Clock     clock.Clock
+	Log       *slog.Logger
 }
 
 // Service signs people in. Create it with New; it is safe for concurrent use.
@@ -140,9 +142,10 @@ func routeFor(t directory.Tenant, u directory.User, dec invitation.Decision, otp
 func (s *Service) Begin(ctx context.Context, t directory.Tenant, addr string) (Route, error) {
 	u, err := s.d.Directory.GetUserByMail(ctx, t.ID, addr)
 	if err != nil {
-		return Route{}, notFoundAs(err, ErrNotMember, "begin sign-in")
+		return Route{}, s.refused(ctx, t, attempt{address: addr}, notFoundAs(err, ErrNotMember, "begin sign-in"))
 	}
-	return s.routeUser(ctx, t, u)
+	r, err := s.routeUser(ctx, t, u)
+	return r, s.refused(ctx, t, attempt{user: &u, address: addr}, err)
 }
 
 // BeginRedemption resolves a redeem link's ticket and decides how its
@@ -153,7 +156,7 @@ func (s *Service) BeginRedemption(ctx context.Context, ticket string) (Route, in
 		return Route{}, red, err
 	}
 	r, err := s.routeUser(ctx, red.Tenant, red.User)
-	return r, red, err
+	return r, red, s.refused(ctx, red.Tenant, attempt{user: &red.User, address: red.User.Mail, app: appRef{Name: PortalName}}, err)
 }
 
 func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory.User) (Route, error) {

@@ -67,7 +67,7 @@ func TestBegin(t *testing.T) {
 		})
 		t.Run("S3_own_verified_domain_is_no_home_tenant", func(t *testing.T) {
 			f := newFixture(t, e)
-			f.invite(t, f.fabrikam, "pat@fabrikam.example")
+			f.legacyGuest(t, f.fabrikam, "pat@fabrikam.example")
 			r := f.begin(t, f.fabrikam, "pat@fabrikam.example")
 			if r.Kind != signin.RoutePasscode || r.Decision.UpstreamTenantID != "" {
 				t.Fatalf("route = %+v, want RoutePasscode: the inviting tenant is not its own guest's home", r)
@@ -76,7 +76,7 @@ func TestBegin(t *testing.T) {
 		t.Run("S3_guest_elsewhere_is_no_home_tenant", func(t *testing.T) {
 			// Contoso verified the domain, but the address is only Contoso's guest.
 			f := newFixture(t, e)
-			f.invite(t, f.contoso, "kim@contoso.example")
+			f.legacyGuest(t, f.contoso, "kim@contoso.example")
 			f.invite(t, f.fabrikam, "kim@contoso.example")
 			if r := f.begin(t, f.fabrikam, "kim@contoso.example"); r.Kind != signin.RoutePasscode {
 				t.Fatalf("route = %+v, want RoutePasscode", r)

@@ -29,6 +29,7 @@ type PasscodeComposer func(t directory.Tenant, address, code string, validity ti
 
 // AuthRequest is what the pages need of a pending OpenID Connect request.
 type AuthRequest struct {
+	AppID     string
 	AppName   string
 	LoginHint string
 	// ForceLogin (prompt=login, max_age=0): sign in again even with a live session.

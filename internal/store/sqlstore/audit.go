@@ -138,3 +138,13 @@ func scanAudit(row interface{ Scan(...any) error }) (audit.Record, error) {
 	}
 	return r, nil
 }
+
+// GetAudit returns the tenant's record with that id, or store.ErrNotFound.
+func (db *DB) GetAudit(ctx context.Context, tenantID, id string) (audit.Record, error) {
+	r, err := scanAudit(db.queryRow(ctx, `SELECT `+auditColumns+` FROM directory_audits
+		WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	if err != nil {
+		return r, notFound(err, "get audit")
+	}
+	return r, nil
+}

@@ -16,7 +16,8 @@ var _ invitation.Store = (*DB)(nil)
 
 // invitationColumns lists the invitations columns in the order scanInvitation reads them.
 const invitationColumns = `tenant_id, id, user_id, email, display_name, redirect_url, send_message,
-	message_language, custom_message, cc_recipients, invited_by, ticket_hash, status, created_at`
+	message_language, custom_message, cc_recipients, invited_by, ticket_hash, status, created_at,
+	cc_names, sponsors`
 
 // CreateInvitation inserts inv; an id or ticket hash already used in the
 // tenant is store.ErrAlreadyExists.
@@ -28,11 +29,19 @@ func (db *DB) CreateInvitation(ctx context.Context, inv invitation.Invitation) e
 	if err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}
+	ccNames, err := jsonStrings(inv.CCNames)
+	if err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	sponsors, err := jsonStrings(inv.Sponsors)
+	if err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
 	_, err = db.exec(ctx, `INSERT INTO invitations (`+invitationColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		inv.TenantID, inv.ID, inv.UserID, inv.Email, inv.DisplayName, inv.RedirectURL, inv.SendMessage,
 		inv.MessageLanguage, inv.CustomMessage, cc, inv.InvitedBy, inv.TicketHash,
-		string(inv.Status), toDB(inv.CreatedAt))
+		string(inv.Status), toDB(inv.CreatedAt), ccNames, sponsors)
 	if err != nil {
 		return uniqueOr(err, "create invitation")
 	}
@@ -109,17 +118,25 @@ func scanInvitation(row interface{ Scan(...any) error }) (invitation.Invitation,
 	var (
 		inv       invitation.Invitation
 		cc        string
+		ccNames   string
+		sponsors  string
 		status    string
 		createdAt int64
 	)
 	err := row.Scan(&inv.TenantID, &inv.ID, &inv.UserID, &inv.Email, &inv.DisplayName, &inv.RedirectURL,
 		&inv.SendMessage, &inv.MessageLanguage, &inv.CustomMessage, &cc, &inv.InvitedBy, &inv.TicketHash,
-		&status, &createdAt)
+		&status, &createdAt, &ccNames, &sponsors)
 	if err != nil {
 		return invitation.Invitation{}, err
 	}
 	if inv.CCRecipients, err = stringsFromJSON(cc); err != nil {
 		return invitation.Invitation{}, fmt.Errorf("cc_recipients: %w", err)
+	}
+	if inv.CCNames, err = stringsFromJSON(ccNames); err != nil {
+		return invitation.Invitation{}, fmt.Errorf("cc_names: %w", err)
+	}
+	if inv.Sponsors, err = stringsFromJSON(sponsors); err != nil {
+		return invitation.Invitation{}, fmt.Errorf("sponsors: %w", err)
 	}
 	inv.Status = invitation.Status(status)
 	inv.CreatedAt = fromDB(createdAt)

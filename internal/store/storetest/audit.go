@@ -87,6 +87,21 @@ func testAudit(t *testing.T, open Open) {
 		must(t, "list", err)
 		wantEqual(t, "records after rollback", len(got), 0)
 	})
+	t.Run("get_by_id_per_tenant", func(t *testing.T) {
+		s := open(t)
+		tn, other := seedTenant(t, s, "contoso"), seedTenant(t, s, "fabrikam")
+		want := sampleAudit(tn.ID, "", "x")
+		seq, err := s.AppendAudit(t.Context(), want)
+		must(t, "append", err)
+		want.Seq = seq
+		got, err := s.GetAudit(t.Context(), tn.ID, want.ID)
+		must(t, "get", err)
+		wantEqual(t, "record", got, want)
+		_, err = s.GetAudit(t.Context(), other.ID, want.ID)
+		wantErr(t, "get with another tenant's id", err, store.ErrNotFound)
+		_, err = s.GetAudit(t.Context(), tn.ID, "Directory_"+uuid.NewString())
+		wantErr(t, "get an unknown id", err, store.ErrNotFound)
+	})
 	t.Run("R10_duplicate_id_refused", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")

@@ -20,7 +20,8 @@ func sampleInvitation(u directory.User, secret string) invitation.Invitation {
 		TenantID: u.TenantID, ID: uuid.NewString(), UserID: u.ID,
 		Email: u.Mail, DisplayName: u.DisplayName, RedirectURL: "https://app.example/welcome",
 		SendMessage: true, MessageLanguage: "ja", CustomMessage: "Welcome, <b>guest</b>!",
-		CCRecipients: []string{"boss@contoso.example"}, InvitedBy: "Admin <admin@contoso.example>",
+		CCRecipients: []string{"boss@contoso.example"}, CCNames: []string{"The Boss"},
+		Sponsors: []string{uuid.NewString(), uuid.NewString()}, InvitedBy: "Admin <admin@contoso.example>",
 		TicketHash: h[:], Status: invitation.StatusPendingAcceptance, CreatedAt: at(2 * time.Second),
 	}
 }
@@ -44,7 +45,7 @@ func testInvitation(t *testing.T, open Open) {
 		wantEqual(t, "invitation", got, want)
 
 		bare := sampleInvitation(u, "secret-2")
-		bare.CCRecipients, bare.SendMessage, bare.CustomMessage, bare.InvitedBy = nil, false, "", ""
+		bare.CCRecipients, bare.CCNames, bare.Sponsors, bare.SendMessage, bare.CustomMessage, bare.InvitedBy = nil, nil, nil, false, "", ""
 		must(t, "create invitation without cc", s.CreateInvitation(t.Context(), bare))
 		got, err = s.GetInvitation(t.Context(), tn.ID, bare.ID)
 		must(t, "get invitation without cc", err)

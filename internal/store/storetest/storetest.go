@@ -35,6 +35,7 @@ type Store interface {
 	oidc.KeyStore
 	policy.Store
 	audit.Store
+	audit.SignInStore
 	member.Store
 }
 
@@ -61,6 +62,7 @@ func Run(t *testing.T, open Open) {
 		{"policy", testPolicy},
 		{"redemption", testRedemption},
 		{"audit", testAudit},
+		{"signins", testSignIns},
 		{"member", testMember},
 		{"lifecycle", testLifecycle},
 	} {

@@ -1,0 +1,73 @@
+package audit
+
+import (
+	"context"
+	"time"
+)
+
+// SignIn is one interactive sign-in, or one refused attempt, at a tenant
+// (Graph's signIn). A success is written in the transaction that starts
+// its session; a refusal by itself. Codes and passwords are never kept.
+type SignIn struct {
+	TenantID  string
+	ID        string // UUID
+	CreatedAt time.Time
+	// UserID is "" when the address is no user of the tenant; then
+	// UserPrincipalName is the address that was typed.
+	UserID            string
+	UserPrincipalName string
+	UserDisplayName   string
+	UserType          string // SignInMember or SignInGuest
+	// AppID and AppDisplayName name the app signed in to; AppID is "" for
+	// the tenant's own pages (My Apps, a redeem link's redirect).
+	AppID          string
+	AppDisplayName string
+	IPAddress      string
+	UserAgent      string
+	ClientAppUsed  string // "Browser"
+	CorrelationID  string
+	// ErrorCode is 0 for a success, else the Entra-style code of the
+	// refusal (see internal/signin); FailureReason and AdditionalDetails
+	// say why.
+	ErrorCode         int
+	FailureReason     string
+	AdditionalDetails string
+	// IdP is the identity provider a guest proved itself with: "mail" for
+	// passcodes, the home tenant's issuer; "" for the tenant's members.
+	IdP string
+	// AuthenticationMethod is what was proved: "Password", "Email OTP", or
+	// "Previously satisfied" (a home-tenant session).
+	AuthenticationMethod string
+	// CrossTenantAccessType is SignInB2BCollaboration for guests, else
+	// SignInNoCrossTenant.
+	CrossTenantAccessType string
+	HomeTenantID          string
+}
+
+// Values of SignIn fields (Graph spelling).
+const (
+	SignInMember           = "member"
+	SignInGuest            = "guest"
+	SignInB2BCollaboration = "b2bCollaboration"
+	SignInNoCrossTenant    = "none"
+	SignInBrowser          = "Browser"
+)
+
+// SignInCursor is where a page of sign-ins starts: entries strictly older
+// than (CreatedAt, ID) in the newest-first order. The zero cursor starts
+// at the newest.
+type SignInCursor struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// SignInStore keeps the sign-in log, scoped by tenant.
+type SignInStore interface {
+	// AppendSignIn stores s; it joins the transaction in ctx.
+	AppendSignIn(ctx context.Context, s SignIn) error
+	// ListSignIns returns the tenant's sign-ins newest first (by CreatedAt,
+	// then ID), after the cursor, at most limit (<= 0: all).
+	ListSignIns(ctx context.Context, tenantID string, after SignInCursor, limit int) ([]SignIn, error)
+	// GetSignIn returns one sign-in, or store.ErrNotFound.
+	GetSignIn(ctx context.Context, tenantID, id string) (SignIn, error)
+}

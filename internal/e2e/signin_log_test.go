@@ -1,0 +1,166 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/mail/mailtest"
+)
+
+// TestSignInLogRecordsGuestSignIns: a guest who types a wrong code and
+// then the right one at an app leaves two signIns (newest first): the
+// success (errorCode 0, b2bCollaboration, the app, the passcode IdP) and
+// the refusal (50181); an address that is no user leaves 50034. The list
+// pages with $top, refuses other options, and each entry reads by id. The
+// redemption wrote "Redeem external user invite", initiated by the guest.
+func TestSignInLogRecordsGuestSignIns(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All")
+		res, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: "https://rp.fabrikam.example/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp := newRelyingParty(t, in, tn)
+		b := newBrowser(t)
+		f := rp.begin()
+		login := b.follow(in, b.get(f.url))
+		tid := "/" + tn.ID
+		next := b.submit(in.URL, login, tid+"/login/next", map[string]string{"email": "teri@gmail.example"})
+		code := b.submit(in.URL, next, tid+"/login/send", nil)
+		msgs := in.Mail.WaitCount(t, 1, mailtest.To("teri@gmail.example"))
+		pc := passcode(t, msgs[len(msgs)-1])
+		wrong := []byte(pc)
+		wrong[0] = '0' + (wrong[0]-'0'+1)%10
+		if p := b.submit(in.URL, code, tid+"/login/verify", map[string]string{"code": string(wrong)}); p.Status == http.StatusSeeOther {
+			t.Fatalf("a wrong code signed in: %q", p.Location)
+		}
+		done := b.submit(in.URL, code, tid+"/login/verify", map[string]string{"code": pc})
+		done = in.consentStep(b, done, tn)
+		rp.finish(f, b.follow(in, done))
+		if p := signInAs(in, newBrowser(t), tn, "nobody@partner.example"); p.Status != http.StatusForbidden {
+			t.Fatalf("an address that is no user = %d", p.Status)
+		}
+
+		var list struct {
+			Context  string           `json:"@odata.context"`
+			NextLink string           `json:"@odata.nextLink"`
+			Value    []map[string]any `json:"value"`
+		}
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &list); s != http.StatusOK || len(list.Value) != 3 {
+			t.Fatalf("signIns = %d %+v", s, list)
+		}
+		notFound, ok, failed := list.Value[0], list.Value[1], list.Value[2]
+		status := func(e map[string]any) (float64, string) {
+			st := e["status"].(map[string]any)
+			return st["errorCode"].(float64), st["failureReason"].(string)
+		}
+		if code, reason := status(ok); code != 0 || reason != "Other." || ok["userId"] != res.User.ID || ok["userType"] != "guest" ||
+			ok["userPrincipalName"] != res.User.UserPrincipalName || ok["userDisplayName"] != "Teri" ||
+			ok["crossTenantAccessType"] != "b2bCollaboration" || ok["appId"] != rp.oauth.ClientID || ok["appDisplayName"] != "Wiki" ||
+			ok["ipAddress"] != "127.0.0.1" || ok["clientAppUsed"] != "Browser" || ok["isInteractive"] != true ||
+			ok["resourceTenantId"] != tn.ID || ok["tokenIssuerName"] != "mail" || ok["correlationId"] == "" {
+			t.Errorf("the success: %v", ok)
+		}
+		if code, reason := status(failed); code != 50181 || !strings.Contains(reason, "passcode") || failed["userId"] != res.User.ID ||
+			failed["userType"] != "guest" || failed["crossTenantAccessType"] != "b2bCollaboration" || failed["appDisplayName"] != "Wiki" {
+			t.Errorf("the wrong code: %v", failed)
+		}
+		if code, _ := status(notFound); code != 50034 || notFound["userId"] != nil || notFound["userPrincipalName"] != "nobody@partner.example" {
+			t.Errorf("the unknown address: %v", notFound)
+		}
+		for _, e := range list.Value {
+			for _, secret := range []string{pc, string(wrong)} {
+				if strings.Contains(jsonText(t, e), secret) {
+					t.Fatalf("a sign-in record holds a passcode: %v", e)
+				}
+			}
+		}
+
+		var one map[string]any
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns/"+ok["id"].(string), nil, &one); s != http.StatusOK || one["id"] != ok["id"] || one["appId"] != ok["appId"] {
+			t.Fatalf("GET signIns/{id} = %d %v", s, one)
+		}
+		var e graphEnvelope
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns/"+res.User.ID, nil, &e); s != http.StatusNotFound || e.Error.Code != "Request_ResourceNotFound" {
+			t.Fatalf("GET an unknown sign-in = %d %+v", s, e)
+		}
+
+		// $top pages through every entry once; other options are refused.
+		var seen []any
+		u := in.URL + "/v1.0/auditLogs/signIns?$top=2"
+		for range 3 {
+			list.NextLink, list.Value = "", nil
+			if s := api(t, admin, http.MethodGet, u, nil, &list); s != http.StatusOK {
+				t.Fatalf("page %s = %d", u, s)
+			}
+			for _, v := range list.Value {
+				seen = append(seen, v["id"])
+			}
+			if list.NextLink == "" {
+				break
+			}
+			u = list.NextLink
+		}
+		if len(seen) != 3 || seen[0] != notFound["id"] || seen[2] != failed["id"] {
+			t.Fatalf("paged ids %v", seen)
+		}
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+url.Values{"$filter": {"userId eq 'x'"}}.Encode(), nil, &e); s != http.StatusBadRequest || !strings.Contains(e.Error.Message, "$filter") {
+			t.Fatalf("$filter = %d %+v, want 400 until filters land", s, e)
+		}
+
+		rec := latestAudit(t, in, admin)
+		target := rec["targetResources"].([]any)[0].(map[string]any)
+		by, _ := rec["initiatedBy"].(map[string]any)["user"].(map[string]any)
+		if rec["activityDisplayName"] != "Redeem external user invite" || rec["category"] != "UserManagement" ||
+			rec["loggedByService"] != "Invited Users" || target["id"] != res.User.ID || by == nil || by["id"] != res.User.ID ||
+			rec["initiatedBy"].(map[string]any)["app"] != nil {
+			t.Fatalf("the redemption's audit record: %v", rec)
+		}
+		if m := modified(rec); m["ExternalUserState"] != [2]any{`"PendingAcceptance"`, `"Accepted"`} {
+			t.Fatalf("redemption modified %v", m)
+		}
+		var got map[string]any
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits/"+rec["id"].(string), nil, &got); s != http.StatusOK ||
+			got["id"] != rec["id"] || got["activityDisplayName"] != "Redeem external user invite" || got["@odata.context"] == nil {
+			t.Fatalf("GET directoryAudits/{id} = %d %v", s, got)
+		}
+	})
+}
+
+// TestSignInLogRecordsMemberPasswords: a member's wrong password is
+// recorded as 50126 and the next, right one as a member's success with no
+// cross-tenant access; no password is kept.
+func TestSignInLogRecordsMemberPasswords(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, m := contosoWithMember(t, in, "ana@contoso.example")
+		reader := appClient(t, in, tn, "Reports", "AuditLog.Read.All")
+		for _, try := range []struct {
+			password string
+			ok       bool
+		}{{"not the password", false}, {anaPassword, true}} {
+			b := newBrowser(t)
+			p := b.submit(in.URL, signInAs(in, b, tn, "ana@contoso.example"), "/"+tn.ID+"/login/password", map[string]string{"password": try.password})
+			if (p.Status == http.StatusSeeOther) != try.ok {
+				t.Fatalf("password %q: %d %q", try.password, p.Status, p.Location)
+			}
+		}
+		var list struct{ Value []map[string]any }
+		if s := api(t, reader, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &list); s != http.StatusOK || len(list.Value) != 2 {
+			t.Fatalf("signIns = %d %v", s, list)
+		}
+		for i, want := range []float64{0, 50126} {
+			e := list.Value[i]
+			if e["status"].(map[string]any)["errorCode"] != want || e["userId"] != m.ID || e["userType"] != "member" ||
+				e["crossTenantAccessType"] != "none" || e["homeTenantId"] != tn.ID || e["appDisplayName"] != "My Apps" ||
+				strings.Contains(jsonText(t, e), "not the password") || strings.Contains(jsonText(t, e), anaPassword) {
+				t.Errorf("record %d (want errorCode %v): %v", i, want, e)
+			}
+		}
+	})
+}
