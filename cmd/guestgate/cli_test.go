@@ -43,12 +43,20 @@ func TestAdminCommandsPrintJSON(t *testing.T) {
 		t.Fatalf("app create = %q, %v", out, err)
 	}
 
+	// The CLI never guesses the public URL (security review item 13):
+	// before serve or migrate recorded one, a command that builds a link refuses.
+	if out, err := run(t, "invite", db, "--tenant", tn.ID, "--email", "teri@gmail.example", "--redirect-url", "https://apps.fabrikam.example"); err == nil || !strings.Contains(err.Error(), "does not know its public URL") {
+		t.Fatalf("invite without a known public URL = %q, %v; want a refusal", out, err)
+	}
+	if out, err := run(t, "migrate", db, "--public-url", "https://login.fabrikam.example"); err != nil {
+		t.Fatalf("migrate --public-url: %v\n%s", err, out)
+	}
 	out, err = run(t, "invite", db, "--tenant", tn.ID, "--email", "teri@gmail.example", "--redirect-url", "https://apps.fabrikam.example", "--output", "json")
 	var inv struct {
 		ID, InviteRedeemURL, Status string
 		InvitedUser                 struct{ ID string }
 	}
-	if err != nil || json.Unmarshal([]byte(out), &inv) != nil || inv.Status != "PendingAcceptance" || !strings.Contains(inv.InviteRedeemURL, "/redeem?ticket="+tn.ID+".") || inv.InvitedUser.ID == "" {
+	if err != nil || json.Unmarshal([]byte(out), &inv) != nil || inv.Status != "PendingAcceptance" || !strings.HasPrefix(inv.InviteRedeemURL, "https://login.fabrikam.example/redeem?ticket="+tn.ID+".") || inv.InvitedUser.ID == "" {
 		t.Fatalf("invite = %q, %v", out, err)
 	}
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,7 +13,9 @@ func newMigrateCommand(f *configFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
 		Short: "Apply database migrations and exit",
-		Long:  "Apply the embedded schema migrations the database lacks. serve and demo also do this at start; several processes may run it at once.",
+		Long: `Apply the embedded schema migrations the database lacks. serve and demo also do this at start;
+several processes may run it at once. With --public-url (or GUESTGATE_PUBLIC_URL) it also records
+the deployment's public URL, which admin commands use to build links (serve records it too).`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.load(cmd)
@@ -31,6 +34,14 @@ func newMigrateCommand(f *configFlags) *cobra.Command {
 			n, err := db.Migrate(cmd.Context())
 			if err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("public-url") {
+				if err := cfg.ValidatePublicURL(); err != nil {
+					return err
+				}
+				if err := db.SetDeploymentSetting(cmd.Context(), sqlstore.SettingPublicURL, cfg.PublicURL, time.Now()); err != nil {
+					return err
+				}
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "applied %d migration(s) to the %s database\n", n, db.Engine())
 			return err

@@ -73,6 +73,9 @@ func TestUserResetRedemptionCommand(t *testing.T) {
 			db := "--database-url=" + e.DSN(t)
 			var tn struct{ ID string }
 			runJSON(t, &tn, "tenant", "create", db, "--name", "Fabrikam", "--output", "json")
+			if out, err := run(t, "migrate", db, "--public-url", "https://login.fabrikam.example"); err != nil {
+				t.Fatalf("migrate --public-url: %v\n%s", err, out)
+			}
 			var inv struct {
 				InviteRedeemURL string
 				InvitedUser     struct{ ID string }

@@ -73,5 +73,8 @@ func openAdmin(cmd *cobra.Command, f *configFlags) (*server.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return server.OpenAdmin(cmd.Context(), cfg, server.Options{Logger: log})
+	// A public URL given on this command line or in the environment wins;
+	// otherwise the one serve stored is used, never a guess.
+	given := cmd.Flags().Changed("public-url")
+	return server.OpenAdmin(cmd.Context(), cfg, server.Options{Logger: log, PublicURLGiven: given})
 }

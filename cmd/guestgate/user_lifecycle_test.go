@@ -31,6 +31,9 @@ func TestUserLifecycleCommands(t *testing.T) {
 			db := "--database-url=" + e.DSN(t)
 			var tn struct{ ID string }
 			runJSON(t, &tn, "tenant", "create", db, "--name", "Fabrikam", "--domain", "fabrikam.example", "--output", "json")
+			if out, err := run(t, "migrate", db, "--public-url", "https://login.fabrikam.example"); err != nil {
+				t.Fatalf("migrate --public-url: %v\n%s", err, out)
+			}
 			var inv struct{ InvitedUser struct{ ID string } }
 			runJSON(t, &inv, "invite", db, "--tenant", tn.ID, "--email", "teri@gmail.example", "--redirect-url", "https://apps.fabrikam.example", "--output", "json")
 			id := inv.InvitedUser.ID

@@ -42,8 +42,12 @@ func (s *Server) CreateApp(ctx context.Context, tenantID, name string, permissio
 	return s.oidc.CreateApp(ctx, tenantID, name, permissions, redirectURIs, postLogoutURIs, public)
 }
 
-// Invite invites a guest (guestgate invite).
+// Invite invites a guest (guestgate invite); the redeem link uses the
+// public URL given or stored by serve, never a guess.
 func (s *Server) Invite(ctx context.Context, t directory.Tenant, req invitation.Request) (invitation.Result, error) {
+	if s.publicURLUnknown {
+		return invitation.Result{}, ErrPublicURLUnknown
+	}
 	return s.invitations.Invite(ctx, t, req)
 }
 
@@ -65,5 +69,8 @@ func (s *Server) SetEmailPolicy(ctx context.Context, t directory.Tenant, v polic
 // ResetRedemption resets a guest's redemption status and invites them
 // again, recorded as done by the CLI (guestgate user reset-redemption).
 func (s *Server) ResetRedemption(ctx context.Context, t directory.Tenant, userID string, req invitation.Request) (invitation.Result, error) {
+	if s.publicURLUnknown {
+		return invitation.Result{}, ErrPublicURLUnknown
+	}
 	return s.invitations.ResetRedemption(ctx, t, userID, req, audit.CLI)
 }

@@ -83,15 +83,10 @@ func (c Config) Validate() error {
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("GUESTGATE_DATABASE_URL is empty: give a SQLite file path or a postgres:// URL"))
 	}
-	u, err := url.Parse(c.PublicURL)
-	switch {
-	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
-		errs = append(errs, fmt.Errorf("GUESTGATE_PUBLIC_URL %q must be an absolute http(s) URL", c.PublicURL))
-	case u.Scheme == "http" && !c.Dev && !isLoopback(u.Hostname()):
-		errs = append(errs, fmt.Errorf("GUESTGATE_PUBLIC_URL %q must use https (plain http is for loopback development only)", c.PublicURL))
-	case u.Path != "" && u.Path != "/":
-		errs = append(errs, fmt.Errorf("GUESTGATE_PUBLIC_URL %q must not have a path", c.PublicURL))
+	if err := c.ValidatePublicURL(); err != nil {
+		errs = append(errs, err)
 	}
+	u, err := url.Parse(c.PublicURL)
 	switch {
 	case c.DevMailbox && c.SMTPURL != "":
 		errs = append(errs, errors.New("--dev-mailbox keeps mail in the process; it cannot be used with GUESTGATE_SMTP_URL"))
@@ -119,6 +114,21 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// ValidatePublicURL checks GUESTGATE_PUBLIC_URL: absolute, https outside
+// loopback development, no path.
+func (c Config) ValidatePublicURL() error {
+	u, err := url.Parse(c.PublicURL)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+		return fmt.Errorf("GUESTGATE_PUBLIC_URL %q must be an absolute http(s) URL", c.PublicURL)
+	case u.Scheme == "http" && !c.Dev && !isLoopback(u.Hostname()):
+		return fmt.Errorf("GUESTGATE_PUBLIC_URL %q must use https (plain http is for loopback development only)", c.PublicURL)
+	case u.Path != "" && u.Path != "/":
+		return fmt.Errorf("GUESTGATE_PUBLIC_URL %q must not have a path", c.PublicURL)
+	}
+	return nil
 }
 
 func isLoopback(host string) bool {

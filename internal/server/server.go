@@ -27,6 +27,7 @@ import (
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
+	"github.com/guestgate/guestgate/internal/store"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/web"
 )
@@ -37,6 +38,10 @@ type Options struct {
 	Clock  clock.Clock // default clock.Real
 	// Listener, if set, is served instead of listening on Config.Listen (tests).
 	Listener net.Listener
+	// PublicURLGiven says Config.PublicURL was set explicitly (flag or
+	// variable). Without it, admin commands use the public URL serve
+	// stored, and refuse to build links when there is none.
+	PublicURLGiven bool
 }
 
 // Server is one guestgate process.
@@ -48,6 +53,9 @@ type Server struct {
 	tenants *tenantCache
 
 	invitations  *invitation.Service
+	// publicURLUnknown: an admin process found no public URL; commands
+	// that build links refuse (ErrPublicURLUnknown) rather than guess.
+	publicURLUnknown bool
 	policies     *policy.Service
 	members      *member.Service
 	lifecycle    *lifecycle.Service
@@ -75,6 +83,11 @@ func Open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		s.db.Close()
 		return nil, err
 	}
+	// The admin CLI builds links with the URL the deployment serves on.
+	if err := s.db.SetDeploymentSetting(ctx, sqlstore.SettingPublicURL, cfg.PublicURL, s.clock.Now()); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("record the public URL: %w", err)
+	}
 	return s, nil
 }
 
@@ -87,8 +100,32 @@ func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		// the shared wiring simple. Passcodes and cookies are never made here.
 		cfg.Secret = "admin-commands-use-no-secret-000000"
 	}
-	return open(ctx, cfg, opts)
+	st, err := openStore(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	if !opts.PublicURLGiven {
+		stored, err := st.db.GetDeploymentSetting(ctx, sqlstore.SettingPublicURL)
+		switch {
+		case err == nil:
+			st.cfg.PublicURL = stored
+		case errors.Is(err, store.ErrNotFound):
+			st.publicURLUnknown = true
+		default:
+			st.db.Close()
+			return nil, fmt.Errorf("read the stored public URL: %w", err)
+		}
+	}
+	if err := st.build(); err != nil {
+		st.db.Close()
+		return nil, err
+	}
+	return st, nil
 }
+
+// ErrPublicURLUnknown: an admin command would build a link (a redeem URL)
+// but no public URL was given and serve never stored one.
+var ErrPublicURLUnknown = errors.New("guestgate does not know its public URL, so it cannot build links: start `guestgate serve` once with GUESTGATE_PUBLIC_URL set, run `guestgate migrate --public-url https://…`, or pass --public-url")
 
 func open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	s, err := openStore(ctx, cfg, opts)
