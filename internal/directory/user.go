@@ -46,6 +46,9 @@ type User struct {
 	// AccountEnabled is Graph's accountEnabled: a disabled user cannot sign
 	// in. New users are created enabled unless an admin says otherwise.
 	AccountEnabled bool
+	// OtherMails are further addresses of the user (Graph's otherMails
+	// adds a guest's own address, see AllOtherMails); nil when none.
+	OtherMails []string
 
 	ExternalUserState          ExternalUserState // guests only
 	ExternalUserStateChangedAt time.Time

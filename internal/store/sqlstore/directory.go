@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -145,16 +146,17 @@ func (db *DB) queryTenants(ctx context.Context, sub string, args ...any) ([]dire
 // userColumns lists the users columns in the order scanUser reads them.
 const userColumns = `tenant_id, id, user_type, display_name, mail, user_principal_name, creation_type,
 	preferred_language, external_user_state, external_user_state_changed_at, idp, idp_issuer, created_at,
-	account_enabled`
+	account_enabled, other_mails`
 
 // CreateUser inserts u. An id or an address (any case) already used in the
 // tenant is store.ErrAlreadyExists.
 func (db *DB) CreateUser(ctx context.Context, u directory.User) error {
 	_, err := db.exec(ctx, `INSERT INTO users (`+userColumns+`, mail_lower)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		u.TenantID, u.ID, string(u.UserType), u.DisplayName, u.Mail, u.UserPrincipalName, u.CreationType,
 		u.PreferredLanguage, string(u.ExternalUserState), toDB(u.ExternalUserStateChangedAt),
-		string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled, strings.ToLower(u.Mail))
+		string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled, otherMailsJSON(u.OtherMails),
+		strings.ToLower(u.Mail))
 	if err != nil {
 		return uniqueOr(err, "create user")
 	}
@@ -235,29 +237,46 @@ func (db *DB) UpdateUser(ctx context.Context, tenantID, id string, fn func(*dire
 func (db *DB) writeUser(ctx context.Context, u directory.User) error {
 	res, err := db.exec(ctx, `UPDATE users SET user_type = $3, display_name = $4, mail = $5, mail_lower = $6,
 		user_principal_name = $7, creation_type = $8, preferred_language = $9, external_user_state = $10,
-		external_user_state_changed_at = $11, idp = $12, idp_issuer = $13, created_at = $14, account_enabled = $15
+		external_user_state_changed_at = $11, idp = $12, idp_issuer = $13, created_at = $14, account_enabled = $15,
+		other_mails = $16
 		WHERE tenant_id = $1 AND id = $2`,
 		u.TenantID, u.ID, string(u.UserType), u.DisplayName, u.Mail, strings.ToLower(u.Mail),
 		u.UserPrincipalName, u.CreationType, u.PreferredLanguage, string(u.ExternalUserState),
-		toDB(u.ExternalUserStateChangedAt), string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled)
+		toDB(u.ExternalUserStateChangedAt), string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled,
+		otherMailsJSON(u.OtherMails))
 	if err != nil {
 		return uniqueOr(err, "update user")
 	}
 	return affectedOrNotFound(res, "update user")
 }
 
-// scanUser reads one row of userColumns.
-func scanUser(row interface{ Scan(...any) error }) (directory.User, error) {
+// otherMailsJSON encodes a user's other addresses for the other_mails column.
+func otherMailsJSON(mails []string) string {
+	if len(mails) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(mails) // a []string always encodes
+	return string(b)
+}
+
+// scanUser reads one row of userColumns, and the extra destinations after it.
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (directory.User, error) {
 	var (
 		u                            directory.User
-		userType, state, idp         string
+		userType, state, idp, others string
 		stateChangedAt, createdAtRaw int64
 	)
-	err := row.Scan(&u.TenantID, &u.ID, &userType, &u.DisplayName, &u.Mail, &u.UserPrincipalName,
+	err := row.Scan(append([]any{&u.TenantID, &u.ID, &userType, &u.DisplayName, &u.Mail, &u.UserPrincipalName,
 		&u.CreationType, &u.PreferredLanguage, &state, &stateChangedAt, &idp, &u.IdPIssuer, &createdAtRaw,
-		&u.AccountEnabled)
+		&u.AccountEnabled, &others}, extra...)...)
 	if err != nil {
 		return directory.User{}, err
+	}
+	if err := json.Unmarshal([]byte(others), &u.OtherMails); err != nil {
+		return directory.User{}, fmt.Errorf("decode other_mails: %w", err)
+	}
+	if len(u.OtherMails) == 0 {
+		u.OtherMails = nil
 	}
 	u.UserType = directory.UserType(userType)
 	u.ExternalUserState = directory.ExternalUserState(state)
