@@ -12,4 +12,6 @@ type Store interface {
 	// ListAudits returns the tenant's records newest first: those with Seq
 	// below beforeSeq (0: from the newest), at most limit (<= 0: all).
 	ListAudits(ctx context.Context, tenantID string, beforeSeq int64, limit int) ([]Record, error)
+	// QueryAudits returns one page of the tenant's records that q selects.
+	QueryAudits(ctx context.Context, tenantID string, q Query) ([]Record, error)
 }
