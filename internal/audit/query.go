@@ -19,18 +19,18 @@ type Field string
 
 // Filterable record properties.
 const (
-	FieldActivityDateTime      Field = "activityDateTime"
-	FieldActivity              Field = "activityDisplayName"
-	FieldCategory              Field = "category"
-	FieldResult                Field = "result"
-	FieldCorrelationID         Field = "correlationId"
-	FieldLoggedByService       Field = "loggedByService"
-	FieldInitiatedByAppID      Field = "initiatedBy/app/appId"
-	FieldInitiatedByAppName    Field = "initiatedBy/app/displayName"
-	FieldInitiatedByUserID     Field = "initiatedBy/user/id"
-	FieldInitiatedByUserName   Field = "initiatedBy/user/userPrincipalName"
-	FieldTargetID              Field = "targetResources/id"
-	FieldTargetDisplayName     Field = "targetResources/displayName"
+	FieldActivityDateTime        Field = "activityDateTime"
+	FieldActivity                Field = "activityDisplayName"
+	FieldCategory                Field = "category"
+	FieldResult                  Field = "result"
+	FieldCorrelationID           Field = "correlationId"
+	FieldLoggedByService         Field = "loggedByService"
+	FieldInitiatedByAppID        Field = "initiatedBy/app/appId"
+	FieldInitiatedByAppName      Field = "initiatedBy/app/displayName"
+	FieldInitiatedByUserID       Field = "initiatedBy/user/id"
+	FieldInitiatedByUserName     Field = "initiatedBy/user/userPrincipalName"
+	FieldTargetID                Field = "targetResources/id"
+	FieldTargetDisplayName       Field = "targetResources/displayName"
 	FieldTargetUserPrincipalName Field = "targetResources/userPrincipalName"
 )
 

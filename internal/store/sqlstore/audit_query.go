@@ -18,8 +18,8 @@ var auditActorFields = map[audit.Field]string{
 
 // auditTargetFields are the keys of a targets element (auditTarget) by field.
 var auditTargetFields = map[audit.Field]string{
-	audit.FieldTargetID:              "ID",
-	audit.FieldTargetDisplayName:     "DisplayName",
+	audit.FieldTargetID:                "ID",
+	audit.FieldTargetDisplayName:       "DisplayName",
 	audit.FieldTargetUserPrincipalName: "UserPrincipalName",
 }
 
