@@ -72,28 +72,26 @@ var userProperties = []userProperty{
 	{"userType", false, func(u directory.User, _ string) any { return string(u.UserType) }},
 }
 
-// userSelect checks $select against the properties guestgate keeps and
-// returns their canonical names in answer order (nil: the default set).
+// userSelect checks $select against the properties guestgate answers and
+// returns their canonical names in the order asked, without repeats (nil:
+// the default set). Answers keep Graph's property order either way.
 func userSelect(names []string) ([]string, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
-	want := map[string]bool{}
+	var out []string
 	for _, n := range names {
 		found := false
 		for _, p := range userProperties {
 			if strings.EqualFold(p.name, n) {
-				want[p.name], found = true, true
+				found = true
+				if !contains(out, p.name) {
+					out = append(out, p.name)
+				}
 			}
 		}
 		if !found {
 			return nil, directoryObjects.invalid("Could not find a property named '" + n + "' on type 'microsoft.graph.user'.")
-		}
-	}
-	var out []string
-	for _, p := range userProperties {
-		if want[p.name] {
-			out = append(out, p.name)
 		}
 	}
 	return out, nil

@@ -70,7 +70,7 @@ func TestUsersQueryMapping(t *testing.T) {
 	}
 	got, err := parseUsersQuery(t, "$orderby=displayName desc&$top=5&$select=id,USERTYPE,displayName&$skiptoken=abc", false)
 	if err != nil || got.query.Order != directory.OrderDisplayName || !got.query.Desc || got.query.Limit != 5 || got.query.After != "abc" ||
-		!reflect.DeepEqual(got.sel, []string{"displayName", "id", "userType"}) {
+		!reflect.DeepEqual(got.sel, []string{"id", "userType", "displayName"}) {
 		t.Fatalf("orderby/top/select = %+v, %v", got, err)
 	}
 	if got, _ := parseUsersQuery(t, "", false); got.query.Limit != 100 || got.sel != nil || got.filter != nil {
