@@ -228,13 +228,6 @@ func newParser(option, s string) (*parser, error) {
 
 func (p *parser) peek() token { return p.toks[p.i] }
 
-func (p *parser) peekAt(n int) token {
-	if p.i+n < len(p.toks) {
-		return p.toks[p.i+n]
-	}
-	return p.toks[len(p.toks)-1]
-}
-
 func (p *parser) next() token {
 	t := p.toks[p.i]
 	if t.kind != tkEOF {
