@@ -10,6 +10,10 @@
 //
 //	go run ./cmd/guestgate-bench -engine sqlite -concurrency 1,8,32 -duration 10s
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -directory 1000000
+//	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -users-query -directory 1000000
+//
+// With -users-query it instead seeds -directory users in one tenant and
+// times the first page of admin API user queries (p50/p99).
 //
 // It prints, and writes as JSON, per concurrency level: sign-ins per
 // second, p50/p95/p99 of each step, errors by kind, peak RSS, CPU seconds
@@ -37,6 +41,8 @@ type options struct {
 	jsonPath    string
 	keep        bool
 	cpuProfile  string
+	usersQuery  bool
+	requests    int
 }
 
 func main() {
@@ -51,6 +57,8 @@ func main() {
 	flag.StringVar(&o.jsonPath, "json", "", "write the results as JSON to this file")
 	flag.BoolVar(&o.keep, "keep-db", false, "keep the database afterwards")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured levels to this file (go tool pprof)")
+	flag.BoolVar(&o.usersQuery, "users-query", false, "instead of sign-ins: seed -directory users in one tenant and time the first page of GET /v1.0/users?$filter=… (startsWith(mail,'a'), userType eq 'Guest', …)")
+	flag.IntVar(&o.requests, "requests", 200, "with -users-query: timed requests per query")
 	flag.Parse()
 	for _, s := range strings.Split(levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))

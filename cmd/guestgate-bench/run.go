@@ -32,10 +32,12 @@ type Result struct {
 
 // Report is everything one run measured.
 type Report struct {
-	When    time.Time `json:"when"`
-	Levels  []Result  `json:"levels"`
-	Bulk    *Bulk     `json:"bulk_invitations,omitempty"`
-	Machine string    `json:"machine"`
+	When   time.Time `json:"when"`
+	Levels []Result  `json:"levels"`
+	Bulk   *Bulk     `json:"bulk_invitations,omitempty"`
+	// UsersQuery holds the -users-query timings.
+	UsersQuery []UsersQuery `json:"users_query,omitempty"`
+	Machine    string       `json:"machine"`
 }
 
 func run(ctx context.Context, o options) error {
@@ -54,6 +56,13 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer stopServer()
+	if o.usersQuery {
+		qs, err := runUsersQuery(ctx, srv, base, o.directory, o.requests)
+		if err != nil {
+			return err
+		}
+		return writeReport(o, Report{When: time.Now().UTC(), Machine: machine(), UsersQuery: qs})
+	}
 	if o.pool == 0 {
 		// Each address may get one code a minute: enough addresses for
 		// 1 000 sign-ins/s through every level, so none is reused in a run.
@@ -127,13 +136,19 @@ func run(ctx context.Context, o options) error {
 		printBulk(b)
 		rep.Bulk = &b
 	}
-	if o.jsonPath != "" {
-		out, _ := json.MarshalIndent(rep, "", "  ")
-		if err := os.WriteFile(o.jsonPath, append(out, '\n'), 0o644); err != nil {
-			return err
-		}
-		logf("wrote %s", o.jsonPath)
+	return writeReport(o, rep)
+}
+
+// writeReport writes rep as JSON to -json, if given.
+func writeReport(o options, rep Report) error {
+	if o.jsonPath == "" {
+		return nil
 	}
+	out, _ := json.MarshalIndent(rep, "", "  ")
+	if err := os.WriteFile(o.jsonPath, append(out, '\n'), 0o644); err != nil {
+		return err
+	}
+	logf("wrote %s", o.jsonPath)
 	return nil
 }
 

@@ -16,7 +16,7 @@ func newMigrateCommand(f *configFlags) *cobra.Command {
 		Long: `Apply the embedded schema migrations the database lacks. serve and demo also do this at start;
 several processes may run it at once. With --public-url (or GUESTGATE_PUBLIC_URL) it also records
 the deployment's public URL, which admin commands use to build links (serve records it too).`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.load(cmd)
 			if err != nil {

@@ -14,4 +14,6 @@ type Store interface {
 	ListAudits(ctx context.Context, tenantID string, beforeSeq int64, limit int) ([]Record, error)
 	// GetAudit returns the tenant's record with that id, or store.ErrNotFound.
 	GetAudit(ctx context.Context, tenantID, id string) (Record, error)
+	// QueryAudits returns one page of the tenant's records that q selects.
+	QueryAudits(ctx context.Context, tenantID string, q Query) ([]Record, error)
 }

@@ -22,6 +22,13 @@ type Store interface {
 	CreateUser(ctx context.Context, u User) error
 	GetUser(ctx context.Context, tenantID, id string) (User, error)
 	GetUserByMail(ctx context.Context, tenantID, mail string) (User, error)
+	// GetUserByUPN finds the user with that userPrincipalName (any case).
+	GetUserByUPN(ctx context.Context, tenantID, upn string) (User, error)
+	// QueryUsers returns one page of the tenant's users that q selects, in
+	// q's order. A cursor not made for q is ErrInvalidCursor.
+	QueryUsers(ctx context.Context, tenantID string, q UserQuery) (UserPage, error)
+	// CountUsers counts the tenant's users that f selects (nil: all).
+	CountUsers(ctx context.Context, tenantID string, f UserFilter) (int, error)
 	// ListUsers returns the tenant's users ordered by id, after afterID, at most limit.
 	ListUsers(ctx context.Context, tenantID, afterID string, limit int) ([]User, error)
 	// UpdateUser reads the user, applies fn and writes the result back, in one

@@ -46,8 +46,10 @@ type User struct {
 	// AccountEnabled is Graph's accountEnabled: a disabled user cannot sign
 	// in. New users are created enabled unless an admin says otherwise.
 	AccountEnabled bool
-	// OtherMails, GivenName, Surname and JobTitle are Graph's properties of
-	// the same names, kept as an admin set them.
+	// OtherMails are further addresses of the user, as an admin set them
+	// (Graph's otherMails adds a guest's own address, see AllOtherMails);
+	// nil when none. GivenName, Surname and JobTitle are Graph's
+	// properties of the same names.
 	OtherMails []string
 	GivenName  string
 	Surname    string

@@ -144,11 +144,16 @@ func signInAs(in *instance, b *browser, tn directory.Tenant, addr string) page {
 	return b.submit(in.URL, login, "/"+tn.ID+"/login/next", map[string]string{"email": addr})
 }
 
-// getUser reads a user through the API.
+// allUserProperties selects every user property guestgate keeps: like
+// Graph, GET /v1.0/users/{id} answers only the default set without $select.
+const allUserProperties = "?$select=id,displayName,mail,userPrincipalName,preferredLanguage,userType,accountEnabled,createdDateTime," +
+	"creationType,externalUserState,externalUserStateChangeDateTime,identities,otherMails"
+
+// getUser reads a user, with every property guestgate keeps, through the API.
 func getUser(t *testing.T, in *instance, c *http.Client, id string) map[string]any {
 	t.Helper()
 	var u map[string]any
-	if s := api(t, c, http.MethodGet, in.URL+"/v1.0/users/"+id, nil, &u); s != http.StatusOK {
+	if s := api(t, c, http.MethodGet, in.URL+"/v1.0/users/"+id+allUserProperties, nil, &u); s != http.StatusOK {
 		t.Fatalf("GET user %s = %d %v", id, s, u)
 	}
 	return u

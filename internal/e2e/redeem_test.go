@@ -67,7 +67,7 @@ func TestRedeemInvitationWithPasscode(t *testing.T) {
 		}
 
 		var user map[string]any
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+userID, nil, &user); s != http.StatusOK {
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+userID+"?$select=externalUserState,userType,userPrincipalName", nil, &user); s != http.StatusOK {
 			t.Fatalf("GET user = %d %v", s, user)
 		}
 		if user["externalUserState"] != "Accepted" || user["userType"] != "Guest" || user["userPrincipalName"] != "teri_gmail.example#EXT#@fabrikam.guestgate.local" {

@@ -3,10 +3,11 @@ package graph
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/odata"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -100,32 +101,58 @@ type auditPage struct {
 	Value         []directoryAuditBody `json:"value"`
 }
 
+// directoryAuditProps are the filterable properties of directoryAudit.
+var directoryAuditProps = func() map[string]logProp {
+	text := ops("eq", "startsWith")
+	m := map[string]logProp{}
+	for _, p := range []logProp{
+		{name: string(audit.FieldActivityDateTime), time: true, ops: ops("eq", "ge", "gt", "le", "lt")},
+		{name: string(audit.FieldActivity), ops: text},
+		{name: string(audit.FieldCategory), ops: ops("eq")},
+		{name: string(audit.FieldResult), ops: ops("eq")},
+		{name: string(audit.FieldCorrelationID), ops: ops("eq")},
+		{name: string(audit.FieldLoggedByService), ops: ops("eq")},
+		{name: string(audit.FieldInitiatedByAppID), ops: ops("eq")},
+		{name: string(audit.FieldInitiatedByAppName), ops: text},
+		{name: string(audit.FieldInitiatedByUserID), ops: ops("eq")},
+		{name: string(audit.FieldInitiatedByUserName), ops: text},
+		{name: string(audit.FieldTargetID), ops: ops("eq"), inAny: true},
+		{name: string(audit.FieldTargetDisplayName), ops: text, inAny: true},
+		{name: string(audit.FieldTargetUserPrincipalName), ops: text, inAny: true},
+	} {
+		m[strings.ToLower(p.name)] = p
+	}
+	return m
+}()
+
 // listDirectoryAudits is GET /v1.0/auditLogs/directoryAudits, newest
-// first, with $top (1–999, default 100) and $skiptoken.
+// first (or $orderby=activityDateTime asc), with $filter, $top (1–999,
+// default 100) and $skiptoken.
 func (a *API) listDirectoryAudits(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permAuditRead...); err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	top, err := parseTop(q.Get("$top"))
+	q, err := otherResources.parseQuery(r, odata.OptFilter, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
 	if err != nil {
 		return err
 	}
-	var before int64
-	if tok := q.Get("$skiptoken"); tok != "" {
-		if before, err = strconv.ParseInt(tok, 10, 64); err != nil || before <= 0 {
-			return badRequest("Invalid $skiptoken.")
-		}
+	lq, err := mapLogQuery(q, directoryAuditProps, string(audit.FieldActivityDateTime))
+	if err != nil {
+		return err
 	}
-	recs, err := a.deps.Audit.ListAudits(r.Context(), c.TenantID, before, top+1)
+	aq := audit.Query{Ascending: lq.ascending, After: lq.after, Limit: lq.top + 1}
+	for _, cond := range lq.conditions {
+		op := audit.Op(cond.Op)
+		aq.Conditions = append(aq.Conditions, audit.Condition{Field: audit.Field(cond.Prop), Op: op, Value: cond.Text, Time: cond.Time})
+	}
+	recs, err := a.deps.Audit.QueryAudits(r.Context(), c.TenantID, aq)
 	if err != nil {
 		return err
 	}
 	page := auditPage{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits", Value: []directoryAuditBody{}}
-	if len(recs) > top {
-		recs = recs[:top]
-		next := url.Values{"$top": {strconv.Itoa(top)}, "$skiptoken": {strconv.FormatInt(recs[len(recs)-1].Seq, 10)}}
-		page.ODataNextLink = a.deps.BaseURL + "/v1.0/auditLogs/directoryAudits?" + next.Encode()
+	if len(recs) > lq.top {
+		recs = recs[:lq.top]
+		page.ODataNextLink = a.nextLink(r, strconv.FormatInt(recs[len(recs)-1].Seq, 10))
 	}
 	for _, rec := range recs {
 		page.Value = append(page.Value, directoryAuditOut(rec))

@@ -162,7 +162,11 @@ func (a *API) purgeDeletedItem(w http.ResponseWriter, r *http.Request, c Caller)
 // UsersJSON is a page of Graph user objects of t's users (what
 // `guestgate user list --output json` prints).
 func UsersJSON(users []directory.User, initialDomain string) any {
-	page := userPage{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#users", Value: []userBody{}}
+	// The CLI shows every property guestgate keeps, not only Graph's default set.
+	page := struct {
+		ODataContext string     `json:"@odata.context"`
+		Value        []userBody `json:"value"`
+	}{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#users", Value: []userBody{}}
 	for _, u := range users {
 		page.Value = append(page.Value, userOut(u, initialDomain))
 	}

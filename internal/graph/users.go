@@ -3,11 +3,11 @@ package graph
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/odata"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -44,7 +44,7 @@ func userOut(u directory.User, initialDomain string) userBody {
 	out := userBody{
 		ID: u.ID, DisplayName: u.DisplayName, Mail: u.Mail, UserPrincipalName: u.UserPrincipalName,
 		UserType: string(u.UserType), CreationType: nilIfEmpty(u.CreationType),
-		PreferredLanguage: nilIfEmpty(u.PreferredLanguage), AccountEnabled: u.AccountEnabled, OtherMails: []string{},
+		PreferredLanguage: nilIfEmpty(u.PreferredLanguage), AccountEnabled: u.AccountEnabled, OtherMails: u.AllOtherMails(),
 		GivenName: nilIfEmpty(u.GivenName), Surname: nilIfEmpty(u.Surname), JobTitle: nilIfEmpty(u.JobTitle),
 		CreatedDateTime: u.CreatedAt.UTC().Format(graphTime),
 		Identities:      []identity{{SignInType: "userPrincipalName", Issuer: initialDomain, IssuerAssignedID: u.UserPrincipalName}},
@@ -62,40 +62,89 @@ func userOut(u directory.User, initialDomain string) userBody {
 	return out
 }
 
-// getUser is GET /v1.0/users/{id}; {id} is an object id or a userPrincipalName.
+// getUser is GET /v1.0/users/{id | userPrincipalName} with $select. A
+// userPrincipalName matches in any case; a guest's #EXT# arrives encoded
+// (%23EXT%23), as clients must send it. /v1.0/users/$count is countUsers.
 func (a *API) getUser(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permUsersRead...); err != nil {
 		return err
 	}
+	key := r.PathValue("id")
+	if key == "$count" {
+		return a.countUsers(w, r, c)
+	}
+	q, err := directoryObjects.parseQuery(r, odata.OptSelect)
+	if err != nil {
+		return err
+	}
+	sel, err := userSelect(q.Select)
+	if err != nil {
+		return err
+	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	u, err := a.deps.Directory.GetUser(r.Context(), t.ID, r.PathValue("id"))
+	var u directory.User
+	if strings.Contains(key, "@") {
+		u, err = a.deps.Directory.GetUserByUPN(r.Context(), t.ID, key)
+	} else {
+		u, err = a.deps.Directory.GetUser(r.Context(), t.ID, key)
+	}
 	if errors.Is(err, store.ErrNotFound) {
-		return notFound("Resource '" + r.PathValue("id") + "' does not exist or one of its queried reference-property objects are not present.")
+		return notFound("Resource '" + key + "' does not exist or one of its queried reference-property objects are not present.")
 	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, userEntity(u, t.InitialDomain))
+	writeJSON(w, http.StatusOK, userObject(u, t.InitialDomain, sel, usersContext(sel, true)))
+	return nil
+}
+
+// countUsers is GET /v1.0/users/$count (an advanced query): the number of
+// users $filter and $search select, as plain text.
+func (a *API) countUsers(w http.ResponseWriter, r *http.Request, c Caller) error {
+	q, err := directoryObjects.parseQuery(r, odata.OptFilter, odata.OptSearch)
+	if err != nil {
+		return err
+	}
+	if !eventual(r) {
+		return directoryObjects.unsupported("$count is only supported with the header ConsistencyLevel: eventual.")
+	}
+	q.Given = append(q.Given, odata.OptCount) // /$count is itself the advanced query's $count
+	req, err := mapUsersQuery(q, true)
+	if err != nil {
+		return err
+	}
+	n, err := a.deps.Directory.CountUsers(r.Context(), c.TenantID, req.filter)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte(strconv.Itoa(n)))
 	return nil
 }
 
 type userPage struct {
-	ODataContext  string     `json:"@odata.context"`
-	ODataNextLink string     `json:"@odata.nextLink,omitempty"`
-	Value         []userBody `json:"value"`
+	ODataContext  string       `json:"@odata.context"`
+	ODataCount    *int         `json:"@odata.count,omitempty"`
+	ODataNextLink string       `json:"@odata.nextLink,omitempty"`
+	Value         []jsonObject `json:"value"`
 }
 
-// listUsers is GET /v1.0/users with $top (1–999, default 100), $skiptoken
-// and $filter on mail (mail eq '…').
+// listUsers is GET /v1.0/users with $filter, $search, $select, $orderby,
+// $count, $top (1–999, default 100) and $skiptoken (docs/graph.md).
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permUsersRead...); err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	top, err := parseTop(q.Get("$top"))
+	q, err := directoryObjects.parseQuery(r, odata.OptFilter, odata.OptSearch, odata.OptSelect, odata.OptOrderBy,
+		odata.OptCount, odata.OptTop, odata.OptSkipToken)
+	if err != nil {
+		return err
+	}
+	req, err := mapUsersQuery(q, eventual(r))
 	if err != nil {
 		return err
 	}
@@ -103,53 +152,27 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c Caller) error 
 	if err != nil {
 		return err
 	}
-	page := userPage{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#users", Value: []userBody{}}
-	if f := q.Get("$filter"); f != "" {
-		addr, err := parseMailFilter(f)
-		if err != nil {
-			return err
-		}
-		u, err := a.deps.Directory.GetUserByMail(r.Context(), t.ID, addr)
-		if err == nil {
-			page.Value = append(page.Value, userOut(u, t.InitialDomain))
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		writeJSON(w, http.StatusOK, page)
-		return nil
+	res, err := a.deps.Directory.QueryUsers(r.Context(), t.ID, req.query)
+	if errors.Is(err, directory.ErrInvalidCursor) {
+		return directoryObjects.invalid("Invalid $skiptoken: it belongs to another query.")
 	}
-	users, err := a.deps.Directory.ListUsers(r.Context(), t.ID, q.Get("$skiptoken"), top+1)
 	if err != nil {
 		return err
 	}
-	if len(users) > top {
-		users = users[:top]
-		next := url.Values{"$top": {strconv.Itoa(top)}, "$skiptoken": {users[len(users)-1].ID}}
-		page.ODataNextLink = a.deps.BaseURL + "/v1.0/users?" + next.Encode()
+	page := userPage{ODataContext: usersContext(req.sel, false), Value: []jsonObject{}}
+	if req.count {
+		n, err := a.deps.Directory.CountUsers(r.Context(), t.ID, req.filter)
+		if err != nil {
+			return err
+		}
+		page.ODataCount = &n
 	}
-	for _, u := range users {
-		page.Value = append(page.Value, userOut(u, t.InitialDomain))
+	if res.Next != "" {
+		page.ODataNextLink = a.nextLink(r, res.Next)
+	}
+	for _, u := range res.Users {
+		page.Value = append(page.Value, userObject(u, t.InitialDomain, req.sel, ""))
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
-}
-
-func parseTop(s string) (int, error) {
-	if s == "" {
-		return 100, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 999 {
-		return 0, badRequest("Invalid page size specified: '" + s + "'. Must be between 1 and 999 inclusive.")
-	}
-	return n, nil
-}
-
-// parseMailFilter accepts the one filter guestgate supports: mail eq '…'.
-func parseMailFilter(f string) (string, error) {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(f), "mail eq '")
-	if !ok || !strings.HasSuffix(rest, "'") {
-		return "", badRequest("Unsupported query filter: only \"mail eq '<address>'\" is supported.")
-	}
-	return strings.ReplaceAll(strings.TrimSuffix(rest, "'"), "''", "'"), nil
 }

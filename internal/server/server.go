@@ -52,21 +52,21 @@ type Server struct {
 	db      *sqlstore.DB
 	tenants *tenantCache
 
-	invitations  *invitation.Service
+	invitations *invitation.Service
 	// publicURLUnknown: an admin process found no public URL; commands
 	// that build links refuse (ErrPublicURLUnknown) rather than guess.
 	publicURLUnknown bool
-	policies     *policy.Service
-	members      *member.Service
-	lifecycle    *lifecycle.Service
-	oidc         *oidc.Provider
-	oidcSessions *sessionEnder
-	web          *web.Handler
-	api          *graph.API
-	sender       mail.Sender
-	metrics      http.Handler
-	handler      http.Handler
-	listener     net.Listener
+	policies         *policy.Service
+	members          *member.Service
+	lifecycle        *lifecycle.Service
+	oidc             *oidc.Provider
+	oidcSessions     *sessionEnder
+	web              *web.Handler
+	api              *graph.API
+	sender           mail.Sender
+	metrics          http.Handler
+	handler          http.Handler
+	listener         net.Listener
 }
 
 // Open opens the store (migrating it), builds every service and the HTTP

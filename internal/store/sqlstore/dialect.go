@@ -33,11 +33,43 @@ type dialect struct {
 	// skipLocked is appended to the claim query so concurrent dispatchers
 	// take different rows.
 	skipLocked string
-	rebindMu   sync.Map // query → rewritten query
+	// byteOrder is appended to a text key so comparisons and ORDER BY use
+	// byte (code point) order, the order of the key indexes of migration
+	// 0006: COLLATE "C" on PostgreSQL; SQLite's default BINARY already is.
+	byteOrder string
+	rebindMu  sync.Map // query → rewritten query
 }
 
-var postgresDialect = &dialect{engine: EnginePostgres, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED"}
+var postgresDialect = &dialect{engine: EnginePostgres, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byteOrder: ` COLLATE "C"`}
 var sqliteDialect = &dialect{engine: EngineSQLite}
+
+// jsonStrings returns a FROM item listing the strings of the JSON array
+// in the text column col, one row each with the string in column value.
+func (d *dialect) jsonStrings(col string) string {
+	if d.engine == EnginePostgres {
+		return "jsonb_array_elements_text(" + col + "::jsonb) AS e(value)"
+	}
+	return "json_each(" + col + ") AS e"
+}
+
+// jsonField returns the text of a top-level field of the JSON object in
+// the text column col (name is a constant of this package, never input).
+func (d *dialect) jsonField(col, name string) string {
+	if d.engine == EnginePostgres {
+		return "(" + col + "::jsonb ->> '" + name + "')"
+	}
+	return "json_extract(" + col + ", '$." + name + "')"
+}
+
+// jsonObjects returns a FROM item listing the objects of the JSON array in
+// the text column col, one row each, and the expression of a field name
+// (a constant) of the row's object.
+func (d *dialect) jsonObjects(col string) (from string, field func(name string) string) {
+	if d.engine == EnginePostgres {
+		return "jsonb_array_elements(" + col + "::jsonb) AS e(value)", func(name string) string { return "(e.value ->> '" + name + "')" }
+	}
+	return "json_each(" + col + ") AS e", func(name string) string { return "json_extract(e.value, '$." + name + "')" }
+}
 
 var pgPlaceholder = regexp.MustCompile(`\$(\d+)`)
 
@@ -52,6 +84,15 @@ func (d *dialect) rebind(q string) string {
 	out := pgPlaceholder.ReplaceAllString(q, "?$1")
 	d.rebindMu.Store(q, out)
 	return out
+}
+
+// rebindUncached is rebind for query texts built per request, which must
+// not fill the cache.
+func (d *dialect) rebindUncached(q string) string {
+	if d.engine == EnginePostgres {
+		return q
+	}
+	return pgPlaceholder.ReplaceAllString(q, "?$1")
 }
 
 // isUniqueViolation reports a duplicate key.

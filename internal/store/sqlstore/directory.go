@@ -275,6 +275,9 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (directory.User
 	if u.OtherMails, err = stringsFromJSON(others); err != nil {
 		return directory.User{}, fmt.Errorf("other_mails: %w", err)
 	}
+	if len(u.OtherMails) == 0 {
+		u.OtherMails = nil
+	}
 	u.TokensValidAfter = fromDB(validAfter)
 	u.UserType = directory.UserType(userType)
 	u.ExternalUserState = directory.ExternalUserState(state)

@@ -152,6 +152,17 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	return rows, unavailable(err)
 }
 
+// queryDynamic runs a read whose text is built per request (a user query):
+// it bypasses the rebind and prepared-statement caches, which would
+// otherwise grow with every shape of filter a client sends.
+func (db *DB) queryDynamic(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	q = db.d.rebindUncached(q)
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx.QueryContext(ctx, q, args...)
+	}
+	return db.read.QueryContext(ctx, q, args...)
+}
+
 // queryRow runs a single-row read written in the PostgreSQL dialect.
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.reader(ctx).QueryRowContext(ctx, db.d.rebind(q), args...)

@@ -102,6 +102,7 @@ func testAudit(t *testing.T, open Open) {
 		_, err = s.GetAudit(t.Context(), tn.ID, "Directory_"+uuid.NewString())
 		wantErr(t, "get an unknown id", err, store.ErrNotFound)
 	})
+	t.Run("R10_query_filters_order_pages", testAuditQuery(open))
 	t.Run("R10_duplicate_id_refused", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")
@@ -111,4 +112,62 @@ func testAudit(t *testing.T, open Open) {
 		_, err = s.AppendAudit(t.Context(), r)
 		wantErr(t, "append the same id again", err, store.ErrAlreadyExists)
 	})
+}
+
+func testAuditQuery(open Open) func(t *testing.T) {
+	return func(t *testing.T) {
+		s := open(t)
+		tn, other := seedTenant(t, s, "contoso"), seedTenant(t, s, "fabrikam")
+		user := uuid.NewString()
+		var all []audit.Record
+		for i := range 4 {
+			r := sampleAudit(tn.ID, "", string(rune('a'+i)))
+			r.ActivityAt = at(time.Duration(i) * time.Hour)
+			if i%2 == 1 {
+				r.Category, r.Activity = audit.CategoryUserManagement, "Add user"
+				r.Targets = []audit.Target{{ID: user, Type: "User", UserPrincipalName: "x"}}
+				r.InitiatedBy = audit.Actor{AppName: "Provisioning bot"}
+			}
+			seq, err := s.AppendAudit(t.Context(), r)
+			must(t, "append", err)
+			r.Seq = seq
+			all = append(all, r)
+		}
+		_, err := s.AppendAudit(t.Context(), sampleAudit(other.ID, "", "other"))
+		must(t, "append other tenant", err)
+		seqs := func(rs []audit.Record) []int64 {
+			var out []int64
+			for _, r := range rs {
+				out = append(out, r.Seq)
+			}
+			return out
+		}
+		cases := []struct {
+			name string
+			q    audit.Query
+			want []audit.Record
+		}{
+			{"all_newest_first", audit.Query{}, []audit.Record{all[3], all[2], all[1], all[0]}},
+			{"ascending", audit.Query{Ascending: true}, all},
+			{"time_range", audit.Query{Conditions: []audit.Condition{
+				{Field: audit.FieldActivityDateTime, Op: audit.OpGe, Time: at(time.Hour)},
+				{Field: audit.FieldActivityDateTime, Op: audit.OpLt, Time: at(3 * time.Hour)}}}, []audit.Record{all[2], all[1]}},
+			{"category_and_activity", audit.Query{Conditions: []audit.Condition{
+				{Field: audit.FieldCategory, Op: audit.OpEq, Value: audit.CategoryUserManagement},
+				{Field: audit.FieldActivity, Op: audit.OpStartsWith, Value: "Add"}}}, []audit.Record{all[3], all[1]}},
+			{"initiated_by_app", audit.Query{Conditions: []audit.Condition{{Field: audit.FieldInitiatedByAppName, Op: audit.OpEq, Value: "Provisioning bot"}}}, []audit.Record{all[3], all[1]}},
+			{"target_id", audit.Query{Conditions: []audit.Condition{{Field: audit.FieldTargetID, Op: audit.OpEq, Value: user}}}, []audit.Record{all[3], all[1]}},
+			{"target_id_wildcard_is_literal", audit.Query{Conditions: []audit.Condition{{Field: audit.FieldTargetID, Op: audit.OpStartsWith, Value: "%"}}}, nil},
+			{"page_after", audit.Query{After: all[2].Seq, Limit: 1}, []audit.Record{all[1]}},
+			{"page_after_ascending", audit.Query{Ascending: true, After: all[1].Seq, Limit: 5}, []audit.Record{all[2], all[3]}},
+		}
+		for _, c := range cases {
+			got, err := s.QueryAudits(t.Context(), tn.ID, c.q)
+			must(t, c.name, err)
+			wantEqual(t, c.name, seqs(got), seqs(c.want))
+		}
+		got, err := s.QueryAudits(t.Context(), tn.ID, audit.Query{Conditions: []audit.Condition{{Field: audit.FieldActivity, Op: audit.OpEq, Value: "Add user"}}, Limit: 1})
+		must(t, "query", err)
+		wantEqual(t, "record round trip", got, []audit.Record{all[3]})
+	}
 }

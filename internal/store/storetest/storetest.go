@@ -51,6 +51,7 @@ type suite struct {
 func Run(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"directory", testDirectory},
+		{"user_query", testUserQuery},
 		{"tenant_privacy", testTenantPrivacy},
 		{"invitation", testInvitation},
 		{"otp", testOTP},

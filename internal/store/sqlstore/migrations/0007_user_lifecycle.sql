@@ -5,8 +5,7 @@
 -- Every session, refresh token and access token from a sign-in before this
 -- instant is dead (revokeSignInSessions, disabling, deleting). 0 = none.
 ALTER TABLE users ADD COLUMN tokens_valid_after BIGINT NOT NULL DEFAULT 0;
--- Graph's otherMails, givenName, surname and jobTitle.
-ALTER TABLE users ADD COLUMN other_mails TEXT NOT NULL DEFAULT '[]'; -- JSON array
+-- Graph's givenName, surname and jobTitle (otherMails came with 0006).
 ALTER TABLE users ADD COLUMN given_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN surname TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN job_title TEXT NOT NULL DEFAULT '';

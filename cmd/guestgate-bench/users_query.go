@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/server"
+)
+
+// UsersQuery is one timed admin API query over a directory of one tenant.
+type UsersQuery struct {
+	Query    string  `json:"query"`
+	Requests int     `json:"requests"`
+	Results  int     `json:"results_first_page"`
+	P50ms    float64 `json:"p50_ms"`
+	P99ms    float64 `json:"p99_ms"`
+}
+
+// usersQueries are the first pages timed by -users-query: a common
+// prefix (1 in 26), the guests (9 in 10), one address, and a prefix no
+// user has (a scan would read every user to find that out).
+func usersQueries(n int) []string {
+	return []string{
+		"startsWith(mail,'a')",
+		"userType eq 'Guest'",
+		"mail eq '" + seedAddress(n/2) + "'",
+		"startsWith(displayName,'Za')",
+	}
+}
+
+// seedAddress is the address seedDirectory gives user i.
+func seedAddress(i int) string {
+	return fmt.Sprintf("%s%07d@partner%d.example", string(rune('a'+(i*7919)%26)), i, i%97)
+}
+
+// runUsersQuery seeds n users in one tenant (nine guests in ten), then
+// times the first page of each of usersQueries over HTTP with an app's
+// client-credentials token, reqs times each, one request at a time.
+func runUsersQuery(ctx context.Context, srv *server.Server, base string, n, reqs int) ([]UsersQuery, error) {
+	tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Bench " + uuid.NewString()[:8], Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
+	if err != nil {
+		return nil, fmt.Errorf("users query: tenant: %w", err)
+	}
+	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench reader", []string{"User.Read.All"}, nil, nil, false)
+	if err != nil {
+		return nil, fmt.Errorf("users query: app: %w", err)
+	}
+	start := time.Now()
+	if err := seedDirectory(ctx, srv, tn, n); err != nil {
+		return nil, err
+	}
+	logf("seeded %d users in one tenant in %s", n, time.Since(start).Round(time.Second))
+	cc := clientcredentials.Config{ClientID: app.AppID, ClientSecret: secret, TokenURL: base + "/" + tn.ID + "/oauth2/v2.0/token",
+		Scopes: []string{"https://graph.microsoft.com/.default"}}
+	client := cc.Client(ctx)
+	var out []UsersQuery
+	for _, f := range usersQueries(n) {
+		u := base + "/v1.0/users?" + url.Values{"$filter": {f}}.Encode()
+		var times []time.Duration
+		results := 0
+		for i := 0; i < reqs+5; i++ { // five warm-ups
+			t0 := time.Now()
+			resp, err := client.Get(u)
+			if err != nil {
+				return nil, err
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return nil, fmt.Errorf("GET %s = %d %s", u, resp.StatusCode, body)
+			}
+			if i >= 5 {
+				times = append(times, time.Since(t0))
+			}
+			results = countValues(body)
+		}
+		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+		q := UsersQuery{Query: "$filter=" + f, Requests: reqs, Results: results, P50ms: ms(pct(times, 0.50)), P99ms: ms(pct(times, 0.99))}
+		fmt.Printf("%-45s first page of %3d: p50 %6.2f ms  p99 %6.2f ms  (%d requests)\n", q.Query, q.Results, q.P50ms, q.P99ms, reqs)
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// countValues counts the users of a page without decoding them all.
+func countValues(body []byte) int {
+	n := 0
+	for i := 0; i+5 < len(body); i++ {
+		if string(body[i:i+5]) == `"id":` {
+			n++
+		}
+	}
+	return n
+}
+
+// seedDirectory stores n users in tn, 1 000 per transaction, four
+// transactions at a time. Addresses and names start with varied letters so
+// prefix filters select a realistic share.
+func seedDirectory(ctx context.Context, srv *server.Server, tn directory.Tenant, n int) error {
+	db := srv.DB()
+	now := time.Now().UTC()
+	batches := make(chan int)
+	errs := make(chan error, 4)
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for from := range batches {
+				err := db.InTx(ctx, func(ctx context.Context) error {
+					for i := from; i < min(from+1000, n); i++ {
+						letter := string(rune('a' + (i*7919)%26))
+						addr := seedAddress(i)
+						u := directory.User{
+							TenantID: tn.ID, ID: uuid.NewString(), UserType: directory.UserTypeGuest,
+							DisplayName: fmt.Sprintf("%s%s Guest %d", string(rune('A'+(i*31)%26)), letter, i), Mail: addr,
+							UserPrincipalName: directory.GuestUserPrincipalName(addr, tn.InitialDomain), CreationType: "Invitation",
+							AccountEnabled: true, ExternalUserState: directory.StateAccepted, ExternalUserStateChangedAt: now,
+							IdP: directory.IdPMail, IdPIssuer: string(directory.IdPMail), CreatedAt: now,
+						}
+						if i%10 == 9 {
+							u.UserType, u.CreationType, u.ExternalUserState = directory.UserTypeMember, "", ""
+							u.UserPrincipalName = fmt.Sprintf("member%07d@%s", i, tn.InitialDomain)
+						}
+						if err := db.CreateUser(ctx, u); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- fmt.Errorf("seed users: %w", err)
+					return
+				}
+				if from%100000 == 0 && from > 0 {
+					logf("  %d of %d users", from, n)
+				}
+			}
+		}()
+	}
+	var err error
+feed:
+	for from := 0; from < n; from += 1000 {
+		select {
+		case batches <- from:
+		case err = <-errs:
+			break feed
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(batches)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	return err
+}

@@ -1,0 +1,144 @@
+package graph
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/odata"
+)
+
+// Activity logs (directoryAudits, and signIns as it lands) share one
+// $filter mapping: a conjunction ("and") of comparisons of properties
+// listed in a table, and targetResources-style lambdas. Anything else is
+// 400 BadRequest, as Graph answers for these resources.
+
+// logProp is what $filter may do with one log property.
+type logProp struct {
+	name  string          // Graph's name, for messages and conditions
+	time  bool            // a DateTimeOffset (else a string)
+	ops   map[string]bool // eq ge gt le lt startsWith
+	inAny bool            // reached through collection/any(x:x/sub …)
+}
+
+// logCondition is one comparison of a log $filter.
+type logCondition struct {
+	Prop string // logProp.name
+	Op   string // eq ge gt le lt startsWith
+	Text string
+	Time time.Time
+}
+
+// logQuery is a mapped log query.
+type logQuery struct {
+	conditions []logCondition
+	ascending  bool
+	after      int64
+	top        int
+}
+
+func unsupportedLogFilter(msg string) *Error {
+	return otherResources.unsupported("Invalid filter clause: " + msg)
+}
+
+// mapLogQuery maps the OData options of a log endpoint, with props its
+// filterable properties (keys in lower case) and orderBy its one sortable
+// time property.
+func mapLogQuery(q odata.Query, props map[string]logProp, orderBy string) (logQuery, error) {
+	var out logQuery
+	var err error
+	if q.Filter != nil {
+		if out.conditions, err = logConditions(q.Filter, props, nil); err != nil {
+			return out, err
+		}
+	}
+	if len(q.OrderBy) > 0 {
+		if len(q.OrderBy) > 1 || !strings.EqualFold(q.OrderBy[0].Property, orderBy) {
+			return out, otherResources.unsupported("Sorting is only supported on " + orderBy + ".")
+		}
+		out.ascending = !q.OrderBy[0].Desc
+	}
+	if q.SkipToken != "" {
+		if out.after, err = strconv.ParseInt(q.SkipToken, 10, 64); err != nil || out.after <= 0 {
+			return out, badRequest("Invalid $skiptoken.")
+		}
+	}
+	out.top, err = otherResources.pageSize(q)
+	return out, err
+}
+
+// logConditions flattens a conjunction into conditions (appended to acc).
+func logConditions(e odata.Expr, props map[string]logProp, acc []logCondition) ([]logCondition, error) {
+	switch e := e.(type) {
+	case *odata.Binary:
+		switch e.Op {
+		case odata.And:
+			acc, err := logConditions(e.Left, props, acc)
+			if err != nil {
+				return nil, err
+			}
+			return logConditions(e.Right, props, acc)
+		case odata.Or:
+			return nil, unsupportedLogFilter("'or' is not supported on this resource; send one request per alternative.")
+		}
+		path, ok := e.Left.(*odata.Path)
+		if !ok {
+			return nil, unsupportedLogFilter("the left side of '" + string(e.Op) + "' must be a property.")
+		}
+		c, err := logComparison(path.Name(), string(e.Op), e.Right, props, false)
+		if err != nil {
+			return nil, err
+		}
+		return append(acc, c), nil
+	case *odata.Call:
+		if !strings.EqualFold(e.Name, "startsWith") || len(e.Args) != 2 {
+			return nil, unsupportedLogFilter("function '" + e.Name + "' is not supported on this resource.")
+		}
+		path, ok := e.Args[0].(*odata.Path)
+		if !ok {
+			return nil, unsupportedLogFilter("startsWith takes a property and a string.")
+		}
+		c, err := logComparison(path.Name(), "startsWith", e.Args[1], props, false)
+		if err != nil {
+			return nil, err
+		}
+		return append(acc, c), nil
+	case *odata.Lambda:
+		b, ok := e.Body.(*odata.Binary)
+		if e.All || !ok || b.Op.Logical() {
+			return nil, unsupportedLogFilter("only " + e.Collection.Name() + "/any(x:x/property eq '…') is supported.")
+		}
+		sub, ok := b.Left.(*odata.Path)
+		if !ok || len(sub.Segments) != 2 || sub.Segments[0] != e.Var {
+			return nil, unsupportedLogFilter("only " + e.Collection.Name() + "/any(x:x/property eq '…') is supported.")
+		}
+		c, err := logComparison(e.Collection.Name()+"/"+sub.Segments[1], string(b.Op), b.Right, props, true)
+		if err != nil {
+			return nil, err
+		}
+		return append(acc, c), nil
+	}
+	return nil, unsupportedLogFilter("'" + e.String() + "' is not supported on this resource.")
+}
+
+func logComparison(name, op string, value odata.Expr, props map[string]logProp, inAny bool) (logCondition, error) {
+	p, ok := props[strings.ToLower(name)]
+	if !ok || p.inAny != inAny {
+		return logCondition{}, unsupportedLogFilter("property '" + name + "' cannot be filtered on.")
+	}
+	if !p.ops[op] {
+		return logCondition{}, unsupportedLogFilter("operator '" + op + "' is not supported for property '" + p.name + "'.")
+	}
+	lit, ok := value.(*odata.Literal)
+	switch {
+	case ok && p.time && lit.Kind == odata.DateTimeLit:
+		return logCondition{Prop: p.name, Op: op, Time: lit.Time}, nil
+	case ok && !p.time && (lit.Kind == odata.StringLit || lit.Kind == odata.GUIDLit):
+		return logCondition{Prop: p.name, Op: op, Text: lit.Text}, nil
+	}
+	want := "a string"
+	if p.time {
+		want = "a DateTimeOffset such as 2026-11-30T00:00:00Z"
+	}
+	return logCondition{}, unsupportedLogFilter("property '" + p.name + "' compares with " + want + ".")
+}
