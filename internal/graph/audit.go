@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/audit"
-	"github.com/guestgate/guestgate/internal/odata"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -132,11 +131,7 @@ func (a *API) listDirectoryAudits(w http.ResponseWriter, r *http.Request, c Call
 	if err := require(c, permAuditRead...); err != nil {
 		return err
 	}
-	q, err := otherResources.parseQuery(r, odata.OptFilter, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
-	if err != nil {
-		return err
-	}
-	lq, err := mapLogQuery(q, directoryAuditProps, string(audit.FieldActivityDateTime))
+	lq, err := mapLogQuery(routeQuery(r), directoryAuditProps, string(audit.FieldActivityDateTime))
 	if err != nil {
 		return err
 	}

@@ -189,11 +189,7 @@ func (a *API) listSignIns(w http.ResponseWriter, r *http.Request, c Caller) erro
 	if err := require(c, permAuditRead...); err != nil {
 		return err
 	}
-	q, err := otherResources.parseQuery(r, odata.OptFilter, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
-	if err != nil {
-		return err
-	}
-	sq, top, err := mapSignInQuery(q)
+	sq, top, err := mapSignInQuery(routeQuery(r))
 	if err != nil {
 		return err
 	}
