@@ -53,12 +53,53 @@ const (
 	SignInBrowser          = "Browser"
 )
 
-// SignInCursor is where a page of sign-ins starts: entries strictly older
-// than (CreatedAt, ID) in the newest-first order. The zero cursor starts
-// at the newest.
+// SignInCursor is where a page of sign-ins starts: the last entry of the
+// previous page, by (CreatedAt, ID). The next page holds the entries past
+// it in the query's order (strictly older when newest first). The zero
+// cursor starts at the first entry.
 type SignInCursor struct {
 	CreatedAt time.Time
 	ID        string
+}
+
+// SignInQuery selects a tenant's sign-ins: those meeting every condition,
+// newest first unless Ascending (by CreatedAt, then ID), one page at a time.
+type SignInQuery struct {
+	Conditions []SignInCondition
+	Ascending  bool
+	After      SignInCursor
+	// Limit bounds the page (<= 0: no bound).
+	Limit int
+}
+
+// SignInField is a property of a sign-in a condition tests (Graph's names).
+type SignInField string
+
+// Filterable sign-in properties. userPrincipalName and appDisplayName
+// compare in any case; startsWith compares in any case on every field
+// that takes it; the other fields compare exactly.
+const (
+	SignInFieldCreatedDateTime       SignInField = "createdDateTime"
+	SignInFieldUserPrincipalName     SignInField = "userPrincipalName"
+	SignInFieldUserID                SignInField = "userId"
+	SignInFieldUserType              SignInField = "userType"
+	SignInFieldAppID                 SignInField = "appId"
+	SignInFieldAppDisplayName        SignInField = "appDisplayName"
+	SignInFieldIPAddress             SignInField = "ipAddress"
+	SignInFieldCorrelationID         SignInField = "correlationId"
+	SignInFieldErrorCode             SignInField = "status/errorCode"
+	SignInFieldCrossTenantAccessType SignInField = "crossTenantAccessType"
+)
+
+// SignInCondition compares one field: Time for
+// SignInFieldCreatedDateTime, Number for SignInFieldErrorCode, Value for
+// the others. Ops are those of Condition.
+type SignInCondition struct {
+	Field  SignInField
+	Op     Op
+	Value  string
+	Time   time.Time
+	Number int
 }
 
 // SignInStore keeps the sign-in log, scoped by tenant.
@@ -68,6 +109,8 @@ type SignInStore interface {
 	// ListSignIns returns the tenant's sign-ins newest first (by CreatedAt,
 	// then ID), after the cursor, at most limit (<= 0: all).
 	ListSignIns(ctx context.Context, tenantID string, after SignInCursor, limit int) ([]SignIn, error)
+	// QuerySignIns returns one page of the tenant's sign-ins that q selects.
+	QuerySignIns(ctx context.Context, tenantID string, q SignInQuery) ([]SignIn, error)
 	// GetSignIn returns one sign-in, or store.ErrNotFound.
 	GetSignIn(ctx context.Context, tenantID, id string) (SignIn, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,7 +16,8 @@ import (
 // then the right one at an app leaves two signIns (newest first): the
 // success (errorCode 0, b2bCollaboration, the app, the passcode IdP) and
 // the refusal (50181); an address that is no user leaves 50034. The list
-// pages with $top, refuses other options, and each entry reads by id. The
+// pages with $top, filters and orders as Graph clients ask, refuses what
+// it does not support, and each entry reads by id. The
 // redemption wrote "Redeem external user invite", initiated by the guest.
 func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
@@ -109,9 +111,7 @@ func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 		if len(seen) != 3 || seen[0] != notFound["id"] || seen[2] != failed["id"] {
 			t.Fatalf("paged ids %v", seen)
 		}
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+url.Values{"$filter": {"userId eq 'x'"}}.Encode(), nil, &e); s != http.StatusBadRequest || !strings.Contains(e.Error.Message, "$filter") {
-			t.Fatalf("$filter = %d %+v, want 400 until filters land", s, e)
-		}
+		testSignInQueries(t, in, admin, notFound, ok, failed)
 
 		rec := latestAudit(t, in, admin)
 		target := rec["targetResources"].([]any)[0].(map[string]any)
@@ -163,4 +163,80 @@ func TestSignInLogRecordsMemberPasswords(t *testing.T) {
 			}
 		}
 	})
+}
+
+// testSignInQueries queries the three entries of
+// TestSignInLogRecordsGuestSignIns (newest first: the unknown address, the
+// guest's success, its wrong code) as Graph clients do.
+func testSignInQueries(t *testing.T, in *instance, admin *http.Client, notFound, ok, failed map[string]any) {
+	t.Helper()
+	type signIns struct {
+		NextLink string           `json:"@odata.nextLink"`
+		Value    []map[string]any `json:"value"`
+	}
+	ids := func(opts url.Values) []any {
+		t.Helper()
+		var got []any
+		u := in.URL + "/v1.0/auditLogs/signIns?" + opts.Encode()
+		for range 5 {
+			var page signIns
+			if s := api(t, admin, http.MethodGet, u, nil, &page); s != http.StatusOK {
+				t.Fatalf("GET %s = %d", u, s)
+			}
+			for _, v := range page.Value {
+				got = append(got, v["id"])
+			}
+			if page.NextLink == "" {
+				return got
+			}
+			if opts.Has("$filter") && !strings.Contains(page.NextLink, "%24filter=") {
+				t.Fatalf("@odata.nextLink %s drops the query", page.NextLink)
+			}
+			u = page.NextLink
+		}
+		t.Fatalf("more pages than entries: %v", got)
+		return nil
+	}
+	want := func(what string, got []any, entries ...map[string]any) {
+		t.Helper()
+		var ids []any
+		for _, e := range entries {
+			ids = append(ids, e["id"])
+		}
+		if !slices.Equal(got, ids) {
+			t.Errorf("%s: ids %v, want %v", what, got, ids)
+		}
+	}
+	upn := ok["userPrincipalName"].(string)
+	want("userPrincipalName eq, in another case", ids(url.Values{"$filter": {"userPrincipalName eq '" + strings.ToUpper(upn) + "'"}}), ok, failed)
+	want("userPrincipalName eq, one entry a page, the nextLink keeps the query",
+		ids(url.Values{"$filter": {"userPrincipalName eq '" + upn + "'"}, "$top": {"1"}}), ok, failed)
+	want("startsWith(userPrincipalName)", ids(url.Values{"$filter": {"startsWith(userPrincipalName,'nobody@')"}}), notFound)
+	want("status/errorCode eq", ids(url.Values{"$filter": {"status/errorCode eq 50181"}}), failed)
+	want("userId and appId", ids(url.Values{"$filter": {"userId eq '" + ok["userId"].(string) + "' and appId eq '" + ok["appId"].(string) + "' and status/errorCode eq 0"}}), ok)
+	want("oldest first", ids(url.Values{"$orderby": {"createdDateTime asc"}}), failed, ok, notFound)
+
+	// createdDateTime compares to the second the entries show.
+	since := ok["createdDateTime"].(string)
+	got := ids(url.Values{"$filter": {"createdDateTime ge " + since + " and userPrincipalName eq '" + upn + "'"}})
+	if len(got) == 0 || got[0] != ok["id"] || slices.Contains(got, notFound["id"]) {
+		t.Errorf("createdDateTime ge %s and the guest's userPrincipalName: %v", since, got)
+	}
+	last := notFound["createdDateTime"].(string)
+	if got := ids(url.Values{"$filter": {"createdDateTime eq " + last}}); !slices.Contains(got, notFound["id"]) {
+		t.Errorf("createdDateTime eq %s (the newest entry's) = %v", last, got)
+	}
+	want("createdDateTime gt the newest entry's", ids(url.Values{"$filter": {"createdDateTime gt " + last}}))
+
+	for _, bad := range []url.Values{
+		{"$filter": {"userDisplayName eq 'Teri'"}},
+		{"$filter": {"userId eq 'a' or userId eq 'b'"}},
+		{"$orderby": {"userPrincipalName"}},
+		{"$select": {"id"}},
+	} {
+		var e graphEnvelope
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+bad.Encode(), nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" {
+			t.Errorf("%s = %d %+v, want 400 BadRequest", bad.Encode(), s, e)
+		}
+	}
 }

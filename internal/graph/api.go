@@ -13,6 +13,7 @@ import (
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/member"
+	"github.com/guestgate/guestgate/internal/odata"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/store"
@@ -71,6 +72,8 @@ type API struct {
 	log   *slog.Logger
 	clock clock.Clock
 	mux   *http.ServeMux
+	// routes is the route table, in the order handle added them.
+	routes []route
 	// segments maps the lower-case form of every literal path segment of
 	// the routes to its spelling in the route, for case-insensitive paths.
 	segments map[string]string
@@ -83,28 +86,33 @@ func New(d Deps) *API {
 	}
 	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
 	a := &API{deps: d, log: d.Log, clock: d.Clock, mux: http.NewServeMux(), segments: map[string]string{}}
-	a.handle("POST /v1.0/invitations", a.createInvitation)
-	a.handle("GET /v1.0/users/{id}", a.getUser)
-	a.handle("GET /v1.0/users", a.listUsers)
-	a.handle("POST /v1.0/users", a.createUser)
-	a.handle("PATCH /v1.0/users/{id}", a.patchUser)
-	a.handle("DELETE /v1.0/users/{id}", a.deleteUser)
-	a.handle("POST /v1.0/users/{id}/revokeSignInSessions", a.revokeSignInSessions)
-	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", a.listDeletedUsers)
-	a.handle("GET "+deletedItemsPath+"/{id}", a.getDeletedItem)
-	a.handle("POST "+deletedItemsPath+"/{id}/restore", a.restoreDeletedItem)
-	a.handle("DELETE "+deletedItemsPath+"/{id}", a.purgeDeletedItem)
-	a.handle("GET "+authMethodsPolicyPath, a.getAuthMethodsPolicy)
-	a.handle("GET "+authMethodConfigsPath, a.listAuthMethodConfigs)
-	a.handle("GET "+emailConfigPath, a.getEmailConfig)
-	a.handle("PATCH "+emailConfigPath, a.patchEmailConfig)
-	a.handle("DELETE "+emailConfigPath, a.deleteEmailConfig)
-	a.handle("GET /v1.0/auditLogs/directoryAudits", a.listDirectoryAudits)
-	a.handle("GET /v1.0/auditLogs/directoryAudits/{id}", a.getDirectoryAudit)
-	a.handle("GET /v1.0/auditLogs/signIns", a.listSignIns)
-	a.handle("GET /v1.0/auditLogs/signIns/{id}", a.getSignIn)
-	a.handle("GET "+crossTenantDefaultPath, a.getCrossTenantDefault)
-	a.handle("PATCH "+crossTenantDefaultPath, a.patchCrossTenantDefault)
+	// The route table: each route's pattern, the codes of its query
+	// errors, its handler and the OData query options it takes. Any other
+	// $-option is 400 before the handler runs (routing.go).
+	a.handle("POST /v1.0/invitations", otherResources, a.createInvitation)
+	a.handle("GET /v1.0/users", directoryObjects, a.listUsers,
+		odata.OptFilter, odata.OptSearch, odata.OptSelect, odata.OptOrderBy, odata.OptCount, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET /v1.0/users/$count", directoryObjects, a.countUsers, odata.OptFilter, odata.OptSearch)
+	a.handle("GET /v1.0/users/{id}", directoryObjects, a.getUser, odata.OptSelect)
+	a.handle("POST /v1.0/users", directoryObjects, a.createUser)
+	a.handle("PATCH /v1.0/users/{id}", directoryObjects, a.patchUser)
+	a.handle("DELETE /v1.0/users/{id}", directoryObjects, a.deleteUser)
+	a.handle("POST /v1.0/users/{id}/revokeSignInSessions", directoryObjects, a.revokeSignInSessions)
+	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", directoryObjects, a.listDeletedUsers, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET "+deletedItemsPath+"/{id}", directoryObjects, a.getDeletedItem)
+	a.handle("POST "+deletedItemsPath+"/{id}/restore", directoryObjects, a.restoreDeletedItem)
+	a.handle("DELETE "+deletedItemsPath+"/{id}", directoryObjects, a.purgeDeletedItem)
+	a.handle("GET "+authMethodsPolicyPath, otherResources, a.getAuthMethodsPolicy)
+	a.handle("GET "+authMethodConfigsPath, otherResources, a.listAuthMethodConfigs)
+	a.handle("GET "+emailConfigPath, otherResources, a.getEmailConfig)
+	a.handle("PATCH "+emailConfigPath, otherResources, a.patchEmailConfig)
+	a.handle("DELETE "+emailConfigPath, otherResources, a.deleteEmailConfig)
+	a.handle("GET /v1.0/auditLogs/directoryAudits", otherResources, a.listDirectoryAudits, odata.OptFilter, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET /v1.0/auditLogs/directoryAudits/{id}", otherResources, a.getDirectoryAudit)
+	a.handle("GET /v1.0/auditLogs/signIns", otherResources, a.listSignIns, odata.OptFilter, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET /v1.0/auditLogs/signIns/{id}", otherResources, a.getSignIn)
+	a.handle("GET "+crossTenantDefaultPath, otherResources, a.getCrossTenantDefault)
+	a.handle("PATCH "+crossTenantDefaultPath, otherResources, a.patchCrossTenantDefault)
 	return a
 }
 
@@ -127,15 +135,22 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // handlerFunc is an API handler: it gets the verified caller and returns an
-// error for writeError.
+// error for writeError. The route's query options are in routeQuery(r).
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c Caller) error
 
-func (a *API) handle(pattern string, h handlerFunc) {
+// handle adds a route: its OData query options (options; any other is 400
+// with scope's code), then the bearer token, are checked before h runs.
+func (a *API) handle(pattern string, scope queryScope, h handlerFunc, options ...string) {
 	a.learnSegments(pattern)
+	a.routes = append(a.routes, route{pattern: pattern, scope: scope, options: options})
 	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		c, err := a.authenticate(r)
+		q, err := scope.parseQuery(r, options...)
+		var c Caller
 		if err == nil {
-			err = h(w, r, c)
+			c, err = a.authenticate(r)
+		}
+		if err == nil {
+			err = h(w, r.WithContext(withRouteQuery(r.Context(), q)), c)
 		}
 		if err != nil {
 			a.writeError(w, r, err)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/audit"
-	"github.com/guestgate/guestgate/internal/odata"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -132,15 +131,15 @@ func (a *API) listDirectoryAudits(w http.ResponseWriter, r *http.Request, c Call
 	if err := require(c, permAuditRead...); err != nil {
 		return err
 	}
-	q, err := otherResources.parseQuery(r, odata.OptFilter, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
+	lq, err := mapLogQuery(routeQuery(r), directoryAuditProps, string(audit.FieldActivityDateTime))
 	if err != nil {
 		return err
 	}
-	lq, err := mapLogQuery(q, directoryAuditProps, string(audit.FieldActivityDateTime))
+	after, err := parseAuditToken(lq.skipToken)
 	if err != nil {
 		return err
 	}
-	aq := audit.Query{Ascending: lq.ascending, After: lq.after, Limit: lq.top + 1}
+	aq := audit.Query{Ascending: lq.ascending, After: after, Limit: lq.top + 1}
 	for _, cond := range lq.conditions {
 		op := audit.Op(cond.Op)
 		aq.Conditions = append(aq.Conditions, audit.Condition{Field: audit.Field(cond.Prop), Op: op, Value: cond.Text, Time: cond.Time})
@@ -159,6 +158,19 @@ func (a *API) listDirectoryAudits(w http.ResponseWriter, r *http.Request, c Call
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
+}
+
+// parseAuditToken reads a directoryAudits $skiptoken: the Seq of the
+// previous page's last record (0 when there is none).
+func parseAuditToken(tok string) (int64, error) {
+	if tok == "" {
+		return 0, nil
+	}
+	seq, err := strconv.ParseInt(tok, 10, 64)
+	if err != nil || seq <= 0 {
+		return 0, badRequest("Invalid $skiptoken.")
+	}
+	return seq, nil
 }
 
 // getDirectoryAudit is GET /v1.0/auditLogs/directoryAudits/{id}.

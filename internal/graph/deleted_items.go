@@ -37,19 +37,13 @@ type deletedUserPage struct {
 }
 
 // listDeletedUsers is GET /v1.0/directory/deletedItems/microsoft.graph.user
-// with $top (1–999, default 100) and $skiptoken; other query options are
-// Request_UnsupportedQuery.
+// with $top (1–999, default 100) and $skiptoken.
 func (a *API) listDeletedUsers(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permUsersRead...); err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	for k := range q {
-		if k != "$top" && k != "$skiptoken" {
-			return &Error{Status: http.StatusBadRequest, Code: "Request_UnsupportedQuery", Message: "Unsupported query option '" + k + "' on deleted items: only $top and $skiptoken are supported."}
-		}
-	}
-	top, err := parseTop(q.Get("$top"))
+	q := routeQuery(r)
+	top, err := directoryObjects.pageSize(q)
 	if err != nil {
 		return err
 	}
@@ -57,7 +51,7 @@ func (a *API) listDeletedUsers(w http.ResponseWriter, r *http.Request, c Caller)
 	if err != nil {
 		return err
 	}
-	list, err := a.deps.Lifecycle.ListDeleted(r.Context(), t, q.Get("$skiptoken"), top+1)
+	list, err := a.deps.Lifecycle.ListDeleted(r.Context(), t, q.SkipToken, top+1)
 	if err != nil {
 		return err
 	}

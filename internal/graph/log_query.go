@@ -1,22 +1,21 @@
 package graph
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/odata"
 )
 
-// Activity logs (directoryAudits, and signIns as it lands) share one
-// $filter mapping: a conjunction ("and") of comparisons of properties
+// Activity logs (directoryAudits, signIns) share one $filter mapping: a conjunction ("and") of comparisons of properties
 // listed in a table, and targetResources-style lambdas. Anything else is
 // 400 BadRequest, as Graph answers for these resources.
 
 // logProp is what $filter may do with one log property.
 type logProp struct {
 	name  string          // Graph's name, for messages and conditions
-	time  bool            // a DateTimeOffset (else a string)
+	time  bool            // a DateTimeOffset
+	int   bool            // an integer (else, and unless time, a string)
 	ops   map[string]bool // eq ge gt le lt startsWith
 	inAny bool            // reached through collection/any(x:x/sub …)
 }
@@ -27,14 +26,16 @@ type logCondition struct {
 	Op   string // eq ge gt le lt startsWith
 	Text string
 	Time time.Time
+	Int  int64
 }
 
 // logQuery is a mapped log query.
 type logQuery struct {
 	conditions []logCondition
 	ascending  bool
-	after      int64
-	top        int
+	// skipToken is $skiptoken as sent; each log reads its own tokens.
+	skipToken string
+	top       int
 }
 
 func unsupportedLogFilter(msg string) *Error {
@@ -58,11 +59,7 @@ func mapLogQuery(q odata.Query, props map[string]logProp, orderBy string) (logQu
 		}
 		out.ascending = !q.OrderBy[0].Desc
 	}
-	if q.SkipToken != "" {
-		if out.after, err = strconv.ParseInt(q.SkipToken, 10, 64); err != nil || out.after <= 0 {
-			return out, badRequest("Invalid $skiptoken.")
-		}
-	}
+	out.skipToken = q.SkipToken
 	out.top, err = otherResources.pageSize(q)
 	return out, err
 }
@@ -133,12 +130,17 @@ func logComparison(name, op string, value odata.Expr, props map[string]logProp, 
 	switch {
 	case ok && p.time && lit.Kind == odata.DateTimeLit:
 		return logCondition{Prop: p.name, Op: op, Time: lit.Time}, nil
-	case ok && !p.time && (lit.Kind == odata.StringLit || lit.Kind == odata.GUIDLit):
+	case ok && p.int && lit.Kind == odata.IntLit:
+		return logCondition{Prop: p.name, Op: op, Int: lit.Int}, nil
+	case ok && !p.time && !p.int && (lit.Kind == odata.StringLit || lit.Kind == odata.GUIDLit):
 		return logCondition{Prop: p.name, Op: op, Text: lit.Text}, nil
 	}
 	want := "a string"
-	if p.time {
+	switch {
+	case p.time:
 		want = "a DateTimeOffset such as 2026-11-30T00:00:00Z"
+	case p.int:
+		want = "an integer such as 50126"
 	}
 	return logCondition{}, unsupportedLogFilter("property '" + p.name + "' compares with " + want + ".")
 }

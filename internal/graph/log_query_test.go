@@ -17,7 +17,11 @@ func mapAuditQuery(raw string) (logQuery, error) {
 	if err != nil {
 		return logQuery{}, err
 	}
-	return mapLogQuery(q, directoryAuditProps, "activityDateTime")
+	lq, err := mapLogQuery(q, directoryAuditProps, "activityDateTime")
+	if err == nil {
+		_, err = parseAuditToken(lq.skipToken)
+	}
+	return lq, err
 }
 
 // TestDirectoryAuditsQueryMapping: the log filters Graph documents for
@@ -35,7 +39,7 @@ func TestDirectoryAuditsQueryMapping(t *testing.T) {
 		{Prop: "category", Op: "eq", Text: "UserManagement"},
 		{Prop: "initiatedBy/app/displayName", Op: "eq", Text: "bot"},
 		{Prop: "targetResources/id", Op: "eq", Text: "0f9a0b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b"},
-	}, ascending: true, after: 12, top: 7}
+	}, ascending: true, skipToken: "12", top: 7}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("mapped:\n got  %+v\n want %+v", got, want)
 	}

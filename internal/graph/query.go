@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/odata"
@@ -62,19 +61,6 @@ func (s queryScope) parseQueryValues(v url.Values, allowed ...string) (odata.Que
 		return q, err
 	}
 	return q, nil
-}
-
-// parseTop is $top of the endpoints that take only $top and $skiptoken:
-// 1–999, default 100.
-func parseTop(s string) (int, error) {
-	if s == "" {
-		return 100, nil
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < 1 || n > 999 {
-		return 0, badRequest("Invalid page size specified: '" + s + "'. Must be between 1 and 999 inclusive.")
-	}
-	return n, nil
 }
 
 // pageSize is $top: 1–999, default 100.

@@ -1,9 +1,39 @@
 package graph
 
 import (
+	"context"
 	"net/http"
 	"strings"
+
+	"github.com/guestgate/guestgate/internal/odata"
 )
+
+// Every route declares the OData query options it takes (api.go). handle
+// parses them, matched in any case, before the token is verified: any
+// other $-option, or one given twice, is 400 — Request_UnsupportedQuery
+// on directory objects, BadRequest on other resources — on every route,
+// those that take no options included, so no option is silently ignored.
+// Parameters without "$" are not OData's and are left alone. Handlers
+// read the parsed options with routeQuery.
+
+// route is one entry of the route table.
+type route struct {
+	pattern string     // as ServeMux takes it: "GET /v1.0/users/{id}"
+	scope   queryScope // the codes of its query errors
+	options []string   // the OData options it takes (odata.Opt…)
+}
+
+type routeQueryKey struct{}
+
+func withRouteQuery(ctx context.Context, q odata.Query) context.Context {
+	return context.WithValue(ctx, routeQueryKey{}, q)
+}
+
+// routeQuery is the request's OData query, as its route took it.
+func routeQuery(r *http.Request) odata.Query {
+	q, _ := r.Context().Value(routeQueryKey{}).(odata.Query)
+	return q
+}
 
 // Graph's URLs are case-insensitive in their segment names and entity keys
 // (/Users, /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Email);

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,5 +61,95 @@ func TestRequestShapeRouting(t *testing.T) {
 				t.Fatalf("innerError = %+v (request-id header %q)", in, w.Header().Get("request-id"))
 			}
 		})
+	}
+}
+
+// TestRouteOptions: every registered route answers each OData option it
+// does not take with 400 in Graph's envelope (Request_UnsupportedQuery on
+// directory objects, BadRequest on other resources) before the token is
+// read, and lets those it takes, in any case, and non-OData parameters
+// through to authentication. Routes that take no options refuse them
+// all: none is silently ignored.
+func TestRouteOptions(t *testing.T) {
+	a := New(Deps{Tokens: noTokens{}, Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
+	const (
+		dir   = "Request_UnsupportedQuery"
+		other = "BadRequest"
+	)
+	userList := []string{"$filter", "$search", "$select", "$orderby", "$count", "$top", "$skiptoken"}
+	logList := []string{"$filter", "$orderby", "$top", "$skiptoken"}
+	// Every route, with the code of its query errors and the options it takes.
+	want := map[string]struct {
+		code    string
+		options []string
+	}{
+		"POST /v1.0/invitations":                                {other, nil},
+		"GET /v1.0/users":                                       {dir, userList},
+		"GET /v1.0/users/$count":                                {dir, []string{"$filter", "$search"}},
+		"GET /v1.0/users/{id}":                                  {dir, []string{"$select"}},
+		"POST /v1.0/users":                                      {dir, nil},
+		"PATCH /v1.0/users/{id}":                                {dir, nil},
+		"DELETE /v1.0/users/{id}":                               {dir, nil},
+		"POST /v1.0/users/{id}/revokeSignInSessions":            {dir, nil},
+		"GET /v1.0/directory/deletedItems/microsoft.graph.user": {dir, []string{"$top", "$skiptoken"}},
+		"GET /v1.0/directory/deletedItems/{id}":                 {dir, nil},
+		"POST /v1.0/directory/deletedItems/{id}/restore":        {dir, nil},
+		"DELETE /v1.0/directory/deletedItems/{id}":              {dir, nil},
+		"GET /v1.0/policies/authenticationMethodsPolicy":        {other, nil},
+		"GET " + authMethodConfigsPath:                          {other, nil},
+		"GET " + emailConfigPath:                                {other, nil},
+		"PATCH " + emailConfigPath:                              {other, nil},
+		"DELETE " + emailConfigPath:                             {other, nil},
+		"GET /v1.0/auditLogs/directoryAudits":                   {other, logList},
+		"GET /v1.0/auditLogs/directoryAudits/{id}":              {other, nil},
+		"GET /v1.0/auditLogs/signIns":                           {other, logList},
+		"GET /v1.0/auditLogs/signIns/{id}":                      {other, nil},
+		"GET /v1.0/policies/crossTenantAccessPolicy/default":    {other, nil},
+		"PATCH /v1.0/policies/crossTenantAccessPolicy/default":  {other, nil},
+	}
+	// A value each option parses.
+	values := map[string]string{
+		"$filter": "id eq 'x'", "$search": `"displayName:a"`, "$select": "id", "$orderby": "id", "$count": "true",
+		"$top": "1", "$skiptoken": "x", "$expand": "manager", "$skip": "1", "$format": "json", "$apply": "x", "$levels": "1",
+	}
+	if len(a.routes) != len(want) {
+		t.Errorf("%d routes registered, %d in this table: add the new route's row", len(a.routes), len(want))
+	}
+	for _, rt := range a.routes {
+		w, ok := want[rt.pattern]
+		if !ok {
+			t.Errorf("route %q has no row in this table", rt.pattern)
+			continue
+		}
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		path = strings.ReplaceAll(path, "{id}", "0f9a0b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b")
+		send := func(query string) (int, errorDetail) {
+			rec := httptest.NewRecorder()
+			a.ServeHTTP(rec, httptest.NewRequest(method, path+"?"+query, nil))
+			var env errorBody
+			if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
+				t.Fatalf("%s ?%s: %d %q is not Graph's envelope", rt.pattern, query, rec.Code, rec.Body.String())
+			}
+			return rec.Code, env.Error
+		}
+		for opt, v := range values {
+			takes := slices.Contains(w.options, opt)
+			for _, name := range []string{opt, strings.ToUpper(opt)} {
+				query := url.Values{name: {v}}.Encode()
+				status, e := send(query)
+				switch {
+				case takes && (status != 401 || e.Code != "InvalidAuthenticationToken"):
+					t.Errorf("%s ?%s: %d %+v, want the option taken (401 without a token)", rt.pattern, query, status, e)
+				case !takes && (status != 400 || e.Code != w.code || !strings.Contains(e.Message, "Query option '"+name+"' is not allowed")):
+					t.Errorf("%s ?%s: %d %+v, want 400 %s", rt.pattern, query, status, e, w.code)
+				}
+			}
+		}
+		if status, e := send("$top=1&$top=2"); status != 400 || e.Code != w.code {
+			t.Errorf("%s: $top twice: %d %+v, want 400 %s", rt.pattern, status, e, w.code)
+		}
+		if status, _ := send("api-version=1&foo=%24bar"); status != 401 {
+			t.Errorf("%s: parameters without '$' are not OData's: %d, want 401", rt.pattern, status)
+		}
 	}
 }

@@ -4,12 +4,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/odata"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -114,39 +114,93 @@ type signInPage struct {
 	Value         []signInBody `json:"value"`
 }
 
-// listSignIns is GET /v1.0/auditLogs/signIns: newest first, $top (1–999,
-// default 100) and $skiptoken. Other query options answer 400 (filters
-// come with the OData parser), never a silently ignored option.
+// signInProps are the filterable properties of signIn (Graph's operators
+// for each; the store compares userPrincipalName and appDisplayName, and
+// every startsWith, in any case).
+var signInProps = func() map[string]logProp {
+	m := map[string]logProp{}
+	for _, p := range []logProp{
+		{name: string(audit.SignInFieldCreatedDateTime), time: true, ops: ops("eq", "ge", "gt", "le", "lt")},
+		{name: string(audit.SignInFieldUserPrincipalName), ops: ops("eq", "startsWith")},
+		{name: string(audit.SignInFieldUserID), ops: ops("eq")},
+		{name: string(audit.SignInFieldUserType), ops: ops("eq")},
+		{name: string(audit.SignInFieldAppID), ops: ops("eq")},
+		{name: string(audit.SignInFieldAppDisplayName), ops: ops("eq", "startsWith")},
+		{name: string(audit.SignInFieldIPAddress), ops: ops("eq", "startsWith")},
+		{name: string(audit.SignInFieldCorrelationID), ops: ops("eq")},
+		{name: string(audit.SignInFieldErrorCode), int: true, ops: ops("eq")},
+		{name: string(audit.SignInFieldCrossTenantAccessType), ops: ops("eq")},
+	} {
+		m[strings.ToLower(p.name)] = p
+	}
+	return m
+}()
+
+// mapSignInQuery maps the OData options of GET /v1.0/auditLogs/signIns
+// to a store query (its Limit one past the page, to tell whether another
+// follows) and the page size.
+func mapSignInQuery(q odata.Query) (audit.SignInQuery, int, error) {
+	lq, err := mapLogQuery(q, signInProps, string(audit.SignInFieldCreatedDateTime))
+	if err != nil {
+		return audit.SignInQuery{}, 0, err
+	}
+	sq := audit.SignInQuery{Ascending: lq.ascending, Limit: lq.top + 1}
+	if lq.skipToken != "" {
+		if sq.After, err = parseSignInToken(lq.skipToken); err != nil {
+			return audit.SignInQuery{}, 0, err
+		}
+	}
+	for _, c := range lq.conditions {
+		if c.Prop == string(audit.SignInFieldCreatedDateTime) {
+			sq.Conditions = append(sq.Conditions, signInTimeConditions(audit.Op(c.Op), c.Time)...)
+			continue
+		}
+		sq.Conditions = append(sq.Conditions, audit.SignInCondition{Field: audit.SignInField(c.Prop), Op: audit.Op(c.Op), Value: c.Text, Number: int(c.Int)})
+	}
+	return sq, lq.top, nil
+}
+
+// signInTimeConditions compares createdDateTime as clients read it: to
+// the second (signInTime), so "eq" a time copied from an entry finds it,
+// and "gt" it does not. A time with a fraction compares exactly.
+func signInTimeConditions(op audit.Op, t time.Time) []audit.SignInCondition {
+	at := func(op audit.Op, t time.Time) audit.SignInCondition {
+		return audit.SignInCondition{Field: audit.SignInFieldCreatedDateTime, Op: op, Time: t}
+	}
+	if t.Nanosecond() != 0 {
+		return []audit.SignInCondition{at(op, t)}
+	}
+	next := t.Add(time.Second)
+	switch op {
+	case audit.OpEq:
+		return []audit.SignInCondition{at(audit.OpGe, t), at(audit.OpLt, next)}
+	case audit.OpGt:
+		return []audit.SignInCondition{at(audit.OpGe, next)}
+	case audit.OpLe:
+		return []audit.SignInCondition{at(audit.OpLt, next)}
+	}
+	return []audit.SignInCondition{at(op, t)}
+}
+
+// listSignIns is GET /v1.0/auditLogs/signIns: newest first (or
+// $orderby=createdDateTime asc), with $filter, $top (1–999, default 100)
+// and $skiptoken; @odata.nextLink keeps the query.
 func (a *API) listSignIns(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permAuditRead...); err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	for k := range q {
-		if k != "$top" && k != "$skiptoken" {
-			return badRequest("Query option '" + k + "' is not supported on auditLogs/signIns.")
-		}
-	}
-	top, err := parseTop(q.Get("$top"))
+	sq, top, err := mapSignInQuery(routeQuery(r))
 	if err != nil {
 		return err
 	}
-	var after audit.SignInCursor
-	if tok := q.Get("$skiptoken"); tok != "" {
-		if after, err = parseSignInToken(tok); err != nil {
-			return err
-		}
-	}
-	list, err := a.deps.SignIns.ListSignIns(r.Context(), c.TenantID, after, top+1)
+	list, err := a.deps.SignIns.QuerySignIns(r.Context(), c.TenantID, sq)
 	if err != nil {
 		return err
 	}
 	page := signInPage{ODataContext: signInsContext, Value: []signInBody{}}
 	if len(list) > top {
 		list = list[:top]
-		last := list[len(list)-1]
-		next := url.Values{"$top": {strconv.Itoa(top)}, "$skiptoken": {signInToken(last)}}
-		page.ODataNextLink = a.deps.BaseURL + "/v1.0/auditLogs/signIns?" + next.Encode()
+		page.ODataNextLink = a.nextLink(r, signInToken(list[len(list)-1]))
 	}
 	for _, s := range list {
 		page.Value = append(page.Value, signInOut(s))
@@ -173,7 +227,8 @@ func (a *API) getSignIn(w http.ResponseWriter, r *http.Request, c Caller) error 
 	return nil
 }
 
-// signInToken is the $skiptoken after s: its time and id, opaque to clients.
+// signInToken is the $skiptoken after s: its time and id, opaque to
+// clients; the next page continues past s in the query's order.
 func signInToken(s audit.SignIn) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(s.CreatedAt.UnixMicro(), 10) + "." + s.ID))
 }

@@ -70,14 +70,7 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request, c Caller) error {
 		return err
 	}
 	key := r.PathValue("id")
-	if key == "$count" {
-		return a.countUsers(w, r, c)
-	}
-	q, err := directoryObjects.parseQuery(r, odata.OptSelect)
-	if err != nil {
-		return err
-	}
-	sel, err := userSelect(q.Select)
+	sel, err := userSelect(routeQuery(r).Select)
 	if err != nil {
 		return err
 	}
@@ -104,10 +97,10 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request, c Caller) error {
 // countUsers is GET /v1.0/users/$count (an advanced query): the number of
 // users $filter and $search select, as plain text.
 func (a *API) countUsers(w http.ResponseWriter, r *http.Request, c Caller) error {
-	q, err := directoryObjects.parseQuery(r, odata.OptFilter, odata.OptSearch)
-	if err != nil {
+	if err := require(c, permUsersRead...); err != nil {
 		return err
 	}
+	q := routeQuery(r)
 	if !eventual(r) {
 		return directoryObjects.unsupported("$count is only supported with the header ConsistencyLevel: eventual.")
 	}
@@ -139,12 +132,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c Caller) error 
 	if err := require(c, permUsersRead...); err != nil {
 		return err
 	}
-	q, err := directoryObjects.parseQuery(r, odata.OptFilter, odata.OptSearch, odata.OptSelect, odata.OptOrderBy,
-		odata.OptCount, odata.OptTop, odata.OptSkipToken)
-	if err != nil {
-		return err
-	}
-	req, err := mapUsersQuery(q, eventual(r))
+	req, err := mapUsersQuery(routeQuery(r), eventual(r))
 	if err != nil {
 		return err
 	}

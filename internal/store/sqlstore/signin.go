@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/guestgate/guestgate/internal/audit"
 )
@@ -31,32 +30,7 @@ func (db *DB) AppendSignIn(ctx context.Context, s audit.SignIn) error {
 // ListSignIns returns the tenant's sign-ins newest first, after the
 // cursor, at most limit (<= 0: all).
 func (db *DB) ListSignIns(ctx context.Context, tenantID string, after audit.SignInCursor, limit int) ([]audit.SignIn, error) {
-	q := `SELECT ` + signInColumns + ` FROM sign_ins WHERE tenant_id = $1`
-	args := []any{tenantID}
-	if after.ID != "" {
-		at := toDB(after.CreatedAt)
-		q += ` AND (created_at < $2 OR created_at = $2 AND id < $3)`
-		args = append(args, at, after.ID)
-	}
-	q += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)+1)
-	args = append(args, pageLimit(limit))
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list sign-ins: %w", err)
-	}
-	defer rows.Close()
-	var out []audit.SignIn
-	for rows.Next() {
-		s, err := scanSignIn(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list sign-ins: %w", err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list sign-ins: %w", err)
-	}
-	return out, nil
+	return db.QuerySignIns(ctx, tenantID, audit.SignInQuery{After: after, Limit: limit})
 }
 
 // GetSignIn returns the tenant's sign-in with that id, or store.ErrNotFound.
