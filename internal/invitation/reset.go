@@ -28,7 +28,7 @@ const (
 // memberships and app assignments) and goes back to PendingAcceptance with
 // no identity provider, so the next redemption runs the decision of
 // section 3 again. req.Email, when set and different, becomes the user's
-// address (and, for a guest, its userPrincipalName); empty keeps the
+// mail and sign-in address (never its userPrincipalName); empty keeps the
 // current one. A new invitation (a new redeem link) is created, mailed
 // when req.SendMessage is set; the user's sessions end; an audit record
 // names who did it and what changed. All of it commits together.
@@ -94,10 +94,10 @@ func (s *Service) resetUser(ctx context.Context, t directory.Tenant, userID, ema
 		}
 		before = *u
 		if !keepMail && !strings.EqualFold(u.Mail, email) {
+			// The new address is the guest's mail and sign-in address; the
+			// userPrincipalName never changes (DESIGN section 6, as the
+			// reproduced product documents it).
 			u.Mail = email
-			if u.UserType == directory.UserTypeGuest {
-				u.UserPrincipalName = directory.GuestUserPrincipalName(email, t.InitialDomain)
-			}
 		}
 		u.ExternalUserState, u.ExternalUserStateChangedAt = directory.StatePendingAcceptance, now
 		u.IdP, u.IdPIssuer = directory.IdPNone, ""
