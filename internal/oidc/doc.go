@@ -45,6 +45,13 @@
 // deletes the request with a conditional DELETE, so it is single-use even
 // under concurrent exchange.
 //
+// Replays (OAuth 2.0 Security BCP; RFC 6749 section 4.1.2): the request id
+// is also the family id of every token issued from the code. A code that
+// opens but whose request is gone, and a rotated refresh token presented
+// again, revoke that family: its refresh tokens are deleted and its opaque
+// access tokens, which carry the family id, are refused at userinfo until
+// they would have expired.
+//
 // Persistence goes through the narrow interfaces in store.go (AppStore,
 // KeyStore, AuthRequestStore), implemented in internal/store/sqlstore. Time
 // comes from an injected clock. Secrets, codes and tokens are never logged.

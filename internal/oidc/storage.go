@@ -84,6 +84,10 @@ func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthReques
 // without redeeming it; the code exchange redeems it (server.CodeExchange).
 func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
 	rec, err := s.p.requestForCode(ctx, code)
+	var replay *codeReplayError
+	if errors.As(err, &replay) {
+		return nil, oidc.ErrInvalidGrant().WithDescription("The code is invalid, was already redeemed or has expired.")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -118,9 +122,9 @@ func (s *storage) CreateAccessToken(_ context.Context, req op.TokenRequest) (str
 	exp := s.p.clock.Now().Add(s.p.cfg.AccessTokenLifetime)
 	switch r := req.(type) {
 	case *authRequest:
-		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.AuthTime, exp.Unix()), exp, nil
+		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.ID, r.rec.AuthTime, exp.Unix()), exp, nil
 	case *refreshRequest:
-		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.AuthTime, exp.Unix()), exp, nil
+		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.FamilyID, r.rec.AuthTime, exp.Unix()), exp, nil
 	}
 	return uuid.NewString(), exp, nil
 }

@@ -44,16 +44,30 @@ type AuthRequestStore interface {
 	DeleteOIDCAuthRequest(ctx context.Context, tenantID, id string) error
 
 	CreateOIDCRefreshToken(ctx context.Context, t RefreshTokenRecord) error
-	// GetOIDCRefreshToken returns the token with that hash, expired or not.
+	// GetOIDCRefreshToken returns the token with that hash, expired or not,
+	// used or not.
 	GetOIDCRefreshToken(ctx context.Context, tenantID string, hash []byte) (RefreshTokenRecord, error)
-	// ConsumeOIDCRefreshToken deletes the unexpired token with that hash and
-	// returns it. Of concurrent callers exactly one wins; the others get ErrNotFound.
+	// ConsumeOIDCRefreshToken marks the unexpired, unused token with that
+	// hash used at now and returns it; the record stays (until it expires)
+	// so that a replay of it is recognised. Of concurrent callers exactly
+	// one wins; the others get ErrNotFound.
 	ConsumeOIDCRefreshToken(ctx context.Context, tenantID string, hash []byte, now time.Time) (RefreshTokenRecord, error)
 	// DeleteOIDCRefreshTokens removes a user's refresh tokens for one client
 	// (all clients when clientID is empty).
 	DeleteOIDCRefreshTokens(ctx context.Context, tenantID, clientID, userID string) error
 
-	// DeleteExpiredOIDCGrants removes authorization requests and refresh
-	// tokens that expired before t, and returns how many.
+	// RevokeOIDCGrant ends one authorization (a code replayed, a rotated
+	// refresh token reused): it deletes every refresh token of the family
+	// and records the family as revoked until until, when the last access
+	// token issued from it has expired. Recording it again keeps the later
+	// instant.
+	RevokeOIDCGrant(ctx context.Context, tenantID, familyID string, until time.Time) error
+	// OIDCGrantRevoked reports whether the family was revoked (and the
+	// record has not been cleaned up yet).
+	OIDCGrantRevoked(ctx context.Context, tenantID, familyID string) (bool, error)
+
+	// DeleteExpiredOIDCGrants removes authorization requests, refresh
+	// tokens and revocation records that expired before t, and returns how
+	// many.
 	DeleteExpiredOIDCGrants(ctx context.Context, before time.Time) (int64, error)
 }

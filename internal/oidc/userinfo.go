@@ -24,6 +24,15 @@ func (s *server) UserInfo(ctx context.Context, r *op.Request[oidc.UserInfoReques
 	if err != nil || c.IDType != idTypeUser || c.ObjectID == "" || c.AppID == "" || !slices.Contains(c.Audience, c.AppID) {
 		return denied()
 	}
+	if c.FamilyID != "" {
+		revoked, err := s.p.deps.AuthRequests.OIDCGrantRevoked(ctx, tid, c.FamilyID)
+		if err != nil {
+			return nil, oidc.ErrServerError().WithParent(err)
+		}
+		if revoked {
+			return denied()
+		}
+	}
 	info := new(oidc.UserInfo)
 	err = s.p.fillUserinfo(ctx, info, userClaims{tenantID: tid, clientID: c.AppID, userID: c.ObjectID, idp: c.IdP, authTime: c.AuthTime})
 	if err != nil {

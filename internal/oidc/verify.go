@@ -39,6 +39,8 @@ type accessTokenClaims struct {
 	IdP       string        `json:"idp"`
 	// AuthTime is when the user signed in (opaque user tokens only).
 	AuthTime time.Time `json:"-"`
+	// FamilyID is the authorization of an opaque user token.
+	FamilyID string `json:"-"`
 }
 
 // VerifyAccessToken checks an app's access token for guestgate's admin API

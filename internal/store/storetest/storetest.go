@@ -33,6 +33,7 @@ type Store interface {
 	mail.OutboxStore
 	oidc.AppStore
 	oidc.KeyStore
+	oidc.AuthRequestStore
 	policy.Store
 	audit.Store
 	audit.SignInStore
@@ -58,6 +59,7 @@ func Run(t *testing.T, open Open) {
 		{"outbox", testOutbox},
 		{"apps", testApps},
 		{"keys", testKeys},
+		{"grants", testGrants},
 		{"tx", testTx},
 		{"policy", testPolicy},
 		{"redemption", testRedemption},
