@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -58,6 +59,21 @@ type Deps struct {
 	Clock        clock.Clock
 	// Sessions, if set, ends the guestgate browser session at RP-initiated logout.
 	Sessions BrowserSessionEnder
+	// Access, if set, is asked wherever a grant is used (code exchange,
+	// refresh, userinfo) whether the user may still sign in at all: a
+	// refusal ends the grant with invalid_grant (401 at userinfo).
+	Access AccessChecker
+}
+
+// AccessChecker decides whether a user may still use what an earlier
+// sign-in granted. guestgate's sign-in service implements it: the user
+// exists and is enabled and, for an invited user, the tenant's identity
+// provider decision still allows the provider fixed at redemption (R9: a
+// passcode guest loses access when passcodes are turned off). A refusal
+// wraps ErrAccessEnded and its text is shown to the app as the reason; any
+// other error is a failure (server_error), never a refusal.
+type AccessChecker interface {
+	Allowed(ctx context.Context, tenantID, userID string) error
 }
 
 func (c *Config) setDefaults() {

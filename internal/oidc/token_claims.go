@@ -90,7 +90,8 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 
 // liveUser returns the user of a grant from a sign-in at authTime, or
 // invalid_grant when the user was deleted or disabled or its access was
-// ended since.
+// ended since, or when Deps.Access no longer allows the user in (e.g. a
+// passcode guest after passcodes were turned off, R9).
 func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTime time.Time) (directory.User, error) {
 	u, err := p.deps.Directory.GetUser(ctx, tenantID, userID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -105,6 +106,14 @@ func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTi
 	}
 	if directory.TokensRevoked(u, authTime) {
 		return u, oidc.ErrInvalidGrant().WithDescription("The user's sign-in sessions were revoked; sign in again.")
+	}
+	if p.deps.Access != nil {
+		if err := p.deps.Access.Allowed(ctx, tenantID, userID); err != nil {
+			if !errors.Is(err, ErrAccessEnded) {
+				return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
+			}
+			return u, oidc.ErrInvalidGrant().WithDescription("%s", err.Error()).WithParent(err)
+		}
 	}
 	return u, nil
 }

@@ -53,6 +53,7 @@ type Server struct {
 	lifecycle    *lifecycle.Service
 	oidc         *oidc.Provider
 	oidcSessions *sessionEnder
+	oidcAccess   *accessChecker
 	web          *web.Handler
 	api          *graph.API
 	sender       mail.Sender
@@ -172,6 +173,7 @@ func (s *Server) build() error {
 		return err
 	}
 	s.oidcSessions.web = s.web
+	s.oidcAccess.signin = signins
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, SignIns: s.db, Apps: s.db,
