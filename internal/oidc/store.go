@@ -5,11 +5,23 @@ import (
 	"time"
 )
 
-// AppStore keeps app registrations, scoped by tenant.
+// AppStore keeps app registrations and their secrets, scoped by tenant.
+// Methods join the transaction in ctx.
 type AppStore interface {
 	CreateApp(ctx context.Context, a App) error
 	GetApp(ctx context.Context, tenantID, appID string) (App, error)
 	ListApps(ctx context.Context, tenantID string) ([]App, error)
+	// DeleteApp removes the app with its secrets, its refresh tokens and
+	// its pending authorization requests. An unknown app is ErrNotFound.
+	DeleteApp(ctx context.Context, tenantID, appID string) error
+
+	// AddAppSecret adds a secret to an app (ErrNotFound for an unknown
+	// app, ErrAlreadyExists for a taken secret id).
+	AddAppSecret(ctx context.Context, tenantID, appID string, s AppSecret) error
+	// ListAppSecrets returns the app's secrets, oldest first.
+	ListAppSecrets(ctx context.Context, tenantID, appID string) ([]AppSecret, error)
+	// DeleteAppSecret removes one secret; an unknown one is ErrNotFound.
+	DeleteAppSecret(ctx context.Context, tenantID, appID, secretID string) error
 }
 
 // KeyStore keeps signing keys.

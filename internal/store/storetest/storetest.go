@@ -58,6 +58,7 @@ func Run(t *testing.T, open Open) {
 		{"session", testSession},
 		{"outbox", testOutbox},
 		{"apps", testApps},
+		{"app_secrets", testAppSecrets},
 		{"keys", testKeys},
 		{"grants", testGrants},
 		{"tx", testTx},

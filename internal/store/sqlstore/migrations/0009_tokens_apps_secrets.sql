@@ -20,3 +20,24 @@ CREATE TABLE oidc_revoked_grants (
     PRIMARY KEY (tenant_id, family_id)
 );
 CREATE INDEX oidc_revoked_grants_expiry ON oidc_revoked_grants (expires_at);
+
+-- App secrets in their own table, so an app can hold several during a
+-- rotation. Whether an app is public (no secret, PKCE) is now said by a
+-- column, not by a missing secret: removing every secret of a confidential
+-- app leaves it unable to authenticate, never public. An app's existing
+-- secret keeps the app's id as its secret id.
+ALTER TABLE apps ADD COLUMN public BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE apps SET public = (secret_hash IS NULL);
+CREATE TABLE app_secrets (
+    tenant_id   TEXT NOT NULL,
+    app_id      TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    secret_hash BYTEA NOT NULL, -- SHA-256 of the 256-bit random secret
+    created_at  BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, app_id, id),
+    FOREIGN KEY (tenant_id, app_id) REFERENCES apps (tenant_id, app_id)
+);
+INSERT INTO app_secrets (tenant_id, app_id, id, secret_hash, created_at)
+    SELECT tenant_id, app_id, app_id, secret_hash, created_at FROM apps WHERE secret_hash IS NOT NULL;
+ALTER TABLE apps DROP COLUMN secret_hash;
+CREATE INDEX oidc_auth_requests_client ON oidc_auth_requests (tenant_id, client_id);
