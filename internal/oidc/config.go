@@ -30,9 +30,18 @@ type Config struct {
 	PublicURL string
 	// Insecure allows an http PublicURL (development and tests only).
 	Insecure bool
-	// CryptoKey encrypts authorization codes and keys the pairwise subject.
-	// It must be 32 random bytes and the same in every process.
+	// CryptoKey encrypts authorization codes and opaque access tokens and
+	// seals signing keys at rest. It must be 32 random bytes (derived from
+	// the deployment's current secret) and the same in every process.
 	CryptoKey [32]byte
+	// OldCryptoKeys, derived from earlier secrets, still open what they
+	// sealed (codes and tokens in flight, signing keys), newest first;
+	// nothing new is sealed with them (secrets.go).
+	OldCryptoKeys [][32]byte
+	// AdminOnly is for one-shot admin commands run without the secret: the
+	// provider serves nothing, creates no signing key and stores no
+	// subject salt, and RotateKeys refuses.
+	AdminOnly bool
 
 	// AccessTokenLifetime (default 1 h) and IDTokenLifetime (default 1 h).
 	AccessTokenLifetime time.Duration
@@ -55,6 +64,7 @@ type Deps struct {
 	Keys         KeyStore
 	AuthRequests AuthRequestStore
 	Directory    directory.Store
+	Salts        SubjectSaltStore
 	Tx           store.Transactor
 	Clock        clock.Clock
 	// Sessions, if set, ends the guestgate browser session at RP-initiated logout.
@@ -129,6 +139,8 @@ func (d Deps) validate() error {
 		return errors.New("oidc: Deps.AuthRequests is nil")
 	case d.Directory == nil:
 		return errors.New("oidc: Deps.Directory is nil")
+	case d.Salts == nil:
+		return errors.New("oidc: Deps.Salts is nil")
 	case d.Tx == nil:
 		return errors.New("oidc: Deps.Tx is nil")
 	}

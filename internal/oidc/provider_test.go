@@ -33,6 +33,7 @@ type env struct {
 	db        *sqlstore.DB
 	clock     *clock.Fake
 	key       [32]byte
+	oldKeys   [][32]byte // earlier secrets' keys, newest first
 	p         *oidc.Provider
 	srv       *httptest.Server
 	publicURL string
@@ -85,14 +86,16 @@ func newEnv(t *testing.T, dsn string) *env {
 func (e *env) newProvider() *oidc.Provider {
 	e.t.Helper()
 	p, err := oidc.NewProvider(oidc.Config{
-		PublicURL: e.publicURL,
-		Insecure:  true,
-		CryptoKey: e.key,
+		PublicURL:     e.publicURL,
+		Insecure:      true,
+		CryptoKey:     e.key,
+		OldCryptoKeys: e.oldKeys,
 	}, oidc.Deps{
 		Apps:         e.db,
 		Keys:         e.db,
 		AuthRequests: e.db,
 		Directory:    e.db,
+		Salts:        e.db,
 		Tx:           e.db,
 		Clock:        e.clock,
 		Sessions:     e.sessions,

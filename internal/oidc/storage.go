@@ -68,7 +68,7 @@ func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 	if err := s.p.deps.AuthRequests.CreateOIDCAuthRequest(ctx, rec); err != nil {
 		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("create auth request: %w", err))
 	}
-	return s.p.newAuthRequest(rec), nil
+	return s.p.newAuthRequest(ctx, rec)
 }
 
 // AuthRequestByID returns an unexpired request of the tenant.
@@ -77,7 +77,7 @@ func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthReques
 	if err != nil {
 		return nil, err
 	}
-	return s.p.newAuthRequest(rec), nil
+	return s.p.newAuthRequest(ctx, rec)
 }
 
 // AuthRequestByCode resolves a code to its completed, unexpired request
@@ -91,7 +91,7 @@ func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRe
 	if err != nil {
 		return nil, err
 	}
-	return s.p.newAuthRequest(rec), nil
+	return s.p.newAuthRequest(ctx, rec)
 }
 
 // SaveAuthCode stores nothing: a code is the request id sealed with the
@@ -159,7 +159,7 @@ func (s *storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 	if err != nil {
 		return nil, err
 	}
-	return s.p.newRefreshRequest(rec), nil
+	return s.p.newRefreshRequest(ctx, rec)
 }
 
 // TerminateSession is not used: logout goes through TerminateSessionFromRequest.

@@ -33,6 +33,22 @@ type KeyStore interface {
 	RetireSigningKeys(ctx context.Context, keepID string, at time.Time) error
 	// DeleteSigningKeysRetiredBefore removes keys retired before t.
 	DeleteSigningKeysRetiredBefore(ctx context.Context, t time.Time) error
+	// ReplaceSigningKeyPrivate rewrites a key's stored private bytes (to
+	// seal them with the current secret) if they are still old; it reports
+	// whether it did. An unknown key or changed bytes are no error.
+	ReplaceSigningKeyPrivate(ctx context.Context, id string, old, replacement []byte) (bool, error)
+}
+
+// SubjectSaltStore keeps each tenant's pairwise-subject salt (in the
+// tenant's record; directory.Tenant.SubjectSalt reads it).
+type SubjectSaltStore interface {
+	// SetTenantSubjectSalt stores salt for a tenant that has none and
+	// returns the tenant's salt (the one stored before, if any). An
+	// unknown tenant is ErrNotFound.
+	SetTenantSubjectSalt(ctx context.Context, tenantID, salt string) (string, error)
+	// FillTenantSubjectSalts stores salt for every tenant that has none,
+	// and returns how many.
+	FillTenantSubjectSalts(ctx context.Context, salt string) (int64, error)
 }
 
 // AuthRequestStore keeps authorization requests (a pending sign-in, then,

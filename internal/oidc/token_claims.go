@@ -45,11 +45,16 @@ var supportedClaims = []string{
 }
 
 // pairwiseSubject is the user's sub for one app: the same user has a
-// different, stable sub at each app, as in Entra ID.
-func (p *Provider) pairwiseSubject(tenantID, appID, userID string) string {
-	m := hmac.New(sha256.New, p.subKey)
+// different, stable sub at each app, as in Entra ID. It is keyed by the
+// tenant's subject salt (secrets.go), never directly by the secret.
+func (p *Provider) pairwiseSubject(ctx context.Context, tenantID, appID, userID string) (string, error) {
+	key, err := p.subjectKey(ctx, tenantID)
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(tenantID + "|" + appID + "|" + userID))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
 }
 
 // userClaims is what ID tokens and userinfo say about a signed-in user,
@@ -69,7 +74,9 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 	if err != nil {
 		return err
 	}
-	info.Subject = p.pairwiseSubject(uc.tenantID, uc.clientID, uc.userID)
+	if info.Subject, err = p.pairwiseSubject(ctx, uc.tenantID, uc.clientID, uc.userID); err != nil {
+		return oidc.ErrServerError().WithParent(err)
+	}
 	info.Name = u.DisplayName
 	info.PreferredUsername = u.Mail
 	if info.PreferredUsername == "" {

@@ -29,7 +29,10 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 	if err != nil {
 		return nil, err
 	}
-	ar := p.newAuthRequest(rec)
+	ar, err := p.newAuthRequest(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
 	// Always check PKCE: a request made with a code_challenge needs the verifier,
 	// also from a confidential client.
 	if err := op.AuthorizeCodeChallenge(r.Data.CodeVerifier, ar.GetCodeChallenge()); err != nil {

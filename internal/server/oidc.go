@@ -18,13 +18,21 @@ import (
 )
 
 func (s *Server) buildOIDC() error {
+	keys := s.cfg.subkeys("oidc")
 	var key [32]byte
-	copy(key[:], s.cfg.subkey("oidc"))
+	copy(key[:], keys[0])
+	var old [][32]byte
+	for _, k := range keys[1:] {
+		var o [32]byte
+		copy(o[:], k)
+		old = append(old, o)
+	}
 	s.oidcSessions = &sessionEnder{}
 	s.oidcAccess = &accessChecker{}
 	p, err := oidc.NewProvider(
-		oidc.Config{PublicURL: s.cfg.PublicURL, Insecure: s.cfg.insecure(), CryptoKey: key, RefreshTokenLifetime: s.cfg.SessionLifetime},
-		oidc.Deps{Apps: s.db, Keys: s.db, AuthRequests: s.db, Directory: s.db, Tx: s.db, Clock: s.clock,
+		oidc.Config{PublicURL: s.cfg.PublicURL, Insecure: s.cfg.insecure(), CryptoKey: key, OldCryptoKeys: old,
+			AdminOnly: s.cfg.adminOnly, RefreshTokenLifetime: s.cfg.SessionLifetime},
+		oidc.Deps{Apps: s.db, Keys: s.db, AuthRequests: s.db, Directory: s.db, Salts: s.db, Tx: s.db, Clock: s.clock,
 			Sessions: s.oidcSessions, Access: s.oidcAccess},
 	)
 	if err != nil {

@@ -23,6 +23,8 @@ type Config struct {
 	PublicURL string
 	// Key seals hand-offs and proofs (at least 32 bytes, from the secret).
 	Key []byte
+	// OldKeys, from earlier secrets, still open what they sealed.
+	OldKeys [][]byte
 	// ProofLifetime bounds the wait on the consent page (default 10 minutes).
 	ProofLifetime time.Duration
 	// UnmanagedRetired is the deployment's unmanaged-redemption switch.
@@ -58,7 +60,7 @@ type Service struct {
 
 // New returns a Service.
 func New(cfg Config, d Deps) (*Service, error) {
-	seals, err := newSealer(cfg.Key)
+	seals, err := newSealer(cfg.Key, cfg.OldKeys...)
 	if err != nil {
 		return nil, err
 	}

@@ -220,6 +220,23 @@ func (db *DB) RetireSigningKeys(ctx context.Context, keepID string, at time.Time
 	return nil
 }
 
+// ReplaceSigningKeyPrivate rewrites a key's private bytes if they are
+// still old, with one conditional UPDATE.
+func (db *DB) ReplaceSigningKeyPrivate(ctx context.Context, id string, old, replacement []byte) (bool, error) {
+	if len(replacement) == 0 {
+		return false, fmt.Errorf("replace signing key: empty private key")
+	}
+	res, err := db.exec(ctx, `UPDATE signing_keys SET private_der = $3 WHERE id = $1 AND private_der = $2`, id, old, replacement)
+	if err != nil {
+		return false, fmt.Errorf("replace signing key: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("replace signing key: %w", err)
+	}
+	return n == 1, nil
+}
+
 // DeleteSigningKeysRetiredBefore removes keys retired before t; current
 // keys are never removed.
 func (db *DB) DeleteSigningKeysRetiredBefore(ctx context.Context, t time.Time) error {

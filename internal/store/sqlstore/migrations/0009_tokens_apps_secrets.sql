@@ -41,3 +41,10 @@ INSERT INTO app_secrets (tenant_id, app_id, id, secret_hash, created_at)
     SELECT tenant_id, app_id, app_id, secret_hash, created_at FROM apps WHERE secret_hash IS NOT NULL;
 ALTER TABLE apps DROP COLUMN secret_hash;
 CREATE INDEX oidc_auth_requests_client ON oidc_auth_requests (tenant_id, client_id);
+
+-- Each tenant's salt for pairwise subjects, so that changing the
+-- deployment's secret never changes a subject. New tenants get a random
+-- one at creation. Existing tenants keep '' here: the provider stores for
+-- them, at its next start, the key their subjects were derived from until
+-- now (from the secret), so their subjects do not change.
+ALTER TABLE tenants ADD COLUMN subject_salt TEXT NOT NULL DEFAULT '';
