@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -17,6 +18,7 @@ import (
 func TestAppSecretRotation(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		app, first := e.createApp(e.a, false, "User.Invite.All")
+		e.clock.Advance(time.Second) // secrets list oldest first
 		added, second, err := e.p.AddAppSecret(e.ctx, e.a.ID, app.AppID)
 		if err != nil || second == "" || second == first || added.ID == "" || added.ID == app.AppID {
 			t.Fatalf("AddAppSecret = %+v, %v", added, err)
