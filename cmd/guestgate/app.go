@@ -12,7 +12,7 @@ import (
 
 func newAppCommand(f *configFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "app", Short: "Register applications (OAuth clients) in a tenant"}
-	cmd.AddCommand(newAppCreateCommand(f))
+	cmd.AddCommand(newAppCreateCommand(f), newAppDeleteCommand(f), newAppSecretCommand(f))
 	return cmd
 }
 
@@ -21,6 +21,8 @@ type appJSON struct {
 	AppID        string `json:"appId"`
 	ClientSecret string `json:"clientSecret,omitempty"`
 	TenantID     string `json:"tenantId"`
+	// SecretID names the secret for app secret remove (the app's id).
+	SecretID string `json:"secretId,omitempty"`
 }
 
 func newAppCreateCommand(f *configFlags) *cobra.Command {
@@ -42,10 +44,10 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
 					return err
 				}
 				format, _ := cmd.Flags().GetString("output")
-				return printResult(cmd.OutOrStdout(), format, appJSON{AppID: app.AppID, ClientSecret: secret, TenantID: t.ID}, func(w io.Writer) {
+				return printResult(cmd.OutOrStdout(), format, appJSON{AppID: app.AppID, ClientSecret: secret, TenantID: t.ID, SecretID: secretID(app.AppID, secret)}, func(w io.Writer) {
 					fmt.Fprintf(w, "registered app %q in %s\n  appId (client_id): %s\n", name, t.DisplayName, app.AppID)
 					if secret != "" {
-						fmt.Fprintf(w, "  clientSecret:      %s\n  (shown only now; guestgate keeps only its hash)\n", secret)
+						fmt.Fprintf(w, "  clientSecret:      %s\n  secretId:          %s\n  (shown only now; guestgate keeps only its hash)\n", secret, app.AppID)
 					}
 				})
 			})
@@ -61,4 +63,12 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
 	_ = cmd.MarkFlagRequired("name")
 	addOutputFlag(cmd)
 	return cmd
+}
+
+// secretID is the id of the secret app create made: the app's id ("" for a public app).
+func secretID(appID, secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return appID
 }

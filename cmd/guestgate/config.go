@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,9 +16,11 @@ import (
 
 // configFlags holds the values of the deployment flags.
 type configFlags struct {
-	cfg      server.Config
-	autoDate string
-	logLevel string
+	cfg        server.Config
+	autoDate   string
+	logLevel   string
+	secretFile string
+	secretFlag string // --secret, refused: see load
 }
 
 // setting pairs a flag with its environment variable. This table is the one
@@ -46,7 +49,7 @@ func settings(f *configFlags) []setting {
 		{"mail-from", "GUESTGATE_MAIL_FROM", "sender address of guestgate's mail", str(&c.MailFrom)},
 		{"deployment-name", "GUESTGATE_DEPLOYMENT_NAME", "name shown as the sender of mail", str(&c.DeploymentName)},
 		{"domain-suffix", "GUESTGATE_DOMAIN_SUFFIX", "suffix of tenants' initial domains", str(&c.DomainSuffix)},
-		{"secret", "GUESTGATE_SECRET", "server secret (32+ characters, same in every process; keys passcode hashes and CSRF tokens)", str(&c.Secret)},
+		{"secret-file", "GUESTGATE_SECRET_FILE", "file holding the server secret(s) (see GUESTGATE_SECRET); the secret is never taken from the command line", str(&f.secretFile)},
 		{"session-lifetime", "GUESTGATE_SESSION_LIFETIME", "absolute lifetime of a guest session", dur(&c.SessionLifetime)},
 		{"otp-auto-enable-date", "GUESTGATE_OTP_AUTO_ENABLE_DATE", "date (YYYY-MM-DD) from which the policy value \"default\" enables email OTP", str(&f.autoDate)},
 		{"otp-digits", "GUESTGATE_OTP_DIGITS", "digits in a passcode", num(&c.OTP.Digits)},
@@ -70,15 +73,27 @@ func bindConfigFlags(root *cobra.Command) *configFlags {
 	for _, s := range settings(f) {
 		s.bind(fs, s.flag, s.usage+" (env "+s.env+")")
 	}
+	fs.StringVar(&f.secretFlag, "secret", "", "refused: give the secret in GUESTGATE_SECRET or GUESTGATE_SECRET_FILE")
+	_ = fs.MarkHidden("secret")
 	fs.BoolVar(&f.cfg.Dev, "dev", false, "development mode: allow a plain-http public URL (env GUESTGATE_DEV)")
 	fs.BoolVar(&f.cfg.DevMailbox, "dev-mailbox", false, "keep mail in the process and show every tenant's mail at /dev/mailbox, unauthenticated; loopback public URL only, never with an SMTP server (env GUESTGATE_DEV_MAILBOX)")
 	return f
 }
 
+// secretHelp is how the secret is given; the root command's help shows it.
+const secretHelp = `The server secret is never a flag (a command line is visible to every user of the machine):
+set GUESTGATE_SECRET, or GUESTGATE_SECRET_FILE / --secret-file to a file holding it. Each secret
+is at least 32 characters (e.g. openssl rand -base64 48) and the same in every process. Several
+secrets, separated by commas or white space, rotate it: the first signs and seals, all verify.`
+
 // load applies GUESTGATE_* variables to flags not given on the command line,
-// then parses what needs parsing.
+// then parses what needs parsing. The secret comes from GUESTGATE_SECRET or
+// the file GUESTGATE_SECRET_FILE (--secret-file) names, never from a flag.
 func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 	fs := cmd.Flags()
+	if fs.Changed("secret") {
+		return f.cfg, errors.New("--secret is refused: a secret on the command line is visible to every user of the machine (ps, /proc); set GUESTGATE_SECRET or GUESTGATE_SECRET_FILE (--secret-file) instead")
+	}
 	all := append(settings(f), setting{flag: "dev", env: "GUESTGATE_DEV"}, setting{flag: "dev-mailbox", env: "GUESTGATE_DEV_MAILBOX"})
 	for _, s := range all {
 		v, ok := os.LookupEnv(s.env)
@@ -88,6 +103,19 @@ func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 		if err := fs.Set(s.flag, v); err != nil {
 			return f.cfg, fmt.Errorf("%s=%q: %w", s.env, v, err)
 		}
+	}
+	env, hasEnv := os.LookupEnv("GUESTGATE_SECRET")
+	switch {
+	case f.secretFile != "" && hasEnv && strings.TrimSpace(env) != "":
+		return f.cfg, errors.New("both GUESTGATE_SECRET and GUESTGATE_SECRET_FILE are set: give the secret one way")
+	case f.secretFile != "":
+		b, err := os.ReadFile(f.secretFile)
+		if err != nil {
+			return f.cfg, fmt.Errorf("GUESTGATE_SECRET_FILE: %w", err)
+		}
+		f.cfg.Secret = string(b)
+	case hasEnv:
+		f.cfg.Secret = env
 	}
 	d, err := time.Parse("2006-01-02", f.autoDate)
 	if err != nil {

@@ -15,7 +15,8 @@ func newKeysCommand(f *configFlags) *cobra.Command {
 		Short: "Create a new signing key and retire the current one",
 		Long: `Create a new token-signing key; new tokens are signed with it at once (running processes
 pick it up within 30 seconds). The previous key stays published in every tenant's JWKS until the
-tokens it signed have expired, then it is deleted.`,
+tokens it signed have expired, then it is deleted. Keys are sealed at rest with the deployment's secret,
+so this command needs it (GUESTGATE_SECRET or GUESTGATE_SECRET_FILE), as serve does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withAdmin(cmd, f, func(srv *server.Server) error {

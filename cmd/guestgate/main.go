@@ -32,7 +32,9 @@ func newRootCommand() *cobra.Command {
 A guest signs in with an email one-time passcode; apps sign people in with OpenID Connect;
 admins use a Microsoft-Graph-shaped API, this CLI and a web console.
 
-Every flag can also be set with the GUESTGATE_* variable named in its help.`,
+Every flag can also be set with the GUESTGATE_* variable named in its help.
+
+` + secretHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

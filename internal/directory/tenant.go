@@ -32,4 +32,8 @@ type Tenant struct {
 	// consent page ("" = none). CheckPrivacyURL says which are accepted.
 	PrivacyURL string
 	CreatedAt  time.Time
+	// SubjectSalt keys the pairwise subjects of the tenant's users at its
+	// apps (oidc): random, set at creation, never changed, never shown.
+	// "" for tenants from before salts; the provider fills it in.
+	SubjectSalt string `json:"-"`
 }

@@ -2,6 +2,8 @@ package directory
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -49,6 +51,11 @@ func NewTenant(req NewTenantRequest, suffix string, now time.Time) (Tenant, erro
 		InitialDomain: label + "." + strings.TrimPrefix(suffix, "."),
 	}
 	t.Domains = []string{t.InitialDomain}
+	var salt [32]byte
+	if _, err := rand.Read(salt[:]); err != nil {
+		return Tenant{}, fmt.Errorf("tenant subject salt: %w", err)
+	}
+	t.SubjectSalt = base64.RawURLEncoding.EncodeToString(salt[:])
 	for _, d := range req.Domains {
 		nd, err := NormalizeDomain(d)
 		if err != nil {

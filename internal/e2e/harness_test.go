@@ -39,12 +39,18 @@ type startOptions struct {
 	mail  *mailtest.Server
 	// configure, if set, adjusts the configuration before the start.
 	configure func(*server.Config)
+	// addr, if set, is the address to listen on (a restart at the same URL).
+	addr string
 }
 
 // start runs guestgate on the engine until the test ends.
 func start(t *testing.T, o startOptions) *instance {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := o.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

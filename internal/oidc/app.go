@@ -3,13 +3,14 @@ package oidc
 import "time"
 
 // App is an application registered in a tenant: an OAuth client. Confidential
-// apps authenticate with a secret, of which only SHA-256 is kept (secrets are
-// 256-bit random, so a slow hash would add latency and no strength).
+// apps authenticate with one of their secrets (AppSecret); public apps have
+// none and must use PKCE.
 type App struct {
 	TenantID    string
 	AppID       string // UUID; the OAuth client_id
 	DisplayName string
-	SecretHash  []byte // nil for public clients
+	// PublicClient marks a native or single-page app: no secret, PKCE.
+	PublicClient bool
 	// Permissions are Graph application permissions granted to the app
 	// (e.g. "User.Invite.All"); they become the access token's roles.
 	Permissions            []string
@@ -18,8 +19,19 @@ type App struct {
 	CreatedAt              time.Time
 }
 
-// Public reports whether the app has no secret (a public client, PKCE required).
-func (a App) Public() bool { return len(a.SecretHash) == 0 }
+// Public reports whether the app is a public client (no secret, PKCE required).
+func (a App) Public() bool { return a.PublicClient }
+
+// AppSecret is one client secret of a confidential app. An app may hold
+// several at once, so a secret can be rotated without downtime: add a new
+// one, move the app to it, remove the old one. Only the SHA-256 of a
+// secret is kept (secrets are 256-bit random, so a slow hash would add
+// latency and no strength).
+type AppSecret struct {
+	ID        string // UUID, or the app's id for the secret it was registered with
+	Hash      []byte
+	CreatedAt time.Time
+}
 
 // SigningKey is a private key that signs tokens. Keys are deployment-wide and
 // published in every tenant's JWKS.

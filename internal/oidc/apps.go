@@ -22,7 +22,8 @@ import (
 var errBadClientSecret = errors.New("client authentication failed")
 
 // CreateApp registers an app in a tenant and returns it with its client
-// secret, which is shown once: only its SHA-256 is stored. A public app
+// secret, which is shown once: only its SHA-256 is stored. The secret's id
+// is the app's id. A public app
 // (native or single-page) gets no secret and must use PKCE. Redirect URIs
 // are matched exactly at sign-in; they must be absolute, without fragment,
 // and https unless they point at the loopback interface (or the provider
@@ -47,20 +48,93 @@ func (p *Provider) CreateApp(ctx context.Context, tenantID, name string, permiss
 		RedirectURIs:           cleanList(redirectURIs),
 		PostLogoutRedirectURIs: cleanList(postLogoutURIs),
 		CreatedAt:              p.clock.Now(),
+		PublicClient:           public,
 	}
 	var secret string
-	if !public {
-		var err error
-		if secret, err = randomToken(); err != nil {
-			return App{}, "", err
+	err := p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
+		if err := p.deps.Apps.CreateApp(ctx, a); err != nil {
+			return err
 		}
-		h := sha256.Sum256([]byte(secret))
-		a.SecretHash = h[:]
-	}
-	if err := p.deps.Apps.CreateApp(ctx, a); err != nil {
+		if public {
+			return nil
+		}
+		var err error
+		secret, err = p.addSecret(ctx, a, a.AppID)
+		return err
+	})
+	if err != nil {
 		return App{}, "", fmt.Errorf("create app: %w", err)
 	}
 	return a, secret, nil
+}
+
+// AddAppSecret adds a new client secret to a confidential app and returns
+// it with its id; the secret is shown once (only its SHA-256 is stored).
+// The app's other secrets stay valid until removed (RemoveAppSecret), so a
+// secret is rotated without downtime. A public app is ErrInvalidApp, an
+// unknown one store.ErrNotFound.
+func (p *Provider) AddAppSecret(ctx context.Context, tenantID, appID string) (AppSecret, string, error) {
+	a, err := p.deps.Apps.GetApp(ctx, tenantID, appID)
+	if err != nil {
+		return AppSecret{}, "", fmt.Errorf("add app secret: %w", err)
+	}
+	if a.Public() {
+		return AppSecret{}, "", fmt.Errorf("%w: a public app has no secrets", ErrInvalidApp)
+	}
+	id := uuid.NewString()
+	secret, err := p.addSecret(ctx, a, id)
+	if err != nil {
+		return AppSecret{}, "", fmt.Errorf("add app secret: %w", err)
+	}
+	return AppSecret{ID: id, CreatedAt: p.clock.Now()}, secret, nil
+}
+
+func (p *Provider) addSecret(ctx context.Context, a App, id string) (string, error) {
+	secret, err := randomToken()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256([]byte(secret))
+	if err := p.deps.Apps.AddAppSecret(ctx, a.TenantID, a.AppID, AppSecret{ID: id, Hash: h[:], CreatedAt: p.clock.Now()}); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// AppSecrets lists a confidential app's secrets (ids and creation times;
+// the hashes are left out), oldest first.
+func (p *Provider) AppSecrets(ctx context.Context, tenantID, appID string) ([]AppSecret, error) {
+	if _, err := p.deps.Apps.GetApp(ctx, tenantID, appID); err != nil {
+		return nil, fmt.Errorf("app secrets: %w", err)
+	}
+	list, err := p.deps.Apps.ListAppSecrets(ctx, tenantID, appID)
+	if err != nil {
+		return nil, fmt.Errorf("app secrets: %w", err)
+	}
+	for i := range list {
+		list[i].Hash = nil
+	}
+	return list, nil
+}
+
+// RemoveAppSecret removes one secret of an app: it no longer
+// authenticates the app, at once. An unknown secret is store.ErrNotFound.
+func (p *Provider) RemoveAppSecret(ctx context.Context, tenantID, appID, secretID string) error {
+	if err := p.deps.Apps.DeleteAppSecret(ctx, tenantID, appID, secretID); err != nil {
+		return fmt.Errorf("remove app secret: %w", err)
+	}
+	return nil
+}
+
+// DeleteApp deletes an app registration. Its tokens stop working at once:
+// its refresh tokens and pending sign-ins are deleted with it, and its
+// access tokens (client-credentials JWTs at the admin API, users' opaque
+// tokens at userinfo) are refused because the app no longer exists.
+func (p *Provider) DeleteApp(ctx context.Context, tenantID, appID string) error {
+	if err := p.deps.Apps.DeleteApp(ctx, tenantID, appID); err != nil {
+		return fmt.Errorf("delete app: %w", err)
+	}
+	return nil
 }
 
 // checkRedirectURI refuses URIs that cannot be matched safely.
@@ -116,8 +190,18 @@ func (p *Provider) authenticateApp(ctx context.Context, clientID, secret string)
 	if a.Public() {
 		return App{}, clientAuthFailed("public app has no secret")
 	}
+	secrets, err := p.deps.Apps.ListAppSecrets(ctx, tid, clientID)
+	if err != nil {
+		return App{}, oidc.ErrServerError().WithParent(fmt.Errorf("list app secrets: %w", err))
+	}
+	// Every secret is compared, in constant time each, so the time taken
+	// does not tell which one matched.
 	h := sha256.Sum256([]byte(secret))
-	if subtle.ConstantTimeCompare(h[:], a.SecretHash) != 1 {
+	match := 0
+	for _, s := range secrets {
+		match |= subtle.ConstantTimeCompare(h[:], s.Hash)
+	}
+	if match != 1 {
 		return App{}, clientAuthFailed("wrong secret")
 	}
 	return a, nil

@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -23,12 +24,15 @@ var (
 	_ op.TokenRequest        = (*appTokenRequest)(nil)
 )
 
-func (p *Provider) newAuthRequest(rec AuthRequestRecord) *authRequest {
+func (p *Provider) newAuthRequest(ctx context.Context, rec AuthRequestRecord) (*authRequest, error) {
 	ar := &authRequest{rec: rec}
 	if rec.Done() {
-		ar.subject = p.pairwiseSubject(rec.TenantID, rec.ClientID, rec.UserID)
+		var err error
+		if ar.subject, err = p.pairwiseSubject(ctx, rec.TenantID, rec.ClientID, rec.UserID); err != nil {
+			return nil, oidc.ErrServerError().WithParent(err)
+		}
 	}
-	return ar
+	return ar, nil
 }
 
 func (a *authRequest) GetID() string          { return a.rec.ID }
@@ -71,12 +75,12 @@ type refreshRequest struct {
 	scopes  []string // narrowed by the client, if it asked for fewer
 }
 
-func (p *Provider) newRefreshRequest(rec RefreshTokenRecord) *refreshRequest {
-	return &refreshRequest{
-		rec:     rec,
-		subject: p.pairwiseSubject(rec.TenantID, rec.ClientID, rec.UserID),
-		scopes:  rec.Scopes,
+func (p *Provider) newRefreshRequest(ctx context.Context, rec RefreshTokenRecord) (*refreshRequest, error) {
+	sub, err := p.pairwiseSubject(ctx, rec.TenantID, rec.ClientID, rec.UserID)
+	if err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
 	}
+	return &refreshRequest{rec: rec, subject: sub, scopes: rec.Scopes}, nil
 }
 
 func (r *refreshRequest) GetAMR() []string            { return r.rec.AMR }

@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -29,9 +30,18 @@ type Config struct {
 	PublicURL string
 	// Insecure allows an http PublicURL (development and tests only).
 	Insecure bool
-	// CryptoKey encrypts authorization codes and keys the pairwise subject.
-	// It must be 32 random bytes and the same in every process.
+	// CryptoKey encrypts authorization codes and opaque access tokens and
+	// seals signing keys at rest. It must be 32 random bytes (derived from
+	// the deployment's current secret) and the same in every process.
 	CryptoKey [32]byte
+	// OldCryptoKeys, derived from earlier secrets, still open what they
+	// sealed (codes and tokens in flight, signing keys), newest first;
+	// nothing new is sealed with them (secrets.go).
+	OldCryptoKeys [][32]byte
+	// AdminOnly is for one-shot admin commands run without the secret: the
+	// provider serves nothing, creates no signing key and stores no
+	// subject salt, and RotateKeys refuses.
+	AdminOnly bool
 
 	// AccessTokenLifetime (default 1 h) and IDTokenLifetime (default 1 h).
 	AccessTokenLifetime time.Duration
@@ -54,10 +64,26 @@ type Deps struct {
 	Keys         KeyStore
 	AuthRequests AuthRequestStore
 	Directory    directory.Store
+	Salts        SubjectSaltStore
 	Tx           store.Transactor
 	Clock        clock.Clock
 	// Sessions, if set, ends the guestgate browser session at RP-initiated logout.
 	Sessions BrowserSessionEnder
+	// Access, if set, is asked wherever a grant is used (code exchange,
+	// refresh, userinfo) whether the user may still sign in at all: a
+	// refusal ends the grant with invalid_grant (401 at userinfo).
+	Access AccessChecker
+}
+
+// AccessChecker decides whether a user may still use what an earlier
+// sign-in granted. guestgate's sign-in service implements it: the user
+// exists and is enabled and, for an invited user, the tenant's identity
+// provider decision still allows the provider fixed at redemption (R9: a
+// passcode guest loses access when passcodes are turned off). A refusal
+// wraps ErrAccessEnded and its text is shown to the app as the reason; any
+// other error is a failure (server_error), never a refusal.
+type AccessChecker interface {
+	Allowed(ctx context.Context, tenantID, userID string) error
 }
 
 func (c *Config) setDefaults() {
@@ -113,6 +139,8 @@ func (d Deps) validate() error {
 		return errors.New("oidc: Deps.AuthRequests is nil")
 	case d.Directory == nil:
 		return errors.New("oidc: Deps.Directory is nil")
+	case d.Salts == nil:
+		return errors.New("oidc: Deps.Salts is nil")
 	case d.Tx == nil:
 		return errors.New("oidc: Deps.Tx is nil")
 	}

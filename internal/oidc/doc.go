@@ -25,8 +25,9 @@
 // returns, where the library issues the code. A page that cannot sign the user
 // in silently (prompt=none) calls Provider.FailAuthRequest instead.
 //
-// Tokens are RS256 JWTs signed with deployment-wide keys kept in the KeyStore
-// and cached in memory (keys.go). Client-credentials tokens for guestgate's
+// Tokens are RS256 JWTs signed with deployment-wide keys kept in the KeyStore,
+// sealed at rest with a key derived from the deployment's secret, and
+// cached in memory (keys.go, secrets.go). Client-credentials tokens for guestgate's
 // Graph-shaped admin API carry tid, appid and roles and are checked by
 // Provider.VerifyAccessToken.
 //
@@ -37,13 +38,23 @@
 // sign-in's session, 24 hours by default (R4); ID tokens and userinfo carry
 // tid, oid, email, email_verified (true for passcode guests), name,
 // preferred_username and idp ("mail" for passcode guests) as DESIGN
-// section 6 lists. The subject is pairwise per app.
+// section 6 lists. The subject is pairwise per app, keyed by a random salt
+// per tenant, so it survives a change of secret. Several secrets may be
+// configured during a rotation (Config.OldCryptoKeys): the current one
+// seals, all open (secrets.go).
 //
 // A sign-in costs three write transactions: storing the request, recording
 // the sign-in, and redeeming the code (with its refresh token). Codes are not
 // stored: a code is the request id sealed with AES-GCM, and redeeming it
 // deletes the request with a conditional DELETE, so it is single-use even
 // under concurrent exchange.
+//
+// Replays (OAuth 2.0 Security BCP; RFC 6749 section 4.1.2): the request id
+// is also the family id of every token issued from the code. A code that
+// opens but whose request is gone, and a rotated refresh token presented
+// again, revoke that family: its refresh tokens are deleted and its opaque
+// access tokens, which carry the family id, are refused at userinfo until
+// they would have expired.
 //
 // Persistence goes through the narrow interfaces in store.go (AppStore,
 // KeyStore, AuthRequestStore), implemented in internal/store/sqlstore. Time

@@ -19,4 +19,6 @@ var (
 	ErrLoginTooOld = errors.New("sign-in older than the request allows")
 	// ErrInvalidApp: an app registration was refused (name, URIs).
 	ErrInvalidApp = errors.New("invalid app registration")
+	// ErrAccessEnded: an AccessChecker refused the user; the grant ends.
+	ErrAccessEnded = errors.New("the user may no longer sign in")
 )

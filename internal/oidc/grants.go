@@ -43,11 +43,17 @@ type AuthCompletion struct {
 }
 
 // RefreshTokenRecord is a stored refresh token; only the SHA-256 of the
-// token is kept. Rotation replaces the record and keeps ExpiresAt, so a
-// chain of refresh tokens never outlives the sign-in's session.
+// token is kept. Rotation marks the record used and stores its successor
+// with the same FamilyID and ExpiresAt, so a chain of refresh tokens never
+// outlives the sign-in's session, and a used token presented again is
+// recognised as a replay.
 type RefreshTokenRecord struct {
 	TenantID  string
 	TokenHash []byte
+	// FamilyID names the authorization every token of a rotation chain
+	// descends from: the id of the authorization request whose code was
+	// redeemed. Revoking a grant (RevokeOIDCGrant) deletes the family.
+	FamilyID  string
 	ClientID  string
 	UserID    string
 	SessionID string
@@ -57,4 +63,6 @@ type RefreshTokenRecord struct {
 	AuthTime  time.Time
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	// UsedAt is set when the token was rotated; zero while it is usable.
+	UsedAt time.Time
 }

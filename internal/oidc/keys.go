@@ -38,6 +38,7 @@ var errNoSigningKey = errors.New("no current signing key")
 // unknown key id, so a rotation by another process is seen quickly.
 type keyring struct {
 	store   KeyStore
+	sealer  *keySealer
 	tx      store.Transactor
 	clock   clock.Clock
 	refresh time.Duration
@@ -77,8 +78,53 @@ func (k *publicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
 func (k *publicKey) Use() string                        { return "sig" }
 func (k *publicKey) Key() any                           { return k.key }
 
-func newKeyring(ks KeyStore, tx store.Transactor, c clock.Clock, refresh, publish time.Duration) *keyring {
-	return &keyring{store: ks, tx: tx, clock: c, refresh: refresh, publish: publish, parsed: map[string]*rsa.PrivateKey{}}
+func newKeyring(ks KeyStore, tx store.Transactor, c clock.Clock, sealer *keySealer, refresh, publish time.Duration) *keyring {
+	return &keyring{store: ks, sealer: sealer, tx: tx, clock: c, refresh: refresh, publish: publish, parsed: map[string]*rsa.PrivateKey{}}
+}
+
+// generate makes a new key sealed for the store.
+func (kr *keyring) generate(now time.Time) (SigningKey, error) {
+	k, err := generateKey(now)
+	if err != nil {
+		return k, err
+	}
+	if k.PrivateDER, err = kr.sealer.seal(k.ID, k.PrivateDER); err != nil {
+		return k, err
+	}
+	return k, nil
+}
+
+// reseal seals every stored key that is plaintext (from before sealing) or
+// sealed under an old secret with the current one, so the old secret can
+// leave the list. A key sealed under no configured secret is left alone
+// (and skipped by load, with an error logged).
+func (kr *keyring) reseal(ctx context.Context) error {
+	keys, err := kr.store.ListSigningKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("list signing keys: %w", err)
+	}
+	n := 0
+	for _, k := range keys {
+		der, current, err := kr.sealer.open(k.ID, k.PrivateDER)
+		if err != nil || current {
+			continue
+		}
+		sealed, err := kr.sealer.seal(k.ID, der)
+		if err != nil {
+			return err
+		}
+		did, err := kr.store.ReplaceSigningKeyPrivate(ctx, k.ID, k.PrivateDER, sealed)
+		if err != nil {
+			return err
+		}
+		if did {
+			n++
+		}
+	}
+	if n > 0 {
+		slog.InfoContext(ctx, "sealed signing keys with the current secret", "keys", n)
+	}
+	return nil
 }
 
 // ensure loads the keys and creates the first one if there is none. Two
@@ -94,7 +140,7 @@ func (kr *keyring) ensure(ctx context.Context) error {
 	if have {
 		return nil
 	}
-	k, err := generateKey(kr.clock.Now())
+	k, err := kr.generate(kr.clock.Now())
 	if err != nil {
 		return err
 	}
@@ -141,7 +187,7 @@ func (kr *keyring) retireOlderCurrent(ctx context.Context) error {
 // retired longer ago than the publication window, in one transaction.
 func (kr *keyring) rotate(ctx context.Context) (string, error) {
 	now := kr.clock.Now()
-	k, err := generateKey(now)
+	k, err := kr.generate(now)
 	if err != nil {
 		return "", err
 	}
@@ -188,7 +234,10 @@ func (kr *keyring) load(ctx context.Context) error {
 		}
 		priv := parsed[sk.ID]
 		if priv == nil {
-			priv, err = parseKey(sk.PrivateDER)
+			der, _, err := kr.sealer.open(sk.ID, sk.PrivateDER)
+			if err == nil {
+				priv, err = parseKey(der)
+			}
 			if err != nil {
 				slog.ErrorContext(ctx, "ignoring unreadable signing key", "kid", sk.ID, "err", err)
 				continue

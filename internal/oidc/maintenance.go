@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -13,6 +14,9 @@ import (
 // Other processes see the new key within Config.KeyRefresh, or at once when
 // they meet a token signed by it. It returns the new key's id.
 func (p *Provider) RotateKeys(ctx context.Context) (string, error) {
+	if p.cfg.AdminOnly {
+		return "", errors.New("rotate signing keys: signing keys are sealed with the deployment's secret; set GUESTGATE_SECRET or GUESTGATE_SECRET_FILE")
+	}
 	return p.keys.rotate(ctx)
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -41,7 +42,7 @@ type Provider struct {
 	op      *op.Provider
 	handler http.Handler
 	crypto  op.Crypto
-	subKey  []byte // keys the pairwise subject
+	salts   subjectSalts // tenants' pairwise-subject salts
 }
 
 // NewProvider checks cfg, makes sure a signing key exists (creating the first
@@ -58,13 +59,31 @@ func NewProvider(cfg Config, deps Deps) (*Provider, error) {
 		deps.Clock = clock.Real{}
 	}
 	p := &Provider{cfg: cfg, deps: deps, clock: deps.Clock}
-	p.subKey = deriveKey(cfg.CryptoKey, "guestgate pairwise subject")
-	publish := max(cfg.AccessTokenLifetime, cfg.IDTokenLifetime) + cfg.KeyRefresh + maxClockSkew
-	p.keys = newKeyring(deps.Keys, deps.Tx, deps.Clock, cfg.KeyRefresh, publish)
-	if err := p.keys.ensure(context.Background()); err != nil {
-		return nil, fmt.Errorf("oidc: signing keys: %w", err)
+	sealer, err := newKeySealer(cfg.allKeys())
+	if err != nil {
+		return nil, fmt.Errorf("oidc: %w", err)
 	}
-	p.crypto = op.NewAES256GCMCrypto(cfg.CryptoKey, "")
+	publish := max(cfg.AccessTokenLifetime, cfg.IDTokenLifetime) + cfg.KeyRefresh + maxClockSkew
+	p.keys = newKeyring(deps.Keys, deps.Tx, deps.Clock, sealer, cfg.KeyRefresh, publish)
+	if cfg.AdminOnly {
+		if err := p.keys.load(context.Background()); err != nil {
+			return nil, fmt.Errorf("oidc: signing keys: %w", err)
+		}
+	} else {
+		ctx := context.Background()
+		if err := p.keys.ensure(ctx); err != nil {
+			return nil, fmt.Errorf("oidc: signing keys: %w", err)
+		}
+		if err := p.keys.reseal(ctx); err != nil {
+			return nil, fmt.Errorf("oidc: signing keys: %w", err)
+		}
+		if n, err := deps.Salts.FillTenantSubjectSalts(ctx, cfg.legacySalt()); err != nil {
+			return nil, fmt.Errorf("oidc: %w", err)
+		} else if n > 0 {
+			slog.InfoContext(ctx, "stored the subject salt of tenants from before salts; their subjects are unchanged", "tenants", n)
+		}
+	}
+	p.crypto = newRotatingCrypto(cfg.allKeys())
 
 	opCfg := &op.Config{
 		CryptoKey:             cfg.CryptoKey,

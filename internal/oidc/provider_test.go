@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -32,6 +33,7 @@ type env struct {
 	db        *sqlstore.DB
 	clock     *clock.Fake
 	key       [32]byte
+	oldKeys   [][32]byte // earlier secrets' keys, newest first
 	p         *oidc.Provider
 	srv       *httptest.Server
 	publicURL string
@@ -39,6 +41,7 @@ type env struct {
 	guestA    directory.User
 	guestB    directory.User
 	sessions  *fakeSessions
+	access    *fakeAccess
 }
 
 // forEachEngine runs fn on SQLite and on PostgreSQL.
@@ -63,7 +66,7 @@ func newEnv(t *testing.T, dsn string) *env {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	e := &env{t: t, ctx: ctx, db: db, clock: clock.NewFake(time.Now()), sessions: &fakeSessions{}}
+	e := &env{t: t, ctx: ctx, db: db, clock: clock.NewFake(time.Now()), sessions: &fakeSessions{}, access: &fakeAccess{}}
 	if _, err := rand.Read(e.key[:]); err != nil {
 		t.Fatal(err)
 	}
@@ -83,17 +86,20 @@ func newEnv(t *testing.T, dsn string) *env {
 func (e *env) newProvider() *oidc.Provider {
 	e.t.Helper()
 	p, err := oidc.NewProvider(oidc.Config{
-		PublicURL: e.publicURL,
-		Insecure:  true,
-		CryptoKey: e.key,
+		PublicURL:     e.publicURL,
+		Insecure:      true,
+		CryptoKey:     e.key,
+		OldCryptoKeys: e.oldKeys,
 	}, oidc.Deps{
 		Apps:         e.db,
 		Keys:         e.db,
 		AuthRequests: e.db,
 		Directory:    e.db,
+		Salts:        e.db,
 		Tx:           e.db,
 		Clock:        e.clock,
 		Sessions:     e.sessions,
+		Access:       e.access,
 	})
 	if err != nil {
 		e.t.Fatalf("NewProvider: %v", err)
@@ -234,6 +240,31 @@ func (f *fakeSessions) EndBrowserSession(w http.ResponseWriter, _ *http.Request,
 	defer f.mu.Unlock()
 	f.ended = append(f.ended, tenantID)
 	http.SetCookie(w, &http.Cookie{Name: "gg_session", Value: "", MaxAge: -1, Path: "/"})
+	return nil
+}
+
+// fakeAccess refuses the users it was told to, as the sign-in service
+// refuses a passcode guest once passcodes are off.
+type fakeAccess struct {
+	mu      sync.Mutex
+	refused map[string]bool
+}
+
+func (f *fakeAccess) refuse(userID string, refused bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.refused == nil {
+		f.refused = map[string]bool{}
+	}
+	f.refused[userID] = refused
+}
+
+func (f *fakeAccess) Allowed(_ context.Context, _, userID string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.refused[userID] {
+		return fmt.Errorf("%w: passcodes are turned off", oidc.ErrAccessEnded)
+	}
 	return nil
 }
 

@@ -68,7 +68,7 @@ func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 	if err := s.p.deps.AuthRequests.CreateOIDCAuthRequest(ctx, rec); err != nil {
 		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("create auth request: %w", err))
 	}
-	return s.p.newAuthRequest(rec), nil
+	return s.p.newAuthRequest(ctx, rec)
 }
 
 // AuthRequestByID returns an unexpired request of the tenant.
@@ -77,17 +77,21 @@ func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthReques
 	if err != nil {
 		return nil, err
 	}
-	return s.p.newAuthRequest(rec), nil
+	return s.p.newAuthRequest(ctx, rec)
 }
 
 // AuthRequestByCode resolves a code to its completed, unexpired request
 // without redeeming it; the code exchange redeems it (server.CodeExchange).
 func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
 	rec, err := s.p.requestForCode(ctx, code)
+	var replay *codeReplayError
+	if errors.As(err, &replay) {
+		return nil, oidc.ErrInvalidGrant().WithDescription("The code is invalid, was already redeemed or has expired.")
+	}
 	if err != nil {
 		return nil, err
 	}
-	return s.p.newAuthRequest(rec), nil
+	return s.p.newAuthRequest(ctx, rec)
 }
 
 // SaveAuthCode stores nothing: a code is the request id sealed with the
@@ -118,9 +122,9 @@ func (s *storage) CreateAccessToken(_ context.Context, req op.TokenRequest) (str
 	exp := s.p.clock.Now().Add(s.p.cfg.AccessTokenLifetime)
 	switch r := req.(type) {
 	case *authRequest:
-		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.AuthTime, exp.Unix()), exp, nil
+		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.ID, r.rec.AuthTime, exp.Unix()), exp, nil
 	case *refreshRequest:
-		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.AuthTime, exp.Unix()), exp, nil
+		return userTokenID(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.FamilyID, r.rec.AuthTime, exp.Unix()), exp, nil
 	}
 	return uuid.NewString(), exp, nil
 }
@@ -155,7 +159,7 @@ func (s *storage) TokenRequestByRefreshToken(ctx context.Context, token string) 
 	if err != nil {
 		return nil, err
 	}
-	return s.p.newRefreshRequest(rec), nil
+	return s.p.newRefreshRequest(ctx, rec)
 }
 
 // TerminateSession is not used: logout goes through TerminateSessionFromRequest.

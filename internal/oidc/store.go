@@ -5,11 +5,23 @@ import (
 	"time"
 )
 
-// AppStore keeps app registrations, scoped by tenant.
+// AppStore keeps app registrations and their secrets, scoped by tenant.
+// Methods join the transaction in ctx.
 type AppStore interface {
 	CreateApp(ctx context.Context, a App) error
 	GetApp(ctx context.Context, tenantID, appID string) (App, error)
 	ListApps(ctx context.Context, tenantID string) ([]App, error)
+	// DeleteApp removes the app with its secrets, its refresh tokens and
+	// its pending authorization requests. An unknown app is ErrNotFound.
+	DeleteApp(ctx context.Context, tenantID, appID string) error
+
+	// AddAppSecret adds a secret to an app (ErrNotFound for an unknown
+	// app, ErrAlreadyExists for a taken secret id).
+	AddAppSecret(ctx context.Context, tenantID, appID string, s AppSecret) error
+	// ListAppSecrets returns the app's secrets, oldest first.
+	ListAppSecrets(ctx context.Context, tenantID, appID string) ([]AppSecret, error)
+	// DeleteAppSecret removes one secret; an unknown one is ErrNotFound.
+	DeleteAppSecret(ctx context.Context, tenantID, appID, secretID string) error
 }
 
 // KeyStore keeps signing keys.
@@ -21,6 +33,22 @@ type KeyStore interface {
 	RetireSigningKeys(ctx context.Context, keepID string, at time.Time) error
 	// DeleteSigningKeysRetiredBefore removes keys retired before t.
 	DeleteSigningKeysRetiredBefore(ctx context.Context, t time.Time) error
+	// ReplaceSigningKeyPrivate rewrites a key's stored private bytes (to
+	// seal them with the current secret) if they are still old; it reports
+	// whether it did. An unknown key or changed bytes are no error.
+	ReplaceSigningKeyPrivate(ctx context.Context, id string, old, replacement []byte) (bool, error)
+}
+
+// SubjectSaltStore keeps each tenant's pairwise-subject salt (in the
+// tenant's record; directory.Tenant.SubjectSalt reads it).
+type SubjectSaltStore interface {
+	// SetTenantSubjectSalt stores salt for a tenant that has none and
+	// returns the tenant's salt (the one stored before, if any). An
+	// unknown tenant is ErrNotFound.
+	SetTenantSubjectSalt(ctx context.Context, tenantID, salt string) (string, error)
+	// FillTenantSubjectSalts stores salt for every tenant that has none,
+	// and returns how many.
+	FillTenantSubjectSalts(ctx context.Context, salt string) (int64, error)
 }
 
 // AuthRequestStore keeps authorization requests (a pending sign-in, then,
@@ -44,16 +72,30 @@ type AuthRequestStore interface {
 	DeleteOIDCAuthRequest(ctx context.Context, tenantID, id string) error
 
 	CreateOIDCRefreshToken(ctx context.Context, t RefreshTokenRecord) error
-	// GetOIDCRefreshToken returns the token with that hash, expired or not.
+	// GetOIDCRefreshToken returns the token with that hash, expired or not,
+	// used or not.
 	GetOIDCRefreshToken(ctx context.Context, tenantID string, hash []byte) (RefreshTokenRecord, error)
-	// ConsumeOIDCRefreshToken deletes the unexpired token with that hash and
-	// returns it. Of concurrent callers exactly one wins; the others get ErrNotFound.
+	// ConsumeOIDCRefreshToken marks the unexpired, unused token with that
+	// hash used at now and returns it; the record stays (until it expires)
+	// so that a replay of it is recognised. Of concurrent callers exactly
+	// one wins; the others get ErrNotFound.
 	ConsumeOIDCRefreshToken(ctx context.Context, tenantID string, hash []byte, now time.Time) (RefreshTokenRecord, error)
 	// DeleteOIDCRefreshTokens removes a user's refresh tokens for one client
 	// (all clients when clientID is empty).
 	DeleteOIDCRefreshTokens(ctx context.Context, tenantID, clientID, userID string) error
 
-	// DeleteExpiredOIDCGrants removes authorization requests and refresh
-	// tokens that expired before t, and returns how many.
+	// RevokeOIDCGrant ends one authorization (a code replayed, a rotated
+	// refresh token reused): it deletes every refresh token of the family
+	// and records the family as revoked until until, when the last access
+	// token issued from it has expired. Recording it again keeps the later
+	// instant.
+	RevokeOIDCGrant(ctx context.Context, tenantID, familyID string, until time.Time) error
+	// OIDCGrantRevoked reports whether the family was revoked (and the
+	// record has not been cleaned up yet).
+	OIDCGrantRevoked(ctx context.Context, tenantID, familyID string) (bool, error)
+
+	// DeleteExpiredOIDCGrants removes authorization requests, refresh
+	// tokens and revocation records that expired before t, and returns how
+	// many.
 	DeleteExpiredOIDCGrants(ctx context.Context, before time.Time) (int64, error)
 }

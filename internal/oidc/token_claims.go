@@ -45,11 +45,16 @@ var supportedClaims = []string{
 }
 
 // pairwiseSubject is the user's sub for one app: the same user has a
-// different, stable sub at each app, as in Entra ID.
-func (p *Provider) pairwiseSubject(tenantID, appID, userID string) string {
-	m := hmac.New(sha256.New, p.subKey)
+// different, stable sub at each app, as in Entra ID. It is keyed by the
+// tenant's subject salt (secrets.go), never directly by the secret.
+func (p *Provider) pairwiseSubject(ctx context.Context, tenantID, appID, userID string) (string, error) {
+	key, err := p.subjectKey(ctx, tenantID)
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(tenantID + "|" + appID + "|" + userID))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
 }
 
 // userClaims is what ID tokens and userinfo say about a signed-in user,
@@ -69,7 +74,9 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 	if err != nil {
 		return err
 	}
-	info.Subject = p.pairwiseSubject(uc.tenantID, uc.clientID, uc.userID)
+	if info.Subject, err = p.pairwiseSubject(ctx, uc.tenantID, uc.clientID, uc.userID); err != nil {
+		return oidc.ErrServerError().WithParent(err)
+	}
 	info.Name = u.DisplayName
 	info.PreferredUsername = u.Mail
 	if info.PreferredUsername == "" {
@@ -90,7 +97,8 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 
 // liveUser returns the user of a grant from a sign-in at authTime, or
 // invalid_grant when the user was deleted or disabled or its access was
-// ended since.
+// ended since, or when Deps.Access no longer allows the user in (e.g. a
+// passcode guest after passcodes were turned off, R9).
 func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTime time.Time) (directory.User, error) {
 	u, err := p.deps.Directory.GetUser(ctx, tenantID, userID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -105,6 +113,14 @@ func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTi
 	}
 	if directory.TokensRevoked(u, authTime) {
 		return u, oidc.ErrInvalidGrant().WithDescription("The user's sign-in sessions were revoked; sign in again.")
+	}
+	if p.deps.Access != nil {
+		if err := p.deps.Access.Allowed(ctx, tenantID, userID); err != nil {
+			if !errors.Is(err, ErrAccessEnded) {
+				return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
+			}
+			return u, oidc.ErrInvalidGrant().WithDescription("%s", err.Error()).WithParent(err)
+		}
 	}
 	return u, nil
 }

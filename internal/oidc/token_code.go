@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -21,10 +22,17 @@ import (
 func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*op.Response, error) {
 	p := s.p
 	rec, err := p.requestForCode(ctx, r.Data.Code)
+	var replay *codeReplayError
+	if errors.As(err, &replay) {
+		return nil, p.codeReplayed(ctx, replay.tenantID, replay.id)
+	}
 	if err != nil {
 		return nil, err
 	}
-	ar := p.newAuthRequest(rec)
+	ar, err := p.newAuthRequest(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
 	// Always check PKCE: a request made with a code_challenge needs the verifier,
 	// also from a confidential client.
 	if err := op.AuthorizeCodeChallenge(r.Data.CodeVerifier, ar.GetCodeChallenge()); err != nil {
@@ -49,7 +57,8 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, oidc.ErrInvalidGrant().WithDescription("The code was already redeemed or has expired.")
+		// A concurrent exchange of the same code won: a replay.
+		return nil, p.codeReplayed(ctx, rec.TenantID, rec.ID)
 	}
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("redeem code: %w", err))
@@ -65,8 +74,28 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 	return op.NewResponse(resp), nil
 }
 
+// codeReplayed answers a code presented again after its redemption (RFC
+// 6749 section 4.1.2: the tokens issued from it are revoked). A code is the
+// sealed id of its request, which is also the family id of the tokens
+// issued from it, so they are found without storing codes. A code whose
+// request expired unredeemed has no tokens: revoking them changes nothing.
+func (p *Provider) codeReplayed(ctx context.Context, tenantID, requestID string) error {
+	slog.WarnContext(ctx, "oidc: authorization code presented again; revoking the tokens issued from it",
+		"tenant", tenantID, "family", requestID)
+	if err := p.revokeGrant(ctx, tenantID, requestID); err != nil {
+		return oidc.ErrServerError().WithParent(err)
+	}
+	return oidc.ErrInvalidGrant().WithDescription("The code was already redeemed or has expired.")
+}
+
+// codeReplayError: a genuine code (it opened) whose request is gone.
+type codeReplayError struct{ tenantID, id string }
+
+func (e *codeReplayError) Error() string { return "authorization code already redeemed or expired" }
+
 // requestForCode opens a code and returns its completed, unexpired request
-// in the tenant of ctx, without redeeming it.
+// in the tenant of ctx, without redeeming it. A genuine code whose request
+// no longer exists is a *codeReplayError.
 func (p *Provider) requestForCode(ctx context.Context, code string) (AuthRequestRecord, error) {
 	invalid := func() (AuthRequestRecord, error) {
 		return AuthRequestRecord{}, oidc.ErrInvalidGrant().WithDescription("The code is invalid, was already redeemed or has expired.")
@@ -84,7 +113,7 @@ func (p *Provider) requestForCode(ctx context.Context, code string) (AuthRequest
 	}
 	rec, err := p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tid, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return invalid()
+		return AuthRequestRecord{}, &codeReplayError{tenantID: tid, id: id}
 	}
 	if err != nil {
 		return AuthRequestRecord{}, oidc.ErrServerError().WithParent(fmt.Errorf("get auth request: %w", err))

@@ -30,15 +30,19 @@ type opaqueClaims struct {
 	// AuthTime is when the user signed in, in unix microseconds: userinfo
 	// refuses the token once the user's access was ended after it.
 	AuthTime int64 `json:"auth_us,omitempty"`
+	// FamilyID is the authorization the token was issued from: userinfo
+	// refuses it once that was revoked (a code replay, a refresh reuse).
+	FamilyID string `json:"fam,omitempty"`
 }
 
 // userTokenID encodes a user access token's claims as its token id.
-func userTokenID(tenantID, appID, userID, idp string, authTime time.Time, exp int64) string {
+func userTokenID(tenantID, appID, userID, idp, familyID string, authTime time.Time, exp int64) string {
 	var at int64
 	if !authTime.IsZero() {
 		at = authTime.UnixMicro()
 	}
-	b, _ := json.Marshal(opaqueClaims{ID: uuid.NewString(), TenantID: tenantID, AppID: appID, ObjectID: userID, IdP: idp, Expiry: exp, AuthTime: at})
+	b, _ := json.Marshal(opaqueClaims{ID: uuid.NewString(), TenantID: tenantID, AppID: appID, ObjectID: userID, IdP: idp,
+		Expiry: exp, AuthTime: at, FamilyID: familyID})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -65,7 +69,7 @@ func (p *Provider) opaqueTokenClaims(raw string) (accessTokenClaims, error) {
 	return accessTokenClaims{
 		Issuer: p.Issuer(oc.TenantID), Subject: subject, Audience: []string{oc.AppID}, Expiry: oc.Expiry,
 		TenantID: oc.TenantID, AppID: oc.AppID, ObjectID: oc.ObjectID, IDType: idTypeUser, IdP: oc.IdP,
-		AuthTime: authTimeOf(oc.AuthTime),
+		AuthTime: authTimeOf(oc.AuthTime), FamilyID: oc.FamilyID,
 	}, nil
 }
 

@@ -7,6 +7,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 
@@ -15,14 +19,23 @@ import (
 
 // Refresh tokens are 256-bit random strings; only their SHA-256 is stored.
 // They live as long as the sign-in's session (RefreshTokenLifetime from
-// auth_time) and rotate on every use: the used token is deleted in the
+// auth_time) and rotate on every use: the used token is marked used in the
 // transaction that stores its successor, so of concurrent uses exactly one
 // succeeds.
+//
+// Reuse detection (OAuth 2.0 Security BCP, refresh token rotation): every
+// token of a chain carries the family id of the authorization it descends
+// from. A token presented again after it was rotated (a stolen copy, or
+// the legitimate client after the thief used it first) revokes the whole
+// family: every refresh token of it is deleted and its access tokens are
+// refused at userinfo. A client that loses a race between two concurrent
+// refreshes of one token is treated the same way: it signs in again.
 
 // refreshFromAuthRequest is the refresh token grant of a redeemed request.
 func refreshFromAuthRequest(r AuthRequestRecord) RefreshTokenRecord {
 	return RefreshTokenRecord{
 		TenantID:  r.TenantID,
+		FamilyID:  r.ID,
 		ClientID:  r.ClientID,
 		UserID:    r.UserID,
 		SessionID: r.SessionID,
@@ -70,6 +83,9 @@ func (p *Provider) liveRefreshToken(ctx context.Context, token string) (RefreshT
 	if err != nil {
 		return RefreshTokenRecord{}, oidc.ErrServerError().WithParent(fmt.Errorf("get refresh token: %w", err))
 	}
+	if !rec.UsedAt.IsZero() {
+		return RefreshTokenRecord{}, p.refreshReplayed(ctx, rec)
+	}
 	// Ending a user's access deletes its refresh tokens; this also refuses
 	// one a code exchange created from an older sign-in meanwhile.
 	if _, err := p.liveUser(ctx, tid, rec.UserID, rec.AuthTime); err != nil {
@@ -79,7 +95,7 @@ func (p *Provider) liveRefreshToken(ctx context.Context, token string) (RefreshT
 }
 
 // rotateRefreshToken redeems the current token and stores its successor,
-// with the same grant and expiry, in one transaction.
+// with the same grant, family and expiry, in one transaction.
 func (p *Provider) rotateRefreshToken(ctx context.Context, r *refreshRequest, current string) (string, error) {
 	var next string
 	err := p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
@@ -87,10 +103,19 @@ func (p *Provider) rotateRefreshToken(ctx context.Context, r *refreshRequest, cu
 		if err != nil {
 			return err
 		}
+		old.UsedAt = time.Time{}
+		if old.FamilyID == "" {
+			old.FamilyID = uuid.NewString() // a token from before families
+		}
 		next, err = p.createRefreshToken(ctx, old)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
+		// Another use of the same token won (or it expired meanwhile): a
+		// replay, unless it is simply gone.
+		if rec, gerr := p.deps.AuthRequests.GetOIDCRefreshToken(ctx, r.rec.TenantID, hashToken(current)); gerr == nil && !rec.UsedAt.IsZero() {
+			return "", p.refreshReplayed(ctx, rec)
+		}
 		return "", oidc.ErrInvalidGrant().WithDescription("The refresh token was already used or has expired.")
 	}
 	if err != nil {
@@ -100,6 +125,30 @@ func (p *Provider) rotateRefreshToken(ctx context.Context, r *refreshRequest, cu
 		return "", oidc.ErrInvalidGrant().WithDescription("The session of the refresh token has ended.")
 	}
 	return next, nil
+}
+
+// refreshReplayed answers a rotated refresh token presented again: the
+// family it belongs to is revoked (revokeGrant) and the answer is
+// invalid_grant, whatever the revocation's outcome.
+func (p *Provider) refreshReplayed(ctx context.Context, rec RefreshTokenRecord) error {
+	slog.WarnContext(ctx, "oidc: rotated refresh token presented again; revoking its family",
+		"tenant", rec.TenantID, "client_id", rec.ClientID, "user_id", rec.UserID, "family", rec.FamilyID)
+	if rec.FamilyID != "" {
+		if err := p.revokeGrant(ctx, rec.TenantID, rec.FamilyID); err != nil {
+			return oidc.ErrServerError().WithParent(err)
+		}
+	}
+	return oidc.ErrInvalidGrant().WithDescription("The refresh token was already used; every token of this sign-in is revoked. Sign in again.")
+}
+
+// revokeGrant revokes one authorization: its refresh tokens are deleted and
+// its access tokens refused until the last of them has expired.
+func (p *Provider) revokeGrant(ctx context.Context, tenantID, familyID string) error {
+	until := p.clock.Now().Add(p.cfg.AccessTokenLifetime + tokenLeeway)
+	if err := p.deps.AuthRequests.RevokeOIDCGrant(ctx, tenantID, familyID, until); err != nil {
+		return fmt.Errorf("revoke grant: %w", err)
+	}
+	return nil
 }
 
 // randomToken returns 256 random bits, base64url.

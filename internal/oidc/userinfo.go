@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 
@@ -23,6 +24,20 @@ func (s *server) UserInfo(ctx context.Context, r *op.Request[oidc.UserInfoReques
 	c, err := s.p.verifyToken(ctx, tid, r.Data.AccessToken)
 	if err != nil || c.IDType != idTypeUser || c.ObjectID == "" || c.AppID == "" || !slices.Contains(c.Audience, c.AppID) {
 		return denied()
+	}
+	if err := s.p.appExists(ctx, tid, c.AppID); errors.Is(err, ErrInvalidToken) {
+		return denied()
+	} else if err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
+	if c.FamilyID != "" {
+		revoked, err := s.p.deps.AuthRequests.OIDCGrantRevoked(ctx, tid, c.FamilyID)
+		if err != nil {
+			return nil, oidc.ErrServerError().WithParent(err)
+		}
+		if revoked {
+			return denied()
+		}
 	}
 	info := new(oidc.UserInfo)
 	err = s.p.fillUserinfo(ctx, info, userClaims{tenantID: tid, clientID: c.AppID, userID: c.ObjectID, idp: c.IdP, authTime: c.AuthTime})

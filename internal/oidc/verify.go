@@ -3,12 +3,15 @@ package oidc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
+
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 // AccessClaims is what guestgate's admin API learns from an app's access token.
@@ -39,6 +42,8 @@ type accessTokenClaims struct {
 	IdP       string        `json:"idp"`
 	// AuthTime is when the user signed in (opaque user tokens only).
 	AuthTime time.Time `json:"-"`
+	// FamilyID is the authorization of an opaque user token.
+	FamilyID string `json:"-"`
 }
 
 // VerifyAccessToken checks an app's access token for guestgate's admin API
@@ -64,6 +69,9 @@ func (p *Provider) VerifyAccessToken(ctx context.Context, tenantID, raw string) 
 	if c.IDType != idTypeApp || c.AppID == "" {
 		return AccessClaims{}, fmt.Errorf("%w: not an application token", ErrInvalidToken)
 	}
+	if err := p.appExists(ctx, tenantID, c.AppID); err != nil {
+		return AccessClaims{}, err
+	}
 	return AccessClaims{
 		TenantID:  c.TenantID,
 		AppID:     c.AppID,
@@ -71,6 +79,18 @@ func (p *Provider) VerifyAccessToken(ctx context.Context, tenantID, raw string) 
 		Audience:  aud,
 		ExpiresAt: time.Unix(c.Expiry, 0).UTC(),
 	}, nil
+}
+
+// appExists refuses a token of an app deleted since it was issued.
+func (p *Provider) appExists(ctx context.Context, tenantID, appID string) error {
+	_, err := p.deps.Apps.GetApp(ctx, tenantID, appID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w: the app was deleted", ErrInvalidToken)
+	}
+	if err != nil {
+		return fmt.Errorf("get app: %w", err)
+	}
+	return nil
 }
 
 // verifyToken checks an access token (a JWT, or a user's opaque token)

@@ -11,20 +11,35 @@ import (
 )
 
 // Hasher computes the keyed hash under which codes are stored.
-type Hasher struct{ key []byte }
+type Hasher struct {
+	key []byte
+	old [][]byte // earlier secrets' keys: codes in flight still match
+}
 
-// NewHasher returns a Hasher keyed with the server secret (at least 32 bytes).
-func NewHasher(key []byte) (Hasher, error) {
-	if len(key) < 32 {
-		return Hasher{}, errors.New("passcode hash key must be at least 32 bytes")
+// NewHasher returns a Hasher keyed with the server secret (at least 32
+// bytes). Keys of earlier secrets (old) still match codes hashed under
+// them, so a code sent before a secret rotation can be used after it.
+func NewHasher(key []byte, old ...[]byte) (Hasher, error) {
+	for _, k := range append([][]byte{key}, old...) {
+		if len(k) < 32 {
+			return Hasher{}, errors.New("passcode hash key must be at least 32 bytes")
+		}
 	}
-	return Hasher{key: append([]byte(nil), key...)}, nil
+	h := Hasher{key: append([]byte(nil), key...)}
+	for _, k := range old {
+		h.old = append(h.old, append([]byte(nil), k...))
+	}
+	return h, nil
 }
 
 // Hash returns HMAC-SHA256(key, tenant | address | code). Binding the tenant
 // and address means a code is worth nothing anywhere else.
 func (h Hasher) Hash(tenantID, address, code string) []byte {
-	m := hmac.New(sha256.New, h.key)
+	return hashWith(h.key, tenantID, address, code)
+}
+
+func hashWith(key []byte, tenantID, address, code string) []byte {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(tenantID))
 	m.Write([]byte{0})
 	m.Write([]byte(strings.ToLower(address)))
@@ -33,9 +48,14 @@ func (h Hasher) Hash(tenantID, address, code string) []byte {
 	return m.Sum(nil)
 }
 
-// Matches reports in constant time whether code hashes to stored.
+// Matches reports in constant time whether code hashes to stored, under
+// the current key or an earlier secret's (every key is tried).
 func (h Hasher) Matches(tenantID, address, code string, stored []byte) bool {
-	return hmac.Equal(h.Hash(tenantID, address, code), stored)
+	ok := hmac.Equal(h.Hash(tenantID, address, code), stored)
+	for _, k := range h.old {
+		ok = hmac.Equal(hashWith(k, tenantID, address, code), stored) || ok
+	}
+	return ok
 }
 
 // Generate returns a uniformly random code of n decimal digits from crypto/rand.

@@ -42,6 +42,27 @@ func (s *Server) CreateApp(ctx context.Context, tenantID, name string, permissio
 	return s.oidc.CreateApp(ctx, tenantID, name, permissions, redirectURIs, postLogoutURIs, public)
 }
 
+// DeleteApp deletes an app; its tokens stop working at once (guestgate app delete).
+func (s *Server) DeleteApp(ctx context.Context, tenantID, appID string) error {
+	return s.oidc.DeleteApp(ctx, tenantID, appID)
+}
+
+// AddAppSecret adds a client secret to an app; the secret is returned only
+// here (guestgate app secret add).
+func (s *Server) AddAppSecret(ctx context.Context, tenantID, appID string) (oidc.AppSecret, string, error) {
+	return s.oidc.AddAppSecret(ctx, tenantID, appID)
+}
+
+// AppSecrets lists an app's secrets, ids and creation times only (guestgate app secret list).
+func (s *Server) AppSecrets(ctx context.Context, tenantID, appID string) ([]oidc.AppSecret, error) {
+	return s.oidc.AppSecrets(ctx, tenantID, appID)
+}
+
+// RemoveAppSecret removes one client secret of an app (guestgate app secret remove).
+func (s *Server) RemoveAppSecret(ctx context.Context, tenantID, appID, secretID string) error {
+	return s.oidc.RemoveAppSecret(ctx, tenantID, appID, secretID)
+}
+
 // Invite invites a guest (guestgate invite); the redeem link uses the
 // public URL given or stored by serve, never a guess.
 func (s *Server) Invite(ctx context.Context, t directory.Tenant, req invitation.Request) (invitation.Result, error) {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
@@ -24,9 +25,14 @@ type Config struct {
 	MailFrom       string // sender address of every mail
 	DeploymentName string // "from {deployment name} on behalf of {tenant}"
 	DomainSuffix   string // tenants' initial domains are {name}.{suffix}
-	// Secret keys passcode hashes, CSRF tokens, pairwise subjects and code
-	// encryption. Every process of a deployment needs the same one; it must
-	// not be stored in the database (a keyed hash is only as good as its key).
+	// Secret keys passcode hashes, CSRF tokens, sealed sign-in states, code
+	// and token encryption and the sealing of signing keys at rest. It may
+	// hold several secrets separated by commas or white space (Secrets):
+	// the first signs and seals, all verify and open, so a secret is
+	// rotated by putting a new one first and keeping the old one second
+	// for a while. Every process of a deployment needs the same list; it
+	// must not be stored in the database (a keyed hash is only as good as
+	// its key).
 	Secret          string
 	SessionLifetime time.Duration
 	AutoEnableDate  time.Time // when "default" turns email OTP on (section 4)
@@ -36,6 +42,8 @@ type Config struct {
 	Dev bool
 	// HTTP bounds each connection's time and the number held at once.
 	HTTP HTTPLimits
+	// adminOnly: opened by OpenAdmin without a secret.
+	adminOnly bool
 	// DevMailbox keeps mail in the process and serves it, unauthenticated,
 	// at /dev/mailbox: passcodes and redeem links of every tenant. Only
 	// `guestgate demo` or an explicit --dev-mailbox on a loopback public
@@ -101,8 +109,8 @@ func (c Config) Validate() error {
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))
 	}
-	if len(c.Secret) < 32 {
-		errs = append(errs, errors.New("GUESTGATE_SECRET must be at least 32 characters (e.g. `openssl rand -base64 48`) and the same in every process"))
+	if err := checkSecrets(c.Secrets()); err != nil {
+		errs = append(errs, err)
 	}
 	if c.SessionLifetime < time.Minute {
 		errs = append(errs, fmt.Errorf("GUESTGATE_SESSION_LIFETIME %s is too short", c.SessionLifetime))
@@ -135,12 +143,39 @@ func isLoopback(host string) bool {
 	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
 }
 
-// subkey derives an independent key for one purpose from the secret.
-func (c Config) subkey(purpose string) []byte {
-	m := hmac.New(sha256.New, []byte(c.Secret))
-	m.Write([]byte("guestgate/" + purpose))
-	return m.Sum(nil)
+// Secrets splits Secret into its secrets, current first. Commas and white
+// space (spaces, tabs, line breaks) separate them, so a secret itself
+// contains neither (`openssl rand -base64 48` makes such secrets).
+func (c Config) Secrets() []string {
+	return strings.FieldsFunc(c.Secret, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 }
+
+func checkSecrets(list []string) error {
+	if len(list) == 0 {
+		return errors.New("GUESTGATE_SECRET (or the file GUESTGATE_SECRET_FILE names) is empty: give a secret of at least 32 characters (e.g. `openssl rand -base64 48`), the same in every process")
+	}
+	for i, s := range list {
+		if len(s) < 32 {
+			return fmt.Errorf("GUESTGATE_SECRET: secret %d of %d is %d characters; each must be at least 32 (e.g. `openssl rand -base64 48`)", i+1, len(list), len(s))
+		}
+	}
+	return nil
+}
+
+// subkeys derives an independent key for one purpose from each secret,
+// the current secret's first.
+func (c Config) subkeys(purpose string) [][]byte {
+	var out [][]byte
+	for _, s := range c.Secrets() {
+		m := hmac.New(sha256.New, []byte(s))
+		m.Write([]byte("guestgate/" + purpose))
+		out = append(out, m.Sum(nil))
+	}
+	return out
+}
+
+// subkey derives the current secret's key for one purpose.
+func (c Config) subkey(purpose string) []byte { return c.subkeys(purpose)[0] }
 
 // insecure reports whether cookies and URLs are plain HTTP (dev only).
 func (c Config) insecure() bool { return strings.HasPrefix(c.PublicURL, "http://") }

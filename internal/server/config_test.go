@@ -40,3 +40,40 @@ func TestValidateMail(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretList: GUESTGATE_SECRET holds one or more secrets separated by
+// commas or white space; each must be 32+ characters; the first is current.
+func TestSecretList(t *testing.T) {
+	a, b := strings.Repeat("a", 32), strings.Repeat("b", 40)
+	cases := []struct {
+		name, secret string
+		want         []string
+		wantErr      string
+	}{
+		{"one", a, []string{a}, ""},
+		{"comma", a + "," + b, []string{a, b}, ""},
+		{"comma_and_spaces", " " + a + " , " + b + "\n", []string{a, b}, ""},
+		{"lines", a + "\n" + b + "\n", []string{a, b}, ""},
+		{"empty", " , ", nil, "is empty"},
+		{"short_second", a + "," + "short", []string{a, "short"}, "secret 2 of 2 is 5 characters"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := Defaults()
+			cfg.SMTPURL, cfg.Secret = "smtp://relay.example.com:587", c.secret
+			if got := cfg.Secrets(); strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Fatalf("Secrets() = %q, want %q", got, c.want)
+			}
+			err := cfg.Validate()
+			if c.wantErr == "" && err != nil || c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+				t.Fatalf("Validate = %v, want %q", err, c.wantErr)
+			}
+			if c.wantErr == "" {
+				keys := cfg.subkeys("csrf")
+				if len(keys) != len(c.want) || string(keys[0]) != string(cfg.subkey("csrf")) {
+					t.Fatalf("subkeys: %d keys, the first not the current one", len(keys))
+				}
+			}
+		})
+	}
+}

@@ -18,12 +18,22 @@ import (
 )
 
 func (s *Server) buildOIDC() error {
+	keys := s.cfg.subkeys("oidc")
 	var key [32]byte
-	copy(key[:], s.cfg.subkey("oidc"))
+	copy(key[:], keys[0])
+	var old [][32]byte
+	for _, k := range keys[1:] {
+		var o [32]byte
+		copy(o[:], k)
+		old = append(old, o)
+	}
 	s.oidcSessions = &sessionEnder{}
+	s.oidcAccess = &accessChecker{}
 	p, err := oidc.NewProvider(
-		oidc.Config{PublicURL: s.cfg.PublicURL, Insecure: s.cfg.insecure(), CryptoKey: key, RefreshTokenLifetime: s.cfg.SessionLifetime},
-		oidc.Deps{Apps: s.db, Keys: s.db, AuthRequests: s.db, Directory: s.db, Tx: s.db, Clock: s.clock, Sessions: s.oidcSessions},
+		oidc.Config{PublicURL: s.cfg.PublicURL, Insecure: s.cfg.insecure(), CryptoKey: key, OldCryptoKeys: old,
+			AdminOnly: s.cfg.adminOnly, RefreshTokenLifetime: s.cfg.SessionLifetime},
+		oidc.Deps{Apps: s.db, Keys: s.db, AuthRequests: s.db, Directory: s.db, Salts: s.db, Tx: s.db, Clock: s.clock,
+			Sessions: s.oidcSessions, Access: s.oidcAccess},
 	)
 	if err != nil {
 		return err
@@ -41,6 +51,22 @@ func (e *sessionEnder) EndBrowserSession(w http.ResponseWriter, r *http.Request,
 		return nil
 	}
 	return e.web.EndBrowserSession(w, r, tenantID)
+}
+
+// accessChecker forwards the provider's access checks to the sign-in
+// service (built after the provider), marking its refusals for the
+// provider.
+type accessChecker struct{ signin *signin.Service }
+
+func (a *accessChecker) Allowed(ctx context.Context, tenantID, userID string) error {
+	if a.signin == nil {
+		return nil
+	}
+	err := a.signin.Allowed(ctx, tenantID, userID)
+	if err != nil && signin.IsRefusal(err) {
+		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, err)
+	}
+	return err
 }
 
 // loginBridge adapts the provider to the pages' LoginBridge.

@@ -61,6 +61,7 @@ type Server struct {
 	lifecycle        *lifecycle.Service
 	oidc             *oidc.Provider
 	oidcSessions     *sessionEnder
+	oidcAccess       *accessChecker
 	web              *web.Handler
 	api              *graph.API
 	sender           mail.Sender
@@ -94,11 +95,19 @@ func Open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 // OpenAdmin opens the store and the services one-shot admin commands use
 // (tenant, app, invite); it needs no secret or mail server and serves
 // nothing (mail it causes waits in the outbox for a serving process).
+//
+// Without the secret (most admin commands need none), the OpenID provider
+// is opened for administration only: it creates no signing key and stores
+// no subject salt, and RotateKeys refuses, as signing keys are sealed with
+// the secret. A secret that is set must be valid.
 func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
-	if len(cfg.Secret) < 32 {
-		// Admin commands hash nothing with the secret; a placeholder keeps
-		// the shared wiring simple. Passcodes and cookies are never made here.
+	if len(cfg.Secrets()) == 0 {
+		// A placeholder keeps the shared wiring simple; passcodes, cookies,
+		// codes and keys are never made with it.
 		cfg.Secret = "admin-commands-use-no-secret-000000"
+		cfg.adminOnly = true
+	} else if err := checkSecrets(cfg.Secrets()); err != nil {
+		return nil, err
 	}
 	st, err := openStore(ctx, cfg, opts)
 	if err != nil {
@@ -163,7 +172,8 @@ func openStore(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 // build creates the services and routes.
 func (s *Server) build() error {
 	cfg := s.cfg
-	hasher, err := otp.NewHasher(cfg.subkey("otp"))
+	otpKeys := cfg.subkeys("otp")
+	hasher, err := otp.NewHasher(otpKeys[0], otpKeys[1:]...)
 	if err != nil {
 		return err
 	}
@@ -189,7 +199,7 @@ func (s *Server) build() error {
 		return err
 	}
 	signins, err := signin.New(
-		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin")},
+		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin"), OldKeys: cfg.subkeys("signin")[1:]},
 		signin.Deps{
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
 			Policies: s.policies, Members: s.members,
@@ -200,7 +210,7 @@ func (s *Server) build() error {
 		return err
 	}
 	s.web, err = web.New(
-		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), DevMailbox: cfg.DevMailbox},
+		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), OldCSRFKeys: cfg.subkeys("csrf")[1:], DevMailbox: cfg.DevMailbox},
 		web.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions,
 			Mailbox: s.db, Apps: s.db, Clock: s.clock, Log: s.log,
@@ -209,6 +219,7 @@ func (s *Server) build() error {
 		return err
 	}
 	s.oidcSessions.web = s.web
+	s.oidcAccess.signin = signins
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, SignIns: s.db, Apps: s.db,

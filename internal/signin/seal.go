@@ -18,23 +18,32 @@ import (
 var ErrExpiredState = errors.New("this sign-in step expired or is not valid; start again")
 
 // sealer seals small values for a browser round trip: AES-256-GCM, the
-// purpose as additional data (a hand-off never opens as a proof).
-type sealer struct{ aead cipher.AEAD }
+// purpose as additional data (a hand-off never opens as a proof). It seals
+// with the current key and opens with it or an earlier secret's (old), so
+// a sign-in in progress survives a secret rotation.
+type sealer struct {
+	aead cipher.AEAD
+	old  []cipher.AEAD
+}
 
-func newSealer(key []byte) (*sealer, error) {
-	if len(key) < 32 {
-		return nil, errors.New("signin: the sealing key must be at least 32 bytes")
+func newSealer(key []byte, old ...[]byte) (*sealer, error) {
+	var aeads []cipher.AEAD
+	for _, k := range append([][]byte{key}, old...) {
+		if len(k) < 32 {
+			return nil, errors.New("signin: the sealing key must be at least 32 bytes")
+		}
+		sum := sha256.Sum256(append([]byte("guestgate signin seal\x00"), k...))
+		block, err := aes.NewCipher(sum[:])
+		if err != nil {
+			return nil, fmt.Errorf("signin: %w", err)
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, fmt.Errorf("signin: %w", err)
+		}
+		aeads = append(aeads, aead)
 	}
-	k := sha256.Sum256(append([]byte("guestgate signin seal\x00"), key...))
-	block, err := aes.NewCipher(k[:])
-	if err != nil {
-		return nil, fmt.Errorf("signin: %w", err)
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, fmt.Errorf("signin: %w", err)
-	}
-	return &sealer{aead: aead}, nil
+	return &sealer{aead: aeads[0], old: aeads[1:]}, nil
 }
 
 type sealed[T any] struct {
@@ -62,6 +71,12 @@ func open[T any](s *sealer, purpose, token string, now time.Time) (T, error) {
 		return zero, ErrExpiredState
 	}
 	plain, err := s.aead.Open(nil, raw[:n], raw[n:], []byte(purpose))
+	for _, a := range s.old {
+		if err == nil {
+			break
+		}
+		plain, err = a.Open(nil, raw[:n], raw[n:], []byte(purpose))
+	}
 	if err != nil {
 		return zero, ErrExpiredState
 	}

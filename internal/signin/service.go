@@ -23,6 +23,8 @@ type Config struct {
 	PublicURL string
 	// Key seals hand-offs and proofs (at least 32 bytes, from the secret).
 	Key []byte
+	// OldKeys, from earlier secrets, still open what they sealed.
+	OldKeys [][]byte
 	// ProofLifetime bounds the wait on the consent page (default 10 minutes).
 	ProofLifetime time.Duration
 	// UnmanagedRetired is the deployment's unmanaged-redemption switch.
@@ -58,7 +60,7 @@ type Service struct {
 
 // New returns a Service.
 func New(cfg Config, d Deps) (*Service, error) {
-	seals, err := newSealer(cfg.Key)
+	seals, err := newSealer(cfg.Key, cfg.OldKeys...)
 	if err != nil {
 		return nil, err
 	}
@@ -214,4 +216,43 @@ func (s *Service) decide(ctx context.Context, t directory.Tenant, u directory.Us
 	}
 	dec, err := invitation.DecideIdP(in)
 	return dec, eff.Enabled, err
+}
+
+// Allowed reports whether a user may still use what an earlier sign-in
+// granted (an app's refresh and access tokens): the user exists and is
+// enabled, and an invited user's identity provider is still allowed by the
+// decision of section 3 (R9: a passcode guest is refused once passcodes
+// are turned off). Refusals are the errors a sign-in would meet
+// (ErrNotMember, ErrAccountDisabled, invitation.ErrOTPDisabled, …; see
+// IsRefusal); anything else is a failure to decide.
+func (s *Service) Allowed(ctx context.Context, tenantID, userID string) error {
+	t, err := s.d.Directory.GetTenant(ctx, tenantID)
+	if err != nil {
+		return notFoundAs(err, ErrNotMember, "allowed: tenant")
+	}
+	u, err := s.d.Directory.GetUser(ctx, tenantID, userID)
+	if err != nil {
+		return notFoundAs(err, ErrNotMember, "allowed: user")
+	}
+	if !u.AccountEnabled {
+		return ErrAccountDisabled
+	}
+	if !isInvited(u) {
+		return nil
+	}
+	dec, otpEnabled, err := s.decide(ctx, t, u)
+	if err != nil {
+		return err
+	}
+	if _, err := routeFor(t, u, dec, otpEnabled); err != nil {
+		return err
+	}
+	return nil
+}
+
+// IsRefusal reports whether err is a reason a person may not sign in (as
+// Allowed and the sign-in steps return them), rather than a failure.
+func IsRefusal(err error) bool {
+	_, _, ok := failureOf(err)
+	return ok
 }

@@ -19,6 +19,7 @@ func (c csrf) cookie() string { return cookieName(c.secure, csrfCookie) }
 
 type csrf struct {
 	key    []byte
+	old    [][]byte // earlier secrets' keys: forms served before a rotation still post
 	secure bool
 }
 
@@ -41,8 +42,10 @@ func (c csrf) ensure(w http.ResponseWriter, r *http.Request) string {
 	return v
 }
 
-func (c csrf) sign(v string) string {
-	m := hmac.New(sha256.New, c.key)
+func (c csrf) sign(v string) string { return signWith(c.key, v) }
+
+func signWith(key []byte, v string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("csrf\x00" + v))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
@@ -53,7 +56,12 @@ func (c csrf) valid(r *http.Request) bool {
 	if err != nil || ck.Value == "" {
 		return false
 	}
-	return hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(c.sign(ck.Value)))
+	got := []byte(r.PostFormValue("csrf"))
+	ok := hmac.Equal(got, []byte(c.sign(ck.Value)))
+	for _, k := range c.old {
+		ok = hmac.Equal(got, []byte(signWith(k, ck.Value))) || ok
+	}
+	return ok
 }
 
 // browser returns the value only this browser holds (its CSRF cookie), to

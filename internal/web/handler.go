@@ -21,6 +21,8 @@ type Config struct {
 	SecureCookies bool
 	// CSRFKey signs form tokens (at least 32 bytes).
 	CSRFKey []byte
+	// OldCSRFKeys, from earlier secrets, still verify the tokens they signed.
+	OldCSRFKeys [][]byte
 	// DevMailbox serves /dev/mailbox (only without an SMTP server).
 	DevMailbox bool
 }
@@ -80,7 +82,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 			return out, nil
 		}
 	}
-	return &Handler{cfg: cfg, deps: deps, r: r, csrf: csrf{key: cfg.CSRFKey, secure: cfg.SecureCookies}}, nil
+	return &Handler{cfg: cfg, deps: deps, r: r, csrf: csrf{key: cfg.CSRFKey, old: cfg.OldCSRFKeys, secure: cfg.SecureCookies}}, nil
 }
 
 // Global returns the routes without tenant context: the redeem link, the

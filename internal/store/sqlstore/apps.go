@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 var (
@@ -14,11 +15,11 @@ var (
 )
 
 // appColumns lists the apps columns in the order scanApp reads them.
-const appColumns = `tenant_id, app_id, display_name, secret_hash, permissions, redirect_uris,
+const appColumns = `tenant_id, app_id, display_name, public, permissions, redirect_uris,
 	post_logout_redirect_uris, created_at`
 
-// CreateApp inserts a; an app id already used in the tenant is
-// store.ErrAlreadyExists. A nil SecretHash registers a public client.
+// CreateApp inserts a (without secrets: AddAppSecret); an app id already
+// used in the tenant is store.ErrAlreadyExists.
 func (db *DB) CreateApp(ctx context.Context, a oidc.App) error {
 	lists := make([]string, 3)
 	for i, l := range [][]string{a.Permissions, a.RedirectURIs, a.PostLogoutRedirectURIs} {
@@ -27,12 +28,8 @@ func (db *DB) CreateApp(ctx context.Context, a oidc.App) error {
 			return fmt.Errorf("create app: %w", err)
 		}
 	}
-	var secret any // NULL for a public client
-	if len(a.SecretHash) > 0 {
-		secret = a.SecretHash
-	}
 	_, err := db.exec(ctx, `INSERT INTO apps (`+appColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		a.TenantID, a.AppID, a.DisplayName, secret, lists[0], lists[1], lists[2], toDB(a.CreatedAt))
+		a.TenantID, a.AppID, a.DisplayName, a.PublicClient, lists[0], lists[1], lists[2], toDB(a.CreatedAt))
 	if err != nil {
 		return uniqueOr(err, "create app")
 	}
@@ -79,12 +76,9 @@ func scanApp(row interface{ Scan(...any) error }) (oidc.App, error) {
 		perms, redirects, logout string
 		createdAt                int64
 	)
-	err := row.Scan(&a.TenantID, &a.AppID, &a.DisplayName, &a.SecretHash, &perms, &redirects, &logout, &createdAt)
+	err := row.Scan(&a.TenantID, &a.AppID, &a.DisplayName, &a.PublicClient, &perms, &redirects, &logout, &createdAt)
 	if err != nil {
 		return oidc.App{}, err
-	}
-	if len(a.SecretHash) == 0 {
-		a.SecretHash = nil
 	}
 	if a.Permissions, err = stringsFromJSON(perms); err != nil {
 		return oidc.App{}, fmt.Errorf("permissions: %w", err)
@@ -97,6 +91,79 @@ func scanApp(row interface{ Scan(...any) error }) (oidc.App, error) {
 	}
 	a.CreatedAt = fromDB(createdAt)
 	return a, nil
+}
+
+// DeleteApp removes the app, its secrets, refresh tokens and pending
+// authorization requests in one transaction; store.ErrNotFound if the
+// tenant has no such app.
+func (db *DB) DeleteApp(ctx context.Context, tenantID, appID string) error {
+	return db.InTx(ctx, func(ctx context.Context) error {
+		for _, q := range []string{
+			`DELETE FROM app_secrets WHERE tenant_id = $1 AND app_id = $2`,
+			`DELETE FROM oidc_refresh_tokens WHERE tenant_id = $1 AND client_id = $2`,
+			`DELETE FROM oidc_auth_requests WHERE tenant_id = $1 AND client_id = $2`,
+		} {
+			if _, err := db.exec(ctx, q, tenantID, appID); err != nil {
+				return fmt.Errorf("delete app: %w", err)
+			}
+		}
+		res, err := db.exec(ctx, `DELETE FROM apps WHERE tenant_id = $1 AND app_id = $2`, tenantID, appID)
+		if err != nil {
+			return fmt.Errorf("delete app: %w", err)
+		}
+		return affectedOrNotFound(res, "delete app")
+	})
+}
+
+// AddAppSecret inserts a secret of an existing app.
+func (db *DB) AddAppSecret(ctx context.Context, tenantID, appID string, s oidc.AppSecret) error {
+	if len(s.Hash) == 0 || s.ID == "" {
+		return fmt.Errorf("add app secret: empty id or hash")
+	}
+	_, err := db.exec(ctx, `INSERT INTO app_secrets (tenant_id, app_id, id, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		tenantID, appID, s.ID, s.Hash, toDB(s.CreatedAt))
+	switch {
+	case err != nil && isForeignKeyViolation(err):
+		return fmt.Errorf("add app secret: no such app: %w", store.ErrNotFound)
+	case err != nil:
+		return uniqueOr(err, "add app secret")
+	}
+	return nil
+}
+
+// ListAppSecrets returns the app's secrets, oldest first.
+func (db *DB) ListAppSecrets(ctx context.Context, tenantID, appID string) ([]oidc.AppSecret, error) {
+	rows, err := db.query(ctx, `SELECT id, secret_hash, created_at FROM app_secrets
+		WHERE tenant_id = $1 AND app_id = $2 ORDER BY created_at, id`, tenantID, appID)
+	if err != nil {
+		return nil, fmt.Errorf("list app secrets: %w", err)
+	}
+	defer rows.Close()
+	var out []oidc.AppSecret
+	for rows.Next() {
+		var (
+			s         oidc.AppSecret
+			createdAt int64
+		)
+		if err := rows.Scan(&s.ID, &s.Hash, &createdAt); err != nil {
+			return nil, fmt.Errorf("list app secrets: %w", err)
+		}
+		s.CreatedAt = fromDB(createdAt)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list app secrets: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteAppSecret removes one secret of the app; store.ErrNotFound if none.
+func (db *DB) DeleteAppSecret(ctx context.Context, tenantID, appID, secretID string) error {
+	res, err := db.exec(ctx, `DELETE FROM app_secrets WHERE tenant_id = $1 AND app_id = $2 AND id = $3`, tenantID, appID, secretID)
+	if err != nil {
+		return fmt.Errorf("delete app secret: %w", err)
+	}
+	return affectedOrNotFound(res, "delete app secret")
 }
 
 // signingKeyColumns lists the signing_keys columns in the order ListSigningKeys reads them.
@@ -151,6 +218,23 @@ func (db *DB) RetireSigningKeys(ctx context.Context, keepID string, at time.Time
 		return fmt.Errorf("retire signing keys: %w", err)
 	}
 	return nil
+}
+
+// ReplaceSigningKeyPrivate rewrites a key's private bytes if they are
+// still old, with one conditional UPDATE.
+func (db *DB) ReplaceSigningKeyPrivate(ctx context.Context, id string, old, replacement []byte) (bool, error) {
+	if len(replacement) == 0 {
+		return false, fmt.Errorf("replace signing key: empty private key")
+	}
+	res, err := db.exec(ctx, `UPDATE signing_keys SET private_der = $3 WHERE id = $1 AND private_der = $2`, id, old, replacement)
+	if err != nil {
+		return false, fmt.Errorf("replace signing key: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("replace signing key: %w", err)
+	}
+	return n == 1, nil
 }
 
 // DeleteSigningKeysRetiredBefore removes keys retired before t; current

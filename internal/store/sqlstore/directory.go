@@ -31,10 +31,10 @@ func pageLimit(limit int) int {
 func (db *DB) CreateTenant(ctx context.Context, t directory.Tenant) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
 		_, err := db.exec(ctx, `INSERT INTO tenants
-			(id, display_name, initial_domain, cloud, managed, preview_opt_in, notification_language, created_at, privacy_url)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			(id, display_name, initial_domain, cloud, managed, preview_opt_in, notification_language, created_at, privacy_url, subject_salt)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			t.ID, t.DisplayName, strings.ToLower(t.InitialDomain), string(t.Cloud), t.Managed, t.PreviewOptIn,
-			t.NotificationLanguage, toDB(t.CreatedAt), t.PrivacyURL)
+			t.NotificationLanguage, toDB(t.CreatedAt), t.PrivacyURL, t.SubjectSalt)
 		if err != nil {
 			return uniqueOr(err, "create tenant")
 		}
@@ -68,7 +68,7 @@ func tenantDomains(t directory.Tenant) []string {
 // row with NULL domain for a tenant without any). The subquery in %s selects
 // the tenants and orders them; it is a constant of this file, never input.
 const tenantSelect = `SELECT t.id, t.display_name, t.initial_domain, t.cloud, t.managed, t.preview_opt_in,
-	t.notification_language, t.created_at, t.privacy_url, d.domain
+	t.notification_language, t.created_at, t.privacy_url, t.subject_salt, d.domain
 	FROM (%s) t
 	LEFT JOIN tenant_domains d ON d.tenant_id = t.id
 	ORDER BY t.id, d.position`
@@ -126,7 +126,7 @@ func (db *DB) queryTenants(ctx context.Context, sub string, args ...any) ([]dire
 			domain    sql.NullString
 		)
 		if err := rows.Scan(&t.ID, &t.DisplayName, &t.InitialDomain, &cloud, &t.Managed, &t.PreviewOptIn,
-			&t.NotificationLanguage, &createdAt, &t.PrivacyURL, &domain); err != nil {
+			&t.NotificationLanguage, &createdAt, &t.PrivacyURL, &t.SubjectSalt, &domain); err != nil {
 			return nil, err
 		}
 		if n := len(out); n == 0 || out[n-1].ID != t.ID {

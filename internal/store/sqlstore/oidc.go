@@ -121,8 +121,8 @@ func scanAuthRequest(row interface{ Scan(...any) error }) (oidc.AuthRequestRecor
 	return r, nil
 }
 
-const refreshTokenColumns = `tenant_id, token_hash, client_id, user_id, session_id, scopes, amr, idp,
-	auth_time, created_at, expires_at`
+const refreshTokenColumns = `tenant_id, token_hash, family_id, client_id, user_id, session_id, scopes, amr, idp,
+	auth_time, created_at, expires_at, used_at`
 
 // CreateOIDCRefreshToken inserts a refresh token record.
 func (db *DB) CreateOIDCRefreshToken(ctx context.Context, t oidc.RefreshTokenRecord) error {
@@ -134,9 +134,9 @@ func (db *DB) CreateOIDCRefreshToken(ctx context.Context, t oidc.RefreshTokenRec
 		return fmt.Errorf("create refresh token: %w", err)
 	}
 	_, err = db.exec(ctx, `INSERT INTO oidc_refresh_tokens (`+refreshTokenColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		t.TenantID, t.TokenHash, t.ClientID, t.UserID, t.SessionID, lists[0], lists[1], t.IdP,
-		toDB(t.AuthTime), toDB(t.CreatedAt), toDB(t.ExpiresAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		t.TenantID, t.TokenHash, t.FamilyID, t.ClientID, t.UserID, t.SessionID, lists[0], lists[1], t.IdP,
+		toDB(t.AuthTime), toDB(t.CreatedAt), toDB(t.ExpiresAt), toDB(t.UsedAt))
 	if err != nil {
 		return uniqueOr(err, "create refresh token")
 	}
@@ -157,14 +157,15 @@ func (db *DB) GetOIDCRefreshToken(ctx context.Context, tenantID string, hash []b
 	return t, nil
 }
 
-// ConsumeOIDCRefreshToken deletes the unexpired token and returns it, in one
-// DELETE … RETURNING: of concurrent callers exactly one gets the row.
+// ConsumeOIDCRefreshToken marks the unexpired, unused token used and
+// returns it, in one UPDATE … RETURNING: of concurrent callers exactly one
+// gets the row. The row stays until it expires, as the mark of a replay.
 func (db *DB) ConsumeOIDCRefreshToken(ctx context.Context, tenantID string, hash []byte, now time.Time) (oidc.RefreshTokenRecord, error) {
 	if len(hash) == 0 {
 		return oidc.RefreshTokenRecord{}, notFound(sql.ErrNoRows, "consume refresh token")
 	}
-	row := db.queryRowWrite(ctx, `DELETE FROM oidc_refresh_tokens
-		WHERE tenant_id = $1 AND token_hash = $2 AND expires_at > $3
+	row := db.queryRowWrite(ctx, `UPDATE oidc_refresh_tokens SET used_at = $3
+		WHERE tenant_id = $1 AND token_hash = $2 AND expires_at > $3 AND used_at = 0
 		RETURNING `+refreshTokenColumns, tenantID, hash, toDB(now))
 	t, err := scanRefreshToken(row)
 	if err != nil {
@@ -189,8 +190,44 @@ func (db *DB) DeleteOIDCRefreshTokens(ctx context.Context, tenantID, clientID, u
 	return nil
 }
 
-// DeleteExpiredOIDCGrants removes authorization requests and refresh tokens
-// that expired before t, in one transaction.
+// RevokeOIDCGrant deletes the family's refresh tokens and records the
+// family revoked until until (keeping a later instant already recorded),
+// in one transaction.
+func (db *DB) RevokeOIDCGrant(ctx context.Context, tenantID, familyID string, until time.Time) error {
+	if familyID == "" {
+		return fmt.Errorf("revoke grant: empty family id")
+	}
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := db.exec(ctx, `DELETE FROM oidc_refresh_tokens WHERE tenant_id = $1 AND family_id = $2`, tenantID, familyID); err != nil {
+			return err
+		}
+		if _, err := db.exec(ctx, `INSERT INTO oidc_revoked_grants (tenant_id, family_id, expires_at) VALUES ($1, $2, $3)
+			ON CONFLICT (tenant_id, family_id) DO NOTHING`, tenantID, familyID, toDB(until)); err != nil {
+			return err
+		}
+		_, err := db.exec(ctx, `UPDATE oidc_revoked_grants SET expires_at = $3
+			WHERE tenant_id = $1 AND family_id = $2 AND expires_at < $3`, tenantID, familyID, toDB(until))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("revoke grant: %w", err)
+	}
+	return nil
+}
+
+// OIDCGrantRevoked reports whether the family has a revocation record.
+func (db *DB) OIDCGrantRevoked(ctx context.Context, tenantID, familyID string) (bool, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM oidc_revoked_grants WHERE tenant_id = $1 AND family_id = $2`,
+		tenantID, familyID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("grant revoked: %w", err)
+	}
+	return n > 0, nil
+}
+
+// DeleteExpiredOIDCGrants removes authorization requests, refresh tokens
+// and revocation records that expired before t, in one transaction.
 func (db *DB) DeleteExpiredOIDCGrants(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	err := db.InTx(ctx, func(ctx context.Context) error {
@@ -198,6 +235,7 @@ func (db *DB) DeleteExpiredOIDCGrants(ctx context.Context, before time.Time) (in
 		for _, q := range []string{
 			`DELETE FROM oidc_auth_requests WHERE expires_at < $1`,
 			`DELETE FROM oidc_refresh_tokens WHERE expires_at < $1`,
+			`DELETE FROM oidc_revoked_grants WHERE expires_at < $1`,
 		} {
 			res, err := db.exec(ctx, q, toDB(before))
 			if err != nil {
@@ -222,9 +260,10 @@ func scanRefreshToken(row interface{ Scan(...any) error }) (oidc.RefreshTokenRec
 		t                              oidc.RefreshTokenRecord
 		scopes, amr                    string
 		authTime, createdAt, expiresAt int64
+		usedAt                         int64
 	)
-	err := row.Scan(&t.TenantID, &t.TokenHash, &t.ClientID, &t.UserID, &t.SessionID, &scopes, &amr, &t.IdP,
-		&authTime, &createdAt, &expiresAt)
+	err := row.Scan(&t.TenantID, &t.TokenHash, &t.FamilyID, &t.ClientID, &t.UserID, &t.SessionID, &scopes, &amr, &t.IdP,
+		&authTime, &createdAt, &expiresAt, &usedAt)
 	if err != nil {
 		return oidc.RefreshTokenRecord{}, err
 	}
@@ -233,7 +272,7 @@ func scanRefreshToken(row interface{ Scan(...any) error }) (oidc.RefreshTokenRec
 		return oidc.RefreshTokenRecord{}, fmt.Errorf("refresh token: %w", err)
 	}
 	t.Scopes, t.AMR = lists[0], lists[1]
-	t.AuthTime, t.CreatedAt, t.ExpiresAt = fromDB(authTime), fromDB(createdAt), fromDB(expiresAt)
+	t.AuthTime, t.CreatedAt, t.ExpiresAt, t.UsedAt = fromDB(authTime), fromDB(createdAt), fromDB(expiresAt), fromDB(usedAt)
 	return t, nil
 }
 

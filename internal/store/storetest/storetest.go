@@ -33,6 +33,7 @@ type Store interface {
 	mail.OutboxStore
 	oidc.AppStore
 	oidc.KeyStore
+	oidc.AuthRequestStore
 	policy.Store
 	audit.Store
 	audit.SignInStore
@@ -58,7 +59,9 @@ func Run(t *testing.T, open Open) {
 		{"session", testSession},
 		{"outbox", testOutbox},
 		{"apps", testApps},
+		{"app_secrets", testAppSecrets},
 		{"keys", testKeys},
+		{"grants", testGrants},
 		{"tx", testTx},
 		{"policy", testPolicy},
 		{"redemption", testRedemption},

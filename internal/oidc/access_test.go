@@ -1,0 +1,83 @@
+package oidc_test
+
+import (
+	"testing"
+
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/guestgate/guestgate/internal/directory"
+)
+
+// TestAccessCheckEndsGrants (R9): once the access check refuses a user
+// (passcodes turned off for a passcode guest), the code exchange, the
+// refresh and userinfo are refused; allowed again, a new sign-in works.
+func TestAccessCheckEndsGrants(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		app, _ := e.createApp(e.a, true)
+		gp := e.goProvider(e.a)
+		f := flow{tenant: e.a, app: app, user: e.guestA,
+			scopes: []string{gooidc.ScopeOpenID, "email", gooidc.ScopeOfflineAccess}}
+		before := e.signIn(t, f)
+		pending, verifier := e.authorize(t, f)
+		code := e.login(t, f, pending)
+
+		e.access.refuse(e.guestA.ID, true)
+		_, err := before.config.TokenSource(e.ctx, &oauth2.Token{RefreshToken: before.token.RefreshToken}).Token()
+		if c := oauthErrorCode(t, err); c != "invalid_grant" {
+			t.Fatalf("refresh of a refused user: %q, want invalid_grant", c)
+		}
+		if _, err := gp.UserInfo(e.ctx, oauth2.StaticTokenSource(before.token)); err == nil {
+			t.Fatal("userinfo accepted the access token of a refused user")
+		}
+		_, err = pending.config.Exchange(e.ctx, code, oauth2.VerifierOption(verifier))
+		if c := oauthErrorCode(t, err); c != "invalid_grant" {
+			t.Fatalf("code exchange of a refused user: %q, want invalid_grant", c)
+		}
+
+		e.access.refuse(e.guestA.ID, false)
+		after := e.signIn(t, f)
+		if _, err := gp.UserInfo(e.ctx, oauth2.StaticTokenSource(after.token)); err != nil {
+			t.Fatalf("userinfo once allowed again: %v", err)
+		}
+	})
+}
+
+// TestRefreshReadsTheUserNow: a refresh answers the user's claims as they
+// are now, not as they were at the sign-in (an address changed by an
+// admin shows at the next refresh and at userinfo).
+func TestRefreshReadsTheUserNow(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		app, _ := e.createApp(e.a, true)
+		gp := e.goProvider(e.a)
+		res := e.signIn(t, flow{tenant: e.a, app: app, user: e.guestA,
+			scopes: []string{gooidc.ScopeOpenID, "email", "profile", gooidc.ScopeOfflineAccess}})
+		if c := jwtClaims(t, res.idToken); c["email"] != e.guestA.Mail {
+			t.Fatalf("ID token email %v, want %s", c["email"], e.guestA.Mail)
+		}
+		const moved = "teri.ng@outlook.example"
+		if err := e.db.UpdateUser(e.ctx, e.a.ID, e.guestA.ID, func(u *directory.User) error {
+			u.Mail, u.DisplayName = moved, "Teri Ng"
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := res.config.TokenSource(e.ctx, &oauth2.Token{RefreshToken: res.token.RefreshToken}).Token()
+		if err != nil {
+			t.Fatalf("refresh: %v", err)
+		}
+		idt, _ := tok.Extra("id_token").(string)
+		c := jwtClaims(t, idt)
+		if c["email"] != moved || c["preferred_username"] != moved || c["name"] != "Teri Ng" {
+			t.Fatalf("refreshed ID token: email %v, preferred_username %v, name %v; want the new address and name",
+				c["email"], c["preferred_username"], c["name"])
+		}
+		if c["sub"] != jwtClaims(t, res.idToken)["sub"] {
+			t.Fatal("the subject changed with the address")
+		}
+		info, err := gp.UserInfo(e.ctx, oauth2.StaticTokenSource(tok))
+		if err != nil || info.Email != moved {
+			t.Fatalf("userinfo after the change: %v %v", info, err)
+		}
+	})
+}
