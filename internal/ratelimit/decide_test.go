@@ -17,7 +17,7 @@ func TestDecide(t *testing.T) {
 		client, tenant Counter
 		hasClient      bool
 		now            time.Time
-		clientOff      bool // the per-client rule is off
+		clientOff      bool      // the per-client rule is off
 		wantRetry      time.Time // zero: allowed
 		wantTenant     bool
 	}{
