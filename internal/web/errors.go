@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/httpx"
@@ -10,6 +11,7 @@ import (
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -21,8 +23,20 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	l := lang(r)
 	p := page{Lang: l, TenantName: tenantName}
 	status := http.StatusBadRequest
-	var idpErr *signin.UnavailableError
+	var (
+		idpErr *signin.UnavailableError
+		limErr *ratelimit.LimitedError
+	)
 	switch {
+	case errors.As(err, &limErr):
+		status = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(int(limErr.RetryAfter(h.deps.Clock.Now())/time.Second)))
+		p.Heading, p.Paragraphs = i18n.T(l, "ratelimit.title"), []string{i18n.T(l, "ratelimit.explain", limErr.RetryAt.UTC().Format("15:04:05"))}
+	case errors.Is(err, signin.ErrNotMember):
+		// Said only after the person proved the address (a home tenant's
+		// password); before that an unknown address is not told apart.
+		status = http.StatusForbidden
+		p.Heading, p.Paragraphs = i18n.T(l, "notmember.title"), []string{i18n.T(l, "notmember.explain_proved", tenantName)}
 	case errors.Is(err, signin.ErrExpiredState), errors.Is(err, signin.ErrDecisionChanged), errors.Is(err, signin.ErrHomeSignInRequired):
 		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "signin.start_again")}
 	case errors.Is(err, signin.ErrAccountDisabled), errors.Is(err, member.ErrDisabled):
@@ -73,8 +87,13 @@ var (
 // passcodeError explains a refused code on the code page; ok is false for
 // errors that are not about the code.
 func passcodeError(l string, err error, validity time.Duration) (msg string, status int, ok bool) {
-	var te *otp.ThrottledError
+	var (
+		te *otp.ThrottledError
+		le *ratelimit.LimitedError
+	)
 	switch {
+	case errors.As(err, &le):
+		return i18n.T(l, "ratelimit.explain", le.RetryAt.UTC().Format("15:04:05")), http.StatusTooManyRequests, true
 	case errors.As(err, &te):
 		key := "otp.throttled_resend"
 		if te.Hourly {
