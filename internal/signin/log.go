@@ -123,6 +123,9 @@ func (s *Service) appOf(ctx context.Context, t directory.Tenant, next Continuati
 	if next.AuthRequestID == "" || s.d.Login == nil {
 		return appRef{Name: PortalName}
 	}
+	if !plausibleRequestID(next.AuthRequestID) {
+		return appRef{}
+	}
 	ar, err := s.d.Login.AuthRequest(ctx, t.ID, next.AuthRequestID)
 	if err != nil {
 		return appRef{}
