@@ -159,7 +159,7 @@ func TestAbuseLimitsAnswer429(t *testing.T) {
 		}
 		b = newBrowser(t)
 		p := b.submit(in.URL, signInAs(in, b, tn, "lee@gmail.example"), "/"+tn.ID+"/login/send", nil)
-		if p.Status != http.StatusTooManyRequests || !strings.Contains(p.Body, "Too many sign-in attempts") && !strings.Contains(p.Body, "too many sign-in attempts") || !strings.Contains(p.Body, "(UTC)") {
+		if p.Status != http.StatusTooManyRequests || !strings.Contains(p.Body, "too many sign-in attempts") || !strings.Contains(p.Body, "(UTC)") || p.Header.Get("Retry-After") == "" {
 			t.Fatalf("second send from the address = %d\n%s", p.Status, p.Body)
 		}
 	})

@@ -245,7 +245,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return dispatcher.Run(gctx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
-	g.Go(func() error { return s.limiter.Run(gctx, s.cfg.Abuse, 10*time.Minute, s.log) })
+	g.Go(func() error { return s.limiter.Run(gctx, s.cfg.Abuse, time.Hour, s.log) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil

@@ -84,9 +84,47 @@ var (
 	errBadRequest = errors.New("bad request")
 )
 
-// passcodeError explains a refused code on the code page; ok is false for
-// errors that are not about the code.
-func passcodeError(l string, err error, validity time.Duration) (msg string, status int, ok bool) {
+// passcodeError explains a refused code on the code page, and sets
+// Retry-After when it is a throttle; ok is false for errors that are not
+// about the code.
+func (h *Handler) passcodeError(w http.ResponseWriter, r *http.Request, err error) (msg string, status int, ok bool) {
+	msg, status, ok = passcodeMessage(lang(r), err, h.deps.SignIn.PasscodeValidity())
+	h.retryAfter(w, err)
+	return msg, status, ok
+}
+
+// passwordError is passwordMessage, setting Retry-After for a throttle.
+func (h *Handler) passwordError(w http.ResponseWriter, r *http.Request, err error) (msg string, status int, ok bool) {
+	msg, status, ok = passwordMessage(lang(r), err)
+	h.retryAfter(w, err)
+	return msg, status, ok
+}
+
+// retryAfter sets Retry-After for a throttled or rate-limited step.
+func (h *Handler) retryAfter(w http.ResponseWriter, err error) {
+	var (
+		ot *otp.ThrottledError
+		mt *member.ThrottledError
+		le *ratelimit.LimitedError
+		at time.Time
+	)
+	switch {
+	case errors.As(err, &le):
+		at = le.RetryAt
+	case errors.As(err, &ot):
+		at = ot.RetryAt
+	case errors.As(err, &mt):
+		at = mt.RetryAt
+	default:
+		return
+	}
+	wait := (&ratelimit.LimitedError{RetryAt: at}).RetryAfter(h.deps.Clock.Now())
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+}
+
+// passcodeMessage explains a refused code; ok is false for errors that
+// are not about the code.
+func passcodeMessage(l string, err error, validity time.Duration) (msg string, status int, ok bool) {
 	var (
 		te *otp.ThrottledError
 		le *ratelimit.LimitedError
@@ -114,10 +152,10 @@ func passcodeError(l string, err error, validity time.Duration) (msg string, sta
 	return "", 0, false
 }
 
-// passwordError explains a refused password on the password page; ok is
+// passwordMessage explains a refused password on the password page; ok is
 // false for errors that are not about the password. A wrong password and
 // an unknown account read the same (member.ErrWrongPassword).
-func passwordError(l string, err error) (msg string, status int, ok bool) {
+func passwordMessage(l string, err error) (msg string, status int, ok bool) {
 	var te *member.ThrottledError
 	switch {
 	case errors.As(err, &te):

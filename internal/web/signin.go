@@ -116,7 +116,7 @@ func (h *Handler) loginSend(w http.ResponseWriter, r *http.Request) {
 	status, errMsg := http.StatusOK, ""
 	if err := h.deps.SignIn.SendPasscode(r.Context(), route, lang(r)); err != nil {
 		var known bool
-		if errMsg, status, known = passcodeError(lang(r), err, h.deps.SignIn.PasscodeValidity()); !known {
+		if errMsg, status, known = h.passcodeError(w, r, err); !known {
 			h.fail(w, r, t.DisplayName, err)
 			return
 		}
@@ -134,7 +134,7 @@ func (h *Handler) loginVerify(w http.ResponseWriter, r *http.Request) {
 	t := route.Tenant
 	res, err := h.deps.SignIn.VerifyPasscode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{AuthRequestID: reqID})
 	if err != nil {
-		msg, status, known := passcodeError(lang(r), err, h.deps.SignIn.PasscodeValidity())
+		msg, status, known := h.passcodeError(w, r, err)
 		if !known {
 			h.fail(w, r, t.DisplayName, err)
 			return
