@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -21,6 +22,8 @@ type configFlags struct {
 	logLevel   string
 	secretFile string
 	secretFlag string // --secret, refused: see load
+	// abuseWindow is the window of the send, code and token limits.
+	abuseWindow time.Duration
 }
 
 // setting pairs a flag with its environment variable. This table is the one
@@ -60,6 +63,16 @@ func settings(f *configFlags) []setting {
 		{"password-account-failures", "GUESTGATE_PASSWORD_ACCOUNT_FAILURES", "wrong passwords per member account in a window before sign-in waits for the window's end", num(&c.Members.AccountFailures)},
 		{"password-address-failures", "GUESTGATE_PASSWORD_ADDRESS_FAILURES", "wrong passwords per client address in a window before sign-in waits for the window's end", num(&c.Members.AddressFailures)},
 		{"password-failure-window", "GUESTGATE_PASSWORD_FAILURE_WINDOW", "window counting wrong passwords (the longest a lockout lasts)", dur(&c.Members.Window)},
+		{"password-tenant-failures", "GUESTGATE_PASSWORD_TENANT_FAILURES", "wrong passwords per tenant in a window before only client addresses without failures of their own may try (0: off)", num(&c.Members.TenantFailures)},
+		{"send-limit-per-client", "GUESTGATE_SEND_LIMIT_PER_CLIENT", "passcodes sent per client address in the abuse window, across addresses and tenants (0: off)", num(&c.Abuse.Send.PerClient.Limit)},
+		{"send-limit-per-tenant", "GUESTGATE_SEND_LIMIT_PER_TENANT", "passcodes sent per tenant in the abuse window before only client addresses that sent none may send (0: off)", num(&c.Abuse.Send.PerTenant.Limit)},
+		{"code-failures-per-client", "GUESTGATE_CODE_FAILURES_PER_CLIENT", "refused passcodes per client address in the abuse window (0: off)", num(&c.Abuse.Verify.PerClient.Limit)},
+		{"code-failures-per-tenant", "GUESTGATE_CODE_FAILURES_PER_TENANT", "refused passcodes per tenant in the abuse window before only client addresses without refusals may try (0: off)", num(&c.Abuse.Verify.PerTenant.Limit)},
+		{"token-failures-per-client", "GUESTGATE_TOKEN_FAILURES_PER_CLIENT", "failed token requests per client address in the abuse window (0: off)", num(&c.Abuse.Token.PerClient.Limit)},
+		{"token-failures-per-tenant", "GUESTGATE_TOKEN_FAILURES_PER_TENANT", "failed token requests per tenant in the abuse window before only client addresses without failures may try (0: off)", num(&c.Abuse.Token.PerTenant.Limit)},
+		{"abuse-window", "GUESTGATE_ABUSE_WINDOW", "window of the send, passcode and token limits (the longest a refusal lasts)", dur(&f.abuseWindow)},
+		{"graph-write-limit", "GUESTGATE_GRAPH_WRITE_LIMIT", "admin API writes (POST, PATCH, DELETE) per app per tenant in the write window, as Graph's (0: off)", num(&c.Abuse.GraphWrites.PerTenant.Limit)},
+		{"graph-write-window", "GUESTGATE_GRAPH_WRITE_WINDOW", "window of the admin API write limit", dur(&c.Abuse.GraphWrites.PerTenant.Window)},
 		{"max-connections", "GUESTGATE_MAX_CONNECTIONS", "connections held open at once; more wait to be accepted", num(&c.HTTP.MaxConnections)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}
@@ -68,7 +81,7 @@ func settings(f *configFlags) []setting {
 // bindConfigFlags registers the deployment flags on root, each defaulting
 // to its GUESTGATE_* variable when that is set.
 func bindConfigFlags(root *cobra.Command) *configFlags {
-	f := &configFlags{cfg: server.Defaults(), autoDate: "2021-10-01", logLevel: "info"}
+	f := &configFlags{cfg: server.Defaults(), autoDate: "2021-10-01", logLevel: "info", abuseWindow: ratelimit.DefaultWindow}
 	fs := root.PersistentFlags()
 	for _, s := range settings(f) {
 		s.bind(fs, s.flag, s.usage+" (env "+s.env+")")
@@ -122,6 +135,9 @@ func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 		return f.cfg, fmt.Errorf("--otp-auto-enable-date %q: want YYYY-MM-DD", f.autoDate)
 	}
 	f.cfg.AutoEnableDate = d
+	for _, sc := range []*ratelimit.Scope{&f.cfg.Abuse.Send, &f.cfg.Abuse.Verify, &f.cfg.Abuse.Token} {
+		sc.PerClient.Window, sc.PerTenant.Window = f.abuseWindow, f.abuseWindow
+	}
 	return f.cfg, nil
 }
 

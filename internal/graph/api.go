@@ -16,6 +16,7 @@ import (
 	"github.com/guestgate/guestgate/internal/odata"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -60,8 +61,12 @@ type Deps struct {
 	Apps interface {
 		GetApp(ctx context.Context, tenantID, appID string) (oidc.App, error)
 	}
-	Clock clock.Clock
-	Log   *slog.Logger
+	// Limiter and WriteLimit apply Graph's write limit per app per tenant
+	// (POST, PATCH, DELETE; optional: without a Limiter nothing is limited).
+	Limiter    *ratelimit.Limiter
+	WriteLimit ratelimit.Scope
+	Clock      clock.Clock
+	Log        *slog.Logger
 	// BaseURL is the public URL, for @odata.nextLink.
 	BaseURL string
 }
@@ -144,18 +149,46 @@ func (a *API) handle(pattern string, scope queryScope, h handlerFunc, options ..
 	a.learnSegments(pattern)
 	a.routes = append(a.routes, route{pattern: pattern, scope: scope, options: options})
 	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		q, err := scope.parseQuery(r, options...)
+		err := checkInput(r)
+		var q odata.Query
+		if err == nil {
+			q, err = scope.parseQuery(r, options...)
+		}
 		var c Caller
 		if err == nil {
 			c, err = a.authenticate(r)
 		}
 		if err == nil {
-			err = h(w, r.WithContext(withRouteQuery(r.Context(), q)), c)
+			err = a.limitWrites(w, r.WithContext(withRouteQuery(r.Context(), q)), c, h)
 		}
 		if err != nil {
 			a.writeError(w, r, err)
 		}
 	})
+}
+
+// limitWrites runs h, under Graph's write limit when the request writes:
+// every write of an app in a tenant counts (whatever its answer), and
+// past the limit the answer is 429 TooManyRequests with Retry-After until
+// the window ends; refused writes are not counted.
+func (a *API) limitWrites(w http.ResponseWriter, r *http.Request, c Caller, h handlerFunc) error {
+	if a.deps.Limiter == nil || r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodDelete {
+		return h(w, r, c)
+	}
+	subj := ratelimit.Subject{Tenant: c.TenantID + "/" + c.AppID}
+	var le *ratelimit.LimitedError
+	switch err := a.deps.Limiter.Check(r.Context(), a.deps.WriteLimit, subj); {
+	case errors.As(err, &le):
+		return &Error{Status: http.StatusTooManyRequests, Code: "TooManyRequests", RetryAfter: le.RetryAfter(a.clock.Now()),
+			Message: "Too many requests. This app made too many write requests to this tenant; retry after the interval in the Retry-After header."}
+	case err != nil:
+		return err
+	}
+	err := h(w, r, c)
+	if cerr := a.deps.Limiter.Count(r.Context(), a.deps.WriteLimit, subj); cerr != nil {
+		a.log.ErrorContext(r.Context(), "count an admin API write", "err", cerr)
+	}
+	return err
 }
 
 func (a *API) authenticate(r *http.Request) (Caller, error) {

@@ -47,6 +47,12 @@ func ClientOf(ctx context.Context) Client {
 	return c
 }
 
+// WithClient returns ctx carrying c as the request's client (WithRequestID
+// sets it for every request; services' tests and callers outside HTTP use it).
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
 // maxClientRequestID bounds an echoed client-request-id (a GUID is 36).
 const maxClientRequestID = 64
 

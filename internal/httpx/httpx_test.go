@@ -59,3 +59,18 @@ func TestRequestIDs(t *testing.T) {
 		})
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"", true}, {"fabrikam.example", true}, {"9a1d6c1e-0000-4000-8000-000000000000", true}, {"ファブリカム", true},
+		{"a\x00b", false}, {"\x00", false}, {"tab\there", false}, {"new\nline", false}, {"del\x7f", false},
+		{"c1\u0085", false}, {"bad\xffutf8", false},
+	} {
+		if got := Printable(c.in); got != c.want {
+			t.Errorf("Printable(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}

@@ -106,6 +106,34 @@ func CheckThrottle(account, client Failures, now time.Time, l Limits) error {
 	return nil
 }
 
+// CheckTenantThrottle decides whether a password may be checked now, given
+// the failures of the whole tenant and of the client address (hasClient
+// false when there is none). Past TenantFailures in a window, a client
+// with a failure of its own in its live window waits until the earlier of
+// the two windows ends; a client with a clean record is let through, so a
+// spray from many addresses cannot keep the tenant's members out, and no
+// refusal outlasts one window.
+func CheckTenantThrottle(tenant, client Failures, hasClient bool, now time.Time, l Limits) error {
+	if l.TenantFailures <= 0 {
+		return nil
+	}
+	t := tenant.live(now, l.Window)
+	if t.Count < l.TenantFailures {
+		return nil
+	}
+	retryAt := t.WindowStart.Add(l.Window)
+	if hasClient {
+		c := client.live(now, l.Window)
+		if c.Count == 0 {
+			return nil
+		}
+		if end := c.WindowStart.Add(l.Window); end.Before(retryAt) {
+			retryAt = end
+		}
+	}
+	return &ThrottledError{RetryAt: retryAt}
+}
+
 // NeedsClear reports whether a successful sign-in must clear the account's
 // failures: only when its window still counts some (a success otherwise
 // writes nothing).

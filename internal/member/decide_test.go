@@ -106,6 +106,47 @@ func TestCheckThrottle(t *testing.T) {
 	}
 }
 
+func TestCheckTenantThrottle(t *testing.T) {
+	l := Limits{AccountFailures: 5, AddressFailures: 20, TenantFailures: 100, Window: 15 * time.Minute}
+	cases := []struct {
+		rule      string
+		tenant    Failures
+		client    Failures
+		hasClient bool
+		now       time.Time
+		retryAt   time.Time // zero: allowed
+	}{
+		{rule: "tenant_below_limit_allowed", tenant: Failures{t0, 99}, client: Failures{t0, 3}, hasClient: true, now: t0.Add(time.Minute)},
+		{rule: "spray_over_limit_refuses_a_client_with_failures", tenant: Failures{t0, 100}, client: Failures{t0.Add(2 * time.Minute), 1}, hasClient: true,
+			now: t0.Add(3 * time.Minute), retryAt: t0.Add(15 * time.Minute)},
+		{rule: "spray_over_limit_lets_a_clean_client_in", tenant: Failures{t0, 100}, hasClient: true, now: t0.Add(3 * time.Minute)},
+		{rule: "refusal_ends_with_the_clients_earlier_window", tenant: Failures{t0, 100}, client: Failures{t0.Add(-10 * time.Minute), 2}, hasClient: true,
+			now: t0.Add(time.Minute), retryAt: t0.Add(5 * time.Minute)},
+		{rule: "no_client_address_refused", tenant: Failures{t0, 100}, now: t0.Add(time.Minute), retryAt: t0.Add(15 * time.Minute)},
+		{rule: "tenant_window_ended_allowed", tenant: Failures{t0, 1000}, client: Failures{t0, 1}, hasClient: true, now: t0.Add(15 * time.Minute)},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			err := CheckTenantThrottle(c.tenant, c.client, c.hasClient, c.now, l)
+			if c.retryAt.IsZero() {
+				if err != nil {
+					t.Fatalf("CheckTenantThrottle = %v, want allowed", err)
+				}
+				return
+			}
+			var te *ThrottledError
+			if !errors.As(err, &te) || !te.RetryAt.Equal(c.retryAt) {
+				t.Fatalf("CheckTenantThrottle = %v, want throttled until %s", err, c.retryAt)
+			}
+		})
+	}
+	off := l
+	off.TenantFailures = 0
+	if err := CheckTenantThrottle(Failures{t0, 1 << 20}, Failures{t0, 1}, true, t0, off); err != nil {
+		t.Fatalf("a tenant limit of 0 is off, got %v", err)
+	}
+}
+
 func TestNeedsClear(t *testing.T) {
 	l := DefaultLimits
 	cases := []struct {
@@ -134,7 +175,12 @@ func TestLimitsValidate(t *testing.T) {
 	if err := DefaultLimits.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []Limits{{0, 20, time.Minute}, {5, 0, time.Minute}, {5, 20, 0}} {
+	for _, bad := range []Limits{
+		{AccountFailures: 0, AddressFailures: 20, Window: time.Minute},
+		{AccountFailures: 5, AddressFailures: 0, Window: time.Minute},
+		{AccountFailures: 5, AddressFailures: 20, Window: 0},
+		{AccountFailures: 5, AddressFailures: 20, TenantFailures: -1, Window: time.Minute},
+	} {
 		if bad.Validate() == nil {
 			t.Errorf("Limits %+v accepted", bad)
 		}

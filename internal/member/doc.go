@@ -10,7 +10,9 @@
 // passwords, the address in the password) and CheckThrottle (a fixed window
 // per key: after Limits.AccountFailures wrong passwords for one address, or
 // Limits.AddressFailures from one client address, nothing is checked until
-// the window ends, so a lockout never lasts longer than Limits.Window).
+// the window ends, so a lockout never lasts longer than Limits.Window) and
+// CheckTenantThrottle (past Limits.TenantFailures in a tenant, a spray,
+// only client addresses with failures of their own wait).
 // Service (service.go) applies them against the directory and this
 // package's Store (store.go); CreateMember and SetAccountEnabled write their
 // audit record in the same transaction as the change.

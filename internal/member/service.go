@@ -208,17 +208,24 @@ func addressTaken(property string) error {
 func accountKey(addr string) string      { return "account:" + strings.ToLower(strings.TrimSpace(addr)) }
 func clientKey(clientAddr string) string { return "client:" + clientAddr }
 
+// tenantKey counts every wrong password in the tenant (CheckTenantThrottle).
+const tenantKey = "tenant"
+
 // Authenticate checks addr's password in tenant t. clientAddr is the
 // caller's network address ("" when there is none, as for the CLI). In
-// order: a throttled account or client address is a *ThrottledError (no
+// order: a throttled account or client address, or a tenant over its
+// limit for a client with failures of its own, is a *ThrottledError (no
 // password is checked); an address that is not a member with a password,
 // or a wrong password, is ErrWrongPassword and counts one failure for the
-// account and one for the client address (one write transaction); a right
+// account, the tenant and the client address (one write transaction); a right
 // password of a disabled account is ErrDisabled. Success returns the member
 // and writes only when the account's failures need clearing.
 func (s *Service) Authenticate(ctx context.Context, t directory.Tenant, addr, password, clientAddr string) (directory.User, error) {
 	now := s.d.Clock.Now()
 	keys := []string{accountKey(addr)}
+	if s.d.Limits.TenantFailures > 0 {
+		keys = append(keys, tenantKey)
+	}
 	if clientAddr != "" {
 		keys = append(keys, clientKey(clientAddr))
 	}
@@ -227,7 +234,11 @@ func (s *Service) Authenticate(ctx context.Context, t directory.Tenant, addr, pa
 		return directory.User{}, fmt.Errorf("authenticate member: %w", err)
 	}
 	account := fs[keys[0]]
-	if err := CheckThrottle(account, fs[clientKey(clientAddr)], now, s.d.Limits); err != nil {
+	err = CheckThrottle(account, fs[clientKey(clientAddr)], now, s.d.Limits)
+	if err == nil {
+		err = CheckTenantThrottle(fs[tenantKey], fs[clientKey(clientAddr)], clientAddr != "", now, s.d.Limits)
+	}
+	if err != nil {
 		s.d.Log.InfoContext(ctx, "member sign-in throttled", "tenant", t.ID, "client", clientAddr)
 		return directory.User{}, err
 	}

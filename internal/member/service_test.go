@@ -31,7 +31,7 @@ type fixture struct {
 	tenant directory.Tenant
 }
 
-func newFixture(t *testing.T, e testenv.Engine) *fixture {
+func newFixture(t *testing.T, e testenv.Engine, limits ...member.Limits) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
@@ -50,10 +50,14 @@ func newFixture(t *testing.T, e testenv.Engine) *fixture {
 	if err := db.CreateTenant(ctx, tn); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := member.NewService(member.Deps{
+	deps := member.Deps{
 		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db,
 		Params: cheap, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	if len(limits) > 0 {
+		deps.Limits = limits[0]
+	}
+	svc, err := member.NewService(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,6 +251,34 @@ func TestService(t *testing.T) {
 				}
 				if _, err := f.auth("kim@fabrikam.example", goodPassword, "192.0.2.1"); err != nil {
 					t.Fatalf("the member from another client = %v, want signed in", err)
+				}
+			})
+			t.Run("throttle_tenant_spray_spares_clean_clients_and_ends_with_window", func(t *testing.T) {
+				l := member.DefaultLimits
+				l.TenantFailures = 6
+				f := newFixture(t, e, l)
+				f.create(t, "kim@fabrikam.example", true)
+				// A spray: one wrong password per account, from three addresses.
+				for i := 0; i < 6; i++ {
+					addr := "user" + string(rune('a'+i)) + "@fabrikam.example"
+					client := "198.51.100." + string(rune('1'+i%3))
+					if _, err := f.auth(addr, goodPassword, client); !errors.Is(err, member.ErrWrongPassword) {
+						t.Fatalf("failure %d = %v", i, err)
+					}
+				}
+				var te *member.ThrottledError
+				if _, err := f.auth("kim@fabrikam.example", goodPassword, "198.51.100.1"); !errors.As(err, &te) {
+					t.Fatalf("from a spraying address after the tenant's limit = %v, want throttled", err)
+				}
+				if wait := te.RetryAt.Sub(f.clock.Now()); wait > l.Window {
+					t.Fatalf("throttled for %s, longer than the window", wait)
+				}
+				if _, err := f.auth("kim@fabrikam.example", goodPassword, "192.0.2.50"); err != nil {
+					t.Fatalf("the member from a clean address = %v, want signed in", err)
+				}
+				f.clock.Set(te.RetryAt)
+				if _, err := f.auth("kim@fabrikam.example", goodPassword, "198.51.100.1"); err != nil {
+					t.Fatalf("at the window's end = %v, want signed in", err)
 				}
 			})
 			t.Run("success_clears_account_failures", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 )
 
@@ -38,6 +39,9 @@ type Config struct {
 	AutoEnableDate  time.Time // when "default" turns email OTP on (section 4)
 	OTP             otp.Limits
 	Members         member.Limits // the wrong-password throttle
+	// Abuse limits sends, refused codes and failed token requests per
+	// client address and per tenant, and admin API writes per app.
+	Abuse ratelimit.Limits
 	// Dev allows a plain-http public URL on a non-loopback host (development only).
 	Dev bool
 	// HTTP bounds each connection's time and the number held at once.
@@ -81,6 +85,7 @@ func Defaults() Config {
 		AutoEnableDate:  time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC),
 		OTP:             otp.DefaultLimits,
 		Members:         member.DefaultLimits,
+		Abuse:           ratelimit.DefaultLimits,
 		HTTP:            DefaultHTTPLimits,
 	}
 }
@@ -119,6 +124,9 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := c.Members.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Abuse.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -39,19 +39,72 @@ func (s *Server) routes() http.Handler {
 }
 
 // noTenantSegments are path prefixes that carry no tenant context (R5).
-var noTenantSegments = map[string]bool{"common": true, "organizations": true, "consumers": true}
+var noTenantSegments = []string{"common", "organizations", "consumers"}
+
+// tenantTarget is how a request under /{tenant}/… is served.
+type tenantTarget int
+
+const (
+	// targetNoTenant: /common, /organizations, /consumers in any case (R5).
+	targetNoTenant tenantTarget = iota + 1
+	// targetInvalid: a segment no tenant id or domain can be (control
+	// characters, NUL above all): unknown tenant, before any look-up.
+	targetInvalid
+	// targetTenant: resolve the segment as a tenant id or verified domain.
+	targetTenant
+)
+
+// tenantRequest is the routing decision for a path under /{tenant}/.
+type tenantRequest struct {
+	Segment string // the tenant segment, decoded
+	Rest    string // the path below it, starting with "/"
+	OIDC    bool   // Rest is one of the provider's paths
+	Target  tenantTarget
+}
+
+// routeTenantPath decides from the (decoded) path alone how /{tenant}/…
+// is served. It never resolves /common, /organizations or /consumers, in
+// any case folding, to a tenant.
+func routeTenantPath(path string) tenantRequest {
+	p := strings.TrimPrefix(path, "/")
+	seg, rest, _ := strings.Cut(p, "/")
+	tr := tenantRequest{Segment: seg, Rest: "/" + rest, OIDC: isOIDCPath("/" + rest), Target: targetTenant}
+	for _, no := range noTenantSegments {
+		if strings.EqualFold(seg, no) {
+			tr.Target = targetNoTenant
+			return tr
+		}
+	}
+	if seg == "" || !httpx.Printable(seg) || len(seg) > maxTenantSegment {
+		tr.Target = targetInvalid
+	}
+	return tr
+}
+
+// maxTenantSegment bounds a tenant segment: a domain name is at most 253
+// characters, a tenant id 36.
+const maxTenantSegment = 255
 
 // tenantRoute serves /{tenant}/…: the OpenID Connect endpoints go to the
 // provider, everything else to the pages.
 func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("tenant")
-	if noTenantSegments[strings.ToLower(name)] {
+	tr := routeTenantPath(r.URL.Path)
+	name, rest := tr.Segment, tr.Rest
+	var (
+		t   directory.Tenant
+		err error
+	)
+	switch tr.Target {
+	case targetNoTenant:
 		s.noTenantContext(w, r)
 		return
+	case targetInvalid:
+		err = store.ErrNotFound
+	default:
+		t, err = s.resolveTenant(r, name)
 	}
-	t, err := s.resolveTenant(r, name)
 	if errors.Is(err, store.ErrNotFound) {
-		if isOIDCPath(strings.TrimPrefix(r.URL.Path, "/"+name)) {
+		if tr.OIDC {
 			s.oidcError(w, r, http.StatusNotFound, "invalid_request", "unknown tenant "+name)
 			return
 		}
@@ -69,11 +122,14 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	rest := strings.TrimPrefix(r.URL.Path, "/"+name)
 	ctx := web.WithTenant(oidc.WithTenant(r.Context(), t), t)
 	r2 := r.Clone(ctx)
 	r2.URL.Path, r2.URL.RawPath = rest, ""
-	if isOIDCPath(rest) {
+	if tr.OIDC {
+		if rest == tokenPath {
+			s.limitTokens(w, r2, t, s.oidc.Handler())
+			return
+		}
 		s.oidc.Handler().ServeHTTP(w, r2)
 		return
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/store"
@@ -59,6 +60,7 @@ type Server struct {
 	policies         *policy.Service
 	members          *member.Service
 	lifecycle        *lifecycle.Service
+	limiter          *ratelimit.Limiter
 	oidc             *oidc.Provider
 	oidcSessions     *sessionEnder
 	oidcAccess       *accessChecker
@@ -194,6 +196,7 @@ func (s *Server) build() error {
 	if err != nil {
 		return err
 	}
+	s.limiter = ratelimit.New(s.db, s.clock)
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	if err := s.buildOIDC(); err != nil {
 		return err
@@ -204,7 +207,8 @@ func (s *Server) build() error {
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
 			Policies: s.policies, Members: s.members,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
-			Login: loginBridge{s.oidc}, SignInLog: s.db, Tx: s.db, Clock: s.clock, Log: s.log,
+			Login: loginBridge{s.oidc}, SignInLog: s.db, Limiter: s.limiter, Limits: cfg.Abuse,
+			Tx: s.db, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err
@@ -223,6 +227,7 @@ func (s *Server) build() error {
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, SignIns: s.db, Apps: s.db,
+		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
 	reg := prometheus.NewRegistry()
@@ -288,6 +293,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return dispatcher.Run(gctx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
+	g.Go(func() error { return s.limiter.Run(gctx, s.cfg.Abuse, time.Hour, s.log) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil

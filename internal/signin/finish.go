@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/session"
 )
 
@@ -207,6 +208,8 @@ func (s *Service) recheck(ctx context.Context, t directory.Tenant, u directory.U
 // redeem link's redirect, or the tenant's My Apps.
 func (s *Service) nextURL(ctx context.Context, t directory.Tenant, next Continuation, sess session.Session) (string, error) {
 	switch {
+	case next.AuthRequestID != "" && !plausibleRequestID(next.AuthRequestID):
+		return "", ErrUnknownAuthRequest
 	case next.AuthRequestID != "":
 		return s.d.Login.Complete(ctx, t.ID, next.AuthRequestID, sess)
 	case next.RedirectURL != "":
@@ -252,7 +255,7 @@ func (s *Service) AuthRequest(ctx context.Context, t directory.Tenant, id string
 	if id == "" {
 		return AuthRequest{}, nil
 	}
-	if s.d.Login == nil {
+	if s.d.Login == nil || !plausibleRequestID(id) {
 		return AuthRequest{}, ErrUnknownAuthRequest
 	}
 	return s.d.Login.AuthRequest(ctx, t.ID, id)
@@ -260,7 +263,21 @@ func (s *Service) AuthRequest(ctx context.Context, t directory.Tenant, id string
 
 // FailAuthRequest ends an app's request with an OAuth error code.
 func (s *Service) FailAuthRequest(ctx context.Context, t directory.Tenant, id, code string) (string, error) {
+	if !plausibleRequestID(id) {
+		return "", ErrUnknownAuthRequest
+	}
 	return s.d.Login.Fail(ctx, t.ID, id, code)
+}
+
+// maxRequestID bounds an authRequestID from a form or a URL; the
+// provider's ids are far shorter.
+const maxRequestID = 256
+
+// plausibleRequestID refuses an authRequestID no request can have (control
+// characters, NUL above all, or an absurd length) before it reaches the
+// store: the page says the request expired, not 500.
+func plausibleRequestID(id string) bool {
+	return len(id) <= maxRequestID && httpx.Printable(id)
 }
 
 // ErrUnknownAuthRequest: the app's sign-in request expired or never existed.

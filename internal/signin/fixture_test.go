@@ -19,6 +19,7 @@ import (
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
@@ -52,9 +53,64 @@ type fixture struct {
 
 	mu    sync.Mutex
 	codes map[string]string // the last passcode mailed, by tenant id and address
+	// calls lists the directory and policy reads the service made, in order.
+	calls []string
 }
 
-func newFixture(t *testing.T, e testenv.Engine) *fixture {
+// traced records the service's directory and policy reads in f.calls, so
+// a test can compare the work two paths do.
+type traced struct {
+	directory.Store
+	signin.Policies
+	f *fixture
+}
+
+func (t traced) note(name, arg string) {
+	t.f.mu.Lock()
+	defer t.f.mu.Unlock()
+	t.f.calls = append(t.f.calls, name+" "+arg)
+}
+
+func (t traced) GetTenant(ctx context.Context, id string) (directory.Tenant, error) {
+	t.note("GetTenant", id)
+	return t.Store.GetTenant(ctx, id)
+}
+
+func (t traced) GetTenantByDomain(ctx context.Context, domain string) (directory.Tenant, error) {
+	t.note("GetTenantByDomain", domain)
+	return t.Store.GetTenantByDomain(ctx, domain)
+}
+
+func (t traced) GetUser(ctx context.Context, tenantID, id string) (directory.User, error) {
+	t.note("GetUser", tenantID)
+	return t.Store.GetUser(ctx, tenantID, id)
+}
+
+func (t traced) GetUserByMail(ctx context.Context, tenantID, mail string) (directory.User, error) {
+	t.note("GetUserByMail", tenantID)
+	return t.Store.GetUserByMail(ctx, tenantID, mail)
+}
+
+func (t traced) Effective(ctx context.Context, tn directory.Tenant) (policy.Effective, error) {
+	t.note("Effective", tn.ID)
+	return t.Policies.Effective(ctx, tn)
+}
+
+func (t traced) Redemption(ctx context.Context, tenantID string) (policy.RedemptionConfig, error) {
+	t.note("Redemption", tenantID)
+	return t.Policies.Redemption(ctx, tenantID)
+}
+
+// takeCalls returns the reads made since the last call and forgets them.
+func (f *fixture) takeCalls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.calls
+	f.calls = nil
+	return c
+}
+
+func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -90,14 +146,19 @@ func newFixture(t *testing.T, e testenv.Engine) *fixture {
 		t.Fatal(err)
 	}
 	f.bridge = &fakeBridge{db: db}
+	tr := traced{Store: db, Policies: f.policies, f: f}
+	deps := signin.Deps{
+		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
+		Policies: tr, Members: f.members,
+		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
+		Login: f.bridge, Tx: db, Clock: c, Log: log,
+	}
+	if len(limits) > 0 {
+		deps.Limiter, deps.Limits = ratelimit.New(db, c), limits[0]
+	}
 	if f.svc, err = signin.New(
 		signin.Config{PublicURL: publicURL + "/", Key: []byte("signin-key-0123456789abcdef-0123456789")},
-		signin.Deps{
-			Directory: db, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
-			Policies: f.policies, Members: f.members,
-			ComposePasscode: f.composePasscode, Outbox: db,
-			Login: f.bridge, Tx: db, Clock: c, Log: log,
-		}); err != nil {
+		deps); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -140,6 +140,9 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 	if err != nil || h.From != t.ID {
 		return Result{}, ErrExpiredState
 	}
+	if h.Guest == "" {
+		return Result{}, s.unknownReturn(ctx, t, h, sessionCookie)
+	}
 	guest, err := s.d.Directory.GetUser(ctx, t.ID, h.Guest)
 	if err != nil {
 		return Result{}, notFoundAs(err, ErrExpiredState, "home return")
@@ -167,6 +170,20 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 		s.d.Log.InfoContext(ctx, "guest signed in at their home tenant", "tenant_id", t.ID, "user_id", guest.ID, "home_tenant_id", h.Home)
 	}
 	return res, err
+}
+
+// unknownReturn ends the home-tenant route of an address that is no user
+// of t (Begin routed it as the guest it could be). Once the member proved
+// the address at home they may be told: ErrNotMember.
+func (s *Service) unknownReturn(ctx context.Context, t directory.Tenant, h handoff, sessionCookie func(string) string) error {
+	sess, err := s.d.Sessions.Lookup(ctx, h.Home, sessionCookie(h.Home))
+	if err != nil {
+		return ErrHomeSignInRequired
+	}
+	if _, err := s.homeMember(ctx, h, sess); err != nil {
+		return err
+	}
+	return s.refused(ctx, t, attempt{address: h.Address, app: s.appOf(ctx, t, h.Next), unknown: true}, ErrNotMember)
 }
 
 // homeMember checks that a home session is the hand-off's member, and

@@ -12,6 +12,7 @@ import (
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 )
 
 // Every interactive sign-in and every refused attempt is recorded as
@@ -26,7 +27,8 @@ import (
 //	50034  the address is no user of the tenant (UserAccountNotFound)
 //	50057  the account is disabled (UserDisabled)
 //	50126  wrong password (InvalidUserNameOrPassword)
-//	50053  too many attempts: a password or passcode throttle (IdsLocked)
+//	50053  too many attempts: a password or passcode throttle, or a limit
+//	       of the client address or the tenant (IdsLocked)
 //	50181  a passcode that is wrong, expired, used, void or never sent
 //	       (OtpExpiredInvalid; Entra documents no separate code for a wrong
 //	       email passcode, so the reason says which it was)
@@ -58,6 +60,7 @@ const (
 	reasonWrongPassword  = "Error validating credentials due to invalid username or password."
 	reasonLocked         = "The account is locked because the user tried to sign in too many times with an incorrect user ID or password."
 	reasonPasscodeLocked = "Too many one-time passcodes were asked for; the user must wait before asking again."
+	reasonRateLimited    = "Too many sign-in attempts from this client address or to this organisation; the user must wait before trying again."
 	reasonWrongCode      = "The one-time passcode is not valid."
 	reasonExpiredCode    = "The one-time passcode has expired."
 	reasonUsedCode       = "The one-time passcode was already used."
@@ -76,6 +79,7 @@ func failureOf(err error) (code int, reason string, ok bool) {
 		pt *member.ThrottledError
 		ot *otp.ThrottledError
 		ue *UnavailableError
+		rl *ratelimit.LimitedError
 	)
 	switch {
 	case errors.Is(err, ErrNotMember):
@@ -88,6 +92,8 @@ func failureOf(err error) (code int, reason string, ok bool) {
 		return 50053, reasonLocked, true
 	case errors.As(err, &ot):
 		return 50053, reasonPasscodeLocked, true
+	case errors.As(err, &rl):
+		return 50053, reasonRateLimited, true
 	case errors.Is(err, otp.ErrWrongCode):
 		return 50181, reasonWrongCode, true
 	case errors.Is(err, otp.ErrExpired):
@@ -117,6 +123,9 @@ func (s *Service) appOf(ctx context.Context, t directory.Tenant, next Continuati
 	if next.AuthRequestID == "" || s.d.Login == nil {
 		return appRef{Name: PortalName}
 	}
+	if !plausibleRequestID(next.AuthRequestID) {
+		return appRef{}
+	}
 	ar, err := s.d.Login.AuthRequest(ctx, t.ID, next.AuthRequestID)
 	if err != nil {
 		return appRef{}
@@ -131,6 +140,12 @@ type attempt struct {
 	id      *Identity // what was proved, on success
 	method  string    // the authentication method tried
 	app     appRef
+	// unknown: the address is no user of the tenant; a refusal is recorded
+	// as the unknown account it is (50034), whatever the step refused.
+	unknown bool
+	// count, when set, is the limit a refusal counts against, in the
+	// refusal's own write.
+	count *ratelimit.Scope
 }
 
 // record builds the sign-in of a at t.
@@ -194,20 +209,53 @@ func (s *Service) logSuccess(ctx context.Context, t directory.Tenant, u director
 	return s.d.SignInLog.AppendSignIn(ctx, rec)
 }
 
-// refused records a refused attempt with its own write, and returns err
-// unchanged for the caller to return.
+// refused records a refused attempt with its own write (counting it
+// against a.count in the same transaction), and returns err unchanged for
+// the caller to return.
 func (s *Service) refused(ctx context.Context, t directory.Tenant, a attempt, err error) error {
-	if s.d.SignInLog == nil || err == nil {
-		return err
+	if err == nil {
+		return nil
 	}
 	code, reason, ok := failureOf(err)
 	if !ok {
 		return err
 	}
-	rec := s.record(ctx, t, a)
-	rec.ErrorCode, rec.FailureReason = code, reason
-	if lerr := s.d.SignInLog.AppendSignIn(ctx, rec); lerr != nil {
-		s.d.Log.ErrorContext(ctx, "record a refused sign-in", "tenant_id", t.ID, "err", lerr, "request_id", httpx.RequestID(ctx))
+	if a.unknown {
+		code, reason, _ = failureOf(ErrNotMember)
+	}
+	write := func(ctx context.Context) error {
+		if a.count != nil {
+			if err := s.countLimit(ctx, *a.count, t); err != nil {
+				return err
+			}
+		}
+		if s.d.SignInLog == nil {
+			return nil
+		}
+		rec := s.record(ctx, t, a)
+		rec.ErrorCode, rec.FailureReason = code, reason
+		return s.d.SignInLog.AppendSignIn(ctx, rec)
+	}
+	var werr error
+	if a.count != nil && s.d.Limiter != nil {
+		werr = s.d.Tx.InTx(ctx, write)
+	} else {
+		werr = write(ctx)
+	}
+	if werr != nil {
+		s.d.Log.ErrorContext(ctx, "record a refused sign-in", "tenant_id", t.ID, "err", werr, "request_id", httpx.RequestID(ctx))
 	}
 	return err
+}
+
+// logUnknown records, in the transaction in ctx, an attempt to send a
+// passcode to an address that is no user of t (50034), in place of the
+// mail a guest would get.
+func (s *Service) logUnknown(ctx context.Context, t directory.Tenant, addr string) error {
+	if s.d.SignInLog == nil {
+		return nil
+	}
+	rec := s.record(ctx, t, attempt{address: addr, method: methodEmailOTP})
+	rec.ErrorCode, rec.FailureReason, _ = failureOf(ErrNotMember)
+	return s.d.SignInLog.AppendSignIn(ctx, rec)
 }

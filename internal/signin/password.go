@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/member"
 )
 
 // CheckPassword signs a member of the route's tenant in with a password
@@ -14,8 +15,15 @@ func (s *Service) CheckPassword(ctx context.Context, r Route, password, clientAd
 		return Result{}, ErrDecisionChanged
 	}
 	u, err := s.d.Members.Authenticate(ctx, r.Tenant, r.User.Mail, password, clientAddr)
+	if err == nil && r.unknown {
+		err = member.ErrWrongPassword // not reached: an unknown address has no password
+	}
 	if err != nil {
-		return Result{}, s.refused(ctx, r.Tenant, attempt{user: &r.User, address: r.User.Mail, method: methodPassword, app: s.appOf(ctx, r.Tenant, next)}, err)
+		a := attempt{user: &r.User, address: r.User.Mail, method: methodPassword, app: s.appOf(ctx, r.Tenant, next)}
+		if r.unknown {
+			a.user, a.unknown = nil, true
+		}
+		return Result{}, s.refused(ctx, r.Tenant, a, err)
 	}
 	id := Identity{TenantID: r.Tenant.ID, UserID: u.ID, IdP: directory.IdPNone, AMR: []string{"pwd"}, AuthTime: s.d.Clock.Now()}
 	res, err := s.finish(ctx, r.Tenant, id, false, next)

@@ -2,8 +2,10 @@ package signin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -46,9 +49,13 @@ type Deps struct {
 	Login           LoginBridge
 	// SignInLog records every sign-in and refused attempt (optional).
 	SignInLog SignInLog
-	Tx        store.Transactor
-	Clock     clock.Clock
-	Log       *slog.Logger
+	// Limiter and Limits bound sends and refused codes per client address
+	// and per tenant (optional: without a Limiter nothing is limited).
+	Limiter *ratelimit.Limiter
+	Limits  ratelimit.Limits
+	Tx      store.Transactor
+	Clock   clock.Clock
+	Log     *slog.Logger
 }
 
 // Service signs people in. Create it with New; it is safe for concurrent use.
@@ -110,6 +117,10 @@ type Route struct {
 	Tenant   directory.Tenant
 	User     directory.User
 	Decision invitation.Decision // guests only
+	// unknown marks the route of an address that is no user of Tenant:
+	// it runs like a real one up to the proof, which it can never pass
+	// (docs/security.md, Enumeration).
+	unknown bool
 }
 
 // isInvited reports a user whose identity lives elsewhere: a guest, or a
@@ -138,16 +149,44 @@ func routeFor(t directory.Tenant, u directory.User, dec invitation.Decision, otp
 }
 
 // Begin decides how addr signs in at t: a member with a password, a guest
-// with a passcode or at their home tenant. An address that is no user of
-// t is ErrNotMember (nothing is sent); decision errors are returned as
+// with a passcode or at their home tenant; decision errors are returned as
 // invitation's sentinels or an *UnavailableError.
+//
+// An address that is no user of t is not told so: it gets the route a
+// guest with that address who has not redeemed yet would get (a password
+// for an address in one of t's verified domains, where only members can
+// be), made with the same reads, so the pages and their timing match
+// until a proof is asked for; that proof never succeeds and nothing is
+// mailed (docs/security.md, Enumeration).
 func (s *Service) Begin(ctx context.Context, t directory.Tenant, addr string) (Route, error) {
 	u, err := s.d.Directory.GetUserByMail(ctx, t.ID, addr)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.beginUnknown(ctx, t, addr)
+	}
 	if err != nil {
-		return Route{}, s.refused(ctx, t, attempt{address: addr}, notFoundAs(err, ErrNotMember, "begin sign-in"))
+		return Route{}, fmt.Errorf("begin sign-in: %w", err)
 	}
 	r, err := s.routeUser(ctx, t, u)
 	return r, s.refused(ctx, t, attempt{user: &u, address: addr}, err)
+}
+
+// beginUnknown routes an address that is no user of t as the guest it
+// could be, and records the attempt as an unknown account (50034) where a
+// real one would record its refusal.
+func (s *Service) beginUnknown(ctx context.Context, t directory.Tenant, addr string) (Route, error) {
+	u := directory.User{TenantID: t.ID, Mail: addr, UserPrincipalName: addr, AccountEnabled: true,
+		UserType: directory.UserTypeGuest, CreationType: "Invitation", ExternalUserState: directory.StatePendingAcceptance}
+	if slices.Contains(t.Domains, strings.ToLower(addr[strings.LastIndexByte(addr, '@')+1:])) {
+		// Only members have addresses in the tenant's own domains (guests
+		// are never invited there): ask for a password, as for a member.
+		u.UserType, u.CreationType, u.ExternalUserState = directory.UserTypeMember, "", ""
+	}
+	r, err := s.routeUser(ctx, t, u)
+	r.unknown = true
+	if err != nil {
+		_ = s.refused(ctx, t, attempt{address: addr}, ErrNotMember)
+	}
+	return r, err
 }
 
 // BeginRedemption resolves a redeem link's ticket and decides how its

@@ -29,10 +29,11 @@ func forEngines(t *testing.T, fn func(t *testing.T, e testenv.Engine)) {
 func TestBegin(t *testing.T) {
 	ctx := context.Background()
 	forEngines(t, func(t *testing.T, e testenv.Engine) {
-		t.Run("unknown_address_not_member", func(t *testing.T) {
+		t.Run("unknown_address_routed_as_pending_guest", func(t *testing.T) {
+			// Enumeration: the address is not told it is unknown (TestEnumeration).
 			f := newFixture(t, e)
-			if _, err := f.svc.Begin(ctx, f.fabrikam, "nobody@contoso.example"); !errors.Is(err, signin.ErrNotMember) {
-				t.Fatalf("Begin = %v, want ErrNotMember", err)
+			if r, err := f.svc.Begin(ctx, f.fabrikam, "nobody@contoso.example"); err != nil || r.Kind != signin.RoutePasscode {
+				t.Fatalf("Begin = %+v, %v; want a passcode route, as a pending guest's", r, err)
 			}
 		})
 		t.Run("member_routes_password", func(t *testing.T) {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/httpx"
@@ -10,6 +11,7 @@ import (
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -21,8 +23,20 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	l := lang(r)
 	p := page{Lang: l, TenantName: tenantName}
 	status := http.StatusBadRequest
-	var idpErr *signin.UnavailableError
+	var (
+		idpErr *signin.UnavailableError
+		limErr *ratelimit.LimitedError
+	)
 	switch {
+	case errors.As(err, &limErr):
+		status = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(int(limErr.RetryAfter(h.deps.Clock.Now())/time.Second)))
+		p.Heading, p.Paragraphs = i18n.T(l, "ratelimit.title"), []string{i18n.T(l, "ratelimit.explain", limErr.RetryAt.UTC().Format("15:04:05"))}
+	case errors.Is(err, signin.ErrNotMember):
+		// Said only after the person proved the address (a home tenant's
+		// password); before that an unknown address is not told apart.
+		status = http.StatusForbidden
+		p.Heading, p.Paragraphs = i18n.T(l, "notmember.title"), []string{i18n.T(l, "notmember.explain_proved", tenantName)}
 	case errors.Is(err, signin.ErrExpiredState), errors.Is(err, signin.ErrDecisionChanged), errors.Is(err, signin.ErrHomeSignInRequired):
 		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "signin.start_again")}
 	case errors.Is(err, signin.ErrAccountDisabled), errors.Is(err, member.ErrDisabled):
@@ -70,11 +84,54 @@ var (
 	errBadRequest = errors.New("bad request")
 )
 
-// passcodeError explains a refused code on the code page; ok is false for
-// errors that are not about the code.
-func passcodeError(l string, err error, validity time.Duration) (msg string, status int, ok bool) {
-	var te *otp.ThrottledError
+// passcodeError explains a refused code on the code page, and sets
+// Retry-After when it is a throttle; ok is false for errors that are not
+// about the code.
+func (h *Handler) passcodeError(w http.ResponseWriter, r *http.Request, err error) (msg string, status int, ok bool) {
+	msg, status, ok = passcodeMessage(lang(r), err, h.deps.SignIn.PasscodeValidity())
+	h.retryAfter(w, err)
+	return msg, status, ok
+}
+
+// passwordError is passwordMessage, setting Retry-After for a throttle.
+func (h *Handler) passwordError(w http.ResponseWriter, r *http.Request, err error) (msg string, status int, ok bool) {
+	msg, status, ok = passwordMessage(lang(r), err)
+	h.retryAfter(w, err)
+	return msg, status, ok
+}
+
+// retryAfter sets Retry-After for a throttled or rate-limited step.
+func (h *Handler) retryAfter(w http.ResponseWriter, err error) {
+	var (
+		ot *otp.ThrottledError
+		mt *member.ThrottledError
+		le *ratelimit.LimitedError
+		at time.Time
+	)
 	switch {
+	case errors.As(err, &le):
+		at = le.RetryAt
+	case errors.As(err, &ot):
+		at = ot.RetryAt
+	case errors.As(err, &mt):
+		at = mt.RetryAt
+	default:
+		return
+	}
+	wait := (&ratelimit.LimitedError{RetryAt: at}).RetryAfter(h.deps.Clock.Now())
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+}
+
+// passcodeMessage explains a refused code; ok is false for errors that
+// are not about the code.
+func passcodeMessage(l string, err error, validity time.Duration) (msg string, status int, ok bool) {
+	var (
+		te *otp.ThrottledError
+		le *ratelimit.LimitedError
+	)
+	switch {
+	case errors.As(err, &le):
+		return i18n.T(l, "ratelimit.explain", le.RetryAt.UTC().Format("15:04:05")), http.StatusTooManyRequests, true
 	case errors.As(err, &te):
 		key := "otp.throttled_resend"
 		if te.Hourly {
@@ -95,10 +152,10 @@ func passcodeError(l string, err error, validity time.Duration) (msg string, sta
 	return "", 0, false
 }
 
-// passwordError explains a refused password on the password page; ok is
+// passwordMessage explains a refused password on the password page; ok is
 // false for errors that are not about the password. A wrong password and
 // an unknown account read the same (member.ErrWrongPassword).
-func passwordError(l string, err error) (msg string, status int, ok bool) {
+func passwordMessage(l string, err error) (msg string, status int, ok bool) {
 	var te *member.ThrottledError
 	switch {
 	case errors.As(err, &te):

@@ -64,7 +64,7 @@ func (h *Handler) homePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.deps.SignIn.HomePassword(r.Context(), hs, r.PostFormValue("password"), clientAddr(r))
 	if err != nil {
-		msg, status, known := passwordError(lang(r), err)
+		msg, status, known := h.passwordError(w, r, err)
 		if !known {
 			h.fail(w, r, home.DisplayName, err)
 			return

@@ -27,7 +27,7 @@ func (h *Handler) loginPassword(w http.ResponseWriter, r *http.Request) {
 	t := route.Tenant
 	res, err := h.deps.SignIn.CheckPassword(r.Context(), route, r.PostFormValue("password"), clientAddr(r), signin.Continuation{AuthRequestID: reqID})
 	if err != nil {
-		msg, status, known := passwordError(lang(r), err)
+		msg, status, known := h.passwordError(w, r, err)
 		if !known {
 			h.fail(w, r, t.DisplayName, err)
 			return

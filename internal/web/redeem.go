@@ -103,7 +103,7 @@ func (h *Handler) redeemVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) redeemCodeError(w http.ResponseWriter, r *http.Request, red invitation.Redemption, ticket string, err error) {
-	msg, status, ok := passcodeError(lang(r), err, h.deps.SignIn.PasscodeValidity())
+	msg, status, ok := h.passcodeError(w, r, err)
 	if !ok {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return

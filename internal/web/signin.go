@@ -62,16 +62,12 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) (signin.Rout
 		h.fail(w, r, t.DisplayName, errBadCSRF)
 		return signin.Route{}, reqID, false
 	}
-	addr, err := directory.NormalizeAddress(r.PostFormValue("email"))
+	addr, err := formAddress(r)
 	if err != nil {
 		h.signinPage(w, r, http.StatusBadRequest, t, reqID, r.PostFormValue("email"), i18n.T(lang(r), "signin.err_address"))
 		return signin.Route{}, reqID, false
 	}
 	route, err := h.deps.SignIn.Begin(r.Context(), t, addr)
-	if errors.Is(err, signin.ErrNotMember) {
-		h.notMember(w, r, t, addr)
-		return route, reqID, false
-	}
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return route, reqID, false
@@ -79,14 +75,10 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) (signin.Rout
 	return route, reqID, true
 }
 
-// notMember: the address is not a user of this tenant. Nothing is sent, and
-// nothing is said about other tenants.
-func (h *Handler) notMember(w http.ResponseWriter, r *http.Request, t directory.Tenant, addr string) {
-	l := lang(r)
-	h.r.render(w, r, http.StatusForbidden, "message", page{
-		Lang: l, Title: i18n.T(l, "notmember.title"), TenantName: t.DisplayName,
-		Heading: i18n.T(l, "notmember.title"), Paragraphs: []string{i18n.T(l, "notmember.explain", addr, t.DisplayName)},
-	})
+// formAddress is the sign-in address a form posted ("email"), normalized
+// (directory.NormalizeAddress); anything else is an error for the page.
+func formAddress(r *http.Request) (string, error) {
+	return directory.NormalizeAddress(r.PostFormValue("email"))
 }
 
 // loginNext takes the address and shows the next step of its route: a
@@ -124,7 +116,7 @@ func (h *Handler) loginSend(w http.ResponseWriter, r *http.Request) {
 	status, errMsg := http.StatusOK, ""
 	if err := h.deps.SignIn.SendPasscode(r.Context(), route, lang(r)); err != nil {
 		var known bool
-		if errMsg, status, known = passcodeError(lang(r), err, h.deps.SignIn.PasscodeValidity()); !known {
+		if errMsg, status, known = h.passcodeError(w, r, err); !known {
 			h.fail(w, r, t.DisplayName, err)
 			return
 		}
@@ -142,7 +134,7 @@ func (h *Handler) loginVerify(w http.ResponseWriter, r *http.Request) {
 	t := route.Tenant
 	res, err := h.deps.SignIn.VerifyPasscode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{AuthRequestID: reqID})
 	if err != nil {
-		msg, status, known := passcodeError(lang(r), err, h.deps.SignIn.PasscodeValidity())
+		msg, status, known := h.passcodeError(w, r, err)
 		if !known {
 			h.fail(w, r, t.DisplayName, err)
 			return

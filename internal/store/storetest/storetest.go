@@ -17,6 +17,7 @@ import (
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -38,6 +39,7 @@ type Store interface {
 	audit.Store
 	audit.SignInStore
 	member.Store
+	ratelimit.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -69,6 +71,7 @@ func Run(t *testing.T, open Open) {
 		{"signins", testSignIns},
 		{"member", testMember},
 		{"lifecycle", testLifecycle},
+		{"ratelimit", testRateLimit},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
@@ -82,6 +85,7 @@ func RunConcurrent(t *testing.T, open Open) {
 		{"policy", testPolicyConcurrent},
 		{"redemption", testRedemptionConcurrent},
 		{"member", testMemberConcurrent},
+		{"ratelimit", testRateLimitConcurrent},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}

@@ -1,0 +1,21 @@
+// Package ratelimit bounds abuse beyond one address: how often one client
+// address, one tenant, or one app may do something in a window, counted
+// in the store so that every process of a deployment shares the counts.
+//
+// The rule is a pure function in decide.go (Decide): fixed windows opened
+// by the first attempt, one counter per client address and one per tenant
+// for each action. A client that is over its own limit waits until its
+// window ends. A tenant over its limit refuses only clients that have
+// themselves been counted in their current window: a client with a clean
+// record still gets in, so an attacker spread over many addresses cannot
+// keep a tenant's real guests out, and nobody is refused for longer than
+// one window.
+//
+// Limiter (limiter.go) applies the rule against a Store: Check reads the
+// counters before the work, Count adds one after it (joining the
+// transaction in ctx, so that sends are counted in the transaction that
+// sends). Callers count what already writes (sends) or only failures, so
+// a successful sign-in writes nothing more.
+//
+// The package imports clock and store only.
+package ratelimit

@@ -1,0 +1,108 @@
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/clock"
+)
+
+// Limiter applies Decide against a Store. It is safe for concurrent use.
+type Limiter struct {
+	store Store
+	clock clock.Clock
+}
+
+// New returns a Limiter.
+func New(s Store, c clock.Clock) *Limiter {
+	if c == nil {
+		c = clock.Real{}
+	}
+	return &Limiter{store: s, clock: c}
+}
+
+// Subject is who an attempt is counted against: the client's IP address
+// ("" when there is none) and the tenant id (for Graph's limit, the
+// tenant and the app).
+type Subject struct {
+	Client string
+	Tenant string
+}
+
+func (sc Scope) keys(s Subject) (client, tenant string) {
+	if s.Client != "" && !sc.PerClient.Off() {
+		client = sc.Action + "|client|" + s.Client
+	}
+	if !sc.PerTenant.Off() {
+		tenant = sc.Action + "|tenant|" + s.Tenant
+	}
+	return client, tenant
+}
+
+// Check reads the subject's counters and returns a *LimitedError when one
+// more attempt must wait. It writes nothing.
+func (l *Limiter) Check(ctx context.Context, sc Scope, s Subject) error {
+	ck, tk := sc.keys(s)
+	var keys []string
+	for _, k := range []string{ck, tk} {
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	cs, err := l.store.GetRateCounters(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("rate limit %s: %w", sc.Action, err)
+	}
+	return Decide(cs[ck], cs[tk], ck != "", l.clock.Now(), sc.PerClient, sc.PerTenant)
+}
+
+// Count counts one attempt against the subject's counters. Inside a
+// transaction it joins it: a rolled-back attempt is not counted.
+func (l *Limiter) Count(ctx context.Context, sc Scope, s Subject) error {
+	now := l.clock.Now()
+	ck, tk := sc.keys(s)
+	for _, k := range []struct {
+		key  string
+		rule Rule
+	}{{ck, sc.PerClient}, {tk, sc.PerTenant}} {
+		if k.key == "" {
+			continue
+		}
+		if _, err := l.store.AddRateCount(ctx, k.key, now, StaleBefore(now, k.rule)); err != nil {
+			return fmt.Errorf("rate limit %s: count: %w", sc.Action, err)
+		}
+	}
+	return nil
+}
+
+// Purge deletes counters whose window opened before the longest window
+// of limits ended, and returns how many.
+func (l *Limiter) Purge(ctx context.Context, limits Limits) (int, error) {
+	longest := time.Duration(0)
+	for _, s := range []Scope{limits.Send, limits.Verify, limits.Token, limits.GraphWrites} {
+		longest = max(longest, s.PerClient.Window, s.PerTenant.Window)
+	}
+	return l.store.DeleteRateCounters(ctx, l.clock.Now().Add(-longest))
+}
+
+// Run purges stale counters every interval until ctx ends; a failed purge
+// is logged and tried again at the next tick.
+func (l *Limiter) Run(ctx context.Context, limits Limits, interval time.Duration, log *slog.Logger) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			if _, err := l.Purge(ctx, limits); err != nil && ctx.Err() == nil {
+				log.WarnContext(ctx, "purge rate-limit counters", "err", err)
+			}
+		}
+	}
+}
