@@ -20,7 +20,7 @@ func record(f Federation, activity, op string, by audit.Actor, changes []audit.C
 	return audit.Record{
 		TenantID: f.TenantID, Category: CategoryIdentityProvider, Activity: activity,
 		LoggedByService: loggedByService, OperationType: op, InitiatedBy: by,
-		Targets: []audit.Target{{ID: f.ID, DisplayName: f.DisplayName, Type: "IdentityProvider", Modified: changes}},
+		Targets:           []audit.Target{{ID: f.ID, DisplayName: f.DisplayName, Type: "IdentityProvider", Modified: changes}},
 		AdditionalDetails: []audit.KeyValue{{Key: "kind", Value: string(f.Kind)}},
 	}
 }
