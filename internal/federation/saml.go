@@ -2,6 +2,8 @@ package federation
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -111,7 +113,7 @@ func (p *samlProvider) Finish(ctx context.Context, st State, r *http.Request) (I
 		return Identity{}, &PartnerError{Problem: ProblemRefused, Detail: "the SAML response could not be read: " + err.Error(), Err: err}
 	}
 	sp := *p.sp
-	sp.ReplayCache = replayCache{ctx: ctx, store: p.store, tenantID: p.tenantID, issuer: p.f.Issuer}
+	sp.ReplayCache = replayCache{ctx: ctx, store: p.store, tenantID: p.tenantID, issuer: p.f.Issuer, now: p.now}
 	a, err := sp.ParseResponse(r, []string{st.RequestID})
 	if err != nil {
 		return Identity{}, samlFailure(err)
@@ -171,10 +173,11 @@ type replayCache struct {
 	ctx              context.Context
 	store            Store
 	tenantID, issuer string
+	now              time.Time
 }
 
 func (c replayCache) Consume(id string, expires time.Time) error {
-	err := c.store.ConsumeAssertion(c.ctx, c.tenantID, c.issuer+"\x00"+id, expires)
+	err := c.store.ConsumeAssertion(c.ctx, c.tenantID, assertionKey(c.issuer, id), c.now, expires)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return saml.ErrAssertionReplayed
 	}
@@ -222,4 +225,11 @@ func ReadIdPMetadata(raw []byte) (issuer, signIn string, certs []string, err err
 		}
 	}
 	return ed.EntityID, signIn, certs, nil
+}
+
+// assertionKey names an assertion id of an issuer in the store: a hash, so
+// ids of any length and characters fit one column.
+func assertionKey(issuer, id string) string {
+	sum := sha256.Sum256([]byte(issuer + "\x00" + id))
+	return hex.EncodeToString(sum[:])
 }

@@ -21,6 +21,7 @@ type Store interface {
 	// FederationForDomain returns the federation claiming domain, or store.ErrNotFound.
 	FederationForDomain(ctx context.Context, tenantID, domain string) (Federation, error)
 	// ConsumeAssertion records an assertion id as used until expires; one
-	// used before is store.ErrAlreadyExists. Expired records may be purged.
-	ConsumeAssertion(ctx context.Context, tenantID, key string, expires time.Time) error
+	// used before is store.ErrAlreadyExists. Records expired by now may be
+	// purged.
+	ConsumeAssertion(ctx context.Context, tenantID, key string, now, expires time.Time) error
 }

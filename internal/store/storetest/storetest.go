@@ -11,6 +11,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -37,6 +38,7 @@ type Store interface {
 	audit.Store
 	audit.SignInStore
 	member.Store
+	federation.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -66,6 +68,7 @@ func Run(t *testing.T, open Open) {
 		{"signins", testSignIns},
 		{"member", testMember},
 		{"lifecycle", testLifecycle},
+		{"federation", testFederation},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
