@@ -52,7 +52,9 @@ type Deps struct {
 		Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) (directory.User, error)
 		Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
 	}
-	Audit audit.Store
+	// Federations are the tenant's partner identity providers.
+	Federations Federations
+	Audit       audit.Store
 	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
 	SignIns audit.SignInStore
 	// Apps names the calling app in audit records (optional).
@@ -105,6 +107,19 @@ func New(d Deps) *API {
 	a.handle("GET /v1.0/auditLogs/signIns/{id}", a.getSignIn)
 	a.handle("GET "+crossTenantDefaultPath, a.getCrossTenantDefault)
 	a.handle("PATCH "+crossTenantDefaultPath, a.patchCrossTenantDefault)
+	a.handle("GET "+identityProvidersPath, a.listIdentityProviders)
+	a.handle("POST "+identityProvidersPath, a.createIdentityProvider)
+	a.handle("GET "+identityProvidersPath+"/{id}", a.getIdentityProvider)
+	a.handle("PATCH "+identityProvidersPath+"/{id}", a.patchIdentityProvider)
+	a.handle("DELETE "+identityProvidersPath+"/{id}", a.deleteIdentityProvider)
+	for _, m := range []string{"GET ", "POST ", "PATCH ", "DELETE "} {
+		a.handle(m+federationConfigsPath+"/{x}", a.federationConfigs)
+	}
+	for _, m := range []string{"GET ", "PATCH ", "DELETE "} {
+		a.handle(m+federationConfigsPath+"/{a}/{b}", a.federationConfigItem)
+	}
+	a.handle("GET "+federationConfigsPath+"/{a}/{b}/domains", a.federationConfigDomains)
+	a.handle("POST "+federationConfigsPath+"/{a}/{b}/domains", a.federationConfigDomains)
 	return a
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
@@ -41,6 +42,9 @@ type Config struct {
 	// `guestgate demo` or an explicit --dev-mailbox on a loopback public
 	// URL may turn it on; it never runs beside an SMTP server.
 	DevMailbox bool
+	// GoogleIssuer is where tenants' Google federation discovers Google
+	// (https://accounts.google.com; another OpenID provider only for tests).
+	GoogleIssuer string
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
@@ -74,6 +78,7 @@ func Defaults() Config {
 		OTP:             otp.DefaultLimits,
 		Members:         member.DefaultLimits,
 		HTTP:            DefaultHTTPLimits,
+		GoogleIssuer:    federation.GoogleIssuer,
 	}
 }
 

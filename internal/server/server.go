@@ -16,6 +16,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -59,6 +60,7 @@ type Server struct {
 	policies         *policy.Service
 	members          *member.Service
 	lifecycle        *lifecycle.Service
+	federations      *federation.Service
 	oidc             *oidc.Provider
 	oidcSessions     *sessionEnder
 	web              *web.Handler
@@ -188,11 +190,17 @@ func (s *Server) build() error {
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
+	s.federations, err = federation.NewService(
+		federation.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("federation"), GoogleIssuer: cfg.GoogleIssuer},
+		federation.Deps{Store: s.db, Directory: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
+	if err != nil {
+		return err
+	}
 	signins, err := signin.New(
 		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin")},
 		signin.Deps{
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
-			Policies: s.policies, Members: s.members,
+			Policies: s.policies, Members: s.members, Federations: s.federations,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
 			Login: loginBridge{s.oidc}, SignInLog: s.db, Tx: s.db, Clock: s.clock, Log: s.log,
 		})
@@ -203,7 +211,7 @@ func (s *Server) build() error {
 		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), DevMailbox: cfg.DevMailbox},
 		web.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions,
-			Mailbox: s.db, Apps: s.db, Clock: s.clock, Log: s.log,
+			Mailbox: s.db, Apps: s.db, SAMLMetadata: s.federations.SAMLMetadata, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err
@@ -211,7 +219,7 @@ func (s *Server) build() error {
 	s.oidcSessions.web = s.web
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
-		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, SignIns: s.db, Apps: s.db,
+		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Audit: s.db, SignIns: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
 	reg := prometheus.NewRegistry()

@@ -77,6 +77,9 @@ func failureOf(err error) (code int, reason string, ok bool) {
 		ot *otp.ThrottledError
 		ue *UnavailableError
 	)
+	if code, reason, _, ok := federationFailure(err); ok {
+		return code, reason, true
+	}
 	switch {
 	case errors.Is(err, ErrNotMember):
 		return 50034, reasonNotFound, true
@@ -206,6 +209,7 @@ func (s *Service) refused(ctx context.Context, t directory.Tenant, a attempt, er
 	}
 	rec := s.record(ctx, t, a)
 	rec.ErrorCode, rec.FailureReason = code, reason
+	_, _, rec.AdditionalDetails, _ = federationFailure(err)
 	if lerr := s.d.SignInLog.AppendSignIn(ctx, rec); lerr != nil {
 		s.d.Log.ErrorContext(ctx, "record a refused sign-in", "tenant_id", t.ID, "err", lerr, "request_id", httpx.RequestID(ctx))
 	}

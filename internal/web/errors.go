@@ -22,7 +22,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	p := page{Lang: l, TenantName: tenantName}
 	status := http.StatusBadRequest
 	var idpErr *signin.UnavailableError
+	if heading, text, st, ok := federationPage(l, tenantName, err); ok {
+		h.deps.Log.InfoContext(r.Context(), "federated sign-in refused", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+		status, p.Heading, p.Paragraphs = st, heading, []string{text}
+		err = nil
+	}
 	switch {
+	case err == nil:
 	case errors.Is(err, signin.ErrExpiredState), errors.Is(err, signin.ErrDecisionChanged), errors.Is(err, signin.ErrHomeSignInRequired):
 		p.Heading, p.Paragraphs = i18n.T(l, "error.title"), []string{i18n.T(l, "signin.start_again")}
 	case errors.Is(err, signin.ErrAccountDisabled), errors.Is(err, member.ErrDisabled):
