@@ -57,6 +57,9 @@ type Server struct {
 	// publicURLUnknown: an admin process found no public URL; commands
 	// that build links refuse (ErrPublicURLUnknown) rather than guess.
 	publicURLUnknown bool
+	// secretMissing: an admin process runs without the deployment secret
+	// (nothing it seals could be opened by serve).
+	secretMissing bool
 	policies         *policy.Service
 	members          *member.Service
 	lifecycle        *lifecycle.Service
@@ -106,6 +109,7 @@ func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.secretMissing = cfg.Secret == "admin-commands-use-no-secret-000000"
 	if !opts.PublicURLGiven {
 		stored, err := st.db.GetDeploymentSetting(ctx, sqlstore.SettingPublicURL)
 		switch {
