@@ -52,10 +52,6 @@ func (e *PartnerError) Error() string {
 
 func (e *PartnerError) Unwrap() error { return e.Err }
 
-func partnerErr(p Problem, err error) *PartnerError {
-	return &PartnerError{Problem: p, Detail: err.Error(), Err: err}
-}
-
 // ValidationError: a configuration value is not acceptable. Property is
 // the Graph property name.
 type ValidationError struct {

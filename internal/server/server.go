@@ -60,18 +60,18 @@ type Server struct {
 	// secretMissing: an admin process runs without the deployment secret
 	// (nothing it seals could be opened by serve).
 	secretMissing bool
-	policies         *policy.Service
-	members          *member.Service
-	lifecycle        *lifecycle.Service
-	federations      *federation.Service
-	oidc             *oidc.Provider
-	oidcSessions     *sessionEnder
-	web              *web.Handler
-	api              *graph.API
-	sender           mail.Sender
-	metrics          http.Handler
-	handler          http.Handler
-	listener         net.Listener
+	policies      *policy.Service
+	members       *member.Service
+	lifecycle     *lifecycle.Service
+	federations   *federation.Service
+	oidc          *oidc.Provider
+	oidcSessions  *sessionEnder
+	web           *web.Handler
+	api           *graph.API
+	sender        mail.Sender
+	metrics       http.Handler
+	handler       http.Handler
+	listener      net.Listener
 }
 
 // Open opens the store (migrating it), builds every service and the HTTP
