@@ -73,6 +73,7 @@ func settings(f *configFlags) []setting {
 		{"abuse-window", "GUESTGATE_ABUSE_WINDOW", "window of the send, passcode and token limits (the longest a refusal lasts)", dur(&f.abuseWindow)},
 		{"graph-write-limit", "GUESTGATE_GRAPH_WRITE_LIMIT", "admin API writes (POST, PATCH, DELETE) per app per tenant in the write window, as Graph's (0: off)", num(&c.Abuse.GraphWrites.PerTenant.Limit)},
 		{"graph-write-window", "GUESTGATE_GRAPH_WRITE_WINDOW", "window of the admin API write limit", dur(&c.Abuse.GraphWrites.PerTenant.Window)},
+		{"google-issuer", "GUESTGATE_GOOGLE_ISSUER", "OpenID Connect issuer tenants' Google federation discovers (change only for tests)", str(&c.GoogleIssuer)},
 		{"max-connections", "GUESTGATE_MAX_CONNECTIONS", "connections held open at once; more wait to be accepted", num(&c.HTTP.MaxConnections)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}

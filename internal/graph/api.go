@@ -54,7 +54,9 @@ type Deps struct {
 		Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) (directory.User, error)
 		Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
 	}
-	Audit audit.Store
+	// Federations are the tenant's partner identity providers.
+	Federations Federations
+	Audit       audit.Store
 	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
 	SignIns audit.SignInStore
 	// Apps names the calling app in audit records (optional).
@@ -118,6 +120,19 @@ func New(d Deps) *API {
 	a.handle("GET /v1.0/auditLogs/signIns/{id}", otherResources, a.getSignIn)
 	a.handle("GET "+crossTenantDefaultPath, otherResources, a.getCrossTenantDefault)
 	a.handle("PATCH "+crossTenantDefaultPath, otherResources, a.patchCrossTenantDefault)
+	a.handle("GET "+identityProvidersPath, otherResources, a.listIdentityProviders)
+	a.handle("POST "+identityProvidersPath, otherResources, a.createIdentityProvider)
+	a.handle("GET "+identityProvidersPath+"/{id}", otherResources, a.getIdentityProvider)
+	a.handle("PATCH "+identityProvidersPath+"/{id}", otherResources, a.patchIdentityProvider)
+	a.handle("DELETE "+identityProvidersPath+"/{id}", otherResources, a.deleteIdentityProvider)
+	for _, m := range []string{"GET ", "POST ", "PATCH ", "DELETE "} {
+		a.handle(m+federationConfigsPath+"/{x}", directoryObjects, a.federationConfigs)
+	}
+	for _, m := range []string{"GET ", "PATCH ", "DELETE "} {
+		a.handle(m+federationConfigsPath+"/{a}/{b}", directoryObjects, a.federationConfigItem)
+	}
+	a.handle("GET "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
+	a.handle("POST "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
 	return a
 }
 

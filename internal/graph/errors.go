@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
@@ -79,6 +80,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		me *member.ValidationError
 		pw *member.PasswordError
 		le *lifecycle.ValidationError
+		fe *federation.ValidationError
 	)
 	switch {
 	case errors.As(err, &e):
@@ -104,6 +106,12 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest("This user cannot be invited because the domain of the user's email address is a verified domain of this directory.")
 	case errors.Is(err, invitation.ErrMemberExists):
 		e = badRequest(err.Error())
+	case errors.As(err, &fe):
+		e = badRequest("Invalid value for property '" + fe.Property + "': " + fe.Message + ".")
+	case errors.Is(err, federation.ErrWSFedUnsupported), errors.Is(err, federation.ErrBuiltIn):
+		e = badRequest(err.Error() + ".")
+	case errors.Is(err, federation.ErrMetadataUnavailable):
+		e = badRequest("The federation metadata could not be read, so nothing was saved: " + err.Error() + ".")
 	case errors.Is(err, store.ErrNotFound):
 		e = notFound("Resource does not exist or one of its queried reference-property objects are not present.")
 	case errors.Is(err, store.ErrUnavailable):

@@ -106,6 +106,20 @@ func TestRouteOptions(t *testing.T) {
 		"GET /v1.0/auditLogs/signIns/{id}":                      {other, nil},
 		"GET /v1.0/policies/crossTenantAccessPolicy/default":    {other, nil},
 		"PATCH /v1.0/policies/crossTenantAccessPolicy/default":  {other, nil},
+		"GET " + identityProvidersPath:                          {other, nil},
+		"POST " + identityProvidersPath:                         {other, nil},
+		"GET " + identityProvidersPath + "/{id}":                {other, nil},
+		"PATCH " + identityProvidersPath + "/{id}":              {other, nil},
+		"DELETE " + identityProvidersPath + "/{id}":             {other, nil},
+		"GET " + federationConfigsPath + "/{x}":                 {dir, nil},
+		"POST " + federationConfigsPath + "/{x}":                {dir, nil},
+		"PATCH " + federationConfigsPath + "/{x}":               {dir, nil},
+		"DELETE " + federationConfigsPath + "/{x}":              {dir, nil},
+		"GET " + federationConfigsPath + "/{a}/{b}":             {dir, nil},
+		"PATCH " + federationConfigsPath + "/{a}/{b}":           {dir, nil},
+		"DELETE " + federationConfigsPath + "/{a}/{b}":          {dir, nil},
+		"GET " + federationConfigsPath + "/{a}/{b}/domains":     {dir, nil},
+		"POST " + federationConfigsPath + "/{a}/{b}/domains":    {dir, nil},
 	}
 	// A value each option parses.
 	values := map[string]string{

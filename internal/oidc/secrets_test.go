@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"slices"
 	"testing"
+	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -113,7 +114,7 @@ func TestSigningKeysSealedAtRest(t *testing.T) {
 			t.Fatal(err)
 		}
 		der, _ := x509.MarshalPKCS8PrivateKey(priv)
-		legacy := oidc.SigningKey{ID: "legacy-key", Algorithm: "RS256", PrivateDER: der, CreatedAt: e.clock.Now().Add(1)}
+		legacy := oidc.SigningKey{ID: "legacy-key", Algorithm: "RS256", PrivateDER: der, CreatedAt: e.clock.Now().Add(time.Second)}
 		if err := e.db.CreateSigningKey(e.ctx, legacy); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/ratelimit"
@@ -53,6 +54,9 @@ type Config struct {
 	// `guestgate demo` or an explicit --dev-mailbox on a loopback public
 	// URL may turn it on; it never runs beside an SMTP server.
 	DevMailbox bool
+	// GoogleIssuer is where tenants' Google federation discovers Google
+	// (https://accounts.google.com; another OpenID provider only for tests).
+	GoogleIssuer string
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
@@ -87,6 +91,7 @@ func Defaults() Config {
 		Members:         member.DefaultLimits,
 		Abuse:           ratelimit.DefaultLimits,
 		HTTP:            DefaultHTTPLimits,
+		GoogleIssuer:    federation.GoogleIssuer,
 	}
 }
 

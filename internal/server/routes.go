@@ -32,7 +32,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.portal)
 	mux.Handle("/", global)
 	var h http.Handler = mux
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	// A partner's SAML response is a cross-site POST by design (signed,
+	// bound to guestgate's sealed RelayState and request id).
+	cop.AddInsecureBypassPattern("POST /{tenant}/federation/saml/acs")
+	h = cop.Handler(h)
 	h = httpx.SecurityHeaders(strings.HasPrefix(s.cfg.PublicURL, "https://"), h)
 	h = httpx.AccessLog(s.log, h)
 	return httpx.WithRequestID(h)

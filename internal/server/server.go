@@ -16,6 +16,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -57,19 +58,23 @@ type Server struct {
 	// publicURLUnknown: an admin process found no public URL; commands
 	// that build links refuse (ErrPublicURLUnknown) rather than guess.
 	publicURLUnknown bool
-	policies         *policy.Service
-	members          *member.Service
-	lifecycle        *lifecycle.Service
-	limiter          *ratelimit.Limiter
-	oidc             *oidc.Provider
-	oidcSessions     *sessionEnder
-	oidcAccess       *accessChecker
-	web              *web.Handler
-	api              *graph.API
-	sender           mail.Sender
-	metrics          http.Handler
-	handler          http.Handler
-	listener         net.Listener
+	// secretMissing: an admin process runs without the deployment secret
+	// (nothing it seals could be opened by serve).
+	secretMissing bool
+	policies      *policy.Service
+	members       *member.Service
+	lifecycle     *lifecycle.Service
+	federations   *federation.Service
+	limiter       *ratelimit.Limiter
+	oidc          *oidc.Provider
+	oidcSessions  *sessionEnder
+	oidcAccess    *accessChecker
+	web           *web.Handler
+	api           *graph.API
+	sender        mail.Sender
+	metrics       http.Handler
+	handler       http.Handler
+	listener      net.Listener
 }
 
 // Open opens the store (migrating it), builds every service and the HTTP
@@ -115,6 +120,7 @@ func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.secretMissing = cfg.Secret == "admin-commands-use-no-secret-000000"
 	if !opts.PublicURLGiven {
 		stored, err := st.db.GetDeploymentSetting(ctx, sqlstore.SettingPublicURL)
 		switch {
@@ -201,11 +207,17 @@ func (s *Server) build() error {
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
+	s.federations, err = federation.NewService(
+		federation.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("federation"), GoogleIssuer: cfg.GoogleIssuer},
+		federation.Deps{Store: s.db, Directory: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
+	if err != nil {
+		return err
+	}
 	signins, err := signin.New(
 		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin"), OldKeys: cfg.subkeys("signin")[1:]},
 		signin.Deps{
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
-			Policies: s.policies, Members: s.members,
+			Policies: s.policies, Members: s.members, Federations: s.federations,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
 			Login: loginBridge{s.oidc}, SignInLog: s.db, Limiter: s.limiter, Limits: cfg.Abuse,
 			Tx: s.db, Clock: s.clock, Log: s.log,
@@ -217,7 +229,7 @@ func (s *Server) build() error {
 		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), OldCSRFKeys: cfg.subkeys("csrf")[1:], DevMailbox: cfg.DevMailbox},
 		web.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions,
-			Mailbox: s.db, Apps: s.db, Clock: s.clock, Log: s.log,
+			Mailbox: s.db, Apps: s.db, SAMLMetadata: s.federations.SAMLMetadata, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err
@@ -226,7 +238,7 @@ func (s *Server) build() error {
 	s.oidcAccess.signin = signins
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
-		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, SignIns: s.db, Apps: s.db,
+		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Audit: s.db, SignIns: s.db, Apps: s.db,
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})

@@ -8,7 +8,7 @@
 // transaction.
 //
 // Identities plug in as routes of Begin (RoutePasscode, RoutePassword,
-// RouteHomeTenant; federation and personal accounts later), each ending in
+// RouteHomeTenant, RouteFederation; personal accounts later), each ending in
 // an Identity that finish turns into a session, as Dex's connectors end in
 // a connector.Identity. The web package only parses forms and renders
 // results; the rules stay here and in the domain packages:
@@ -28,5 +28,6 @@
 // (log.go): a success inside the transaction that starts the session, a
 // refusal with one write of its own. The package imports the domain
 // packages, audit (the sign-in record), httpx (the request's client and
-// ids) and store; it does no network I/O.
+// ids) and store; it does no network I/O of its own (federation's
+// providers reach partners, never inside a transaction).
 package signin

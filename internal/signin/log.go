@@ -81,6 +81,9 @@ func failureOf(err error) (code int, reason string, ok bool) {
 		ue *UnavailableError
 		rl *ratelimit.LimitedError
 	)
+	if code, reason, _, ok := federationFailure(err); ok {
+		return code, reason, true
+	}
 	switch {
 	case errors.Is(err, ErrNotMember):
 		return 50034, reasonNotFound, true
@@ -234,6 +237,7 @@ func (s *Service) refused(ctx context.Context, t directory.Tenant, a attempt, er
 		}
 		rec := s.record(ctx, t, a)
 		rec.ErrorCode, rec.FailureReason = code, reason
+		_, _, rec.AdditionalDetails, _ = federationFailure(err)
 		return s.d.SignInLog.AppendSignIn(ctx, rec)
 	}
 	var werr error

@@ -12,8 +12,9 @@ import (
 )
 
 // lookUp finds the identities addr already holds outside t: the inputs of
-// step 1 and 2 of section 3. Today that is a home tenant; federation,
-// Google, personal and unmanaged accounts join here as they are built.
+// step 1 and 2 of section 3: a home tenant, the tenant's federation of
+// the domain and its Google preset; personal and unmanaged accounts join
+// here as they are built.
 func (s *Service) lookUp(ctx context.Context, t directory.Tenant, addr string) (invitation.Found, error) {
 	var f invitation.Found
 	home, err := s.homeTenant(ctx, t, addr)
@@ -21,7 +22,7 @@ func (s *Service) lookUp(ctx context.Context, t directory.Tenant, addr string) (
 		return f, err
 	}
 	f.HomeTenant = home
-	return f, nil
+	return f, s.lookUpFederation(ctx, t, addr, &f)
 }
 
 // homeTenant matches addr to a member of another tenant of this

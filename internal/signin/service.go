@@ -47,6 +47,8 @@ type Deps struct {
 	ComposePasscode PasscodeComposer
 	Outbox          mail.OutboxWriter
 	Login           LoginBridge
+	// Federations are the tenants' partner identity providers (optional).
+	Federations Federations
 	// SignInLog records every sign-in and refused attempt (optional).
 	SignInLog SignInLog
 	// Limiter and Limits bound sends and refused codes per client address
@@ -109,6 +111,9 @@ const (
 	RoutePassword
 	// RouteHomeTenant: a guest who signs in at their home tenant.
 	RouteHomeTenant
+	// RouteFederation: a guest who signs in at a partner's identity
+	// provider (SAML, OpenID Connect or Google) the tenant federates with.
+	RouteFederation
 )
 
 // Route is how an address signs in at a tenant.
@@ -142,6 +147,8 @@ func routeFor(t directory.Tenant, u directory.User, dec invitation.Decision, otp
 		r.Kind = RoutePasscode
 	case directory.IdPHomeTenant:
 		r.Kind = RouteHomeTenant
+	case directory.IdPFederation:
+		r.Kind = RouteFederation
 	default:
 		return r, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
 	}
@@ -217,6 +224,12 @@ func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory
 		dec.UpstreamTenantID = s.tenantOfIssuer(dec.Issuer)
 		if dec.UpstreamTenantID == "" {
 			return Route{}, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
+		}
+	}
+	if dec.IdP == directory.IdPFederation {
+		// Never a fallback: a removed federation is said, not replaced.
+		if _, err := s.federationOf(ctx, t, dec); err != nil {
+			return Route{}, err
 		}
 	}
 	return routeFor(t, u, dec, otpEnabled)

@@ -27,7 +27,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 		idpErr *signin.UnavailableError
 		limErr *ratelimit.LimitedError
 	)
+	if heading, text, st, ok := federationPage(l, tenantName, err); ok {
+		h.deps.Log.InfoContext(r.Context(), "federated sign-in refused", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+		status, p.Heading, p.Paragraphs = st, heading, []string{text}
+		err = nil
+	}
 	switch {
+	case err == nil:
 	case errors.As(err, &limErr):
 		status = http.StatusTooManyRequests
 		w.Header().Set("Retry-After", strconv.Itoa(int(limErr.RetryAfter(h.deps.Clock.Now())/time.Second)))

@@ -39,8 +39,10 @@ type Deps struct {
 	Apps interface {
 		ListApps(ctx context.Context, tenantID string) ([]oidc.App, error)
 	}
-	Clock clock.Clock
-	Log   *slog.Logger
+	// SAMLMetadata is a tenant's SAML service-provider metadata (optional).
+	SAMLMetadata func(tenantID string) ([]byte, error)
+	Clock        clock.Clock
+	Log          *slog.Logger
 }
 
 // Handler serves the pages. Create it with New.
@@ -115,6 +117,10 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("GET /login/home", h.homeStart)
 	mux.HandleFunc("POST /login/home", h.homePassword)
 	mux.HandleFunc("GET /login/home/return", h.homeReturn)
+	mux.HandleFunc("GET /login/federation/return", h.federationReturn)
+	mux.HandleFunc("POST /federation/saml/acs", h.samlACS)
+	mux.HandleFunc("GET /federation/saml/metadata", h.samlMetadata)
+	mux.HandleFunc("GET /federation/oidc/callback", h.oidcCallback)
 	mux.HandleFunc("GET /consent", h.consentPage)
 	mux.HandleFunc("POST /consent/accept", h.consentAccept)
 	mux.HandleFunc("POST /consent/cancel", h.consentCancel)

@@ -28,6 +28,10 @@ func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 		h.goHome(w, r, route, signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
 		return
 	}
+	if route.Kind == signin.RouteFederation {
+		h.goFederation(w, r, route, signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
+		return
+	}
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "redeem", page{
 		Lang: l, Title: i18n.T(l, "redeem.title"), TenantName: red.Tenant.DisplayName,

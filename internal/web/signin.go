@@ -97,6 +97,8 @@ func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
 		h.passwordPage(w, r, http.StatusOK, t, route.User.Mail, tenantPath(t, "/login/password"), hidden, "")
 	case signin.RouteHomeTenant:
 		h.goHome(w, r, route, signin.Continuation{AuthRequestID: reqID})
+	case signin.RouteFederation:
+		h.goFederation(w, r, route, signin.Continuation{AuthRequestID: reqID})
 	default:
 		h.r.render(w, r, http.StatusOK, "redeem", page{
 			Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "signin.title"),

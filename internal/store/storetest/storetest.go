@@ -11,6 +11,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -40,6 +41,7 @@ type Store interface {
 	audit.SignInStore
 	member.Store
 	ratelimit.Store
+	federation.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -72,6 +74,7 @@ func Run(t *testing.T, open Open) {
 		{"member", testMember},
 		{"lifecycle", testLifecycle},
 		{"ratelimit", testRateLimit},
+		{"federation", testFederation},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}

@@ -1,0 +1,77 @@
+package federation
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Problem names what went wrong with a partner's identity provider, in
+// words a guest can act on; pages explain each, and the sign-in log keeps
+// the technical detail.
+type Problem string
+
+// Problems a partner's provider causes.
+const (
+	// ProblemClock: the answer is not yet valid or already expired (the
+	// partner's clock is off, or the guest took too long).
+	ProblemClock Problem = "clock"
+	// ProblemAudience: the answer was made for another service (the
+	// partner configured the wrong audience or recipient).
+	ProblemAudience Problem = "audience"
+	// ProblemCertificate: the signing certificate is not the one
+	// configured, expired, or the partner rotated it.
+	ProblemCertificate Problem = "certificate"
+	// ProblemSignature: the answer's signature does not verify.
+	ProblemSignature Problem = "signature"
+	// ProblemReplay: the answer was already used.
+	ProblemReplay Problem = "replay"
+	// ProblemUnreachable: the partner's provider cannot be reached.
+	ProblemUnreachable Problem = "unreachable"
+	// ProblemWrongAccount: the partner signed in someone other than the
+	// invited address.
+	ProblemWrongAccount Problem = "wrong_account"
+	// ProblemUnverifiedEmail: the provider did not say the address is
+	// verified, and is not authoritative for the domain.
+	ProblemUnverifiedEmail Problem = "unverified_email"
+	// ProblemRefused: the partner refused the sign-in or sent an answer
+	// that is not valid for another reason.
+	ProblemRefused Problem = "refused"
+)
+
+// PartnerError is a sign-in a partner's identity provider failed.
+type PartnerError struct {
+	Problem Problem
+	// Detail is the technical cause, for the sign-in log and the admin.
+	Detail string
+	Err    error
+}
+
+func (e *PartnerError) Error() string {
+	return fmt.Sprintf("partner identity provider: %s: %s", e.Problem, e.Detail)
+}
+
+func (e *PartnerError) Unwrap() error { return e.Err }
+
+// ValidationError: a configuration value is not acceptable. Property is
+// the Graph property name.
+type ValidationError struct {
+	Property string
+	Message  string
+}
+
+func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
+
+// Sentinels of configuration changes.
+var (
+	// ErrWSFedUnsupported: guestgate does not run WS-Fed (no maintained Go
+	// library makes it sound), so such a configuration is not saved.
+	ErrWSFedUnsupported = errors.New("WS-Fed is not supported by this deployment: no maintained library verifies WS-Fed tokens soundly in Go; configure the partner with preferredAuthenticationProtocol \"saml\"")
+	// ErrBuiltIn: built-in identity providers cannot be changed or removed.
+	ErrBuiltIn = errors.New("built-in identity providers cannot be created, changed or deleted")
+	// ErrMetadataUnavailable wraps a metadata URL that could not be read
+	// or parsed when the configuration was saved.
+	ErrMetadataUnavailable = errors.New("the federation metadata could not be read")
+	// ErrRemoved: the guest redeemed with a federation the tenant has since
+	// removed; an admin resets the redemption (R7) to let them in again.
+	ErrRemoved = errors.New("the identity provider this guest signs in with was removed by the organisation")
+)
