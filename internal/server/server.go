@@ -56,6 +56,7 @@ type Server struct {
 	web          *web.Handler
 	api          *graph.API
 	sender       mail.Sender
+	devMailbox   *mail.DevMailbox // the sender and the mailbox page with --dev-mailbox
 	metrics      http.Handler
 	handler      http.Handler
 	listener     net.Listener
@@ -162,11 +163,16 @@ func (s *Server) build() error {
 	if err != nil {
 		return err
 	}
+	var mailbox mail.Mailbox = s.db // read only with --dev-mailbox, which replaces it
+	if cfg.DevMailbox {
+		s.devMailbox = mail.NewDevMailbox(s.log, 0)
+		mailbox = s.devMailbox
+	}
 	s.web, err = web.New(
 		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), DevMailbox: cfg.DevMailbox},
 		web.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions,
-			Mailbox: s.db, Apps: s.db, Clock: s.clock, Log: s.log,
+			Mailbox: mailbox, Apps: s.db, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err

@@ -31,6 +31,8 @@ type Store interface {
 	otp.Store
 	session.Store
 	mail.OutboxStore
+	mail.Mailbox
+	mail.OutboxReader
 	oidc.AppStore
 	oidc.KeyStore
 	policy.Store
@@ -56,6 +58,7 @@ func Run(t *testing.T, open Open) {
 		{"otp", testOTP},
 		{"session", testSession},
 		{"outbox", testOutbox},
+		{"outbox_retention", testOutboxRetention},
 		{"apps", testApps},
 		{"keys", testKeys},
 		{"tx", testTx},
