@@ -57,6 +57,7 @@ func settings(f *configFlags) []setting {
 		{"password-account-failures", "GUESTGATE_PASSWORD_ACCOUNT_FAILURES", "wrong passwords per member account in a window before sign-in waits for the window's end", num(&c.Members.AccountFailures)},
 		{"password-address-failures", "GUESTGATE_PASSWORD_ADDRESS_FAILURES", "wrong passwords per client address in a window before sign-in waits for the window's end", num(&c.Members.AddressFailures)},
 		{"password-failure-window", "GUESTGATE_PASSWORD_FAILURE_WINDOW", "window counting wrong passwords (the longest a lockout lasts)", dur(&c.Members.Window)},
+		{"mail-retention", "GUESTGATE_MAIL_RETENTION", "how long sent and given-up mail stays in the outbox (recipients, subject, outcome; the bodies are deleted once sent)", dur(&c.MailRetention)},
 		{"max-connections", "GUESTGATE_MAX_CONNECTIONS", "connections held open at once; more wait to be accepted", num(&c.HTTP.MaxConnections)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}

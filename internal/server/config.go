@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
@@ -41,6 +42,10 @@ type Config struct {
 	// `guestgate demo` or an explicit --dev-mailbox on a loopback public
 	// URL may turn it on; it never runs beside an SMTP server.
 	DevMailbox bool
+	// MailRetention is how long sent and given-up mail (recipients,
+	// subject, outcome; never the bodies) stays in the outbox; zero means
+	// mail.DefaultRetention.
+	MailRetention time.Duration
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
@@ -74,6 +79,7 @@ func Defaults() Config {
 		OTP:             otp.DefaultLimits,
 		Members:         member.DefaultLimits,
 		HTTP:            DefaultHTTPLimits,
+		MailRetention:   mail.DefaultRetention,
 	}
 }
 
@@ -111,6 +117,9 @@ func (c Config) Validate() error {
 	}
 	if c.SessionLifetime < time.Minute {
 		errs = append(errs, fmt.Errorf("GUESTGATE_SESSION_LIFETIME %s is too short", c.SessionLifetime))
+	}
+	if c.MailRetention != 0 && c.MailRetention < time.Hour { // zero: the default
+		errs = append(errs, fmt.Errorf("GUESTGATE_MAIL_RETENTION %s is too short: keep finished mail at least an hour", c.MailRetention))
 	}
 	if err := c.OTP.Validate(); err != nil {
 		errs = append(errs, err)

@@ -224,6 +224,7 @@ func (s *Server) Run(ctx context.Context) error {
 		// Each send waits for its mark-sent commit; enough slots keep a
 		// burst of passcodes from queueing behind those commits.
 		Concurrency: mailConcurrency,
+		Retention:   s.cfg.MailRetention,
 	})
 	if err != nil {
 		return err
