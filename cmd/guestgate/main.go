@@ -35,7 +35,9 @@ admins use a Microsoft-Graph-shaped API, this CLI and a web console.
 Every flag can also be set with the GUESTGATE_* variable named in its help.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(), // --version, as the version command
 	}
+	root.SetVersionTemplate("guestgate {{.Version}}\n")
 	flags := bindConfigFlags(root)
 	root.AddCommand(
 		newServeCommand(flags),
