@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -46,8 +47,10 @@ type DispatcherConfig struct {
 	Retention     time.Duration
 	PurgeInterval time.Duration
 
-	// OnResult, if set, is called after every attempt (metrics, tests).
+	// OnResult, if set, is called after every attempt (tests).
 	OnResult func(Result)
+	// Metrics counts sends and failures by reason; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Result is the outcome of one delivery attempt.
@@ -410,6 +413,11 @@ func (d *Dispatcher) deliver(ctx context.Context, dl Delivery) {
 	markCtx, cancel := context.WithTimeout(bg, 30*time.Second)
 	defer cancel()
 	res := Result{ID: dl.ID, Kind: dl.Kind, TenantID: dl.TenantID, Attempt: attempt, Err: err}
+	if err == nil {
+		d.cfg.Metrics.MailSent(dl.Kind)
+	} else {
+		d.cfg.Metrics.MailFailed(dl.Kind, FailureReason(err))
+	}
 	if err == nil {
 		at := d.cfg.Clock.Now()
 		record := func(ctx context.Context) error { return d.cfg.Store.MarkMailSent(ctx, dl.ID, dl.ClaimToken, at) }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -485,4 +486,30 @@ func (d *DevMailbox) ListMail(_ context.Context, limit int) ([]Status, error) {
 		out = append(out, d.msgs[i])
 	}
 	return out, nil
+}
+
+// Failure reasons (FailureReason), for metrics.
+const (
+	ReasonPermanent  = "permanent"  // the server refused the message for good (5xx); not retried
+	ReasonTimeout    = "timeout"    // the send took longer than its timeout
+	ReasonConnection = "connection" // the server could not be reached
+	ReasonTemporary  = "temporary"  // anything else, such as a 4xx answer; retried
+)
+
+// FailureReason classifies a Sender's error for metrics.
+func FailureReason(err error) string {
+	var (
+		netErr net.Error
+		opErr  *net.OpError
+	)
+	switch {
+	case errors.Is(err, ErrPermanent):
+		return ReasonPermanent
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return ReasonTimeout
+	case errors.As(err, &opErr), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		strings.Contains(err.Error(), "connection refused"), strings.Contains(err.Error(), "dial "):
+		return ReasonConnection
+	}
+	return ReasonTemporary
 }

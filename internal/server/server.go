@@ -22,6 +22,7 @@ import (
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
+	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
@@ -47,19 +48,20 @@ type Server struct {
 	db      *sqlstore.DB
 	tenants *tenantCache
 
-	invitations  *invitation.Service
-	policies     *policy.Service
-	members      *member.Service
-	lifecycle    *lifecycle.Service
-	oidc         *oidc.Provider
-	oidcSessions *sessionEnder
-	web          *web.Handler
-	api          *graph.API
-	sender       mail.Sender
-	devMailbox   *mail.DevMailbox // the sender and the mailbox page with --dev-mailbox
-	metrics      http.Handler
-	handler      http.Handler
-	listener     net.Listener
+	invitations    *invitation.Service
+	policies       *policy.Service
+	members        *member.Service
+	lifecycle      *lifecycle.Service
+	oidc           *oidc.Provider
+	oidcSessions   *sessionEnder
+	web            *web.Handler
+	api            *graph.API
+	sender         mail.Sender
+	devMailbox     *mail.DevMailbox // the sender and the mailbox page with --dev-mailbox
+	metrics        *metrics.Metrics
+	metricsHandler http.Handler // /metrics
+	handler        http.Handler
+	listener       net.Listener
 }
 
 // Open opens the store (migrating it), builds every service and the HTTP
@@ -152,6 +154,10 @@ func (s *Server) build() error {
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.metrics = metrics.New(reg)
+	metrics.RegisterOutbox(reg, s.db.OutboxDepth, s.clock)
 	signins, err := signin.New(
 		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin")},
 		signin.Deps{
@@ -159,6 +165,7 @@ func (s *Server) build() error {
 			Policies: s.policies, Members: s.members,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
 			Login: loginBridge{s.oidc}, SignInLog: s.db, Tx: s.db, Clock: s.clock, Log: s.log,
+			Metrics: s.metrics,
 		})
 	if err != nil {
 		return err
@@ -183,9 +190,7 @@ func (s *Server) build() error {
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Audit: s.db, SignIns: s.db, Apps: s.db,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	s.metricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	s.handler = s.routes()
 	return nil
 }
@@ -225,6 +230,7 @@ func (s *Server) Run(ctx context.Context) error {
 		// burst of passcodes from queueing behind those commits.
 		Concurrency: mailConcurrency,
 		Retention:   s.cfg.MailRetention,
+		Metrics:     s.metrics,
 	})
 	if err != nil {
 		return err

@@ -2,9 +2,12 @@ package signin
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/metrics"
+	"github.com/guestgate/guestgate/internal/otp"
 )
 
 // PasscodeValidity is how long a code lives (R3), for the pages' wording.
@@ -26,6 +29,13 @@ func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error 
 		}
 		return s.d.Outbox.EnqueueMail(ctx, msg)
 	})
+	var throttled *otp.ThrottledError
+	switch {
+	case err == nil:
+		s.d.Metrics.Passcode(metrics.PasscodeSent)
+	case errors.As(err, &throttled):
+		s.d.Metrics.Passcode(metrics.PasscodeThrottled)
+	}
 	return s.refused(ctx, t, attempt{user: &r.User, address: addr, method: methodEmailOTP}, err)
 }
 
@@ -54,11 +64,27 @@ func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next
 		return err
 	})
 	if err != nil {
+		if codeRefused(err) {
+			s.d.Metrics.Passcode(metrics.PasscodeFailed)
+		}
 		return Result{}, s.refused(ctx, t, attempt{user: &u, address: u.Mail, method: methodEmailOTP, app: app}, err)
 	}
+	s.d.Metrics.Passcode(metrics.PasscodeVerified)
 	if r.Decision.Redeeming {
 		return s.askConsent(t, id, next)
 	}
+	s.d.Metrics.SignedIn(string(id.IdP))
 	s.d.Log.InfoContext(ctx, "guest signed in with a passcode", "tenant_id", t.ID, "user_id", u.ID)
 	return res, nil
+}
+
+// codeRefused reports the refusals of a submitted code (otp's sentinels),
+// as opposed to an error of the store or a changed decision.
+func codeRefused(err error) bool {
+	for _, e := range []error{otp.ErrNoCode, otp.ErrExpired, otp.ErrUsed, otp.ErrTooManyAttempts, otp.ErrWrongCode} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }

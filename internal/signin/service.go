@@ -11,6 +11,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/store"
@@ -47,6 +48,8 @@ type Deps struct {
 	Tx        store.Transactor
 	Clock     clock.Clock
 	Log       *slog.Logger
+	// Metrics counts passcodes and sign-ins; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Service signs people in. Create it with New; it is safe for concurrent use.
