@@ -49,6 +49,7 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.`,
 		newUserCommand(flags),
 		newPolicyCommand(flags),
 		newKeysCommand(flags),
+		newOutboxCommand(flags),
 		newVersionCommand(),
 	)
 	return root
