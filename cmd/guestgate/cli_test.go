@@ -100,7 +100,7 @@ func TestServeNeedsAMailServer(t *testing.T) {
 
 // TestEveryCommandHasHelp: each subcommand answers --help.
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, args := range [][]string{{"serve"}, {"migrate"}, {"demo"}, {"tenant", "create"}, {"tenant", "list"}, {"app", "create"}, {"invite"}, {"keys", "rotate"}, {"version"}} {
+	for _, args := range [][]string{{"serve"}, {"migrate"}, {"demo"}, {"tenant", "create"}, {"tenant", "list"}, {"app", "create"}, {"invite"}, {"keys", "rotate"}, {"outbox", "list"}, {"version"}} {
 		out, err := run(t, append(args, "--help")...)
 		if err != nil || !strings.Contains(out, "Usage:") || !strings.Contains(out, "GUESTGATE_DATABASE_URL") && args[0] != "version" {
 			t.Errorf("%v --help = %v\n%s", args, err, out)

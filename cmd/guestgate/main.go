@@ -37,7 +37,9 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.
 ` + secretHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(), // --version, as the version command
 	}
+	root.SetVersionTemplate("guestgate {{.Version}}\n")
 	flags := bindConfigFlags(root)
 	root.AddCommand(
 		newServeCommand(flags),
@@ -50,6 +52,7 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.
 		newPolicyCommand(flags),
 		newKeysCommand(flags),
 		newIdPCommand(flags),
+		newOutboxCommand(flags),
 		newVersionCommand(),
 	)
 	return root

@@ -2,14 +2,19 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/server"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 // TestInvitationMailSurvivesSMTPOutage: an invitation committed while the
@@ -31,43 +36,74 @@ func TestInvitationMailSurvivesSMTPOutage(t *testing.T) {
 }
 
 // TestInvitationMailSentOnceAfterRestart: a process stops between committing
-// an invitation and sending its mail; the next process sends it, once.
+// an invitation and sending its mail; the next process sends it, once, and
+// a third process, started after every lease has run out, does not send it
+// again. The third process's start-up claim is proved to have happened:
+// a sentinel invitation committed while no process ran reaches it in the
+// same claim (oldest due first), so a send that was not recorded would be
+// repeated there and caught.
 func TestInvitationMailSentOnceAfterRestart(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
 		smtp := mailtest.Start(t)
-		first := start(t, startOptions{dsn: dsn, mail: smtp})
+		// One clock for the serving processes, ahead of the admin
+		// processes' real clock, so what they commit is due at once.
+		clk := clock.NewFake(time.Now().Add(time.Minute))
+		first := start(t, startOptions{dsn: dsn, mail: smtp, clock: clk})
 		cfg := first.cfg
 		first.stop() // the first process is gone; its dispatcher never saw the invitation
 
-		// A one-shot admin process commits the invitation and exits without sending.
-		admin, err := server.OpenAdmin(context.Background(), cfg, server.Options{})
-		if err != nil {
-			t.Fatal(err)
+		// A one-shot admin process commits an invitation and exits without sending.
+		invite := func(addr string) {
+			t.Helper()
+			admin, err := server.OpenAdmin(context.Background(), cfg, server.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer admin.Close()
+			tn, err := admin.ResolveTenant(context.Background(), "fabrikam.example")
+			if errors.Is(err, store.ErrNotFound) {
+				tn, err = admin.CreateTenant(context.Background(), directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := admin.Invite(context.Background(), tn, invitation.Request{Email: addr, RedirectURL: "https://x.example", SendMessage: true}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		tn, err := admin.CreateTenant(context.Background(), directory.NewTenantRequest{Name: "Fabrikam"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := admin.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", RedirectURL: "https://x.example", SendMessage: true}); err != nil {
-			t.Fatal(err)
-		}
-		admin.Close()
+		invite("teri@gmail.example")
 		if n := len(smtp.Messages()); n != 0 {
 			t.Fatalf("%d messages sent before any dispatcher ran", n)
 		}
 
-		second := start(t, startOptions{dsn: dsn, mail: smtp})
+		second := start(t, startOptions{dsn: dsn, mail: smtp, clock: clk})
 		smtp.WaitFor(t, mailtest.To("teri@gmail.example"))
 		second.stop() // waits for the dispatcher to finish and record the send
-		third := start(t, startOptions{dsn: dsn, mail: smtp})
+
+		invite("sentinel@gmail.example")
+		clk.Advance(mail.DefaultLease + time.Second) // any lease the second process held has ended
+		third := start(t, startOptions{dsn: dsn, mail: smtp, clock: clk})
+		smtp.WaitFor(t, mailtest.To("sentinel@gmail.example"))
 		third.stop()
-		if got := smtp.WaitCount(t, 1, mailtest.To("teri@gmail.example")); len(got) != 1 {
-			t.Fatalf("invitation mail delivered %d times, want exactly once", len(got))
+
+		if got := len(receivedBy(smtp, "teri@gmail.example")); got != 1 {
+			t.Fatalf("invitation mail delivered %d times, want exactly once", got)
 		}
-		if n := len(smtp.Messages()); n != 1 {
-			t.Fatalf("%d messages in all, want 1", n)
+		if n := len(smtp.Messages()); n != 2 {
+			t.Fatalf("%d messages in all, want 2 (the invitation and the sentinel)", n)
 		}
 	})
+}
+
+// receivedBy returns the messages accepted so far for addr.
+func receivedBy(smtp *mailtest.Server, addr string) []mailtest.Received {
+	var out []mailtest.Received
+	for _, m := range smtp.Messages() {
+		if mailtest.To(addr)(m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // TestServeHasNoDevMailbox: a deployment with a mail server never shows

@@ -6,11 +6,11 @@ import (
 )
 
 func TestBackoff_doublesUpToMax(t *testing.T) {
-	_, err := NewDispatcher(DispatcherConfig{Store: OutboxStore(nil), Sender: DevSender{}})
+	_, err := NewDispatcher(DispatcherConfig{Store: OutboxStore(nil), Sender: NewDevMailbox(nil, 0)})
 	if err == nil {
 		t.Fatal("a dispatcher without a store: want an error")
 	}
-	d, err := NewDispatcher(DispatcherConfig{Store: nopStore{}, Sender: DevSender{}})
+	d, err := NewDispatcher(DispatcherConfig{Store: nopStore{}, Sender: NewDevMailbox(nil, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,10 +21,10 @@ func TestBackoff_doublesUpToMax(t *testing.T) {
 			t.Errorf("backoff after attempt %d = %v, want %v", i+1, got, w)
 		}
 	}
-	if d.cfg.MaxAttempts != 10 || d.cfg.PollInterval != 5*time.Second || d.cfg.Lease != time.Minute || d.cfg.SendTimeout != 30*time.Second {
+	if d.cfg.MaxAttempts != 10 || d.cfg.PollInterval != 5*time.Second || d.cfg.Lease != DefaultLease || d.cfg.SendTimeout != DefaultLease/2 || d.cfg.Retention != DefaultRetention {
 		t.Errorf("defaults: %+v", d.cfg)
 	}
-	if _, err := NewDispatcher(DispatcherConfig{Store: nopStore{}, Sender: DevSender{}, Lease: time.Second, SendTimeout: time.Second}); err == nil {
+	if _, err := NewDispatcher(DispatcherConfig{Store: nopStore{}, Sender: NewDevMailbox(nil, 0), Lease: time.Second, SendTimeout: time.Second}); err == nil {
 		t.Error("send timeout as long as the lease: want an error")
 	}
 }

@@ -365,7 +365,7 @@ func testCrashedClaim(t *testing.T, eng testenv.Engine) {
 		t.Errorf("attempt %d: a claim without an outcome is not an attempt", r.Attempt)
 	}
 	// The dead process's token no longer counts.
-	if err := db.MarkMailFailed(t.Context(), m.ID, ds[0].ClaimToken, 1, now, "late"); err == nil {
+	if err := db.MarkMailFailed(t.Context(), m.ID, ds[0].ClaimToken, now, 1, now, "late"); err == nil {
 		t.Error("the expired claim could still record an outcome")
 	}
 }

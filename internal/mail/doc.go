@@ -24,8 +24,17 @@
 //	go d.Run(ctx)
 //
 // SMTPSender (GUESTGATE_SMTP_URL, parsed by ParseSMTPURL) keeps connections
-// open between messages; DevSender sends nothing and leaves mail to the dev
-// mailbox page, which lists the outbox.
+// open between messages; DevMailbox sends nothing and keeps the newest
+// messages in the process for the dev mailbox page.
+//
+// Delivery is at least once. A message's bodies (the passcode, the redeem
+// link) are emptied from the outbox when it is sent or given up; its
+// envelope stays for the operator until the retention purge. While a
+// dispatcher holds a message it renews the lease (DefaultLease) on a
+// heartbeat, so a process that dies leaves its mail claimable within a
+// lease. A crash after the SMTP server accepted a message and before the
+// send was recorded sends it again, with the same Message-ID (the outbox
+// id), so receivers can drop the copy.
 //
 // Rules kept here: R3 (the passcode mail states the code's validity; the
 // code never appears in a subject or a log), R6 (the invitation names no

@@ -44,6 +44,24 @@ type Status struct {
 	LastError string
 }
 
+// Queued is an outbox row not yet sent, for operators (guestgate outbox
+// list): waiting, being retried, or given up. It carries no body.
+type Queued struct {
+	ID        string
+	TenantID  string
+	Kind      string
+	To        []string
+	Subject   string
+	CreatedAt time.Time
+	Attempts  int
+	// NextAttempt is when the message is due; zero once given up.
+	NextAttempt time.Time
+	// LeasedUntil is the end of a dispatcher's lease; zero or past when
+	// no dispatcher holds it.
+	LeasedUntil time.Time
+	LastError   string
+}
+
 // Check reports a message that could not be sent as it is: a recipient or
 // Reply-To that is no address, or a subject with a line break. The outbox
 // refuses such a message when it is written, so the request that caused it

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -435,19 +436,80 @@ func classify(err error) error {
 	return fmt.Errorf("smtp: %w", err)
 }
 
-// DevSender is the sender of dev mode (no GUESTGATE_SMTP_URL): it sends
-// nothing; the mail stays readable in the outbox, which the dev mailbox
-// page lists.
-type DevSender struct {
-	Log *slog.Logger
+// DevMailbox is the sender of dev mode (--dev-mailbox, guestgate demo): it
+// sends nothing and keeps the newest messages in the process, bodies
+// included, for the dev mailbox page (ListMail). The outbox empties a
+// message's bodies once it is sent, so the page cannot read them there.
+// It is safe for concurrent use.
+type DevMailbox struct {
+	log  *slog.Logger
+	keep int
+
+	mu   sync.Mutex
+	msgs []Status // oldest first, at most keep
 }
 
-var _ Sender = DevSender{}
+var (
+	_ Sender  = (*DevMailbox)(nil)
+	_ Mailbox = (*DevMailbox)(nil)
+)
 
-// Send logs that m was kept for the dev mailbox.
-func (d DevSender) Send(ctx context.Context, m Message) error {
-	if d.Log != nil {
-		d.Log.DebugContext(ctx, "dev mailbox: message kept, not sent", "message_id", m.ID, "kind", m.Kind)
+// NewDevMailbox returns a DevMailbox keeping the newest keep messages
+// (default 200); log may be nil.
+func NewDevMailbox(log *slog.Logger, keep int) *DevMailbox {
+	if keep <= 0 {
+		keep = 200
+	}
+	return &DevMailbox{log: log, keep: keep}
+}
+
+// Send keeps m for the dev mailbox.
+func (d *DevMailbox) Send(ctx context.Context, m Message) error {
+	d.mu.Lock()
+	d.msgs = append(d.msgs, Status{Message: m, Attempts: 1, SentAt: time.Now().UTC()})
+	if over := len(d.msgs) - d.keep; over > 0 {
+		d.msgs = append(d.msgs[:0:0], d.msgs[over:]...)
+	}
+	d.mu.Unlock()
+	if d.log != nil {
+		d.log.DebugContext(ctx, "dev mailbox: message kept, not sent", "message_id", m.ID, "kind", m.Kind)
 	}
 	return nil
+}
+
+// ListMail returns the kept messages, newest first, at most limit.
+func (d *DevMailbox) ListMail(_ context.Context, limit int) ([]Status, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]Status, 0, min(limit, len(d.msgs)))
+	for i := len(d.msgs) - 1; i >= 0 && len(out) < limit; i-- {
+		out = append(out, d.msgs[i])
+	}
+	return out, nil
+}
+
+// Failure reasons (FailureReason), for metrics.
+const (
+	ReasonPermanent  = "permanent"  // the server refused the message for good (5xx); not retried
+	ReasonTimeout    = "timeout"    // the send took longer than its timeout
+	ReasonConnection = "connection" // the server could not be reached
+	ReasonTemporary  = "temporary"  // anything else, such as a 4xx answer; retried
+)
+
+// FailureReason classifies a Sender's error for metrics.
+func FailureReason(err error) string {
+	var (
+		netErr net.Error
+		opErr  *net.OpError
+	)
+	switch {
+	case errors.Is(err, ErrPermanent):
+		return ReasonPermanent
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return ReasonTimeout
+	case errors.As(err, &opErr), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		strings.Contains(err.Error(), "connection refused"), strings.Contains(err.Error(), "dial "):
+		return ReasonConnection
+	}
+	return ReasonTemporary
 }

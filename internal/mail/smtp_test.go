@@ -349,9 +349,24 @@ func TestSMTPSender_tls(t *testing.T) {
 	}
 }
 
-func TestDevSender(t *testing.T) {
-	if err := (guestmail.DevSender{}).Send(context.Background(), testMessage(idN(1), "a@b.example")); err != nil {
+// TestDevMailbox: the dev mailbox keeps what it "sends", bodies included
+// (the outbox empties them once sent), newest first, the newest keep only.
+func TestDevMailbox(t *testing.T) {
+	box := guestmail.NewDevMailbox(nil, 2)
+	for i := 1; i <= 3; i++ {
+		if err := box.Send(context.Background(), testMessage(idN(i), "a@b.example")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := box.ListMail(context.Background(), 10)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != idN(3) || got[1].ID != idN(2) || got[0].Text == "" || got[0].SentAt.IsZero() {
+		t.Fatalf("dev mailbox = %+v; want messages 3 and 2 with their bodies", got)
+	}
+	if got, _ := box.ListMail(context.Background(), 1); len(got) != 1 {
+		t.Fatalf("limit 1: %d messages", len(got))
 	}
 }
 

@@ -20,12 +20,37 @@ type OutboxStore interface {
 	// twice; an expired lease makes it claimable again. Each Delivery carries a
 	// fresh ClaimToken.
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error)
-	// MarkMailSent records a successful send for the claim; store.ErrConflict
-	// if the claim token no longer matches.
+	// RenewMailLeases extends to until the leases of the given claim tokens
+	// that are still current (the dispatcher's heartbeat).
+	RenewMailLeases(ctx context.Context, claimTokens []string, until time.Time) error
+	// MarkMailSent records a successful send at at for the claim and empties
+	// the message's bodies; store.ErrConflict if the claim token no longer
+	// matches.
 	MarkMailSent(ctx context.Context, id, claimToken string, at time.Time) error
-	// MarkMailFailed records a failed attempt, releases the claim and schedules
-	// the next attempt (a zero nextAttempt means give up).
-	MarkMailFailed(ctx context.Context, id, claimToken string, attempts int, nextAttempt time.Time, lastError string) error
-	// ListMail returns the newest messages first, at most limit (dev mailbox).
+	// MarkMailFailed records a failed attempt at at, releases the claim and
+	// schedules the next attempt; a zero nextAttempt means give up, which
+	// empties the bodies as sending does.
+	MarkMailFailed(ctx context.Context, id, claimToken string, at time.Time, attempts int, nextAttempt time.Time, lastError string) error
+	// ReleaseMail ends a claim with no attempt made, so any dispatcher may
+	// claim the message at once; store.ErrConflict if the token no longer
+	// matches.
+	ReleaseMail(ctx context.Context, id, claimToken string) error
+	// PurgeMail deletes messages sent or given up before before.
+	PurgeMail(ctx context.Context, before time.Time) (int, error)
+}
+
+// Mailbox lists mail newest first, at most limit: the dev mailbox page.
+type Mailbox interface {
 	ListMail(ctx context.Context, limit int) ([]Status, error)
+}
+
+// OutboxReader is what operators see of the outbox: the mail not yet sent
+// (guestgate outbox list) and the queue's depth (metrics). No bodies.
+type OutboxReader interface {
+	// ListQueuedMail returns unsent messages oldest first, at most limit;
+	// failedOnly keeps those with a failed attempt (given up included).
+	ListQueuedMail(ctx context.Context, failedOnly bool, limit int) ([]Queued, error)
+	// OutboxDepth counts the messages waiting to be sent and returns the
+	// creation time of the oldest (zero when none waits).
+	OutboxDepth(ctx context.Context) (int, time.Time, error)
 }

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/ratelimit"
@@ -57,6 +58,10 @@ type Config struct {
 	// GoogleIssuer is where tenants' Google federation discovers Google
 	// (https://accounts.google.com; another OpenID provider only for tests).
 	GoogleIssuer string
+	// MailRetention is how long sent and given-up mail (recipients,
+	// subject, outcome; never the bodies) stays in the outbox; zero means
+	// mail.DefaultRetention.
+	MailRetention time.Duration
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
@@ -92,6 +97,7 @@ func Defaults() Config {
 		Abuse:           ratelimit.DefaultLimits,
 		HTTP:            DefaultHTTPLimits,
 		GoogleIssuer:    federation.GoogleIssuer,
+		MailRetention:   mail.DefaultRetention,
 	}
 }
 
@@ -124,6 +130,9 @@ func (c Config) Validate() error {
 	}
 	if c.SessionLifetime < time.Minute {
 		errs = append(errs, fmt.Errorf("GUESTGATE_SESSION_LIFETIME %s is too short", c.SessionLifetime))
+	}
+	if c.MailRetention != 0 && c.MailRetention < time.Hour { // zero: the default
+		errs = append(errs, fmt.Errorf("GUESTGATE_MAIL_RETENTION %s is too short: keep finished mail at least an hour", c.MailRetention))
 	}
 	if err := c.OTP.Validate(); err != nil {
 		errs = append(errs, err)

@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestValidateMail: serve never runs the dev mailbox by accident. Without
@@ -75,5 +76,22 @@ func TestSecretList(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestValidateMailRetention: finished mail is kept a week by default; a
+// retention under an hour is refused, naming the variable.
+func TestValidateMailRetention(t *testing.T) {
+	cfg := Defaults()
+	cfg.Secret, cfg.SMTPURL = strings.Repeat("s", 32), "smtp://relay.example.com:587"
+	if cfg.MailRetention != 7*24*time.Hour {
+		t.Fatalf("default retention %v, want 7 days", cfg.MailRetention)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cfg.MailRetention = time.Minute
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "GUESTGATE_MAIL_RETENTION") {
+		t.Fatalf("Validate with a one-minute retention = %v", err)
 	}
 }

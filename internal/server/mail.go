@@ -12,7 +12,7 @@ import (
 // newSender is SMTP, or the dev mailbox when the configuration asks for it.
 func (s *Server) newSender() (mail.Sender, error) {
 	if s.cfg.DevMailbox {
-		return mail.DevSender{}, nil
+		return s.devMailbox, nil
 	}
 	sc, err := mail.ParseSMTPURL(s.cfg.SMTPURL)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/httpx"
+	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/store"
 	"github.com/guestgate/guestgate/internal/web"
@@ -20,7 +21,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", s.metrics)
+	mux.Handle("GET /metrics", s.metricsHandler)
 	mux.Handle("/v1.0/", s.api)
 	mux.Handle("/beta/", s.api)
 	global := s.web.Global()
@@ -31,7 +32,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/{tenant}/", s.tenantRoute)
 	mux.HandleFunc("GET /{$}", s.portal)
 	mux.Handle("/", global)
-	var h http.Handler = mux
+	var h http.Handler = metrics.Route(mux)
 	cop := http.NewCrossOriginProtection()
 	// A partner's SAML response is a cross-site POST by design (signed,
 	// bound to guestgate's sealed RelayState and request id).
@@ -39,6 +40,7 @@ func (s *Server) routes() http.Handler {
 	h = cop.Handler(h)
 	h = httpx.SecurityHeaders(strings.HasPrefix(s.cfg.PublicURL, "https://"), h)
 	h = httpx.AccessLog(s.log, h)
+	h = s.metrics.Middleware(h)
 	return httpx.WithRequestID(h)
 }
 
@@ -129,7 +131,8 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 	ctx := web.WithTenant(oidc.WithTenant(r.Context(), t), t)
 	r2 := r.Clone(ctx)
 	r2.URL.Path, r2.URL.RawPath = rest, ""
-	if tr.OIDC {
+	if p := oidcPrefix(rest); p != "" {
+		metrics.SetRoute(ctx, "/{tenant}"+p+"*")
 		if rest == tokenPath {
 			s.limitTokens(w, r2, t, s.oidc.Handler())
 			return
@@ -138,16 +141,22 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.web.Tenant().ServeHTTP(w, r2)
+	if r2.Pattern != "" {
+		metrics.SetRoute(ctx, "/{tenant}"+strings.TrimPrefix(r2.Pattern[strings.IndexByte(r2.Pattern, ' ')+1:], "/{$}"))
+	}
 }
 
 // isOIDCPath reports the provider's paths under /{tenant}.
-func isOIDCPath(rest string) bool {
+func isOIDCPath(rest string) bool { return oidcPrefix(rest) != "" }
+
+// oidcPrefix returns the provider's path prefix rest starts with, or "".
+func oidcPrefix(rest string) string {
 	for _, p := range []string{"/oauth2/", "/v2.0/", "/discovery/", "/openid/"} {
 		if strings.HasPrefix(rest, p) {
-			return true
+			return p
 		}
 	}
-	return false
+	return ""
 }
 
 func (s *Server) resolveTenant(r *http.Request, name string) (directory.Tenant, error) {

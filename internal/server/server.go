@@ -23,6 +23,7 @@ import (
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
+	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
@@ -60,21 +61,23 @@ type Server struct {
 	publicURLUnknown bool
 	// secretMissing: an admin process runs without the deployment secret
 	// (nothing it seals could be opened by serve).
-	secretMissing bool
-	policies      *policy.Service
-	members       *member.Service
-	lifecycle     *lifecycle.Service
-	federations   *federation.Service
-	limiter       *ratelimit.Limiter
-	oidc          *oidc.Provider
-	oidcSessions  *sessionEnder
-	oidcAccess    *accessChecker
-	web           *web.Handler
-	api           *graph.API
-	sender        mail.Sender
-	metrics       http.Handler
-	handler       http.Handler
-	listener      net.Listener
+	secretMissing  bool
+	policies       *policy.Service
+	members        *member.Service
+	lifecycle      *lifecycle.Service
+	federations    *federation.Service
+	limiter        *ratelimit.Limiter
+	oidc           *oidc.Provider
+	oidcSessions   *sessionEnder
+	oidcAccess     *accessChecker
+	web            *web.Handler
+	api            *graph.API
+	sender         mail.Sender
+	devMailbox     *mail.DevMailbox // the sender and the mailbox page with --dev-mailbox
+	metrics        *metrics.Metrics
+	metricsHandler http.Handler // /metrics
+	handler        http.Handler
+	listener       net.Listener
 }
 
 // Open opens the store (migrating it), builds every service and the HTTP
@@ -213,6 +216,10 @@ func (s *Server) build() error {
 	if err != nil {
 		return err
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.metrics = metrics.New(reg)
+	metrics.RegisterOutbox(reg, s.db.OutboxDepth, s.clock)
 	signins, err := signin.New(
 		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin"), OldKeys: cfg.subkeys("signin")[1:]},
 		signin.Deps{
@@ -220,16 +227,21 @@ func (s *Server) build() error {
 			Policies: s.policies, Members: s.members, Federations: s.federations,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
 			Login: loginBridge{s.oidc}, SignInLog: s.db, Limiter: s.limiter, Limits: cfg.Abuse,
-			Tx: s.db, Clock: s.clock, Log: s.log,
+			Tx: s.db, Clock: s.clock, Log: s.log, Metrics: s.metrics,
 		})
 	if err != nil {
 		return err
+	}
+	var mailbox mail.Mailbox = s.db // read only with --dev-mailbox, which replaces it
+	if cfg.DevMailbox {
+		s.devMailbox = mail.NewDevMailbox(s.log, 0)
+		mailbox = s.devMailbox
 	}
 	s.web, err = web.New(
 		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), OldCSRFKeys: cfg.subkeys("csrf")[1:], DevMailbox: cfg.DevMailbox},
 		web.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions,
-			Mailbox: s.db, Apps: s.db, SAMLMetadata: s.federations.SAMLMetadata, Clock: s.clock, Log: s.log,
+			Mailbox: mailbox, Apps: s.db, SAMLMetadata: s.federations.SAMLMetadata, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err
@@ -242,9 +254,7 @@ func (s *Server) build() error {
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	s.metricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	s.handler = s.routes()
 	return nil
 }
@@ -283,6 +293,8 @@ func (s *Server) Run(ctx context.Context) error {
 		// Each send waits for its mark-sent commit; enough slots keep a
 		// burst of passcodes from queueing behind those commits.
 		Concurrency: mailConcurrency,
+		Retention:   s.cfg.MailRetention,
+		Metrics:     s.metrics,
 	})
 	if err != nil {
 		return err

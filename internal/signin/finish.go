@@ -61,6 +61,9 @@ func (s *Service) finish(ctx context.Context, t directory.Tenant, id Identity, r
 		res, err = s.startSession(ctx, t, id, next, app, false)
 		return err
 	})
+	if err == nil {
+		s.d.Metrics.SignedIn(string(id.IdP))
+	}
 	return res, err
 }
 
@@ -104,6 +107,7 @@ func (s *Service) Accept(ctx context.Context, t directory.Tenant, token string) 
 	if err != nil {
 		return res, s.refusedIdentity(ctx, t, p.Identity, app, err)
 	}
+	s.d.Metrics.SignedIn(string(p.Identity.IdP))
 	s.d.Log.InfoContext(ctx, "guest accepted the invitation and redeemed it", "tenant_id", t.ID,
 		"user_id", p.Identity.UserID, "idp", p.Identity.IdP)
 	return res, nil

@@ -2,10 +2,12 @@ package signin
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/httpx"
+	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 )
@@ -54,6 +56,13 @@ func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error 
 		}
 		return s.d.Outbox.EnqueueMail(ctx, msg)
 	})
+	var throttled *otp.ThrottledError
+	switch {
+	case err == nil && !r.unknown:
+		s.d.Metrics.Passcode(metrics.PasscodeSent)
+	case errors.As(err, &throttled):
+		s.d.Metrics.Passcode(metrics.PasscodeThrottled)
+	}
 	return s.refused(ctx, t, a, err)
 }
 
@@ -94,14 +103,19 @@ func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next
 		return err
 	})
 	if err != nil {
+		if codeRefused(err) {
+			s.d.Metrics.Passcode(metrics.PasscodeFailed)
+		}
 		if _, _, ok := failureOf(err); ok {
 			a.count = &s.d.Limits.Verify
 		}
 		return Result{}, s.refused(ctx, t, a, err)
 	}
+	s.d.Metrics.Passcode(metrics.PasscodeVerified)
 	if r.Decision.Redeeming {
 		return s.askConsent(t, id, next)
 	}
+	s.d.Metrics.SignedIn(string(id.IdP))
 	s.d.Log.InfoContext(ctx, "guest signed in with a passcode", "tenant_id", t.ID, "user_id", u.ID)
 	return res, nil
 }
@@ -120,4 +134,15 @@ func (s *Service) countLimit(ctx context.Context, sc ratelimit.Scope, t director
 		return nil
 	}
 	return s.d.Limiter.Count(ctx, sc, subject(ctx, t))
+}
+
+// codeRefused reports the refusals of a submitted code (otp's sentinels),
+// as opposed to an error of the store or a changed decision.
+func codeRefused(err error) bool {
+	for _, e := range []error{otp.ErrNoCode, otp.ErrExpired, otp.ErrUsed, otp.ErrTooManyAttempts, otp.ErrWrongCode} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/session"
@@ -58,6 +59,8 @@ type Deps struct {
 	Tx      store.Transactor
 	Clock   clock.Clock
 	Log     *slog.Logger
+	// Metrics counts passcodes and sign-ins; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Service signs people in. Create it with New; it is safe for concurrent use.

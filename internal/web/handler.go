@@ -34,7 +34,7 @@ type Deps struct {
 	SignIn   *signin.Service
 	Sessions *session.Service
 	// Mailbox lists mail for the dev mailbox; used only when Config.DevMailbox.
-	Mailbox mail.OutboxStore
+	Mailbox mail.Mailbox
 	// Apps lists the tenant's registered apps for My Apps.
 	Apps interface {
 		ListApps(ctx context.Context, tenantID string) ([]oidc.App, error)

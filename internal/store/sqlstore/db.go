@@ -3,9 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -91,6 +94,13 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open sqlite: empty database path")
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		opts.Logger.Warn("the SQLite database is readable by other users; chmod 600 it and its -wal and -shm files",
+			"path", path, "mode", fi.Mode().Perm().String())
+	}
 	// synchronous(FULL): a committed invitation or passcode survives power loss, not only a crash.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 	write, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
@@ -118,6 +128,26 @@ func openSQLite(dsn string, opts Options) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	return &DB{d: sqliteDialect, write: write, read: read, dsn: dsn, log: opts.Logger}, nil
+}
+
+// createPrivate creates the SQLite file with mode 0600 if it does not
+// exist. SQLite gives the -wal and -shm files it creates the database
+// file's mode, so they are private too (TestSQLiteFilesPrivate checks it).
+// An existing file keeps the mode its operator gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("create sqlite database %s: %w", path, err)
+	}
+	// The umask may have narrowed 0600, never widened it; set it exactly.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("create sqlite database %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // Engine returns EngineSQLite or EnginePostgres.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -15,21 +16,34 @@ import (
 	"github.com/guestgate/guestgate/internal/mail"
 )
 
-var _ mail.OutboxStore = (*DB)(nil)
+var (
+	_ mail.OutboxStore  = (*DB)(nil)
+	_ mail.Mailbox      = (*DB)(nil)
+	_ mail.OutboxReader = (*DB)(nil)
+)
 
 // outboxChannel is the PostgreSQL NOTIFY channel that announces new mail.
 const outboxChannel = "guestgate_outbox"
 
-// outboxBody is the outbox.message column: what the dispatcher sends.
-type outboxBody struct {
+// outboxEnvelope is the outbox.message column: recipients, sender and
+// subject, kept for the operator until the row is purged. Rows written
+// before migration 0010 also hold the bodies here (Text, HTML).
+type outboxEnvelope struct {
 	To       []string `json:"to"`
 	Cc       []string `json:"cc,omitempty"`
 	FromName string   `json:"fromName,omitempty"`
 	ReplyTo  string   `json:"replyTo,omitempty"`
 	Subject  string   `json:"subject"`
-	Text     string   `json:"text"`
-	HTML     string   `json:"html,omitempty"`
 	Language string   `json:"language,omitempty"`
+	Text     string   `json:"text,omitempty"`
+	HTML     string   `json:"html,omitempty"`
+}
+
+// outboxBody is the outbox.body column: what carries the passcode or the
+// redeem link. It is emptied when the message is sent or given up.
+type outboxBody struct {
+	Text string `json:"text"`
+	HTML string `json:"html,omitempty"`
 }
 
 // EnqueueMail writes m to the outbox in the transaction in ctx (or a
@@ -49,10 +63,13 @@ func (db *DB) EnqueueMail(ctx context.Context, m mail.Message) error {
 	if err := m.Check(); err != nil {
 		return fmt.Errorf("enqueue mail %s: %w", m.ID, err)
 	}
-	body, err := json.Marshal(outboxBody{
-		To: m.To, Cc: m.Cc, FromName: m.FromName, ReplyTo: m.ReplyTo,
-		Subject: m.Subject, Text: m.Text, HTML: m.HTML, Language: m.Language,
+	env, err := json.Marshal(outboxEnvelope{
+		To: m.To, Cc: m.Cc, FromName: m.FromName, ReplyTo: m.ReplyTo, Subject: m.Subject, Language: m.Language,
 	})
+	if err != nil {
+		return fmt.Errorf("enqueue mail %s: encode: %w", m.ID, err)
+	}
+	body, err := json.Marshal(outboxBody{Text: m.Text, HTML: m.HTML})
 	if err != nil {
 		return fmt.Errorf("enqueue mail %s: encode: %w", m.ID, err)
 	}
@@ -64,9 +81,9 @@ func (db *DB) EnqueueMail(ctx context.Context, m mail.Message) error {
 	}
 	return db.InTx(ctx, func(ctx context.Context) error {
 		if _, err := db.exec(ctx, `INSERT INTO outbox
-			(id, tenant_id, kind, message, created_at, attempts, next_attempt_at, claim_token, claimed_until, sent_at, last_error)
-			VALUES ($1, $2, $3, $4, $5, 0, $5, $6, $7, 0, '')`,
-			m.ID, m.TenantID, m.Kind, string(body), created, token, claimedUntil); err != nil {
+			(id, tenant_id, kind, message, body, created_at, attempts, next_attempt_at, claim_token, claimed_until, sent_at, last_error, completed_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 0, $6, $7, $8, 0, '', 0)`,
+			m.ID, m.TenantID, m.Kind, string(env), string(body), created, token, claimedUntil); err != nil {
 			return uniqueOr(err, "enqueue mail "+m.ID)
 		}
 		if handoff {
@@ -135,7 +152,7 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, lease time.Duration,
 
 // dueMail reads (and on PostgreSQL locks) up to limit due, unleased messages.
 func (db *DB) dueMail(ctx context.Context, now time.Time, limit int) ([]mail.Delivery, error) {
-	rows, err := db.query(ctx, `SELECT id, tenant_id, kind, message, created_at, attempts FROM outbox
+	rows, err := db.query(ctx, `SELECT id, tenant_id, kind, message, body, created_at, attempts FROM outbox
 		WHERE next_attempt_at > 0 AND next_attempt_at <= $1 AND claimed_until <= $1
 		ORDER BY next_attempt_at, id LIMIT $2`+db.d.skipLocked, toDB(now), limit)
 	if err != nil {
@@ -145,15 +162,15 @@ func (db *DB) dueMail(ctx context.Context, now time.Time, limit int) ([]mail.Del
 	var out []mail.Delivery
 	for rows.Next() {
 		var (
-			d       mail.Delivery
-			body    string
-			created int64
+			d         mail.Delivery
+			env, body string
+			created   int64
 		)
-		if err := rows.Scan(&d.ID, &d.TenantID, &d.Kind, &body, &created, &d.Attempts); err != nil {
+		if err := rows.Scan(&d.ID, &d.TenantID, &d.Kind, &env, &body, &created, &d.Attempts); err != nil {
 			return nil, fmt.Errorf("claim mail: scan: %w", err)
 		}
 		d.CreatedAt = fromDB(created)
-		if err := decodeBody(body, &d.Message); err != nil {
+		if err := decodeMessage(env, body, &d.Message); err != nil {
 			return nil, fmt.Errorf("claim mail %s: %w", d.ID, err)
 		}
 		out = append(out, d)
@@ -164,11 +181,12 @@ func (db *DB) dueMail(ctx context.Context, now time.Time, limit int) ([]mail.Del
 	return out, nil
 }
 
-// MarkMailSent records the send and ends the claim. It fails with
+// MarkMailSent records the send, ends the claim and empties the message's
+// bodies (the envelope stays until PurgeMail). It fails with
 // store.ErrConflict unless claimToken is the message's current claim.
 func (db *DB) MarkMailSent(ctx context.Context, id, claimToken string, at time.Time) error {
 	res, err := db.exec(ctx, `UPDATE outbox
-		SET sent_at = $1, next_attempt_at = 0, attempts = attempts + 1, claim_token = '', claimed_until = 0, last_error = ''
+		SET sent_at = $1, completed_at = $1, next_attempt_at = 0, attempts = attempts + 1, claim_token = '', claimed_until = 0, last_error = '', body = ''
 		WHERE id = $2 AND claim_token = $3 AND claim_token <> ''`,
 		toDB(at), id, claimToken)
 	if err != nil {
@@ -177,14 +195,22 @@ func (db *DB) MarkMailSent(ctx context.Context, id, claimToken string, at time.T
 	return oneRow(res, "mark mail "+id+" sent")
 }
 
-// MarkMailFailed records a failed attempt, releases the claim and schedules
-// the next attempt (zero: give up). store.ErrConflict unless claimToken is
-// the message's current claim.
-func (db *DB) MarkMailFailed(ctx context.Context, id, claimToken string, attempts int, nextAttempt time.Time, lastError string) error {
-	res, err := db.exec(ctx, `UPDATE outbox
+// MarkMailFailed records a failed attempt at at, releases the claim and
+// schedules the next attempt. A zero nextAttempt gives up: the bodies are
+// emptied and the row waits for PurgeMail. store.ErrConflict unless
+// claimToken is the message's current claim.
+func (db *DB) MarkMailFailed(ctx context.Context, id, claimToken string, at time.Time, attempts int, nextAttempt time.Time, lastError string) error {
+	q := `UPDATE outbox
 		SET attempts = $1, next_attempt_at = $2, last_error = $3, claim_token = '', claimed_until = 0
-		WHERE id = $4 AND claim_token = $5 AND claim_token <> ''`,
-		attempts, toDB(nextAttempt), lastError, id, claimToken)
+		WHERE id = $4 AND claim_token = $5 AND claim_token <> ''`
+	args := []any{attempts, toDB(nextAttempt), lastError, id, claimToken}
+	if nextAttempt.IsZero() {
+		q = `UPDATE outbox
+		SET attempts = $1, next_attempt_at = 0, last_error = $2, claim_token = '', claimed_until = 0, body = '', completed_at = $5
+		WHERE id = $3 AND claim_token = $4 AND claim_token <> ''`
+		args = []any{attempts, lastError, id, claimToken, toDB(at)}
+	}
+	res, err := db.exec(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("mark mail %s failed: %w", id, err)
 	}
@@ -193,7 +219,7 @@ func (db *DB) MarkMailFailed(ctx context.Context, id, claimToken string, attempt
 
 // ListMail returns the newest limit messages, newest first.
 func (db *DB) ListMail(ctx context.Context, limit int) ([]mail.Status, error) {
-	rows, err := db.query(ctx, `SELECT id, tenant_id, kind, message, created_at, attempts, sent_at, last_error
+	rows, err := db.query(ctx, `SELECT id, tenant_id, kind, message, body, created_at, attempts, sent_at, last_error
 		FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list mail: %w", err)
@@ -203,14 +229,14 @@ func (db *DB) ListMail(ctx context.Context, limit int) ([]mail.Status, error) {
 	for rows.Next() {
 		var (
 			s             mail.Status
-			body          string
+			env, body     string
 			created, sent int64
 		)
-		if err := rows.Scan(&s.ID, &s.TenantID, &s.Kind, &body, &created, &s.Attempts, &sent, &s.LastError); err != nil {
+		if err := rows.Scan(&s.ID, &s.TenantID, &s.Kind, &env, &body, &created, &s.Attempts, &sent, &s.LastError); err != nil {
 			return nil, fmt.Errorf("list mail: scan: %w", err)
 		}
 		s.CreatedAt, s.SentAt = fromDB(created), fromDB(sent)
-		if err := decodeBody(body, &s.Message); err != nil {
+		if err := decodeMessage(env, body, &s.Message); err != nil {
 			return nil, fmt.Errorf("list mail %s: %w", s.ID, err)
 		}
 		out = append(out, s)
@@ -221,13 +247,168 @@ func (db *DB) ListMail(ctx context.Context, limit int) ([]mail.Status, error) {
 	return out, nil
 }
 
-// decodeBody fills m's content fields from the message column.
-func decodeBody(body string, m *mail.Message) error {
-	var b outboxBody
-	if err := json.Unmarshal([]byte(body), &b); err != nil {
+// decodeMessage fills m's content fields from the message and body
+// columns. An empty body is a finished message's (or, for a row written
+// before migration 0010, the bodies are in the envelope).
+func decodeMessage(env, body string, m *mail.Message) error {
+	var e outboxEnvelope
+	if err := json.Unmarshal([]byte(env), &e); err != nil {
 		return fmt.Errorf("decode message: %w", err)
 	}
-	m.To, m.Cc, m.FromName, m.ReplyTo = b.To, b.Cc, b.FromName, b.ReplyTo
-	m.Subject, m.Text, m.HTML, m.Language = b.Subject, b.Text, b.HTML, b.Language
+	m.To, m.Cc, m.FromName, m.ReplyTo = e.To, e.Cc, e.FromName, e.ReplyTo
+	m.Subject, m.Language, m.Text, m.HTML = e.Subject, e.Language, e.Text, e.HTML
+	if body == "" {
+		return nil
+	}
+	var b outboxBody
+	if err := json.Unmarshal([]byte(body), &b); err != nil {
+		return fmt.Errorf("decode message body: %w", err)
+	}
+	m.Text, m.HTML = b.Text, b.HTML
 	return nil
+}
+
+// RenewMailLeases extends to until the leases whose claim tokens are
+// given: a dispatcher's heartbeat over the mail it holds, so a short
+// lease outlives a slow send but not a dead process. Tokens no longer
+// current (sent, failed, re-claimed) are skipped.
+func (db *DB) RenewMailLeases(ctx context.Context, claimTokens []string, until time.Time) error {
+	const chunk = 500
+	for len(claimTokens) > 0 {
+		n := min(len(claimTokens), chunk)
+		args := []any{toDB(until)}
+		marks := make([]string, n)
+		for i, tok := range claimTokens[:n] {
+			args = append(args, tok)
+			marks[i] = "$" + strconv.Itoa(len(args))
+		}
+		if _, err := db.exec(ctx, `UPDATE outbox SET claimed_until = $1
+			WHERE claim_token <> '' AND claim_token IN (`+strings.Join(marks, ", ")+`)`, args...); err != nil {
+			return fmt.Errorf("renew mail leases: %w", err)
+		}
+		claimTokens = claimTokens[n:]
+	}
+	return nil
+}
+
+// ReleaseMail ends a claim without an attempt (a dispatcher stopping with
+// mail it will not send): the message is claimable at once. It fails with
+// store.ErrConflict unless claimToken is the message's current claim.
+func (db *DB) ReleaseMail(ctx context.Context, id, claimToken string) error {
+	res, err := db.exec(ctx, `UPDATE outbox SET claim_token = '', claimed_until = 0
+		WHERE id = $1 AND claim_token = $2 AND claim_token <> ''`, id, claimToken)
+	if err != nil {
+		return fmt.Errorf("release mail %s: %w", id, err)
+	}
+	return oneRow(res, "release mail "+id)
+}
+
+// PurgeMail deletes messages sent or given up before before, and returns
+// how many. It also empties the bodies of finished rows written before
+// migration 0010, which kept them inside the envelope.
+func (db *DB) PurgeMail(ctx context.Context, before time.Time) (int, error) {
+	res, err := db.exec(ctx, `DELETE FROM outbox WHERE completed_at > 0 AND completed_at < $1`, toDB(before))
+	if err != nil {
+		return 0, fmt.Errorf("purge mail: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("purge mail: %w", err)
+	}
+	if err := db.scrubLegacyBodies(ctx); err != nil {
+		return int(n), err
+	}
+	return int(n), nil
+}
+
+// scrubLegacyBodies rewrites finished rows whose envelope still carries
+// the bodies (written before migration 0010) without them.
+func (db *DB) scrubLegacyBodies(ctx context.Context) error {
+	rows, err := db.query(ctx, `SELECT id, message FROM outbox
+		WHERE completed_at > 0 AND message LIKE '%"text":%' LIMIT 1000`)
+	if err != nil {
+		return fmt.Errorf("scrub mail bodies: %w", err)
+	}
+	type row struct{ id, env string }
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.env); err != nil {
+			rows.Close()
+			return fmt.Errorf("scrub mail bodies: scan: %w", err)
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scrub mail bodies: %w", err)
+	}
+	for _, r := range todo {
+		var e outboxEnvelope
+		if err := json.Unmarshal([]byte(r.env), &e); err != nil {
+			return fmt.Errorf("scrub mail body %s: %w", r.id, err)
+		}
+		e.Text, e.HTML = "", ""
+		env, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("scrub mail body %s: %w", r.id, err)
+		}
+		if _, err := db.exec(ctx, `UPDATE outbox SET message = $1 WHERE id = $2 AND completed_at > 0`, string(env), r.id); err != nil {
+			return fmt.Errorf("scrub mail body %s: %w", r.id, err)
+		}
+	}
+	return nil
+}
+
+// ListQueuedMail returns the messages not sent, oldest first, at most
+// limit: waiting, being retried, or given up. failedOnly keeps those with
+// at least one failed attempt. No bodies.
+func (db *DB) ListQueuedMail(ctx context.Context, failedOnly bool, limit int) ([]mail.Queued, error) {
+	q := `SELECT id, tenant_id, kind, message, created_at, attempts, next_attempt_at, claimed_until, last_error
+		FROM outbox WHERE sent_at = 0`
+	if failedOnly {
+		q += ` AND attempts > 0`
+	}
+	rows, err := db.query(ctx, q+` ORDER BY created_at, id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list queued mail: %w", err)
+	}
+	defer rows.Close()
+	var out []mail.Queued
+	for rows.Next() {
+		var (
+			m                      mail.Queued
+			env                    string
+			created, next, claimed int64
+		)
+		if err := rows.Scan(&m.ID, &m.TenantID, &m.Kind, &env, &created, &m.Attempts, &next, &claimed, &m.LastError); err != nil {
+			return nil, fmt.Errorf("list queued mail: scan: %w", err)
+		}
+		var e outboxEnvelope
+		if err := json.Unmarshal([]byte(env), &e); err != nil {
+			return nil, fmt.Errorf("list queued mail %s: %w", m.ID, err)
+		}
+		m.To, m.Subject = e.To, e.Subject
+		m.CreatedAt, m.NextAttempt, m.LeasedUntil = fromDB(created), fromDB(next), fromDB(claimed)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list queued mail: %w", err)
+	}
+	return out, nil
+}
+
+// OutboxDepth counts the messages waiting to be sent (due, leased or
+// waiting for a retry; not given up) and the creation time of the oldest,
+// zero when none waits. One query over the outbox_due index, cheap enough
+// for every metrics scrape.
+func (db *DB) OutboxDepth(ctx context.Context) (int, time.Time, error) {
+	var (
+		n      int
+		oldest sql.NullInt64
+	)
+	if err := db.queryRow(ctx, `SELECT COUNT(*), MIN(created_at) FROM outbox WHERE next_attempt_at > 0`).Scan(&n, &oldest); err != nil {
+		return 0, time.Time{}, fmt.Errorf("outbox depth: %w", err)
+	}
+	return n, fromDB(oldest.Int64), nil
 }

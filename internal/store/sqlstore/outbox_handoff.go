@@ -5,15 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"sync"
-	"time"
 
 	"github.com/guestgate/guestgate/internal/mail"
 )
 
 // handoffLease is how long mail handed to this process's dispatcher stays
-// leased to it; if the process dies first, any dispatcher claims the row
-// once it runs out (as after any crash between claim and send).
-const handoffLease = time.Minute
+// leased to it before the dispatcher takes it and renews the lease; if the
+// process dies first, any dispatcher claims the row once it runs out (as
+// after any crash between claim and send).
+const handoffLease = mail.DefaultLease
 
 // handoffBuffer bounds the deliveries waiting for the local dispatcher; past
 // it mail is enqueued unclaimed and reaches a dispatcher by the usual claim.

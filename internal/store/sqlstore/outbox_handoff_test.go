@@ -51,7 +51,7 @@ func TestMailHandoff(t *testing.T) {
 			if got.ID != "m-1" || got.ClaimToken == "" {
 				t.Fatalf("hand-off = %+v; want m-1 with a claim token (the rolled-back m-0 must never arrive)", got)
 			}
-			if ds, err := db.ClaimMail(ctx, now.Add(30*time.Second), time.Minute, 10); err != nil || len(ds) != 0 {
+			if ds, err := db.ClaimMail(ctx, now.Add(handoffLease-time.Second), time.Minute, 10); err != nil || len(ds) != 0 {
 				t.Fatalf("claim while the hand-off lease holds = %d rows, %v; want none", len(ds), err)
 			}
 

@@ -77,7 +77,7 @@ func testOutbox(t *testing.T, open Open) {
 		// The first claimer's token is stale: it cannot record the outcome.
 		wantErr(t, "mark sent with a stale token", s.MarkMailSent(t.Context(), m.ID, ds[0].ClaimToken, at(time.Minute)), store.ErrConflict)
 		wantErr(t, "mark failed with a stale token",
-			s.MarkMailFailed(t.Context(), m.ID, ds[0].ClaimToken, 1, at(2*time.Minute), "x"), store.ErrConflict)
+			s.MarkMailFailed(t.Context(), m.ID, ds[0].ClaimToken, at(0), 1, at(2*time.Minute), "x"), store.ErrConflict)
 		must(t, "mark sent", s.MarkMailSent(t.Context(), m.ID, again[0].ClaimToken, at(61*time.Second)))
 		wantErr(t, "mark sent twice", s.MarkMailSent(t.Context(), m.ID, again[0].ClaimToken, at(62*time.Second)), store.ErrConflict)
 		wantEqual(t, "claimable after sent", len(claim(t, s, at(time.Hour), 10)), 0)
@@ -89,7 +89,7 @@ func testOutbox(t *testing.T, open Open) {
 		enqueue(t, s, m)
 		ds := claim(t, s, at(0), 10)
 		wantEqual(t, "claimed", len(ds), 1)
-		must(t, "mark failed", s.MarkMailFailed(t.Context(), m.ID, ds[0].ClaimToken, 1, at(2*time.Minute), "451 try later"))
+		must(t, "mark failed", s.MarkMailFailed(t.Context(), m.ID, ds[0].ClaimToken, at(0), 1, at(2*time.Minute), "451 try later"))
 		wantErr(t, "mark sent after failed", s.MarkMailSent(t.Context(), m.ID, ds[0].ClaimToken, at(0)), store.ErrConflict)
 		// Failing releases the claim; the backoff, not the lease, decides.
 		wantEqual(t, "claimable before the retry is due", len(claim(t, s, at(2*time.Minute-time.Microsecond), 10)), 0)
@@ -98,7 +98,7 @@ func testOutbox(t *testing.T, open Open) {
 		wantEqual(t, "attempts so far", retry[0].Attempts, 1)
 
 		// Giving up: a zero next attempt makes it never claimable again.
-		must(t, "give up", s.MarkMailFailed(t.Context(), m.ID, retry[0].ClaimToken, 2, time.Time{}, "550 no such user"))
+		must(t, "give up", s.MarkMailFailed(t.Context(), m.ID, retry[0].ClaimToken, at(0), 2, time.Time{}, "550 no such user"))
 		wantEqual(t, "claimable after giving up", len(claim(t, s, at(1000*time.Hour), 10)), 0)
 	})
 	t.Run("claim_order_and_limit", func(t *testing.T) {
@@ -148,18 +148,137 @@ func testOutbox(t *testing.T, open Open) {
 		ds := claim(t, s, at(time.Second), 2)
 		wantEqual(t, "claimed", len(ds), 2)
 		must(t, "mark sent", s.MarkMailSent(t.Context(), sent.ID, ds[0].ClaimToken, at(3*time.Second)))
-		must(t, "mark failed", s.MarkMailFailed(t.Context(), failed.ID, ds[1].ClaimToken, 1, at(time.Hour), "451 try later"))
+		must(t, "mark failed", s.MarkMailFailed(t.Context(), failed.ID, ds[1].ClaimToken, at(0), 1, at(time.Hour), "451 try later"))
 
 		list, err := s.ListMail(t.Context(), 10)
 		must(t, "list mail", err)
 		wantEqual(t, "listed", list, []mail.Status{
 			{Message: waiting},
 			{Message: failed, Attempts: 1, LastError: "451 try later"},
-			{Message: sent, Attempts: 1, SentAt: at(3 * time.Second)},
+			{Message: envelope(sent), Attempts: 1, SentAt: at(3 * time.Second)},
 		})
 		list, err = s.ListMail(t.Context(), 1)
 		must(t, "list mail with limit", err)
 		wantEqual(t, "limited list", len(list), 1)
+	})
+}
+
+// envelope is m as a finished message keeps it: no bodies.
+func envelope(m mail.Message) mail.Message {
+	m.Text, m.HTML = "", ""
+	return m
+}
+
+// testOutboxRetention: a passcode or redeem link does not outlive its
+// mail's delivery in the outbox (security: secrets at rest), and finished
+// mail is deleted after the retention.
+func testOutboxRetention(t *testing.T, open Open) {
+	t.Run("sent_and_given_up_mail_keeps_no_body", func(t *testing.T) {
+		s := open(t)
+		sent, dead, waiting := sampleMail("a@example.com", at(0)), sampleMail("b@example.com", at(time.Second)), sampleMail("c@example.com", at(2*time.Second))
+		for _, m := range []mail.Message{sent, dead, waiting} {
+			enqueue(t, s, m)
+		}
+		ds := claim(t, s, at(time.Second), 2)
+		wantEqual(t, "claimed", len(ds), 2)
+		wantEqual(t, "claimed with its body", ds[0].Text, sent.Text)
+		must(t, "mark sent", s.MarkMailSent(t.Context(), sent.ID, ds[0].ClaimToken, at(3*time.Second)))
+		must(t, "give up", s.MarkMailFailed(t.Context(), dead.ID, ds[1].ClaimToken, at(4*time.Second), 1, time.Time{}, "550 no such user"))
+		list, err := s.ListMail(t.Context(), 10)
+		must(t, "list mail", err)
+		wantEqual(t, "listed", list, []mail.Status{
+			{Message: waiting}, // waiting mail keeps its body: it has yet to be sent
+			{Message: envelope(dead), Attempts: 1, LastError: "550 no such user"},
+			{Message: envelope(sent), Attempts: 1, SentAt: at(3 * time.Second)},
+		})
+	})
+	t.Run("purge_finished_mail_by_age", func(t *testing.T) {
+		s := open(t)
+		sent, dead, retried, waiting := sampleMail("a@example.com", at(0)), sampleMail("b@example.com", at(time.Second)),
+			sampleMail("c@example.com", at(2*time.Second)), sampleMail("d@example.com", at(time.Hour))
+		for _, m := range []mail.Message{sent, dead, retried, waiting} {
+			enqueue(t, s, m)
+		}
+		ds := claim(t, s, at(time.Minute), 3)
+		wantEqual(t, "claimed", len(ds), 3)
+		must(t, "mark sent", s.MarkMailSent(t.Context(), sent.ID, ds[0].ClaimToken, at(time.Hour)))
+		must(t, "give up", s.MarkMailFailed(t.Context(), dead.ID, ds[1].ClaimToken, at(2*time.Hour), 1, time.Time{}, "550"))
+		must(t, "retry later", s.MarkMailFailed(t.Context(), retried.ID, ds[2].ClaimToken, at(time.Minute), 1, at(1000*time.Hour), "451"))
+
+		n, err := s.PurgeMail(t.Context(), at(time.Hour))
+		must(t, "purge before the send", err)
+		wantEqual(t, "purged before anything finished", n, 0)
+		n, err = s.PurgeMail(t.Context(), at(time.Hour+time.Microsecond))
+		must(t, "purge after the send", err)
+		wantEqual(t, "purged: the sent mail", n, 1)
+		n, err = s.PurgeMail(t.Context(), at(500*time.Hour))
+		must(t, "purge after both", err)
+		wantEqual(t, "purged: the given-up mail", n, 1)
+		list, err := s.ListMail(t.Context(), 10)
+		must(t, "list mail", err)
+		var left []string
+		for _, m := range list {
+			left = append(left, m.ID)
+		}
+		// Unfinished mail is never purged, however old.
+		wantEqual(t, "left after purges", len(left), 2)
+		for _, id := range left {
+			if id != retried.ID && id != waiting.ID {
+				t.Errorf("finished mail %s survived the purge", id)
+			}
+		}
+	})
+	t.Run("renewed_lease_holds_released_claim_is_free", func(t *testing.T) {
+		s := open(t)
+		a, b := sampleMail("a@example.com", at(0)), sampleMail("b@example.com", at(time.Second))
+		enqueue(t, s, a)
+		enqueue(t, s, b)
+		ds := claim(t, s, at(time.Second), 2) // leased until 1m1s
+		wantEqual(t, "claimed", len(ds), 2)
+		must(t, "renew", s.RenewMailLeases(t.Context(), []string{ds[0].ClaimToken, "stale." + a.ID}, at(3*time.Minute)))
+		got := claim(t, s, at(2*time.Minute), 10)
+		wantEqual(t, "claimable once the unrenewed lease ended", len(got), 1)
+		wantEqual(t, "the unrenewed message", got[0].ID, b.ID)
+		wantEqual(t, "renewed lease still holds", len(claim(t, s, at(3*time.Minute-time.Microsecond), 10)), 0)
+
+		wantErr(t, "release with a stale token", s.ReleaseMail(t.Context(), b.ID, ds[1].ClaimToken), store.ErrConflict)
+		must(t, "release", s.ReleaseMail(t.Context(), a.ID, ds[0].ClaimToken))
+		again := claim(t, s, at(2*time.Minute), 10)
+		wantEqual(t, "claimable at once after release", len(again), 1)
+		wantEqual(t, "released message", again[0].ID, a.ID)
+		wantEqual(t, "a release is no attempt", again[0].Attempts, 0)
+	})
+	t.Run("queued_mail_and_depth_for_operators", func(t *testing.T) {
+		s := open(t)
+		n, oldest, err := s.OutboxDepth(t.Context())
+		must(t, "depth of an empty outbox", err)
+		wantEqual(t, "empty depth", []any{n, oldest.IsZero()}, []any{0, true})
+		sent, dead, retried, waiting := sampleMail("a@example.com", at(0)), sampleMail("b@example.com", at(time.Second)),
+			sampleMail("c@example.com", at(2*time.Second)), sampleMail("d@example.com", at(3*time.Second))
+		for _, m := range []mail.Message{sent, dead, retried, waiting} {
+			enqueue(t, s, m)
+		}
+		ds := claim(t, s, at(time.Minute), 3)
+		must(t, "mark sent", s.MarkMailSent(t.Context(), sent.ID, ds[0].ClaimToken, at(time.Minute)))
+		must(t, "give up", s.MarkMailFailed(t.Context(), dead.ID, ds[1].ClaimToken, at(time.Minute), 1, time.Time{}, "550 no such user"))
+		must(t, "retry later", s.MarkMailFailed(t.Context(), retried.ID, ds[2].ClaimToken, at(time.Minute), 1, at(time.Hour), "451 try later"))
+
+		n, oldest, err = s.OutboxDepth(t.Context())
+		must(t, "depth", err)
+		wantEqual(t, "depth: the retried and the waiting mail", n, 2)
+		wantEqual(t, "oldest waiting", oldest, at(2*time.Second))
+
+		q, err := s.ListQueuedMail(t.Context(), false, 10)
+		must(t, "list queued", err)
+		wantEqual(t, "queued", q, []mail.Queued{
+			{ID: dead.ID, TenantID: dead.TenantID, Kind: dead.Kind, To: dead.To, Subject: dead.Subject, CreatedAt: dead.CreatedAt, Attempts: 1, LastError: "550 no such user"},
+			{ID: retried.ID, TenantID: retried.TenantID, Kind: retried.Kind, To: retried.To, Subject: retried.Subject, CreatedAt: retried.CreatedAt, Attempts: 1, NextAttempt: at(time.Hour), LastError: "451 try later"},
+			{ID: waiting.ID, TenantID: waiting.TenantID, Kind: waiting.Kind, To: waiting.To, Subject: waiting.Subject, CreatedAt: waiting.CreatedAt, NextAttempt: waiting.CreatedAt},
+		})
+		q, err = s.ListQueuedMail(t.Context(), true, 10)
+		must(t, "list failed", err)
+		wantEqual(t, "failed only", len(q), 2)
+		wantEqual(t, "failed ids", []string{q[0].ID, q[1].ID}, []string{dead.ID, retried.ID})
 	})
 }
 

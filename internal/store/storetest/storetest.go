@@ -33,6 +33,8 @@ type Store interface {
 	otp.Store
 	session.Store
 	mail.OutboxStore
+	mail.Mailbox
+	mail.OutboxReader
 	oidc.AppStore
 	oidc.KeyStore
 	oidc.AuthRequestStore
@@ -62,6 +64,7 @@ func Run(t *testing.T, open Open) {
 		{"otp", testOTP},
 		{"session", testSession},
 		{"outbox", testOutbox},
+		{"outbox_retention", testOutboxRetention},
 		{"apps", testApps},
 		{"app_secrets", testAppSecrets},
 		{"keys", testKeys},
