@@ -17,7 +17,20 @@ func (h *Handler) goFederation(w http.ResponseWriter, r *http.Request, route sig
 		h.fail(w, r, route.Tenant.DisplayName, err)
 		return
 	}
-	http.Redirect(w, r, u, http.StatusSeeOther)
+	if r.Method == http.MethodGet {
+		http.Redirect(w, r, u, http.StatusSeeOther)
+		return
+	}
+	// After a form post, browsers hold a redirect to the partner to this
+	// page's CSP form-action, which names only guestgate and the tenant's
+	// apps. A page that moves on by itself (and offers the link) is a
+	// navigation, not a form submission.
+	l := lang(r)
+	h.r.render(w, r, http.StatusOK, "message", page{
+		Lang: l, Title: i18n.T(l, "federation.continue_title"), TenantName: route.Tenant.DisplayName,
+		Heading: i18n.T(l, "federation.continue_title"), Paragraphs: []string{i18n.T(l, "federation.continue_explain")},
+		LinkURL: u, LinkText: i18n.T(l, "federation.continue"), Refresh: "0;url=" + u,
+	})
 }
 
 // samlACS is the tenant's SAML assertion consumer service: the partner's

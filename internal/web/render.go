@@ -56,6 +56,9 @@ type page struct {
 	// adds more (an invitation's redirect URL).
 	FormTenantID string
 	FormOrigins  []string
+	// Refresh, when set, is a meta refresh ("0;url=…"): the way on after a
+	// form post to another site, which CSP form-action would stop as a redirect.
+	Refresh string
 	// message.html
 	Heading           string
 	Paragraphs        []string
