@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -123,6 +124,30 @@ func TestUsersAPIPagesAndIsolatesTenants(t *testing.T) {
 		var e struct{ Error struct{ Code string } }
 		if s := api(t, other, http.MethodGet, in.URL+"/v1.0/users/"+firstID, nil, &e); s != http.StatusNotFound {
 			t.Fatalf("another tenant reading a Fabrikam user = %d %v, want 404", s, e)
+		}
+	})
+}
+
+// TestInvitationIsAudited: every invitation writes Graph's "Invite external
+// user" record (category UserManagement, by the calling app), in the
+// transaction that creates it.
+func TestInvitationIsAudited(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All")
+		id, _ := inviteNoMail(t, in, admin, "teri@gmail.example")
+		var out struct {
+			Value []map[string]any `json:"value"`
+		}
+		q := url.Values{"$filter": {"activityDisplayName eq 'Invite external user'"}}
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?"+q.Encode(), nil, &out); s != http.StatusOK || len(out.Value) != 1 {
+			t.Fatalf("invitation audit records = %d %v, want one", s, out.Value)
+		}
+		rec := out.Value[0]
+		target := rec["targetResources"].([]any)[0].(map[string]any)
+		app, _ := rec["initiatedBy"].(map[string]any)["app"].(map[string]any)
+		if rec["category"] != "UserManagement" || rec["loggedByService"] != "Invited Users" || target["id"] != id || app["displayName"] != "Fabrikam admin" {
+			t.Fatalf("invitation audit record: %v", rec)
 		}
 	})
 }

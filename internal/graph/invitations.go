@@ -77,7 +77,9 @@ func (a *API) createInvitation(w http.ResponseWriter, r *http.Request, c Caller)
 	if in.ResetRedemption {
 		return a.resetRedemption(w, r, c, t, in)
 	}
-	res, err := a.deps.Invitations.Invite(r.Context(), t, in.request())
+	req := in.request()
+	req.By = a.actor(r, c)
+	res, err := a.deps.Invitations.Invite(r.Context(), t, req)
 	if err != nil {
 		return err
 	}

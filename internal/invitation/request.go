@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/text/language"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 )
 
@@ -30,6 +31,8 @@ type Request struct {
 	// UserType is "Guest" (default) or "Member".
 	UserType  directory.UserType
 	InvitedBy string
+	// By is who invites, for the audit record (an app, the CLI, an admin).
+	By audit.Actor
 }
 
 // ValidationError is a request an admin must correct; the API answers 400.

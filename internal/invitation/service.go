@@ -131,12 +131,34 @@ func (s *Service) invite(ctx context.Context, t directory.Tenant, req Request) (
 		if res, err = s.newInvitation(ctx, t, user, req, now); err != nil {
 			return fmt.Errorf("invite: %w", err)
 		}
+		if s.Audit != nil {
+			if err := audit.Write(ctx, s.Audit, inviteRecord(t.ID, res, req.By), now); err != nil {
+				return fmt.Errorf("invite: %w", err)
+			}
+		}
 		if req.SendMessage {
 			return s.enqueueMail(ctx, t, res)
 		}
 		return nil
 	})
 	return res, err
+}
+
+// ActivityInvite is the audit activity of an invitation (as the reproduced product logs it).
+const ActivityInvite = "Invite external user"
+
+// inviteRecord is the audit record of an invitation of res.User by by.
+func inviteRecord(tenantID string, res Result, by audit.Actor) audit.Record {
+	u := res.User
+	return audit.Record{
+		TenantID: tenantID, Category: audit.CategoryUserManagement, Activity: ActivityInvite,
+		LoggedByService: LoggedByService, OperationType: audit.OperationAdd, InitiatedBy: by,
+		Targets: []audit.Target{{ID: u.ID, DisplayName: u.DisplayName, Type: "User", UserPrincipalName: u.UserPrincipalName}},
+		AdditionalDetails: []audit.KeyValue{
+			{Key: "invitationId", Value: res.Invitation.ID},
+			{Key: "invitedUserEmailAddress", Value: res.Invitation.Email},
+		},
+	}
 }
 
 // newInvitation stores a new invitation (a new redeem ticket) of user for

@@ -69,6 +69,9 @@ func (s *Server) Invite(ctx context.Context, t directory.Tenant, req invitation.
 	if s.publicURLUnknown {
 		return invitation.Result{}, ErrPublicURLUnknown
 	}
+	if req.By == (audit.Actor{}) {
+		req.By = audit.CLI
+	}
 	return s.invitations.Invite(ctx, t, req)
 }
 
