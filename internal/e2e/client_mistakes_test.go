@@ -43,6 +43,9 @@ func TestClientMistakesAre4xx(t *testing.T) {
 			{"other_tenants_authRequestID", tid + "/login?authRequestID=" + theirs, http.StatusBadRequest},
 			{"NUL_authRequestID", tid + "/login?authRequestID=%00", http.StatusBadRequest},
 			{"control_authRequestID", tid + "/login?authRequestID=a%01b", http.StatusBadRequest},
+			{"NUL_client_id_authorize", tid + "/oauth2/v2.0/authorize?client_id=%00x&redirect_uri=https://x.example/cb&response_type=code&scope=openid", http.StatusBadRequest},
+			{"NUL_client_id_logout", tid + "/oauth2/v2.0/logout?client_id=%00x", http.StatusBadRequest},
+			{"invalid_utf8_client_id_authorize", tid + "/oauth2/v2.0/authorize?client_id=%ff&response_type=code&scope=openid", http.StatusBadRequest},
 			{"NUL_tenant_page", "/%00/login", http.StatusNotFound},
 			{"NUL_in_domain_tenant_page", "/fabrikam%00.example/login", http.StatusNotFound},
 			{"control_tenant_my_apps", "/fab%7Frikam/", http.StatusNotFound},
@@ -117,6 +120,26 @@ func TestClientMistakesAre4xx(t *testing.T) {
 				!strings.HasPrefix(h.Get("Content-Type"), "application/json") {
 				t.Errorf("%s: %s %s = %d %s %s, want %d %s in Graph's envelope", c.name, c.method, c.path, status, h.Get("Content-Type"), raw, c.want, c.code)
 			}
+		}
+	})
+}
+
+// TestTokenRequestWithNULIs400 (security review item 11): a NUL in a token
+// request's client_id is the client's mistake (400 invalid_request), not
+// a store error, PostgreSQL included.
+func TestTokenRequestWithNULIs400(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
+		resp, err := http.Post(in.URL+"/"+tn.ID+"/oauth2/v2.0/token", "application/x-www-form-urlencoded",
+			strings.NewReader("grant_type=client_credentials&client_id=%00x&client_secret=y&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct{ Error string }
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusBadRequest || body.Error != "invalid_request" {
+			t.Fatalf("token request with a NUL client_id = %d %+v (%v), want 400 invalid_request", resp.StatusCode, body, err)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/httpx"
@@ -133,6 +134,14 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 	r2.URL.Path, r2.URL.RawPath = rest, ""
 	if p := oidcPrefix(rest); p != "" {
 		metrics.SetRoute(ctx, "/{tenant}"+p+"*")
+		if !oidcParamsStorable(r2) {
+			if strings.HasSuffix(rest, "/authorize") || strings.HasSuffix(rest, "/logout") {
+				s.web.BadRequest(w, r2) // a browser's endpoint: a page, not JSON
+				return
+			}
+			s.oidcError(w, r, http.StatusBadRequest, "invalid_request", "a request parameter holds a NUL character or invalid UTF-8")
+			return
+		}
 		if rest == tokenPath {
 			s.limitTokens(w, r2, t, s.oidc.Handler())
 			return
@@ -208,4 +217,22 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write([]byte("ok\n"))
+}
+
+// oidcParamsStorable reports whether an OpenID Connect request's
+// parameters (query and form) can be looked up at all: valid UTF-8 without
+// NUL, which PostgreSQL refuses in text, so a client's mistake is a 400
+// rather than a store error.
+func oidcParamsStorable(r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		return false
+	}
+	for k, vs := range r.Form {
+		for _, v := range append(vs, k) {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }

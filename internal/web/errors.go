@@ -85,6 +85,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	h.r.render(w, r, status, "message", p)
 }
 
+// BadRequest answers a browser's malformed request (e.g. a NUL in an
+// OpenID Connect parameter) with the localized 400 page.
+func (h *Handler) BadRequest(w http.ResponseWriter, r *http.Request) {
+	h.fail(w, r, tenantFrom(r.Context()).DisplayName, errBadRequest)
+}
+
 var (
 	errBadCSRF    = errors.New("missing or invalid CSRF token")
 	errBadRequest = errors.New("bad request")
