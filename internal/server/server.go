@@ -229,7 +229,7 @@ func (s *Server) build() error {
 			UnmanagedRetired: cfg.UnmanagedRetired(), DomainSuffix: cfg.DomainSuffix},
 		signin.Deps{
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
-			Policies: s.policies, Members: s.members, Accounts: s.members, Federations: s.federations,
+			Policies: s.policies, Members: s.members, Accounts: s.members, SignUps: s.db, Federations: s.federations,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
 			Login: loginBridge{s.oidc}, SignInLog: s.db, Limiter: s.limiter, Limits: cfg.Abuse,
 			Tx: s.db, Clock: s.clock, Log: s.log, Metrics: s.metrics,

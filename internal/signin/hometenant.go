@@ -44,6 +44,8 @@ type handoff struct {
 	Started time.Time    `json:"started"`
 	Force   bool         `json:"force,omitempty"`
 	Browser string       `json:"b"`
+	// SignUp: no guest yet; the person signs up to an app (appsignup.go).
+	SignUp bool `json:"su,omitempty"`
 }
 
 // HomeSignIn is a hand-off as the home tenant's page sees it.
@@ -142,6 +144,9 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 	h, err := s.openHandoff(token, browser)
 	if err != nil || h.From != t.ID {
 		return Result{}, ErrExpiredState
+	}
+	if h.Guest == "" && h.SignUp {
+		return s.appSignUpReturn(ctx, t, h, sessionCookie)
 	}
 	if h.Guest == "" {
 		return Result{}, s.unknownReturn(ctx, t, h, sessionCookie)

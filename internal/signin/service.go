@@ -49,6 +49,9 @@ type Deps struct {
 	// Accounts creates personal and unmanaged accounts by self-service
 	// sign-up (optional: without it nobody can sign up).
 	Accounts Accounts
+	// SignUps says which apps offer self-service sign-up (R13) and to
+	// which domains (optional: without it no app does).
+	SignUps SignUps
 	// ComposePasscode renders a passcode mail; Outbox takes it in the
 	// transaction that issues the code.
 	ComposePasscode PasscodeComposer

@@ -43,6 +43,8 @@ type signUpState struct {
 	Next    Continuation  `json:"next"`
 	Started time.Time     `json:"started"`
 	Browser string        `json:"b"`
+	// AppSignUp: the person signs up to an app of From (appsignup.go).
+	AppSignUp bool `json:"app,omitempty"`
 }
 
 // SignUp is a sign-up in progress as its pages see it.
@@ -182,7 +184,7 @@ func (s *Service) signInInstead(st signUpState, home, browser string) (string, e
 		return "/" + home + "/login?login_hint=" + url.QueryEscape(st.Address), nil
 	}
 	now := s.d.Clock.Now()
-	h := handoff{From: st.From, Home: home, Guest: st.Guest, Address: st.Address, Next: st.Next, Started: now, Browser: bind(browser)}
+	h := handoff{From: st.From, Home: home, Guest: st.Guest, Address: st.Address, Next: st.Next, Started: now, Browser: bind(browser), SignUp: st.AppSignUp}
 	tok, err := seal(s.seals, purposeHandoff, h, now.Add(handoffLifetime))
 	if err != nil {
 		return "", err
@@ -270,7 +272,7 @@ func (s *Service) CompleteSignUp(ctx context.Context, su SignUp, code, displayNa
 		"unmanaged", su.st.Kind == directory.IdPUnmanaged)
 	if su.From.ID != directory.ConsumersTenantID {
 		now := s.d.Clock.Now()
-		h := handoff{From: su.From.ID, Home: res.Home.ID, Guest: su.st.Guest, Address: su.Address, Next: su.st.Next, Started: su.st.Started, Browser: su.st.Browser}
+		h := handoff{From: su.From.ID, Home: res.Home.ID, Guest: su.st.Guest, Address: su.Address, Next: su.st.Next, Started: su.st.Started, Browser: su.st.Browser, SignUp: su.st.AppSignUp}
 		tok, err := seal(s.seals, purposeHandoff, h, now.Add(handoffLifetime))
 		if err != nil {
 			return SignUpResult{}, err

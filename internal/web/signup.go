@@ -25,6 +25,7 @@ func (h *Handler) signUpRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /signup/start", h.signUpAddress)
 	mux.HandleFunc("POST /signup/send", h.signUpSend)
 	mux.HandleFunc("POST /signup/verify", h.signUpVerify)
+	h.appSignUpRoutes(mux)
 }
 
 // signUpTenant is the consumers directory, the only tenant with these pages.
