@@ -12,7 +12,7 @@ import (
 
 func newAppCommand(f *configFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "app", Short: "Register applications (OAuth clients) in a tenant"}
-	cmd.AddCommand(newAppCreateCommand(f), newAppDeleteCommand(f), newAppSecretCommand(f))
+	cmd.AddCommand(newAppCreateCommand(f), newAppUpdateCommand(f), newAppDeleteCommand(f), newAppSecretCommand(f))
 	return cmd
 }
 
@@ -29,7 +29,7 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
 	var (
 		tenant, name                        string
 		permissions, redirects, postLogouts []string
-		public                              bool
+		public, signUp                      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "create --tenant T --name N [--permission P]... [--redirect-uri U]...",
@@ -42,6 +42,11 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
 				app, secret, err := srv.CreateApp(cmd.Context(), t.ID, name, permissions, redirects, postLogouts, public)
 				if err != nil {
 					return err
+				}
+				if signUp {
+					if err := srv.SetAppSignUp(cmd.Context(), t.ID, app.AppID, true); err != nil {
+						return err
+					}
 				}
 				format, _ := cmd.Flags().GetString("output")
 				return printResult(cmd.OutOrStdout(), format, appJSON{AppID: app.AppID, ClientSecret: secret, TenantID: t.ID, SecretID: secretID(app.AppID, secret)}, func(w io.Writer) {
@@ -59,6 +64,7 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
 	cmd.Flags().StringArrayVar(&redirects, "redirect-uri", nil, "OpenID Connect redirect URI (exact match); repeat for several")
 	cmd.Flags().StringArrayVar(&postLogouts, "post-logout-redirect-uri", nil, "where sign-out may return to; repeat for several")
 	cmd.Flags().BoolVar(&public, "public", false, "public client (no secret; PKCE required)")
+	cmd.Flags().BoolVar(&signUp, "sign-up", false, "offer self-service sign-up to people without an invitation (R13)")
 	_ = cmd.MarkFlagRequired("tenant")
 	_ = cmd.MarkFlagRequired("name")
 	addOutputFlag(cmd)

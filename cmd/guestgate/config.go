@@ -75,6 +75,7 @@ func settings(f *configFlags) []setting {
 		{"graph-write-window", "GUESTGATE_GRAPH_WRITE_WINDOW", "window of the admin API write limit", dur(&c.Abuse.GraphWrites.PerTenant.Window)},
 		{"google-issuer", "GUESTGATE_GOOGLE_ISSUER", "OpenID Connect issuer tenants' Google federation discovers (change only for tests)", str(&c.GoogleIssuer)},
 		{"mail-retention", "GUESTGATE_MAIL_RETENTION", "how long sent and given-up mail stays in the outbox (recipients, subject, outcome; the bodies are deleted once sent)", dur(&c.MailRetention)},
+		{"unmanaged-redemption", "GUESTGATE_UNMANAGED_REDEMPTION", "seed: guests may redeem with and create unmanaged accounts as the rollout table says; retired: never (passcodes or personal accounts instead)", str(&c.UnmanagedRedemption)},
 		{"max-connections", "GUESTGATE_MAX_CONNECTIONS", "connections held open at once; more wait to be accepted", num(&c.HTTP.MaxConnections)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}

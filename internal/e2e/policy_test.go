@@ -430,10 +430,11 @@ func TestR9DisablingRefusesPasscodeGuests(t *testing.T) {
 			t.Fatalf("reset = %d %v", s, res)
 		}
 		newLink := res["inviteRedeemUrl"].(string)
-		// Nothing else applies (no home tenant, no personal account) and
-		// unmanaged accounts are not offered here yet: the page names the reason.
-		if p := newBrowser(t).get(newLink); p.Status != http.StatusForbidden || !strings.Contains(p.Body, "turned off sign-in with email one-time passcodes, and no other way to sign in") {
-			t.Fatalf("R9_after_reset_next_idp_public_cloud: redeem = %d\n%s", p.Status, p.Body)
+		// Nothing else applies (no home tenant, no personal account): in the
+		// public cloud the next IdP is an unmanaged account, created by
+		// sign-up (section 3 step 2, section 5 row 3), not a passcode.
+		if p := newBrowser(t).get(newLink); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/"+directory.ConsumersTenantID+"/signup?state=") {
+			t.Fatalf("R9_after_reset_next_idp_public_cloud: redeem = %d %q\n%s", p.Status, p.Location, p.Body)
 		}
 		if n := passcodesQueued(t, in, "teri@gmail.example"); n != sent {
 			t.Fatalf("R9: a code was sent after the reset with passcodes off")
@@ -480,8 +481,10 @@ func TestAutoEnableDate(t *testing.T) {
 			}
 		}
 		wantEffective("S4_default_before_date", false, policy.ReasonBeforeAutoEnable)
-		if p := newBrowser(t).get(res.RedeemURL); p.Status != http.StatusForbidden || strings.Contains(p.Body, `id="send-code"`) {
-			t.Fatalf("S4_before_date_no_passcode: redeem = %d\n%s", p.Status, p.Body)
+		// No passcode: the default fallback moves on to an unmanaged
+		// account's sign-up (section 3 step 2).
+		if p := newBrowser(t).get(res.RedeemURL); !ledToSignUp(p) || strings.Contains(p.Body, `id="send-code"`) {
+			t.Fatalf("S4_before_date_no_passcode: redeem = %d %q\n%s", p.Status, p.Location, p.Body)
 		}
 		set(policy.AllowEnabled)
 		wantEffective("S4_explicit_enabled_before_date", true, policy.ReasonExplicitEnabled)
@@ -506,8 +509,8 @@ func TestPreviewTenant(t *testing.T) {
 		if state, reason := effective(t, in, admin); state != "disabled" || reason != string(policy.ReasonPreviewOptIn) {
 			t.Fatalf("S4_preview_does_not_auto_enable: %s (%s)", state, reason)
 		}
-		if p := newBrowser(t).get(link); p.Status != http.StatusForbidden {
-			t.Fatalf("S4_preview_no_passcode: redeem = %d\n%s", p.Status, p.Body)
+		if p := newBrowser(t).get(link); !ledToSignUp(p) || strings.Contains(p.Body, `id="send-code"`) {
+			t.Fatalf("S4_preview_no_passcode: redeem = %d %q\n%s", p.Status, p.Location, p.Body)
 		}
 		setPolicy(t, in, admin, "disabled")
 		if v, err := in.srv.EmailPolicy(context.Background(), tn); err != nil || !v.PreviewOptIn {

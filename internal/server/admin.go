@@ -12,7 +12,7 @@ import (
 
 // CreateTenant creates a tenant (guestgate tenant create).
 func (s *Server) CreateTenant(ctx context.Context, req directory.NewTenantRequest) (directory.Tenant, error) {
-	return directory.CreateTenant(ctx, s.db, req, s.cfg.DomainSuffix, s.clock.Now())
+	return directory.CreateOrTakeOver(ctx, s.db, req, s.cfg.DomainSuffix, s.clock.Now())
 }
 
 // ListTenants lists every tenant (guestgate tenant list).

@@ -58,6 +58,11 @@ type Config struct {
 	// GoogleIssuer is where tenants' Google federation discovers Google
 	// (https://accounts.google.com; another OpenID provider only for tests).
 	GoogleIssuer string
+	// UnmanagedRedemption is "seed" (the rollout table of DESIGN section 5:
+	// guests may redeem with, and create, unmanaged accounts) or "retired"
+	// (new redemptions never create or use unmanaged accounts; they fall
+	// back to passcodes or personal accounts). Empty means "seed".
+	UnmanagedRedemption string
 	// MailRetention is how long sent and given-up mail (recipients,
 	// subject, outcome; never the bodies) stays in the outbox; zero means
 	// mail.DefaultRetention.
@@ -84,20 +89,21 @@ var DefaultHTTPLimits = HTTPLimits{
 // Defaults returns the configuration used when nothing is set.
 func Defaults() Config {
 	return Config{
-		DatabaseURL:     "guestgate.db",
-		PublicURL:       "http://127.0.0.1:8080",
-		Listen:          "127.0.0.1:8080",
-		MailFrom:        "guestgate@localhost",
-		DeploymentName:  "guestgate",
-		DomainSuffix:    "guestgate.local",
-		SessionLifetime: 24 * time.Hour,
-		AutoEnableDate:  time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC),
-		OTP:             otp.DefaultLimits,
-		Members:         member.DefaultLimits,
-		Abuse:           ratelimit.DefaultLimits,
-		HTTP:            DefaultHTTPLimits,
-		GoogleIssuer:    federation.GoogleIssuer,
-		MailRetention:   mail.DefaultRetention,
+		DatabaseURL:         "guestgate.db",
+		PublicURL:           "http://127.0.0.1:8080",
+		Listen:              "127.0.0.1:8080",
+		MailFrom:            "guestgate@localhost",
+		DeploymentName:      "guestgate",
+		DomainSuffix:        "guestgate.local",
+		SessionLifetime:     24 * time.Hour,
+		AutoEnableDate:      time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC),
+		OTP:                 otp.DefaultLimits,
+		Members:             member.DefaultLimits,
+		Abuse:               ratelimit.DefaultLimits,
+		HTTP:                DefaultHTTPLimits,
+		GoogleIssuer:        federation.GoogleIssuer,
+		MailRetention:       mail.DefaultRetention,
+		UnmanagedRedemption: UnmanagedSeed,
 	}
 }
 
@@ -124,6 +130,9 @@ func (c Config) Validate() error {
 	}
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))
+	}
+	if err := c.validateUnmanaged(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := checkSecrets(c.Secrets()); err != nil {
 		errs = append(errs, err)

@@ -156,6 +156,10 @@ func open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		s.db.Close()
 		return nil, err
 	}
+	if err := signin.EnsureConsumers(ctx, s.db, directory.ConsumersTenant(cfg.DomainSuffix, s.clock.Now())); err != nil {
+		s.db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -221,10 +225,11 @@ func (s *Server) build() error {
 	s.metrics = metrics.New(reg)
 	metrics.RegisterOutbox(reg, s.db.OutboxDepth, s.clock)
 	signins, err := signin.New(
-		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin"), OldKeys: cfg.subkeys("signin")[1:]},
+		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin"), OldKeys: cfg.subkeys("signin")[1:],
+			UnmanagedRetired: cfg.UnmanagedRetired(), DomainSuffix: cfg.DomainSuffix},
 		signin.Deps{
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
-			Policies: s.policies, Members: s.members, Federations: s.federations,
+			Policies: s.policies, Members: s.members, Accounts: s.members, SignUps: s.db, Federations: s.federations,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
 			Login: loginBridge{s.oidc}, SignInLog: s.db, Limiter: s.limiter, Limits: cfg.Abuse,
 			Tx: s.db, Clock: s.clock, Log: s.log, Metrics: s.metrics,

@@ -149,7 +149,7 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 	tr := traced{Store: db, Policies: f.policies, f: f}
 	deps := signin.Deps{
 		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
-		Policies: tr, Members: f.members,
+		Policies: tr, Members: f.members, Accounts: f.members,
 		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
 		Login: f.bridge, Tx: db, Clock: c, Log: log,
 	}

@@ -44,6 +44,8 @@ type handoff struct {
 	Started time.Time    `json:"started"`
 	Force   bool         `json:"force,omitempty"`
 	Browser string       `json:"b"`
+	// SignUp: no guest yet; the person signs up to an app (appsignup.go).
+	SignUp bool `json:"su,omitempty"`
 }
 
 // HomeSignIn is a hand-off as the home tenant's page sees it.
@@ -61,6 +63,9 @@ type HomeSignIn struct {
 // a password even with a live home session. browser is a value only this
 // browser holds (its CSRF cookie); the hand-off is bound to it.
 func (s *Service) StartHomeTenant(r Route, next Continuation, force bool, browser string) (string, error) {
+	if r.Kind == RouteHomeTenant && r.Decision.CreateAccount {
+		return s.startSignUp(r, next, browser)
+	}
 	if r.Kind != RouteHomeTenant || r.Decision.UpstreamTenantID == "" || browser == "" {
 		return "", ErrDecisionChanged
 	}
@@ -140,6 +145,9 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 	if err != nil || h.From != t.ID {
 		return Result{}, ErrExpiredState
 	}
+	if h.Guest == "" && h.SignUp {
+		return s.appSignUpReturn(ctx, t, h, sessionCookie)
+	}
 	if h.Guest == "" {
 		return Result{}, s.unknownReturn(ctx, t, h, sessionCookie)
 	}
@@ -151,7 +159,7 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 	if err != nil {
 		return Result{}, err
 	}
-	if dec.IdP != directory.IdPHomeTenant || dec.Issuer != s.Issuer(h.Home) {
+	if !elsewhere(dec.IdP) || dec.CreateAccount || dec.Issuer != s.Issuer(h.Home) {
 		return Result{}, ErrDecisionChanged
 	}
 	sess, err := s.d.Sessions.Lookup(ctx, h.Home, sessionCookie(h.Home))
@@ -161,7 +169,7 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 	if _, err := s.homeMember(ctx, h, sess); err != nil {
 		return Result{}, s.refused(ctx, t, attempt{user: &guest, address: guest.Mail, app: s.appOf(ctx, t, h.Next)}, err)
 	}
-	id := Identity{TenantID: t.ID, UserID: guest.ID, IdP: directory.IdPHomeTenant, Issuer: dec.Issuer, AMR: sess.AMR, AuthTime: sess.AuthTime}
+	id := Identity{TenantID: t.ID, UserID: guest.ID, IdP: dec.IdP, Issuer: dec.Issuer, AMR: sess.AMR, AuthTime: sess.AuthTime}
 	res, err := s.finish(ctx, t, id, dec.Redeeming, h.Next)
 	if err != nil {
 		return res, s.refusedIdentity(ctx, t, id, s.appOf(ctx, t, h.Next), err)

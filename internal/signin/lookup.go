@@ -13,8 +13,8 @@ import (
 
 // lookUp finds the identities addr already holds outside t: the inputs of
 // step 1 and 2 of section 3: a home tenant, the tenant's federation of
-// the domain and its Google preset; personal and unmanaged accounts join
-// here as they are built.
+// the domain and its Google preset, a personal account, and an account in
+// the unmanaged tenant of the domain (personal.go).
 func (s *Service) lookUp(ctx context.Context, t directory.Tenant, addr string) (invitation.Found, error) {
 	var f invitation.Found
 	home, err := s.homeTenant(ctx, t, addr)
@@ -22,6 +22,9 @@ func (s *Service) lookUp(ctx context.Context, t directory.Tenant, addr string) (
 		return f, err
 	}
 	f.HomeTenant = home
+	if err := s.lookUpAccounts(ctx, addr, &f); err != nil {
+		return f, err
+	}
 	return f, s.lookUpFederation(ctx, t, addr, &f)
 }
 

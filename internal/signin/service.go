@@ -33,6 +33,9 @@ type Config struct {
 	ProofLifetime time.Duration
 	// UnmanagedRetired is the deployment's unmanaged-redemption switch.
 	UnmanagedRetired bool
+	// DomainSuffix names the initial domains of the tenants sign-up
+	// creates (the consumers directory, unmanaged tenants).
+	DomainSuffix string
 }
 
 // Deps are the services and stores the sign-in service calls.
@@ -43,6 +46,12 @@ type Deps struct {
 	Sessions    *session.Service
 	Policies    Policies
 	Members     Members
+	// Accounts creates personal and unmanaged accounts by self-service
+	// sign-up (optional: without it nobody can sign up).
+	Accounts Accounts
+	// SignUps says which apps offer self-service sign-up (R13) and to
+	// which domains (optional: without it no app does).
+	SignUps SignUps
 	// ComposePasscode renders a passcode mail; Outbox takes it in the
 	// transaction that issues the code.
 	ComposePasscode PasscodeComposer
@@ -112,7 +121,11 @@ const (
 	RoutePasscode RouteKind = iota + 1
 	// RoutePassword: a member of this tenant, with a password.
 	RoutePassword
-	// RouteHomeTenant: a guest who signs in at their home tenant.
+	// RouteHomeTenant: a guest who signs in at another directory of this
+	// deployment and comes back: their home tenant, the consumers
+	// directory (a personal account) or an unmanaged tenant; or, when the
+	// decision says CreateAccount, who first creates that account there
+	// by self-service sign-up (signup.go).
 	RouteHomeTenant
 	// RouteFederation: a guest who signs in at a partner's identity
 	// provider (SAML, OpenID Connect or Google) the tenant federates with.
@@ -148,7 +161,7 @@ func routeFor(t directory.Tenant, u directory.User, dec invitation.Decision, otp
 	switch dec.IdP {
 	case directory.IdPMail:
 		r.Kind = RoutePasscode
-	case directory.IdPHomeTenant:
+	case directory.IdPHomeTenant, directory.IdPPersonal, directory.IdPUnmanaged:
 		r.Kind = RouteHomeTenant
 	case directory.IdPFederation:
 		r.Kind = RouteFederation
@@ -222,8 +235,9 @@ func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory
 	if err != nil {
 		return Route{}, err
 	}
-	if dec.IdP == directory.IdPHomeTenant && dec.UpstreamTenantID == "" {
-		// A redeemed guest (step 0): the home tenant is the one whose issuer was fixed.
+	if elsewhere(dec.IdP) && !dec.CreateAccount && dec.UpstreamTenantID == "" {
+		// A redeemed guest (step 0) or a personal account: the home is
+		// the directory whose issuer the decision names.
 		dec.UpstreamTenantID = s.tenantOfIssuer(dec.Issuer)
 		if dec.UpstreamTenantID == "" {
 			return Route{}, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}

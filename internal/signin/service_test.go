@@ -93,16 +93,16 @@ func TestBegin(t *testing.T) {
 				t.Fatalf("Begin = %v, want ErrAccountDisabled", err)
 			}
 		})
-		t.Run("R9_pending_guest_passcodes_off_unavailable", func(t *testing.T) {
-			// Default fallback, passcodes off: an unmanaged account, which
-			// this deployment cannot run; nothing is sent.
+		t.Run("R12_section5_row3_pending_guest_passcodes_off_creates_unmanaged_account", func(t *testing.T) {
+			// Default fallback, passcodes off, no account anywhere: the
+			// guest is led to create an unmanaged account (section 5, row 3,
+			// OTP disabled); nothing is sent.
 			f := newFixture(t, e)
 			f.invite(t, f.fabrikam, "kim@contoso.example")
 			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
-			_, err := f.svc.Begin(ctx, f.fabrikam, "kim@contoso.example")
-			var ue *signin.UnavailableError
-			if !errors.As(err, &ue) || !ue.OTPDisabled {
-				t.Fatalf("Begin = %v, want an *UnavailableError naming passcodes off", err)
+			r := f.begin(t, f.fabrikam, "kim@contoso.example")
+			if d := r.Decision; r.Kind != signin.RouteHomeTenant || d.IdP != directory.IdPUnmanaged || !d.CreateAccount || d.Step != invitation.StepCreateUnmanaged {
+				t.Fatalf("route = %+v, want the creation of an unmanaged account", r)
 			}
 		})
 		t.Run("R9_redeemed_passcode_guest_passcodes_off", func(t *testing.T) {
@@ -240,21 +240,20 @@ func TestPasscodeRedemption(t *testing.T) {
 			f.assertNotRedeemed(t, g.User.ID)
 		})
 		t.Run("S3_decision_again_at_accept_passcodes_off_default_fallback", func(t *testing.T) {
-			// Default fallback: passcodes off, the decision moves on to an
-			// unmanaged account (section 3 step 2), which is not offered
-			// here: Accept says so at once (passcodes are off), as does
-			// starting again.
+			// Default fallback: passcodes off, the decision moves on to
+			// creating an unmanaged account (section 3 step 2, section 5
+			// row 3): Accept refuses the passcode proof and nothing is
+			// redeemed; starting again leads to the sign-up.
 			f := newFixture(t, e)
 			g := f.invite(t, f.fabrikam, "kim@contoso.example")
 			c := f.consent(t, f.fabrikam, "kim@contoso.example", signin.Continuation{AuthRequestID: "ar-1"})
 			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
-			var ue *signin.UnavailableError
-			if _, err := f.svc.Accept(ctx, f.fabrikam, c.Proof); !errors.As(err, &ue) || !ue.OTPDisabled {
-				t.Fatalf("Accept = %v, want an *UnavailableError naming passcodes off", err)
+			if _, err := f.svc.Accept(ctx, f.fabrikam, c.Proof); !errors.Is(err, signin.ErrDecisionChanged) {
+				t.Fatalf("Accept = %v, want ErrDecisionChanged", err)
 			}
 			f.assertNotRedeemed(t, g.User.ID)
-			if _, err := f.svc.Begin(ctx, f.fabrikam, "kim@contoso.example"); !errors.As(err, &ue) || !ue.OTPDisabled {
-				t.Fatalf("Begin again = %v, want an *UnavailableError naming passcodes off", err)
+			if r := f.begin(t, f.fabrikam, "kim@contoso.example"); r.Kind != signin.RouteHomeTenant || !r.Decision.CreateAccount || r.Decision.IdP != directory.IdPUnmanaged {
+				t.Fatalf("Begin again = %+v, want the creation of an unmanaged account", r)
 			}
 		})
 		t.Run("S3_decision_again_at_accept_home_tenant_appeared", func(t *testing.T) {

@@ -126,6 +126,7 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("POST /consent/cancel", h.consentCancel)
 	mux.HandleFunc("GET /signout", h.signOutConfirm)
 	mux.HandleFunc("POST /signout", h.signOut)
+	h.signUpRoutes(mux)
 	return mux
 }
 

@@ -90,6 +90,9 @@ func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if h.offerAppSignUp(w, r, route, reqID) {
+		return
+	}
 	t, l := route.Tenant, lang(r)
 	hidden := map[string]string{"authRequestID": reqID, "email": route.User.Mail}
 	switch route.Kind {

@@ -1,0 +1,140 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/mail/mailtest"
+)
+
+// appSignUpCode runs an app's sign-in for an address with no account up
+// to the sign-up offer, chooses the passcode and returns the code page
+// and the mailed code.
+func appSignUpCode(t *testing.T, in *instance, rp *relyingParty, b *browser, f authFlow, addr string) (page, string) {
+	t.Helper()
+	tid := "/" + rp.tenant.ID
+	login := b.follow(in, b.get(f.url))
+	offer := b.submit(in.URL, login, tid+"/login/next", map[string]string{"email": addr})
+	for _, want := range []string{"Sign up for Wiki", "sign up as a guest of " + rp.tenant.DisplayName, `id="signup-passcode"`, `id="signup-personal"`} {
+		if offer.Status != http.StatusOK || !strings.Contains(offer.Body, want) {
+			t.Fatalf("sign-up offer lacks %q: %d\n%s", want, offer.Status, offer.Body)
+		}
+	}
+	before := len(in.Mail.Messages())
+	code := b.submit(in.URL, offer, tid+"/signup/app/send", nil)
+	if code.Status != http.StatusOK || !strings.Contains(code.Body, `id="code"`) {
+		t.Fatalf("sign-up Send code = %d\n%s", code.Status, code.Body)
+	}
+	msgs := in.Mail.WaitCount(t, before+1, func(mailtest.Received) bool { return true })
+	return code, passcode(t, msgs[len(msgs)-1])
+}
+
+// TestAppSelfServiceSignUp is issue 13, done when (4): an app that offers
+// sign-up (R13) lets a person with no invitation sign up with a passcode
+// and land on the app as a guest with creationType SelfServiceSignUp,
+// Accepted, audited. Failing cases: a second sign-up for the address
+// signs in instead (no second user); a sign-up code used for sign-in is
+// refused; an address outside the tenant's allowed domains is refused.
+func TestAppSelfServiceSignUp(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		ctx := context.Background()
+		fab, admin := policyTenant(t, in, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}}, policyAdminPerms...)
+		setPolicy(t, in, admin, "enabled")
+		rp := newRelyingParty(t, in, fab)
+
+		// Sign-up is off by default: an unknown address gets the sign-in
+		// every address gets, no offer.
+		p := signInAs(in, newBrowser(t), fab, "ivy@tailspin.example")
+		if strings.Contains(p.Body, "Sign up for") {
+			t.Fatalf("R13_sign_up_off_by_default: %s", p.Body)
+		}
+		if err := in.srv.SetAppSignUp(ctx, fab.ID, rp.oauth.ClientID, true); err != nil {
+			t.Fatal(err)
+		}
+
+		const ivy = "ivy@tailspin.example"
+		b := newBrowser(t)
+		f := rp.begin()
+		code, pc := appSignUpCode(t, in, rp, b, f, ivy)
+		done := b.submit(in.URL, code, "/"+fab.ID+"/signup/app/verify", map[string]string{"code": pc})
+		idt, _ := rp.finish(f, b.follow(in, done))
+		var claims map[string]any
+		if err := idt.Claims(&claims); err != nil || claims["idp"] != "mail" || claims["email"] != ivy || claims["tid"] != fab.ID {
+			t.Fatalf("R13_sign_up_with_passcode: claims %v, %v", claims, err)
+		}
+		id, _ := claims["oid"].(string)
+		u := getUser(t, in, admin, id)
+		if u["creationType"] != "SelfServiceSignUp" || u["externalUserState"] != "Accepted" || u["userType"] != "Guest" ||
+			u["userPrincipalName"] != "ivy_tailspin.example#EXT#@"+fab.InitialDomain {
+			t.Fatalf("R13_guest_after_sign_up: %v", u)
+		}
+		if a := latestAudit(t, in, admin); a["activityDisplayName"] != "Add user (self-service sign-up)" || !strings.Contains(jsonText(t, a["initiatedBy"]), rp.oauth.ClientID) {
+			t.Fatalf("R13_sign_up_audited: %v", a)
+		}
+
+		// A second sign-up for the address signs in instead: the sign-in
+		// every guest gets (a passcode), the same user, no second one.
+		f = rp.begin()
+		idt, _ = rp.finish(f, rp.signIn(newBrowser(t), f, ivy))
+		if err := idt.Claims(&claims); err != nil || claims["oid"] != id {
+			t.Fatalf("second_sign_up_signs_in_instead: claims %v, %v", claims, err)
+		}
+		if n := usersWithMail(t, in, fab, ivy); n != 1 {
+			t.Fatalf("second_sign_up_signs_in_instead: %d users for %s, want 1", n, ivy)
+		}
+
+		// A sign-up code is no sign-in code: Sam asks for one, is then
+		// invited, and tries it at the sign-in.
+		const sam = "sam@tailspin.example"
+		_, samCode := appSignUpCode(t, in, rp, newBrowser(t), rp.begin(), sam)
+		inviteNoMail(t, in, admin, sam)
+		sb := newBrowser(t)
+		login := sb.follow(in, sb.get(rp.begin().url))
+		next := sb.submit(in.URL, login, "/"+fab.ID+"/login/next", map[string]string{"email": sam})
+		if !strings.Contains(next.Body, `id="send-code"`) {
+			t.Fatalf("the invited guest's sign-in: %d\n%s", next.Status, next.Body)
+		}
+		codePage := sb.submit(in.URL, next, "/"+fab.ID+"/login/send", nil)
+		refused := sb.submit(in.URL, codePage, "/"+fab.ID+"/login/verify", map[string]string{"code": samCode})
+		if refused.Status == http.StatusSeeOther || cookieNamed(refused.Header, "gg_session_"+fab.ID) != nil || !strings.Contains(refused.Body, `role="alert"`) {
+			t.Fatalf("sign_up_code_refused_for_sign_in: %d → %q\n%s", refused.Status, refused.Location, refused.Body)
+		}
+
+		// A member of another tenant signs up with their home tenant.
+		contoso, _ := contosoWithMember(t, in, "ana@contoso.example")
+		ab := newBrowser(t)
+		f = rp.begin()
+		login = ab.follow(in, ab.get(f.url))
+		offer := ab.submit(in.URL, login, "/"+fab.ID+"/login/next", map[string]string{"email": "ana@contoso.example"})
+		if !strings.Contains(offer.Body, `id="signup-home"`) || !strings.Contains(offer.Body, "Your Contoso account") {
+			t.Fatalf("R13_offer_names_home_tenant: %d\n%s", offer.Status, offer.Body)
+		}
+		toHome := ab.submit(in.URL, offer, "/"+fab.ID+"/signup/app/elsewhere", map[string]string{"choice": "home"})
+		idt, _ = rp.finish(f, ab.follow(in, in.homeSignIn(ab, toHome, contoso, anaPassword)))
+		if err := idt.Claims(&claims); err != nil || claims["idp"] != issuerOf(in, contoso.ID) {
+			t.Fatalf("R13_sign_up_with_home_tenant: claims %v, %v", claims, err)
+		}
+		if u := getUser(t, in, admin, claims["oid"].(string)); u["creationType"] != "SelfServiceSignUp" || u["externalUserState"] != "Accepted" {
+			t.Fatalf("R13_sign_up_with_home_tenant: %v", u)
+		}
+
+		// The tenant restricts sign-up to contoso.example.
+		if _, err := in.srv.SetSignUpDomains(ctx, fab, []string{"Contoso.example"}); err != nil {
+			t.Fatal(err)
+		}
+		zb := newBrowser(t)
+		login = zb.follow(in, zb.get(rp.begin().url))
+		p = zb.submit(in.URL, login, "/"+fab.ID+"/login/next", map[string]string{"email": "zed@tailspin.example"})
+		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "Sign-up isn&#39;t open to your address") {
+			t.Fatalf("sign_up_domain_not_allowed: %d\n%s", p.Status, p.Body)
+		}
+		login = zb.follow(in, zb.get(rp.begin().url))
+		if p := zb.submit(in.URL, login, "/"+fab.ID+"/login/next", map[string]string{"email": "cy@contoso.example"}); !strings.Contains(p.Body, `id="signup-passcode"`) {
+			t.Fatalf("sign_up_domain_allowed: %d\n%s", p.Status, p.Body)
+		}
+	})
+}
