@@ -238,7 +238,7 @@ func (s *Server) build() error {
 		mailbox = s.devMailbox
 	}
 	s.web, err = web.New(
-		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), OldCSRFKeys: cfg.subkeys("csrf")[1:], DevMailbox: cfg.DevMailbox},
+		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), OldCSRFKeys: cfg.subkeys("csrf")[1:], DevMailbox: cfg.DevMailbox, DeploymentName: cfg.DeploymentName},
 		web.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions,
 			Mailbox: mailbox, Apps: s.db, SAMLMetadata: s.federations.SAMLMetadata, Clock: s.clock, Log: s.log,

@@ -25,6 +25,15 @@ type Config struct {
 	OldCSRFKeys [][]byte
 	// DevMailbox serves /dev/mailbox (only without an SMTP server).
 	DevMailbox bool
+	// DeploymentName names the service on pages ("guestgate" when empty).
+	DeploymentName string
+}
+
+func (c Config) name() string {
+	if c.DeploymentName == "" {
+		return "guestgate"
+	}
+	return c.DeploymentName
 }
 
 // Deps are the services the pages call.
@@ -112,6 +121,7 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("GET /login", h.loginStart)
 	mux.HandleFunc("POST /login/next", h.loginNext)
 	mux.HandleFunc("POST /login/send", h.loginSend)
+	mux.HandleFunc("GET /login/code", h.loginCode)
 	mux.HandleFunc("POST /login/verify", h.loginVerify)
 	mux.HandleFunc("POST /login/password", h.loginPassword)
 	mux.HandleFunc("GET /login/home", h.homeStart)
@@ -126,6 +136,7 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("POST /consent/cancel", h.consentCancel)
 	mux.HandleFunc("GET /signout", h.signOutConfirm)
 	mux.HandleFunc("POST /signout", h.signOut)
+	mux.HandleFunc("GET /signedout", h.signedOutPage)
 	return mux
 }
 
