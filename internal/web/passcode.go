@@ -98,8 +98,7 @@ func codeURL(base string, q url.Values, flag string) string {
 // waitText says how long until d has passed in the guest's terms: "in 45
 // seconds", "in 3 minutes" (rounded up), never a clock time.
 func waitText(l string, d time.Duration) string {
-	if d < time.Minute {
-		s := int((d + time.Second - 1) / time.Second)
+	if s := int((d + time.Second - 1) / time.Second); s < 60 {
 		if s <= 1 {
 			return i18n.T(l, "time.in_one_second")
 		}
