@@ -52,6 +52,7 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.
 		newPolicyCommand(flags),
 		newKeysCommand(flags),
 		newIdPCommand(flags),
+		newBrandingCommand(flags),
 		newOutboxCommand(flags),
 		newVersionCommand(),
 	)

@@ -1,8 +1,13 @@
 package server
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/i18n"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -27,7 +32,7 @@ func (s *Server) composeInvitation(t directory.Tenant, inv invitation.Invitation
 		CreatedAt: s.clock.Now(), Language: lang, DeploymentName: s.cfg.DeploymentName,
 		TenantID: t.ID, TenantName: t.DisplayName, TenantDomain: tenantDomain(t),
 		To: inv.Email, Cc: inv.CCRecipients, InviterName: inv.InvitedBy,
-		CustomMessage: inv.CustomMessage, RedeemURL: redeemURL,
+		CustomMessage: inv.CustomMessage, RedeemURL: redeemURL, Brand: s.mailBrand(t.ID, lang),
 	})
 }
 
@@ -36,7 +41,30 @@ func (s *Server) composePasscode(t directory.Tenant, address, code string, valid
 	return mail.RenderPasscode(mail.PasscodeMail{
 		CreatedAt: s.clock.Now(), Language: lang, DeploymentName: s.cfg.DeploymentName,
 		TenantID: t.ID, TenantName: t.DisplayName, To: address, Code: code, Validity: validity,
+		Brand: s.mailBrand(t.ID, lang),
 	})
+}
+
+// mailBrand is the tenant's branding as a mail shows it: the logo as a
+// link to guestgate's public URL (not an inline part: one small image
+// served with safe headers, and mail stays a plain text+HTML pair; clients
+// that block remote images show the tenant's name as its alt text), and
+// the privacy statement link. The composers run inside the transaction
+// that commits the mail and have no context of their own, so the read is
+// bounded here; a failed read sends the mail without branding.
+func (s *Server) mailBrand(tenantID, lang string) mail.Brand {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	b, err := s.branding.For(ctx, tenantID, i18n.Match("", lang))
+	if err != nil {
+		s.log.Warn("mail sent without branding", "tenant_id", tenantID, "err", err)
+		return mail.Brand{}
+	}
+	out := mail.Brand{PrivacyURL: b.PrivacyURL, Color: b.BackgroundColor}
+	if b.LogoType != "" {
+		out.LogoURL = strings.TrimSuffix(s.cfg.PublicURL, "/") + branding.LogoPath(b)
+	}
+	return out
 }
 
 // tenantDomain is the domain shown to guests: the first verified domain

@@ -30,6 +30,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /redeem", global)
 	mux.Handle("/redeem/", global)
 	mux.Handle("GET /signin-to-organization", global)
+	mux.Handle("GET /branding/", global)
 	mux.Handle("GET /dev/mailbox", global)
 	mux.HandleFunc("/{tenant}/", s.tenantRoute)
 	mux.HandleFunc("GET /{$}", s.portal)

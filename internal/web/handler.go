@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -48,6 +49,11 @@ type Deps struct {
 	Apps interface {
 		ListApps(ctx context.Context, tenantID string) ([]oidc.App, error)
 	}
+	// Branding is the tenants' company branding (optional: pages without it
+	// look as they do without branding).
+	Branding interface {
+		For(ctx context.Context, tenantID, lang string) (branding.Branding, error)
+	}
 	// SAMLMetadata is a tenant's SAML service-provider metadata (optional).
 	SAMLMetadata func(tenantID string) ([]byte, error)
 	Clock        clock.Clock
@@ -76,6 +82,23 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	r, err := newRenderer(deps.Log)
 	if err != nil {
 		return nil, err
+	}
+	if deps.Branding != nil {
+		r.brand = func(ctx context.Context, tenantID, lang string) *brandView {
+			b, err := deps.Branding.For(ctx, tenantID, lang)
+			if err != nil {
+				deps.Log.WarnContext(ctx, "page shown without branding", "tenant_id", tenantID, "err", err)
+				return nil
+			}
+			if b.Empty() {
+				return nil
+			}
+			v := &brandView{BackgroundColor: b.BackgroundColor, SignInPageText: b.SignInPageText, PrivacyURL: b.PrivacyURL}
+			if b.LogoType != "" {
+				v.LogoURL = branding.LogoPath(b)
+			}
+			return v
+		}
 	}
 	r.origins = &formOrigins{byID: map[string]cachedOrigins{}, now: deps.Clock.Now, maxSize: 10000}
 	if deps.Apps != nil {
@@ -106,6 +129,7 @@ func (h *Handler) Global() http.Handler {
 	mux.HandleFunc("GET /redeem/code", h.redeemCode)
 	mux.HandleFunc("POST /redeem/verify", h.redeemVerify)
 	mux.HandleFunc("GET /signin-to-organization", h.signInToOrganization)
+	mux.HandleFunc("GET /branding/{tenant}/{lang}/bannerLogo", h.bannerLogo)
 	if h.cfg.DevMailbox {
 		mux.HandleFunc("GET /dev/mailbox", h.mailbox)
 	}

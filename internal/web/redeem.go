@@ -36,7 +36,7 @@ func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "redeem", page{
-		Lang: l, Title: i18n.T(l, "redeem.title"), TenantName: red.Tenant.DisplayName,
+		Lang: l, Title: i18n.T(l, "redeem.title"), TenantName: red.Tenant.DisplayName, TenantID: red.Tenant.ID,
 		Heading: i18n.T(l, "redeem.title"), Paragraphs: []string{i18n.T(l, "redeem.invited_by", red.Tenant.DisplayName)},
 		CSRF: h.csrf.token(w, r), Action: "/redeem/send", Hidden: map[string]string{"ticket": ticket},
 		Address: red.User.Mail,
@@ -51,7 +51,7 @@ func (h *Handler) alreadyRedeemed(w http.ResponseWriter, r *http.Request, red in
 	}
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "message", page{
-		Lang: l, Title: i18n.T(l, "ticket.redeemed_title"), TenantName: red.Tenant.DisplayName,
+		Lang: l, Title: i18n.T(l, "ticket.redeemed_title"), TenantName: red.Tenant.DisplayName, TenantID: red.Tenant.ID,
 		Heading: i18n.T(l, "ticket.redeemed_title"), Paragraphs: []string{i18n.T(l, "ticket.redeemed", red.Tenant.DisplayName)},
 		LinkURL: red.Invitation.RedirectURL, LinkText: i18n.T(l, "ticket.continue"),
 	})

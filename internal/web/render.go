@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"embed"
 	"encoding/base64"
@@ -26,6 +27,13 @@ type renderer struct {
 	byLang  map[string]map[string]*template.Template // lang → page → template
 	log     *slog.Logger
 	origins *formOrigins
+	// brand is the tenant's branding in a language (nil: none).
+	brand func(ctx context.Context, tenantID, lang string) *brandView
+}
+
+// brandView is the tenant's company branding as a page shows it.
+type brandView struct {
+	LogoURL, BackgroundColor, SignInPageText, PrivacyURL string
 }
 
 func newRenderer(log *slog.Logger) (*renderer, error) {
@@ -63,6 +71,11 @@ type page struct {
 	// Refresh, when set, is a meta refresh ("0;url=…"): the way on after a
 	// form post to another site, which CSP form-action would stop as a redirect.
 	Refresh string
+	// TenantID is the tenant whose branding the page shows, when the
+	// request has no tenant context (the redeem link); else the request's.
+	TenantID string
+	// Brand is the tenant's branding (set by render).
+	Brand *brandView
 	// code.html
 	Code *codeView
 	// Nonce lets the page's own script run (CSP script-src); set by render.
@@ -98,6 +111,18 @@ func (r *renderer) render(w http.ResponseWriter, req *http.Request, status int, 
 		writeJSONError(w, status, p)
 		return
 	}
+	if p.Brand == nil && r.brand != nil {
+		tid := p.TenantID
+		if tid == "" {
+			tid = p.FormTenantID
+		}
+		if tid == "" {
+			tid = tenantFrom(req.Context()).ID
+		}
+		if tid != "" {
+			p.Brand = r.brand(req.Context(), tid, p.Lang)
+		}
+	}
 	var nonce [16]byte
 	_, _ = rand.Read(nonce[:])
 	p.Nonce = base64.RawStdEncoding.EncodeToString(nonce[:])
@@ -115,7 +140,7 @@ func (r *renderer) render(w http.ResponseWriter, req *http.Request, status int, 
 	if tid == "" {
 		tid = tenantFrom(req.Context()).ID
 	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-"+p.Nonce+"'; "+
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; script-src 'nonce-"+p.Nonce+"'; "+
 		cspFormAction(r.origins.forTenant(req.Context(), tid), p.FormOrigins)+"; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
