@@ -30,7 +30,7 @@ func newRootCommand() *cobra.Command {
 		Short: "Guest access with email one-time passcodes, for many organizations",
 		Long: `guestgate lets organizations (tenants) invite outside people (guests) to their apps.
 A guest signs in with an email one-time passcode; apps sign people in with OpenID Connect;
-admins use a Microsoft-Graph-shaped API, this CLI and a web console.
+admins use a Microsoft-Graph-shaped API and this CLI.
 
 Every flag can also be set with the GUESTGATE_* variable named in its help.
 

@@ -75,3 +75,42 @@ func tenantDomain(t directory.Tenant) string {
 	}
 	return t.InitialDomain
 }
+
+// smtpCheckTimeout bounds the start-up SMTP check.
+const smtpCheckTimeout = 20 * time.Second
+
+// checkSMTP connects to the SMTP server once at start as a send would
+// (EHLO, STARTTLS or TLS as configured, AUTH). A failure is a clear
+// warning — mail waits in the outbox and is retried, and the invitation
+// API still answers 201 — or, with --smtp-check=strict, an error that stops
+// serve.
+func (s *Server) checkSMTP(ctx context.Context) error {
+	checker, ok := s.sender.(interface{ Check(context.Context) error })
+	if !ok || s.cfg.SMTPCheck == SMTPCheckOff {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, smtpCheckTimeout)
+	defer cancel()
+	err := checker.Check(ctx)
+	switch {
+	case err == nil:
+		s.log.Info("SMTP check passed", "smtp", s.cfg.smtpForLog())
+		return nil
+	case s.cfg.SMTPCheck == SMTPCheckStrict:
+		return fmt.Errorf("SMTP check failed (--smtp-check=strict): %w", err)
+	}
+	s.log.Warn("SMTP check failed: guestgate serves, but invitation and passcode mail will wait in the outbox "+
+		"and be retried until the mail server accepts it (see `guestgate outbox list`); fix GUESTGATE_SMTP_URL "+
+		"and GUESTGATE_MAIL_FROM, or start with --smtp-check=strict to refuse to start",
+		"smtp", s.cfg.smtpForLog(), "err", err)
+	return nil
+}
+
+// smtpForLog is GUESTGATE_SMTP_URL with the password redacted.
+func (c Config) smtpForLog() string {
+	sc, err := mail.ParseSMTPURL(c.SMTPURL)
+	if err != nil {
+		return "(unparsable GUESTGATE_SMTP_URL)"
+	}
+	return sc.String()
+}

@@ -277,6 +277,9 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.sender == nil {
 		return errors.New("run: this server was opened for admin commands (OpenAdmin); open it with Open to serve")
 	}
+	if err := s.checkSMTP(ctx); err != nil {
+		return err
+	}
 	ln := s.listener
 	if ln == nil {
 		var err error
