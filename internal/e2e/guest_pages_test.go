@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"path"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/testenv"
 )
 
 // TestGuestPagesNoDeadEnds walks, in Chromium and in English and Japanese,
@@ -209,6 +211,35 @@ func pageHasNot(b context.Context, t *testing.T, what string, bad ...string) {
 	for _, w := range bad {
 		if strings.Contains(text, w) {
 			t.Fatalf("%s: %q must not be in the page text:\n%s", what, w, text)
+		}
+	}
+}
+
+// TestErrorPagesJSONOnlyWhenAsked: an unknown tenant, an unknown client_id
+// and a bogus redeem link are pages for a browser (with the request id),
+// and JSON only for a client whose Accept asks for it.
+func TestErrorPagesJSONOnlyWhenAsked(t *testing.T) {
+	in := start(t, startOptions{dsn: testenv.SQLiteDSN(t)})
+	tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
+	q := url.Values{"client_id": {"00000000-0000-0000-0000-000000000000"}, "response_type": {"code"}, "scope": {"openid"}, "redirect_uri": {"https://x.example/cb"}}
+	for _, p := range []string{"/nosuch.example/login", "/" + tn.ID + "/oauth2/v2.0/authorize?" + q.Encode(), "/redeem?ticket=" + tn.ID + ".AAAA"} {
+		for _, accept := range []string{"text/html,application/xhtml+xml,*/*;q=0.8", "application/json"} {
+			req, _ := http.NewRequest(http.MethodGet, in.URL+p, nil)
+			req.Header.Set("Accept", accept)
+			pg := newBrowser(t).do(req)
+			ct := pg.Header.Get("Content-Type")
+			if pg.Status < 400 || pg.Status >= 500 {
+				t.Errorf("%s (%s) = %d, want a 4xx", p, accept, pg.Status)
+			}
+			if accept == "application/json" {
+				if !strings.HasPrefix(ct, "application/json") {
+					t.Errorf("%s asked for JSON, got %s:\n%s", p, ct, pg.Body)
+				}
+				continue
+			}
+			if !strings.HasPrefix(ct, "text/html") || !strings.Contains(pg.Body, "Request ID:") || strings.Count(pg.Body, "<h1") != 1 {
+				t.Errorf("%s in a browser = %s:\n%s", p, ct, pg.Body)
+			}
 		}
 	}
 }
