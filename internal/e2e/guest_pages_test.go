@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
@@ -46,6 +47,10 @@ func TestGuestPagesNoDeadEnds(t *testing.T) {
 					t.Helper()
 					checkAccessibility(b, t, name)
 					saveScreenshot(b, t, "guest-"+name+"-"+l+"-"+engine+".png")
+					// And on a phone-sized screen.
+					browserDo(b, t, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+					saveScreenshot(b, t, "guest-"+name+"-"+l+"-phone-"+engine+".png")
+					browserDo(b, t, "desktop", chromedp.ResetViewport())
 				}
 				addr := "lockout-" + l + "@gmail.example"
 				res, err := in.srv.Invite(ctx, tn, invitation.Request{Email: addr, RedirectURL: appURL})
@@ -114,6 +119,31 @@ func TestGuestPagesNoDeadEnds(t *testing.T) {
 				pageHas(b, t, "expired code", T("otp.err_expired", int(otp.DefaultLimits.Validity.Minutes())))
 				wantDisabled(b, t, "resend an expired code", false)
 				shot("expired-code")
+
+				// A new code after expiry, typed: Review permissions (not accepted:
+				// the app's address is not served here).
+				clickAndLoad(b, t, "#resend-code")
+				mails := in.Mail.WaitCount(t, 3, mailtest.To(addr))
+				browserDo(b, t, "the right code", chromedp.SetValue(chromedp.CSS("#code"), passcode(t, mails[len(mails)-1])))
+				clickAndLoad(b, t, "#verify-code")
+				browserDo(b, t, "Review permissions", chromedp.WaitVisible(chromedp.CSS("#consent-accept")))
+				shot("review-permissions")
+
+				// The sign-in page of an app's request: the address, then Send code.
+				browserDo(b, t, "sign-in page", chromedp.Navigate(in.URL+"/"+tn.ID+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")))
+				shot("signin")
+				browserDo(b, t, "a bad address", chromedp.SetValue(chromedp.CSS("#email"), "not-an-address"),
+					chromedp.Evaluate[chromedp.Void](`document.getElementById("email").type = "text"`))
+				clickAndLoad(b, t, "#next")
+				pageHas(b, t, "bad address", T("signin.err_address"))
+				if d := browserValue(b, t, chromedp.AttributeValue(chromedp.CSS("#email"), "aria-describedby")).Value; d != "email-error" {
+					t.Fatalf("the address error is not tied to its field: aria-describedby %q", d)
+				}
+				shot("signin-error")
+				browserDo(b, t, "the address", chromedp.SetValue(chromedp.CSS("#email"), addr))
+				clickAndLoad(b, t, "#next")
+				browserDo(b, t, "Send code page", chromedp.WaitVisible(chromedp.CSS("#send-code")))
+				shot("signin-send-code")
 
 				// A bogus redeem link: what happened, what to do, the request id.
 				browserDo(b, t, "bogus link", chromedp.Navigate(in.URL+"/redeem?ticket="+tn.ID+".AAAA"), chromedp.WaitVisible(chromedp.CSS("h1")))
