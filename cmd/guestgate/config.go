@@ -50,6 +50,7 @@ func settings(f *configFlags) []setting {
 		{"listen", "GUESTGATE_LISTEN", "address to serve HTTP on", str(&c.Listen)},
 		{"smtp-url", "GUESTGATE_SMTP_URL", "smtp://user:pass@host:587?tls=starttls|implicit|none (required by serve)", str(&c.SMTPURL)},
 		{"mail-from", "GUESTGATE_MAIL_FROM", "sender address of guestgate's mail", str(&c.MailFrom)},
+		{"smtp-check", "GUESTGATE_SMTP_CHECK", "serve's SMTP check at start (EHLO, STARTTLS, AUTH): warn logs a failure, strict refuses to start, off skips it", str(&c.SMTPCheck)},
 		{"deployment-name", "GUESTGATE_DEPLOYMENT_NAME", "name shown as the sender of mail", str(&c.DeploymentName)},
 		{"domain-suffix", "GUESTGATE_DOMAIN_SUFFIX", "suffix of tenants' initial domains", str(&c.DomainSuffix)},
 		{"secret-file", "GUESTGATE_SECRET_FILE", "file holding the server secret(s) (see GUESTGATE_SECRET); the secret is never taken from the command line", str(&f.secretFile)},
@@ -145,12 +146,18 @@ func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 }
 
 // logger returns the JSON logger at the configured level.
-func (f *configFlags) logger() (*slog.Logger, error) {
+// quiet, for admin commands and the demo, logs only warnings and errors
+// unless --log-level (GUESTGATE_LOG_LEVEL) asks for more: their output is
+// their answer, not a server's start-up lines or request log.
+func (f *configFlags) logger(cmd *cobra.Command, quiet bool) (*slog.Logger, error) {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(strings.ToLower(f.logLevel))); err != nil {
 		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", f.logLevel)
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
+	if quiet && !cmd.Flags().Changed("log-level") && os.Getenv("GUESTGATE_LOG_LEVEL") == "" {
+		lvl = slog.LevelWarn
+	}
+	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl}))
 	slog.SetDefault(log) // libraries that log through slog.Default write JSON too
 	return log, nil
 }

@@ -33,7 +33,11 @@ mailbox (no SMTP), create the demo tenant "Fabrikam" (verified domain fabrikam.e
 ("Fabrikam shared resource", an OpenID Connect client served on its own address, --demo-app-listen)
 and an invitation for teri@gmail.example, and print the redeem link. Open it (or the sample app),
 press Send code, read the code in the dev mailbox, type it, and you land in the sample app, which
-shows your claims. Everything is discarded when the demo stops.`,
+shows your claims. Everything is discarded when the demo stops.
+
+The banner is printed once both ports are bound. Request logs stay out of the terminal unless
+--log-level debug (or info) asks for them. The first "go run" compiles guestgate, which takes about
+a minute; a built binary starts at once.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd, f, appListen)
@@ -61,12 +65,18 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 	if cfg.Secret == "" {
 		cfg.Secret = randomSecret()
 	}
-	log, err := f.logger()
+	log, err := f.logger(cmd, true)
 	if err != nil {
 		return err
 	}
-	srv, err := server.Open(ctx, cfg, server.Options{Logger: log})
+	// Both ports are bound before the banner names them.
+	gl, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
+		return fmt.Errorf("demo: listen on %s: %w", cfg.Listen, err)
+	}
+	srv, err := server.Open(ctx, cfg, server.Options{Logger: log, Listener: gl})
+	if err != nil {
+		gl.Close()
 		return err
 	}
 	defer srv.Close()

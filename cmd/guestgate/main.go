@@ -1,6 +1,6 @@
 // Command guestgate is a self-hosted identity service for B2B guest access:
-// organisations invite outside people, who sign in with an email one-time
-// passcode when they have no identity the organisation accepts.
+// organizations invite outside people, who sign in with an email one-time
+// passcode when they have no identity the organization accepts.
 //
 // main.go only assembles the command tree; each subcommand has its own file.
 package main
@@ -27,10 +27,10 @@ func main() {
 func newRootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "guestgate",
-		Short: "Guest access with email one-time passcodes, for many organisations",
-		Long: `guestgate lets organisations (tenants) invite outside people (guests) to their apps.
+		Short: "Guest access with email one-time passcodes, for many organizations",
+		Long: `guestgate lets organizations (tenants) invite outside people (guests) to their apps.
 A guest signs in with an email one-time passcode; apps sign people in with OpenID Connect;
-admins use a Microsoft-Graph-shaped API, this CLI and a web console.
+admins use a Microsoft-Graph-shaped API and this CLI.
 
 Every flag can also be set with the GUESTGATE_* variable named in its help.
 
@@ -52,6 +52,7 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.
 		newPolicyCommand(flags),
 		newKeysCommand(flags),
 		newIdPCommand(flags),
+		newBrandingCommand(flags),
 		newOutboxCommand(flags),
 		newVersionCommand(),
 	)

@@ -22,7 +22,7 @@ the deployment's public URL, which admin commands use to build links (serve reco
 			if err != nil {
 				return err
 			}
-			log, err := f.logger()
+			log, err := f.logger(cmd, false)
 			if err != nil {
 				return err
 			}

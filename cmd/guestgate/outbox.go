@@ -74,7 +74,7 @@ shown. --output json prints {"value": [...]}.`,
 			if err != nil {
 				return err
 			}
-			log, err := f.logger()
+			log, err := f.logger(cmd, true)
 			if err != nil {
 				return err
 			}

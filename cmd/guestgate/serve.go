@@ -27,7 +27,7 @@ only with a loopback public URL. For a local try-out, use guestgate demo.)`,
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			log, err := f.logger()
+			log, err := f.logger(cmd, false)
 			if err != nil {
 				return err
 			}
@@ -69,7 +69,7 @@ func openAdmin(cmd *cobra.Command, f *configFlags) (*server.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	log, err := f.logger()
+	log, err := f.logger(cmd, true)
 	if err != nil {
 		return nil, err
 	}

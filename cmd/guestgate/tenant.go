@@ -12,7 +12,7 @@ import (
 )
 
 func newTenantCommand(f *configFlags) *cobra.Command {
-	cmd := &cobra.Command{Use: "tenant", Short: "Create, list and update tenants (organisations)"}
+	cmd := &cobra.Command{Use: "tenant", Short: "Create, list and update tenants (organizations)"}
 	cmd.AddCommand(newTenantCreateCommand(f), newTenantListCommand(f), newTenantUpdateCommand(f), newTenantSignUpDomainsCommand(f))
 	return cmd
 }

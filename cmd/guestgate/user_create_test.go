@@ -57,7 +57,7 @@ func TestUserCreateMemberCommand(t *testing.T) {
 				t.Fatal("the password was printed")
 			}
 
-			if out, err := runInput(t, "tulip-Quarry-2026\n", create...); err == nil || !strings.Contains(err.Error(), "another user of this organisation has this address") {
+			if out, err := runInput(t, "tulip-Quarry-2026\n", create...); err == nil || !strings.Contains(err.Error(), "another user of this organization has this address") {
 				t.Fatalf("duplicate = %v\n%s", err, out)
 			}
 			weak := []string{"user", "create", db, "--tenant", tn.ID, "--member", "--email", "lee@fabrikam.example", "--display-name", "Lee"}

@@ -14,7 +14,7 @@ const (
 // Valid reports whether c is a known cloud.
 func (c Cloud) Valid() bool { return c == CloudPublic || c == CloudUSGov }
 
-// Tenant is an organisation's directory.
+// Tenant is an organization's directory.
 type Tenant struct {
 	ID            string // UUID
 	DisplayName   string

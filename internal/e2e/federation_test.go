@@ -534,7 +534,7 @@ func TestFederationFailures(t *testing.T) {
 		s.partner.stop()
 		b = newBrowser(t)
 		_, next = rp.toPartner(b, oidcGuest)
-		wantRefusal(t, in, admin, "F_partner_down_at_sign_in", next, http.StatusBadGateway, "can't reach your organisation's sign-in service", 50107, "discovery")
+		wantRefusal(t, in, admin, "F_partner_down_at_sign_in", next, http.StatusBadGateway, "can't reach your organization's sign-in service", 50107, "discovery")
 
 		// Configuration: a metadata URL that is down; WS-Fed.
 		down := httptest.NewServer(http.NotFoundHandler())

@@ -186,6 +186,9 @@ func newBrowser(t *testing.T) *browser {
 
 // page is a fetched page.
 type page struct {
+	// PostedTo is the enter-code page a form post redirected to (and the
+	// page is that page's), else "".
+	PostedTo string
 	Status   int
 	Body     string
 	Location string
@@ -221,7 +224,21 @@ func (b *browser) submit(base string, p page, formAction string, fields map[stri
 	req, _ := http.NewRequest(http.MethodPost, base+formAction, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", base)
-	return b.do(req)
+	res := b.do(req)
+	if res.Status == http.StatusSeeOther && isCodePage(res.Location) {
+		// Post/redirect/get: the browser loads the enter-code page.
+		next := b.get(base + res.Location)
+		next.PostedTo = res.Location
+		return next
+	}
+	return res
+}
+
+// isCodePage reports a redirect to the sign-in path's enter-code page (a
+// relative URL); tests of the redeem link follow its redirects themselves.
+func isCodePage(loc string) bool {
+	path, _, _ := strings.Cut(loc, "?")
+	return strings.HasPrefix(loc, "/") && strings.HasSuffix(path, "/login/code")
 }
 
 var (

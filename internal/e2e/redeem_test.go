@@ -76,8 +76,11 @@ func TestRedeemInvitationWithPasscode(t *testing.T) {
 
 		// The code is single use (R3), and the redeemed link now says so.
 		again := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code})
-		if again.Status == http.StatusSeeOther {
-			t.Fatal("a used code must not sign in again")
+		if again.Status != http.StatusSeeOther || !strings.HasPrefix(again.Location, "/redeem/code?") {
+			t.Fatalf("a used code must not sign in again: %d → %q", again.Status, again.Location)
+		}
+		if p := b.get(in.URL + again.Location); strings.Contains(p.Body, `id="code"`) {
+			t.Fatalf("the code page after a used code must not offer the code field:\n%s", p.Body)
 		}
 		if p := newBrowser(t).get(link); !strings.Contains(p.Body, "already accepted") {
 			t.Fatalf("the link of a redeemed invitation must say so:\n%s", p.Body)
@@ -119,13 +122,25 @@ func TestRedeemErrorPages(t *testing.T) {
 		sent := b.submit(in.URL, start, "/redeem/send", nil)
 		codePage := b.get(in.URL + sent.Location)
 		in.Mail.WaitFor(t, mailtest.To("kim@contoso.example"))
-		wrong := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": "not-a-code"})
-		if wrong.Status != http.StatusBadRequest || !strings.Contains(wrong.Body, "isn&#39;t correct") {
-			t.Fatalf("wrong code = %d:\n%s", wrong.Status, wrong.Body)
+		// A wrong code: post/redirect/get to the code page, which says so,
+		// ties the error to the field and counts the attempts left.
+		wrongPost := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": "not-a-code"})
+		if wrongPost.Status != http.StatusSeeOther || !strings.Contains(wrongPost.Location, "f=wrong") {
+			t.Fatalf("wrong code = %d → %q", wrongPost.Status, wrongPost.Location)
 		}
-		resend := b.submit(in.URL, codePage, "/redeem/send", nil)
-		if resend.Status != http.StatusTooManyRequests || !strings.Contains(resend.Body, "ask for a new one at") {
-			t.Fatalf("second send within 60 s = %d:\n%s", resend.Status, resend.Body)
+		wrong := b.get(in.URL + wrongPost.Location)
+		if wrong.Status != http.StatusOK || !strings.Contains(wrong.Body, "isn&#39;t correct") || !strings.Contains(wrong.Body, "4 more times") ||
+			!strings.Contains(wrong.Body, `aria-describedby="code-hint code-error"`) {
+			t.Fatalf("wrong code page = %d:\n%s", wrong.Status, wrong.Body)
+		}
+		// Send again within 60 s: nothing is sent, and the page says how long
+		// to wait (never "we sent"), the button disabled until then.
+		resendPost := b.submit(in.URL, codePage, "/redeem/send", nil)
+		resend := b.get(in.URL + resendPost.Location)
+		if resendPost.Status != http.StatusSeeOther || strings.Contains(resendPost.Location, "f=sent") ||
+			!strings.Contains(resend.Body, "You can send a new code in ") || strings.Contains(resend.Body, "We sent") ||
+			!strings.Contains(resend.Body, `id="resend-code" disabled`) {
+			t.Fatalf("second send within 60 s = %d → %q:\n%s", resendPost.Status, resendPost.Location, resend.Body)
 		}
 		forged := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"csrf": "forged"})
 		if forged.Status != http.StatusForbidden {

@@ -195,7 +195,7 @@ func TestR7PasscodeGuestKeepsPasscode(t *testing.T) {
 		id, link := inviteNoMail(t, in, admin, "teri@contoso.example")
 		redeemByPasscode(t, in, newBrowser(t), link, "teri@contoso.example")
 
-		// Teri's organisation arrives: a managed tenant with her domain and her as a member.
+		// Teri's organization arrives: a managed tenant with her domain and her as a member.
 		contoso, err := in.srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Contoso", Domains: []string{"contoso.example"}})
 		if err != nil {
 			t.Fatal(err)

@@ -44,7 +44,7 @@ func TestTenantContextRequired(t *testing.T) {
 			t.Errorf("Sign in to an organization = %d → %q", p.Status, p.Location)
 		}
 		if p := b.get(in.URL + "/signin-to-organization?domain=nosuch.example"); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "nosuch.example") {
-			t.Errorf("unknown organisation domain = %d\n%s", p.Status, p.Body)
+			t.Errorf("unknown organization domain = %d\n%s", p.Status, p.Body)
 		}
 
 		// An unknown tenant is an error, never a fallback.

@@ -73,5 +73,5 @@ var (
 	ErrMetadataUnavailable = errors.New("the federation metadata could not be read")
 	// ErrRemoved: the guest redeemed with a federation the tenant has since
 	// removed; an admin resets the redemption (R7) to let them in again.
-	ErrRemoved = errors.New("the identity provider this guest signs in with was removed by the organisation")
+	ErrRemoved = errors.New("the identity provider this guest signs in with was removed by the organization")
 )

@@ -52,7 +52,7 @@ func Check(f Federation, others []Federation, managedVerified map[string]bool) e
 		}
 		seen[d] = true
 		if managedVerified[d] {
-			return &ValidationError{Property: "domains", Message: "\"" + d + "\" is a verified domain of an organisation of this deployment; its users sign in at their organisation, so it cannot be federated"}
+			return &ValidationError{Property: "domains", Message: "\"" + d + "\" is a verified domain of an organization of this deployment; its users sign in at their organization, so it cannot be federated"}
 		}
 	}
 	for _, o := range others {
@@ -65,7 +65,7 @@ func Check(f Federation, others []Federation, managedVerified map[string]bool) e
 			}
 		}
 		if o.Kind != KindGoogle && f.Kind != KindGoogle && o.Issuer == f.Issuer {
-			return &ValidationError{Property: "issuerUri", Message: "another federation of this organisation has the issuer " + f.Issuer}
+			return &ValidationError{Property: "issuerUri", Message: "another federation of this organization has the issuer " + f.Issuer}
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -54,6 +55,8 @@ type Deps struct {
 		Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) (directory.User, error)
 		Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
 	}
+	// Branding is the tenants' company branding (organizationalBranding).
+	Branding *branding.Service
 	// Federations are the tenant's partner identity providers.
 	Federations Federations
 	Audit       audit.Store
@@ -133,6 +136,14 @@ func New(d Deps) *API {
 	}
 	a.handle("GET "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
 	a.handle("POST "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
+	a.handle("GET "+brandingPath, otherResources, a.getBranding)
+	a.handle("PATCH "+brandingPath, otherResources, a.patchBranding)
+	a.handle("GET "+brandingPath+"/bannerLogo", otherResources, a.getBannerLogo)
+	a.handle("PUT "+brandingPath+"/bannerLogo", otherResources, a.putBannerLogo)
+	a.handle("GET "+brandingPath+"/localizations/{lang}", otherResources, a.getBranding)
+	a.handle("PATCH "+brandingPath+"/localizations/{lang}", otherResources, a.patchBranding)
+	a.handle("GET "+brandingPath+"/localizations/{lang}/bannerLogo", otherResources, a.getBannerLogo)
+	a.handle("PUT "+brandingPath+"/localizations/{lang}/bannerLogo", otherResources, a.putBannerLogo)
 	return a
 }
 
@@ -187,7 +198,7 @@ func (a *API) handle(pattern string, scope queryScope, h handlerFunc, options ..
 // past the limit the answer is 429 TooManyRequests with Retry-After until
 // the window ends; refused writes are not counted.
 func (a *API) limitWrites(w http.ResponseWriter, r *http.Request, c Caller, h handlerFunc) error {
-	if a.deps.Limiter == nil || r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodDelete {
+	if a.deps.Limiter == nil || r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut && r.Method != http.MethodDelete {
 		return h(w, r, c)
 	}
 	subj := ratelimit.Subject{Tenant: c.TenantID + "/" + c.AppID}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -81,6 +82,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		pw *member.PasswordError
 		le *lifecycle.ValidationError
 		fe *federation.ValidationError
+		be *branding.ValidationError
 	)
 	switch {
 	case errors.As(err, &e):
@@ -106,6 +108,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest("This user cannot be invited because the domain of the user's email address is a verified domain of this directory.")
 	case errors.Is(err, invitation.ErrMemberExists):
 		e = badRequest(err.Error())
+	case errors.As(err, &be):
+		e = badRequest("Invalid value for property '" + be.Property + "': " + be.Message + ".")
 	case errors.As(err, &fe):
 		e = badRequest("Invalid value for property '" + fe.Property + "': " + fe.Message + ".")
 	case errors.Is(err, federation.ErrWSFedUnsupported), errors.Is(err, federation.ErrBuiltIn):

@@ -14,7 +14,7 @@ var (
 	// redeemed with one, R9, or the tenant's fallback is
 	// emailOneTimePasscode) and the tenant has turned passcodes off. A
 	// reset of redemption lets a redeemed guest redeem again.
-	ErrOTPDisabled = errors.New("this organisation turned off sign-in with email one-time passcodes")
+	ErrOTPDisabled = errors.New("this organization turned off sign-in with email one-time passcodes")
 	// ErrNoSignInMethod: no identity provider applies to the address (section 3).
 	ErrNoSignInMethod = errors.New("no way to sign in is available for this address")
 )

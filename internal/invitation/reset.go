@@ -90,7 +90,7 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 func (s *Service) resetUser(ctx context.Context, t directory.Tenant, userID, email string, keepMail bool, now time.Time) (before, after directory.User, err error) {
 	err = s.Directory.UpdateUser(ctx, t.ID, userID, func(u *directory.User) error {
 		if u.UserType != directory.UserTypeGuest && u.CreationType != "Invitation" {
-			return &ValidationError{Field: "invitedUser.id", Message: "the user is a member of this organisation, not an invited user; it has no redemption status to reset"}
+			return &ValidationError{Field: "invitedUser.id", Message: "the user is a member of this organization, not an invited user; it has no redemption status to reset"}
 		}
 		before = *u
 		if !keepMail && !strings.EqualFold(u.Mail, email) {
@@ -105,7 +105,7 @@ func (s *Service) resetUser(ctx context.Context, t directory.Tenant, userID, ema
 		return nil
 	})
 	if errors.Is(err, store.ErrAlreadyExists) {
-		return before, after, &ValidationError{Field: "invitedUserEmailAddress", Message: "the address belongs to another user of this organisation"}
+		return before, after, &ValidationError{Field: "invitedUserEmailAddress", Message: "the address belongs to another user of this organization"}
 	}
 	if err != nil {
 		return before, after, fmt.Errorf("reset redemption: %w", err)

@@ -61,7 +61,7 @@ type Result struct {
 }
 
 // ErrMemberExists: the address belongs to a member of the tenant, who needs no invitation.
-var ErrMemberExists = errors.New("the address belongs to a member of this organisation")
+var ErrMemberExists = errors.New("the address belongs to a member of this organization")
 
 // ErrOwnDomain: the address is in one of the tenant's own verified
 // domains; such people are members, created as users, never invited.
@@ -83,7 +83,7 @@ func checkOwnDomain(t directory.Tenant, addr string) error {
 func (s *Service) checkSponsorsExist(ctx context.Context, t directory.Tenant, ids []string) error {
 	for _, id := range ids {
 		if _, err := s.Directory.GetUser(ctx, t.ID, id); errors.Is(err, store.ErrNotFound) {
-			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("no user of this organisation has the id %s", id)}
+			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("no user of this organization has the id %s", id)}
 		} else if err != nil {
 			return fmt.Errorf("invite: sponsor: %w", err)
 		}

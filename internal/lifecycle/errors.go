@@ -6,10 +6,10 @@ import "errors"
 // message.
 var (
 	// ErrAddressTaken: another user of the tenant has the address.
-	ErrAddressTaken = errors.New("another user of this organisation has this address")
+	ErrAddressTaken = errors.New("another user of this organization has this address")
 	// ErrRestoreConflict: a user created since the deletion has the deleted
 	// user's address or userPrincipalName; the deleted user stays deleted.
-	ErrRestoreConflict = errors.New("another user of this organisation now has this user's address")
+	ErrRestoreConflict = errors.New("another user of this organization now has this user's address")
 )
 
 // ValidationError is a property of a change an admin must correct (400).

@@ -44,6 +44,18 @@ type InvitationMail struct {
 	InviterAddress string // Reply-To when known
 	CustomMessage  string // plain text from the inviter; never interpreted as HTML
 	RedeemURL      string // the Accept invitation link
+	Brand          Brand
+}
+
+// Brand is the tenant's company branding as a mail shows it (all optional).
+type Brand struct {
+	// LogoURL is the banner logo's absolute URL at guestgate (a linked
+	// image: clients that block remote images show the tenant's name).
+	LogoURL string
+	// Color is the background colour ("#RRGGBB"), a band above the content.
+	Color string
+	// PrivacyURL is the tenant's privacy statement.
+	PrivacyURL string
 }
 
 // PasscodeMail is what a one-time passcode mail says (R2, R3).
@@ -57,6 +69,7 @@ type PasscodeMail struct {
 	To             string
 	Code           string        // the passcode; only in the body, never in the subject
 	Validity       time.Duration // how long the code is valid (R3: 30 minutes)
+	Brand          Brand
 }
 
 //go:embed templates

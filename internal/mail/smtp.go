@@ -274,6 +274,17 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	}
 }
 
+// Check connects once as a send does — EHLO, STARTTLS or TLS as
+// configured, AUTH — and hangs up, returning what failed.
+func (s *SMTPSender) Check(ctx context.Context) error {
+	c, err := s.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("SMTP check of %s: %w", s.cfg, err)
+	}
+	s.quit(c)
+	return nil
+}
+
 // Close closes the idle connections; Send may still be called afterwards
 // but keeps no connection open.
 func (s *SMTPSender) Close() error {

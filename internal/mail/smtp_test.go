@@ -372,3 +372,38 @@ func TestDevMailbox(t *testing.T) {
 
 // idN is the i-th test message id (a UUID).
 func idN(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+
+// TestSMTPSender_Check: serve's start-up check connects as a send does —
+// EHLO, STARTTLS, AUTH — and names what failed, sending nothing.
+func TestSMTPSender_Check(t *testing.T) {
+	good := mailtest.Start(t, mailtest.WithStartTLS(), mailtest.WithAuth("u", "p"))
+	if err := newSender(t, good, guestmail.SMTPSenderOptions{}).Check(ctxT(t)); err != nil {
+		t.Fatalf("check against a working server: %v", err)
+	}
+	if n := len(good.Messages()); n != 0 {
+		t.Fatalf("the check sent %d messages", n)
+	}
+	check := func(raw string) error {
+		cfg, err := guestmail.ParseSMTPURL(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := guestmail.NewSMTPSender(cfg, guestmail.SMTPSenderOptions{From: "noreply@gg.example", TLSConfig: good.ClientTLSConfig()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		return s.Check(ctxT(t))
+	}
+	if err := check(strings.Replace(good.URL(), "u:p@", "u:wrong@", 1)); err == nil {
+		t.Error("wrong password: want an error")
+	}
+	plain := mailtest.Start(t)
+	if err := check(strings.Replace(plain.URL(), "tls=none", "tls=starttls", 1)); err == nil {
+		t.Error("tls=starttls against a server without STARTTLS: want an error")
+	}
+	plain.Stop()
+	if err := check(plain.URL()); err == nil {
+		t.Error("nothing listening: want an error")
+	}
+}

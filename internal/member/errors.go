@@ -30,9 +30,9 @@ func (e *ThrottledError) Error() string {
 var (
 	// ErrUnverifiedDomain: the userPrincipalName's domain is not one of the
 	// tenant's verified domains.
-	ErrUnverifiedDomain = errors.New("the domain is not a verified domain of this organisation")
+	ErrUnverifiedDomain = errors.New("the domain is not a verified domain of this organization")
 	// ErrAddressTaken: another user of the tenant has the address.
-	ErrAddressTaken = errors.New("another user of this organisation has this address")
+	ErrAddressTaken = errors.New("another user of this organization has this address")
 )
 
 // ValidationError is a property of a request an admin must correct; the

@@ -37,7 +37,7 @@ func withLogoutRequest(ctx context.Context, w http.ResponseWriter, r *http.Reque
 // app's registration (exact match). With an id_token_hint it deletes the
 // user's refresh tokens for the app, ends the browser session, and returns
 // where the browser goes: the validated post_logout_redirect_uri (with
-// state), else the tenant's My Apps page. Without one it ends nothing and
+// state), else the tenant's "You signed out" page. Without one it ends nothing and
 // sends the browser to the tenant's sign-out page, which asks first.
 func (p *Provider) endSession(ctx context.Context, req *op.EndSessionRequest) (string, error) {
 	tid, err := tenantID(ctx)
@@ -71,8 +71,8 @@ func (p *Provider) endSession(ctx context.Context, req *op.EndSessionRequest) (s
 	redirect := req.RedirectURI
 	if u, err := url.Parse(redirect); err != nil || !u.IsAbs() {
 		// No (validated) post_logout_redirect_uri: the library may have left
-		// only "?state=…"; land on the tenant's own page instead.
-		redirect = p.tenantURL(tid, "")
+		// only "?state=…"; land on the tenant's "You signed out" page.
+		redirect = p.tenantURL(tid, "/signedout")
 	}
 	slog.InfoContext(ctx, "oidc logout", "tenant", tid, "client_id", req.ClientID)
 	return redirect, nil

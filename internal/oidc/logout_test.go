@@ -96,8 +96,8 @@ func TestLogout(t *testing.T) {
 		t.Run("id_token_hint without a redirect", func(t *testing.T) {
 			res := signIn()
 			_, loc := logout(url.Values{"id_token_hint": {res.idToken}})
-			if loc == nil || loc.String() != e.publicURL+"/"+e.a.ID {
-				t.Fatalf("logout with only id_token_hint: location %v, want the tenant's page", loc)
+			if loc == nil || loc.String() != e.publicURL+"/"+e.a.ID+"/signedout" {
+				t.Fatalf("logout with only id_token_hint: location %v, want the tenant's \"You signed out\" page", loc)
 			}
 		})
 

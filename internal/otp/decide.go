@@ -1,6 +1,9 @@
 package otp
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // SendWindow is the send accounting a new code carries forward.
 type SendWindow struct {
@@ -45,4 +48,37 @@ func Check(c Code, match bool, now time.Time, l Limits) error {
 		return ErrWrongCode
 	}
 	return nil
+}
+
+// State is what the enter-code page may offer for an address: whether the
+// latest code can still be entered (Live), and if not why (Void, one of the
+// refusal sentinels), how many wrong entries it still absorbs, and when a
+// new code may be sent (zero: now).
+type State struct {
+	Live         bool
+	Void         error
+	AttemptsLeft int
+	Attempts     int
+	ResendAt     time.Time
+}
+
+// StateOf decides the State of the address's code row (exists false when
+// none) at now. A void code offers only a new code; ResendAt follows the
+// same limits as CheckSend.
+func StateOf(c Code, exists bool, now time.Time, l Limits) State {
+	if !exists {
+		return State{Void: ErrNoCode}
+	}
+	var st State
+	if _, err := CheckSend(c, exists, now, l); err != nil {
+		var te *ThrottledError
+		if errors.As(err, &te) {
+			st.ResendAt = te.RetryAt
+		}
+	}
+	st.Attempts = c.Attempts
+	st.AttemptsLeft = max(l.MaxAttempts-c.Attempts, 0)
+	st.Void = Check(c, true, now, l)
+	st.Live = st.Void == nil
+	return st
 }

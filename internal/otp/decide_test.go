@@ -113,3 +113,34 @@ func TestHasherBindsTenantAndAddress(t *testing.T) {
 		t.Fatal("a short key must be refused")
 	}
 }
+
+func TestStateOf(t *testing.T) {
+	l := DefaultLimits
+	w := func(c Code) Code { c.WindowStart, c.WindowCount = c.IssuedAt, 1; return c }
+	cases := []struct {
+		rule         string
+		code         Code
+		exists       bool
+		now          time.Time
+		live         bool
+		void         error
+		attemptsLeft int
+		resendAt     time.Time
+	}{
+		{"R3_no_code_offers_a_send_now", Code{}, false, t0, false, ErrNoCode, 0, time.Time{}},
+		{"R3_fresh_code_live_resend_after_60s", w(Code{IssuedAt: t0}), true, t0.Add(15 * time.Second), true, nil, 5, t0.Add(time.Minute)},
+		{"R3_wrong_entries_count_down", w(Code{IssuedAt: t0, Attempts: 2}), true, t0.Add(2 * time.Minute), true, nil, 3, time.Time{}},
+		{"R3_void_after_5_wrong_entries_waits_for_resend", w(Code{IssuedAt: t0, Attempts: 5}), true, t0.Add(30 * time.Second), false, ErrTooManyAttempts, 0, t0.Add(time.Minute)},
+		{"R3_used_code_is_void", w(Code{IssuedAt: t0, UsedAt: t0.Add(time.Minute)}), true, t0.Add(2 * time.Minute), false, ErrUsed, 5, time.Time{}},
+		{"R3_expired_code_is_void", w(Code{IssuedAt: t0}), true, t0.Add(31 * time.Minute), false, ErrExpired, 5, time.Time{}},
+		{"R3_hourly_limit_waits_for_the_window", Code{IssuedAt: t0.Add(50 * time.Minute), Attempts: 5, WindowStart: t0, WindowCount: 10}, true, t0.Add(55 * time.Minute), false, ErrTooManyAttempts, 0, t0.Add(time.Hour)},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			st := StateOf(c.code, c.exists, c.now, l)
+			if st.Live != c.live || !errors.Is(st.Void, c.void) || (c.void == nil) != (st.Void == nil) || st.AttemptsLeft != c.attemptsLeft || !st.ResendAt.Equal(c.resendAt) {
+				t.Fatalf("StateOf = %+v, want live %v void %v left %d resend %s", st, c.live, c.void, c.attemptsLeft, c.resendAt)
+			}
+		})
+	}
+}

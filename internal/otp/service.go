@@ -117,3 +117,16 @@ func (s *Service) recordWrong(ctx context.Context, c Code) error {
 	// wrong for it as well, and the old code is void anyway.
 	return ErrWrongCode
 }
+
+// State returns what the enter-code page may offer for address in
+// tenantID now (StateOf). It reveals nothing about whether the address is
+// a user: codes are issued alike for unknown addresses.
+func (s *Service) State(ctx context.Context, tenantID, address string) (State, error) {
+	address = strings.ToLower(address)
+	c, err := s.store.GetCode(ctx, tenantID, address)
+	exists := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return State{}, fmt.Errorf("passcode state: %w", err)
+	}
+	return StateOf(c, exists, s.clock.Now(), s.limits), nil
+}

@@ -55,6 +55,11 @@ type Config struct {
 	// `guestgate demo` or an explicit --dev-mailbox on a loopback public
 	// URL may turn it on; it never runs beside an SMTP server.
 	DevMailbox bool
+	// SMTPCheck is what serve does with its start-up SMTP check (connect,
+	// EHLO, STARTTLS as configured, AUTH): "warn" logs a failure and
+	// serves (mail waits in the outbox and is retried), "strict" refuses
+	// to start, "off" skips the check.
+	SMTPCheck string
 	// GoogleIssuer is where tenants' Google federation discovers Google
 	// (https://accounts.google.com; another OpenID provider only for tests).
 	GoogleIssuer string
@@ -93,6 +98,7 @@ func Defaults() Config {
 		PublicURL:           "http://127.0.0.1:8080",
 		Listen:              "127.0.0.1:8080",
 		MailFrom:            "guestgate@localhost",
+		SMTPCheck:           SMTPCheckWarn,
 		DeploymentName:      "guestgate",
 		DomainSuffix:        "guestgate.local",
 		SessionLifetime:     24 * time.Hour,
@@ -108,8 +114,20 @@ func Defaults() Config {
 }
 
 // Validate reports settings that cannot work, naming the variable to fix.
+// SMTPCheck values.
+const (
+	SMTPCheckWarn   = "warn"
+	SMTPCheckStrict = "strict"
+	SMTPCheckOff    = "off"
+)
+
 func (c Config) Validate() error {
 	var errs []error
+	switch c.SMTPCheck {
+	case SMTPCheckWarn, SMTPCheckStrict, SMTPCheckOff, "":
+	default:
+		errs = append(errs, fmt.Errorf("--smtp-check %q: want warn, strict or off", c.SMTPCheck))
+	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("GUESTGATE_DATABASE_URL is empty: give a SQLite file path or a postgres:// URL"))
 	}

@@ -1,8 +1,13 @@
 package server
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/i18n"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -27,7 +32,7 @@ func (s *Server) composeInvitation(t directory.Tenant, inv invitation.Invitation
 		CreatedAt: s.clock.Now(), Language: lang, DeploymentName: s.cfg.DeploymentName,
 		TenantID: t.ID, TenantName: t.DisplayName, TenantDomain: tenantDomain(t),
 		To: inv.Email, Cc: inv.CCRecipients, InviterName: inv.InvitedBy,
-		CustomMessage: inv.CustomMessage, RedeemURL: redeemURL,
+		CustomMessage: inv.CustomMessage, RedeemURL: redeemURL, Brand: s.mailBrand(t.ID, lang),
 	})
 }
 
@@ -36,7 +41,30 @@ func (s *Server) composePasscode(t directory.Tenant, address, code string, valid
 	return mail.RenderPasscode(mail.PasscodeMail{
 		CreatedAt: s.clock.Now(), Language: lang, DeploymentName: s.cfg.DeploymentName,
 		TenantID: t.ID, TenantName: t.DisplayName, To: address, Code: code, Validity: validity,
+		Brand: s.mailBrand(t.ID, lang),
 	})
+}
+
+// mailBrand is the tenant's branding as a mail shows it: the logo as a
+// link to guestgate's public URL (not an inline part: one small image
+// served with safe headers, and mail stays a plain text+HTML pair; clients
+// that block remote images show the tenant's name as its alt text), and
+// the privacy statement link. The composers run inside the transaction
+// that commits the mail and have no context of their own, so the read is
+// bounded here; a failed read sends the mail without branding.
+func (s *Server) mailBrand(tenantID, lang string) mail.Brand {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	b, err := s.branding.For(ctx, tenantID, i18n.Match("", lang))
+	if err != nil {
+		s.log.Warn("mail sent without branding", "tenant_id", tenantID, "err", err)
+		return mail.Brand{}
+	}
+	out := mail.Brand{PrivacyURL: b.PrivacyURL, Color: b.BackgroundColor}
+	if b.LogoType != "" {
+		out.LogoURL = strings.TrimSuffix(s.cfg.PublicURL, "/") + branding.LogoPath(b)
+	}
+	return out
 }
 
 // tenantDomain is the domain shown to guests: the first verified domain
@@ -46,4 +74,43 @@ func tenantDomain(t directory.Tenant) string {
 		return t.Domains[1]
 	}
 	return t.InitialDomain
+}
+
+// smtpCheckTimeout bounds the start-up SMTP check.
+const smtpCheckTimeout = 20 * time.Second
+
+// checkSMTP connects to the SMTP server once at start as a send would
+// (EHLO, STARTTLS or TLS as configured, AUTH). A failure is a clear
+// warning — mail waits in the outbox and is retried, and the invitation
+// API still answers 201 — or, with --smtp-check=strict, an error that stops
+// serve.
+func (s *Server) checkSMTP(ctx context.Context) error {
+	checker, ok := s.sender.(interface{ Check(context.Context) error })
+	if !ok || s.cfg.SMTPCheck == SMTPCheckOff {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, smtpCheckTimeout)
+	defer cancel()
+	err := checker.Check(ctx)
+	switch {
+	case err == nil:
+		s.log.Info("SMTP check passed", "smtp", s.cfg.smtpForLog())
+		return nil
+	case s.cfg.SMTPCheck == SMTPCheckStrict:
+		return fmt.Errorf("SMTP check failed (--smtp-check=strict): %w", err)
+	}
+	s.log.Warn("SMTP check failed: guestgate serves, but invitation and passcode mail will wait in the outbox "+
+		"and be retried until the mail server accepts it (see `guestgate outbox list`); fix GUESTGATE_SMTP_URL "+
+		"and GUESTGATE_MAIL_FROM, or start with --smtp-check=strict to refuse to start",
+		"smtp", s.cfg.smtpForLog(), "err", err)
+	return nil
+}
+
+// smtpForLog is GUESTGATE_SMTP_URL with the password redacted.
+func (c Config) smtpForLog() string {
+	sc, err := mail.ParseSMTPURL(c.SMTPURL)
+	if err != nil {
+		return "(unparsable GUESTGATE_SMTP_URL)"
+	}
+	return sc.String()
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -29,6 +31,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /redeem", global)
 	mux.Handle("/redeem/", global)
 	mux.Handle("GET /signin-to-organization", global)
+	mux.Handle("GET /branding/", global)
 	mux.Handle("GET /dev/mailbox", global)
 	mux.HandleFunc("/{tenant}/", s.tenantRoute)
 	mux.HandleFunc("GET /{$}", s.portal)
@@ -146,6 +149,10 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 			s.limitTokens(w, r2, t, s.oidc.Handler())
 			return
 		}
+		if rest == oidc.PathAuthorize && !wantsJSON(r2) {
+			s.authorizePage(w, r2)
+			return
+		}
 		s.oidc.Handler().ServeHTTP(w, r2)
 		return
 	}
@@ -235,4 +242,57 @@ func oidcParamsStorable(r *http.Request) bool {
 		}
 	}
 	return true
+}
+
+// wantsJSON reports a client that asked for JSON and not for a page.
+func wantsJSON(r *http.Request) bool {
+	a := r.Header.Get("Accept")
+	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+}
+
+// authorizePage runs the authorization endpoint for a browser: a request
+// refused before the app's redirect URI is known good (an unknown
+// client_id, an unregistered redirect_uri) is the pages' explanation, not
+// the provider's JSON error. Redirects and success pass through.
+func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request) {
+	rec := &errorCatcher{ResponseWriter: w}
+	s.oidc.Handler().ServeHTTP(rec, r)
+	if !rec.caught {
+		return
+	}
+	var e struct {
+		Code        string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	_ = json.Unmarshal(rec.body.Bytes(), &e)
+	desc := e.Description
+	if e.Code != "" {
+		desc = strings.TrimSpace(e.Code + ": " + desc)
+	}
+	s.web.AuthorizeError(w, r, rec.status, desc)
+}
+
+// errorCatcher passes a response through unless it is a JSON error (status
+// 400 or more), which it keeps for the caller.
+type errorCatcher struct {
+	http.ResponseWriter
+	status int
+	caught bool
+	body   bytes.Buffer
+}
+
+func (c *errorCatcher) WriteHeader(status int) {
+	if status >= 400 && strings.HasPrefix(c.Header().Get("Content-Type"), "application/json") {
+		c.status, c.caught = status, true
+		c.Header().Del("Content-Type")
+		return
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *errorCatcher) Write(b []byte) (int, error) {
+	if c.caught {
+		return c.body.Write(b)
+	}
+	return c.ResponseWriter.Write(b)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
@@ -66,6 +67,7 @@ type Server struct {
 	members        *member.Service
 	lifecycle      *lifecycle.Service
 	federations    *federation.Service
+	branding       *branding.Service
 	limiter        *ratelimit.Limiter
 	oidc           *oidc.Provider
 	oidcSessions   *sessionEnder
@@ -210,6 +212,7 @@ func (s *Server) build() error {
 		return err
 	}
 	s.limiter = ratelimit.New(s.db, s.clock)
+	s.branding = branding.NewService(s.db, s.clock)
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	if err := s.buildOIDC(); err != nil {
 		return err
@@ -243,10 +246,10 @@ func (s *Server) build() error {
 		mailbox = s.devMailbox
 	}
 	s.web, err = web.New(
-		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), OldCSRFKeys: cfg.subkeys("csrf")[1:], DevMailbox: cfg.DevMailbox},
+		web.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("csrf"), OldCSRFKeys: cfg.subkeys("csrf")[1:], DevMailbox: cfg.DevMailbox, DeploymentName: cfg.DeploymentName},
 		web.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions,
-			Mailbox: mailbox, Apps: s.db, SAMLMetadata: s.federations.SAMLMetadata, Clock: s.clock, Log: s.log,
+			Mailbox: mailbox, Apps: s.db, SAMLMetadata: s.federations.SAMLMetadata, Branding: s.branding, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
 		return err
@@ -255,7 +258,7 @@ func (s *Server) build() error {
 	s.oidcAccess.signin = signins
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
-		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Audit: s.db, SignIns: s.db, Apps: s.db,
+		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Branding: s.branding, Audit: s.db, SignIns: s.db, Apps: s.db,
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})
@@ -278,6 +281,9 @@ func (s *Server) DB() *sqlstore.DB { return s.db }
 func (s *Server) Run(ctx context.Context) error {
 	if s.sender == nil {
 		return errors.New("run: this server was opened for admin commands (OpenAdmin); open it with Open to serve")
+	}
+	if err := s.checkSMTP(ctx); err != nil {
+		return err
 	}
 	ln := s.listener
 	if ln == nil {

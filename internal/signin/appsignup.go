@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"github.com/guestgate/guestgate/internal/otp"
 	"net/url"
 	"slices"
 	"time"
@@ -293,4 +294,10 @@ func (s *Service) appSignUpReturn(ctx context.Context, t directory.Tenant, h han
 	s.d.Metrics.SignedIn(string(idp))
 	s.d.Log.InfoContext(ctx, "guest signed up to an app", "tenant_id", t.ID, "user_id", res.Session.UserID, "idp", idp)
 	return res, nil
+}
+
+// AppSignUpCodeState is the state of the sign-up code of an offer, for
+// the enter-code page (what works next; never "we just sent" when nothing was).
+func (s *Service) AppSignUpCodeState(ctx context.Context, o AppSignUpOffer) (otp.State, error) {
+	return s.d.OTP.State(ctx, o.Tenant.ID, signUpAddress(o.Address))
 }

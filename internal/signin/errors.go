@@ -13,7 +13,7 @@ import (
 // invitation.ErrNoSignInMethod, and the identities' are otp's and member's.
 var (
 	// ErrNotMember: the address is no user of the tenant; nothing is sent.
-	ErrNotMember = errors.New("the address is not an account in this organisation")
+	ErrNotMember = errors.New("the address is not an account in this organization")
 	// ErrDecisionChanged: between the address and the proof, the way this
 	// guest signs in changed (a policy change, a new home tenant); the
 	// guest starts again and the decision is made anew.

@@ -233,7 +233,7 @@ var fedReasons = map[federation.Problem]struct {
 	federation.ProblemRefused:         {50013, "The partner's identity provider refused the sign-in or sent an answer that is not valid."},
 }
 
-const reasonFederationRemoved = "The identity provider this guest redeemed with was removed by the organisation; an administrator must reset the guest's redemption."
+const reasonFederationRemoved = "The identity provider this guest redeemed with was removed by the organization; an administrator must reset the guest's redemption."
 
 // federationFailure maps a federation refusal to its recorded code,
 // reason and technical detail.

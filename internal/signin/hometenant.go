@@ -33,7 +33,7 @@ const purposeHandoff = "home-handoff"
 // ErrHomeSignInRequired: back from the home tenant without a live home
 // session for the guest's address (it expired, or another member signed
 // in there); the guest goes back to sign in at home.
-var ErrHomeSignInRequired = errors.New("sign in at your own organisation first")
+var ErrHomeSignInRequired = errors.New("sign in at your own organization first")
 
 type handoff struct {
 	From    string       `json:"from"`
@@ -116,7 +116,7 @@ func (s *Service) SessionAnswers(ctx context.Context, hs HomeSignIn, sess sessio
 }
 
 // HomePassword signs the member in at home with a password: a home
-// session starts (they are signed in at their own organisation too) and
+// session starts (they are signed in at their own organization too) and
 // Next is the way back to the inviting tenant.
 func (s *Service) HomePassword(ctx context.Context, hs HomeSignIn, password, clientAddr string) (Result, error) {
 	u, err := s.d.Members.Authenticate(ctx, hs.Home, hs.Address, password, clientAddr)

@@ -60,14 +60,14 @@ const (
 	reasonWrongPassword  = "Error validating credentials due to invalid username or password."
 	reasonLocked         = "The account is locked because the user tried to sign in too many times with an incorrect user ID or password."
 	reasonPasscodeLocked = "Too many one-time passcodes were asked for; the user must wait before asking again."
-	reasonRateLimited    = "Too many sign-in attempts from this client address or to this organisation; the user must wait before trying again."
+	reasonRateLimited    = "Too many sign-in attempts from this client address or to this organization; the user must wait before trying again."
 	reasonWrongCode      = "The one-time passcode is not valid."
 	reasonExpiredCode    = "The one-time passcode has expired."
 	reasonUsedCode       = "The one-time passcode was already used."
 	reasonVoidCode       = "Too many wrong one-time passcodes were entered; the passcode is void."
 	reasonNoCode         = "No one-time passcode was sent to this address."
-	reasonOTPDisabled    = "This organisation turned off sign-in with email one-time passcodes, the only way this guest can sign in."
-	reasonNoMethod       = "No identity provider this organisation allows applies to this guest."
+	reasonOTPDisabled    = "This organization turned off sign-in with email one-time passcodes, the only way this guest can sign in."
+	reasonNoMethod       = "No identity provider this organization allows applies to this guest."
 	reasonDeclined       = "The user declined to consent to access the app."
 )
 

@@ -146,3 +146,32 @@ func codeRefused(err error) bool {
 	}
 	return false
 }
+
+// PasscodeState is what the enter-code page may offer the route's address
+// now (otp.StateOf): the code field only while the latest code can be
+// entered, attempts left, and when a new code may be sent.
+func (s *Service) PasscodeState(ctx context.Context, r Route) (otp.State, error) {
+	if r.Kind != RoutePasscode {
+		return otp.State{}, ErrDecisionChanged
+	}
+	return s.d.OTP.State(ctx, r.Tenant.ID, r.User.Mail)
+}
+
+// purposeCodePage seals a sign-in's address for the enter-code page's URL
+// (post/redirect/get), so the address itself never travels in a URL.
+const purposeCodePage = "code-page:"
+
+// SealCodePage seals addr for the tenant's enter-code page; it opens for
+// as long as a code is valid.
+func (s *Service) SealCodePage(t directory.Tenant, addr string) (string, error) {
+	return seal(s.seals, purposeCodePage+t.ID, addr, s.d.Clock.Now().Add(s.PasscodeValidity()))
+}
+
+// OpenCodePage opens SealCodePage's token; ErrExpiredState when it is not valid.
+func (s *Service) OpenCodePage(t directory.Tenant, token string) (string, error) {
+	return open[string](s.seals, purposeCodePage+t.ID, token, s.d.Clock.Now())
+}
+
+// PasscodeLimits are the deployment's passcode rules (R3), for the pages'
+// wording (the code's length).
+func (s *Service) PasscodeLimits() otp.Limits { return s.d.OTP.Limits() }

@@ -92,16 +92,28 @@ func (h *Handler) appSignUpSend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	status, msg := http.StatusOK, ""
+	status, msg, flag := http.StatusOK, "", flagSent
 	if err := h.deps.SignIn.SendAppSignUpCode(r.Context(), o, lang(r)); err != nil {
 		var known bool
 		if msg, status, known = h.passcodeError(w, r, err); !known {
 			h.fail(w, r, t.DisplayName, err)
 			return
 		}
+		flag = ""
 	}
-	h.codePage(w, r, status, t, o.Address, tenantPath(t, "/signup/app/verify"), tenantPath(t, "/signup/app/send"),
-		map[string]string{"state": o.Token}, msg)
+	h.appSignUpCodePage(w, r, status, t, o, flag, msg)
+}
+
+// appSignUpCodePage renders the enter-code page of an app sign-up from
+// the sign-up code's state.
+func (h *Handler) appSignUpCodePage(w http.ResponseWriter, r *http.Request, status int, t directory.Tenant, o signin.AppSignUpOffer, flag, msg string) {
+	st, err := h.deps.SignIn.AppSignUpCodeState(r.Context(), o)
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	h.codePage(w, r, status, t, st, o.Address, tenantPath(t, "/signup/app/verify"), tenantPath(t, "/signup/app/send"),
+		map[string]string{"state": o.Token}, flag, msg)
 }
 
 // appSignUpVerify takes the code: the guest is created and signed in.
@@ -112,13 +124,16 @@ func (h *Handler) appSignUpVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.deps.SignIn.CompleteAppSignUpPasscode(r.Context(), o, r.PostFormValue("code"))
 	if err != nil {
+		if flag, ok := refusalFlag(err); ok {
+			h.appSignUpCodePage(w, r, http.StatusBadRequest, t, o, flag, "")
+			return
+		}
 		msg, status, known := h.passcodeError(w, r, err)
 		if !known {
 			h.fail(w, r, t.DisplayName, err)
 			return
 		}
-		h.codePage(w, r, status, t, o.Address, tenantPath(t, "/signup/app/verify"), tenantPath(t, "/signup/app/send"),
-			map[string]string{"state": o.Token}, msg)
+		h.appSignUpCodePage(w, r, status, t, o, "", msg)
 		return
 	}
 	h.finish(w, r, t, res)

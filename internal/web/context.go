@@ -4,8 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -19,7 +21,8 @@ func (h *Handler) TenantContextRequired(w http.ResponseWriter, r *http.Request) 
 
 func (h *Handler) tenantContextPage(w http.ResponseWriter, r *http.Request, errMsg string) {
 	l := lang(r)
-	h.r.render(w, r, http.StatusBadRequest, "tenant_context", page{Lang: l, Title: i18n.T(l, "context.title"), Error: errMsg})
+	h.r.render(w, r, http.StatusBadRequest, "tenant_context", page{Lang: l, Title: i18n.T(l, "context.title"), Heading: i18n.T(l, "context.title"),
+		Paragraphs: []string{i18n.T(l, "context.explain")}, Error: errMsg, RequestID: httpx.RequestID(r.Context())})
 }
 
 // UnknownTenant says that the {tenant} of a URL matches no tenant (R5: an
@@ -28,7 +31,8 @@ func (h *Handler) UnknownTenant(w http.ResponseWriter, r *http.Request, name str
 	l := lang(r)
 	h.r.render(w, r, http.StatusNotFound, "message", page{
 		Lang: l, Title: i18n.T(l, "tenant.unknown_title"),
-		Heading: i18n.T(l, "tenant.unknown_title"), Paragraphs: []string{i18n.T(l, "tenant.unknown", name)},
+		Heading: i18n.T(l, "tenant.unknown_title"), Paragraphs: []string{i18n.T(l, "tenant.unknown", name), i18n.T(l, "tenant.todo")},
+		RequestID: httpx.RequestID(r.Context()),
 	})
 }
 
@@ -36,7 +40,12 @@ func (h *Handler) UnknownTenant(w http.ResponseWriter, r *http.Request, name str
 // tenant's sign-in, with tenant context.
 func (h *Handler) signInToOrganization(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
-	domain, err := directory.NormalizeDomain(r.URL.Query().Get("domain"))
+	raw := strings.TrimSpace(r.URL.Query().Get("domain"))
+	if raw == "" {
+		h.tenantContextPage(w, r, i18n.T(l, "context.enter_domain"))
+		return
+	}
+	domain, err := directory.NormalizeDomain(raw)
 	if err != nil {
 		h.tenantContextPage(w, r, i18n.T(l, "context.unknown_domain", r.URL.Query().Get("domain")))
 		return
@@ -50,4 +59,24 @@ func (h *Handler) signInToOrganization(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/"+url.PathEscape(domain)+"/", http.StatusSeeOther)
+}
+
+// AuthorizeError is the page for an app's sign-in request the provider
+// refused before it could send the browser back to the app (an unknown
+// client_id, a redirect_uri the app did not register): what happened,
+// what to do, the protocol's description for the app's owner, and the
+// request id. A client that asked for JSON gets the OAuth error instead
+// (the caller decides).
+func (h *Handler) AuthorizeError(w http.ResponseWriter, r *http.Request, status int, description string) {
+	l := lang(r)
+	t := tenantFrom(r.Context())
+	p := page{
+		Lang: l, Title: i18n.T(l, "authorize.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "authorize.title"),
+		Paragraphs: []string{i18n.T(l, "authorize.explain", h.cfg.name()), i18n.T(l, "authorize.todo")},
+		RequestID:  httpx.RequestID(r.Context()),
+	}
+	if description != "" {
+		p.Paragraphs = append(p.Paragraphs, i18n.T(l, "authorize.detail", description))
+	}
+	h.r.render(w, r, status, "message", p)
 }

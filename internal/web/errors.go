@@ -37,7 +37,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	case errors.As(err, &limErr):
 		status = http.StatusTooManyRequests
 		w.Header().Set("Retry-After", strconv.Itoa(int(limErr.RetryAfter(h.deps.Clock.Now())/time.Second)))
-		p.Heading, p.Paragraphs = i18n.T(l, "ratelimit.title"), []string{i18n.T(l, "ratelimit.explain", limErr.RetryAt.UTC().Format("15:04:05"))}
+		p.Heading, p.Paragraphs = i18n.T(l, "ratelimit.title"), []string{i18n.T(l, "ratelimit.explain", waitText(l, limErr.RetryAt.Sub(h.deps.Clock.Now())))}
 	case errors.Is(err, signin.ErrNotMember):
 		// Said only after the person proved the address (a home tenant's
 		// password); before that an unknown address is not told apart.
@@ -100,14 +100,14 @@ var (
 // Retry-After when it is a throttle; ok is false for errors that are not
 // about the code.
 func (h *Handler) passcodeError(w http.ResponseWriter, r *http.Request, err error) (msg string, status int, ok bool) {
-	msg, status, ok = passcodeMessage(lang(r), err, h.deps.SignIn.PasscodeValidity())
+	msg, status, ok = passcodeMessage(lang(r), err, h.deps.SignIn.PasscodeValidity(), h.deps.Clock.Now())
 	h.retryAfter(w, err)
 	return msg, status, ok
 }
 
 // passwordError is passwordMessage, setting Retry-After for a throttle.
 func (h *Handler) passwordError(w http.ResponseWriter, r *http.Request, err error) (msg string, status int, ok bool) {
-	msg, status, ok = passwordMessage(lang(r), err)
+	msg, status, ok = passwordMessage(lang(r), err, h.deps.Clock.Now())
 	h.retryAfter(w, err)
 	return msg, status, ok
 }
@@ -136,20 +136,20 @@ func (h *Handler) retryAfter(w http.ResponseWriter, err error) {
 
 // passcodeMessage explains a refused code; ok is false for errors that
 // are not about the code.
-func passcodeMessage(l string, err error, validity time.Duration) (msg string, status int, ok bool) {
+func passcodeMessage(l string, err error, validity time.Duration, now time.Time) (msg string, status int, ok bool) {
 	var (
 		te *otp.ThrottledError
 		le *ratelimit.LimitedError
 	)
 	switch {
 	case errors.As(err, &le):
-		return i18n.T(l, "ratelimit.explain", le.RetryAt.UTC().Format("15:04:05")), http.StatusTooManyRequests, true
+		return i18n.T(l, "ratelimit.explain", waitText(l, le.RetryAt.Sub(now))), http.StatusTooManyRequests, true
 	case errors.As(err, &te):
 		key := "otp.throttled_resend"
 		if te.Hourly {
 			key = "otp.throttled_hourly"
 		}
-		return i18n.T(l, key, te.RetryAt.UTC().Format("15:04:05")) + " " + i18n.T(l, "otp.throttled_use_last"), http.StatusTooManyRequests, true
+		return i18n.T(l, key, waitText(l, te.RetryAt.Sub(now))) + " " + i18n.T(l, "otp.throttled_use_last"), http.StatusTooManyRequests, true
 	case errors.Is(err, otp.ErrWrongCode):
 		return i18n.T(l, "otp.err_wrong"), http.StatusBadRequest, true
 	case errors.Is(err, otp.ErrExpired):
@@ -167,11 +167,11 @@ func passcodeMessage(l string, err error, validity time.Duration) (msg string, s
 // passwordMessage explains a refused password on the password page; ok is
 // false for errors that are not about the password. A wrong password and
 // an unknown account read the same (member.ErrWrongPassword).
-func passwordMessage(l string, err error) (msg string, status int, ok bool) {
+func passwordMessage(l string, err error, now time.Time) (msg string, status int, ok bool) {
 	var te *member.ThrottledError
 	switch {
 	case errors.As(err, &te):
-		return i18n.T(l, "password.throttled", te.RetryAt.UTC().Format("15:04:05")), http.StatusTooManyRequests, true
+		return i18n.T(l, "password.throttled", waitText(l, te.RetryAt.Sub(now))), http.StatusTooManyRequests, true
 	case errors.Is(err, member.ErrWrongPassword):
 		return i18n.T(l, "password.err_wrong"), http.StatusUnauthorized, true
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -25,6 +26,15 @@ type Config struct {
 	OldCSRFKeys [][]byte
 	// DevMailbox serves /dev/mailbox (only without an SMTP server).
 	DevMailbox bool
+	// DeploymentName names the service on pages ("guestgate" when empty).
+	DeploymentName string
+}
+
+func (c Config) name() string {
+	if c.DeploymentName == "" {
+		return "guestgate"
+	}
+	return c.DeploymentName
 }
 
 // Deps are the services the pages call.
@@ -38,6 +48,11 @@ type Deps struct {
 	// Apps lists the tenant's registered apps for My Apps.
 	Apps interface {
 		ListApps(ctx context.Context, tenantID string) ([]oidc.App, error)
+	}
+	// Branding is the tenants' company branding (optional: pages without it
+	// look as they do without branding).
+	Branding interface {
+		For(ctx context.Context, tenantID, lang string) (branding.Branding, error)
 	}
 	// SAMLMetadata is a tenant's SAML service-provider metadata (optional).
 	SAMLMetadata func(tenantID string) ([]byte, error)
@@ -68,6 +83,23 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if deps.Branding != nil {
+		r.brand = func(ctx context.Context, tenantID, lang string) *brandView {
+			b, err := deps.Branding.For(ctx, tenantID, lang)
+			if err != nil {
+				deps.Log.WarnContext(ctx, "page shown without branding", "tenant_id", tenantID, "err", err)
+				return nil
+			}
+			if b.Empty() {
+				return nil
+			}
+			v := &brandView{BackgroundColor: b.BackgroundColor, SignInPageText: b.SignInPageText, PrivacyURL: b.PrivacyURL}
+			if b.LogoType != "" {
+				v.LogoURL = branding.LogoPath(b)
+			}
+			return v
+		}
+	}
 	r.origins = &formOrigins{byID: map[string]cachedOrigins{}, now: deps.Clock.Now, maxSize: 10000}
 	if deps.Apps != nil {
 		r.origins.list = func(ctx context.Context, tenantID string) ([]string, error) {
@@ -97,6 +129,7 @@ func (h *Handler) Global() http.Handler {
 	mux.HandleFunc("GET /redeem/code", h.redeemCode)
 	mux.HandleFunc("POST /redeem/verify", h.redeemVerify)
 	mux.HandleFunc("GET /signin-to-organization", h.signInToOrganization)
+	mux.HandleFunc("GET /branding/{tenant}/{lang}/bannerLogo", h.bannerLogo)
 	if h.cfg.DevMailbox {
 		mux.HandleFunc("GET /dev/mailbox", h.mailbox)
 	}
@@ -112,6 +145,7 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("GET /login", h.loginStart)
 	mux.HandleFunc("POST /login/next", h.loginNext)
 	mux.HandleFunc("POST /login/send", h.loginSend)
+	mux.HandleFunc("GET /login/code", h.loginCode)
 	mux.HandleFunc("POST /login/verify", h.loginVerify)
 	mux.HandleFunc("POST /login/password", h.loginPassword)
 	mux.HandleFunc("GET /login/home", h.homeStart)
@@ -127,6 +161,7 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("GET /signout", h.signOutConfirm)
 	mux.HandleFunc("POST /signout", h.signOut)
 	h.signUpRoutes(mux)
+	mux.HandleFunc("GET /signedout", h.signedOutPage)
 	return mux
 }
 

@@ -2,11 +2,16 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/guestgate/guestgate/internal/i18n"
 )
@@ -22,6 +27,13 @@ type renderer struct {
 	byLang  map[string]map[string]*template.Template // lang → page → template
 	log     *slog.Logger
 	origins *formOrigins
+	// brand is the tenant's branding in a language (nil: none).
+	brand func(ctx context.Context, tenantID, lang string) *brandView
+}
+
+// brandView is the tenant's company branding as a page shows it.
+type brandView struct {
+	LogoURL, BackgroundColor, SignInPageText, PrivacyURL string
 }
 
 func newRenderer(log *slog.Logger) (*renderer, error) {
@@ -59,6 +71,15 @@ type page struct {
 	// Refresh, when set, is a meta refresh ("0;url=…"): the way on after a
 	// form post to another site, which CSP form-action would stop as a redirect.
 	Refresh string
+	// TenantID is the tenant whose branding the page shows, when the
+	// request has no tenant context (the redeem link); else the request's.
+	TenantID string
+	// Brand is the tenant's branding (set by render).
+	Brand *brandView
+	// code.html
+	Code *codeView
+	// Nonce lets the page's own script run (CSP script-src); set by render.
+	Nonce string
 	// message.html
 	Heading           string
 	Paragraphs        []string
@@ -86,6 +107,25 @@ func (r *renderer) render(w http.ResponseWriter, req *http.Request, status int, 
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	if status >= 400 && (name == "message" || name == "tenant_context") && wantsJSON(req) {
+		writeJSONError(w, status, p)
+		return
+	}
+	if p.Brand == nil && r.brand != nil {
+		tid := p.TenantID
+		if tid == "" {
+			tid = p.FormTenantID
+		}
+		if tid == "" {
+			tid = tenantFrom(req.Context()).ID
+		}
+		if tid != "" {
+			p.Brand = r.brand(req.Context(), tid, p.Lang)
+		}
+	}
+	var nonce [16]byte
+	_, _ = rand.Read(nonce[:])
+	p.Nonce = base64.RawStdEncoding.EncodeToString(nonce[:])
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		r.log.ErrorContext(req.Context(), "render page", "page", name, "err", err)
@@ -100,7 +140,7 @@ func (r *renderer) render(w http.ResponseWriter, req *http.Request, status int, 
 	if tid == "" {
 		tid = tenantFrom(req.Context()).ID
 	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "+
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; script-src 'nonce-"+p.Nonce+"'; "+
 		cspFormAction(r.origins.forTenant(req.Context(), tid), p.FormOrigins)+"; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
@@ -109,3 +149,24 @@ func (r *renderer) render(w http.ResponseWriter, req *http.Request, status int, 
 
 // lang picks the page language from Accept-Language.
 func lang(r *http.Request) string { return i18n.Match(r.Header.Get("Accept-Language")) }
+
+// wantsJSON reports a client that asked for JSON (Accept) and not for a
+// page: error pages answer it in JSON; browsers get the page.
+func wantsJSON(r *http.Request) bool {
+	a := r.Header.Get("Accept")
+	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+}
+
+// writeJSONError is an error page for a client that asked for JSON.
+func writeJSONError(w http.ResponseWriter, status int, p page) {
+	desc := strings.Join(p.Paragraphs, " ")
+	if p.Error != "" {
+		desc = strings.TrimSpace(p.Error + " " + desc)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": http.StatusText(status), "error_description": strings.TrimSpace(p.Heading + ". " + desc), "request_id": p.RequestID})
+}

@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/i18n"
+	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
 )
@@ -110,24 +112,94 @@ func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// loginSend is Send code on the sign-in path; the code page is rendered
-// directly so the address never travels in a URL.
+// loginSend is Send code on the sign-in path. The enter-code page
+// follows by post/redirect/get, so a reload never sends a second code; the
+// address travels sealed, never readable in a URL. A send refused by the
+// resend limits sends nothing and leads to the same page, which says how
+// long to wait.
 func (h *Handler) loginSend(w http.ResponseWriter, r *http.Request) {
 	route, reqID, ok := h.loginForm(w, r)
 	if !ok {
 		return
 	}
-	t := route.Tenant
-	status, errMsg := http.StatusOK, ""
+	flag := flagSent
 	if err := h.deps.SignIn.SendPasscode(r.Context(), route, lang(r)); err != nil {
-		var known bool
-		if errMsg, status, known = h.passcodeError(w, r, err); !known {
-			h.fail(w, r, t.DisplayName, err)
+		var te *otp.ThrottledError
+		if !errors.As(err, &te) {
+			h.loginCodeError(w, r, route, reqID, err)
 			return
 		}
+		flag = ""
 	}
-	h.codePage(w, r, status, t, route.User.Mail, tenantPath(t, "/login/verify"), tenantPath(t, "/login/send"),
-		map[string]string{"authRequestID": reqID, "email": route.User.Mail}, errMsg)
+	h.toLoginCode(w, r, route, reqID, flag)
+}
+
+// toLoginCode redirects to the sign-in path's enter-code page.
+func (h *Handler) toLoginCode(w http.ResponseWriter, r *http.Request, route signin.Route, reqID, flag string) {
+	t := route.Tenant
+	tok, err := h.deps.SignIn.SealCodePage(t, route.User.Mail)
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	http.Redirect(w, r, codeURL(tenantPath(t, "/login/code"), url.Values{"authRequestID": {reqID}, "s": {tok}}, flag), http.StatusSeeOther)
+}
+
+// loginCode is the sign-in path's enter-code page.
+func (h *Handler) loginCode(w http.ResponseWriter, r *http.Request) {
+	t := tenantFrom(r.Context())
+	q := r.URL.Query()
+	addr, err := h.deps.SignIn.OpenCodePage(t, q.Get("s"))
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	route, err := h.deps.SignIn.Begin(r.Context(), t, addr)
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	h.loginCodePage(w, r, http.StatusOK, route, q.Get("authRequestID"), q.Get("f"), "")
+}
+
+func (h *Handler) loginCodePage(w http.ResponseWriter, r *http.Request, status int, route signin.Route, reqID, flag, errMsg string) {
+	t := route.Tenant
+	st, err := h.deps.SignIn.PasscodeState(r.Context(), route)
+	if err != nil {
+		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	h.codePage(w, r, status, t, st, route.User.Mail, tenantPath(t, "/login/verify"), tenantPath(t, "/login/send"),
+		map[string]string{"authRequestID": reqID, "email": route.User.Mail}, flag, errMsg)
+}
+
+// loginCodeError: a refused code leads back to the enter-code page (by
+// redirect), a rate limit is said on it, anything else is an error page.
+func (h *Handler) loginCodeError(w http.ResponseWriter, r *http.Request, route signin.Route, reqID string, err error) {
+	if flag, ok := refusalFlag(err); ok {
+		h.toLoginCode(w, r, route, reqID, flag)
+		return
+	}
+	msg, status, known := h.passcodeError(w, r, err)
+	if !known {
+		h.fail(w, r, route.Tenant.DisplayName, err)
+		return
+	}
+	h.loginCodePage(w, r, status, route, reqID, "", msg)
+}
+
+// refusalFlag reports a refused code (otp's sentinels) and the flag its
+// enter-code page carries: the page itself shows why a code is void.
+func refusalFlag(err error) (string, bool) {
+	for _, e := range []error{otp.ErrNoCode, otp.ErrExpired, otp.ErrUsed, otp.ErrTooManyAttempts} {
+		if errors.Is(err, e) {
+			return "", true
+		}
+	}
+	if errors.Is(err, otp.ErrWrongCode) {
+		return flagWrong, true
+	}
+	return "", false
 }
 
 // loginVerify takes the code and finishes the sign-in.
@@ -136,19 +208,12 @@ func (h *Handler) loginVerify(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := route.Tenant
 	res, err := h.deps.SignIn.VerifyPasscode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{AuthRequestID: reqID})
 	if err != nil {
-		msg, status, known := h.passcodeError(w, r, err)
-		if !known {
-			h.fail(w, r, t.DisplayName, err)
-			return
-		}
-		h.codePage(w, r, status, t, route.User.Mail, tenantPath(t, "/login/verify"), tenantPath(t, "/login/send"),
-			map[string]string{"authRequestID": reqID, "email": route.User.Mail}, msg)
+		h.loginCodeError(w, r, route, reqID, err)
 		return
 	}
-	h.finish(w, r, t, res)
+	h.finish(w, r, route.Tenant, res)
 }
 
 // finish sends the browser on after a step of the sign-in service: to

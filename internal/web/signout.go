@@ -42,6 +42,12 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 	h.signedOut(w, r, t, h.postLogoutURL(r.Context(), t, r.PostFormValue("post_logout_redirect_uri")))
 }
 
+// signedOutPage is where an app's logout lands when it gave no way back:
+// a page that says so, instead of a silent redirect elsewhere.
+func (h *Handler) signedOutPage(w http.ResponseWriter, r *http.Request) {
+	h.signedOut(w, r, tenantFrom(r.Context()), "")
+}
+
 // signedOut says so, with the way back to the app when there is one.
 func (h *Handler) signedOut(w http.ResponseWriter, r *http.Request, t directory.Tenant, back string) {
 	l := lang(r)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -44,6 +45,7 @@ type Store interface {
 	member.Store
 	ratelimit.Store
 	federation.Store
+	branding.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -60,6 +62,7 @@ func Run(t *testing.T, open Open) {
 		{"directory", testDirectory},
 		{"user_query", testUserQuery},
 		{"tenant_privacy", testTenantPrivacy},
+		{"branding", testBranding},
 		{"invitation", testInvitation},
 		{"otp", testOTP},
 		{"session", testSession},

@@ -1,0 +1,172 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/guestgate/guestgate/internal/branding"
+)
+
+// brandingPath is the tenant's organizationalBranding; {id} is the
+// organization (tenant) id, and only the caller's own is found.
+const brandingPath = "/v1.0/organization/{id}/branding"
+
+// Permissions of organizationalBranding (Graph's names).
+var (
+	permBrandingRead  = []string{"OrganizationalBranding.Read.All", "OrganizationalBranding.ReadWrite.All", "Organization.Read.All", "Organization.ReadWrite.All"}
+	permBrandingWrite = []string{"OrganizationalBranding.ReadWrite.All", "Organization.ReadWrite.All"}
+)
+
+// brandingBody is Graph's organizationalBranding (and
+// organizationalBrandingLocalization) as guestgate serves it: the
+// properties it implements, unset ones null. bannerLogoRelativeUrl is
+// relative to the one cdnList entry, guestgate's public URL, where the
+// logo is served to browsers and mail clients.
+type brandingBody struct {
+	ODataContext          string   `json:"@odata.context"`
+	ID                    string   `json:"id"`
+	BackgroundColor       *string  `json:"backgroundColor"`
+	SignInPageText        *string  `json:"signInPageText"`
+	PrivacyURL            *string  `json:"customPrivacyAndCookiesUrl"`
+	BannerLogoRelativeURL *string  `json:"bannerLogoRelativeUrl"`
+	CDNList               []string `json:"cdnList"`
+}
+
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (a *API) brandingOut(b branding.Branding) brandingBody {
+	id, ctx := "0", "https://graph.microsoft.com/v1.0/$metadata#organization('"+b.TenantID+"')/branding/$entity"
+	if b.Lang != "" {
+		id, ctx = b.Lang, "https://graph.microsoft.com/v1.0/$metadata#organization('"+b.TenantID+"')/branding/localizations/$entity"
+	}
+	out := brandingBody{
+		ODataContext: ctx, ID: id, BackgroundColor: orNull(b.BackgroundColor), SignInPageText: orNull(b.SignInPageText),
+		PrivacyURL: orNull(b.PrivacyURL), CDNList: []string{a.deps.BaseURL},
+	}
+	if b.LogoType != "" {
+		out.BannerLogoRelativeURL = orNull(strings.TrimPrefix(branding.LogoPath(b), "/"))
+	}
+	return out
+}
+
+// brandingPatch is a PATCH body; null clears a property. The other
+// properties of the resource are refused by name, never ignored.
+type brandingPatch struct {
+	ODataContext    *string     `json:"@odata.context"`
+	ODataType       *string     `json:"@odata.type"`
+	ID              *string     `json:"id"`
+	BackgroundColor opt[string] `json:"backgroundColor"`
+	SignInPageText  opt[string] `json:"signInPageText"`
+	PrivacyURL      opt[string] `json:"customPrivacyAndCookiesUrl"`
+}
+
+func (p opt[T]) ptr(zero T) *T {
+	if !p.Set {
+		return nil
+	}
+	if p.Null {
+		return &zero
+	}
+	return &p.V
+}
+
+// brandingScope checks the caller, the organization id of the path and the
+// language of a localization ("" for the default branding).
+func (a *API) brandingScope(r *http.Request, c Caller, perms []string) (string, error) {
+	if err := require(c, perms...); err != nil {
+		return "", err
+	}
+	if a.deps.Branding == nil {
+		return "", notFound("Branding is not available.")
+	}
+	if !strings.EqualFold(r.PathValue("id"), c.TenantID) {
+		return "", notFound("Resource '" + r.PathValue("id") + "' does not exist or one of its queried reference-property objects are not present.")
+	}
+	lang, err := branding.Lang(r.PathValue("lang"))
+	if err != nil {
+		return "", badRequest(err.Error() + ".")
+	}
+	return lang, nil
+}
+
+func (a *API) getBranding(w http.ResponseWriter, r *http.Request, c Caller) error {
+	lang, err := a.brandingScope(r, c, permBrandingRead)
+	if err != nil {
+		return err
+	}
+	b, err := a.deps.Branding.Get(r.Context(), c.TenantID, lang)
+	if errors.Is(err, branding.ErrNotFound) {
+		return notFound("No branding is set for this organization in this language.")
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.brandingOut(b))
+	return nil
+}
+
+func (a *API) patchBranding(w http.ResponseWriter, r *http.Request, c Caller) error {
+	lang, err := a.brandingScope(r, c, permBrandingWrite)
+	if err != nil {
+		return err
+	}
+	var p brandingPatch
+	if err := decode(w, r, &p); err != nil {
+		return err
+	}
+	_, err = a.deps.Branding.Update(r.Context(), c.TenantID, lang, branding.Patch{
+		BackgroundColor: p.BackgroundColor.ptr(""), SignInPageText: p.SignInPageText.ptr(""), PrivacyURL: p.PrivacyURL.ptr(""),
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// putBannerLogo takes the logo as the stream Graph uses: the image bytes
+// as the body, with their Content-Type.
+func (a *API) putBannerLogo(w http.ResponseWriter, r *http.Request, c Caller) error {
+	lang, err := a.brandingScope(r, c, permBrandingWrite)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, branding.MaxLogoBytes+1))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return badRequest(fmt.Sprintf("Invalid value for property 'bannerLogo': the image is larger than %d bytes.", branding.MaxLogoBytes))
+		}
+		return decodeError(err)
+	}
+	if _, err := a.deps.Branding.SetLogo(r.Context(), c.TenantID, lang, r.Header.Get("Content-Type"), data); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// getBannerLogo answers the logo's bytes (the stream).
+func (a *API) getBannerLogo(w http.ResponseWriter, r *http.Request, c Caller) error {
+	lang, err := a.brandingScope(r, c, permBrandingRead)
+	if err != nil {
+		return err
+	}
+	b, err := a.deps.Branding.Get(r.Context(), c.TenantID, lang)
+	if errors.Is(err, branding.ErrNotFound) || err == nil && b.LogoType == "" {
+		return notFound("No banner logo is set for this organization in this language.")
+	}
+	if err != nil {
+		return err
+	}
+	branding.WriteLogo(w, b)
+	return nil
+}
