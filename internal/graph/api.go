@@ -17,6 +17,7 @@ import (
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/ratelimit"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -56,7 +57,12 @@ type Deps struct {
 	}
 	// Federations are the tenant's partner identity providers.
 	Federations Federations
-	Audit       audit.Store
+	// Roles assigns and lists directory roles (roles.Service has it).
+	Roles interface {
+		Assign(ctx context.Context, t directory.Tenant, userID, roleID, scope string, by audit.Actor) (roles.Assignment, error)
+		List(ctx context.Context, tenantID, principalID string) ([]roles.Assignment, error)
+	}
+	Audit audit.Store
 	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
 	SignIns audit.SignInStore
 	// Apps names the calling app in audit records (optional).
@@ -133,6 +139,8 @@ func New(d Deps) *API {
 	}
 	a.handle("GET "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
 	a.handle("POST "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
+	a.handle("GET "+roleAssignmentsPath, otherResources, a.listRoleAssignments)
+	a.handle("POST "+roleAssignmentsPath, otherResources, a.createRoleAssignment)
 	return a
 }
 

@@ -120,6 +120,8 @@ func TestRouteOptions(t *testing.T) {
 		"DELETE " + federationConfigsPath + "/{a}/{b}":          {dir, nil},
 		"GET " + federationConfigsPath + "/{a}/{b}/domains":     {dir, nil},
 		"POST " + federationConfigsPath + "/{a}/{b}/domains":    {dir, nil},
+		"GET " + roleAssignmentsPath:                            {other, nil},
+		"POST " + roleAssignmentsPath:                           {other, nil},
 	}
 	// A value each option parses.
 	values := map[string]string{

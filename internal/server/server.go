@@ -28,6 +28,7 @@ import (
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/ratelimit"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/store"
@@ -65,6 +66,7 @@ type Server struct {
 	policies       *policy.Service
 	members        *member.Service
 	lifecycle      *lifecycle.Service
+	roles          *roles.Service
 	federations    *federation.Service
 	limiter        *ratelimit.Limiter
 	oidc           *oidc.Provider
@@ -207,6 +209,7 @@ func (s *Server) build() error {
 	}
 	s.limiter = ratelimit.New(s.db, s.clock)
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
+	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
@@ -251,6 +254,7 @@ func (s *Server) build() error {
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Audit: s.db, SignIns: s.db, Apps: s.db,
+		Roles:   s.roles,
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})

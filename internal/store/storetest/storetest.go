@@ -19,6 +19,7 @@ import (
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/ratelimit"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -44,6 +45,7 @@ type Store interface {
 	member.Store
 	ratelimit.Store
 	federation.Store
+	roles.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -78,6 +80,7 @@ func Run(t *testing.T, open Open) {
 		{"lifecycle", testLifecycle},
 		{"ratelimit", testRateLimit},
 		{"federation", testFederation},
+		{"roles", testRoles},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
