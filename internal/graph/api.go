@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/audit"
@@ -21,13 +22,25 @@ import (
 	"github.com/guestgate/guestgate/internal/store"
 )
 
-// Caller is the authenticated app behind a request.
+// Caller is the authenticated app behind a request, and with a delegated
+// token the signed-in user it acts for.
 type Caller struct {
 	TenantID string
 	AppID    string
-	// Roles are the Graph application permissions granted to the app.
+	// Roles are the Graph application permissions granted to the app
+	// (app-only tokens).
 	Roles []string
+	// User is the signed-in user of a delegated token (zero for app-only
+	// tokens); Scopes are the token's Graph delegated permissions and
+	// DirectoryRoles the template ids of the user's roles. A guest's
+	// delegated token is allowed nothing.
+	User           directory.User
+	Scopes         []string
+	DirectoryRoles []string
 }
+
+// Delegated reports whether the caller acts for a signed-in user.
+func (c Caller) Delegated() bool { return c.User.ID != "" }
 
 // TokenVerifier checks a bearer access token and says who calls.
 type TokenVerifier interface {
@@ -232,8 +245,22 @@ func (a *API) authenticate(r *http.Request) (Caller, error) {
 	return c, nil
 }
 
-// require answers 403 unless the caller holds one of the permissions.
+// require answers 403 unless the caller holds one of the permissions: an
+// app-only token among its roles; a delegated token among its scopes, and
+// only when the user's directory roles allow that permission too (R10). A
+// guest is allowed nothing.
 func require(c Caller, anyOf ...string) error {
+	if c.Delegated() {
+		if c.User.UserType != directory.UserTypeMember {
+			return errForbidden
+		}
+		for _, want := range anyOf {
+			if slices.Contains(c.Scopes, want) && roles.Allows(c.DirectoryRoles, want) {
+				return nil
+			}
+		}
+		return errForbidden
+	}
 	for _, have := range c.Roles {
 		for _, want := range anyOf {
 			if have == want {

@@ -32,6 +32,7 @@ func (s *Server) CreateTenantWithAdmin(ctx context.Context, req directory.NewTen
 	if err != nil {
 		return t, directory.User{}, err
 	}
+	admin.AccountEnabled = true
 	u, err := s.members.CreateMember(ctx, t, admin, audit.CLI)
 	if err != nil {
 		return t, u, fmt.Errorf("tenant %s created; its administrator was not: %w", t.ID, err)

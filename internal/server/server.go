@@ -252,7 +252,7 @@ func (s *Server) build() error {
 	s.oidcSessions.web = s.web
 	s.oidcAccess.signin = signins
 	s.api = graph.New(graph.Deps{
-		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
+		Tokens: tokenVerifier{p: s.oidc, dir: s.db, roles: s.roles}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Audit: s.db, SignIns: s.db, Apps: s.db,
 		Roles:   s.roles,
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
