@@ -77,7 +77,8 @@ func jwtClaims(t *testing.T, raw string) map[string]any {
 // Administrator changes the email OTP policy, a User Administrator and a
 // member without a role cannot but read users; a Guest Inviter invites;
 // a token without the policy scope cannot change the policy even for a
-// Global Administrator; a guest's token is refused everything. App-only
+// Global Administrator; authorizationPolicy.allowInvitesFrom decides who
+// invites; a guest's token is refused everything. App-only
 // tokens keep working.
 func TestDelegatedGraphTokens(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
@@ -102,6 +103,14 @@ func TestDelegatedGraphTokens(t *testing.T) {
 			}
 		}
 		tool := adminTool(t, in, tn, append(graphScopesAsked, "offline_access"))
+		_, settings := in.tenantWithAdminIn(tn, "Policy.ReadWrite.Authorization")
+		setInvitesFrom := func(v string) {
+			t.Helper()
+			if s := api(t, settings, http.MethodPatch, in.URL+"/v1.0/policies/authorizationPolicy", map[string]any{"allowInvitesFrom": v}, nil); s != http.StatusNoContent {
+				t.Fatalf("PATCH authorizationPolicy = %d", s)
+			}
+		}
+		setInvitesFrom("adminsAndGuestInviters")
 		client := func(tok *oauth2.Token) *http.Client {
 			return oauth2.NewClient(ctx, oauth2.StaticTokenSource(tok))
 		}
@@ -157,6 +166,18 @@ func TestDelegatedGraphTokens(t *testing.T) {
 				}
 			})
 		}
+
+		// Members without a role invite once all members may; no one once none may.
+		plain := client(tool.memberToken("plain@fabrikam.example", pw))
+		setInvitesFrom("adminsGuestInvitersAndAllMembers")
+		if s := invite(plain, "plain-2@partner.example"); s != http.StatusCreated {
+			t.Fatalf("a member invites when all members may: %d", s)
+		}
+		setInvitesFrom("none")
+		if s := invite(client(tool.memberToken("admin@fabrikam.example", pw)), "admin-2@partner.example"); s != http.StatusForbidden {
+			t.Fatalf("a Global Administrator invites when no one may: %d", s)
+		}
+		setInvitesFrom("everyone")
 
 		// The scopes bound even a Global Administrator.
 		narrow := adminTool(t, in, tn, []string{gooidc.ScopeOpenID, "https://graph.microsoft.com/User.Read.All"})

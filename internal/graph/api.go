@@ -10,6 +10,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
@@ -74,6 +75,11 @@ type Deps struct {
 	Roles interface {
 		Assign(ctx context.Context, t directory.Tenant, userID, roleID, scope string, by audit.Actor) (roles.Assignment, error)
 		List(ctx context.Context, tenantID, principalID string) ([]roles.Assignment, error)
+	}
+	// Collab is the external collaboration settings (collab.Service has it).
+	Collab interface {
+		Get(ctx context.Context, t directory.Tenant) (collab.Settings, error)
+		Update(ctx context.Context, t directory.Tenant, p collab.Patch, by audit.Actor) (collab.Settings, error)
 	}
 	Audit audit.Store
 	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
@@ -154,6 +160,10 @@ func New(d Deps) *API {
 	a.handle("POST "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
 	a.handle("GET "+roleAssignmentsPath, otherResources, a.listRoleAssignments)
 	a.handle("POST "+roleAssignmentsPath, otherResources, a.createRoleAssignment)
+	a.handle("GET "+authorizationPolicyPath, otherResources, a.getAuthorizationPolicy)
+	a.handle("PATCH "+authorizationPolicyPath, otherResources, a.patchAuthorizationPolicy)
+	a.handle("GET "+b2bPolicyPath, otherResources, a.getB2BPolicy)
+	a.handle("PATCH "+b2bPolicyPath, otherResources, a.patchB2BPolicy)
 	return a
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -82,6 +83,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		pw *member.PasswordError
 		le *lifecycle.ValidationError
 		fe *federation.ValidationError
+		de *collab.DomainError
+		ce *collab.ValidationError
 	)
 	switch {
 	case errors.As(err, &e):
@@ -113,6 +116,10 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest(err.Error() + ".")
 	case errors.Is(err, federation.ErrMetadataUnavailable):
 		e = badRequest("The federation metadata could not be read, so nothing was saved: " + err.Error() + ".")
+	case errors.As(err, &de):
+		e = badRequest(de.Error())
+	case errors.As(err, &ce):
+		e = badRequest("Invalid value for property '" + ce.Property + "': " + ce.Message + ".")
 	case errors.Is(err, roles.ErrUnknownRole):
 		e = badRequest("Invalid value for property 'roleDefinitionId': " + roles.ErrUnknownRole.Error() + ".")
 	case errors.Is(err, roles.ErrNotMember):

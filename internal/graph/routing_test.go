@@ -122,6 +122,10 @@ func TestRouteOptions(t *testing.T) {
 		"POST " + federationConfigsPath + "/{a}/{b}/domains":    {dir, nil},
 		"GET " + roleAssignmentsPath:                            {other, nil},
 		"POST " + roleAssignmentsPath:                           {other, nil},
+		"GET " + authorizationPolicyPath:                        {other, nil},
+		"PATCH " + authorizationPolicyPath:                      {other, nil},
+		"GET " + b2bPolicyPath:                                  {other, nil},
+		"PATCH " + b2bPolicyPath:                                {other, nil},
 	}
 	// A value each option parses.
 	values := map[string]string{

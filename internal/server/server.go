@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/graph"
@@ -67,6 +68,7 @@ type Server struct {
 	members        *member.Service
 	lifecycle      *lifecycle.Service
 	roles          *roles.Service
+	collab         *collab.Service
 	federations    *federation.Service
 	limiter        *ratelimit.Limiter
 	oidc           *oidc.Provider
@@ -198,9 +200,11 @@ func (s *Server) build() error {
 	// Resetting a redemption and disabling an account end every sign-in of
 	// the user, tokens included, not only its sessions.
 	endAccess := directory.AccessEnder{Store: s.db}
+	s.collab = collab.NewService(collab.Deps{Store: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
 	s.invitations = invitation.NewService(
 		invitation.Config{PublicURL: cfg.PublicURL, AllowHTTP: cfg.insecure()},
-		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: endAccess},
+		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: endAccess,
+			Domains: s.collab},
 	)
 	s.policies = policy.NewService(policy.Deps{Store: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, AutoEnable: cfg.AutoEnableDate})
 	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: endAccess, Limits: cfg.Members, Log: s.log})
@@ -254,7 +258,7 @@ func (s *Server) build() error {
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{p: s.oidc, dir: s.db, roles: s.roles}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Audit: s.db, SignIns: s.db, Apps: s.db,
-		Roles:   s.roles,
+		Roles: s.roles, Collab: s.collab,
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -33,5 +34,25 @@ func testRoles(t *testing.T, open Open) {
 		theirs, err := s.ListRoleAssignments(t.Context(), other.ID, "")
 		must(t, "list another tenant's", err)
 		wantEqual(t, "another tenant's assignments", len(theirs), 0)
+	})
+}
+
+func testCollab(t *testing.T, open Open) {
+	t.Run("settings_absent_then_replaced", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		_, err := s.GetCollaboration(t.Context(), tn.ID)
+		wantErr(t, "get before any", err, store.ErrNotFound)
+		v := collab.Settings{TenantID: tn.ID, AllowInvitesFrom: collab.InvitesAdminsAndGuestInviter, GuestUserRoleID: collab.GuestRoleRestricted,
+			DomainMode: collab.DomainsDeny, Domains: []string{"denied.example"}, UpdatedAt: at(0)}
+		must(t, "put", s.PutCollaboration(t.Context(), v))
+		v.AllowInvitesFrom, v.Domains = collab.InvitesNone, []string{"a.example", "b.example"}
+		must(t, "replace", s.PutCollaboration(t.Context(), v))
+		got, err := s.GetCollaboration(t.Context(), tn.ID)
+		must(t, "get", err)
+		wantEqual(t, "allowInvitesFrom", got.AllowInvitesFrom, collab.InvitesNone)
+		wantEqual(t, "guest role", got.GuestUserRoleID, collab.GuestRoleRestricted)
+		wantEqual(t, "domains", len(got.Domains), 2)
+		wantEqual(t, "mode", got.DomainMode, collab.DomainsDeny)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -46,6 +47,7 @@ type Store interface {
 	ratelimit.Store
 	federation.Store
 	roles.Store
+	collab.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -81,6 +83,7 @@ func Run(t *testing.T, open Open) {
 		{"ratelimit", testRateLimit},
 		{"federation", testFederation},
 		{"roles", testRoles},
+		{"collab", testCollab},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
