@@ -16,6 +16,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/collab"
+	"github.com/guestgate/guestgate/internal/console"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/graph"
@@ -75,6 +76,7 @@ type Server struct {
 	oidcSessions   *sessionEnder
 	oidcAccess     *accessChecker
 	web            *web.Handler
+	console        *console.Handler
 	api            *graph.API
 	sender         mail.Sender
 	devMailbox     *mail.DevMailbox // the sender and the mailbox page with --dev-mailbox
@@ -251,6 +253,9 @@ func (s *Server) build() error {
 			Mailbox: mailbox, Apps: s.db, SAMLMetadata: s.federations.SAMLMetadata, Clock: s.clock, Log: s.log,
 		})
 	if err != nil {
+		return err
+	}
+	if err := s.buildConsole(signins, sessions); err != nil {
 		return err
 	}
 	s.oidcSessions.web = s.web
