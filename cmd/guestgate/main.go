@@ -49,6 +49,7 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.
 		newAppCommand(flags),
 		newInviteCommand(flags),
 		newUserCommand(flags),
+		newRoleCommand(flags),
 		newPolicyCommand(flags),
 		newKeysCommand(flags),
 		newIdPCommand(flags),

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -75,6 +76,7 @@ func newTenantCreateCommand(f *configFlags) *cobra.Command {
 		req     directory.NewTenantRequest
 		cloud   string
 		domains []string
+		admin   member.NewMember
 	)
 	cmd := &cobra.Command{
 		Use:     "create --name NAME [--domain DOMAIN]... [--cloud public|usgov]",
@@ -84,6 +86,9 @@ func newTenantCreateCommand(f *configFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withAdmin(cmd, f, func(srv *server.Server) error {
 				req.Domains, req.Cloud = domains, directory.Cloud(cloud)
+				if admin.UserPrincipalName != "" {
+					return createTenantWithAdmin(cmd, srv, req, admin)
+				}
 				t, err := srv.CreateTenant(cmd.Context(), req)
 				if err != nil {
 					return err
@@ -99,6 +104,8 @@ func newTenantCreateCommand(f *configFlags) *cobra.Command {
 	cmd.Flags().StringArrayVar(&domains, "domain", nil, "verified domain; repeat for several")
 	cmd.Flags().StringVar(&cloud, "cloud", "public", "cloud: public or usgov")
 	cmd.Flags().BoolVar(&req.PreviewOptIn, "preview-opt-in", false, "mark the tenant as having opted into the email OTP preview")
+	cmd.Flags().StringVar(&admin.UserPrincipalName, "admin-email", "", "create the first member, a Global Administrator, with this address in a --domain (password from a prompt or the first line of standard input)")
+	cmd.Flags().StringVar(&admin.DisplayName, "admin-name", "Administrator", "the first member's display name (with --admin-email)")
 	_ = cmd.MarkFlagRequired("name")
 	addOutputFlag(cmd)
 	return cmd

@@ -317,3 +317,20 @@ func (in *instance) consentStep(b *browser, proved page, tn directory.Tenant) pa
 	}
 	return b.submit(in.URL, review, "/"+tn.ID+"/consent/accept", nil)
 }
+
+// tenantWithAdminIn returns a client-credentials client of a new app of
+// an existing tenant holding perms.
+func (in *instance) tenantWithAdminIn(tn directory.Tenant, perms ...string) (directory.Tenant, *http.Client) {
+	in.t.Helper()
+	ctx := context.Background()
+	app, secret, err := in.srv.CreateApp(ctx, tn.ID, "admin app", perms, nil, nil, false)
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	cc := clientcredentials.Config{
+		ClientID: app.AppID, ClientSecret: secret,
+		TokenURL: in.URL + "/" + tn.ID + "/oauth2/v2.0/token",
+		Scopes:   []string{"https://graph.microsoft.com/.default"},
+	}
+	return tn, cc.Client(ctx)
+}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
@@ -18,16 +20,29 @@ import (
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/ratelimit"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
-// Caller is the authenticated app behind a request.
+// Caller is the authenticated app behind a request, and with a delegated
+// token the signed-in user it acts for.
 type Caller struct {
 	TenantID string
 	AppID    string
-	// Roles are the Graph application permissions granted to the app.
+	// Roles are the Graph application permissions granted to the app
+	// (app-only tokens).
 	Roles []string
+	// User is the signed-in user of a delegated token (zero for app-only
+	// tokens); Scopes are the token's Graph delegated permissions and
+	// DirectoryRoles the template ids of the user's roles. A guest's
+	// delegated token is allowed nothing.
+	User           directory.User
+	Scopes         []string
+	DirectoryRoles []string
 }
+
+// Delegated reports whether the caller acts for a signed-in user.
+func (c Caller) Delegated() bool { return c.User.ID != "" }
 
 // TokenVerifier checks a bearer access token and says who calls.
 type TokenVerifier interface {
@@ -59,7 +74,17 @@ type Deps struct {
 	Branding *branding.Service
 	// Federations are the tenant's partner identity providers.
 	Federations Federations
-	Audit       audit.Store
+	// Roles assigns and lists directory roles (roles.Service has it).
+	Roles interface {
+		Assign(ctx context.Context, t directory.Tenant, userID, roleID, scope string, by audit.Actor) (roles.Assignment, error)
+		List(ctx context.Context, tenantID, principalID string) ([]roles.Assignment, error)
+	}
+	// Collab is the external collaboration settings (collab.Service has it).
+	Collab interface {
+		Get(ctx context.Context, t directory.Tenant) (collab.Settings, error)
+		Update(ctx context.Context, t directory.Tenant, p collab.Patch, by audit.Actor) (collab.Settings, error)
+	}
+	Audit audit.Store
 	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
 	SignIns audit.SignInStore
 	// Apps names the calling app in audit records (optional).
@@ -144,6 +169,12 @@ func New(d Deps) *API {
 	a.handle("PATCH "+brandingPath+"/localizations/{lang}", otherResources, a.patchBranding)
 	a.handle("GET "+brandingPath+"/localizations/{lang}/bannerLogo", otherResources, a.getBannerLogo)
 	a.handle("PUT "+brandingPath+"/localizations/{lang}/bannerLogo", otherResources, a.putBannerLogo)
+	a.handle("GET "+roleAssignmentsPath, otherResources, a.listRoleAssignments)
+	a.handle("POST "+roleAssignmentsPath, otherResources, a.createRoleAssignment)
+	a.handle("GET "+authorizationPolicyPath, otherResources, a.getAuthorizationPolicy)
+	a.handle("PATCH "+authorizationPolicyPath, otherResources, a.patchAuthorizationPolicy)
+	a.handle("GET "+b2bPolicyPath, otherResources, a.getB2BPolicy)
+	a.handle("PATCH "+b2bPolicyPath, otherResources, a.patchB2BPolicy)
 	return a
 }
 
@@ -235,8 +266,22 @@ func (a *API) authenticate(r *http.Request) (Caller, error) {
 	return c, nil
 }
 
-// require answers 403 unless the caller holds one of the permissions.
+// require answers 403 unless the caller holds one of the permissions: an
+// app-only token among its roles; a delegated token among its scopes, and
+// only when the user's directory roles allow that permission too (R10). A
+// guest is allowed nothing.
 func require(c Caller, anyOf ...string) error {
+	if c.Delegated() {
+		if c.User.UserType != directory.UserTypeMember {
+			return errForbidden
+		}
+		for _, want := range anyOf {
+			if slices.Contains(c.Scopes, want) && roles.Allows(c.DirectoryRoles, want) {
+				return nil
+			}
+		}
+		return errForbidden
+	}
 	for _, have := range c.Roles {
 		for _, want := range anyOf {
 			if have == want {

@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -83,6 +85,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		le *lifecycle.ValidationError
 		fe *federation.ValidationError
 		be *branding.ValidationError
+		de *collab.DomainError
+		ce *collab.ValidationError
 	)
 	switch {
 	case errors.As(err, &e):
@@ -116,6 +120,18 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest(err.Error() + ".")
 	case errors.Is(err, federation.ErrMetadataUnavailable):
 		e = badRequest("The federation metadata could not be read, so nothing was saved: " + err.Error() + ".")
+	case errors.As(err, &de):
+		e = badRequest(de.Error())
+	case errors.As(err, &ce):
+		e = badRequest("Invalid value for property '" + ce.Property + "': " + ce.Message + ".")
+	case errors.Is(err, roles.ErrUnknownRole):
+		e = badRequest("Invalid value for property 'roleDefinitionId': " + roles.ErrUnknownRole.Error() + ".")
+	case errors.Is(err, roles.ErrNotMember):
+		e = badRequest("Invalid value for property 'principalId': " + roles.ErrNotMember.Error() + ".")
+	case errors.Is(err, roles.ErrScope):
+		e = badRequest("Invalid value for property 'directoryScopeId': " + roles.ErrScope.Error() + ".")
+	case errors.Is(err, store.ErrAlreadyExists):
+		e = directoryBadRequest("A conflicting object with one or more of the specified property values is present in the directory.")
 	case errors.Is(err, store.ErrNotFound):
 		e = notFound("Resource does not exist or one of its queried reference-property objects are not present.")
 	case errors.Is(err, store.ErrUnavailable):

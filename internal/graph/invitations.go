@@ -54,7 +54,7 @@ type sponsorRef struct {
 
 // createInvitation is POST /v1.0/invitations (201).
 func (a *API) createInvitation(w http.ResponseWriter, r *http.Request, c Caller) error {
-	if err := require(c, permInvite...); err != nil {
+	if err := a.requireInvite(r, c); err != nil {
 		return err
 	}
 	var in invitationIn

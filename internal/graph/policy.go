@@ -202,6 +202,9 @@ func setEffectiveHeaders(w http.ResponseWriter, e policy.Effective) {
 
 // actor is the audit actor of an API call: the calling app.
 func (a *API) actor(r *http.Request, c Caller) audit.Actor {
+	if c.Delegated() {
+		return audit.Actor{UserID: c.User.ID, UserName: c.User.DisplayName, UserPrincipalName: c.User.UserPrincipalName}
+	}
 	name := c.AppID
 	if a.deps.Apps != nil {
 		if app, err := a.deps.Apps.GetApp(r.Context(), c.TenantID, c.AppID); err == nil && app.DisplayName != "" {

@@ -128,6 +128,12 @@ func TestRouteOptions(t *testing.T) {
 		"DELETE " + federationConfigsPath + "/{a}/{b}":             {dir, nil},
 		"GET " + federationConfigsPath + "/{a}/{b}/domains":        {dir, nil},
 		"POST " + federationConfigsPath + "/{a}/{b}/domains":       {dir, nil},
+		"GET " + roleAssignmentsPath:                               {other, nil},
+		"POST " + roleAssignmentsPath:                              {other, nil},
+		"GET " + authorizationPolicyPath:                           {other, nil},
+		"PATCH " + authorizationPolicyPath:                         {other, nil},
+		"GET " + b2bPolicyPath:                                     {other, nil},
+		"PATCH " + b2bPolicyPath:                                   {other, nil},
 	}
 	// A value each option parses.
 	values := map[string]string{

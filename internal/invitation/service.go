@@ -38,6 +38,11 @@ type Deps struct {
 	// ResetRedemption only.
 	Audit    audit.Store
 	Sessions SessionRevoker
+	// Domains, when set, refuses invitations to domains the tenant's
+	// collaboration restrictions block (collab.Service has it).
+	Domains interface {
+		CheckDomain(ctx context.Context, t directory.Tenant, address string) error
+	}
 }
 
 // Service creates and redeems invitations.
@@ -104,6 +109,11 @@ func (s *Service) Invite(ctx context.Context, t directory.Tenant, req Request) (
 	}
 	if err := checkOwnDomain(t, req.Email); err != nil {
 		return Result{}, err
+	}
+	if s.Domains != nil {
+		if err := s.Domains.CheckDomain(ctx, t, req.Email); err != nil {
+			return Result{}, err
+		}
 	}
 	var res Result
 	for attempt := 0; attempt < 2; attempt++ {

@@ -35,10 +35,15 @@ func (p *Provider) newAuthRequest(ctx context.Context, rec AuthRequestRecord) (*
 	return ar, nil
 }
 
-func (a *authRequest) GetID() string          { return a.rec.ID }
-func (a *authRequest) GetACR() string         { return "" }
-func (a *authRequest) GetAMR() []string       { return a.rec.AMR }
-func (a *authRequest) GetAudience() []string  { return []string{a.rec.ClientID} }
+func (a *authRequest) GetID() string    { return a.rec.ID }
+func (a *authRequest) GetACR() string   { return "" }
+func (a *authRequest) GetAMR() []string { return a.rec.AMR }
+func (a *authRequest) GetAudience() []string {
+	if len(graphScopes(a.rec.Scopes)) > 0 {
+		return []string{a.rec.ClientID, graphResource}
+	}
+	return []string{a.rec.ClientID}
+}
 func (a *authRequest) GetAuthTime() time.Time { return a.rec.AuthTime }
 func (a *authRequest) GetClientID() string    { return a.rec.ClientID }
 func (a *authRequest) GetNonce() string       { return a.rec.Nonce }

@@ -94,9 +94,10 @@ func (c *client) RestrictAdditionalAccessTokenScopes() func([]string) []string {
 	return func(s []string) []string { return s }
 }
 
-// IsScopeAllowed allows no scopes beyond the standard OpenID ones in the
-// authorization code flow; others are dropped from the request.
-func (c *client) IsScopeAllowed(string) bool { return false }
+// IsScopeAllowed allows Graph's delegated permissions beyond the standard
+// OpenID scopes in the authorization code flow (token_delegated.go);
+// others are dropped from the request.
+func (c *client) IsScopeAllowed(scope string) bool { return graphScope(scope) != "" }
 
 // IDTokenUserinfoClaimsAssertion puts the user's claims in the ID token
 // also when an access token is issued (DESIGN section 6).

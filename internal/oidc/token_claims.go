@@ -26,6 +26,8 @@ const (
 	claimScopes   = "scp"
 	claimIDType   = "idtyp"
 	claimVersion  = "ver"
+	claimAuthUS   = "auth_us"
+	claimFamily   = "fam"
 
 	idTypeApp  = "app"
 	idTypeUser = "user"
@@ -153,7 +155,14 @@ func (p *Provider) accessClaims(ctx context.Context, req any) (map[string]any, e
 		}
 		return c, nil
 	case *authRequest:
-		return userAccessClaims(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.rec.Scopes), nil
+		c := userAccessClaims(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, tokenScopes(r.rec.Scopes))
+		if len(graphScopes(r.rec.Scopes)) > 0 {
+			// A delegated Graph token carries what the admin API checks
+			// against revocation: the sign-in time and the grant.
+			c[claimAuthUS] = r.rec.AuthTime.UnixMicro()
+			c[claimFamily] = r.rec.ID
+		}
+		return c, nil
 	case *refreshRequest:
 		return userAccessClaims(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.scopes), nil
 	default:

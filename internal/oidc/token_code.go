@@ -44,7 +44,8 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 	if r.Data.RedirectURI != rec.RedirectURI {
 		return nil, oidc.ErrInvalidGrant().WithDescription("redirect_uri does not correspond")
 	}
-	wantRefresh := ar.wantsOffline() && op.ValidateGrantType(r.Client, oidc.GrantTypeRefreshToken)
+	delegated := len(graphScopes(ar.rec.Scopes)) > 0
+	wantRefresh := ar.wantsOffline() && op.ValidateGrantType(r.Client, oidc.GrantTypeRefreshToken) && !delegated
 	err = p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
 		ar.refreshToken = ""
 		got, err := p.deps.AuthRequests.ConsumeOIDCAuthRequest(ctx, rec.TenantID, rec.ID, p.clock.Now())
@@ -63,11 +64,15 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("redeem code: %w", err))
 	}
-	if wantRefresh && ar.refreshToken == "" {
+	if (wantRefresh && ar.refreshToken == "") || delegated {
 		// The session already ended: no refresh token, and the library must not ask for one.
 		ar.rec.Scopes = slices.DeleteFunc(slices.Clone(ar.rec.Scopes), func(s string) bool { return s == oidc.ScopeOfflineAccess })
 	}
-	resp, err := op.CreateTokenResponse(withRedeemed(ctx, rec.ID), ar, r.Client, p.op, true, r.Data.Code, "")
+	var client op.Client = r.Client
+	if delegated {
+		client = jwtAccessClient{client}
+	}
+	resp, err := op.CreateTokenResponse(withRedeemed(ctx, rec.ID), ar, client, p.op, true, r.Data.Code, "")
 	if err != nil {
 		return nil, err
 	}

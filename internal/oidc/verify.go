@@ -21,6 +21,10 @@ type AccessClaims struct {
 	Roles     []string // the app's Graph application permissions
 	Audience  string   // the resource the token was issued for
 	ExpiresAt time.Time
+	// UserID is the signed-in user of a delegated token ("" for an app's
+	// own token), Scopes its Graph delegated permissions.
+	UserID string
+	Scopes []string
 }
 
 // tokenLeeway tolerates clock differences between processes.
@@ -44,6 +48,10 @@ type accessTokenClaims struct {
 	AuthTime time.Time `json:"-"`
 	// FamilyID is the authorization of an opaque user token.
 	FamilyID string `json:"-"`
+	// JWTAuthUS and JWTFamily are AuthTime and FamilyID as a delegated
+	// Graph JWT carries them.
+	JWTAuthUS int64  `json:"auth_us"`
+	JWTFamily string `json:"fam"`
 }
 
 // VerifyAccessToken checks an app's access token for guestgate's admin API
@@ -65,6 +73,9 @@ func (p *Provider) VerifyAccessToken(ctx context.Context, tenantID, raw string) 
 	}
 	if aud == "" {
 		return AccessClaims{}, fmt.Errorf("%w: not issued for the admin API", ErrInvalidToken)
+	}
+	if c.IDType == idTypeUser {
+		return p.verifyDelegated(ctx, tenantID, c, aud)
 	}
 	if c.IDType != idTypeApp || c.AppID == "" {
 		return AccessClaims{}, fmt.Errorf("%w: not an application token", ErrInvalidToken)
@@ -140,5 +151,6 @@ func (p *Provider) tokenClaims(ctx context.Context, raw string) (accessTokenClai
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return c, fmt.Errorf("%w: claims: %v", ErrInvalidToken, err)
 	}
+	c.AuthTime, c.FamilyID = authTimeOf(c.JWTAuthUS), c.JWTFamily
 	return c, nil
 }

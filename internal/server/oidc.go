@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/web"
@@ -96,7 +98,14 @@ func (b loginBridge) Fail(ctx context.Context, tenantID, id, code string) (strin
 // tokenVerifier adapts the provider to the admin API. The tenant is the
 // token's tid; the provider then checks the token against that tenant's
 // issuer and keys, so an unverified tid cannot pick a tenant.
-type tokenVerifier struct{ p *oidc.Provider }
+type tokenVerifier struct {
+	p *oidc.Provider
+	// dir and roles complete a delegated token's caller: the user and
+	// the user's directory roles, read at every request so that a role
+	// taken away stops working at once.
+	dir   directory.Store
+	roles *roles.Service
+}
 
 func (v tokenVerifier) VerifyAccessToken(ctx context.Context, raw string) (graph.Caller, error) {
 	tid, err := unverifiedTenant(raw)
@@ -107,7 +116,18 @@ func (v tokenVerifier) VerifyAccessToken(ctx context.Context, raw string) (graph
 	if err != nil {
 		return graph.Caller{}, err
 	}
-	return graph.Caller{TenantID: c.TenantID, AppID: c.AppID, Roles: c.Roles}, nil
+	caller := graph.Caller{TenantID: c.TenantID, AppID: c.AppID, Roles: c.Roles}
+	if c.UserID == "" {
+		return caller, nil
+	}
+	if caller.User, err = v.dir.GetUser(ctx, c.TenantID, c.UserID); err != nil {
+		return graph.Caller{}, fmt.Errorf("delegated token's user: %w", err)
+	}
+	caller.Scopes = c.Scopes
+	if caller.DirectoryRoles, err = v.roles.RolesOf(ctx, c.TenantID, c.UserID); err != nil {
+		return graph.Caller{}, err
+	}
+	return caller, nil
 }
 
 func unverifiedTenant(raw string) (string, error) {

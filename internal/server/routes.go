@@ -156,6 +156,11 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		s.oidc.Handler().ServeHTTP(w, r2)
 		return
 	}
+	if rest == "/admin" || strings.HasPrefix(rest, "/admin/") {
+		metrics.SetRoute(ctx, "/{tenant}/admin/*")
+		s.console.Serve(w, r2, t)
+		return
+	}
 	s.web.Tenant().ServeHTTP(w, r2)
 	if r2.Pattern != "" {
 		metrics.SetRoute(ctx, "/{tenant}"+strings.TrimPrefix(r2.Pattern[strings.IndexByte(r2.Pattern, ' ')+1:], "/{$}"))

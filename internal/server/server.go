@@ -16,6 +16,8 @@ import (
 
 	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/collab"
+	"github.com/guestgate/guestgate/internal/console"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/graph"
@@ -29,6 +31,7 @@ import (
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/ratelimit"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/store"
@@ -66,6 +69,8 @@ type Server struct {
 	policies       *policy.Service
 	members        *member.Service
 	lifecycle      *lifecycle.Service
+	roles          *roles.Service
+	collab         *collab.Service
 	federations    *federation.Service
 	branding       *branding.Service
 	limiter        *ratelimit.Limiter
@@ -73,6 +78,7 @@ type Server struct {
 	oidcSessions   *sessionEnder
 	oidcAccess     *accessChecker
 	web            *web.Handler
+	console        *console.Handler
 	api            *graph.API
 	sender         mail.Sender
 	devMailbox     *mail.DevMailbox // the sender and the mailbox page with --dev-mailbox
@@ -202,9 +208,11 @@ func (s *Server) build() error {
 	// Resetting a redemption and disabling an account end every sign-in of
 	// the user, tokens included, not only its sessions.
 	endAccess := directory.AccessEnder{Store: s.db}
+	s.collab = collab.NewService(collab.Deps{Store: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
 	s.invitations = invitation.NewService(
 		invitation.Config{PublicURL: cfg.PublicURL, AllowHTTP: cfg.insecure()},
-		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: endAccess},
+		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: endAccess,
+			Domains: s.collab},
 	)
 	s.policies = policy.NewService(policy.Deps{Store: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, AutoEnable: cfg.AutoEnableDate})
 	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: endAccess, Limits: cfg.Members, Log: s.log})
@@ -214,6 +222,7 @@ func (s *Server) build() error {
 	s.limiter = ratelimit.New(s.db, s.clock)
 	s.branding = branding.NewService(s.db, s.clock)
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
+	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
@@ -254,11 +263,15 @@ func (s *Server) build() error {
 	if err != nil {
 		return err
 	}
+	if err := s.buildConsole(signins, sessions); err != nil {
+		return err
+	}
 	s.oidcSessions.web = s.web
 	s.oidcAccess.signin = signins
 	s.api = graph.New(graph.Deps{
-		Tokens: tokenVerifier{s.oidc}, Directory: s.db, Invitations: s.invitations,
+		Tokens: tokenVerifier{p: s.oidc, dir: s.db, roles: s.roles}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Branding: s.branding, Audit: s.db, SignIns: s.db, Apps: s.db,
+		Roles: s.roles, Collab: s.collab,
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
 	})

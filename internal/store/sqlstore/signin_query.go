@@ -39,8 +39,8 @@ func signInCondition(c audit.SignInCondition, args *sqlArgs) (string, error) {
 			return "created_at " + op + " " + args.add(toDB(c.Time)), nil
 		}
 	case audit.SignInFieldErrorCode:
-		if c.Op == audit.OpEq {
-			return "error_code = " + args.add(c.Number), nil
+		if op, ok := auditOps[c.Op]; ok {
+			return "error_code " + op + " " + args.add(c.Number), nil
 		}
 	default:
 		t, ok := signInText[c.Field]

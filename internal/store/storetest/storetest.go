@@ -11,6 +11,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -20,6 +21,7 @@ import (
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/ratelimit"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -46,6 +48,8 @@ type Store interface {
 	ratelimit.Store
 	federation.Store
 	branding.Store
+	roles.Store
+	collab.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -81,6 +85,8 @@ func Run(t *testing.T, open Open) {
 		{"lifecycle", testLifecycle},
 		{"ratelimit", testRateLimit},
 		{"federation", testFederation},
+		{"roles", testRoles},
+		{"collab", testCollab},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}

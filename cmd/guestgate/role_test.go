@@ -1,0 +1,53 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/guestgate/guestgate/internal/roles"
+	"github.com/guestgate/guestgate/internal/testenv"
+)
+
+// TestRoleCommands: tenant create --admin-email creates the first member
+// (password from standard input) as a Global Administrator (R10); role
+// assign gives a member a role by name, refuses an unknown role and a
+// second assignment of the same role; role list shows both.
+func TestRoleCommands(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			db := "--database-url=" + e.DSN(t)
+			out, err := runInput(t, "tulip-Quarry-2026\n", "tenant", "create", db, "--name", "Fabrikam", "--domain", "fabrikam.example",
+				"--admin-email", "admin@fabrikam.example", "--output", "json")
+			var tn struct{ ID, AdminID string }
+			if err != nil || json.Unmarshal([]byte(out), &tn) != nil || tn.AdminID == "" {
+				t.Fatalf("tenant create --admin-email = %v\n%s", err, out)
+			}
+			if strings.Contains(out, "tulip-Quarry-2026") {
+				t.Fatal("the password was printed")
+			}
+			out, err = runInput(t, "lantern-Basil-2026\n", "user", "create", db, "--tenant", tn.ID, "--member", "--email", "kim@fabrikam.example", "--display-name", "Kim", "--output", "json")
+			var kim struct{ ID string }
+			if err != nil || json.Unmarshal([]byte(out), &kim) != nil {
+				t.Fatalf("user create = %v\n%s", err, out)
+			}
+			assign := []string{"role", "assign", db, "--tenant", "fabrikam.example", "--user", kim.ID, "--role", "Guest Inviter", "--output", "json"}
+			var a roleAssignmentJSON
+			runJSON(t, &a, assign...)
+			if a.RoleDefinitionID != roles.GuestInviter.TemplateID || a.PrincipalID != kim.ID || a.DirectoryScopeID != "/" || a.ID == "" {
+				t.Fatalf("assignment = %+v", a)
+			}
+			if _, err := runInput(t, "", assign...); err == nil {
+				t.Fatal("the same role was assigned twice")
+			}
+			if _, err := runInput(t, "", "role", "assign", db, "--tenant", tn.ID, "--user", kim.ID, "--role", "Helpdesk Administrator"); err == nil {
+				t.Fatal("an unknown role was assigned")
+			}
+			var list []roleAssignmentJSON
+			runJSON(t, &list, "role", "list", db, "--tenant", tn.ID, "--output", "json")
+			if len(list) != 2 || list[0].PrincipalID != tn.AdminID || list[0].RoleDefinitionID != roles.GlobalAdministrator.TemplateID || list[0].RoleName != "Global Administrator" {
+				t.Fatalf("role list = %+v", list)
+			}
+		})
+	}
+}

@@ -1,0 +1,207 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/collab"
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/lifecycle"
+	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/roles"
+	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/signin"
+)
+
+// Config configures the console.
+type Config struct {
+	PublicURL string
+	// SecureCookies marks cookies Secure (with the __Host- prefix).
+	SecureCookies bool
+	// CSRFKey signs form tokens (at least 32 bytes).
+	CSRFKey []byte
+	// AutoEnableDate is the deployment's auto-enable date of email
+	// one-time passcodes (section 4), shown in the pane.
+	AutoEnableDate time.Time
+}
+
+// Stats are the counts the Overview shows (the store has them).
+type Stats interface {
+	// CountGuestsByIdPAndState counts the tenant's guests by identity
+	// provider and by externalUserState, in one read.
+	CountGuestsByIdPAndState(ctx context.Context, tenantID string) (byIdP map[directory.IdP]int, byState map[directory.ExternalUserState]int, err error)
+	// OutboxCounts counts the tenant's mail waiting to be sent and given up.
+	OutboxCounts(ctx context.Context, tenantID string) (waiting, failed int, err error)
+	// LatestInvitation returns the user's newest invitation, or
+	// store.ErrNotFound.
+	LatestInvitation(ctx context.Context, tenantID, userID string) (invitation.Invitation, error)
+}
+
+// Deps are the services the console calls.
+type Deps struct {
+	Directory   directory.Store
+	SignIn      *signin.Service
+	Sessions    *session.Service
+	Roles       *roles.Service
+	Collab      *collab.Service
+	Policies    *policy.Service
+	Invitations *invitation.Service
+	Lifecycle   *lifecycle.Service
+	Federations interface {
+		List(ctx context.Context, tenantID string) ([]federation.Federation, error)
+	}
+	Audit   audit.Store
+	SignIns audit.SignInStore
+	Stats   Stats
+	Clock   clock.Clock
+	Log     *slog.Logger
+}
+
+// Handler serves the console. Create it with New.
+type Handler struct {
+	cfg  Config
+	d    Deps
+	r    *renderer
+	mux  *http.ServeMux
+	bulk *bulkJobs
+}
+
+// New returns a Handler.
+func New(cfg Config, d Deps) (*Handler, error) {
+	if len(cfg.CSRFKey) < 32 {
+		return nil, errors.New("console: CSRF key must be at least 32 bytes")
+	}
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	r, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{cfg: cfg, d: d, r: r, mux: http.NewServeMux(), bulk: &bulkJobs{jobs: map[string]*bulkJob{}}}
+	h.routes()
+	return h, nil
+}
+
+// Serve serves a request for t's console; r.URL.Path starts with /admin.
+func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, t directory.Tenant) {
+	h.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tenantKey{}, t)))
+}
+
+type tenantKey struct{}
+
+func tenantOf(r *http.Request) directory.Tenant {
+	t, _ := r.Context().Value(tenantKey{}).(directory.Tenant)
+	return t
+}
+
+// bulkJobs are the bulk invitations in flight and done, in this process.
+type bulkJobs struct {
+	mu   sync.Mutex
+	jobs map[string]*bulkJob
+}
+
+// base is the console's path for t.
+func base(t directory.Tenant) string { return "/" + t.ID + "/admin" }
+
+// admin is the signed-in member a request is for.
+type admin struct {
+	Tenant directory.Tenant
+	User   directory.User
+	Roles  []string
+}
+
+// may reports whether the admin's roles allow permission (R10).
+func (a admin) may(permission string) bool { return roles.Allows(a.Roles, permission) }
+
+// actor is the admin as audit records name them.
+func (a admin) actor() audit.Actor {
+	return audit.Actor{UserID: a.User.ID, UserName: a.User.DisplayName, UserPrincipalName: a.User.UserPrincipalName}
+}
+
+// errNoSession: the browser has no live session at the tenant.
+var errNoSession = errors.New("no console session")
+
+// errGuest: guests never see the console.
+var errGuest = errors.New("the admin console is for the tenant's members")
+
+// signedIn returns the admin of the request's session.
+func (h *Handler) signedIn(r *http.Request) (admin, error) {
+	t := tenantOf(r)
+	s, err := h.d.Sessions.Lookup(r.Context(), t.ID, readCookie(r, h.cfg.SecureCookies, sessionCookie(t.ID)))
+	if err != nil {
+		return admin{}, errNoSession
+	}
+	if _, err := h.d.SignIn.ContinueSession(r.Context(), t, s, signin.Continuation{}); err != nil {
+		return admin{}, errNoSession
+	}
+	u, err := h.d.Directory.GetUser(r.Context(), t.ID, s.UserID)
+	if err != nil {
+		return admin{}, errNoSession
+	}
+	if u.UserType != directory.UserTypeMember {
+		return admin{}, errGuest
+	}
+	rs, err := h.d.Roles.RolesOf(r.Context(), t.ID, u.ID)
+	if err != nil {
+		return admin{}, fmt.Errorf("console: roles: %w", err)
+	}
+	return admin{Tenant: t, User: u, Roles: rs}, nil
+}
+
+// page wraps a console page: it needs a signed-in member (else the
+// sign-in page, or the 403 page for a guest).
+func (h *Handler) page(fn func(w http.ResponseWriter, r *http.Request, a admin)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, err := h.signedIn(r)
+		switch {
+		case errors.Is(err, errNoSession):
+			http.Redirect(w, r, base(tenantOf(r))+"/signin", http.StatusSeeOther)
+			return
+		case errors.Is(err, errGuest):
+			h.forbiddenGuest(w, r)
+			return
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+		fn(w, r, a)
+	}
+}
+
+// change wraps a form post: CSRF first, then the session, then the
+// permission (any of perms); a missing permission is the 403 page.
+func (h *Handler) change(fn func(w http.ResponseWriter, r *http.Request, a admin), perms ...string) http.HandlerFunc {
+	return h.page(func(w http.ResponseWriter, r *http.Request, a admin) {
+		if !h.csrfValid(r) {
+			h.badForm(w, r, a)
+			return
+		}
+		if len(perms) > 0 {
+			ok := false
+			for _, p := range perms {
+				ok = ok || a.may(p)
+			}
+			if !ok {
+				h.forbidden(w, r, a)
+				return
+			}
+		}
+		fn(w, r, a)
+	})
+}
+
+// now is the console's clock.
+func (h *Handler) now() time.Time { return h.d.Clock.Now() }

@@ -1,0 +1,17 @@
+// Package console serves the admin console under /{tenant}/admin/: the
+// pages an administrator uses every day (Overview, Users, Invite, External
+// Identities, External collaboration settings, Logs), in English and
+// Japanese, server-rendered, with CSRF on every form and no JavaScript
+// needed.
+//
+// Members sign in with their password through the sign-in service (its
+// member password route and its session, the same cookie as the tenant's
+// other pages). What a member may change is decided by roles.Allows over
+// the member's directory roles (R10) and, for invitations, by the tenant's
+// allowInvitesFrom (collab): a member without a role reads what makes
+// sense and gets a 403 page on every change; a guest never sees the
+// console.
+//
+// It calls the domain services (invitation, lifecycle, policy, collab,
+// roles, signin) and never the admin API or the web package.
+package console
