@@ -26,8 +26,9 @@ import (
 //	kim@partner.example,https://myapps.example/,true,Welcome
 //
 // The rows are invited one after the other in the background; the status
-// page reloads itself (meta refresh, no JavaScript) and shows a progress
-// bar until the last row, then each row's result and a result CSV. Jobs
+// page shows a progress bar until the last row (it reloads itself where
+// scripts run, with a Refresh link otherwise: a timed meta refresh is an
+// accessibility failure), then each row's result and a result CSV. Jobs
 // live in the process that took the upload for bulkJobTTL.
 
 // maxBulkRows bounds one upload.
@@ -217,7 +218,6 @@ func (h *Handler) bulkStatus(w http.ResponseWriter, r *http.Request, a admin) {
 	bv.ResultCSVURL = base(a.Tenant) + "/invite/bulk/" + bv.ID + "/results.csv"
 	v := h.newView(w, r, a, "invite", "console.bulk.title")
 	if !bv.Finished {
-		v.Refresh = 1
 		bv.Rows = nil
 	}
 	v.Data = bv

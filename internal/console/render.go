@@ -2,7 +2,9 @@ package console
 
 import (
 	"bytes"
+	"crypto/rand"
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -66,10 +68,9 @@ type view struct {
 	Error     string
 	Notice    string
 	RequestID string
-	// Refresh, when set, reloads the page after that many seconds (the bulk
-	// invitation's progress, which needs no JavaScript).
-	Refresh int
-	Data    any
+	// Nonce lets the page's own script run (CSP script-src); set by render.
+	Nonce string
+	Data  any
 }
 
 // lang picks the page language from Accept-Language.
@@ -102,6 +103,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if t == nil {
 		t = h.r.byLang[i18n.Default][name]
 	}
+	var nonce [16]byte
+	_, _ = rand.Read(nonce[:])
+	v.Nonce = base64.RawStdEncoding.EncodeToString(nonce[:])
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		h.d.Log.ErrorContext(r.Context(), "console: render page", "page", name, "err", err)
@@ -112,7 +116,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Frame-Options", "DENY")
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-"+v.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	hd.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())

@@ -78,9 +78,11 @@ func (c *consoleTab) open(p, waitFor string) {
 	browserDo(c.b, c.t, "open "+p, chromedp.Navigate(c.base+p), chromedp.WaitVisible(chromedp.CSS(waitFor)))
 }
 
-// shot saves the page as console/name_lang.png.
+// shot checks the page's accessibility (axe-core) and saves it as
+// console/name_lang.png.
 func (c *consoleTab) shot(name string) {
 	c.t.Helper()
+	checkAccessibility(c.b, c.t, "console "+name+" ("+c.lang+")")
 	saveScreenshot(c.b, c.t, "console/"+name+"_"+c.lang+".png")
 }
 
