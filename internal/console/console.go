@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -140,7 +141,7 @@ var errGuest = errors.New("the admin console is for the tenant's members")
 // signedIn returns the admin of the request's session.
 func (h *Handler) signedIn(r *http.Request) (admin, error) {
 	t := tenantOf(r)
-	s, err := h.d.Sessions.Lookup(r.Context(), t.ID, readCookie(r, h.cfg.SecureCookies, sessionCookie(t.ID)))
+	s, err := h.d.Sessions.Lookup(r.Context(), t.ID, httpx.ReadCookie(r, h.cfg.SecureCookies, httpx.SessionCookie(t.ID)))
 	if err != nil {
 		return admin{}, errNoSession
 	}

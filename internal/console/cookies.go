@@ -5,42 +5,18 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"net/http"
 	"time"
 )
 
 // The console shares the tenant's session cookie with the sign-in pages
 // (web): a member signed in at the tenant is signed in here, and the
-// console's sign-in starts the same session. Cookies are HttpOnly,
-// SameSite=Lax, Path=/, and __Host- prefixed when Secure.
-
-func cookieName(secure bool, base string) string {
-	if secure {
-		return "__Host-" + base
-	}
-	return base
-}
-
-func setCookie(w http.ResponseWriter, secure bool, base, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{
-		Name: cookieName(secure, base), Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
-	})
-}
-
-func readCookie(r *http.Request, secure bool, base string) string {
-	c, err := r.Cookie(cookieName(secure, base))
-	if err != nil {
-		return ""
-	}
-	return c.Value
-}
-
-// sessionCookie is the tenant's session cookie (web's name).
-func sessionCookie(tenantID string) string { return "gg_session_" + tenantID }
+// console's sign-in starts the same session. Its cookies follow httpx's
+// rules (HttpOnly, SameSite=Lax, Path=/, __Host- when Secure).
 
 func (h *Handler) setSession(w http.ResponseWriter, tenantID, token string, expires time.Time) {
-	setCookie(w, h.cfg.SecureCookies, sessionCookie(tenantID), token, max(1, int(expires.Sub(h.now()).Seconds())))
+	httpx.SetCookie(w, h.cfg.SecureCookies, httpx.SessionCookie(tenantID), token, max(1, int(expires.Sub(h.now()).Seconds())))
 }
 
 // csrfCookie holds a random per-browser value; the console's forms carry
@@ -48,13 +24,13 @@ func (h *Handler) setSession(w http.ResponseWriter, tenantID, token string, expi
 const csrfCookie = "gg_console_csrf"
 
 func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
-	v := readCookie(r, h.cfg.SecureCookies, csrfCookie)
+	v := httpx.ReadCookie(r, h.cfg.SecureCookies, csrfCookie)
 	if len(v) != 43 {
 		var b [32]byte
 		_, _ = rand.Read(b[:])
 		v = base64.RawURLEncoding.EncodeToString(b[:])
-		setCookie(w, h.cfg.SecureCookies, csrfCookie, v, 0)
-		r.AddCookie(&http.Cookie{Name: cookieName(h.cfg.SecureCookies, csrfCookie), Value: v})
+		httpx.SetCookie(w, h.cfg.SecureCookies, csrfCookie, v, 0)
+		r.AddCookie(&http.Cookie{Name: httpx.CookieName(h.cfg.SecureCookies, csrfCookie), Value: v})
 	}
 	return h.csrfSign(v)
 }
@@ -67,7 +43,7 @@ func (h *Handler) csrfSign(v string) string {
 
 // csrfValid checks the posted form's token (multipart forms included).
 func (h *Handler) csrfValid(r *http.Request) bool {
-	v := readCookie(r, h.cfg.SecureCookies, csrfCookie)
+	v := httpx.ReadCookie(r, h.cfg.SecureCookies, csrfCookie)
 	if v == "" {
 		return false
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"net"
 	"net/http"
 
@@ -69,12 +70,12 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 
 // signOut ends the session at the tenant.
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, a admin) {
-	token := readCookie(r, h.cfg.SecureCookies, sessionCookie(a.Tenant.ID))
+	token := httpx.ReadCookie(r, h.cfg.SecureCookies, httpx.SessionCookie(a.Tenant.ID))
 	if err := h.d.Sessions.End(r.Context(), a.Tenant.ID, token); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	setCookie(w, h.cfg.SecureCookies, sessionCookie(a.Tenant.ID), "", -1)
+	httpx.SetCookie(w, h.cfg.SecureCookies, httpx.SessionCookie(a.Tenant.ID), "", -1)
 	http.Redirect(w, r, base(a.Tenant)+"/signin", http.StatusSeeOther)
 }
 

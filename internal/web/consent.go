@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/guestgate/guestgate/internal/httpx"
 	"net/http"
 	"time"
 
@@ -14,15 +15,15 @@ func consentCookie(tenantID string) string { return "gg_consent_" + tenantID }
 
 // setConsentCookie keeps the proof until it expires.
 func (h *Handler) setConsentCookie(w http.ResponseWriter, t directory.Tenant, proof string, expires time.Time) {
-	setCookie(w, h.cfg.SecureCookies, consentCookie(t.ID), proof, h.maxAgeUntil(expires))
+	httpx.SetCookie(w, h.cfg.SecureCookies, consentCookie(t.ID), proof, h.maxAgeUntil(expires))
 }
 
 func (h *Handler) clearConsentCookie(w http.ResponseWriter, t directory.Tenant) {
-	setCookie(w, h.cfg.SecureCookies, consentCookie(t.ID), "", -1)
+	httpx.SetCookie(w, h.cfg.SecureCookies, consentCookie(t.ID), "", -1)
 }
 
 func (h *Handler) consentProof(r *http.Request, t directory.Tenant) string {
-	return readCookie(r, h.cfg.SecureCookies, consentCookie(t.ID))
+	return httpx.ReadCookie(r, h.cfg.SecureCookies, consentCookie(t.ID))
 }
 
 // consentPage is Review permissions, shown once, after the guest first

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"net/http"
 )
 
@@ -15,7 +16,7 @@ import (
 const csrfCookie = "gg_csrf"
 
 // cookie is the CSRF cookie's name (with __Host- when Secure).
-func (c csrf) cookie() string { return cookieName(c.secure, csrfCookie) }
+func (c csrf) cookie() string { return httpx.CookieName(c.secure, csrfCookie) }
 
 type csrf struct {
 	key    []byte
@@ -36,7 +37,7 @@ func (c csrf) ensure(w http.ResponseWriter, r *http.Request) string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	v := base64.RawURLEncoding.EncodeToString(b[:])
-	setCookie(w, c.secure, csrfCookie, v, 0)
+	httpx.SetCookie(w, c.secure, csrfCookie, v, 0)
 	// Later reads in this request see it, as the browser's next request will.
 	r.AddCookie(&http.Cookie{Name: c.cookie(), Value: v})
 	return v
