@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"github.com/guestgate/guestgate/internal/session"
 	"net/http"
 	"net/url"
 	"strings"
@@ -67,6 +68,7 @@ type userData struct {
 	InvitedAt  string
 	InvitedBy  string
 	Identities []identity
+	Sessions   []sessionRow
 	CanChange  bool
 	CanInvite  bool
 }
@@ -112,9 +114,42 @@ func (h *Handler) user(w http.ResponseWriter, r *http.Request, a admin) {
 		d.Identities = append(d.Identities, identity{"userPrincipalName", a.Tenant.InitialDomain, u.UserPrincipalName})
 	}
 	v := h.newView(w, r, a, "users", "console.user.title", u.DisplayName)
+	if d.Sessions, ok = h.sessionRows(w, r, a, u, v.Lang); !ok {
+		return
+	}
 	v.Notice = noticeText(v.Lang, r.URL.Query().Get("done"))
 	v.Data = d
 	h.render(w, r, http.StatusOK, "user", v)
+}
+
+// sessionRow is one of a user's sessions on the detail page.
+type sessionRow struct {
+	SignedIn, Expires, Method, State string
+	Live                             bool
+}
+
+// sessionRows lists the user's sessions, newest first; a session from
+// before the user's revocation instant is shown as ended, as it is.
+func (h *Handler) sessionRows(w http.ResponseWriter, r *http.Request, a admin, u directory.User, lang string) ([]sessionRow, bool) {
+	list, err := h.d.Sessions.ListUserSessions(r.Context(), a.Tenant.ID, u.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	rows := make([]sessionRow, 0, len(list))
+	for _, s := range list {
+		row := sessionRow{SignedIn: formatTime(s.AuthTime), Expires: formatTime(s.ExpiresAt), Method: strings.Join(s.AMR, ", ")}
+		switch {
+		case errors.Is(s.Err, session.ErrRevoked) || directory.TokensRevoked(u, s.AuthTime):
+			row.State = i18n.T(lang, "console.user.session_revoked")
+		case s.Err != nil:
+			row.State = i18n.T(lang, "console.user.session_expired")
+		default:
+			row.State, row.Live = i18n.T(lang, "console.user.session_live"), true
+		}
+		rows = append(rows, row)
+	}
+	return rows, true
 }
 
 // noticeText is the confirmation after a change (?done=…).

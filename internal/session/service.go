@@ -86,3 +86,25 @@ func hashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]
 }
+
+// ListUserSessions returns a user's sessions, newest first, each with
+// whether it is still live now (not expired or revoked).
+func (s *Service) ListUserSessions(ctx context.Context, tenantID, userID string) ([]Listed, error) {
+	all, err := s.store.ListSessions(ctx, tenantID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	now := s.clock.Now()
+	out := make([]Listed, len(all))
+	for i, sess := range all {
+		out[i] = Listed{Session: sess, Err: Check(sess, now)}
+	}
+	return out, nil
+}
+
+// Listed is a session with its state now: Err is nil while it is live,
+// else ErrExpired or ErrRevoked.
+type Listed struct {
+	Session
+	Err error
+}
