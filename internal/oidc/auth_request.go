@@ -12,6 +12,7 @@ import (
 // authRequest adapts a stored request to the library's op.AuthRequest.
 type authRequest struct {
 	rec     AuthRequestRecord
+	handle  string // the sealed pending request, from CreateAuthRequest
 	subject string // pairwise subject once done
 	// refreshToken is set by the code exchange, which creates the refresh
 	// token in the transaction that redeems the code.
@@ -35,7 +36,16 @@ func (p *Provider) newAuthRequest(ctx context.Context, rec AuthRequestRecord) (*
 	return ar, nil
 }
 
-func (a *authRequest) GetID() string    { return a.rec.ID }
+// GetID is the handle of a request just created (the library sends the
+// browser to the login page with it), else the stored request's id (the
+// library seals it into the authorization code).
+func (a *authRequest) GetID() string {
+	if a.handle != "" {
+		return a.handle
+	}
+	return a.rec.ID
+}
+
 func (a *authRequest) GetACR() string   { return "" }
 func (a *authRequest) GetAMR() []string { return a.rec.AMR }
 func (a *authRequest) GetAudience() []string {

@@ -75,7 +75,7 @@ func (p *Provider) AuthRequest(ctx context.Context, tenantID, id string) (AuthRe
 		return AuthRequestInfo{}, fmt.Errorf("auth request: %w", err)
 	}
 	info := AuthRequestInfo{
-		ID:          rec.ID,
+		ID:          id,
 		TenantID:    rec.TenantID,
 		ClientID:    rec.ClientID,
 		AppName:     name,
@@ -93,11 +93,12 @@ func (p *Provider) AuthRequest(ctx context.Context, tenantID, id string) (AuthRe
 	return info, nil
 }
 
-// CompleteAuthRequest records the sign-in on a pending request (one write)
-// and returns the absolute URL the browser must go to next, where the
-// library issues the code and redirects to the app. The user must exist in
-// the tenant. A sign-in older than the request's max_age is ErrLoginTooOld:
-// the page must authenticate the user again.
+// CompleteAuthRequest records the sign-in of a pending request (one write,
+// joining the transaction in ctx) and returns the absolute URL the browser
+// must go to next, where the library issues the code and redirects to the
+// app. The user must exist in the tenant. A sign-in older than the
+// request's max_age is ErrLoginTooOld: the page must authenticate the user
+// again.
 func (p *Provider) CompleteAuthRequest(ctx context.Context, tenantID, id string, done Login) (string, error) {
 	if done.UserID == "" || done.AuthTime.IsZero() {
 		return "", errors.New("complete auth request: user id and auth time are required")
@@ -121,16 +122,23 @@ func (p *Provider) CompleteAuthRequest(ctx context.Context, tenantID, id string,
 		SessionID: done.SessionID,
 		DoneAt:    now,
 	}
-	err = p.deps.AuthRequests.CompleteOIDCAuthRequest(ctx, tenantID, id, c, now.Add(p.cfg.CodeLifetime))
+	if isPendingHandle(id) {
+		// The request is stored now, signed in: its code expires, not its login.
+		rec.AuthCompletion, rec.ExpiresAt = c, now.Add(p.cfg.CodeLifetime)
+		err = p.deps.AuthRequests.CreateOIDCAuthRequest(ctx, rec)
+	} else {
+		// A request stored at authorize by an earlier version.
+		err = p.deps.AuthRequests.CompleteOIDCAuthRequest(ctx, tenantID, id, c, now.Add(p.cfg.CodeLifetime))
+	}
 	switch {
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrAlreadyExists):
 		return "", ErrAuthRequestDone
 	case errors.Is(err, store.ErrNotFound):
 		return "", ErrAuthRequestNotFound
 	case err != nil:
 		return "", fmt.Errorf("complete auth request: %w", err)
 	}
-	return p.callbackURL(tenantID, id), nil
+	return p.callbackURL(tenantID, rec.ID), nil
 }
 
 // FailAuthRequest ends a pending request without a sign-in and returns the
@@ -158,8 +166,12 @@ func (p *Provider) FailAuthRequest(ctx context.Context, tenantID, id, code, desc
 		e = e.WithDescription("%s", description)
 	}
 	e.State = rec.State
-	if err := p.deps.AuthRequests.DeleteOIDCAuthRequest(ctx, tenantID, id); err != nil {
-		return "", fmt.Errorf("fail auth request: %w", err)
+	// A pending handle has nothing stored to remove; the app has its
+	// answer, and the state it sent is spent there.
+	if !isPendingHandle(id) {
+		if err := p.deps.AuthRequests.DeleteOIDCAuthRequest(ctx, tenantID, id); err != nil {
+			return "", fmt.Errorf("fail auth request: %w", err)
+		}
 	}
 	u, err := op.AuthResponseURL(rec.RedirectURI, oidc.ResponseType(rec.ResponseType), oidc.ResponseMode(rec.ResponseMode), e, p.op.Encoder())
 	if err != nil {
@@ -181,8 +193,24 @@ func freshEnough(rec AuthRequestRecord, authTime, now time.Time) bool {
 	return true
 }
 
-// pendingRequest returns an unexpired request without a sign-in.
+// pendingRequest returns an unexpired request without a sign-in: a handle
+// whose request is not stored yet (one read by primary key), or a request
+// stored at authorize by an earlier version.
 func (p *Provider) pendingRequest(ctx context.Context, tenantID, id string) (AuthRequestRecord, error) {
+	if isPendingHandle(id) {
+		rec, err := p.pending.open(tenantID, id, p.clock.Now())
+		if err != nil {
+			return AuthRequestRecord{}, err
+		}
+		_, err = p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tenantID, rec.ID)
+		switch {
+		case err == nil:
+			return AuthRequestRecord{}, ErrAuthRequestDone
+		case !errors.Is(err, store.ErrNotFound):
+			return AuthRequestRecord{}, fmt.Errorf("get auth request: %w", err)
+		}
+		return rec, nil
+	}
 	rec, err := p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tenantID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return AuthRequestRecord{}, ErrAuthRequestNotFound

@@ -42,7 +42,8 @@ type Provider struct {
 	op      *op.Provider
 	handler http.Handler
 	crypto  op.Crypto
-	salts   subjectSalts // tenants' pairwise-subject salts
+	pending *pendingSealer // pending authorization requests (pending.go)
+	salts   subjectSalts   // tenants' pairwise-subject salts
 }
 
 // NewProvider checks cfg, makes sure a signing key exists (creating the first
@@ -84,6 +85,9 @@ func NewProvider(cfg Config, deps Deps) (*Provider, error) {
 		}
 	}
 	p.crypto = newRotatingCrypto(cfg.allKeys())
+	if p.pending, err = newPendingSealer(cfg.allKeys()); err != nil {
+		return nil, fmt.Errorf("oidc: %w", err)
+	}
 
 	opCfg := &op.Config{
 		CryptoKey:             cfg.CryptoKey,

@@ -30,8 +30,9 @@ var (
 	_ op.CanTerminateSessionFromRequest = (*storage)(nil)
 )
 
-// CreateAuthRequest stores a validated authorization request (one write);
-// the browser then goes to the login page with its id.
+// CreateAuthRequest seals a validated authorization request into the
+// handle the browser carries to the login page; nothing is stored until
+// the user signs in (pending.go).
 func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
 	tid, err := tenantID(ctx)
 	if err != nil {
@@ -65,13 +66,23 @@ func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 		CreatedAt:           now,
 		ExpiresAt:           now.Add(s.p.cfg.LoginTimeout),
 	}
-	if err := s.p.deps.AuthRequests.CreateOIDCAuthRequest(ctx, rec); err != nil {
-		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("create auth request: %w", err))
+	handle, err := s.p.pending.seal(rec)
+	if errors.Is(err, errRequestTooLarge) {
+		return nil, oidc.ErrInvalidRequest().WithDescription("The request is too large: shorten state, nonce or login_hint.")
 	}
-	return s.p.newAuthRequest(ctx, rec)
+	if err != nil {
+		return nil, oidc.ErrServerError().WithParent(err)
+	}
+	ar, err := s.p.newAuthRequest(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	ar.handle = handle
+	return ar, nil
 }
 
-// AuthRequestByID returns an unexpired request of the tenant.
+// AuthRequestByID returns an unexpired request of the tenant: a signed-in
+// one by its id (the callback), or a pending one by its handle.
 func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthRequest, error) {
 	rec, err := s.p.liveAuthRequest(ctx, id)
 	if err != nil {
@@ -284,10 +295,18 @@ func (p *Provider) liveAuthRequest(ctx context.Context, id string) (AuthRequestR
 	if err != nil {
 		return AuthRequestRecord{}, oidc.ErrServerError().WithParent(err)
 	}
+	notFound := oidc.ErrInvalidRequest().WithDescription("The sign-in request was not found or has expired.").
+		WithParent(ErrAuthRequestNotFound)
+	if isPendingHandle(id) {
+		rec, err := p.pending.open(tid, id, p.clock.Now())
+		if err != nil {
+			return AuthRequestRecord{}, notFound
+		}
+		return rec, nil
+	}
 	rec, err := p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tid, id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !rec.ExpiresAt.After(p.clock.Now()) {
-		return AuthRequestRecord{}, oidc.ErrInvalidRequest().WithDescription("The sign-in request was not found or has expired.").
-			WithParent(ErrAuthRequestNotFound)
+		return AuthRequestRecord{}, notFound
 	}
 	if err != nil {
 		return AuthRequestRecord{}, oidc.ErrServerError().WithParent(fmt.Errorf("get auth request: %w", err))

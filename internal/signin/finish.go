@@ -273,9 +273,9 @@ func (s *Service) FailAuthRequest(ctx context.Context, t directory.Tenant, id, c
 	return s.d.Login.Fail(ctx, t.ID, id, code)
 }
 
-// maxRequestID bounds an authRequestID from a form or a URL; the
-// provider's ids are far shorter.
-const maxRequestID = 256
+// maxRequestID bounds an authRequestID from a form or a URL: the
+// provider's pending handles are at most 3000 characters (internal/oidc).
+const maxRequestID = 3000
 
 // plausibleRequestID refuses an authRequestID no request can have (control
 // characters, NUL above all, or an absurd length) before it reaches the

@@ -21,19 +21,25 @@ const authRequestColumns = `tenant_id, id, client_id, redirect_uri, scopes, stat
 	response_mode, prompt, max_age, login_hint, ui_locales, code_challenge, code_challenge_method,
 	created_at, expires_at, user_id, auth_time, amr, idp, session_id, done_at`
 
-// CreateOIDCAuthRequest inserts a pending authorization request.
+// CreateOIDCAuthRequest inserts an authorization request (a signed-in one,
+// or a pending one in tests and earlier versions). An id that exists is
+// store.ErrAlreadyExists, without failing the transaction in ctx.
 func (db *DB) CreateOIDCAuthRequest(ctx context.Context, r oidc.AuthRequestRecord) error {
 	lists, err := oidcLists(r.Scopes, r.Prompt, r.UILocales, r.AMR)
 	if err != nil {
 		return fmt.Errorf("create auth request: %w", err)
 	}
-	_, err = db.exec(ctx, `INSERT INTO oidc_auth_requests (`+authRequestColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+	res, err := db.exec(ctx, `INSERT INTO oidc_auth_requests (`+authRequestColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+		ON CONFLICT (tenant_id, id) DO NOTHING`,
 		r.TenantID, r.ID, r.ClientID, r.RedirectURI, lists[0], r.State, r.Nonce, r.ResponseType,
 		r.ResponseMode, lists[1], r.MaxAge, r.LoginHint, lists[2], r.CodeChallenge, r.CodeChallengeMethod,
 		toDB(r.CreatedAt), toDB(r.ExpiresAt), r.UserID, toDB(r.AuthTime), lists[3], r.IdP, r.SessionID, toDB(r.DoneAt))
 	if err != nil {
 		return uniqueOr(err, "create auth request")
+	}
+	if err := oneRow(res, "create auth request"); err != nil {
+		return fmt.Errorf("create auth request: %w", store.ErrAlreadyExists)
 	}
 	return nil
 }

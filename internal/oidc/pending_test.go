@@ -1,0 +1,61 @@
+package oidc
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPendingHandles(t *testing.T) {
+	current, old := [32]byte{1}, [32]byte{2}
+	s, err := newPendingSealer([][32]byte{current, old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	beforeRotation, _ := newPendingSealer([][32]byte{old})
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	rec := AuthRequestRecord{
+		TenantID: "tenant-a", ID: "0b4f5c3e-9a53-4bd6-8b8e-4f3f1c1b2a10", ClientID: "app", RedirectURI: "https://app.example/cb",
+		Scopes: []string{"openid", "email"}, State: "s", Nonce: "n", ResponseType: "code", Prompt: []string{"login"},
+		MaxAge: -1, LoginHint: "kim@partner.example", UILocales: []string{"ja"}, CodeChallenge: "c", CodeChallengeMethod: "S256",
+		CreatedAt: now, ExpiresAt: now.Add(time.Hour),
+	}
+	h, err := s.seal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldHandle, _ := beforeRotation.seal(rec)
+	if !isPendingHandle(h) || strings.Contains(h, "kim") {
+		t.Fatalf("handle %q: want a sealed value", h)
+	}
+	got, err := s.open("tenant-a", h, now)
+	if err != nil || got.ID != rec.ID || got.LoginHint != rec.LoginHint || got.MaxAge != -1 || !got.CreatedAt.Equal(now) || got.Done() {
+		t.Fatalf("open = %+v, %v", got, err)
+	}
+	tampered := []byte(h)
+	tampered[len(tampered)-5] ^= 1
+	for name, c := range map[string]struct {
+		tenant, handle string
+		at             time.Time
+	}{
+		"another tenant":   {"tenant-b", h, now},
+		"expired":          {"tenant-a", h, now.Add(time.Hour)},
+		"tampered":         {"tenant-a", string(tampered), now},
+		"not a handle":     {"tenant-a", strings.TrimPrefix(h, pendingPrefix), now},
+		"truncated":        {"tenant-a", h[:20], now},
+		"empty":            {"tenant-a", pendingPrefix, now},
+		"too long to open": {"tenant-a", h + strings.Repeat("A", maxPendingHandle), now},
+	} {
+		if _, err := s.open(c.tenant, c.handle, c.at); !errors.Is(err, ErrAuthRequestNotFound) {
+			t.Errorf("%s: open = %v, want ErrAuthRequestNotFound", name, err)
+		}
+	}
+	if _, err := s.open("tenant-a", oldHandle, now); err != nil {
+		t.Errorf("a handle sealed before a secret rotation: %v", err)
+	}
+	rec.State = strings.Repeat("x", maxPendingHandle)
+	if _, err := s.seal(rec); !errors.Is(err, errRequestTooLarge) {
+		t.Errorf("seal of a 3000-byte state = %v, want errRequestTooLarge", err)
+	}
+}
