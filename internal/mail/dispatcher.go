@@ -46,6 +46,9 @@ type DispatcherConfig struct {
 	// Clock time, checked whenever the dispatcher wakes.
 	Retention     time.Duration
 	PurgeInterval time.Duration
+	// RecordDelay is how long a send waits for later ones to be recorded
+	// in the same transaction (default DefaultRecordDelay; sent_batch.go).
+	RecordDelay time.Duration
 
 	// OnResult, if set, is called after every attempt (tests).
 	OnResult func(Result)
@@ -92,6 +95,8 @@ type Dispatcher struct {
 	// duplicate). Both under mu.
 	held       map[string]string
 	unrecorded map[string]func(context.Context) error
+	// sent holds the sends waiting to be recorded together.
+	sent *sentBatch
 
 	nextPurge time.Time // Clock time of the next purge; Run's goroutine only
 }
@@ -116,6 +121,7 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	def(&cfg.Lease, DefaultLease)
 	def(&cfg.Retention, DefaultRetention)
 	def(&cfg.PurgeInterval, time.Hour)
+	def(&cfg.RecordDelay, DefaultRecordDelay)
 	def(&cfg.SendTimeout, cfg.Lease/2)
 	def(&cfg.RetryMin, 2*time.Second)
 	def(&cfg.RetryMax, 10*time.Minute)
@@ -133,6 +139,7 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 		retryScheduled: make(chan struct{}, 1),
 		held:           make(map[string]string),
 		unrecorded:     make(map[string]func(context.Context) error),
+		sent:           newSentBatch(),
 	}, nil
 }
 
@@ -150,8 +157,15 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		defer close(hbDone)
 		d.heartbeat(hbCtx)
 	}()
+	stopRecording, recorded := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(recorded)
+		d.recordSends(context.WithoutCancel(ctx), stopRecording)
+	}()
 	defer func() {
 		inflight.Wait()
+		close(stopRecording)
+		<-recorded
 		stopHeartbeat()
 		<-hbDone
 		d.recordAgain(context.WithoutCancel(ctx)) // a last chance for outcomes not yet recorded
@@ -419,17 +433,7 @@ func (d *Dispatcher) deliver(ctx context.Context, dl Delivery) {
 		d.cfg.Metrics.MailFailed(dl.Kind, FailureReason(err))
 	}
 	if err == nil {
-		at := d.cfg.Clock.Now()
-		record := func(ctx context.Context) error { return d.cfg.Store.MarkMailSent(ctx, dl.ID, dl.ClaimToken, at) }
-		if merr := d.record(markCtx, dl.ID, record); merr != nil {
-			// Sent, but the record says otherwise: it goes out again after
-			// the lease unless a retry (on the heartbeat) records it first.
-			log.ErrorContext(ctx, "mail sent but not recorded as sent", "err", merr,
-				"lease_lost", errors.Is(merr, store.ErrConflict))
-		} else {
-			log.InfoContext(ctx, "mail sent", "took", took)
-		}
-		d.report(res)
+		d.sent.add(sentItem{dl: dl, at: d.cfg.Clock.Now(), took: took, res: res}) // sent_batch.go
 		return
 	}
 

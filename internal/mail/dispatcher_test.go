@@ -31,6 +31,7 @@ func TestDispatcher(t *testing.T) {
 			t.Run("claim_of_a_crashed_process_expires", func(t *testing.T) { testCrashedClaim(t, eng) })
 			t.Run("two_dispatchers_send_each_message_once", func(t *testing.T) { testTwoDispatchers(t, eng) })
 			t.Run("gives_up_on_permanent_failure_and_after_max_attempts", func(t *testing.T) { testGiveUp(t, eng) })
+			t.Run("sends_are_recorded_together", func(t *testing.T) { testSendsRecordedTogether(t, eng) })
 		})
 	}
 }
@@ -454,4 +455,32 @@ func testGiveUp(t *testing.T, eng testenv.Engine) {
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("%d messages accepted, want none", n)
 	}
+}
+
+// Sends made while a batch waits are recorded in one write transaction:
+// twelve mails committed together cost one commit to record, not twelve.
+// The delay is long so that every send joins the first batch however slow
+// the machine (and the lease longer, so no renewal falls in between); the
+// outcome is reported only once recorded.
+func testSendsRecordedTogether(t *testing.T, eng testenv.Engine) {
+	srv := mailtest.Start(t)
+	db := openDB(t, eng.DSN(t))
+	h := startDispatcher(t, db, srv, guestmail.DispatcherConfig{PollInterval: time.Minute, RecordDelay: 3 * time.Second, Lease: time.Minute, Concurrency: 12}, false)
+	var msgs []guestmail.Message
+	for i := range 12 {
+		msgs = append(msgs, newMail(fmt.Sprintf("guest%d@partner.example", i)))
+	}
+	commit(t, db, msgs...)
+	srv.WaitCount(t, len(msgs), nil)
+	before := db.WriteTxCount()
+	for _, m := range msgs {
+		h.waitResult(t, m.ID, sentOK)
+		if st := status(t, db, m.ID); st.SentAt.IsZero() || st.Attempts != 1 {
+			t.Errorf("reported sent before it was recorded: %+v", st)
+		}
+	}
+	if n := db.WriteTxCount() - before; n != 1 {
+		t.Errorf("recording 12 sends took %d write transactions, want 1", n)
+	}
+	h.stop()
 }

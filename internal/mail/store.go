@@ -27,6 +27,10 @@ type OutboxStore interface {
 	// the message's bodies; store.ErrConflict if the claim token no longer
 	// matches.
 	MarkMailSent(ctx context.Context, id, claimToken string, at time.Time) error
+	// MarkMailsSent records several sends in one write transaction, as
+	// MarkMailSent does each, and returns the ids whose claim token no
+	// longer matched (their lease was lost); the others are recorded.
+	MarkMailsSent(ctx context.Context, sent []Sent) (lost []string, err error)
 	// MarkMailFailed records a failed attempt at at, releases the claim and
 	// schedules the next attempt; a zero nextAttempt means give up, which
 	// empties the bodies as sending does.
@@ -37,6 +41,12 @@ type OutboxStore interface {
 	ReleaseMail(ctx context.Context, id, claimToken string) error
 	// PurgeMail deletes messages sent or given up before before.
 	PurgeMail(ctx context.Context, before time.Time) (int, error)
+}
+
+// Sent is one successful send to record: the claim that sent it, and when.
+type Sent struct {
+	ID, ClaimToken string
+	At             time.Time
 }
 
 // Mailbox lists mail newest first, at most limit: the dev mailbox page.

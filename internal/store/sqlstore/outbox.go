@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 var (
@@ -193,6 +195,30 @@ func (db *DB) MarkMailSent(ctx context.Context, id, claimToken string, at time.T
 		return fmt.Errorf("mark mail %s sent: %w", id, err)
 	}
 	return oneRow(res, "mark mail "+id+" sent")
+}
+
+// MarkMailsSent records several sends in one transaction (the dispatcher's
+// batch): one conditional UPDATE each, the ids whose claim was lost
+// returned rather than failing the others.
+func (db *DB) MarkMailsSent(ctx context.Context, sent []mail.Sent) ([]string, error) {
+	var lost []string
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		lost = lost[:0]
+		for _, s := range sent {
+			err := db.MarkMailSent(ctx, s.ID, s.ClaimToken, s.At)
+			switch {
+			case errors.Is(err, store.ErrConflict):
+				lost = append(lost, s.ID)
+			case err != nil:
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mark %d mails sent: %w", len(sent), err)
+	}
+	return lost, nil
 }
 
 // MarkMailFailed records a failed attempt at at, releases the claim and
