@@ -28,6 +28,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/v1.0/", s.api)
 	mux.Handle("/beta/", s.api)
 	global := s.web.Global()
+	s.tenantPages = s.web.Tenant()
 	mux.Handle("GET /redeem", global)
 	mux.Handle("/redeem/", global)
 	mux.Handle("GET /signin-to-organization", global)
@@ -161,7 +162,7 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		s.console.Serve(w, r2, t)
 		return
 	}
-	s.web.Tenant().ServeHTTP(w, r2)
+	s.tenantPages.ServeHTTP(w, r2)
 	if r2.Pattern != "" {
 		metrics.SetRoute(ctx, "/{tenant}"+strings.TrimPrefix(r2.Pattern[strings.IndexByte(r2.Pattern, ' ')+1:], "/{$}"))
 	}

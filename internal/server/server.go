@@ -78,6 +78,7 @@ type Server struct {
 	oidcSessions   *sessionEnder
 	oidcAccess     *accessChecker
 	web            *web.Handler
+	tenantPages    http.Handler // s.web.Tenant(), built once by routes
 	console        *console.Handler
 	api            *graph.API
 	sender         mail.Sender
