@@ -11,8 +11,9 @@ import (
 
 // Service reads and changes branding.
 type Service struct {
-	store Store
-	clock clock.Clock
+	store   Store
+	clock   clock.Clock
+	display displayCache // ForDisplay's (cache.go)
 }
 
 // NewService returns a Service over s.
@@ -43,6 +44,7 @@ func (s *Service) Update(ctx context.Context, tenantID, lang string, p Patch) (B
 	if err := s.store.PutBranding(ctx, b); err != nil {
 		return Branding{}, fmt.Errorf("update branding: %w", err)
 	}
+	s.display.drop(tenantID)
 	return b, nil
 }
 
@@ -60,6 +62,7 @@ func (s *Service) SetLogo(ctx context.Context, tenantID, lang, contentType strin
 	if err := s.store.PutBranding(ctx, b); err != nil {
 		return Branding{}, fmt.Errorf("set banner logo: %w", err)
 	}
+	s.display.drop(tenantID)
 	return b, nil
 }
 

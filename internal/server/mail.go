@@ -55,7 +55,7 @@ func (s *Server) composePasscode(t directory.Tenant, address, code string, valid
 func (s *Server) mailBrand(tenantID, lang string) mail.Brand {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	b, err := s.branding.For(ctx, tenantID, i18n.Match("", lang))
+	b, err := s.branding.ForDisplay(ctx, tenantID, i18n.Match("", lang))
 	if err != nil {
 		s.log.Warn("mail sent without branding", "tenant_id", tenantID, "err", err)
 		return mail.Brand{}

@@ -53,6 +53,8 @@ type Deps struct {
 	// look as they do without branding).
 	Branding interface {
 		For(ctx context.Context, tenantID, lang string) (branding.Branding, error)
+		// ForDisplay is For without the logo's bytes, cached briefly.
+		ForDisplay(ctx context.Context, tenantID, lang string) (branding.Branding, error)
 	}
 	// SAMLMetadata is a tenant's SAML service-provider metadata (optional).
 	SAMLMetadata func(tenantID string) ([]byte, error)
@@ -85,7 +87,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	}
 	if deps.Branding != nil {
 		r.brand = func(ctx context.Context, tenantID, lang string) *brandView {
-			b, err := deps.Branding.For(ctx, tenantID, lang)
+			b, err := deps.Branding.ForDisplay(ctx, tenantID, lang)
 			if err != nil {
 				deps.Log.WarnContext(ctx, "page shown without branding", "tenant_id", tenantID, "err", err)
 				return nil
