@@ -180,7 +180,7 @@ func (p *Provider) authenticateApp(ctx context.Context, clientID, secret string)
 	if err != nil {
 		return App{}, oidc.ErrServerError().WithParent(err)
 	}
-	a, err := p.deps.Apps.GetApp(ctx, tid, clientID)
+	a, err := p.getApp(ctx, tid, clientID)
 	if errors.Is(err, store.ErrNotFound) {
 		return App{}, clientAuthFailed("unknown app")
 	}

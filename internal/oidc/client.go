@@ -41,7 +41,7 @@ func (p *Provider) getClient(ctx context.Context, clientID string) (*client, err
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(err)
 	}
-	a, err := p.deps.Apps.GetApp(ctx, tid, clientID)
+	a, err := p.getApp(ctx, tid, clientID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, oidc.ErrInvalidClient().
 			WithDescription("The application was not found in the directory of this tenant.").

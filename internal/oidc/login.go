@@ -65,7 +65,7 @@ func (p *Provider) AuthRequest(ctx context.Context, tenantID, id string) (AuthRe
 		return AuthRequestInfo{}, err
 	}
 	name := ""
-	a, err := p.deps.Apps.GetApp(ctx, tenantID, rec.ClientID)
+	a, err := p.getApp(ctx, tenantID, rec.ClientID)
 	switch {
 	case err == nil:
 		name = a.DisplayName
@@ -103,7 +103,14 @@ func (p *Provider) CompleteAuthRequest(ctx context.Context, tenantID, id string,
 	if done.UserID == "" || done.AuthTime.IsZero() {
 		return "", errors.New("complete auth request: user id and auth time are required")
 	}
-	rec, err := p.pendingRequest(ctx, tenantID, id)
+	var rec AuthRequestRecord
+	var err error
+	if isPendingHandle(id) {
+		// Completed already? The insert below finds out without a read.
+		rec, err = p.pending.open(tenantID, id, p.clock.Now())
+	} else {
+		rec, err = p.pendingRequest(ctx, tenantID, id)
+	}
 	if err != nil {
 		return "", err
 	}

@@ -94,7 +94,7 @@ func (p *Provider) VerifyAccessToken(ctx context.Context, tenantID, raw string) 
 
 // appExists refuses a token of an app deleted since it was issued.
 func (p *Provider) appExists(ctx context.Context, tenantID, appID string) error {
-	_, err := p.deps.Apps.GetApp(ctx, tenantID, appID)
+	_, err := p.getApp(ctx, tenantID, appID)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("%w: the app was deleted", ErrInvalidToken)
 	}

@@ -133,7 +133,7 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	ctx := web.WithTenant(oidc.WithTenant(r.Context(), t), t)
+	ctx := web.WithTenant(oidc.WithTenant(oidc.WithRequestMemo(r.Context()), t), t)
 	r2 := r.Clone(ctx)
 	r2.URL.Path, r2.URL.RawPath = rest, ""
 	if p := oidcPrefix(rest); p != "" {
