@@ -17,8 +17,9 @@ import (
 	"github.com/guestgate/guestgate/internal/store"
 )
 
-// ComposeFunc renders the invitation mail for inv in lang.
-type ComposeFunc func(t directory.Tenant, inv Invitation, redeemURL, lang string) (mail.Message, error)
+// ComposeFunc renders the invitation mail for inv in lang, in the
+// transaction that invites (ctx): what it reads, it reads there.
+type ComposeFunc func(ctx context.Context, t directory.Tenant, inv Invitation, redeemURL, lang string) (mail.Message, error)
 
 // Config configures a Service.
 type Config struct {
@@ -231,7 +232,7 @@ func (s *Service) guestFor(ctx context.Context, t directory.Tenant, req Request)
 
 func (s *Service) enqueueMail(ctx context.Context, t directory.Tenant, res Result) error {
 	lang := firstNonEmpty(res.Invitation.MessageLanguage, res.User.PreferredLanguage, t.NotificationLanguage, "en")
-	msg, err := s.Compose(t, res.Invitation, res.RedeemURL, lang)
+	msg, err := s.Compose(ctx, t, res.Invitation, res.RedeemURL, lang)
 	if err != nil {
 		return fmt.Errorf("invite: compose mail: %w", err)
 	}

@@ -465,12 +465,14 @@ func testGiveUp(t *testing.T, eng testenv.Engine) {
 func testSendsRecordedTogether(t *testing.T, eng testenv.Engine) {
 	srv := mailtest.Start(t)
 	db := openDB(t, eng.DSN(t))
-	h := startDispatcher(t, db, srv, guestmail.DispatcherConfig{PollInterval: time.Minute, RecordDelay: 3 * time.Second, Lease: time.Minute, Concurrency: 12}, false)
 	var msgs []guestmail.Message
 	for i := range 12 {
 		msgs = append(msgs, newMail(fmt.Sprintf("guest%d@partner.example", i)))
 	}
 	commit(t, db, msgs...)
+	// One claim takes all twelve (room for thirteen, so it does not claim
+	// again at once); no wake-ups and a one-minute poll: no other write.
+	h := startDispatcher(t, db, srv, guestmail.DispatcherConfig{PollInterval: time.Minute, RecordDelay: 3 * time.Second, Lease: time.Minute, Concurrency: 13}, true)
 	srv.WaitCount(t, len(msgs), nil)
 	before := db.WriteTxCount()
 	for _, m := range msgs {

@@ -27,21 +27,21 @@ func (s *Server) newSender() (mail.Sender, error) {
 }
 
 // composeInvitation renders an invitation mail (DESIGN section 6).
-func (s *Server) composeInvitation(t directory.Tenant, inv invitation.Invitation, redeemURL, lang string) (mail.Message, error) {
+func (s *Server) composeInvitation(ctx context.Context, t directory.Tenant, inv invitation.Invitation, redeemURL, lang string) (mail.Message, error) {
 	return mail.RenderInvitation(mail.InvitationMail{
 		CreatedAt: s.clock.Now(), Language: lang, DeploymentName: s.cfg.DeploymentName,
 		TenantID: t.ID, TenantName: t.DisplayName, TenantDomain: tenantDomain(t),
 		To: inv.Email, Cc: inv.CCRecipients, InviterName: inv.InvitedBy,
-		CustomMessage: inv.CustomMessage, RedeemURL: redeemURL, Brand: s.mailBrand(t.ID, lang),
+		CustomMessage: inv.CustomMessage, RedeemURL: redeemURL, Brand: s.mailBrand(ctx, t.ID, lang),
 	})
 }
 
 // composePasscode renders a passcode mail.
-func (s *Server) composePasscode(t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error) {
+func (s *Server) composePasscode(ctx context.Context, t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error) {
 	return mail.RenderPasscode(mail.PasscodeMail{
 		CreatedAt: s.clock.Now(), Language: lang, DeploymentName: s.cfg.DeploymentName,
 		TenantID: t.ID, TenantName: t.DisplayName, To: address, Code: code, Validity: validity,
-		Brand: s.mailBrand(t.ID, lang),
+		Brand: s.mailBrand(ctx, t.ID, lang),
 	})
 }
 
@@ -50,11 +50,11 @@ func (s *Server) composePasscode(t directory.Tenant, address, code string, valid
 // served with safe headers, and mail stays a plain text+HTML pair; clients
 // that block remote images show the tenant's name as its alt text), and
 // the privacy statement link. The composers run inside the transaction
-// that commits the mail and have no context of their own, so the read is
-// bounded here; a failed read sends the mail without branding.
-func (s *Server) mailBrand(tenantID, lang string) mail.Brand {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
+// that commits the mail (ctx), and the read joins it: under a burst of
+// invitations, a second connection per transaction could wait for a pool
+// the transactions themselves hold. A failed read sends the mail without
+// branding (on PostgreSQL the transaction then fails anyway).
+func (s *Server) mailBrand(ctx context.Context, tenantID, lang string) mail.Brand {
 	b, err := s.branding.ForDisplay(ctx, tenantID, i18n.Match("", lang))
 	if err != nil {
 		s.log.Warn("mail sent without branding", "tenant_id", tenantID, "err", err)

@@ -169,7 +169,7 @@ func (s *Service) SendAppSignUpCode(ctx context.Context, o AppSignUpOffer, lang 
 		if err := s.countLimit(ctx, s.d.Limits.Send, t); err != nil {
 			return err
 		}
-		msg, err := s.d.ComposePasscode(t, o.Address, code, validity, lang)
+		msg, err := s.d.ComposePasscode(ctx, t, o.Address, code, validity, lang)
 		if err != nil {
 			return err
 		}

@@ -177,7 +177,7 @@ func (f *fixture) tenant(t *testing.T, name string, domains ...string) directory
 }
 
 // composePasscode keeps the code for the test and renders the real mail.
-func (f *fixture) composePasscode(t directory.Tenant, addr, code string, validity time.Duration, lang string) (mail.Message, error) {
+func (f *fixture) composePasscode(_ context.Context, t directory.Tenant, addr, code string, validity time.Duration, lang string) (mail.Message, error) {
 	f.mu.Lock()
 	f.codes[t.ID+"/"+addr] = code
 	f.mu.Unlock()

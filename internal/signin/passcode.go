@@ -47,7 +47,7 @@ func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error 
 		if err := s.countLimit(ctx, s.d.Limits.Send, t); err != nil {
 			return err
 		}
-		msg, err := s.d.ComposePasscode(t, addr, code, validity, lang)
+		msg, err := s.d.ComposePasscode(ctx, t, addr, code, validity, lang)
 		if err != nil {
 			return err
 		}

@@ -208,7 +208,7 @@ func (s *Service) SendSignUpCode(ctx context.Context, su SignUp, lang string) er
 		if err := s.countLimit(ctx, s.d.Limits.Send, consumers); err != nil {
 			return err
 		}
-		msg, err := s.d.ComposePasscode(consumers, su.Address, code, validity, lang)
+		msg, err := s.d.ComposePasscode(ctx, consumers, su.Address, code, validity, lang)
 		if err != nil {
 			return err
 		}

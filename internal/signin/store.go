@@ -24,8 +24,10 @@ type Members interface {
 	Authenticate(ctx context.Context, t directory.Tenant, addr, password, clientAddr string) (directory.User, error)
 }
 
-// PasscodeComposer renders the mail that carries a passcode.
-type PasscodeComposer func(t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error)
+// PasscodeComposer renders the mail that carries a passcode. It runs in
+// the transaction that issues the code (ctx): what it reads, it reads
+// there, never on a second connection a busy pool may not have.
+type PasscodeComposer func(ctx context.Context, t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error)
 
 // AuthRequest is what the pages need of a pending OpenID Connect request.
 type AuthRequest struct {
