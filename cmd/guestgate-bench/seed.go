@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"time"
 
@@ -29,7 +30,7 @@ const benchRedirect = "https://app.bench.example/callback"
 func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(string, ...any)) (fixture, error) {
 	var f fixture
 	var err error
-	if f.tenant, err = srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Bench " + uuid.NewString()[:8], Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}}); err != nil {
+	if f.tenant, err = srv.CreateTenant(ctx, directory.NewTenantRequest{Name: benchTenantName(), Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}}); err != nil {
 		return f, fmt.Errorf("seed: tenant: %w", err)
 	}
 	app, secret, err := srv.CreateApp(ctx, f.tenant.ID, "Bench app", []string{"User.Invite.All"}, []string{benchRedirect}, nil, false)
@@ -69,6 +70,17 @@ func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(
 		logf("seeded %d padding guests in %s", padding, time.Since(start).Round(time.Millisecond))
 	}
 	return f, nil
+}
+
+// benchTenantName names a bench tenant "Bench tenant " and eight random
+// letters: never digits only, so the name can't be taken for a passcode.
+func benchTenantName() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = 'a' + b[i]%26
+	}
+	return "Bench tenant " + string(b[:])
 }
 
 // insertGuests stores redeemed passcode guests, 1 000 per transaction.

@@ -47,7 +47,7 @@ func seedAddress(i int) string {
 // times the first page of each of usersQueries over HTTP with an app's
 // client-credentials token, reqs times each, one request at a time.
 func runUsersQuery(ctx context.Context, srv *server.Server, base string, n, reqs int) ([]UsersQuery, error) {
-	tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Bench " + uuid.NewString()[:8], Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
+	tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: benchTenantName(), Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
 	if err != nil {
 		return nil, fmt.Errorf("users query: tenant: %w", err)
 	}
