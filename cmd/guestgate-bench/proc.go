@@ -31,7 +31,8 @@ func peakRSSMiB() float64 {
 	return 0
 }
 
-// cpuSeconds is this process's user + system CPU time.
+// cpuSeconds is this process's user + system CPU time (its own only, not
+// that of guestgate's process).
 func cpuSeconds() float64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {

@@ -81,7 +81,8 @@ func newDatabase(ctx context.Context, engine string, keep bool) (*database, erro
 	}}, nil
 }
 
-// startGuestgate runs guestgate in this process on loopback, sending mail to the sink.
+// startGuestgate runs guestgate in this process on loopback, sending mail
+// to the sink; this process is guestgate's (see serve).
 func startGuestgate(ctx context.Context, dsn string, sinkURL string) (*server.Server, string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
