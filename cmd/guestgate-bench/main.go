@@ -16,7 +16,12 @@
 // pool, and before and after each level its CPU time, write transactions and
 // peak RSS. It stops when its stdin ends, and on Linux the kernel kills it
 // if the load generator dies. So guestgate's CPU time per sign-in is its
-// own, apart from the load generator's and the SMTP sink's.
+// own, apart from the load generator's and the SMTP sink's. With
+// PostgreSQL on this machine, the CPU time of the sessions guestgate opened
+// (found by their application_name) and of the server's background
+// processes is read from /proc, and the database's commit count from
+// pg_stat_database (every session's, read-only transactions included; read
+// after an idle wait, as sessions report their counts late).
 //
 //	go run ./cmd/guestgate-bench -engine sqlite -concurrency 1,8,32 -duration 10s
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -directory 1000000
@@ -28,9 +33,10 @@
 //
 // It prints, and writes as JSON, per concurrency level: sign-ins per
 // second, p50/p95/p99 of each step, errors by kind, CPU milliseconds per
-// sign-in of guestgate and of the load generator with the SMTP sink,
-// guestgate's peak RSS, its write transactions per sign-in and the database
-// size.
+// sign-in of guestgate, of PostgreSQL and of the load generator with the
+// SMTP sink, guestgate's peak RSS, its write transactions per sign-in,
+// PostgreSQL's commits per sign-in (read-only transactions included) and the
+// database size.
 package main
 
 import (

@@ -15,7 +15,9 @@ import (
 )
 
 // Result is one concurrency level's figures. CPU is split by process:
-// guestgate's own and the load generator's (with the SMTP sink).
+// guestgate's own, PostgreSQL's (the sessions guestgate opened and the
+// server's background processes, when PostgreSQL runs on this machine) and
+// the load generator's (with the SMTP sink).
 type Result struct {
 	Engine           string                 `json:"engine"`
 	DirectoryGuests  int                    `json:"directory_guests"`
@@ -27,9 +29,14 @@ type Result struct {
 	Errors           map[string]int         `json:"errors"`
 	PeakRSSMiB       float64                `json:"peak_rss_mib"` // guestgate's process
 	GuestgateCPUms   float64                `json:"guestgate_cpu_ms_per_sign_in"`
+	PostgresCPUms    *float64               `json:"postgres_cpu_ms_per_sign_in,omitempty"`
 	LoadgenCPUms     float64                `json:"loadgen_cpu_ms_per_sign_in"` // load generator and SMTP sink
 	WriteTxPerSignIn float64                `json:"write_tx_per_sign_in"`       // guestgate's count
-	DatabaseBytes    int64                  `json:"database_bytes"`
+	// PGCommitsPerSignIn is PostgreSQL's committed transactions in the
+	// database per sign-in: read-only ones included, and every session's,
+	// so other work on the same database counts too.
+	PGCommitsPerSignIn *float64 `json:"pg_commits_per_sign_in,omitempty"`
+	DatabaseBytes      int64    `json:"database_bytes"`
 }
 
 // Report is everything one run measured.
@@ -41,6 +48,13 @@ type Report struct {
 	UsersQuery []UsersQuery `json:"users_query,omitempty"`
 	Machine    string       `json:"machine"`
 }
+
+// pgStatsSettle is how long the benchmark waits, idle, before reading
+// PostgreSQL's commit count: a session reports its counts at most once a
+// second while busy, and once idle only after ten seconds
+// (PGSTAT_IDLE_INTERVAL), so the count is complete only that long after
+// a level.
+const pgStatsSettle = 11 * time.Second
 
 func run(ctx context.Context, o options) error {
 	db, err := newDatabase(ctx, o.engine, o.keep)
@@ -104,6 +118,12 @@ func run(ctx context.Context, o options) error {
 	runLevel(ctx, j, take, o.concurrency[0], 2*time.Second)
 
 	rep := Report{When: time.Now().UTC(), Machine: machine()}
+	var commits0 int64
+	if db.commits != nil {
+		if commits0, err = settledCommits(ctx, db); err != nil {
+			return err
+		}
+	}
 	if o.loadgenProfile != "" {
 		pf, err := os.Create(o.loadgenProfile)
 		if err != nil {
@@ -122,11 +142,19 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
+		pg0, err := db.postgresCPU(ctx)
+		if err != nil {
+			return err
+		}
 		lg0 := cpuSeconds()
 		start := time.Now()
 		rec := runLevel(ctx, j, take, c, o.duration)
 		elapsed := time.Since(start).Seconds()
 		lg1 := cpuSeconds()
+		pg1, err := db.postgresCPU(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
 		g1, err := gg.counters(context.WithoutCancel(ctx), false)
 		if err != nil {
 			return err
@@ -137,10 +165,26 @@ func run(ctx context.Context, o options) error {
 			Completed: rec.completed, SignInsPerSecond: float64(rec.completed) / elapsed,
 			Steps: rec.percentiles(), Errors: rec.errors, PeakRSSMiB: g1.PeakRSSMiB, DatabaseBytes: size,
 		}
-		if n := float64(rec.completed); n > 0 {
+		n := float64(rec.completed)
+		if n > 0 {
 			r.GuestgateCPUms = 1000 * (g1.CPUSeconds - g0.CPUSeconds) / n
 			r.LoadgenCPUms = 1000 * (lg1 - lg0) / n
 			r.WriteTxPerSignIn = float64(g1.WriteTx-g0.WriteTx) / n
+			if len(pg1) > 0 {
+				v := 1000 * pg1.secondsSince(pg0) / n
+				r.PostgresCPUms = &v
+			}
+		}
+		if db.commits != nil && ctx.Err() == nil {
+			commits1, err := settledCommits(ctx, db)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				v := float64(commits1-commits0) / n
+				r.PGCommitsPerSignIn = &v
+			}
+			commits0 = commits1
 		}
 		printResult(r)
 		rep.Levels = append(rep.Levels, r)
@@ -160,6 +204,35 @@ func run(ctx context.Context, o options) error {
 		rep.Bulk = &b
 	}
 	return writeReport(o, rep)
+}
+
+// postgresCPU reads the CPU time of PostgreSQL's processes that serve
+// guestgate (see database.serverPIDs); empty for SQLite, and when
+// PostgreSQL runs on another machine.
+func (db *database) postgresCPU(ctx context.Context) (processTicks, error) {
+	if db.serverPIDs == nil {
+		return nil, nil
+	}
+	pids, err := db.serverPIDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pg_stat_activity: %w", err)
+	}
+	return postgresTicks(pids), nil
+}
+
+// settledCommits waits pgStatsSettle, then reads PostgreSQL's commit count.
+func settledCommits(ctx context.Context, db *database) (int64, error) {
+	logf("waiting %s for PostgreSQL's statistics", pgStatsSettle)
+	select {
+	case <-time.After(pgStatsSettle):
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	n, err := db.commits(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("pg_stat_database: %w", err)
+	}
+	return n, nil
 }
 
 // writeReport writes rep as JSON to -json, if given.
@@ -215,8 +288,16 @@ func printResult(r Result) {
 		p := r.Steps[s]
 		fmt.Printf("  %-12s %9.2f %9.2f %9.2f\n", s, p.P50, p.P95, p.P99)
 	}
-	fmt.Printf("  CPU ms/sign-in: guestgate %.2f, load generator and SMTP sink %.2f\n", r.GuestgateCPUms, r.LoadgenCPUms)
-	fmt.Printf("  %.2f write tx/sign-in\n", r.WriteTxPerSignIn)
+	pg := ""
+	if r.PostgresCPUms != nil {
+		pg = fmt.Sprintf(", PostgreSQL %.2f", *r.PostgresCPUms)
+	}
+	fmt.Printf("  CPU ms/sign-in: guestgate %.2f%s, load generator and SMTP sink %.2f\n", r.GuestgateCPUms, pg, r.LoadgenCPUms)
+	commits := ""
+	if r.PGCommitsPerSignIn != nil {
+		commits = fmt.Sprintf(", %.2f PostgreSQL commits/sign-in (read-only ones too)", *r.PGCommitsPerSignIn)
+	}
+	fmt.Printf("  %.2f write tx/sign-in%s\n", r.WriteTxPerSignIn, commits)
 	fmt.Printf("  guestgate peak RSS %.1f MiB, database %.1f MiB\n", r.PeakRSSMiB, float64(r.DatabaseBytes)/(1<<20))
 	if len(r.Errors) == 0 {
 		fmt.Println("  errors: none")
