@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"syscall"
 
 	"github.com/guestgate/guestgate/internal/server"
 )
@@ -50,9 +51,10 @@ type counters struct {
 // on stdin, one JSON line each, on stdout, and stops guestgate when stdin
 // ends (the load generator finished, or died).
 func serve() error {
-	// The load generator decides when guestgate stops; an interrupt from the
-	// terminal reaches both processes.
-	signal.Ignore(os.Interrupt)
+	// The load generator decides when guestgate stops (it closes stdin):
+	// an interrupt from the terminal, or a termination sent to the
+	// process group, reaches both processes.
+	signal.Ignore(os.Interrupt, syscall.SIGTERM)
 	replies := json.NewEncoder(os.Stdout)
 	os.Stdout = os.Stderr // nothing else may write to the replies
 	ctx, cancel := context.WithCancel(context.Background())
