@@ -31,8 +31,8 @@ func peakRSSMiB() float64 {
 	return 0
 }
 
-// cpuSeconds is this process's user + system CPU time (its own only, not
-// that of guestgate's process).
+// cpuSeconds is this process's user + system CPU time (its own, not its
+// children's).
 func cpuSeconds() float64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
