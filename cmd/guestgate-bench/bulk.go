@@ -26,8 +26,8 @@ type Bulk struct {
 }
 
 func bulkInvitations(ctx context.Context, base string, f fixture, s *sink, n int) (Bulk, error) {
-	cc := clientcredentials.Config{ClientID: f.appID, ClientSecret: f.secret,
-		TokenURL: base + "/" + f.tenant.ID + "/oauth2/v2.0/token", Scopes: []string{"https://graph.microsoft.com/.default"}}
+	cc := clientcredentials.Config{ClientID: f.AppID, ClientSecret: f.Secret,
+		TokenURL: base + "/" + f.TenantID + "/oauth2/v2.0/token", Scopes: []string{"https://graph.microsoft.com/.default"}}
 	client := cc.Client(ctx)
 	_, invites0 := s.counts()
 	logf("bulk: %d invitations through POST /v1.0/invitations", n)

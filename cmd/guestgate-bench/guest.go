@@ -41,8 +41,9 @@ func failAt(step, format string, args ...any) error {
 }
 
 // signIn runs one complete sign-in for addr as a fresh browser would:
-// authorize → sign-in page → address → Send code → code from the mail →
-// verify → callback → token exchange → ID token verification.
+// authorize → sign-in page → address → Send code → enter-code page → code
+// from the mail → verify → callback → token exchange → ID token
+// verification.
 func (j *journey) signIn(ctx context.Context, addr string) (map[string]time.Duration, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Transport: j.transport, Jar: jar, Timeout: 30 * time.Second,
@@ -74,8 +75,12 @@ func (j *journey) signIn(ctx context.Context, addr string) (map[string]time.Dura
 	}
 	codeCh := j.sink.expect(addr)
 	defer j.sink.forget(addr)
-	if _, _, err = j.post(ctx, c, j.base+tid+"/login/send", form, http.StatusOK); err != nil {
+	if loc, _, err = j.post(ctx, c, j.base+tid+"/login/send", form, http.StatusSeeOther); err != nil {
 		return nil, failAt("send_code", "%v", err)
+	}
+	_, page, err = j.get(ctx, c, j.abs(loc), http.StatusOK) // post/redirect/get: the enter-code page
+	if err != nil {
+		return nil, failAt("send_code", "enter-code page: %v", err)
 	}
 	sent := time.Now()
 	t["send_code"] = sent.Sub(mark)
@@ -91,7 +96,7 @@ func (j *journey) signIn(ctx context.Context, addr string) (map[string]time.Dura
 	t["mail"] = time.Since(sent)
 
 	mark = time.Now()
-	form.Set("code", code)
+	form = url.Values{"csrf": {hidden(page, "csrf")}, "authRequestID": {hidden(page, "authRequestID")}, "email": {hidden(page, "email")}, "code": {code}}
 	loc, _, err = j.post(ctx, c, j.base+tid+"/login/verify", form, http.StatusSeeOther)
 	if err != nil {
 		return nil, failAt("verify_code", "%v", err)

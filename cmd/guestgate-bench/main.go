@@ -1,23 +1,42 @@
 // Command guestgate-bench measures complete guest sign-ins over HTTP.
 //
-// It starts guestgate in this process on a fresh SQLite file or a fresh
-// schema of a PostgreSQL database, a real SMTP server that captures the
-// passcode mails, and N concurrent virtual guests. Each virtual guest does
-// the whole journey a browser and an app do: OpenID Connect authorize →
-// sign-in page → Send code → the code from the mail → verify → token
-// exchange → ID token verification. The send and attempt limits keep their
-// defaults, so guests rotate through a pool of seeded addresses.
+// It runs guestgate in a process of its own on a fresh SQLite file or a
+// fresh schema of a PostgreSQL database, and in this process a real SMTP
+// server that captures the passcode mails and N concurrent virtual guests.
+// Each virtual guest does the whole journey a browser and an app do: OpenID
+// Connect authorize → sign-in page → Send code → the code from the mail →
+// verify → token exchange → ID token verification. The send and attempt
+// limits keep their defaults, so guests rotate through a pool of seeded
+// addresses.
+//
+// guestgate's process is this program started again with a hidden -serve
+// argument. It opens guestgate as the server command does, seeds the
+// directory (it owns the store) and answers the load generator over its
+// stdin and stdout, one JSON line each way: the seeded tenant, app and guest
+// pool, and before and after each level its CPU time, write transactions and
+// peak RSS. It stops when its stdin ends, and on Linux the kernel kills it
+// if the load generator dies. So guestgate's CPU time per sign-in is its
+// own, apart from the load generator's and the SMTP sink's. With
+// PostgreSQL on this machine, the CPU time of the sessions guestgate opened
+// (found by their application_name) and of the server's background
+// processes is read from /proc, and the database's commit count from
+// pg_stat_database (every session's, read-only transactions included; read
+// after an idle wait, as sessions report their counts late).
 //
 //	go run ./cmd/guestgate-bench -engine sqlite -concurrency 1,8,32 -duration 10s
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -directory 1000000
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -users-query -directory 1000000
+//	go run ./cmd/guestgate-bench -engine sqlite -concurrency 8 -cpuprofile guestgate.prof -loadgen-cpuprofile loadgen.prof
 //
 // With -users-query it instead seeds -directory users in one tenant and
 // times the first page of admin API user queries (p50/p99).
 //
 // It prints, and writes as JSON, per concurrency level: sign-ins per
-// second, p50/p95/p99 of each step, errors by kind, peak RSS, CPU seconds
-// per sign-in, write transactions per sign-in and the database size.
+// second, p50/p95/p99 of each step, errors by kind, CPU milliseconds per
+// sign-in of guestgate, of PostgreSQL and of the load generator with the
+// SMTP sink, guestgate's peak RSS, its write transactions per sign-in,
+// PostgreSQL's commits per sign-in (read-only transactions included) and the
+// database size.
 package main
 
 import (
@@ -28,24 +47,33 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
 type options struct {
-	engine      string
-	duration    time.Duration
-	concurrency []int
-	directory   int
-	pool        int
-	bulk        int
-	jsonPath    string
-	keep        bool
-	cpuProfile  string
-	usersQuery  bool
-	requests    int
+	engine         string
+	duration       time.Duration
+	concurrency    []int
+	directory      int
+	pool           int
+	bulk           int
+	jsonPath       string
+	keep           bool
+	cpuProfile     string
+	loadgenProfile string
+	usersQuery     bool
+	requests       int
 }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == serveArg {
+		if err := serve(); err != nil {
+			fmt.Fprintln(os.Stderr, "guestgate-bench -serve:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var o options
 	var levels string
 	flag.StringVar(&o.engine, "engine", "sqlite", `"sqlite" or a postgres:// URL (a fresh schema is created in it and dropped after)`)
@@ -56,7 +84,8 @@ func main() {
 	flag.IntVar(&o.bulk, "bulk-invitations", 0, "also time this many invitations through the API and their mails through the outbox")
 	flag.StringVar(&o.jsonPath, "json", "", "write the results as JSON to this file")
 	flag.BoolVar(&o.keep, "keep-db", false, "keep the database afterwards")
-	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured levels to this file (go tool pprof)")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of guestgate during the measured levels to this file (go tool pprof)")
+	flag.StringVar(&o.loadgenProfile, "loadgen-cpuprofile", "", "write a CPU profile of the load generator and SMTP sink during the measured levels to this file")
 	flag.BoolVar(&o.usersQuery, "users-query", false, "instead of sign-ins: seed -directory users in one tenant and time the first page of GET /v1.0/users?$filter=… (startsWith(mail,'a'), userType eq 'Guest', …)")
 	flag.IntVar(&o.requests, "requests", 200, "with -users-query: timed requests per query")
 	flag.Parse()
@@ -68,7 +97,8 @@ func main() {
 		}
 		o.concurrency = append(o.concurrency, n)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Interrupted or terminated, it stops guestgate and removes the database.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "guestgate-bench:", err)

@@ -14,20 +14,29 @@ import (
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 )
 
-// Result is one concurrency level's figures.
+// Result is one concurrency level's figures. CPU is split by process:
+// guestgate's own, PostgreSQL's (the sessions guestgate opened and the
+// server's background processes, when PostgreSQL runs on this machine) and
+// the load generator's (with the SMTP sink).
 type Result struct {
-	Engine              string                 `json:"engine"`
-	DirectoryGuests     int                    `json:"directory_guests"`
-	Concurrency         int                    `json:"concurrency"`
-	DurationSeconds     float64                `json:"duration_s"`
-	Completed           int                    `json:"completed"`
-	SignInsPerSecond    float64                `json:"sign_ins_per_s"`
-	Steps               map[string]Percentiles `json:"steps"`
-	Errors              map[string]int         `json:"errors"`
-	PeakRSSMiB          float64                `json:"peak_rss_mib"`
-	CPUSecondsPerSignIn float64                `json:"cpu_s_per_sign_in"`
-	WriteTxPerSignIn    float64                `json:"write_tx_per_sign_in"`
-	DatabaseBytes       int64                  `json:"database_bytes"`
+	Engine           string                 `json:"engine"`
+	DirectoryGuests  int                    `json:"directory_guests"`
+	Concurrency      int                    `json:"concurrency"`
+	DurationSeconds  float64                `json:"duration_s"`
+	Completed        int                    `json:"completed"`
+	SignInsPerSecond float64                `json:"sign_ins_per_s"`
+	Steps            map[string]Percentiles `json:"steps"`
+	Errors           map[string]int         `json:"errors"`
+	PeakRSSMiB       float64                `json:"peak_rss_mib"` // guestgate's process
+	GuestgateCPUms   float64                `json:"guestgate_cpu_ms_per_sign_in"`
+	PostgresCPUms    *float64               `json:"postgres_cpu_ms_per_sign_in,omitempty"`
+	LoadgenCPUms     float64                `json:"loadgen_cpu_ms_per_sign_in"` // load generator and SMTP sink
+	WriteTxPerSignIn float64                `json:"write_tx_per_sign_in"`       // guestgate's count
+	// PGCommitsPerSignIn is PostgreSQL's committed transactions in the
+	// database per sign-in: read-only ones included, and every session's,
+	// so other work on the same database counts too.
+	PGCommitsPerSignIn *float64 `json:"pg_commits_per_sign_in,omitempty"`
+	DatabaseBytes      int64    `json:"database_bytes"`
 }
 
 // Report is everything one run measured.
@@ -40,6 +49,13 @@ type Report struct {
 	Machine    string       `json:"machine"`
 }
 
+// pgStatsSettle is how long the benchmark waits, idle, before reading
+// PostgreSQL's commit count: a session reports its counts at most once a
+// second while busy, and once idle only after ten seconds
+// (PGSTAT_IDLE_INTERVAL), so the count is complete only that long after
+// a level.
+const pgStatsSettle = 11 * time.Second
+
 func run(ctx context.Context, o options) error {
 	db, err := newDatabase(ctx, o.engine, o.keep)
 	if err != nil {
@@ -51,13 +67,18 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer mailSink.Close()
-	srv, base, stopServer, err := startGuestgate(ctx, db.dsn, mailSink.URL())
+	gg, err := startChild(ctx, db.dsn, mailSink.URL(), o.cpuProfile)
 	if err != nil {
 		return err
 	}
-	defer stopServer()
+	defer gg.close() // before the database is removed
+	base := gg.base
 	if o.usersQuery {
-		qs, err := runUsersQuery(ctx, srv, base, o.directory, o.requests)
+		resp, err := gg.call(ctx, request{Op: "seed_users", Directory: o.directory})
+		if err != nil {
+			return err
+		}
+		qs, err := runUsersQuery(ctx, base, *resp.Fixture, o.directory, o.requests)
 		if err != nil {
 			return err
 		}
@@ -69,35 +90,42 @@ func run(ctx context.Context, o options) error {
 		o.pool = int(1000*o.duration.Seconds())*len(o.concurrency) + 2000
 	}
 	logf("seeding %s: %d pool guests, %d padding guests", db.engine, o.pool, o.directory)
-	f, err := seed(ctx, srv, o.pool, o.directory, logf)
+	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory})
 	if err != nil {
 		return err
 	}
-	verifierProvider, err := gooidc.NewProvider(ctx, base+"/"+f.tenant.ID+"/v2.0")
+	f := *resp.Fixture
+	verifierProvider, err := gooidc.NewProvider(ctx, base+"/"+f.TenantID+"/v2.0")
 	if err != nil {
 		return fmt.Errorf("discovery: %w", err)
 	}
 	j := &journey{
-		base: base, tenantID: f.tenant.ID, clientID: f.appID, secret: f.secret, redirectURI: f.redirectURI,
+		base: base, tenantID: f.TenantID, clientID: f.AppID, secret: f.Secret, redirectURI: f.RedirectURI,
 		transport:   &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute},
 		sink:        mailSink,
-		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.appID}),
+		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.AppID}),
 		mailTimeout: 30 * time.Second,
 	}
 	var next atomic.Int64
 	take := func() (string, bool) {
 		i := next.Add(1) - 1
-		if int(i) >= len(f.pool) {
+		if int(i) >= f.Pool {
 			return "", false
 		}
-		return f.pool[i], true
+		return poolAddress(int(i)), true
 	}
 	logf("warming up")
 	runLevel(ctx, j, take, o.concurrency[0], 2*time.Second)
 
 	rep := Report{When: time.Now().UTC(), Machine: machine()}
-	if o.cpuProfile != "" {
-		pf, err := os.Create(o.cpuProfile)
+	var commits0 int64
+	if db.commits != nil {
+		if commits0, err = settledCommits(ctx, db); err != nil {
+			return err
+		}
+	}
+	if o.loadgenProfile != "" {
+		pf, err := os.Create(o.loadgenProfile)
 		if err != nil {
 			return err
 		}
@@ -106,27 +134,66 @@ func run(ctx context.Context, o options) error {
 		}
 		defer func() { pprof.StopCPUProfile(); pf.Close() }()
 	}
+	if _, err := gg.call(ctx, request{Op: "profile_start"}); err != nil {
+		return err
+	}
 	for _, c := range o.concurrency {
-		resetPeakRSS()
-		cpu0, tx0 := cpuSeconds(), srv.DB().WriteTxCount()
+		g0, err := gg.counters(ctx, true)
+		if err != nil {
+			return err
+		}
+		pg0, err := db.postgresCPU(ctx)
+		if err != nil {
+			return err
+		}
+		lg0 := cpuSeconds()
 		start := time.Now()
 		rec := runLevel(ctx, j, take, c, o.duration)
 		elapsed := time.Since(start).Seconds()
+		lg1 := cpuSeconds()
+		pg1, err := db.postgresCPU(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
+		g1, err := gg.counters(context.WithoutCancel(ctx), false)
+		if err != nil {
+			return err
+		}
 		size, _ := db.size(ctx)
 		r := Result{
 			Engine: db.engine, DirectoryGuests: o.directory, Concurrency: c, DurationSeconds: elapsed,
 			Completed: rec.completed, SignInsPerSecond: float64(rec.completed) / elapsed,
-			Steps: rec.percentiles(), Errors: rec.errors, PeakRSSMiB: peakRSSMiB(), DatabaseBytes: size,
+			Steps: rec.percentiles(), Errors: rec.errors, PeakRSSMiB: g1.PeakRSSMiB, DatabaseBytes: size,
 		}
-		if rec.completed > 0 {
-			r.CPUSecondsPerSignIn = (cpuSeconds() - cpu0) / float64(rec.completed)
-			r.WriteTxPerSignIn = float64(srv.DB().WriteTxCount()-tx0) / float64(rec.completed)
+		n := float64(rec.completed)
+		if n > 0 {
+			r.GuestgateCPUms = 1000 * (g1.CPUSeconds - g0.CPUSeconds) / n
+			r.LoadgenCPUms = 1000 * (lg1 - lg0) / n
+			r.WriteTxPerSignIn = float64(g1.WriteTx-g0.WriteTx) / n
+			if len(pg1) > 0 {
+				v := 1000 * pg1.secondsSince(pg0) / n
+				r.PostgresCPUms = &v
+			}
+		}
+		if db.commits != nil && ctx.Err() == nil {
+			commits1, err := settledCommits(ctx, db)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				v := float64(commits1-commits0) / n
+				r.PGCommitsPerSignIn = &v
+			}
+			commits0 = commits1
 		}
 		printResult(r)
 		rep.Levels = append(rep.Levels, r)
 		if ctx.Err() != nil {
 			break
 		}
+	}
+	if _, err := gg.call(context.WithoutCancel(ctx), request{Op: "profile_stop"}); err != nil {
+		return err
 	}
 	if o.bulk > 0 {
 		b, err := bulkInvitations(ctx, base, f, mailSink, o.bulk)
@@ -137,6 +204,35 @@ func run(ctx context.Context, o options) error {
 		rep.Bulk = &b
 	}
 	return writeReport(o, rep)
+}
+
+// postgresCPU reads the CPU time of PostgreSQL's processes that serve
+// guestgate (see database.serverPIDs); empty for SQLite, and when
+// PostgreSQL runs on another machine.
+func (db *database) postgresCPU(ctx context.Context) (processTicks, error) {
+	if db.serverPIDs == nil {
+		return nil, nil
+	}
+	pids, err := db.serverPIDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pg_stat_activity: %w", err)
+	}
+	return postgresTicks(pids), nil
+}
+
+// settledCommits waits pgStatsSettle, then reads PostgreSQL's commit count.
+func settledCommits(ctx context.Context, db *database) (int64, error) {
+	logf("waiting %s for PostgreSQL's statistics", pgStatsSettle)
+	select {
+	case <-time.After(pgStatsSettle):
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	n, err := db.commits(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("pg_stat_database: %w", err)
+	}
+	return n, nil
 }
 
 // writeReport writes rep as JSON to -json, if given.
@@ -192,8 +288,17 @@ func printResult(r Result) {
 		p := r.Steps[s]
 		fmt.Printf("  %-12s %9.2f %9.2f %9.2f\n", s, p.P50, p.P95, p.P99)
 	}
-	fmt.Printf("  peak RSS %.1f MiB, CPU %.2f ms/sign-in (whole process: guestgate, load and SMTP sink), %.2f write tx/sign-in, database %.1f MiB\n",
-		r.PeakRSSMiB, r.CPUSecondsPerSignIn*1000, r.WriteTxPerSignIn, float64(r.DatabaseBytes)/(1<<20))
+	pg := ""
+	if r.PostgresCPUms != nil {
+		pg = fmt.Sprintf(", PostgreSQL %.2f", *r.PostgresCPUms)
+	}
+	fmt.Printf("  CPU ms/sign-in: guestgate %.2f%s, load generator and SMTP sink %.2f\n", r.GuestgateCPUms, pg, r.LoadgenCPUms)
+	commits := ""
+	if r.PGCommitsPerSignIn != nil {
+		commits = fmt.Sprintf(", %.2f PostgreSQL commits/sign-in (read-only ones too)", *r.PGCommitsPerSignIn)
+	}
+	fmt.Printf("  %.2f write tx/sign-in%s\n", r.WriteTxPerSignIn, commits)
+	fmt.Printf("  guestgate peak RSS %.1f MiB, database %.1f MiB\n", r.PeakRSSMiB, float64(r.DatabaseBytes)/(1<<20))
 	if len(r.Errors) == 0 {
 		fmt.Println("  errors: none")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"time"
 
@@ -11,14 +12,16 @@ import (
 	"github.com/guestgate/guestgate/internal/server"
 )
 
-// fixture is what the seeding created: the bench tenant, its app and the
-// pool of guest addresses virtual guests sign in with.
+// fixture is what the seeding created: a bench tenant, its app and the
+// pool of guests virtual guests sign in with (poolAddress(0) up to
+// poolAddress(Pool-1)). guestgate's process seeds it and hands it to the
+// load generator.
 type fixture struct {
-	tenant      directory.Tenant
-	appID       string
-	secret      string
-	redirectURI string
-	pool        []string
+	TenantID    string `json:"tenant_id"`
+	AppID       string `json:"app_id"`
+	Secret      string `json:"secret"`
+	RedirectURI string `json:"redirect_uri,omitempty"`
+	Pool        int    `json:"pool,omitempty"`
 }
 
 const benchRedirect = "https://app.bench.example/callback"
@@ -28,21 +31,21 @@ const benchRedirect = "https://app.bench.example/callback"
 // spread over tenants of 1 000 so the directory has the requested size.
 func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(string, ...any)) (fixture, error) {
 	var f fixture
-	var err error
-	if f.tenant, err = srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Bench " + uuid.NewString()[:8], Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}}); err != nil {
+	tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: benchTenantName(), Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
+	if err != nil {
 		return f, fmt.Errorf("seed: tenant: %w", err)
 	}
-	app, secret, err := srv.CreateApp(ctx, f.tenant.ID, "Bench app", []string{"User.Invite.All"}, []string{benchRedirect}, nil, false)
+	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench app", []string{"User.Invite.All"}, []string{benchRedirect}, nil, false)
 	if err != nil {
 		return f, fmt.Errorf("seed: app: %w", err)
 	}
-	f.appID, f.secret, f.redirectURI = app.AppID, secret, benchRedirect
+	f = fixture{TenantID: tn.ID, AppID: app.AppID, Secret: secret, RedirectURI: benchRedirect, Pool: pool}
 	start := time.Now()
-	f.pool = make([]string, pool)
-	for i := range f.pool {
-		f.pool[i] = fmt.Sprintf("guest%07d@partner%d.example", i, i%97)
+	addrs := make([]string, pool)
+	for i := range addrs {
+		addrs[i] = poolAddress(i)
 	}
-	if err := insertGuests(ctx, srv, f.tenant, f.pool); err != nil {
+	if err := insertGuests(ctx, srv, tn, addrs); err != nil {
 		return f, err
 	}
 	logf("seeded %d pool guests in %s", pool, time.Since(start).Round(time.Millisecond))
@@ -69,6 +72,20 @@ func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(
 		logf("seeded %d padding guests in %s", padding, time.Since(start).Round(time.Millisecond))
 	}
 	return f, nil
+}
+
+// poolAddress is pool guest i's address.
+func poolAddress(i int) string { return fmt.Sprintf("guest%07d@partner%d.example", i, i%97) }
+
+// benchTenantName names a bench tenant "Bench tenant " and eight random
+// letters: never digits only, so the name can't be taken for a passcode.
+func benchTenantName() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = 'a' + b[i]%26
+	}
+	return "Bench tenant " + string(b[:])
 }
 
 // insertGuests stores redeemed passcode guests, 1 000 per transaction.

@@ -9,7 +9,6 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +17,8 @@ import (
 )
 
 // sink is a real SMTP server that captures passcodes: each message's
-// recipient and the first 8-digit number of its body. Virtual guests wait on
-// their address; nothing else is kept, so memory stays flat.
+// recipient and the code its text part shows (see passcodeIn). Virtual
+// guests wait on their address; nothing else is kept, so memory stays flat.
 type sink struct {
 	srv *smtp.Server
 	ln  net.Listener
@@ -111,8 +110,6 @@ func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 func (ss *sinkSession) Reset()        { ss.to = nil }
 func (ss *sinkSession) Logout() error { return nil }
 
-var codeRe = regexp.MustCompile(`\b(\d{8})\b`)
-
 // Data reads the message's text part: an invitation carries a redeem link,
 // a passcode mail its code.
 func (ss *sinkSession) Data(r io.Reader) error {
@@ -120,17 +117,58 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	invitation := strings.Contains(text, "/redeem?ticket=")
-	code := ""
-	if m := codeRe.FindStringSubmatch(text); m != nil {
-		code = m[1]
-	}
+	code, invitation := readMail(text)
 	if code == "" && !invitation {
 		return errors.New("no passcode and no redeem link in message")
 	}
 	ss.sink.deliver(ss.to, code, invitation)
 	ss.to = nil
 	return nil
+}
+
+// readMail says what a mail's text part is: an invitation (it carries a
+// redeem link) or a passcode mail, and then its code.
+func readMail(text string) (code string, invitation bool) {
+	if strings.Contains(text, "/redeem?ticket=") {
+		return "", true
+	}
+	code, _ = passcodeIn(text)
+	return code, false
+}
+
+// passcodeIn reads a passcode mail's text the way a person does: the code
+// is the indented line that carries nothing but the code, following the
+// line that introduces it ("Use this code to sign in to …:"; see
+// internal/mail/templates/passcode.txt). Digits elsewhere — a tenant
+// named with digits, the recipient's address, the footer — are not the code.
+func passcodeIn(text string) (string, bool) {
+	afterIntro := false
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimRight(line, "\r")
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			continue // blank lines separate the intro from the code
+		case afterIntro && trimmed != line && isCode(trimmed):
+			return trimmed, true
+		default:
+			afterIntro = strings.HasSuffix(trimmed, ":")
+		}
+	}
+	return "", false
+}
+
+// isCode is whether s is a passcode: eight decimal digits.
+func isCode(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // textPart returns the decoded text/plain part of a MIME message.

@@ -27,6 +27,17 @@ type database struct {
 	engine  string
 	cleanup func()
 	size    func(ctx context.Context) (int64, error)
+	// commits is PostgreSQL's count of committed transactions in the
+	// database (pg_stat_database.xact_commit: every session's, read-only
+	// ones too); nil for SQLite.
+	commits func(ctx context.Context) (int64, error)
+	// serverPIDs are the process ids of the PostgreSQL sessions guestgate
+	// opened (they carry the benchmark's application_name) and of the
+	// server's background processes (WAL writer, checkpointer, autovacuum,
+	// …): the processes whose CPU time is guestgate's load on PostgreSQL.
+	// Other sessions, the benchmark's own included, are left out. Nil for
+	// SQLite.
+	serverPIDs func(ctx context.Context) ([]int, error)
 }
 
 func newDatabase(ctx context.Context, engine string, keep bool) (*database, error) {
@@ -67,6 +78,7 @@ func newDatabase(ctx context.Context, engine string, keep bool) (*database, erro
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", "guestgate-"+schema)
 	u.RawQuery = q.Encode()
 	return &database{dsn: u.String(), engine: "postgres", cleanup: func() {
 		if !keep {
@@ -78,10 +90,31 @@ func newDatabase(ctx context.Context, engine string, keep bool) (*database, erro
 		err := admin.QueryRowContext(ctx, `SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c
 			JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`, schema).Scan(&n)
 		return n.Int64, err
+	}, commits: func(ctx context.Context) (int64, error) {
+		var n int64
+		err := admin.QueryRowContext(ctx, `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&n)
+		return n, err
+	}, serverPIDs: func(ctx context.Context) ([]int, error) {
+		rows, err := admin.QueryContext(ctx, `SELECT pid FROM pg_stat_activity
+			WHERE application_name = $1 OR backend_type <> 'client backend'`, "guestgate-"+schema)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var pids []int
+		for rows.Next() {
+			var pid int
+			if err := rows.Scan(&pid); err != nil {
+				return nil, err
+			}
+			pids = append(pids, pid)
+		}
+		return pids, rows.Err()
 	}}, nil
 }
 
-// startGuestgate runs guestgate in this process on loopback, sending mail to the sink.
+// startGuestgate runs guestgate in this process on loopback, sending mail
+// to the sink; this process is guestgate's (see serve).
 func startGuestgate(ctx context.Context, dsn string, sinkURL string) (*server.Server, string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

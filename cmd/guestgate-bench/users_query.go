@@ -43,24 +43,30 @@ func seedAddress(i int) string {
 	return fmt.Sprintf("%s%07d@partner%d.example", string(rune('a'+(i*7919)%26)), i, i%97)
 }
 
-// runUsersQuery seeds n users in one tenant (nine guests in ten), then
-// times the first page of each of usersQueries over HTTP with an app's
-// client-credentials token, reqs times each, one request at a time.
-func runUsersQuery(ctx context.Context, srv *server.Server, base string, n, reqs int) ([]UsersQuery, error) {
-	tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Bench " + uuid.NewString()[:8], Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
+// seedUsersQuery creates a tenant with an app allowed to read users and
+// seeds n users in it (nine guests in ten); guestgate's process runs it.
+func seedUsersQuery(ctx context.Context, srv *server.Server, n int) (fixture, error) {
+	tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: benchTenantName(), Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
 	if err != nil {
-		return nil, fmt.Errorf("users query: tenant: %w", err)
+		return fixture{}, fmt.Errorf("users query: tenant: %w", err)
 	}
 	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench reader", []string{"User.Read.All"}, nil, nil, false)
 	if err != nil {
-		return nil, fmt.Errorf("users query: app: %w", err)
+		return fixture{}, fmt.Errorf("users query: app: %w", err)
 	}
 	start := time.Now()
 	if err := seedDirectory(ctx, srv, tn, n); err != nil {
-		return nil, err
+		return fixture{}, err
 	}
 	logf("seeded %d users in one tenant in %s", n, time.Since(start).Round(time.Second))
-	cc := clientcredentials.Config{ClientID: app.AppID, ClientSecret: secret, TokenURL: base + "/" + tn.ID + "/oauth2/v2.0/token",
+	return fixture{TenantID: tn.ID, AppID: app.AppID, Secret: secret}, nil
+}
+
+// runUsersQuery times the first page of each of usersQueries over HTTP
+// with the app's client-credentials token, reqs times each, one request at
+// a time, over a directory of n users seeded by seedUsersQuery.
+func runUsersQuery(ctx context.Context, base string, f fixture, n, reqs int) ([]UsersQuery, error) {
+	cc := clientcredentials.Config{ClientID: f.AppID, ClientSecret: f.Secret, TokenURL: base + "/" + f.TenantID + "/oauth2/v2.0/token",
 		Scopes: []string{"https://graph.microsoft.com/.default"}}
 	client := cc.Client(ctx)
 	var out []UsersQuery
