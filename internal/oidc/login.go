@@ -103,14 +103,7 @@ func (p *Provider) CompleteAuthRequest(ctx context.Context, tenantID, id string,
 	if done.UserID == "" || done.AuthTime.IsZero() {
 		return "", errors.New("complete auth request: user id and auth time are required")
 	}
-	var rec AuthRequestRecord
-	var err error
-	if isPendingHandle(id) {
-		// Completed already? The insert below finds out without a read.
-		rec, err = p.pending.open(tenantID, id, p.clock.Now())
-	} else {
-		rec, err = p.pendingRequest(ctx, tenantID, id)
-	}
+	rec, err := p.pendingRequest(ctx, tenantID, id)
 	if err != nil {
 		return "", err
 	}
@@ -200,23 +193,14 @@ func freshEnough(rec AuthRequestRecord, authTime, now time.Time) bool {
 	return true
 }
 
-// pendingRequest returns an unexpired request without a sign-in: a handle
-// whose request is not stored yet (one read by primary key), or a request
-// stored at authorize by an earlier version.
+// pendingRequest returns an unexpired request without a sign-in. A handle
+// is opened, not looked up: whether it was completed already is found by
+// its completion's insert (ErrAuthRequestDone), which spares every page of
+// a sign-in a read. A request stored at authorize by an earlier version is
+// read.
 func (p *Provider) pendingRequest(ctx context.Context, tenantID, id string) (AuthRequestRecord, error) {
 	if isPendingHandle(id) {
-		rec, err := p.pending.open(tenantID, id, p.clock.Now())
-		if err != nil {
-			return AuthRequestRecord{}, err
-		}
-		_, err = p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tenantID, rec.ID)
-		switch {
-		case err == nil:
-			return AuthRequestRecord{}, ErrAuthRequestDone
-		case !errors.Is(err, store.ErrNotFound):
-			return AuthRequestRecord{}, fmt.Errorf("get auth request: %w", err)
-		}
-		return rec, nil
+		return p.pending.open(tenantID, id, p.clock.Now())
 	}
 	rec, err := p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tenantID, id)
 	if errors.Is(err, store.ErrNotFound) {
