@@ -24,9 +24,9 @@ var (
 	googleKind = idpKind{path: "google", titleKey: "console.idps.google.title", draft: googleDraft, form: (*Handler).googleForm}
 )
 
-// addPage shows an empty add form; it is for members who may change
+// addIdPPage shows an empty add form; it is for members who may change
 // identity providers (as the API's IdentityProvider.ReadWrite.All).
-func (h *Handler) addPage(k idpKind) func(w http.ResponseWriter, r *http.Request, a admin) {
+func (h *Handler) addIdPPage(k idpKind) func(w http.ResponseWriter, r *http.Request, a admin) {
 	return func(w http.ResponseWriter, r *http.Request, a admin) {
 		if !a.may(roles.PolicyReadWriteIdP) || h.d.Federations == nil {
 			h.forbidden(w, r, a)
@@ -36,9 +36,9 @@ func (h *Handler) addPage(k idpKind) func(w http.ResponseWriter, r *http.Request
 	}
 }
 
-// add creates the identity provider with the service the API uses: the
+// addIdP creates the identity provider with the service the API uses: the
 // same rules, messages and audit record.
-func (h *Handler) add(k idpKind) func(w http.ResponseWriter, r *http.Request, a admin) {
+func (h *Handler) addIdP(k idpKind) func(w http.ResponseWriter, r *http.Request, a admin) {
 	return func(w http.ResponseWriter, r *http.Request, a admin) {
 		if h.d.Federations == nil {
 			h.forbidden(w, r, a)

@@ -71,7 +71,7 @@ func textField(l string, in url.Values, id, typ string, required bool) formField
 }
 
 // secretField is a write-only field: what was typed is never shown back.
-func secretField(l string, id string) formField {
+func secretField(l, id string) formField {
 	f := textField(l, url.Values{}, id, "password", true)
 	f.Autocomplete = "new-password"
 	return f

@@ -41,8 +41,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /admin/identity-providers/email-otp", h.change(h.emailOTPConfirm, roles.PolicyReadWriteAuthn))
 	m.HandleFunc("POST /admin/identity-providers/email-otp/save", h.change(h.emailOTPSave, roles.PolicyReadWriteAuthn))
 	for _, k := range []idpKind{samlKind, oidcKind, googleKind} {
-		m.HandleFunc("GET /admin/identity-providers/"+k.path, h.page(h.addPage(k)))
-		m.HandleFunc("POST /admin/identity-providers/"+k.path, h.change(h.add(k), roles.PolicyReadWriteIdP))
+		m.HandleFunc("GET /admin/identity-providers/"+k.path, h.page(h.addIdPPage(k)))
+		m.HandleFunc("POST /admin/identity-providers/"+k.path, h.change(h.addIdP(k), roles.PolicyReadWriteIdP))
 	}
 	m.HandleFunc("GET /admin/identity-providers/{id}/remove", h.page(h.confirmRemoveIdP))
 	m.HandleFunc("POST /admin/identity-providers/{id}/remove", h.change(h.removeIdP, roles.PolicyReadWriteIdP))
