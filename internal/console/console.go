@@ -57,8 +57,13 @@ type Deps struct {
 	Policies    *policy.Service
 	Invitations *invitation.Service
 	Lifecycle   *lifecycle.Service
+	// Federations is the service the admin API uses (federation.Service),
+	// so the panes' rules, messages and audit records are the API's.
 	Federations interface {
 		List(ctx context.Context, tenantID string) ([]federation.Federation, error)
+		Get(ctx context.Context, tenantID, id string) (federation.Federation, error)
+		Create(ctx context.Context, t directory.Tenant, d federation.Draft, by audit.Actor) (federation.Federation, error)
+		Delete(ctx context.Context, t directory.Tenant, id string, by audit.Actor) error
 	}
 	Audit   audit.Store
 	SignIns audit.SignInStore

@@ -19,6 +19,7 @@ type idpsData struct {
 	Providers  []idpRow
 	Precedence []string
 	Fallback   string
+	Partners   partnerPanes
 }
 
 // identityProviders is External Identities > All identity providers (or,
@@ -48,6 +49,7 @@ func (h *Handler) identityProviders(w http.ResponseWriter, r *http.Request, a ad
 		for _, f := range fs {
 			d.Providers = append(d.Providers, idpRow{Name: f.DisplayName, Kind: string(f.Kind), State: stateText(l, true)})
 		}
+		d.Partners = panesOf(fs, a.may(roles.PolicyReadWriteIdP))
 	}
 	rc, err := h.d.Policies.Redemption(r.Context(), a.Tenant.ID)
 	if err != nil {
@@ -62,6 +64,7 @@ func (h *Handler) identityProviders(w http.ResponseWriter, r *http.Request, a ad
 	if d.USGov {
 		v.Title = i18n.T(l, "console.idps.title_usgov")
 	}
+	v.Notice = idpNotice(l, r)
 	v.Data = d
 	h.render(w, r, http.StatusOK, "idps", v)
 }

@@ -40,6 +40,12 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /admin/identity-providers/email-otp", h.page(h.emailOTPPane))
 	m.HandleFunc("POST /admin/identity-providers/email-otp", h.change(h.emailOTPConfirm, roles.PolicyReadWriteAuthn))
 	m.HandleFunc("POST /admin/identity-providers/email-otp/save", h.change(h.emailOTPSave, roles.PolicyReadWriteAuthn))
+	for _, k := range []idpKind{samlKind, oidcKind, googleKind} {
+		m.HandleFunc("GET /admin/identity-providers/"+k.path, h.page(h.addIdPPage(k)))
+		m.HandleFunc("POST /admin/identity-providers/"+k.path, h.change(h.addIdP(k), roles.PolicyReadWriteIdP))
+	}
+	m.HandleFunc("GET /admin/identity-providers/{id}/remove", h.page(h.confirmRemoveIdP))
+	m.HandleFunc("POST /admin/identity-providers/{id}/remove", h.change(h.removeIdP, roles.PolicyReadWriteIdP))
 
 	m.HandleFunc("GET /admin/collaboration", h.page(h.collabPage))
 	m.HandleFunc("POST /admin/collaboration", h.change(h.collabSave, roles.PolicyReadWriteAuthz))

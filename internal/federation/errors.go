@@ -57,9 +57,18 @@ func (e *PartnerError) Unwrap() error { return e.Err }
 type ValidationError struct {
 	Property string
 	Message  string
+	// Code names the rule that refused the value, for translations of
+	// Message (the console's); Args are the values Message names, in order.
+	Code string
+	Args []string
 }
 
 func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
+
+// invalid is a ValidationError of property prop under rule code.
+func invalid(prop, code, msg string, args ...string) *ValidationError {
+	return &ValidationError{Property: prop, Message: msg, Code: code, Args: args}
+}
 
 // Sentinels of configuration changes.
 var (

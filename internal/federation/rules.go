@@ -17,7 +17,7 @@ import (
 // gathers others and managedVerified.
 func Check(f Federation, others []Federation, managedVerified map[string]bool) error {
 	if strings.TrimSpace(f.DisplayName) == "" {
-		return &ValidationError{Property: "displayName", Message: "a display name is required"}
+		return invalid("displayName", "display_name_required", "a display name is required")
 	}
 	switch f.Kind {
 	case KindSAML:
@@ -33,26 +33,26 @@ func Check(f Federation, others []Federation, managedVerified map[string]bool) e
 		}
 	case KindGoogle:
 		if len(f.Domains) > 0 {
-			return &ValidationError{Property: "domains", Message: "Google federation applies to gmail.com and googlemail.com only"}
+			return invalid("domains", "google_domains", "Google federation applies to gmail.com and googlemail.com only")
 		}
 		return checkClient(f)
 	default:
-		return &ValidationError{Property: "@odata.type", Message: "unknown kind of identity provider"}
+		return invalid("@odata.type", "unknown_kind", "unknown kind of identity provider")
 	}
 	if len(f.Domains) == 0 {
-		return &ValidationError{Property: "domains", Message: "at least one domain is required"}
+		return invalid("domains", "domains_required", "at least one domain is required")
 	}
 	seen := map[string]bool{}
 	for _, d := range f.Domains {
 		if !ValidDomain(d) {
-			return &ValidationError{Property: "domains", Message: "\"" + d + "\" is not a domain name"}
+			return invalid("domains", "not_a_domain", "\""+d+"\" is not a domain name", d)
 		}
 		if seen[d] {
-			return &ValidationError{Property: "domains", Message: "\"" + d + "\" is listed twice"}
+			return invalid("domains", "domain_twice", "\""+d+"\" is listed twice", d)
 		}
 		seen[d] = true
 		if managedVerified[d] {
-			return &ValidationError{Property: "domains", Message: "\"" + d + "\" is a verified domain of an organization of this deployment; its users sign in at their organization, so it cannot be federated"}
+			return invalid("domains", "domain_verified", "\""+d+"\" is a verified domain of an organization of this deployment; its users sign in at their organization, so it cannot be federated", d)
 		}
 	}
 	for _, o := range others {
@@ -61,11 +61,11 @@ func Check(f Federation, others []Federation, managedVerified map[string]bool) e
 		}
 		for _, d := range o.Domains {
 			if seen[d] {
-				return &ValidationError{Property: "domains", Message: "\"" + d + "\" is already federated with " + o.DisplayName}
+				return invalid("domains", "domain_federated", "\""+d+"\" is already federated with "+o.DisplayName, d, o.DisplayName)
 			}
 		}
 		if o.Kind != KindGoogle && f.Kind != KindGoogle && o.Issuer == f.Issuer {
-			return &ValidationError{Property: "issuerUri", Message: "another federation of this organization has the issuer " + f.Issuer}
+			return invalid("issuerUri", "issuer_taken", "another federation of this organization has the issuer "+f.Issuer, f.Issuer)
 		}
 	}
 	return nil
@@ -78,20 +78,20 @@ func checkSAML(f Federation) error {
 	case ProtocolWSFed:
 		return ErrWSFedUnsupported
 	default:
-		return &ValidationError{Property: "preferredAuthenticationProtocol", Message: "must be \"saml\" (or \"wsFed\", which this deployment does not support)"}
+		return invalid("preferredAuthenticationProtocol", "protocol", "must be \"saml\" (or \"wsFed\", which this deployment does not support)")
 	}
 	if strings.TrimSpace(f.Issuer) == "" {
-		return &ValidationError{Property: "issuerUri", Message: "the issuer URI of the partner's identity provider is required"}
+		return invalid("issuerUri", "issuer_required", "the issuer URI of the partner's identity provider is required")
 	}
 	if err := checkURL("passiveSignInUri", s.PassiveSignInURI); err != nil {
 		return err
 	}
 	if len(s.SigningCertificates) == 0 {
-		return &ValidationError{Property: "signingCertificate", Message: "a signing certificate (or a metadata URL that names one) is required"}
+		return invalid("signingCertificate", "certificate_required", "a signing certificate (or a metadata URL that names one) is required")
 	}
 	for _, c := range s.SigningCertificates {
 		if _, err := ParseCertificate(c); err != nil {
-			return &ValidationError{Property: "signingCertificate", Message: "not a base64-encoded X.509 certificate"}
+			return invalid("signingCertificate", "certificate_invalid", "not a base64-encoded X.509 certificate")
 		}
 	}
 	return nil
@@ -99,10 +99,10 @@ func checkSAML(f Federation) error {
 
 func checkClient(f Federation) error {
 	if strings.TrimSpace(f.Settings.ClientID) == "" {
-		return &ValidationError{Property: "clientId", Message: "a client id is required"}
+		return invalid("clientId", "client_id_required", "a client id is required")
 	}
 	if f.Settings.SealedSecret == "" {
-		return &ValidationError{Property: "clientSecret", Message: "a client secret is required"}
+		return invalid("clientSecret", "client_secret_required", "a client secret is required")
 	}
 	return nil
 }
@@ -112,12 +112,12 @@ func checkClient(f Federation) error {
 func checkURL(prop, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.User != nil || u.Fragment != "" {
-		return &ValidationError{Property: prop, Message: "must be an absolute https URL"}
+		return invalid(prop, "url", "must be an absolute https URL")
 	}
 	if u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname()) {
 		return nil
 	}
-	return &ValidationError{Property: prop, Message: "must be an absolute https URL"}
+	return invalid(prop, "url", "must be an absolute https URL")
 }
 
 func isLoopback(host string) bool {

@@ -76,8 +76,8 @@ func TestCheck(t *testing.T) {
 					t.Fatalf("Check = %v, want %v", err, c.wantErr)
 				}
 			case c.wantProp != "":
-				if !errors.As(err, &ve) || ve.Property != c.wantProp {
-					t.Fatalf("Check = %v, want a validation error on %s", err, c.wantProp)
+				if !errors.As(err, &ve) || ve.Property != c.wantProp || ve.Code == "" {
+					t.Fatalf("Check = %#v, want a validation error on %s with a code", err, c.wantProp)
 				}
 			case err != nil:
 				t.Fatalf("Check = %v, want nil", err)

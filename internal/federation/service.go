@@ -146,10 +146,10 @@ func (s *Service) Create(ctx context.Context, t directory.Tenant, d Draft, by au
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		if err := s.d.Store.CreateFederation(ctx, f); err != nil {
 			if errors.Is(err, store.ErrAlreadyExists) && f.Kind == KindGoogle {
-				return &ValidationError{Property: "identityProviderType", Message: "Google federation is already configured"}
+				return invalid("identityProviderType", "google_configured", "Google federation is already configured")
 			}
 			if errors.Is(err, store.ErrAlreadyExists) {
-				return &ValidationError{Property: "domains", Message: "a domain is already federated"}
+				return invalid("domains", "domain_taken", "a domain is already federated")
 			}
 			return fmt.Errorf("create federation: %w", err)
 		}
@@ -191,7 +191,7 @@ func (s *Service) Update(ctx context.Context, t directory.Tenant, id string, p P
 		})
 		if err != nil {
 			if errors.Is(err, store.ErrAlreadyExists) {
-				return &ValidationError{Property: "domains", Message: "a domain is already federated"}
+				return invalid("domains", "domain_taken", "a domain is already federated")
 			}
 			return fmt.Errorf("update federation: %w", err)
 		}
@@ -327,7 +327,7 @@ func (s *Service) apply(cur Federation, p Patch) (Federation, error) {
 	set(&f.Settings.EmailAttribute, p.EmailAttribute)
 	if p.Issuer != nil {
 		if f.Kind == KindGoogle {
-			return f, &ValidationError{Property: "issuer", Message: "the Google preset's issuer is fixed"}
+			return f, invalid("issuer", "google_issuer_fixed", "the Google preset's issuer is fixed")
 		}
 		f.Issuer = *p.Issuer
 	}
@@ -341,7 +341,7 @@ func (s *Service) apply(cur Federation, p Patch) (Federation, error) {
 	}
 	if p.Domains != nil {
 		if f.Kind == KindGoogle {
-			return f, &ValidationError{Property: "domains", Message: "Google federation applies to gmail.com and googlemail.com only"}
+			return f, invalid("domains", "google_domains", "Google federation applies to gmail.com and googlemail.com only")
 		}
 		f.Domains = slices.Clone(*p.Domains)
 	}
@@ -350,7 +350,7 @@ func (s *Service) apply(cur Federation, p Patch) (Federation, error) {
 	}
 	if p.ClientSecret != nil {
 		if *p.ClientSecret == "" {
-			return f, &ValidationError{Property: "clientSecret", Message: "a client secret cannot be empty"}
+			return f, invalid("clientSecret", "client_secret_empty", "a client secret cannot be empty")
 		}
 		f.Settings.SealedSecret = s.secrets.seal(f.TenantID, f.ID, *p.ClientSecret)
 	}
@@ -368,7 +368,7 @@ func normalize(f *Federation) error {
 	for i, c := range f.Settings.SigningCertificates {
 		n, err := NormalizeCertificate(c)
 		if err != nil {
-			return &ValidationError{Property: "signingCertificate", Message: "not a base64-encoded X.509 certificate"}
+			return invalid("signingCertificate", "certificate_invalid", "not a base64-encoded X.509 certificate")
 		}
 		f.Settings.SigningCertificates[i] = n
 	}
@@ -389,7 +389,7 @@ func (s *Service) readMetadata(ctx context.Context, f *Federation, doc string) e
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.Settings.MetadataURL, nil)
 		if err != nil {
-			return &ValidationError{Property: "metadataUrl", Message: "not a URL"}
+			return invalid("metadataUrl", "not_a_url", "not a URL")
 		}
 		resp, err := s.cfg.HTTPClient.Do(req)
 		if err != nil {
