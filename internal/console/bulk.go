@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,11 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
-	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/i18n"
-	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 // Bulk invitation takes the reproduced product's CSV template: a first
@@ -25,38 +22,23 @@ import (
 //	Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]
 //	kim@partner.example,https://myapps.example/,true,Welcome
 //
-// The rows are invited one after the other in the background; the status
-// page shows a progress bar until the last row (it reloads itself where
-// scripts run, with a Refresh link otherwise: a timed meta refresh is an
-// accessibility failure), then each row's result and a result CSV. Jobs
-// live in the process that took the upload for bulkJobTTL.
+// The upload stores the job and its rows in one transaction and the rows
+// are invited one after the other in the background (internal/bulkinvite:
+// the process that took the upload starts at once; if it stops or dies,
+// another process, or the same one restarted, resumes the job without
+// inviting a row twice). The status page shows a progress bar until the
+// last row (it reloads itself where scripts run, with a Refresh link
+// otherwise: a timed meta refresh is an accessibility failure), then each
+// row's result and a result CSV. Every process reads a job from the store,
+// so the pages work behind a load balancer without sticky sessions; a
+// finished job is kept for bulkinvite.Retention (7 days).
 
 // maxBulkRows bounds one upload.
 const maxBulkRows = 5000
 
-// bulkJobTTL is how long a finished job's results stay available.
-const bulkJobTTL = time.Hour
-
 var bulkColumns = []string{"inviteeEmail", "inviteRedirectURL", "sendEmail", "customizedMessageBody"}
 
 const bulkHeader = "Email address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]"
-
-type bulkRow struct {
-	Line                                   int
-	Email, RedirectURL, SendEmail, Message string
-	OK                                     bool
-	Error                                  string
-	UserID                                 string
-}
-
-type bulkJob struct {
-	ID, TenantID string
-	Created      time.Time
-	// mu guards the fields below, written by the worker.
-	rows     []bulkRow
-	done     int
-	finished bool
-}
 
 type bulkView struct {
 	ID           string
@@ -64,21 +46,23 @@ type bulkView struct {
 	Finished     bool
 	Succeeded    int
 	Failed       int
-	Rows         []bulkRow
+	Rows         []bulkinvite.Row
 	ResultCSVURL string
 	Percent      int
+	// RetentionDays is how long the results stay available.
+	RetentionDays int
 }
 
 // errBulkFormat is an upload that is not the template.
 var errBulkFormat = errors.New("not the bulk invitation template")
 
 // parseBulk reads the template. Columns are found by their bracketed key.
-func parseBulk(r io.Reader) ([]bulkRow, error) {
+func parseBulk(r io.Reader) ([]bulkinvite.Row, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	var (
-		rows []bulkRow
+		rows []bulkinvite.Row
 		idx  map[string]int
 		line int
 	)
@@ -117,7 +101,7 @@ func parseBulk(r io.Reader) ([]bulkRow, error) {
 			}
 			return ""
 		}
-		rows = append(rows, bulkRow{Line: line, Email: get("inviteeEmail"), RedirectURL: get("inviteRedirectURL"), SendEmail: get("sendEmail"), Message: get("customizedMessageBody")})
+		rows = append(rows, bulkinvite.Row{Line: line, Email: get("inviteeEmail"), RedirectURL: get("inviteRedirectURL"), SendEmail: get("sendEmail"), Message: get("customizedMessageBody")})
 		if len(rows) > maxBulkRows {
 			return nil, fmt.Errorf("%w: more than %d rows", errBulkFormat, maxBulkRows)
 		}
@@ -146,89 +130,53 @@ func (h *Handler) bulkUpload(w http.ResponseWriter, r *http.Request, a admin) {
 		h.inviteForm(w, r, a, http.StatusBadRequest, inviteData{RedirectURL: h.redirectURL(a)}, i18n.T(l, "console.bulk.bad_file", err.Error()))
 		return
 	}
-	job := &bulkJob{ID: uuid.NewString(), TenantID: a.Tenant.ID, Created: h.now(), rows: rows}
-	h.bulk.add(job, h.now())
-	go h.runBulk(context.WithoutCancel(r.Context()), a, job)
+	job, err := h.d.Bulk.Start(r.Context(), a.Tenant, a.User, rows)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, base(a.Tenant)+"/invite/bulk/"+job.ID, http.StatusSeeOther)
 }
 
-func (b *bulkJobs) add(j *bulkJob, now time.Time) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for id, old := range b.jobs {
-		if now.Sub(old.Created) > bulkJobTTL {
-			delete(b.jobs, id)
-		}
-	}
-	b.jobs[j.ID] = j
-}
-
-// view returns a copy of the job's state for a page, if t has the job.
-func (b *bulkJobs) view(id, tenantID string) (bulkView, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	j, ok := b.jobs[id]
-	if !ok || j.TenantID != tenantID {
+// bulkJob reads the tenant's job for a page; false (after the 404 page)
+// when the tenant has no such job, or results are wanted before the end.
+func (h *Handler) bulkJob(w http.ResponseWriter, r *http.Request, a admin, needFinished bool) (bulkView, bool) {
+	j, p, err := h.d.Bulk.Status(r.Context(), a.Tenant.ID, r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && needFinished && !j.Finished()) {
+		h.messagePage(w, r, a, http.StatusNotFound, "console.notfound.title")
 		return bulkView{}, false
 	}
-	v := bulkView{ID: j.ID, Total: len(j.rows), Done: j.done, Finished: j.finished, Rows: append([]bulkRow(nil), j.rows...)}
-	for _, r := range j.rows[:j.done] {
-		if r.OK {
-			v.Succeeded++
-		} else {
-			v.Failed++
+	if err != nil {
+		h.fail(w, r, err)
+		return bulkView{}, false
+	}
+	v := bulkView{ID: j.ID, Total: j.Total, Done: p.Done(), Finished: j.Finished(), Succeeded: p.Succeeded, Failed: p.Failed,
+		ResultCSVURL: base(a.Tenant) + "/invite/bulk/" + j.ID + "/results.csv", RetentionDays: int(bulkinvite.Retention / (24 * time.Hour))}
+	v.Percent = 100 * v.Done / max(1, v.Total)
+	if v.Finished {
+		if v.Rows, err = h.d.Bulk.Results(r.Context(), a.Tenant.ID, j.ID); err != nil {
+			h.fail(w, r, err)
+			return bulkView{}, false
 		}
 	}
-	v.Percent = 100 * v.Done / max(1, v.Total)
 	return v, true
 }
 
-// runBulk invites the rows one by one, recording each result.
-func (h *Handler) runBulk(ctx context.Context, a admin, j *bulkJob) {
-	for i := range j.rows {
-		h.bulk.mu.Lock()
-		row := j.rows[i]
-		h.bulk.mu.Unlock()
-		send := !strings.EqualFold(row.SendEmail, "false")
-		res, err := h.d.Invitations.Invite(ctx, a.Tenant, invitation.Request{Email: row.Email, RedirectURL: row.RedirectURL,
-			SendMessage: send, CustomMessage: row.Message, InvitedBy: a.User.DisplayName, UserType: directory.UserTypeGuest})
-		if err == nil {
-			row.OK, row.UserID = true, res.User.ID
-		} else if msg, ok := invitationMessage(i18n.Default, err); ok {
-			row.Error = msg
-		} else {
-			h.d.Log.ErrorContext(ctx, "console: bulk invitation row failed", "line", row.Line, "err", err)
-			row.Error = "internal error"
-		}
-		h.bulk.mu.Lock()
-		j.rows[i], j.done = row, i+1
-		h.bulk.mu.Unlock()
-	}
-	h.bulk.mu.Lock()
-	j.finished = true
-	h.bulk.mu.Unlock()
-}
-
+// bulkStatus is the job's progress, then its results.
 func (h *Handler) bulkStatus(w http.ResponseWriter, r *http.Request, a admin) {
-	bv, ok := h.bulk.view(r.PathValue("id"), a.Tenant.ID)
+	bv, ok := h.bulkJob(w, r, a, false)
 	if !ok {
-		h.messagePage(w, r, a, http.StatusNotFound, "console.notfound.title")
 		return
 	}
-	bv.ResultCSVURL = base(a.Tenant) + "/invite/bulk/" + bv.ID + "/results.csv"
 	v := h.newView(w, r, a, "invite", "console.bulk.title")
-	if !bv.Finished {
-		bv.Rows = nil
-	}
 	v.Data = bv
 	h.render(w, r, http.StatusOK, "bulk", v)
 }
 
 // bulkResultCSV is the rows with their results.
 func (h *Handler) bulkResultCSV(w http.ResponseWriter, r *http.Request, a admin) {
-	bv, ok := h.bulk.view(r.PathValue("id"), a.Tenant.ID)
-	if !ok || !bv.Finished {
-		h.messagePage(w, r, a, http.StatusNotFound, "console.notfound.title")
+	bv, ok := h.bulkJob(w, r, a, true)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -238,7 +186,7 @@ func (h *Handler) bulkResultCSV(w http.ResponseWriter, r *http.Request, a admin)
 	_ = cw.Write(append(strings.Split(bulkHeader, ","), "Status", "Error", "Object id"))
 	for _, row := range bv.Rows {
 		status := "Failure"
-		if row.OK {
+		if row.OK() {
 			status = "Success"
 		}
 		_ = cw.Write([]string{csvSafe(row.Email), csvSafe(row.RedirectURL), csvSafe(row.SendEmail), csvSafe(row.Message), status, csvSafe(row.Error), row.UserID})

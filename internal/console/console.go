@@ -7,10 +7,10 @@ import (
 	"github.com/guestgate/guestgate/internal/httpx"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
@@ -57,6 +57,8 @@ type Deps struct {
 	Policies    *policy.Service
 	Invitations *invitation.Service
 	Lifecycle   *lifecycle.Service
+	// Bulk runs bulk invitations; its Describe is DescribeInvitationError.
+	Bulk *bulkinvite.Service
 	// Federations is the service the admin API uses (federation.Service),
 	// so the panes' rules, messages and audit records are the API's.
 	Federations interface {
@@ -74,11 +76,10 @@ type Deps struct {
 
 // Handler serves the console. Create it with New.
 type Handler struct {
-	cfg  Config
-	d    Deps
-	r    *renderer
-	mux  *http.ServeMux
-	bulk *bulkJobs
+	cfg Config
+	d   Deps
+	r   *renderer
+	mux *http.ServeMux
 }
 
 // New returns a Handler.
@@ -96,7 +97,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{cfg: cfg, d: d, r: r, mux: http.NewServeMux(), bulk: &bulkJobs{jobs: map[string]*bulkJob{}}}
+	h := &Handler{cfg: cfg, d: d, r: r, mux: http.NewServeMux()}
 	h.routes()
 	return h, nil
 }
@@ -111,12 +112,6 @@ type tenantKey struct{}
 func tenantOf(r *http.Request) directory.Tenant {
 	t, _ := r.Context().Value(tenantKey{}).(directory.Tenant)
 	return t
-}
-
-// bulkJobs are the bulk invitations in flight and done, in this process.
-type bulkJobs struct {
-	mu   sync.Mutex
-	jobs map[string]*bulkJob
 }
 
 // base is the console's path for t.

@@ -72,6 +72,13 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request, a admin) {
 	h.render(w, r, http.StatusOK, "invite_result", v)
 }
 
+// DescribeInvitationError is the message, in the default language, of an
+// invitation error the admin must act on (a bulk invitation row's result);
+// ok is false for other errors.
+func DescribeInvitationError(err error) (msg string, ok bool) {
+	return invitationMessage(i18n.Default, err)
+}
+
 // invitationMessage is the text of an invitation the admin must correct;
 // a domain the collaboration restrictions block says what the API says.
 func invitationMessage(l string, err error) (string, bool) {

@@ -19,7 +19,7 @@ func (s *Server) buildConsole(signins *signin.Service, sessions *session.Service
 		console.Config{PublicURL: s.cfg.PublicURL, SecureCookies: !s.cfg.insecure(), CSRFKey: s.cfg.subkey("console"), AutoEnableDate: auto},
 		console.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions, Roles: s.roles, Collab: s.collab, Policies: s.policies,
-			Invitations: s.invitations, Lifecycle: s.lifecycle, Federations: s.federations, Audit: s.db, SignIns: s.db,
+			Invitations: s.invitations, Lifecycle: s.lifecycle, Bulk: s.bulk, Federations: s.federations, Audit: s.db, SignIns: s.db,
 			Stats: s.db, Clock: s.clock, Log: s.log,
 		})
 	return err

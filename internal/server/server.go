@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/console"
@@ -69,6 +70,7 @@ type Server struct {
 	policies       *policy.Service
 	members        *member.Service
 	lifecycle      *lifecycle.Service
+	bulk           *bulkinvite.Service
 	roles          *roles.Service
 	collab         *collab.Service
 	federations    *federation.Service
@@ -223,6 +225,8 @@ func (s *Server) build() error {
 	s.limiter = ratelimit.New(s.db, s.clock)
 	s.branding = branding.NewService(s.db, s.clock)
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
+	s.bulk = bulkinvite.NewService(bulkinvite.Deps{Store: s.db, Tenants: s.db, Invitations: s.invitations, Tx: s.db,
+		Describe: console.DescribeInvitationError, Clock: s.clock, Log: s.log})
 	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
 	if err := s.buildOIDC(); err != nil {
 		return err
@@ -342,6 +346,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return dispatcher.Run(gctx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
+	g.Go(func() error { return s.bulk.Run(gctx, bulkinvite.SweepInterval) })
 	g.Go(func() error { return s.limiter.Run(gctx, s.cfg.Abuse, time.Hour, s.log) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {

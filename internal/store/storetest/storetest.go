@@ -3,7 +3,7 @@
 // Run with a constructor for an empty, migrated store, and the suite runs
 // named subtests by domain and rule. RunConcurrent holds the races that
 // matter for safety (single-use passcodes, passcode and password
-// throttles, outbox claims).
+// throttles, outbox claims, bulk invitation rows).
 package storetest
 
 import (
@@ -11,6 +11,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
@@ -50,6 +51,7 @@ type Store interface {
 	branding.Store
 	roles.Store
 	collab.Store
+	bulkinvite.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -87,6 +89,7 @@ func Run(t *testing.T, open Open) {
 		{"federation", testFederation},
 		{"roles", testRoles},
 		{"collab", testCollab},
+		{"bulk", testBulk},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
@@ -101,6 +104,7 @@ func RunConcurrent(t *testing.T, open Open) {
 		{"redemption", testRedemptionConcurrent},
 		{"member", testMemberConcurrent},
 		{"ratelimit", testRateLimitConcurrent},
+		{"bulk", testBulkConcurrent},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
