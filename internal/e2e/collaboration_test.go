@@ -12,11 +12,12 @@ import (
 // list: with a deny list an invitation to that domain (or a subdomain) is
 // 400 with the collaboration-restrictions message and creates no user;
 // with an allow list only listed domains are invited; both lists at once
-// are 400. Without Policy.ReadWrite.Authorization a change is 403.
+// are 400; a reset of redemption to a new address obeys the lists too.
+// Without Policy.ReadWrite.Authorization a change is 403.
 func TestCollaborationSettingsAPI(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
 		in := start(t, startOptions{dsn: dsn})
-		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "Policy.ReadWrite.Authorization", "User.Invite.All", "User.Read.All")
+		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "Policy.ReadWrite.Authorization", "User.Invite.All", "User.ReadWrite.All")
 		_, reader := in.tenantWithAdmin("Contoso", "contoso.example", "Policy.Read.All")
 		authz := in.URL + "/v1.0/policies/authorizationPolicy"
 		b2b := in.URL + "/v1.0/policies/b2bManagementPolicy"
@@ -82,6 +83,17 @@ func TestCollaborationSettingsAPI(t *testing.T) {
 		}
 		if s, _ := inv("lee@partner.example"); s != 201 {
 			t.Fatalf("invite on the allow list = %d", s)
+		}
+		// A reset of redemption to a new address obeys the same lists.
+		var lee struct{ Value []struct{ ID string } }
+		api(t, admin, http.MethodGet, in.URL+"/v1.0/users?$filter=mail%20eq%20'lee@partner.example'", nil, &lee)
+		if len(lee.Value) != 1 {
+			t.Fatalf("lee's user: %+v", lee)
+		}
+		var e struct{ Error struct{ Message string } }
+		if s := api(t, admin, http.MethodPost, inviteURL, map[string]any{"invitedUserEmailAddress": "lee@other.example", "inviteRedirectUrl": "https://app.example/",
+			"resetRedemption": true, "invitedUser": map[string]any{"id": lee.Value[0].ID}}, &e); s != 400 || e.Error.Message != deniedDomainMessage("other.example") {
+			t.Fatalf("reset to an address off the allow list = %d %q", s, e.Error.Message)
 		}
 		both := map[string]any{"invitationsAllowedAndBlockedDomainsPolicy": map[string]any{"allowedDomains": []string{"a.example"}, "blockedDomains": []string{"b.example"}}}
 		if s := api(t, admin, http.MethodPatch, b2b, both, nil); s != 400 {

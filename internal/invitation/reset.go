@@ -49,8 +49,14 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 		return Result{}, err
 	}
 	if !keepMail {
+		// A new address is invited as any address is: the same domain rules.
 		if err := checkOwnDomain(t, req.Email); err != nil {
 			return Result{}, err
+		}
+		if s.Domains != nil {
+			if err := s.Domains.CheckDomain(ctx, t, req.Email); err != nil {
+				return Result{}, err
+			}
 		}
 	}
 	var res Result
