@@ -83,7 +83,8 @@ type Deps struct {
 // wraps ErrAccessEnded and its text is shown to the app as the reason; any
 // other error is a failure (server_error), never a refusal.
 type AccessChecker interface {
-	Allowed(ctx context.Context, tenantID, userID string) error
+	// Allowed decides for u, as just read, in its tenant t.
+	Allowed(ctx context.Context, t directory.Tenant, u directory.User) error
 }
 
 func (c *Config) setDefaults() {

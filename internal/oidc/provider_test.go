@@ -259,10 +259,10 @@ func (f *fakeAccess) refuse(userID string, refused bool) {
 	f.refused[userID] = refused
 }
 
-func (f *fakeAccess) Allowed(_ context.Context, _, userID string) error {
+func (f *fakeAccess) Allowed(_ context.Context, _ directory.Tenant, u directory.User) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.refused[userID] {
+	if f.refused[u.ID] {
 		return fmt.Errorf("%w: passcodes are turned off", oidc.ErrAccessEnded)
 	}
 	return nil

@@ -60,11 +60,11 @@ func (e *sessionEnder) EndBrowserSession(w http.ResponseWriter, r *http.Request,
 // provider.
 type accessChecker struct{ signin *signin.Service }
 
-func (a *accessChecker) Allowed(ctx context.Context, tenantID, userID string) error {
+func (a *accessChecker) Allowed(ctx context.Context, t directory.Tenant, u directory.User) error {
 	if a.signin == nil {
 		return nil
 	}
-	err := a.signin.Allowed(ctx, tenantID, userID)
+	err := a.signin.AllowedUser(ctx, t, u)
 	if err != nil && signin.IsRefusal(err) {
 		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, err)
 	}

@@ -303,6 +303,15 @@ func (s *Service) Allowed(ctx context.Context, tenantID, userID string) error {
 	if err != nil {
 		return notFoundAs(err, ErrNotMember, "allowed: user")
 	}
+	return s.AllowedUser(ctx, t, u)
+}
+
+// AllowedUser is Allowed for a tenant and a user the caller has just read
+// (the provider reads the user for the token's claims anyway).
+func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directory.User) error {
+	if u.TenantID != t.ID {
+		return ErrNotMember
+	}
 	if !u.AccountEnabled {
 		return ErrAccountDisabled
 	}
