@@ -132,9 +132,10 @@ func startGuestgate(ctx context.Context, dsn string, sinkURL string) (*server.Se
 	// is measured) but high enough never to refuse the load; so does
 	// Graph's write limit, which -bulk-invitations would otherwise meet
 	// (it measures capacity, not the throttle).
-	for _, sc := range []*ratelimit.Scope{&cfg.Abuse.Send, &cfg.Abuse.Verify, &cfg.Abuse.Token, &cfg.Abuse.GraphWrites} {
+	for _, sc := range []*ratelimit.Scope{&cfg.Abuse.Send, &cfg.Abuse.Verify, &cfg.Abuse.Token} {
 		sc.PerClient.Limit, sc.PerTenant.Limit = 1<<30, 1<<30
 	}
+	cfg.Abuse.GraphWrites.PerTenant.Limit = 1 << 30 // per app per tenant; it has no per-client part
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if os.Getenv("GUESTGATE_BENCH_LOG") != "" {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
