@@ -59,3 +59,30 @@ func TestPendingHandles(t *testing.T) {
 		t.Errorf("seal of a 3000-byte state = %v, want errRequestTooLarge", err)
 	}
 }
+
+// FuzzPendingOpen: whatever a browser sends as a handle opens to a request
+// sealed for the tenant or to ErrAuthRequestNotFound, never a panic.
+func FuzzPendingOpen(f *testing.F) {
+	s, err := newPendingSealer([][32]byte{{1}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	h, err := s.seal(AuthRequestRecord{TenantID: "t", ID: "id", ClientID: "app", CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{h, pendingPrefix, pendingPrefix + "AAAA", "p1.\x00", h[:len(h)/2]} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, handle string) {
+		rec, err := s.open("t", handle, now)
+		// Only something sealed here opens (the seeds include real handles).
+		if err == nil && (rec.ID != "id" || rec.ClientID != "app" || rec.TenantID != "t") {
+			t.Fatalf("a handle nobody sealed opened: %q → %+v", handle, rec)
+		}
+		if err != nil && !errors.Is(err, ErrAuthRequestNotFound) {
+			t.Fatalf("open(%q) = %v, want ErrAuthRequestNotFound", handle, err)
+		}
+	})
+}
