@@ -116,8 +116,11 @@ func (s *pendingSealer) seal(rec AuthRequestRecord) (string, error) {
 // open returns the request a handle holds, if it was sealed for tenantID
 // and has not expired at now; any failure is ErrAuthRequestNotFound.
 func (s *pendingSealer) open(tenantID, handle string, now time.Time) (AuthRequestRecord, error) {
+	if len(handle) > maxPendingHandle || !isPendingHandle(handle) {
+		return AuthRequestRecord{}, ErrAuthRequestNotFound
+	}
 	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(handle, pendingPrefix))
-	if err != nil || len(handle) > maxPendingHandle || !isPendingHandle(handle) {
+	if err != nil {
 		return AuthRequestRecord{}, ErrAuthRequestNotFound
 	}
 	for _, aead := range s.aeads {
