@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -116,8 +115,5 @@ func (d *Dispatcher) recordBatch(ctx context.Context) {
 			log.InfoContext(ctx, "mail sent", "took", it.took)
 		}
 		d.report(it.res)
-	}
-	if err != nil && errors.Is(err, context.DeadlineExceeded) {
-		d.log.WarnContext(ctx, "recording sent mail timed out", "mails", len(items))
 	}
 }

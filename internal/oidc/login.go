@@ -56,9 +56,11 @@ const (
 	FailAccessDenied        = "access_denied"
 )
 
-// AuthRequest returns the pending authorization request id of a tenant, or
-// ErrAuthRequestNotFound if there is none (unknown, expired or used) and
-// ErrAuthRequestDone if the user already signed in for it.
+// AuthRequest returns what the login page needs of a pending request, or
+// ErrAuthRequestNotFound if there is none (unknown, tampered with or
+// expired). A sealed request the user already signed in for still opens
+// here (nothing is read); its completion says ErrAuthRequestDone. A request
+// stored by an earlier version is ErrAuthRequestDone here already.
 func (p *Provider) AuthRequest(ctx context.Context, tenantID, id string) (AuthRequestInfo, error) {
 	rec, err := p.pendingRequest(ctx, tenantID, id)
 	if err != nil {
