@@ -306,9 +306,9 @@ func (s *Service) decide(ctx context.Context, t directory.Tenant, u directory.Us
 // enabled, and an invited user's identity provider is still allowed by the
 // decision of section 3 (R9: a passcode guest is refused once passcodes
 // are turned off; a federation guest once the tenant removed the
-// federation, federation.ErrRemoved). Refusals are the errors a sign-in would meet
-// (ErrNotMember, ErrAccountDisabled, invitation.ErrOTPDisabled, …; see
-// IsRefusal); anything else is a failure to decide.
+// federation, federation.ErrRemoved). Refusals are the errors a sign-in
+// would meet (ErrNotMember, ErrAccountDisabled, invitation.ErrOTPDisabled,
+// …; see IsRefusal); anything else is a failure to decide.
 func (s *Service) Allowed(ctx context.Context, tenantID, userID string) error {
 	t, err := s.d.Directory.GetTenant(ctx, tenantID)
 	if err != nil {
