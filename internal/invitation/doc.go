@@ -8,6 +8,6 @@
 // at every sign-in and again inside the redeeming transaction (R1, R6–R9).
 //
 // It imports directory, audit, policy (the redemption configuration),
-// mail (message type only) and store; it does
+// mail (message type only), federation (its ErrRemoved only) and store; it does
 // no network I/O: invitation mails go to the outbox in the same transaction.
 package invitation

@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -47,6 +48,7 @@ type fixture struct {
 	invitations *invitation.Service
 	policies    *policy.Service
 	members     *member.Service
+	feds        *federation.Service
 	bridge      *fakeBridge
 
 	fabrikam, contoso directory.Tenant
@@ -145,11 +147,16 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if f.feds, err = federation.NewService(
+		federation.Config{PublicURL: publicURL, Key: []byte("federation-key-0123456789abcdef-0123")},
+		federation.Deps{Store: db, Directory: db, Audit: db, Tx: db, Clock: c, Log: log}); err != nil {
+		t.Fatal(err)
+	}
 	f.bridge = &fakeBridge{db: db}
 	tr := traced{Store: db, Policies: f.policies, f: f}
 	deps := signin.Deps{
 		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
-		Policies: tr, Members: f.members, Accounts: f.members,
+		Policies: tr, Members: f.members, Accounts: f.members, Federations: f.feds,
 		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
 		Login: f.bridge, Tx: db, Clock: c, Log: log,
 	}
