@@ -162,7 +162,9 @@ func TestPrivilegedTargetsAPI(t *testing.T) {
 				what, method string
 				body         any
 			}{{"disables", http.MethodPatch, map[string]any{"accountEnabled": false}}, {"deletes", http.MethodDelete, nil}} {
-				var body struct{ Error struct{ Code, Message string } }
+				var body struct {
+					Error struct{ Code, Message string }
+				}
 				if s := api(t, c.client, op.method, adminURL, op.body, &body); s != http.StatusBadRequest || body.Error.Code != "Request_BadRequest" ||
 					!strings.Contains(body.Error.Message, "last Global Administrator") {
 					t.Fatalf("%s %s the last Global Administrator = %d %+v, want 400", c.who, op.what, s, body)
