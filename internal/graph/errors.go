@@ -128,6 +128,11 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest("Invalid value for property 'roleDefinitionId': " + roles.ErrUnknownRole.Error() + ".")
 	case errors.Is(err, roles.ErrNotMember):
 		e = badRequest("Invalid value for property 'principalId': " + roles.ErrNotMember.Error() + ".")
+	case errors.Is(err, roles.ErrPrivilegedTarget):
+		// R14: Graph's answer to a change of an admin the caller does not manage.
+		e = errForbidden
+	case errors.Is(err, roles.ErrLastGlobalAdmin):
+		e = directoryBadRequest("The last Global Administrator of the organization cannot be disabled, deleted or removed from the role. Assign the role to another user first.")
 	case errors.Is(err, roles.ErrScope):
 		e = badRequest("Invalid value for property 'directoryScopeId': " + roles.ErrScope.Error() + ".")
 	case errors.Is(err, store.ErrAlreadyExists):

@@ -139,11 +139,11 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 	f.sessions = session.NewService(db, c, 0)
 	f.invitations = invitation.NewService(
 		invitation.Config{PublicURL: publicURL},
-		invitation.Deps{Directory: db, Store: db, Outbox: db, Tx: db, Clock: c, Audit: db, Sessions: db},
+		invitation.Deps{Directory: db, Store: db, Outbox: db, Tx: db, Clock: c, Audit: db, Sessions: db, Roles: db},
 	)
 	f.policies = policy.NewService(policy.Deps{Store: db, Audit: db, Tx: db, Clock: c})
 	if f.members, err = member.NewService(member.Deps{
-		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db, Params: cheap, Log: log,
+		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db, Roles: db, Params: cheap, Log: log,
 	}); err != nil {
 		t.Fatal(err)
 	}
