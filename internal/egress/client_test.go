@@ -177,7 +177,9 @@ func TestClientLimits(t *testing.T) {
 		t.Fatal("F4_time_limit: a server that never answers should fail the fetch")
 	}
 
-	status := newTarget(t, false, func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "internal-only: secret page", http.StatusForbidden) })
+	status := newTarget(t, false, func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "internal-only: secret page", http.StatusForbidden)
+	})
 	_, err := get(c, status.URL)
 	if !errors.Is(err, ErrStatus) || strings.Contains(err.Error(), "internal-only") {
 		t.Fatalf("F4_status_without_body: %v", err)
