@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"html"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,11 +21,18 @@ import (
 // shows in any answer.
 func TestFederationSSRFRefusedByDefault(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
+		// The internal service counts connections, not only requests: a
+		// refused fetch never connects (a TLS handshake that fails is too late).
 		var hits atomic.Int32
-		internal := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			hits.Add(1)
+		internal := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = w.Write([]byte("internal-only: root:x:0:0"))
 		}))
+		internal.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				hits.Add(1)
+			}
+		}
+		internal.StartTLS()
 		defer internal.Close()
 		in := start(t, startOptions{dsn: dsn})
 		fab, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", fedAdminPerms...)
@@ -85,7 +93,7 @@ func TestFederationSSRFRefusedByDefault(t *testing.T) {
 		}
 		wantNoLeak("F4_sign_in_log_generic", jsonText(t, rec))
 		if n := hits.Load(); n != 0 {
-			t.Fatalf("F4_internal_service_never_reached: it answered %d requests", n)
+			t.Fatalf("F4_internal_service_never_reached: %d connections", n)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -78,15 +79,20 @@ func (op *partnerOP) set(f func(op *partnerOP)) {
 	f(op)
 }
 
-// internalService counts requests: a test shows a refused fetch never
-// reached it.
+// internalService counts connections: a test shows a refused fetch never
+// connected to it.
 func internalService(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	var hits atomic.Int32
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(`{"internal-only":"root:x:0:0"}`))
 	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			hits.Add(1)
+		}
+	}
+	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv, &hits
 }
