@@ -119,7 +119,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, federation.ErrWSFedUnsupported), errors.Is(err, federation.ErrBuiltIn):
 		e = badRequest(err.Error() + ".")
 	case errors.Is(err, federation.ErrMetadataUnavailable):
-		e = badRequest("The federation metadata could not be read, so nothing was saved: " + err.Error() + ".")
+		// Never the cause (a port, a status, the answer): the log has it.
+		e = badRequest("The federation metadata could not be fetched from the metadata URL, so nothing was saved. Check that the URL is the partner's https metadata address.")
 	case errors.As(err, &de):
 		e = badRequest(de.Error())
 	case errors.As(err, &ce):

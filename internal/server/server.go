@@ -231,8 +231,15 @@ func (s *Server) build() error {
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
+	fedEgress, err := cfg.federationEgress()
+	if err != nil {
+		return err
+	}
+	if fedEgress.AllowHTTP {
+		s.log.Info("partners' identity providers may be reached over plain http (--federation-allow-http): for development only")
+	}
 	s.federations, err = federation.NewService(
-		federation.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("federation"), GoogleIssuer: cfg.GoogleIssuer},
+		federation.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("federation"), GoogleIssuer: cfg.GoogleIssuer, Egress: fedEgress},
 		federation.Deps{Store: s.db, Directory: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	if err != nil {
 		return err
