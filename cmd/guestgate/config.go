@@ -54,6 +54,7 @@ func settings(f *configFlags) []setting {
 		{"database-url", "GUESTGATE_DATABASE_URL", "SQLite file path or postgres:// URL; a password is taken only from the variable or --database-url-file, never the flag", str(&c.DatabaseURL)},
 		{"public-url", "GUESTGATE_PUBLIC_URL", "URL browsers and apps use to reach guestgate", str(&c.PublicURL)},
 		{"listen", "GUESTGATE_LISTEN", "address to serve HTTP on", str(&c.Listen)},
+		{"metrics-listen", "GUESTGATE_METRICS_LISTEN", "address to serve /metrics on, apart from --listen (which then does not serve it); empty: /metrics on --listen", str(&c.MetricsListen)},
 		{"database-url-file", "GUESTGATE_DATABASE_URL_FILE", "file holding the database URL (a PostgreSQL password is never a flag value)", str(&f.dbURLFile)},
 		{"smtp-url", "GUESTGATE_SMTP_URL", "smtp://host:587?tls=starttls|implicit|none (required by serve); a user:password@ is taken only from the variable or --smtp-url-file, never the flag", str(&c.SMTPURL)},
 		{"smtp-url-file", "GUESTGATE_SMTP_URL_FILE", "file holding the SMTP URL with its password", str(&f.smtpURLFile)},

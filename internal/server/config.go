@@ -24,6 +24,9 @@ type Config struct {
 	DatabaseURL    string // SQLite file path or postgres:// URL
 	PublicURL      string // how browsers and apps reach guestgate
 	Listen         string // host:port to serve on
+	// MetricsListen, if set, is a host:port of its own serving /metrics
+	// (and nothing else); the public listener then does not serve it.
+	MetricsListen string
 	SMTPURL        string // smtp://user:pass@host:587?tls=starttls; required unless DevMailbox
 	MailFrom       string // sender address of every mail
 	DeploymentName string // "from {deployment name} on behalf of {tenant}"
@@ -148,6 +151,9 @@ func (c Config) Validate() error {
 	}
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))
+	}
+	if c.MetricsListen != "" && c.MetricsListen == c.Listen {
+		errs = append(errs, errors.New("GUESTGATE_METRICS_LISTEN is GUESTGATE_LISTEN: give /metrics an address of its own, off the public side, or leave it empty"))
 	}
 	if err := c.validateUnmanaged(); err != nil {
 		errs = append(errs, err)
