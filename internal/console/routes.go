@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/guestgate/guestgate/internal/roles"
 )
@@ -11,34 +12,41 @@ import (
 // CSRF token, then the session, then that, before the handler runs.
 func (h *Handler) routes() {
 	m := h.mux
+	// view adds a page: only GET; a change goes in the changes table.
+	view := func(pattern string, fn func(w http.ResponseWriter, r *http.Request, a admin)) {
+		if !strings.HasPrefix(pattern, "GET ") {
+			panic("console: " + pattern + " changes something: add it to the changes table")
+		}
+		m.HandleFunc(pattern, h.page(fn))
+	}
 	m.HandleFunc("GET /admin", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, base(tenantOf(r))+"/", http.StatusSeeOther)
 	})
 	m.HandleFunc("GET /admin/signin", h.signInPage)
 	m.HandleFunc("POST /admin/signin", h.signIn)
-	m.HandleFunc("GET /admin/{$}", h.page(h.overview))
+	view("GET /admin/{$}", h.overview)
 
-	m.HandleFunc("GET /admin/users", h.page(h.users))
-	m.HandleFunc("GET /admin/users/{id}", h.page(h.user))
-	m.HandleFunc("GET /admin/users/{id}/reset", h.page(h.confirmReset))
-	m.HandleFunc("GET /admin/users/{id}/delete", h.page(h.confirmDelete))
+	view("GET /admin/users", h.users)
+	view("GET /admin/users/{id}", h.user)
+	view("GET /admin/users/{id}/reset", h.confirmReset)
+	view("GET /admin/users/{id}/delete", h.confirmDelete)
 
-	m.HandleFunc("GET /admin/invite", h.page(h.invitePage))
-	m.HandleFunc("GET /admin/invite/bulk/{id}", h.page(h.bulkStatus))
-	m.HandleFunc("GET /admin/invite/bulk/{id}/results.csv", h.page(h.bulkResultCSV))
-	m.HandleFunc("GET /admin/invite/template.csv", h.page(h.bulkTemplate))
+	view("GET /admin/invite", h.invitePage)
+	view("GET /admin/invite/bulk/{id}", h.bulkStatus)
+	view("GET /admin/invite/bulk/{id}/results.csv", h.bulkResultCSV)
+	view("GET /admin/invite/template.csv", h.bulkTemplate)
 
-	m.HandleFunc("GET /admin/identity-providers", h.page(h.identityProviders))
-	m.HandleFunc("GET /admin/identity-providers/email-otp", h.page(h.emailOTPPane))
+	view("GET /admin/identity-providers", h.identityProviders)
+	view("GET /admin/identity-providers/email-otp", h.emailOTPPane)
 	for _, k := range []idpKind{samlKind, oidcKind, googleKind} {
-		m.HandleFunc("GET /admin/identity-providers/"+k.path, h.page(h.addIdPPage(k)))
+		view("GET /admin/identity-providers/"+k.path, h.addIdPPage(k))
 	}
-	m.HandleFunc("GET /admin/identity-providers/{id}/remove", h.page(h.confirmRemoveIdP))
+	view("GET /admin/identity-providers/{id}/remove", h.confirmRemoveIdP)
 
-	m.HandleFunc("GET /admin/collaboration", h.page(h.collabPage))
+	view("GET /admin/collaboration", h.collabPage)
 
-	m.HandleFunc("GET /admin/logs/signins", h.page(h.signInLog))
-	m.HandleFunc("GET /admin/logs/audit", h.page(h.auditLog))
+	view("GET /admin/logs/signins", h.signInLog)
+	view("GET /admin/logs/audit", h.auditLog)
 
 	for _, c := range h.changes() {
 		m.HandleFunc(c.pattern, h.change(c))
