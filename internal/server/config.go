@@ -21,12 +21,9 @@ import (
 // Config is a deployment's configuration; cmd/guestgate fills it from
 // flags and GUESTGATE_* variables. Validate runs before anything starts.
 type Config struct {
-	DatabaseURL string // SQLite file path or postgres:// URL
-	PublicURL   string // how browsers and apps reach guestgate
-	Listen      string // host:port to serve on
-	// MetricsListen, if set, is a host:port of its own serving /metrics
-	// (and nothing else); the public listener then does not serve it.
-	MetricsListen  string
+	DatabaseURL    string // SQLite file path or postgres:// URL
+	PublicURL      string // how browsers and apps reach guestgate
+	Listen         string // host:port to serve on
 	SMTPURL        string // smtp://user:pass@host:587?tls=starttls; required unless DevMailbox
 	MailFrom       string // sender address of every mail
 	DeploymentName string // "from {deployment name} on behalf of {tenant}"
@@ -75,6 +72,9 @@ type Config struct {
 	// subject, outcome; never the bodies) stays in the outbox; zero means
 	// mail.DefaultRetention.
 	MailRetention time.Duration
+	// MetricsListen, if set, is a host:port of its own serving /metrics
+	// (and nothing else); the public listener then does not serve it.
+	MetricsListen string
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
