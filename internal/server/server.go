@@ -235,7 +235,8 @@ func (s *Server) build() error {
 	s.bulk = bulkinvite.NewService(bulkinvite.Deps{Store: s.db, Tenants: s.db, Invitations: s.invitations, Tx: s.db,
 		Describe: console.DescribeInvitationError, Clock: s.clock, Log: s.log})
 	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
-	if err := s.buildOIDC(); err != nil {
+	bindOIDC, err := s.buildOIDC()
+	if err != nil {
 		return err
 	}
 	s.federations, err = federation.NewService(
@@ -278,8 +279,7 @@ func (s *Server) build() error {
 	if err := s.buildConsole(signins, sessions); err != nil {
 		return err
 	}
-	s.oidcSessions.web = s.web
-	s.oidcAccess.signin = signins
+	bindOIDC(s.web, signins)
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{p: s.oidc, dir: s.db, roles: s.roles}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Branding: s.branding, Audit: s.db, SignIns: s.db, Apps: s.db,
@@ -289,7 +289,7 @@ func (s *Server) build() error {
 	})
 	s.metricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	s.handler = s.routes()
-	return nil
+	return s.oidcWired()
 }
 
 // mailConcurrency is how many mails are in flight at once (SMTP connections kept open).
