@@ -83,6 +83,9 @@ type Config struct {
 	// subject, outcome; never the bodies) stays in the outbox; zero means
 	// mail.DefaultRetention.
 	MailRetention time.Duration
+	// MetricsListen, if set, is a host:port of its own serving /metrics
+	// (and nothing else); the public listener then does not serve it.
+	MetricsListen string
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
@@ -159,6 +162,9 @@ func (c Config) Validate() error {
 	}
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))
+	}
+	if c.MetricsListen != "" && c.MetricsListen == c.Listen {
+		errs = append(errs, errors.New("GUESTGATE_METRICS_LISTEN is GUESTGATE_LISTEN: give /metrics an address of its own, off the public side, or leave it empty"))
 	}
 	if err := c.validateUnmanaged(); err != nil {
 		errs = append(errs, err)

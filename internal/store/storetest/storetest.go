@@ -68,6 +68,7 @@ func Run(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"directory", testDirectory},
 		{"user_query", testUserQuery},
+		{"user_query_wildcards", testUserQueryWildcards},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},
 		{"invitation", testInvitation},
