@@ -36,8 +36,8 @@ type logCondition struct {
 type logQuery struct {
 	conditions []logCondition
 	// anyOf are the "or" groups: each is met by any of its conditions.
-	anyOf [][]logCondition
-	ascending  bool
+	anyOf     [][]logCondition
+	ascending bool
 	// skipToken is $skiptoken as sent; each log reads its own tokens.
 	skipToken string
 	top       int

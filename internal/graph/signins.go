@@ -109,9 +109,9 @@ func signInOut(s audit.SignIn) signInBody {
 }
 
 type signInPage struct {
-	ODataContext  string       `json:"@odata.context"`
-	ODataNextLink string       `json:"@odata.nextLink,omitempty"`
-	Value         []any        `json:"value"`
+	ODataContext  string `json:"@odata.context"`
+	ODataNextLink string `json:"@odata.nextLink,omitempty"`
+	Value         []any  `json:"value"`
 }
 
 // signInProps are the filterable properties of signIn (Graph's operators

@@ -20,7 +20,9 @@ import (
 // fakeVerifier lets every bearer token in as caller.
 type fakeVerifier struct{ caller Caller }
 
-func (v fakeVerifier) VerifyAccessToken(context.Context, string) (Caller, error) { return v.caller, nil }
+func (v fakeVerifier) VerifyAccessToken(context.Context, string) (Caller, error) {
+	return v.caller, nil
+}
 
 // fakeSignIns answers every query with rows and keeps the last query.
 type fakeSignIns struct {
@@ -130,4 +132,3 @@ func TestSignInsSelectAndOr(t *testing.T) {
 		}
 	}
 }
-
