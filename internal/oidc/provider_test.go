@@ -1,6 +1,7 @@
 package oidc_test
 
 import (
+	"errors"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -263,7 +264,7 @@ func (f *fakeAccess) Allowed(_ context.Context, _ directory.Tenant, u directory.
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.refused[u.ID] {
-		return fmt.Errorf("%w: passcodes are turned off", oidc.ErrAccessEnded)
+		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: 50020, Err: errors.New("passcodes are turned off")})
 	}
 	return nil
 }

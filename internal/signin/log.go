@@ -122,6 +122,13 @@ func failureOf(err error) (code int, reason string, ok bool) {
 	return 0, "", false
 }
 
+// ErrorCode is the AADSTS code a refusal is recorded with (see above), or
+// 0 for an error that is no refusal (IsRefusal).
+func ErrorCode(err error) int {
+	code, _, _ := failureOf(err)
+	return code
+}
+
 // appRef is the app a sign-in is for.
 type appRef struct{ ID, Name string }
 
