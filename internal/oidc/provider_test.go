@@ -1,11 +1,11 @@
 package oidc_test
 
 import (
-	"errors"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
