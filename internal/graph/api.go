@@ -144,7 +144,7 @@ func New(d Deps) *API {
 	a.handle("PATCH /v1.0/users/{id}", directoryObjects, a.patchUser)
 	a.handle("DELETE /v1.0/users/{id}", directoryObjects, a.deleteUser)
 	a.handle("POST /v1.0/users/{id}/revokeSignInSessions", directoryObjects, a.revokeSignInSessions)
-	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", directoryObjects, a.listDeletedUsers, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", directoryObjects, a.listDeletedUsers, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
 	a.handle("GET "+deletedItemsPath+"/{id}", directoryObjects, a.getDeletedItem)
 	a.handle("POST "+deletedItemsPath+"/{id}/restore", directoryObjects, a.restoreDeletedItem)
 	a.handle("DELETE "+deletedItemsPath+"/{id}", directoryObjects, a.purgeDeletedItem)

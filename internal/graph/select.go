@@ -10,14 +10,18 @@ import (
 // Graph's order; a selection keeps that order and drops the rest.
 
 // structSelect checks names against the json properties of v's struct
-// type (matched in any case) and returns their spelling in the struct,
-// without repeats, in the order asked (nil: no selection). An unknown
-// name is Graph's 400 "Could not find a property named …".
+// type (matched in any case; embedded structs' properties included) and
+// returns their spelling in the struct, without repeats, in the order
+// asked (nil: no selection). An unknown name is Graph's 400 "Could not
+// find a property named …".
 func structSelect(scope queryScope, v any, typeName string, names []string) ([]string, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
-	props := jsonProps(reflect.TypeOf(v))
+	var props []string
+	for _, m := range jsonMembers(reflect.ValueOf(v)) {
+		props = append(props, m.name)
+	}
 	var out []string
 	for _, n := range names {
 		found := false
@@ -37,38 +41,48 @@ func structSelect(scope queryScope, v any, typeName string, names []string) ([]s
 }
 
 // selectObject is v (a struct) with only the selected properties, in the
-// struct's order, led by @odata.context when context is not empty.
+// struct's order, led by @odata.context when context is not empty and
+// keeping a non-empty @odata.type.
 func selectObject(v any, sel []string, context string) jsonObject {
-	rv := reflect.ValueOf(v)
-	out := make(jsonObject, 0, len(sel)+1)
+	out := make(jsonObject, 0, len(sel)+2)
 	if context != "" {
 		out = append(out, jsonMember{"@odata.context", context})
 	}
+	rv := reflect.ValueOf(v)
 	for i := range rv.NumField() {
-		name := jsonName(rv.Type().Field(i))
-		if name != "" && contains(sel, name) {
-			out = append(out, jsonMember{name, rv.Field(i).Interface()})
+		if f := rv.Type().Field(i); tagName(f) == "@odata.type" && !rv.Field(i).IsZero() {
+			out = append(out, jsonMember{"@odata.type", rv.Field(i).Interface()})
+		}
+	}
+	for _, m := range jsonMembers(rv) {
+		if contains(sel, m.name) {
+			out = append(out, m)
 		}
 	}
 	return out
 }
 
-// jsonProps are the json names of t's fields, without OData annotations.
-func jsonProps(t reflect.Type) []string {
-	var out []string
-	for i := range t.NumField() {
-		if name := jsonName(t.Field(i)); name != "" {
-			out = append(out, name)
+// jsonMembers are the properties of the struct v by their json names,
+// embedded structs flattened, OData annotations left out.
+func jsonMembers(v reflect.Value) []jsonMember {
+	var out []jsonMember
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {
+			out = append(out, jsonMembers(v.Field(i))...)
+			continue
 		}
+		name := tagName(f)
+		if name == "" || name == "-" || strings.HasPrefix(name, "@") || !f.IsExported() {
+			continue
+		}
+		out = append(out, jsonMember{name, v.Field(i).Interface()})
 	}
 	return out
 }
 
-func jsonName(f reflect.StructField) string {
+func tagName(f reflect.StructField) string {
 	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	if name == "-" || name == "" || strings.HasPrefix(name, "@") || !f.IsExported() {
-		return ""
-	}
 	return name
 }
 
