@@ -32,9 +32,9 @@ func deletedUserOut(d directory.DeletedUser, initialDomain string) deletedUserBo
 }
 
 type deletedUserPage struct {
-	ODataContext  string            `json:"@odata.context"`
-	ODataNextLink string            `json:"@odata.nextLink,omitempty"`
-	Value         []any             `json:"value"`
+	ODataContext  string `json:"@odata.context"`
+	ODataNextLink string `json:"@odata.nextLink,omitempty"`
+	Value         []any  `json:"value"`
 }
 
 // listDeletedUsers is GET /v1.0/directory/deletedItems/microsoft.graph.user
