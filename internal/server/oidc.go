@@ -90,7 +90,7 @@ func (a *accessChecker) Allowed(ctx context.Context, t directory.Tenant, u direc
 	}
 	err := a.signin.AllowedUser(ctx, t, u)
 	if err != nil && signin.IsRefusal(err) {
-		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, err)
+		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: signin.ErrorCode(err), Err: err})
 	}
 	return err
 }
