@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -41,6 +42,8 @@ type startOptions struct {
 	configure func(*server.Config)
 	// addr, if set, is the address to listen on (a restart at the same URL).
 	addr string
+	// bulkSweep, if set, is how often bulk invitations are swept.
+	bulkSweep time.Duration
 }
 
 // start runs guestgate on the engine until the test ends.
@@ -71,7 +74,7 @@ func start(t *testing.T, o startOptions) *instance {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := server.Open(context.Background(), cfg, server.Options{Logger: log, Clock: o.clock, Listener: ln})
+	srv, err := server.Open(context.Background(), cfg, server.Options{Logger: log, Clock: o.clock, Listener: ln, BulkSweepInterval: o.bulkSweep})
 	if err != nil {
 		t.Fatal(err)
 	}
