@@ -160,15 +160,20 @@ func (h *Handler) bulkJob(w http.ResponseWriter, r *http.Request, a admin, needF
 		h.fail(w, r, err)
 		return bulkView{}, false
 	}
-	v := bulkView{ID: j.ID, Total: j.Total, Done: p.Done(), Finished: j.Finished(), Succeeded: p.Succeeded, Failed: p.Failed,
-		ResultCSVURL: base(a.Tenant) + "/invite/bulk/" + j.ID + "/results.csv", RetentionDays: int(bulkinvite.Retention / (24 * time.Hour))}
-	v.Percent = 100 * v.Done / max(1, v.Total)
 	until, err := h.d.Bulk.WaitingUntil(r.Context(), j)
+	if err == nil && !until.IsZero() {
+		// Read again: the progress shown then has every row the limit
+		// counted, not one fewer committed between the two reads.
+		j, p, err = h.d.Bulk.Status(r.Context(), a.Tenant.ID, j.ID)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return bulkView{}, false
 	}
-	if !until.IsZero() {
+	v := bulkView{ID: j.ID, Total: j.Total, Done: p.Done(), Finished: j.Finished(), Succeeded: p.Succeeded, Failed: p.Failed,
+		ResultCSVURL: base(a.Tenant) + "/invite/bulk/" + j.ID + "/results.csv", RetentionDays: int(bulkinvite.Retention / (24 * time.Hour))}
+	v.Percent = 100 * v.Done / max(1, v.Total)
+	if !until.IsZero() && !v.Finished {
 		l := lang(r)
 		v.Waiting = i18n.T(l, "console.bulk.waiting", j.InvitedBy, waitText(l, until.Sub(h.now())))
 	}
