@@ -216,9 +216,16 @@ func (h *Handler) redirectURL(a admin) string {
 	return strings.TrimSuffix(h.cfg.PublicURL, "/") + "/" + a.Tenant.ID + "/"
 }
 
+// resetRedemption invites the user again (R7). As POST /v1.0/invitations
+// with resetRedemption, it needs the tenant's allowInvitesFrom to let the
+// member invite besides the role, and counts against their write limit.
 func (h *Handler) resetRedemption(w http.ResponseWriter, r *http.Request, a admin) {
 	u, ok := h.loadUser(w, r, a)
 	if !ok {
+		return
+	}
+	if !h.mayInvite(r, a) {
+		h.forbidden(w, r, a)
 		return
 	}
 	if err := h.checkWrites(r, a); err != nil {

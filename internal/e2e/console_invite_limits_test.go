@@ -114,7 +114,8 @@ func TestConsoleBulkInviteWaitsForTheWriteLimit(t *testing.T) {
 // API does. Once it no longer lets members without a role invite, such a
 // member's single invitation, resend and upload are refused, and the rows
 // of their bulk invitation still waiting for the write limit are not
-// invited.
+// invited; once it lets no one invite, a Global Administrator's console
+// invitations, resends, redemption resets and uploads are refused.
 func TestConsoleInvitationsFollowAllowInvitesFrom(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
 		in, fake := limitedConsole(t, dsn, 3, 5)
@@ -151,6 +152,28 @@ func TestConsoleInvitationsFollowAllowInvitesFrom(t *testing.T) {
 		invited := invitationsByAddress(t, app, in.URL)
 		if len(invited) != 4 || invited["target@partner.example"] != 1 || invited["guest0002@partner.example"] != 1 || invited["guest0003@partner.example"] != 0 {
 			t.Fatalf("invited %v, want the target and the first three rows", invited)
+		}
+
+		// With invitations off, a Global Administrator's console invites
+		// nothing either, a redemption reset included (as the API's POST
+		// /v1.0/invitations with resetRedemption for a delegated caller).
+		if s := api(t, app, http.MethodPatch, in.URL+"/v1.0/policies/authorizationPolicy", map[string]any{"allowInvitesFrom": "none"}, nil); s != http.StatusNoContent {
+			t.Fatalf("PATCH authorizationPolicy = %d", s)
+		}
+		ga := consoleSignIn(t, in, tn, "admin")
+		user := "/users/" + target.User.ID
+		for what, p := range map[string]page{
+			"invite": consolePost(t, in, ga, tn, "/invite", "/invite", map[string]string{"email": "kim@partner.example", "redirectUrl": "https://app.example/"}),
+			"resend": consolePost(t, in, ga, tn, user, user+"/resend", nil),
+			"reset":  consolePost(t, in, ga, tn, user+"/reset", user+"/reset", nil),
+			"upload": bulkPost(t, ga, in.URL, tn, bulkCSV(1, "other.example")),
+		} {
+			if p.Status != http.StatusForbidden {
+				t.Errorf("%s by a Global Administrator with invitations off = %d, want 403\n%s", what, p.Status, p.Body)
+			}
+		}
+		if n := len(invitationsByAddress(t, app, in.URL)); n != 4 {
+			t.Fatalf("%d addresses invited after invitations were turned off, want still 4", n)
 		}
 	})
 }
