@@ -7,7 +7,13 @@
 // decide.go (DecideIdP) that the sign-in service (internal/signin) applies
 // at every sign-in and again inside the redeeming transaction (R1, R6–R9).
 //
-// It imports directory, audit, policy (the redemption configuration),
-// mail (message type only) and store; it does
+// Resetting the redemption of a user who holds an admin role needs a
+// caller whose roles manage that role (R14, roles.CheckChange in the
+// reset's transaction): the reset keeps the user's roles, so it would
+// otherwise hand them to whoever controls the new address.
+//
+// It imports directory, audit, roles (R14's check), policy (the redemption
+// configuration), mail (message type only), federation (its ErrRemoved only)
+// and store; it does
 // no network I/O: invitation mails go to the outbox in the same transaction.
 package invitation

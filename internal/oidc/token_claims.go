@@ -116,19 +116,17 @@ func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTi
 	if directory.TokensRevoked(u, authTime) {
 		return u, oidc.ErrInvalidGrant().WithDescription("The user's sign-in sessions were revoked; sign in again.")
 	}
-	if p.deps.Access != nil {
-		t, ok := TenantFromContext(ctx)
-		if !ok || t.ID != tenantID {
-			if t, err = p.deps.Directory.GetTenant(ctx, tenantID); err != nil {
-				return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: tenant: %w", err))
-			}
+	t, ok := TenantFromContext(ctx)
+	if !ok || t.ID != tenantID {
+		if t, err = p.deps.Directory.GetTenant(ctx, tenantID); err != nil {
+			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: tenant: %w", err))
 		}
-		if err := p.deps.Access.Allowed(ctx, t, u); err != nil {
-			if !errors.Is(err, ErrAccessEnded) {
-				return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
-			}
-			return u, oidc.ErrInvalidGrant().WithDescription("%s", err.Error()).WithParent(err)
+	}
+	if err := p.deps.Access.Allowed(ctx, t, u); err != nil {
+		if !errors.Is(err, ErrAccessEnded) {
+			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
 		}
+		return u, oidc.ErrInvalidGrant().WithDescription("%s", err.Error()).WithParent(err)
 	}
 	return u, nil
 }

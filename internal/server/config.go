@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/guestgate/guestgate/internal/bulkinvite"
+	"github.com/guestgate/guestgate/internal/egress"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -64,6 +65,16 @@ type Config struct {
 	// GoogleIssuer is where tenants' Google federation discovers Google
 	// (https://accounts.google.com; another OpenID provider only for tests).
 	GoogleIssuer string
+	// FederationAllowHTTP lets partners' identity provider URLs (metadata,
+	// issuer, sign-in, and what discovery names) use plain http. For
+	// development and tests only: serve never sets it by default, demo does.
+	FederationAllowHTTP bool
+	// FederationAllowAddresses names the non-public addresses partners'
+	// identity providers may be fetched from (CIDRs, addresses, host:port;
+	// separated by commas). Empty: public addresses only (issue 20,
+	// finding 4: loopback, private, link-local, multicast, CGNAT and other
+	// special-purpose addresses are refused when dialled).
+	FederationAllowAddresses string
 	// UnmanagedRedemption is "seed" (the rollout table of DESIGN section 5:
 	// guests may redeem with, and create, unmanaged accounts) or "retired"
 	// (new redemptions never create or use unmanaged accounts; they fall
@@ -73,6 +84,9 @@ type Config struct {
 	// subject, outcome; never the bodies) stays in the outbox; zero means
 	// mail.DefaultRetention.
 	MailRetention time.Duration
+	// MetricsListen, if set, is a host:port of its own serving /metrics
+	// (and nothing else); the public listener then does not serve it.
+	MetricsListen string
 	// BulkInviteQueue caps a tenant's unfinished bulk invitations (waiting
 	// or in progress); an upload beyond it is refused. 0: no cap.
 	BulkInviteQueue int
@@ -154,7 +168,13 @@ func (c Config) Validate() error {
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))
 	}
+	if c.MetricsListen != "" && c.MetricsListen == c.Listen {
+		errs = append(errs, errors.New("GUESTGATE_METRICS_LISTEN is GUESTGATE_LISTEN: give /metrics an address of its own, off the public side, or leave it empty"))
+	}
 	if err := c.validateUnmanaged(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := c.federationEgress(); err != nil {
 		errs = append(errs, err)
 	}
 	if err := checkSecrets(c.Secrets()); err != nil {
@@ -179,6 +199,15 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("GUESTGATE_BULK_INVITE_QUEUE %d: want 0 (no cap) or more", c.BulkInviteQueue))
 	}
 	return errors.Join(errs...)
+}
+
+// federationEgress is how federation reaches partners' providers.
+func (c Config) federationEgress() (egress.Options, error) {
+	allow, err := egress.ParseAllowList(c.FederationAllowAddresses)
+	if err != nil {
+		return egress.Options{}, fmt.Errorf("GUESTGATE_FEDERATION_ALLOW_ADDRESSES: %w", err)
+	}
+	return egress.Options{AllowHTTP: c.FederationAllowHTTP, Allow: allow}, nil
 }
 
 // ValidatePublicURL checks GUESTGATE_PUBLIC_URL: absolute, https outside

@@ -47,6 +47,9 @@ type Options struct {
 	Clock  clock.Clock // default clock.Real
 	// Listener, if set, is served instead of listening on Config.Listen (tests).
 	Listener net.Listener
+	// MetricsListener, if set, serves /metrics instead of listening on
+	// Config.MetricsListen (tests); the public listener then does not.
+	MetricsListener net.Listener
 	// PublicURLGiven says Config.PublicURL was set explicitly (flag or
 	// variable). Without it, admin commands use the public URL serve
 	// stored, and refuse to build links when there is none.
@@ -94,6 +97,10 @@ type Server struct {
 	metricsHandler http.Handler // /metrics
 	handler        http.Handler
 	listener       net.Listener
+	// metricsListener serves /metrics apart from the public listener
+	// (Options.MetricsListener); nil with Config.MetricsListen means Run
+	// listens there.
+	metricsListener net.Listener
 }
 
 // Open opens the store (migrating it), builds every service and the HTTP
@@ -195,7 +202,7 @@ func openStore(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return &Server{
-		cfg: cfg, log: opts.Logger, clock: opts.Clock, db: db, listener: opts.Listener,
+		cfg: cfg, log: opts.Logger, clock: opts.Clock, db: db, listener: opts.Listener, metricsListener: opts.MetricsListener,
 		tenants:   newTenantCache(db, opts.Clock, 10*time.Second, 10000),
 		bulkSweep: cmp.Or(opts.BulkSweepInterval, bulkinvite.SweepInterval),
 	}, nil
@@ -221,23 +228,31 @@ func (s *Server) build() error {
 	s.invitations = invitation.NewService(
 		invitation.Config{PublicURL: cfg.PublicURL, AllowHTTP: cfg.insecure()},
 		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: endAccess,
-			Domains: s.collab},
+			Domains: s.collab, Roles: s.db},
 	)
 	s.policies = policy.NewService(policy.Deps{Store: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, AutoEnable: cfg.AutoEnableDate})
-	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: endAccess, Limits: cfg.Members, Log: s.log})
+	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: endAccess, Roles: s.db, Limits: cfg.Members, Log: s.log})
 	if err != nil {
 		return err
 	}
 	s.limiter = ratelimit.New(s.db, s.clock)
 	s.branding = branding.NewService(s.db, s.clock)
-	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
+	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Roles: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
 	s.bulk = s.buildBulk()
-	if err := s.buildOIDC(); err != nil {
+	bindOIDC, err := s.buildOIDC()
+	if err != nil {
 		return err
 	}
+	fedEgress, err := cfg.federationEgress()
+	if err != nil {
+		return err
+	}
+	if fedEgress.AllowHTTP {
+		s.log.Info("partners' identity providers may be reached over plain http (--federation-allow-http): for development only")
+	}
 	s.federations, err = federation.NewService(
-		federation.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("federation"), GoogleIssuer: cfg.GoogleIssuer},
+		federation.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("federation"), GoogleIssuer: cfg.GoogleIssuer, Egress: fedEgress},
 		federation.Deps{Store: s.db, Directory: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	if err != nil {
 		return err
@@ -276,8 +291,7 @@ func (s *Server) build() error {
 	if err := s.buildConsole(signins, sessions); err != nil {
 		return err
 	}
-	s.oidcSessions.web = s.web
-	s.oidcAccess.signin = signins
+	bindOIDC(s.web, signins)
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{p: s.oidc, dir: s.db, roles: s.roles}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Branding: s.branding, Audit: s.db, SignIns: s.db, Apps: s.db,
@@ -287,7 +301,7 @@ func (s *Server) build() error {
 	})
 	s.metricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	s.handler = s.routes()
-	return nil
+	return s.oidcWired()
 }
 
 // mailConcurrency is how many mails are in flight at once (SMTP connections kept open).
@@ -317,9 +331,21 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	lim := s.cfg.HTTP
 	ln = httpx.LimitListener(ln, lim.MaxConnections)
-	srv := &http.Server{
-		Handler: s.handler, ReadHeaderTimeout: lim.ReadHeaderTimeout, ReadTimeout: lim.ReadTimeout,
-		WriteTimeout: lim.WriteTimeout, IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: 64 << 10,
+	newHTTPServer := func(h http.Handler) *http.Server {
+		return &http.Server{
+			Handler: h, ReadHeaderTimeout: lim.ReadHeaderTimeout, ReadTimeout: lim.ReadTimeout,
+			WriteTimeout: lim.WriteTimeout, IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: 64 << 10,
+		}
+	}
+	srv := newHTTPServer(s.handler)
+	servers := []*http.Server{srv}
+	mln := s.metricsListener
+	if mln == nil && s.cfg.MetricsListen != "" {
+		var err error
+		if mln, err = net.Listen("tcp", s.cfg.MetricsListen); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for /metrics on %s: %w", s.cfg.MetricsListen, err)
+		}
 	}
 	dispatcher, err := mail.NewDispatcher(mail.DispatcherConfig{
 		Store: s.db, Sender: s.sender, Clock: s.clock, Logger: s.log,
@@ -342,11 +368,26 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 		return nil
 	})
+	if mln != nil {
+		msrv := newHTTPServer(s.metricsOnly())
+		servers = append(servers, msrv)
+		g.Go(func() error {
+			s.log.Info("serving /metrics apart from the public listener", "listen", mln.Addr().String())
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serve /metrics: %w", err)
+			}
+			return nil
+		})
+	}
 	g.Go(func() error {
 		<-gctx.Done()
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return srv.Shutdown(shutdownCtx)
+		var errs []error
+		for _, hs := range servers {
+			errs = append(errs, hs.Shutdown(shutdownCtx))
+		}
+		return errors.Join(errs...)
 	})
 	g.Go(func() error { return dispatcher.Run(gctx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })

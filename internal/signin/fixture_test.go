@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -47,6 +48,7 @@ type fixture struct {
 	invitations *invitation.Service
 	policies    *policy.Service
 	members     *member.Service
+	feds        *federation.Service
 	bridge      *fakeBridge
 
 	fabrikam, contoso directory.Tenant
@@ -55,6 +57,9 @@ type fixture struct {
 	codes map[string]string // the last passcode mailed, by tenant id and address
 	// calls lists the directory and policy reads the service made, in order.
 	calls []string
+	// movedDomains makes the service's directory name another tenant as
+	// the one that verified a domain (moveDomain).
+	movedDomains map[string]directory.Tenant
 }
 
 // traced records the service's directory and policy reads in f.calls, so
@@ -78,7 +83,24 @@ func (t traced) GetTenant(ctx context.Context, id string) (directory.Tenant, err
 
 func (t traced) GetTenantByDomain(ctx context.Context, domain string) (directory.Tenant, error) {
 	t.note("GetTenantByDomain", domain)
+	t.f.mu.Lock()
+	moved, ok := t.f.movedDomains[domain]
+	t.f.mu.Unlock()
+	if ok {
+		return moved, nil
+	}
 	return t.Store.GetTenantByDomain(ctx, domain)
+}
+
+// moveDomain makes tn the tenant that verified domain, as the service's
+// directory sees it from now on.
+func (f *fixture) moveDomain(domain string, tn directory.Tenant) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.movedDomains == nil {
+		f.movedDomains = map[string]directory.Tenant{}
+	}
+	f.movedDomains[domain] = tn
 }
 
 func (t traced) GetUser(ctx context.Context, tenantID, id string) (directory.User, error) {
@@ -137,19 +159,24 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 	f.sessions = session.NewService(db, c, 0)
 	f.invitations = invitation.NewService(
 		invitation.Config{PublicURL: publicURL},
-		invitation.Deps{Directory: db, Store: db, Outbox: db, Tx: db, Clock: c, Audit: db, Sessions: db},
+		invitation.Deps{Directory: db, Store: db, Outbox: db, Tx: db, Clock: c, Audit: db, Sessions: db, Roles: db},
 	)
 	f.policies = policy.NewService(policy.Deps{Store: db, Audit: db, Tx: db, Clock: c})
 	if f.members, err = member.NewService(member.Deps{
-		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db, Params: cheap, Log: log,
+		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db, Roles: db, Params: cheap, Log: log,
 	}); err != nil {
+		t.Fatal(err)
+	}
+	if f.feds, err = federation.NewService(
+		federation.Config{PublicURL: publicURL, Key: []byte("federation-key-0123456789abcdef-0123")},
+		federation.Deps{Store: db, Directory: db, Audit: db, Tx: db, Clock: c, Log: log}); err != nil {
 		t.Fatal(err)
 	}
 	f.bridge = &fakeBridge{db: db}
 	tr := traced{Store: db, Policies: f.policies, f: f}
 	deps := signin.Deps{
 		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
-		Policies: tr, Members: f.members, Accounts: f.members,
+		Policies: tr, Members: f.members, Accounts: f.members, Federations: f.feds,
 		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
 		Login: f.bridge, Tx: db, Clock: c, Log: log,
 	}

@@ -50,6 +50,7 @@ type Store interface {
 	federation.Store
 	branding.Store
 	roles.Store
+	roles.GuardStore
 	collab.Store
 	bulkinvite.Store
 }
@@ -67,6 +68,7 @@ func Run(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"directory", testDirectory},
 		{"user_query", testUserQuery},
+		{"user_query_wildcards", testUserQueryWildcards},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},
 		{"invitation", testInvitation},
