@@ -19,6 +19,7 @@ import (
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
@@ -71,8 +72,14 @@ type Deps struct {
 	Audit   audit.Store
 	SignIns audit.SignInStore
 	Stats   Stats
-	Clock   clock.Clock
-	Log     *slog.Logger
+	// Limiter and WriteLimit count the member's invitations (single,
+	// resend, reset) against Graph's write limit, per member as Graph
+	// counts per app (ratelimit.MemberWrites), shared with the rows of
+	// their bulk invitations; without a Limiter nothing is limited.
+	Limiter    *ratelimit.Limiter
+	WriteLimit ratelimit.Scope
+	Clock      clock.Clock
+	Log        *slog.Logger
 }
 
 // Handler serves the console. Create it with New.

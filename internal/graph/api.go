@@ -243,7 +243,7 @@ func (a *API) limitWrites(w http.ResponseWriter, r *http.Request, c Caller, h ha
 	if a.deps.Limiter == nil || r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut && r.Method != http.MethodDelete {
 		return h(w, r, c)
 	}
-	subj := ratelimit.Subject{Tenant: c.TenantID + "/" + c.AppID}
+	subj := ratelimit.AppWrites(c.TenantID, c.AppID)
 	var le *ratelimit.LimitedError
 	switch err := a.deps.Limiter.Check(r.Context(), a.deps.WriteLimit, subj); {
 	case errors.As(err, &le):

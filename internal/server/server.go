@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -53,6 +54,9 @@ type Options struct {
 	// variable). Without it, admin commands use the public URL serve
 	// stored, and refuse to build links when there is none.
 	PublicURLGiven bool
+	// BulkSweepInterval, if set, replaces bulkinvite.SweepInterval (tests
+	// that move a fake clock past a waiting bulk invitation).
+	BulkSweepInterval time.Duration
 }
 
 // Server is one guestgate process.
@@ -74,6 +78,7 @@ type Server struct {
 	members        *member.Service
 	lifecycle      *lifecycle.Service
 	bulk           *bulkinvite.Service
+	bulkSweep      time.Duration // how often bulk invitations are swept
 	roles          *roles.Service
 	collab         *collab.Service
 	federations    *federation.Service
@@ -198,7 +203,8 @@ func openStore(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 	return &Server{
 		cfg: cfg, log: opts.Logger, clock: opts.Clock, db: db, listener: opts.Listener, metricsListener: opts.MetricsListener,
-		tenants: newTenantCache(db, opts.Clock, 10*time.Second, 10000),
+		tenants:   newTenantCache(db, opts.Clock, 10*time.Second, 10000),
+		bulkSweep: cmp.Or(opts.BulkSweepInterval, bulkinvite.SweepInterval),
 	}, nil
 }
 
@@ -232,9 +238,8 @@ func (s *Server) build() error {
 	s.limiter = ratelimit.New(s.db, s.clock)
 	s.branding = branding.NewService(s.db, s.clock)
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Roles: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
-	s.bulk = bulkinvite.NewService(bulkinvite.Deps{Store: s.db, Tenants: s.db, Invitations: s.invitations, Tx: s.db,
-		Describe: console.DescribeInvitationError, Clock: s.clock, Log: s.log})
 	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
+	s.bulk = s.buildBulk()
 	bindOIDC, err := s.buildOIDC()
 	if err != nil {
 		return err
@@ -387,7 +392,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return dispatcher.Run(gctx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
-	g.Go(func() error { return s.bulk.Run(gctx, bulkinvite.SweepInterval) })
+	g.Go(func() error { return s.bulk.Run(gctx, s.bulkSweep) })
 	g.Go(func() error { return s.limiter.Run(gctx, s.cfg.Abuse, time.Hour, s.log) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {

@@ -92,6 +92,7 @@ func Run(t *testing.T, open Open) {
 		{"roles", testRoles},
 		{"collab", testCollab},
 		{"bulk", testBulk},
+		{"bulk_queued", testBulkQueued},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
