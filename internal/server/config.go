@@ -72,6 +72,8 @@ type Config struct {
 	// subject, outcome; never the bodies) stays in the outbox; zero means
 	// mail.DefaultRetention.
 	MailRetention time.Duration
+	// Queries bound what one request may cost the database (query_limits.go).
+	Queries QueryLimits
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
@@ -110,6 +112,7 @@ func Defaults() Config {
 		GoogleIssuer:        federation.GoogleIssuer,
 		MailRetention:       mail.DefaultRetention,
 		UnmanagedRedemption: UnmanagedSeed,
+		Queries:             DefaultQueryLimits,
 	}
 }
 
@@ -168,6 +171,9 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := c.Abuse.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Queries.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -21,8 +21,10 @@ import (
 //   - a request's statements: Options.StatementTimeout (serve's
 //     --query-timeout); a transaction, with its retries, and each statement
 //     outside one, must finish within it;
-//   - a background job's (a context from WithJobBudget):
-//     Options.JobStatementTimeout, on PostgreSQL on a small pool of its own;
+//   - a background purge's (the store's methods that delete what expired
+//     mark their context with asJob): Options.JobStatementTimeout, on
+//     PostgreSQL on a small pool of its own, as such a delete grows with
+//     the backlog;
 //   - migrations: none.
 //
 // PostgreSQL enforces the budget itself: each connection is opened with
@@ -48,11 +50,11 @@ const (
 
 type budgetKey struct{}
 
-// WithJobBudget marks ctx as a background job's (purges, sweeps): its
-// statements run under Options.JobStatementTimeout instead of the
-// request budget, on PostgreSQL on the jobs' own pool, so a long purge
-// is neither cut at the request budget nor holding a request's connection.
-func WithJobBudget(ctx context.Context) context.Context {
+// asJob marks ctx as a background purge's: its statements run under
+// Options.JobStatementTimeout instead of the request budget, on PostgreSQL
+// on the jobs' own pool, so a long purge is neither cut at the request
+// budget nor holding a request's connection.
+func asJob(ctx context.Context) context.Context {
 	return context.WithValue(ctx, budgetKey{}, budgetJob)
 }
 

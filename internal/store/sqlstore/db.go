@@ -28,7 +28,7 @@ type DB struct {
 	dsn   string
 	log   *slog.Logger
 
-	// jobs is PostgreSQL's pool for background jobs (WithJobBudget), opened
+	// jobs is PostgreSQL's pool for background jobs (asJob), opened
 	// with their budget; nil when jobs share the request pools.
 	jobs *sql.DB
 	// stmtTimeout and jobTimeout are the statement budgets (budget.go).
@@ -51,7 +51,7 @@ type Options struct {
 	// its transactions (budget.go); 0: no bound (admin commands, tests).
 	StatementTimeout time.Duration
 	// JobStatementTimeout bounds each statement of a background job (a
-	// context from WithJobBudget); 0: no bound. On PostgreSQL, with a
+	// context from asJob); 0: no bound. On PostgreSQL, with a
 	// StatementTimeout, jobs get a pool of their own of JobConns
 	// connections (default 2).
 	JobStatementTimeout time.Duration
@@ -200,6 +200,10 @@ func (db *DB) Engine() string { return db.d.engine }
 // statements outside a transaction) this DB has committed or attempted.
 // The benchmark divides it by sign-ins.
 func (db *DB) WriteTxCount() int64 { return db.writeTxs.Load() }
+
+// ReadConns is how many connections requests' reads may hold at once: the
+// PostgreSQL pool, or SQLite's readers.
+func (db *DB) ReadConns() int { return db.read.Stats().MaxOpenConnections }
 
 // Ping checks that the database answers; /readyz uses it.
 func (db *DB) Ping(ctx context.Context) error { return db.write.PingContext(ctx) }

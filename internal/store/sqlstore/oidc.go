@@ -235,6 +235,7 @@ func (db *DB) OIDCGrantRevoked(ctx context.Context, tenantID, familyID string) (
 // DeleteExpiredOIDCGrants removes authorization requests, refresh tokens
 // and revocation records that expired before t, in one transaction.
 func (db *DB) DeleteExpiredOIDCGrants(ctx context.Context, before time.Time) (int64, error) {
+	ctx = asJob(ctx)
 	var total int64
 	err := db.InTx(ctx, func(ctx context.Context) error {
 		total = 0
