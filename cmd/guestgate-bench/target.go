@@ -136,6 +136,7 @@ func startGuestgate(ctx context.Context, dsn string, sinkURL string) (*server.Se
 		sc.PerClient.Limit, sc.PerTenant.Limit = 1<<30, 1<<30
 	}
 	cfg.Abuse.GraphWrites.PerTenant.Limit = 1 << 30 // per app per tenant; it has no per-client part
+	cfg.Queries.ReadLimit.Limit = 1 << 30           // -users-query times one reader, not the read limit
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if os.Getenv("GUESTGATE_BENCH_LOG") != "" {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -110,6 +110,13 @@ type Deps struct {
 	Log        *slog.Logger
 	// BaseURL is the public URL, for @odata.nextLink.
 	BaseURL string
+
+	// ReadLimiter and ReadLimit apply the read limit per caller per tenant,
+	// and ReadGate bounds a tenant's reads running at once (read_limit.go;
+	// each optional: without it nothing is limited).
+	ReadLimiter *ratelimit.Local
+	ReadLimit   ratelimit.Rule
+	ReadGate    *ratelimit.Gate
 }
 
 // API is the admin API. Create it with New.
@@ -227,7 +234,12 @@ func (a *API) handle(pattern string, scope queryScope, h handlerFunc, options ..
 			c, err = a.authenticate(r)
 		}
 		if err == nil {
-			err = a.limitWrites(w, r.WithContext(withRouteQuery(r.Context(), q)), c, h)
+			rq := r.WithContext(withRouteQuery(r.Context(), q))
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				err = a.limitReads(w, rq, c, h)
+			} else {
+				err = a.limitWrites(w, rq, c, h)
+			}
 		}
 		if err != nil {
 			a.writeError(w, r, err)

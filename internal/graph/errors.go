@@ -140,6 +140,10 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = directoryBadRequest("A conflicting object with one or more of the specified property values is present in the directory.")
 	case errors.Is(err, store.ErrNotFound):
 		e = notFound("Resource does not exist or one of its queried reference-property objects are not present.")
+	case errors.Is(err, store.ErrTimeout):
+		a.log.WarnContext(r.Context(), "admin API request stopped: a query ran past the query timeout", "method", r.Method, "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+		e = &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: unavailableRetry,
+			Message: "The query took longer than the service allows and was stopped. Narrow it ($filter, $search, $top) or retry after the interval in the Retry-After header."}
 	case errors.Is(err, store.ErrUnavailable):
 		a.log.WarnContext(r.Context(), "admin API request failed: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
 		e = &Error{Status: http.StatusServiceUnavailable, Code: "serviceNotAvailable", RetryAfter: unavailableRetry,

@@ -47,10 +47,13 @@ func (s queryScope) parseQueryValues(v url.Values, allowed ...string) (odata.Que
 	var (
 		oe *odata.OptionError
 		se *odata.SyntaxError
+		le *odata.LimitError
 	)
 	switch {
 	case errors.As(err, &oe):
 		return q, s.unsupported(oe.Msg)
+	case errors.As(err, &le):
+		return q, s.unsupported(le.Msg)
 	case errors.As(err, &se) && se.Option == odata.OptFilter:
 		return q, s.invalid("Invalid filter clause: " + se.Error())
 	case errors.As(err, &se) && se.Option == odata.OptSearch:

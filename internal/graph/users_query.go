@@ -302,6 +302,13 @@ func mapUsersQuery(q odata.Query, eventual bool) (usersRequest, error) {
 	}
 	m := userFilterMapper{advanced: eventual && q.Has(odata.OptCount)}
 	var parts directory.AllOf
+	if q.Filter != nil && !m.advanced {
+		// Graph's rule outside advanced queries: at most 15 child clauses
+		// of an "or" or values of an "in".
+		if err := odata.CheckOrValues(q.Filter, odata.MaxOrValues); err != nil {
+			return out, directoryObjects.unsupported(err.Error())
+		}
+	}
 	if q.Filter != nil {
 		f, err := m.filter(q.Filter)
 		if err != nil {

@@ -22,7 +22,8 @@
 // "not" binds looser than a comparison, so "not userType eq 'Member'" is
 // "not (userType eq 'Member')". Keywords are case-insensitive; names keep
 // their case. Every error is a *SyntaxError or an *OptionError carrying the
-// option and, for syntax, the byte offset of the problem.
+// option and, for syntax, the byte offset of the problem, or a *LimitError
+// for a $filter or $search over the size caps of limits.go.
 //
 // The package does no I/O and imports no other guestgate package. Parsed
 // values are immutable and safe to share between goroutines.

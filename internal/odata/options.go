@@ -42,8 +42,10 @@ func (q Query) Has(opt string) bool {
 // ParseQuery parses the query options of a request. Names starting with
 // "$" are OData options, matched in any case: one not in allowed, or one
 // given twice, is an *OptionError; a value that does not parse is a
-// *SyntaxError. Other parameters are not OData's and are left alone.
+// *SyntaxError; a $filter or $search over DefaultLimits is a *LimitError.
+// Other parameters are not OData's and are left alone.
 func ParseQuery(v url.Values, allowed ...string) (Query, error) {
+	lim := DefaultLimits
 	var q Query
 	keys := make([]string, 0, len(v))
 	for k := range v {
@@ -72,7 +74,12 @@ func ParseQuery(v url.Values, allowed ...string) (Query, error) {
 		var err error
 		switch opt {
 		case OptFilter:
-			q.Filter, err = Parse(val)
+			if err = lim.CheckLength(opt, val); err == nil {
+				q.Filter, err = Parse(val)
+			}
+			if err == nil {
+				err = lim.CheckFilter(q.Filter)
+			}
 		case OptOrderBy:
 			q.OrderBy, err = ParseOrderBy(val)
 		case OptSelect:
@@ -83,7 +90,12 @@ func ParseQuery(v url.Values, allowed ...string) (Query, error) {
 		case OptCount:
 			q.Count, err = ParseCount(val)
 		case OptSearch:
-			q.Search, err = ParseSearch(val)
+			if err = lim.CheckLength(opt, val); err == nil {
+				q.Search, err = ParseSearch(val)
+			}
+			if err == nil {
+				err = lim.CheckSearch(q.Search)
+			}
 		case OptSkipToken:
 			q.SkipToken = val
 		}

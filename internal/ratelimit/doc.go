@@ -17,5 +17,12 @@
 // sends). Callers count what already writes (sends) or only failures, so
 // a successful sign-in writes nothing more.
 //
+// Two in-process bounds serve what is too frequent to count in the store
+// (local.go, gate.go): Local applies the same rule in memory (the admin
+// API's per-caller read limit: no commit per read, each process counting
+// on its own), and Gate bounds how many requests of one key (a tenant)
+// run at once, so one tenant's burst cannot take every pooled database
+// connection.
+//
 // The package imports clock and store only.
 package ratelimit

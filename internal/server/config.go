@@ -90,6 +90,8 @@ type Config struct {
 	// BulkInviteQueue caps a tenant's unfinished bulk invitations (waiting
 	// or in progress); an upload beyond it is refused. 0: no cap.
 	BulkInviteQueue int
+	// Queries bound what one request may cost the database (query_limits.go).
+	Queries QueryLimits
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
@@ -129,6 +131,7 @@ func Defaults() Config {
 		MailRetention:       mail.DefaultRetention,
 		BulkInviteQueue:     bulkinvite.DefaultMaxQueued,
 		UnmanagedRedemption: UnmanagedSeed,
+		Queries:             DefaultQueryLimits,
 	}
 }
 
@@ -197,6 +200,9 @@ func (c Config) Validate() error {
 	}
 	if c.BulkInviteQueue < 0 {
 		errs = append(errs, fmt.Errorf("GUESTGATE_BULK_INVITE_QUEUE %d: want 0 (no cap) or more", c.BulkInviteQueue))
+	}
+	if err := c.Queries.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

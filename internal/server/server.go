@@ -142,7 +142,7 @@ func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	} else if err := checkSecrets(cfg.Secrets()); err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg, opts)
+	st, err := openStore(ctx, cfg, opts, sqlstore.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,8 @@ func OpenAdmin(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 var ErrPublicURLUnknown = errors.New("guestgate does not know its public URL, so it cannot build links: start `guestgate serve` once with GUESTGATE_PUBLIC_URL set, run `guestgate migrate --public-url https://…`, or pass --public-url")
 
 func open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
-	s, err := openStore(ctx, cfg, opts)
+	// A serving process bounds its statements; admin commands do not.
+	s, err := openStore(ctx, cfg, opts, sqlstore.Options{StatementTimeout: cfg.Queries.Timeout, JobStatementTimeout: jobQueryTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -186,14 +187,15 @@ func open(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	return s, nil
 }
 
-func openStore(ctx context.Context, cfg Config, opts Options) (*Server, error) {
+func openStore(ctx context.Context, cfg Config, opts Options, so sqlstore.Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
-	db, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{Logger: opts.Logger})
+	so.Logger = opts.Logger
+	db, err := sqlstore.Open(ctx, cfg.DatabaseURL, so)
 	if err != nil {
 		return nil, err
 	}
@@ -298,6 +300,7 @@ func (s *Server) build() error {
 		Roles: s.roles, Collab: s.collab,
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: s.clock, Log: s.log, BaseURL: cfg.PublicURL,
+		ReadLimiter: ratelimit.NewLocal(s.clock), ReadLimit: cfg.Queries.ReadLimit, ReadGate: s.readGate(),
 	})
 	s.metricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	s.handler = s.routes()

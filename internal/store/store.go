@@ -17,6 +17,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // Sentinel errors. Engines wrap them; callers match with errors.Is.
@@ -31,6 +32,12 @@ var (
 	// the connection broke). Nothing was changed by the failed call; the
 	// API and pages answer 503 with Retry-After.
 	ErrUnavailable = errors.New("the database is unavailable")
+	// ErrTimeout: a statement ran past its time budget (the request's
+	// query timeout) and was stopped; nothing it would have changed was
+	// changed. It wraps ErrUnavailable, so callers that answer 503 with
+	// Retry-After for an unreachable database answer a timeout the same
+	// way; the admin API tells the two apart.
+	ErrTimeout = fmt.Errorf("%w: a statement ran past its time budget", ErrUnavailable)
 )
 
 // Transactor runs fn in one database transaction. The callback's context

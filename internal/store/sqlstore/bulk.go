@@ -228,6 +228,7 @@ func (db *DB) ExpiredBulkJobs(ctx context.Context, now time.Time, limit int) ([]
 
 // PurgeBulkJobs deletes the jobs finished before before, with their rows.
 func (db *DB) PurgeBulkJobs(ctx context.Context, before time.Time) (int, error) {
+	ctx = asJob(ctx)
 	var n int64
 	err := db.InTx(ctx, func(ctx context.Context) error {
 		if _, err := db.exec(ctx, `DELETE FROM bulk_invitation_rows WHERE EXISTS (SELECT 1 FROM bulk_invitation_jobs j

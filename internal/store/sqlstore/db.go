@@ -10,12 +10,14 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" driver
 )
 
 // DB is an open store on one engine. It is safe for concurrent use.
@@ -25,6 +27,12 @@ type DB struct {
 	read  *sql.DB // SQLite: read-only pool; PostgreSQL: same as write
 	dsn   string
 	log   *slog.Logger
+
+	// jobs is PostgreSQL's pool for background jobs (asJob), opened
+	// with their budget; nil when jobs share the request pools.
+	jobs *sql.DB
+	// stmtTimeout and jobTimeout are the statement budgets (budget.go).
+	stmtTimeout, jobTimeout time.Duration
 
 	writeTxs atomic.Int64
 	// SQLite only: prepared statements of the writer and of the readers.
@@ -39,6 +47,15 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxConns caps the PostgreSQL pool and the SQLite reader pool (default 16 / 2×CPUs).
 	MaxConns int
+	// StatementTimeout bounds each statement of a request, and each of
+	// its transactions (budget.go); 0: no bound (admin commands, tests).
+	StatementTimeout time.Duration
+	// JobStatementTimeout bounds each statement of a background job (a
+	// context from asJob); 0: no bound. On PostgreSQL, with a
+	// StatementTimeout, jobs get a pool of their own of JobConns
+	// connections (default 2).
+	JobStatementTimeout time.Duration
+	JobConns            int
 }
 
 // IsPostgresURL reports whether a GUESTGATE_DATABASE_URL names PostgreSQL.
@@ -64,6 +81,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.stmtTimeout, db.jobTimeout = max(opts.StatementTimeout, 0), max(opts.JobStatementTimeout, 0)
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s database: %w", db.d.engine, err)
@@ -72,18 +90,43 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 }
 
 func openPostgres(dsn string, opts Options) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open postgres: %w", err)
-	}
 	n := opts.MaxConns
 	if n <= 0 {
 		n = 16
 	}
+	pool, err := openPostgresPool(dsn, opts.StatementTimeout, n)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{d: postgresDialect, write: pool, read: pool, dsn: dsn, log: opts.Logger}
+	if opts.StatementTimeout > 0 {
+		jobs := opts.JobConns
+		if jobs <= 0 {
+			jobs = 2
+		}
+		if db.jobs, err = openPostgresPool(dsn, opts.JobStatementTimeout, jobs); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// openPostgresPool opens a pool of at most n connections, each with
+// statement_timeout set to timeout when it is positive (budget.go).
+func openPostgresPool(dsn string, timeout time.Duration, n int) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if timeout > 0 {
+		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(max(timeout.Milliseconds(), 1), 10)
+	}
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(n)
 	pool.SetMaxIdleConns(n)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{d: postgresDialect, write: pool, read: pool, dsn: dsn, log: opts.Logger}, nil
+	return pool, nil
 }
 
 func openSQLite(dsn string, opts Options) (*DB, error) {
@@ -158,6 +201,10 @@ func (db *DB) Engine() string { return db.d.engine }
 // The benchmark divides it by sign-ins.
 func (db *DB) WriteTxCount() int64 { return db.writeTxs.Load() }
 
+// ReadConns is how many connections requests' reads may hold at once: the
+// PostgreSQL pool, or SQLite's readers.
+func (db *DB) ReadConns() int { return db.read.Stats().MaxOpenConnections }
+
 // Ping checks that the database answers; /readyz uses it.
 func (db *DB) Ping(ctx context.Context) error { return db.write.PingContext(ctx) }
 
@@ -166,6 +213,11 @@ func (db *DB) Close() error {
 	db.writeStmts.close()
 	db.readStmts.close()
 	err := db.write.Close()
+	if db.jobs != nil {
+		if jerr := db.jobs.Close(); err == nil {
+			err = jerr
+		}
+	}
 	if db.read != db.write {
 		if rerr := db.read.Close(); err == nil {
 			err = rerr

@@ -166,8 +166,13 @@ func isUnavailable(err error) bool {
 }
 
 // unavailable marks err with store.ErrUnavailable when the database could
-// not be reached, so callers answer 503 instead of 500.
+// not be reached, so callers answer 503 instead of 500, and with
+// store.ErrTimeout (which is also ErrUnavailable) when a statement budget
+// stopped it (budget.go).
 func unavailable(err error) error {
+	if isTimeout(err) {
+		return timedOut(err)
+	}
 	if err != nil && !errors.Is(err, store.ErrUnavailable) && isUnavailable(err) {
 		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 	}

@@ -69,14 +69,19 @@ func engineSuffix(base string) string {
 // Migrate applies the embedded migrations the database lacks, each in its
 // own transaction, and returns how many it applied. Concurrent callers (several
 // processes starting at once) wait for each other: PostgreSQL takes an
-// advisory lock, SQLite's write transaction is exclusive.
+// advisory lock, SQLite's write transaction is exclusive. Migrations have
+// no statement budget: one may rebuild an index of a large table.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
+	ctx = withoutBudget(ctx)
 	ms, err := db.migrations()
 	if err != nil {
 		return 0, err
 	}
-	if _, err := db.write.ExecContext(ctx,
-		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+	err = db.migrationTx(ctx, func(ctx context.Context) error {
+		_, err := db.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	applied := 0
@@ -93,9 +98,23 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	return applied, nil
 }
 
+// migrationTx runs fn in a transaction without a statement budget: on
+// PostgreSQL the connection's statement_timeout (the request budget) is
+// lifted for the transaction.
+func (db *DB) migrationTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return db.InTx(withoutBudget(ctx), func(ctx context.Context) error {
+		if db.d.engine == EnginePostgres {
+			if _, err := db.exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+				return fmt.Errorf("lift the statement budget: %w", err)
+			}
+		}
+		return fn(ctx)
+	})
+}
+
 func (db *DB) applyMigration(ctx context.Context, m migration) (bool, error) {
 	did := false
-	err := db.InTx(ctx, func(ctx context.Context) error {
+	err := db.migrationTx(ctx, func(ctx context.Context) error {
 		if db.d.engine == EnginePostgres {
 			if _, err := db.exec(ctx, `SELECT pg_advisory_xact_lock(7460713)`); err != nil {
 				return fmt.Errorf("lock migrations: %w", err)

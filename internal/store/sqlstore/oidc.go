@@ -239,6 +239,7 @@ func (db *DB) OIDCGrantRevoked(ctx context.Context, tenantID, familyID string) (
 // (or was spent) before t and that were created before
 // requestsCreatedBefore, in one transaction.
 func (db *DB) DeleteExpiredOIDCGrants(ctx context.Context, before, requestsCreatedBefore time.Time) (int64, error) {
+	ctx = asJob(ctx)
 	var total int64
 	err := db.InTx(ctx, func(ctx context.Context) error {
 		total = 0

@@ -333,6 +333,7 @@ func (db *DB) ReleaseMail(ctx context.Context, id, claimToken string) error {
 // how many. It also empties the bodies of finished rows written before
 // migration 0010, which kept them inside the envelope.
 func (db *DB) PurgeMail(ctx context.Context, before time.Time) (int, error) {
+	ctx = asJob(ctx)
 	res, err := db.exec(ctx, `DELETE FROM outbox WHERE completed_at > 0 AND completed_at < $1`, toDB(before))
 	if err != nil {
 		return 0, fmt.Errorf("purge mail: %w", err)

@@ -75,6 +75,7 @@ func (db *DB) AddRateCount(ctx context.Context, key string, now, staleBefore tim
 
 // DeleteRateCounters deletes counters whose window opened before before.
 func (db *DB) DeleteRateCounters(ctx context.Context, before time.Time) (int, error) {
+	ctx = asJob(ctx)
 	res, err := db.exec(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, toDB(before))
 	if err != nil {
 		return 0, fmt.Errorf("delete rate counters: %w", err)

@@ -30,22 +30,25 @@ const maxTxAttempts = 8
 
 // InTx runs fn in a write transaction carried by the context it passes to fn.
 // A context that already carries one joins it. Serialization and busy errors
-// rerun fn with a short backoff.
+// rerun fn with a short backoff. The transaction, with its reruns, runs
+// under the context's statement budget (budget.go).
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(*txState); ok {
 		return fn(ctx)
 	}
+	ctx, cancel := db.bound(ctx)
+	defer cancel()
 	var err error
 	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
 		err = db.runTx(ctx, fn)
 		if err == nil || !isRetryable(err) || ctx.Err() != nil {
-			return err
+			return timedOut(err)
 		}
 		db.log.DebugContext(ctx, "retrying transaction", "attempt", attempt, "err", err)
 		select {
 		case <-time.After(time.Duration(attempt*attempt) * time.Millisecond):
 		case <-ctx.Done():
-			return errors.Join(err, ctx.Err())
+			return timedOut(errors.Join(err, ctx.Err()))
 		}
 	}
 	return fmt.Errorf("transaction failed after %d attempts: %w", maxTxAttempts, err)
@@ -53,7 +56,8 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 
 func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	db.writeTxs.Add(1)
-	tx, err := db.write.BeginTx(ctx, nil)
+	_, pool := db.pools(ctx)
+	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", unavailable(err))
 	}
@@ -107,7 +111,8 @@ func (db *DB) reader(ctx context.Context) querier {
 	if inTx {
 		return st.tx
 	}
-	return db.read
+	read, _ := db.pools(ctx)
+	return read
 }
 
 // writer returns the transaction in ctx, or the write pool (a single
@@ -127,7 +132,8 @@ func (db *DB) writer(ctx context.Context) querier {
 	if inTx {
 		return st.tx
 	}
-	return db.write
+	_, write := db.pools(ctx)
+	return write
 }
 
 // execScript runs SQL holding several statements (a migration), unprepared.
@@ -140,37 +146,61 @@ func (db *DB) execScript(ctx context.Context, script string) error {
 	return err
 }
 
-// exec runs a write statement written in the PostgreSQL dialect.
+// exec runs a write statement written in the PostgreSQL dialect, under
+// the statement budget of ctx.
 func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx, cancel := db.bound(ctx)
+	defer cancel()
 	res, err := db.writer(ctx).ExecContext(ctx, db.d.rebind(q), args...)
 	return res, unavailable(err)
 }
 
-// query runs a read written in the PostgreSQL dialect.
-func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, db.d.rebind(q), args...)
-	return rows, unavailable(err)
+// query runs a read written in the PostgreSQL dialect, under the
+// statement budget of ctx until the rows are closed.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*rows, error) {
+	ctx, cancel := db.bound(ctx)
+	rs, err := db.reader(ctx).QueryContext(ctx, db.d.rebind(q), args...)
+	if err != nil {
+		cancel()
+		return nil, unavailable(err)
+	}
+	return &rows{Rows: rs, cancel: cancel}, nil
 }
 
 // queryDynamic runs a read whose text is built per request (a user query):
 // it bypasses the rebind and prepared-statement caches, which would
 // otherwise grow with every shape of filter a client sends.
-func (db *DB) queryDynamic(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+func (db *DB) queryDynamic(ctx context.Context, q string, args ...any) (*rows, error) {
 	q = db.d.rebindUncached(q)
+	ctx, cancel := db.bound(ctx)
+	var (
+		rs  *sql.Rows
+		err error
+	)
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
-		return st.tx.QueryContext(ctx, q, args...)
+		rs, err = st.tx.QueryContext(ctx, q, args...)
+	} else {
+		read, _ := db.pools(ctx)
+		rs, err = read.QueryContext(ctx, q, args...)
 	}
-	return db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		cancel()
+		return nil, unavailable(err)
+	}
+	return &rows{Rows: rs, cancel: cancel}, nil
 }
 
-// queryRow runs a single-row read written in the PostgreSQL dialect.
-func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.reader(ctx).QueryRowContext(ctx, db.d.rebind(q), args...)
+// queryRow runs a single-row read written in the PostgreSQL dialect,
+// under the statement budget of ctx until the row is scanned.
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) row {
+	ctx, cancel := db.bound(ctx)
+	return row{Row: db.reader(ctx).QueryRowContext(ctx, db.d.rebind(q), args...), cancel: cancel}
 }
 
 // queryRowWrite runs a single-row statement that writes (… RETURNING).
-func (db *DB) queryRowWrite(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.writer(ctx).QueryRowContext(ctx, db.d.rebind(q), args...)
+func (db *DB) queryRowWrite(ctx context.Context, q string, args ...any) row {
+	ctx, cancel := db.bound(ctx)
+	return row{Row: db.writer(ctx).QueryRowContext(ctx, db.d.rebind(q), args...), cancel: cancel}
 }
 
 // toDB converts a time to unix microseconds; the zero time is 0.
