@@ -227,7 +227,7 @@ func (s *Server) build() error {
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Roles: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	s.bulk = bulkinvite.NewService(bulkinvite.Deps{Store: s.db, Tenants: s.db, Invitations: s.invitations, Tx: s.db,
 		Describe: console.DescribeInvitationError, Clock: s.clock, Log: s.log})
-	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
+	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock, Guard: s.db})
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
