@@ -174,6 +174,9 @@ func New(d Deps) *API {
 	}
 	a.handle("GET "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
 	a.handle("POST "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
+	a.handle("GET /v1.0/organization", directoryObjects, a.listOrganization)
+	a.handle("GET /v1.0/organization/{id}", directoryObjects, a.getOrganization)
+	a.handle("GET /v1.0/me", directoryObjects, a.getMe, odata.OptSelect)
 	a.handle("GET "+brandingPath, otherResources, a.getBranding)
 	a.handle("PATCH "+brandingPath, otherResources, a.patchBranding)
 	a.handle("GET "+brandingPath+"/bannerLogo", otherResources, a.getBannerLogo)
