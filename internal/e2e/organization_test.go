@@ -70,7 +70,9 @@ func TestOrganizationAndMe(t *testing.T) {
 			t.Fatalf("GET /organization without a read permission = %d, want 403", s)
 		}
 
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		if s := api(t, app, http.MethodGet, in.URL+"/v1.0/me", nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" ||
 			e.Error.Message != "/me request is only valid with delegated authentication flow." {
 			t.Fatalf("GET /me app-only = %d %+v", s, e)
