@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -13,8 +14,8 @@ import (
 )
 
 func newRoleCommand(f *configFlags) *cobra.Command {
-	cmd := &cobra.Command{Use: "role", Short: "Assign and list members' directory roles (Global Administrator, Guest Inviter, …)"}
-	cmd.AddCommand(newRoleAssignCommand(f), newRoleListCommand(f))
+	cmd := &cobra.Command{Use: "role", Short: "Assign, list and remove members' directory roles (Global Administrator, Guest Inviter, …)"}
+	cmd.AddCommand(newRoleAssignCommand(f), newRoleListCommand(f), newRoleRemoveCommand(f))
 	return cmd
 }
 
@@ -71,6 +72,44 @@ tenant's audit log.`,
 	cmd.Flags().StringVar(&user, "user", "", "the member's object id (required)")
 	cmd.Flags().StringVar(&role, "role", "", "role name or template id (required)")
 	for _, n := range []string{"tenant", "user", "role"} {
+		_ = cmd.MarkFlagRequired(n)
+	}
+	addOutputFlag(cmd)
+	return cmd
+}
+
+func newRoleRemoveCommand(f *configFlags) *cobra.Command {
+	var tenant, id string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "remove --tenant T --id A [--force]",
+		Short: "Take a directory role away from a member",
+		Long: `Take a role away: --id is the assignment's id (role list shows it). The removal is written
+to the tenant's audit log. The last enabled Global Administrator of a tenant keeps the role unless
+--force is given: with it the tenant may be left without an administrator until another is
+assigned (a recovery step for the operator only; the admin API and the console never allow it).`,
+		Example: `  guestgate role list --tenant fabrikam.example
+  guestgate role remove --tenant fabrikam.example --id 7c1e…`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
+				if err := srv.RemoveRole(cmd.Context(), t, id, force); err != nil {
+					if errors.Is(err, roles.ErrLastGlobalAdmin) {
+						return fmt.Errorf("remove role assignment %s: %w (assign the role to another member first, or use --force)", id, err)
+					}
+					return fmt.Errorf("remove role assignment %s: %w", id, err)
+				}
+				format, _ := cmd.Flags().GetString("output")
+				return printResult(cmd.OutOrStdout(), format, map[string]string{"id": id, "removed": "true"}, func(w io.Writer) {
+					fmt.Fprintf(w, "removed role assignment %s in %s\n", id, t.DisplayName)
+				})
+			})
+		},
+	}
+	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant id or verified domain (required)")
+	cmd.Flags().StringVar(&id, "id", "", "the role assignment's id (required)")
+	cmd.Flags().BoolVar(&force, "force", false, "remove the last Global Administrator too")
+	for _, n := range []string{"tenant", "id"} {
 		_ = cmd.MarkFlagRequired(n)
 	}
 	addOutputFlag(cmd)

@@ -48,6 +48,23 @@ func TestRoleCommands(t *testing.T) {
 			if len(list) != 2 || list[0].PrincipalID != tn.AdminID || list[0].RoleDefinitionID != roles.GlobalAdministrator.TemplateID || list[0].RoleName != "Global Administrator" {
 				t.Fatalf("role list = %+v", list)
 			}
+			// role remove: a role goes; the last Global Administrator keeps
+			// the role unless --force (R14).
+			runJSON(t, &struct{}{}, "role", "remove", db, "--tenant", tn.ID, "--id", a.ID, "--output", "json")
+			if out, err := runInput(t, "", "role", "remove", db, "--tenant", tn.ID, "--id", list[0].ID); err == nil || !strings.Contains(err.Error()+out, "--force") {
+				t.Fatalf("removing the last Global Administrator without --force = %v\n%s", err, out)
+			}
+			runJSON(t, &list, "role", "list", db, "--tenant", tn.ID, "--output", "json")
+			if len(list) != 1 || list[0].RoleDefinitionID != roles.GlobalAdministrator.TemplateID {
+				t.Fatalf("after removing Guest Inviter, role list = %+v", list)
+			}
+			if _, err := runInput(t, "", "role", "remove", db, "--tenant", tn.ID, "--id", list[0].ID, "--force"); err != nil {
+				t.Fatalf("role remove --force of the last Global Administrator = %v", err)
+			}
+			runJSON(t, &list, "role", "list", db, "--tenant", tn.ID, "--output", "json")
+			if len(list) != 0 {
+				t.Fatalf("after --force, role list = %+v", list)
+			}
 		})
 	}
 }

@@ -59,6 +59,11 @@ const (
 	FieldAccountEnabled    UserField = "accountEnabled"
 	// FieldOtherMails matches when any address of User.AllOtherMails does.
 	FieldOtherMails UserField = "otherMails"
+	// FieldID is the object id (eq, in; ids compare in lower case).
+	FieldID UserField = "id"
+	// FieldIdPIssuer is the issuer of the partner identity provider the
+	// user redeemed with (eq; exact): a federated identity's issuer.
+	FieldIdPIssuer UserField = "idpIssuer"
 )
 
 // MatchOp is how a Match compares.

@@ -105,6 +105,52 @@ func TestInviteTwiceReusesGuest(t *testing.T) {
 	})
 }
 
+// TestReinviteKeepsMailedLinks (R7, issue 22 item 7): a script that
+// re-runs its invitation (sendInvitationMessage false, then true) does not
+// void the link already in the guest's inbox: the first mailed link still
+// opens the redeem page and redeems; after the redemption every link of
+// the address says the invitation was accepted.
+func TestReinviteKeepsMailedLinks(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		invite := func(send bool) string {
+			t.Helper()
+			var inv map[string]any
+			if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "teri@gmail.example",
+				"inviteRedirectUrl": "https://apps.fabrikam.example/welcome", "sendInvitationMessage": send}, &inv); s != http.StatusCreated {
+				t.Fatalf("invite = %d %v", s, inv)
+			}
+			return inv["inviteRedeemUrl"].(string)
+		}
+		invite(true)
+		first := in.Mail.WaitFor(t, mailtest.To("teri@gmail.example"))
+		link := redeemLink(t, first)
+		later := []string{invite(false), invite(true)}
+		for i, l := range append([]string{link}, later...) {
+			if p := newBrowser(t).get(l); p.Status != http.StatusOK || !strings.Contains(p.Body, "Send code") {
+				t.Fatalf("R7: link %d after re-invitations = %d, want the redeem page:\n%s", i, p.Status, p.Body)
+			}
+		}
+		b := newBrowser(t)
+		start := b.get(link)
+		sent := b.submit(in.URL, start, "/redeem/send", nil)
+		codePage := b.get(in.URL + sent.Location)
+		code := passcode(t, in.Mail.WaitFor(t, func(m mailtest.Received) bool {
+			return mailtest.To("teri@gmail.example")(m) && strings.Contains(m.Text, "code") && !strings.Contains(m.Text, "/redeem?ticket=")
+		}))
+		done := in.consentStep(b, b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code}), tn)
+		if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example/welcome" {
+			t.Fatalf("R7: redeeming with the first mailed link = %d → %q:\n%s", done.Status, done.Location, done.Body)
+		}
+		for i, l := range later {
+			if p := newBrowser(t).get(l); !strings.Contains(p.Body, "already accepted") {
+				t.Fatalf("link %d after the redemption must say it was accepted:\n%s", i+1, p.Body)
+			}
+		}
+	})
+}
+
 // TestRedeemErrorPages: unknown tickets and wrong codes get clear pages.
 func TestRedeemErrorPages(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {

@@ -119,6 +119,24 @@ func TestUsersQueryAsGraphClientsSendIt(t *testing.T) {
 		if got := mailsOf(listUsers(t, admin, usersURL(in, "$filter", "userType eq 'Member'"), nil)); !reflect.DeepEqual(got, []string{"ana@fabrikam.example"}) {
 			t.Errorf("userType eq 'Member' = %v", got)
 		}
+		// Issue 22 item 3: id eq, id in, and the look-up by sign-in name
+		// through identities/any (the userPrincipalName identity, issued by
+		// the tenant's initial domain), without ConsistencyLevel.
+		if got := mailsOf(listUsers(t, admin, usersURL(in, "$filter", "id eq '"+ids["bob@x.example"]+"'"), nil)); !reflect.DeepEqual(got, []string{"bob@x.example"}) {
+			t.Errorf("id eq = %v", got)
+		}
+		if got := mailsOf(listUsers(t, admin, usersURL(in, "$filter", "id in ('"+ids["bob@x.example"]+"','"+ids["alice@contoso.example"]+"')"), nil)); !reflect.DeepEqual(got, []string{"alice@contoso.example", "bob@x.example"}) {
+			t.Errorf("id in = %v", got)
+		}
+		if got := mailsOf(listUsers(t, other, usersURL(in, "$filter", "id eq '"+ids["bob@x.example"]+"'"), nil)); len(got) != 0 {
+			t.Errorf("id eq of another tenant's user = %v", got)
+		}
+		if got := mailsOf(listUsers(t, admin, usersURL(in, "$filter", "identities/any(c:c/issuerAssignedId eq 'ana@fabrikam.example' and c/issuer eq '"+tn.InitialDomain+"')"), nil)); !reflect.DeepEqual(got, []string{"ana@fabrikam.example"}) {
+			t.Errorf("identities/any = %v", got)
+		}
+		if got := mailsOf(listUsers(t, admin, usersURL(in, "$filter", "identities/any(c:c/issuerAssignedId eq 'ana@fabrikam.example' and c/issuer eq 'other.example')"), nil)); len(got) != 0 {
+			t.Errorf("identities/any with another issuer = %v", got)
+		}
 
 		s := listUsers(t, admin, usersURL(in, "$search", `"displayName:ter"`, "$count", "true"), eventual)
 		if got := mailsOf(s); s.Count == nil || *s.Count != 2 || !reflect.DeepEqual(got, []string{"teri@gmail.example", "terrence@partner.example"}) {
@@ -187,7 +205,6 @@ func TestUsersQueryAsGraphClientsSendIt(t *testing.T) {
 			{usersURL(in, "$filter", "department eq 'x'"), nil, "Request_UnsupportedQuery"},
 			{usersURL(in, "$filter", "mail ne 'a@b.example'"), nil, "Request_UnsupportedQuery"},
 			{usersURL(in, "$search", `"displayName:ter"`), nil, "Request_UnsupportedQuery"},
-			{usersURL(in, "$count", "true"), nil, "Request_UnsupportedQuery"},
 			{usersURL(in, "$orderby", "mail"), nil, "Request_UnsupportedQuery"},
 			{usersURL(in, "$select", "id,department"), nil, "Request_BadRequest"},
 			{usersURL(in, "$filter", "mail eq"), nil, "Request_BadRequest"},
@@ -227,8 +244,14 @@ func TestUsersQueryAsGraphClientsSendIt(t *testing.T) {
 		if s, raw := graphGet(t, admin, in.URL+"/v1.0/users/$count?"+url.Values{"$filter": {"userType eq 'Guest'"}}.Encode(), eventual); s != http.StatusOK || string(raw) != "4" {
 			t.Errorf("/users/$count = %d %q, want 4", s, raw)
 		}
-		if s, _ := graphGet(t, admin, in.URL+"/v1.0/users/$count", nil); s != http.StatusBadRequest {
-			t.Errorf("/users/$count without ConsistencyLevel = %d, want 400", s)
+		// Issue 22 item 4: Graph's answer to /users/$count without the
+		// header, and $count=true without it ignored.
+		if s, raw := graphGet(t, admin, in.URL+"/v1.0/users/$count", nil); s != http.StatusBadRequest ||
+			!strings.Contains(string(raw), `"code":"Request_BadRequest","message":"$count is not currently supported."`) {
+			t.Errorf("/users/$count without ConsistencyLevel = %d %s, want 400 Request_BadRequest", s, raw)
+		}
+		if ign := listUsers(t, admin, usersURL(in, "$count", "true", "$filter", "userType eq 'Guest'"), nil); ign.Count != nil || len(ign.Value) != 4 {
+			t.Errorf("$count=true without ConsistencyLevel = count %v, %d users; want it ignored", ign.Count, len(ign.Value))
 		}
 
 		var audits struct {

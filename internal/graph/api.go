@@ -89,6 +89,8 @@ type Deps struct {
 	Roles interface {
 		Assign(ctx context.Context, t directory.Tenant, userID, roleID, scope string, by audit.Actor) (roles.Assignment, error)
 		List(ctx context.Context, tenantID, principalID string) ([]roles.Assignment, error)
+		Get(ctx context.Context, tenantID, id string) (roles.Assignment, error)
+		Remove(ctx context.Context, t directory.Tenant, id string, by audit.Actor, as roles.Authority) error
 	}
 	// Collab is the external collaboration settings (collab.Service has it).
 	Collab interface {
@@ -179,6 +181,9 @@ func New(d Deps) *API {
 	}
 	a.handle("GET "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
 	a.handle("POST "+federationConfigsPath+"/{a}/{b}/domains", directoryObjects, a.federationConfigDomains)
+	a.handle("GET /v1.0/organization", directoryObjects, a.listOrganization)
+	a.handle("GET /v1.0/organization/{id}", directoryObjects, a.getOrganization)
+	a.handle("GET /v1.0/me", directoryObjects, a.getMe, odata.OptSelect)
 	a.handle("GET "+brandingPath, otherResources, a.getBranding)
 	a.handle("PATCH "+brandingPath, otherResources, a.patchBranding)
 	a.handle("GET "+brandingPath+"/bannerLogo", otherResources, a.getBannerLogo)
@@ -187,8 +192,12 @@ func New(d Deps) *API {
 	a.handle("PATCH "+brandingPath+"/localizations/{lang}", otherResources, a.patchBranding)
 	a.handle("GET "+brandingPath+"/localizations/{lang}/bannerLogo", otherResources, a.getBannerLogo)
 	a.handle("PUT "+brandingPath+"/localizations/{lang}/bannerLogo", otherResources, a.putBannerLogo)
-	a.handle("GET "+roleAssignmentsPath, otherResources, a.listRoleAssignments)
+	a.handle("GET "+roleAssignmentsPath, otherResources, a.listRoleAssignments, odata.OptFilter, odata.OptExpand)
 	a.handle("POST "+roleAssignmentsPath, otherResources, a.createRoleAssignment)
+	a.handle("GET "+roleAssignmentsPath+"/{id}", otherResources, a.getRoleAssignment, odata.OptExpand)
+	a.handle("DELETE "+roleAssignmentsPath+"/{id}", otherResources, a.deleteRoleAssignment)
+	a.handle("GET "+roleDefinitionsPath, otherResources, a.listRoleDefinitions)
+	a.handle("GET "+roleDefinitionsPath+"/{id}", otherResources, a.getRoleDefinition)
 	a.handle("GET "+authorizationPolicyPath, otherResources, a.getAuthorizationPolicy)
 	a.handle("PATCH "+authorizationPolicyPath, otherResources, a.patchAuthorizationPolicy)
 	a.handle("GET "+b2bPolicyPath, otherResources, a.getB2BPolicy)

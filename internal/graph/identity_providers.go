@@ -132,6 +132,27 @@ func (in idpIn) kind() (federation.Kind, error) {
 	return "", badRequest("Unsupported @odata.type '" + *in.ODataType + "'.")
 }
 
+// sameType checks a PATCH body's @odata.type against the provider's kind:
+// SDKs and PowerShell send the resource's own type with every PATCH
+// (Graph's example to rotate a Google secret does), which is accepted
+// without identityProviderType; only another type is refused.
+func (in idpIn) sameType(cur federation.Kind) error {
+	if in.ODataType == nil {
+		return nil
+	}
+	want := oidcIdPType
+	if cur == federation.KindGoogle {
+		want = socialIdPType
+	}
+	if !odataTypeIs(*in.ODataType, want) {
+		return badRequest("The @odata.type of an identity provider cannot change.")
+	}
+	if in.IdentityProviderType != nil && cur == federation.KindGoogle && *in.IdentityProviderType != googleIdPTypeStr {
+		return badRequest("The identityProviderType of an identity provider cannot change.")
+	}
+	return nil
+}
+
 func (in idpIn) nulls() error {
 	for name, null := range map[string]bool{"displayName": in.DisplayName.Null, "clientId": in.ClientID.Null, "issuer": in.Issuer.Null,
 		"domains": in.Domains.Null, "isAuthoritativeForDomains": in.Authoritative.Null, "clientSecret": in.ClientSecret.Null} {
@@ -270,10 +291,8 @@ func (a *API) patchIdentityProvider(w http.ResponseWriter, r *http.Request, c Ca
 	if err != nil {
 		return err
 	}
-	if in.ODataType != nil {
-		if k, err := in.kind(); err != nil || k != cur.Kind {
-			return badRequest("The @odata.type of an identity provider cannot change.")
-		}
+	if err := in.sameType(cur.Kind); err != nil {
+		return err
 	}
 	var p federation.Patch
 	if in.DisplayName.Set {

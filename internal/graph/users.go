@@ -94,6 +94,10 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request, c Caller) error {
 	return nil
 }
 
+// errCountNeedsEventual is Graph's answer to /users/$count without
+// ConsistencyLevel: eventual (as Graph answers it; see docs/graph.md).
+var errCountNeedsEventual = directoryBadRequest("$count is not currently supported.")
+
 // countUsers is GET /v1.0/users/$count (an advanced query): the number of
 // users $filter and $search select, as plain text.
 func (a *API) countUsers(w http.ResponseWriter, r *http.Request, c Caller) error {
@@ -102,14 +106,18 @@ func (a *API) countUsers(w http.ResponseWriter, r *http.Request, c Caller) error
 	}
 	q := routeQuery(r)
 	if !eventual(r) {
-		return directoryObjects.unsupported("$count is only supported with the header ConsistencyLevel: eventual.")
+		return errCountNeedsEventual
 	}
 	q.Given = append(q.Given, odata.OptCount) // /$count is itself the advanced query's $count
-	req, err := mapUsersQuery(q, true)
+	t, err := a.tenant(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	n, err := a.deps.Directory.CountUsers(r.Context(), c.TenantID, req.filter)
+	req, err := mapUsersQueryIn(q, true, t.InitialDomain)
+	if err != nil {
+		return err
+	}
+	n, err := a.deps.Directory.CountUsers(r.Context(), t.ID, req.filter)
 	if err != nil {
 		return err
 	}
@@ -132,11 +140,11 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c Caller) error 
 	if err := require(c, permUsersRead...); err != nil {
 		return err
 	}
-	req, err := mapUsersQuery(routeQuery(r), eventual(r))
+	t, err := a.tenant(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	t, err := a.tenant(r.Context(), c)
+	req, err := mapUsersQueryIn(routeQuery(r), eventual(r), t.InitialDomain)
 	if err != nil {
 		return err
 	}

@@ -39,11 +39,15 @@ var userFilterProps = map[string]userFilterProp{
 	"externaluserstate": {field: directory.FieldExternalUserState, ops: ops("eq", "ne", "in"), values: []string{"PendingAcceptance", "Accepted"}},
 	"creationtype":      {field: directory.FieldCreationType, ops: ops("eq", "ne", "in"), values: []string{"Invitation", "LocalAccount", "EmailVerified", "SelfServiceSignUp"}},
 	"accountenabled":    {field: directory.FieldAccountEnabled, ops: ops("eq", "ne", "in"), bool: true},
+	"id":                {field: directory.FieldID, ops: ops("eq", "ne", "in")},
 }
 
 // userFilterMapper maps a parsed $filter onto a directory.UserFilter.
 type userFilterMapper struct {
 	advanced bool // ConsistencyLevel: eventual and $count were sent
+	// initialDomain is the tenant's, the issuer of the userPrincipalName
+	// identity (identities/any).
+	initialDomain string
 }
 
 func unsupportedUserClause(prop string) *Error {
@@ -211,9 +215,12 @@ func (m userFilterMapper) call(c *odata.Call) (directory.UserFilter, error) {
 	return directory.Match{Field: p.field, Op: op, Value: v}, nil
 }
 
-// lambda is otherMails/any(x:x eq '…'), the one lambda users support.
+// lambda is otherMails/any(x:x eq '…') or identities/any(…) (see identities).
 func (m userFilterMapper) lambda(l *odata.Lambda) (directory.UserFilter, error) {
 	name := l.Collection.Name()
+	if strings.EqualFold(name, "identities") && !l.All {
+		return m.identities(l)
+	}
 	if !strings.EqualFold(name, "otherMails") || l.All {
 		return nil, unsupportedUserClause(name)
 	}
@@ -227,6 +234,48 @@ func (m userFilterMapper) lambda(l *odata.Lambda) (directory.UserFilter, error) 
 		return nil, unsupportedUserClause(name)
 	}
 	return directory.Match{Field: directory.FieldOtherMails, Op: directory.MatchEq, Value: lit.Text}, nil
+}
+
+// identities is Graph's look-up by sign-in name,
+// identities/any(c:c/issuerAssignedId eq '…' and c/issuer eq '…') (both
+// clauses, eq, in either order): the userPrincipalName identity when the
+// issuer is the tenant's initial domain, and a federated identity (the
+// partner's issuer, the address). Anything else is 400.
+func (m userFilterMapper) identities(l *odata.Lambda) (directory.UserFilter, error) {
+	bad := unsupportedUserClause("identities")
+	b, ok := l.Body.(*odata.Binary)
+	if !ok || b.Op != odata.And {
+		return nil, bad
+	}
+	vals := map[string]string{}
+	for _, side := range []odata.Expr{b.Left, b.Right} {
+		c, ok := side.(*odata.Binary)
+		if !ok || c.Op != odata.Eq {
+			return nil, bad
+		}
+		p, okP := c.Left.(*odata.Path)
+		lit, okL := c.Right.(*odata.Literal)
+		if !okP || !okL || lit.Kind != odata.StringLit || len(p.Segments) != 2 || p.Segments[0] != l.Var {
+			return nil, bad
+		}
+		prop := strings.ToLower(p.Segments[1])
+		if (prop != "issuer" && prop != "issuerassignedid") || vals[prop] != "" {
+			return nil, bad
+		}
+		vals[prop] = lit.Text
+	}
+	issuer, id := vals["issuer"], vals["issuerassignedid"]
+	if issuer == "" || id == "" {
+		return nil, bad
+	}
+	match := directory.AnyOf{directory.AllOf{
+		directory.Match{Field: directory.FieldIdPIssuer, Op: directory.MatchEq, Value: issuer},
+		directory.Match{Field: directory.FieldMail, Op: directory.MatchEq, Value: id},
+	}}
+	if m.initialDomain != "" && strings.EqualFold(issuer, m.initialDomain) {
+		match = append(directory.AnyOf{directory.Match{Field: directory.FieldUserPrincipalName, Op: directory.MatchEq, Value: id}}, match...)
+	}
+	return match, nil
 }
 
 // userSearchProps are the properties $search looks in.
@@ -293,14 +342,19 @@ type usersRequest struct {
 // mapUsersQuery turns the OData options of GET /v1.0/users into a
 // directory query. eventual is the ConsistencyLevel: eventual header.
 func mapUsersQuery(q odata.Query, eventual bool) (usersRequest, error) {
+	return mapUsersQueryIn(q, eventual, "")
+}
+
+// mapUsersQueryIn is mapUsersQuery in a tenant whose initial domain is
+// initialDomain (the issuer of its users' userPrincipalName identity).
+func mapUsersQueryIn(q odata.Query, eventual bool, initialDomain string) (usersRequest, error) {
 	var out usersRequest
-	if q.Has(odata.OptCount) && !eventual {
-		return out, directoryObjects.unsupported("$count is only supported with the header ConsistencyLevel: eventual.")
-	}
+	// $count=true without ConsistencyLevel: eventual is ignored, as Graph
+	// ignores it (no @odata.count; the query is not an advanced one).
 	if q.Search != nil && !eventual {
 		return out, directoryObjects.unsupported("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
 	}
-	m := userFilterMapper{advanced: eventual && q.Has(odata.OptCount)}
+	m := userFilterMapper{advanced: eventual && q.Has(odata.OptCount), initialDomain: initialDomain}
 	var parts directory.AllOf
 	if q.Filter != nil && !m.advanced {
 		// Graph's rule outside advanced queries: at most 15 child clauses
@@ -346,6 +400,6 @@ func mapUsersQuery(q odata.Query, eventual bool) (usersRequest, error) {
 		return out, err
 	}
 	out.query.Filter, out.query.Limit, out.query.After = out.filter, top, q.SkipToken
-	out.count, out.sel = q.Count, sel
+	out.count, out.sel = q.Count && eventual, sel
 	return out, nil
 }

@@ -50,6 +50,11 @@ func TestUsersQueryMapping(t *testing.T) {
 			directory.Match{Field: directory.FieldUserPrincipalName, Op: directory.MatchGe, Value: "a"},
 			directory.Match{Field: directory.FieldUserPrincipalName, Op: directory.MatchLe, Value: "m"}}},
 		{"$filter=userType eq 'Guest' or accountEnabled eq true", false, directory.AnyOf{eq(directory.FieldUserType, "Guest"), eq(directory.FieldAccountEnabled, "true")}},
+		// Issue 22 item 3: id, Graph's default filter by object id.
+		{"$filter=id eq '0F9A0B1C-2d3e-4f50-8a9b-0c1d2e3f4a5b'", false, eq(directory.FieldID, "0F9A0B1C-2d3e-4f50-8a9b-0c1d2e3f4a5b")},
+		{"$filter=id in ('a','b')", false, directory.Match{Field: directory.FieldID, Op: directory.MatchIn, Values: []string{"a", "b"}}},
+		{"$filter=identities/any(c:c/issuerAssignedId eq 'ana@partner.example' and c/issuer eq 'https://idp.partner.example')", false,
+			directory.AnyOf{directory.AllOf{eq(directory.FieldIdPIssuer, "https://idp.partner.example"), eq(directory.FieldMail, "ana@partner.example")}}},
 		{"$filter=userType ne 'Member'&$count=true", true, directory.Not{Of: eq(directory.FieldUserType, "Member")}},
 		{"$filter=not(userType eq 'Member')&$count=true", true, directory.Not{Of: eq(directory.FieldUserType, "Member")}},
 		{"$filter=endsWith(mail,'@gmail.example')&$count=true", true, directory.Match{Field: directory.FieldMail, Op: directory.MatchEndsWith, Value: "@gmail.example"}},
@@ -76,6 +81,30 @@ func TestUsersQueryMapping(t *testing.T) {
 	if got, _ := parseUsersQuery(t, "", false); got.query.Limit != 100 || got.sel != nil || got.filter != nil {
 		t.Fatalf("no options = %+v", got)
 	}
+	// Issue 22 item 3: the userPrincipalName identity, whose issuer is the
+	// tenant's initial domain.
+	v, _ := url.ParseQuery("$filter=identities/any(x:x/issuer eq 'Fabrikam.guestgate.local' and x/issuerAssignedId eq 'kim@fabrikam.example')")
+	q, err := directoryObjects.parseQueryValues(v, odata.OptFilter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upn, err := mapUsersQueryIn(q, false, "fabrikam.guestgate.local")
+	want := directory.AnyOf{eq(directory.FieldUserPrincipalName, "kim@fabrikam.example"),
+		directory.AllOf{eq(directory.FieldIdPIssuer, "Fabrikam.guestgate.local"), eq(directory.FieldMail, "kim@fabrikam.example")}}
+	if err != nil || !reflect.DeepEqual(upn.filter, directory.UserFilter(want)) {
+		t.Fatalf("identities/any with the initial domain = %#v, %v", upn.filter, err)
+	}
+	// Issue 22 item 4: $count=true without ConsistencyLevel: eventual is
+	// ignored, as Graph ignores it; it does not make an advanced query.
+	if got, err := parseUsersQuery(t, "$count=true", false); err != nil || got.count {
+		t.Fatalf("$count=true without the header = %+v, %v; want it ignored", got, err)
+	}
+	if got, err := parseUsersQuery(t, "$count=true", true); err != nil || !got.count {
+		t.Fatalf("$count=true with the header = %+v, %v; want the count", got, err)
+	}
+	if _, err := parseUsersQuery(t, "$filter=mail ne 'a@b.example'&$count=true", false); err == nil {
+		t.Fatal("ne with $count=true but without the header was taken as an advanced query")
+	}
 }
 
 // TestUsersQueryRefusals: what Graph does not support is a 400 with
@@ -98,10 +127,15 @@ func TestUsersQueryRefusals(t *testing.T) {
 		{"$filter=endsWith(displayName,'x')&$count=true", true, "Request_UnsupportedQuery", "property 'displayName'"},
 		{"$filter=accountEnabled eq 'yes'", false, "Request_UnsupportedQuery", "property 'accountEnabled'"},
 		{"$filter=mail eq 'a' or userType eq null and accountEnabled eq null", false, "Request_UnsupportedQuery", "property 'accountEnabled'"},
+		{"$filter=identities/any(c:c/issuer eq 'x')", false, "Request_UnsupportedQuery", "property 'identities'"},
+		{"$filter=identities/any(c:c/issuer eq 'x' and c/issuer eq 'y')", false, "Request_UnsupportedQuery", "property 'identities'"},
+		{"$filter=identities/any(c:c/signInType eq 'x' and c/issuer eq 'y')", false, "Request_UnsupportedQuery", "property 'identities'"},
+		{"$filter=identities/any(c:startsWith(c/issuerAssignedId,'x') and c/issuer eq 'y')", false, "Request_UnsupportedQuery", "property 'identities'"},
+		{"$filter=id ne 'x'", false, "Request_UnsupportedQuery", "advanced queries"},
+		{"$filter=startsWith(id,'x')", false, "Request_UnsupportedQuery", "property 'id'"},
 		{"$filter=otherMails/all(x:x eq 'a')", false, "Request_UnsupportedQuery", "property 'otherMails'"},
 		{"$filter=otherMails/any(x:startsWith(x,'a'))", false, "Request_UnsupportedQuery", "property 'otherMails'"},
 		{"$filter='a' eq mail", false, "Request_UnsupportedQuery", "Unsupported Query"},
-		{"$count=true", false, "Request_UnsupportedQuery", "ConsistencyLevel"},
 		{`$search="displayName:ter"`, false, "Request_UnsupportedQuery", "ConsistencyLevel: eventual"},
 		{`$search="ter"`, true, "Request_UnsupportedQuery", "name a property"},
 		{`$search="jobTitle:x"`, true, "Request_UnsupportedQuery", "'jobTitle' does not support $search"},

@@ -74,7 +74,11 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 			return err
 		}
 		req.Email = after.Mail
-		if res, err = s.newInvitation(ctx, t, after, req, now); err != nil {
+		// R7: a reset to another address ends the links mailed to the old
+		// one, and links a redemption ended stay ended; a reset of a guest
+		// still pending that keeps the address leaves its links good.
+		ends := !strings.EqualFold(before.Mail, after.Mail) || before.ExternalUserState != directory.StatePendingAcceptance
+		if res, err = s.newInvitation(ctx, t, after, req, ends, now); err != nil {
 			return fmt.Errorf("reset redemption: %w", err)
 		}
 		if err := s.Sessions.RevokeUserSessions(ctx, t.ID, userID, now); err != nil {

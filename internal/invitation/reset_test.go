@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,6 +132,60 @@ func TestR14ResetRedemptionOfAnAdmin(t *testing.T) {
 				if _, err := f.svc.ResetRedemption(ctx, f.tenant, other.ID, invitation.Request{RedirectURL: "https://app.example/"}, audit.CLI, as); err != nil {
 					t.Fatalf("authority %d resets a Global Administrator: %v", i, err)
 				}
+			}
+		})
+	}
+}
+
+// TestR7EarlierLinksStayGoodWhilePending (issue 22 item 7): re-inviting
+// the same address leaves every link already
+// mailed resolving while the invitation is pending; a reset to another
+// address ends the links mailed to the old one. Redemption and deletion
+// end links too (the redeem flow and the directory see to it).
+func TestR7EarlierLinksStayGoodWhilePending(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newResetFixture(t, e)
+			ctx := context.Background()
+			ticket := func(res invitation.Result) string {
+				t.Helper()
+				_, q, ok := strings.Cut(res.RedeemURL, "?ticket=")
+				v, err := url.QueryUnescape(q)
+				if !ok || err != nil {
+					t.Fatalf("redeem URL %q", res.RedeemURL)
+				}
+				return v
+			}
+			var links []string
+			for range 3 {
+				res, err := f.svc.Invite(ctx, f.tenant, invitation.Request{Email: "ana@partner.example", RedirectURL: "https://app.example/"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				links = append(links, ticket(res))
+				f.clock.Advance(time.Minute)
+			}
+			for i, l := range links {
+				if _, err := f.svc.Resolve(ctx, l); err != nil {
+					t.Fatalf("R7: link %d after re-invitations of the same address: %v, want it good", i, err)
+				}
+			}
+			r, err := f.svc.Resolve(ctx, links[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := f.svc.ResetRedemption(ctx, f.tenant, r.User.ID, invitation.Request{Email: "ana@elsewhere.example", RedirectURL: "https://app.example/"},
+				audit.CLI, roles.AsOperator())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range links {
+				if _, err := f.svc.Resolve(ctx, l); !errors.Is(err, invitation.ErrUnknownTicket) {
+					t.Fatalf("R7: link %d to the old address after a reset to another: %v, want ErrUnknownTicket", i, err)
+				}
+			}
+			if _, err := f.svc.Resolve(ctx, ticket(res)); err != nil {
+				t.Fatalf("the reset's own link: %v", err)
 			}
 		})
 	}

@@ -104,7 +104,10 @@ func (s *Service) checkSponsorsExist(ctx context.Context, t directory.Tenant, id
 // Invite creates an invitation for req.Email in tenant t. A guest already
 // invited is reused (same object id); otherwise a guest user is created in
 // state PendingAcceptance. Inviting a guest still PendingAcceptance again
-// (a resend) gives a new redeem link and the earlier links stop working. When req.SendMessage is set the invitation mail
+// (a resend, a script that re-runs) gives a new redeem link and the
+// earlier links keep working (R7: a link already mailed stays good while
+// the invitation to that address is pending; the passcode, not the link,
+// proves the mailbox). When req.SendMessage is set the invitation mail
 // is enqueued in the same transaction. Bad input is a *ValidationError and
 // writes nothing.
 func (s *Service) Invite(ctx context.Context, t directory.Tenant, req Request) (Result, error) {
@@ -143,7 +146,7 @@ func (s *Service) invite(ctx context.Context, t directory.Tenant, req Request) (
 		if err != nil {
 			return err
 		}
-		if res, err = s.newInvitation(ctx, t, user, req, now); err != nil {
+		if res, err = s.newInvitation(ctx, t, user, req, false, now); err != nil {
 			return fmt.Errorf("invite: %w", err)
 		}
 		if s.Audit != nil {
@@ -178,9 +181,10 @@ func inviteRecord(tenantID string, res Result, by audit.Actor) audit.Record {
 
 // newInvitation stores a new invitation (a new redeem ticket) of user for
 // req.Email: PendingAcceptance, or Completed for a guest already Accepted.
-// A pending invitation supersedes the user's earlier ones: their redeem
-// links stop working (a resent invitation, a redemption reset).
-func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user directory.User, req Request, now time.Time) (Result, error) {
+// With supersede (a reset to another address), the user's earlier
+// invitations' redeem links stop working; otherwise they stay good while
+// pending (R7).
+func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user directory.User, req Request, supersede bool, now time.Time) (Result, error) {
 	ticket, hash, err := newTicket(t.ID)
 	if err != nil {
 		return Result{}, fmt.Errorf("new ticket: %w", err)
@@ -195,9 +199,10 @@ func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user di
 	}
 	if user.ExternalUserState == directory.StateAccepted {
 		inv.Status = StatusCompleted
-	} else if err := s.Store.SupersedeUserInvitations(ctx, t.ID, user.ID, now); err != nil {
-		// A guest still to redeem has one live redeem link: the newest.
-		return Result{}, err
+	} else if supersede {
+		if err := s.Store.SupersedeUserInvitations(ctx, t.ID, user.ID, now); err != nil {
+			return Result{}, err
+		}
 	}
 	if err := s.Store.CreateInvitation(ctx, inv); err != nil {
 		return Result{}, err

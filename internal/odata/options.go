@@ -16,6 +16,7 @@ const (
 	OptCount     = "$count"
 	OptSearch    = "$search"
 	OptSkipToken = "$skiptoken"
+	OptExpand    = "$expand"
 )
 
 // Query holds the parsed query options of one request. Absent options are
@@ -29,6 +30,8 @@ type Query struct {
 	Count     bool
 	Search    SearchExpr
 	SkipToken string
+	// Expand lists the navigation properties of $expand, as written.
+	Expand []string
 	// Given lists the options present, lower case, sorted.
 	Given []string
 }
@@ -98,6 +101,8 @@ func ParseQuery(v url.Values, allowed ...string) (Query, error) {
 			}
 		case OptSkipToken:
 			q.SkipToken = val
+		case OptExpand:
+			q.Expand, err = parseNames(OptExpand, val, "a navigation property to expand")
 		}
 		if err != nil {
 			return Query{}, err
@@ -152,13 +157,18 @@ func ParseOrderBy(s string) ([]OrderBy, error) {
 
 // ParseSelect parses "prop, prop, …" (names only, no paths).
 func ParseSelect(s string) ([]string, error) {
-	p, err := newParser(OptSelect, s)
+	return parseNames(OptSelect, s, "a property to select")
+}
+
+// parseNames parses "name, name, …" of option opt.
+func parseNames(opt, s, what string) ([]string, error) {
+	p, err := newParser(opt, s)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for {
-		name, err := p.expect(tkName, "a property to select")
+		name, err := p.expect(tkName, what)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +178,7 @@ func ParseSelect(s string) ([]string, error) {
 			return out, nil
 		case tkComma:
 		default:
-			return nil, p.errAt(t.pos, "expected ',' or the end after a $select item, found "+t.describe())
+			return nil, p.errAt(t.pos, "expected ',' or the end after a "+opt+" item, found "+t.describe())
 		}
 	}
 }

@@ -77,7 +77,10 @@ func IsAdmin(roleIDs []string) bool {
 // member without a role: whoever forgets to say who acts is refused every
 // change R14 guards on an admin.
 type Authority struct {
-	operator    bool
+	operator bool
+	// keepLastGA: an operator who still may not take the last Global
+	// Administrator away (guestgate role remove without --force).
+	keepLastGA  bool
 	app         bool
 	roleIDs     []string // a member's directory roles (template ids)
 	permissions []string // an app's application permissions
@@ -87,6 +90,14 @@ type Authority struct {
 // everything, the last Global Administrator included, so an operator can
 // always recover a tenant.
 func AsOperator() Authority { return Authority{operator: true} }
+
+// AsOperatorKeepingLastGlobalAdmin is the operator's authority without
+// the right to take the last enabled Global Administrator away from a
+// managed tenant: the CLI's role remove unless --force, so a slip does not
+// leave a tenant without an administrator.
+func AsOperatorKeepingLastGlobalAdmin() Authority {
+	return Authority{operator: true, keepLastGA: true}
+}
 
 // AsMember is the authority of a signed-in member holding roleIDs
 // (template ids): in the console and with a delegated token.
@@ -183,10 +194,10 @@ func EndsGlobalAdmin(c Change) bool {
 // about non-admin targets beyond the last rule: the permission to change
 // users at all is checked before (Allows).
 func DecideChange(by Authority, c Change) error {
-	if by.operator {
+	if by.operator && !by.keepLastGA {
 		return nil
 	}
-	if len(c.TargetRoles) > 0 && !by.manages(c.TargetRoles) {
+	if !by.operator && len(c.TargetRoles) > 0 && !by.manages(c.TargetRoles) {
 		return ErrPrivilegedTarget
 	}
 	if EndsGlobalAdmin(c) && c.OtherGlobalAdmins < 1 {

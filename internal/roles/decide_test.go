@@ -123,6 +123,12 @@ func TestDecideChange(t *testing.T) {
 		{"R14", "operator_resets_global_admin", AsOperator(), target(ResetRedemption, ga), nil},
 		{"R14", "operator_disables_last_global_admin", AsOperator(), last(DisableAccount), nil},
 		{"R14", "operator_deletes_last_global_admin", AsOperator(), last(DeleteUser), nil},
+		{"R14", "operator_removes_last_global_admin_role_when_forced", AsOperator(), last(RemoveGlobalAdministrator), nil},
+		{"R14", "operator_keeping_last_global_admin_refused", AsOperatorKeepingLastGlobalAdmin(), last(RemoveGlobalAdministrator), ErrLastGlobalAdmin},
+		{"R14", "operator_keeping_last_global_admin_removes_another", AsOperatorKeepingLastGlobalAdmin(), target(RemoveGlobalAdministrator, ga), nil},
+		{"R14", "operator_keeping_last_global_admin_manages_every_role", AsOperatorKeepingLastGlobalAdmin(), target(RemoveRole, apa, ga), nil},
+		{"R14", "user_admin_removes_guest_inviter_role", AsMember([]string{ua}), target(RemoveRole, gi), nil},
+		{"R14", "user_admin_cannot_remove_role_of_policy_admin", AsMember([]string{ua}), target(RemoveRole, apa), ErrPrivilegedTarget},
 		// The last enabled Global Administrator of a managed tenant stays.
 		{"R14", "last_global_admin_not_disabled", AsMember([]string{ga}), last(DisableAccount), ErrLastGlobalAdmin},
 		{"R14", "last_global_admin_not_deleted", AsMember([]string{ga}), last(DeleteUser), ErrLastGlobalAdmin},

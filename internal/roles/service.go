@@ -26,7 +26,10 @@ var (
 
 // Deps are what a Service uses.
 type Deps struct {
-	Store     Store
+	Store Store
+	// Guard is what R14 reads when a role is removed (sqlstore.DB has
+	// it); without it Remove refuses.
+	Guard     GuardStore
 	Directory directory.Store
 	Tx        store.Transactor
 	Audit     audit.Store
@@ -46,8 +49,9 @@ func NewService(d Deps) *Service {
 
 // Audit names of role changes (as the reproduced product logs them).
 const (
-	ActivityAddMemberToRole = "Add member to role"
-	CategoryRoleManagement  = "RoleManagement"
+	ActivityAddMemberToRole      = "Add member to role"
+	ActivityRemoveMemberFromRole = "Remove member from role"
+	CategoryRoleManagement       = "RoleManagement"
 )
 
 // Assign gives role roleID (a template id) to member userID of t, with the
@@ -90,6 +94,57 @@ func (s *Service) Assign(ctx context.Context, t directory.Tenant, userID, roleID
 		return Assignment{}, err
 	}
 	return a, nil
+}
+
+// Get returns the tenant's assignment id (store.ErrNotFound when there is none).
+func (s *Service) Get(ctx context.Context, tenantID, id string) (Assignment, error) {
+	a, err := s.d.Store.GetRoleAssignment(ctx, tenantID, id)
+	if err != nil {
+		return Assignment{}, fmt.Errorf("get role assignment: %w", err)
+	}
+	return a, nil
+}
+
+// Remove takes the role of assignment id away from its holder, with the
+// audit record, in one transaction. It is guarded by R14 (CheckChange,
+// with the action RemoveGlobalAdministrator for Global Administrator and
+// RemoveRole for the others): as must manage every role the holder has,
+// and the last enabled Global Administrator of a managed tenant keeps
+// the role (ErrLastGlobalAdmin) unless the operator forces it.
+func (s *Service) Remove(ctx context.Context, t directory.Tenant, id string, by audit.Actor, as Authority) error {
+	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		a, err := s.d.Store.GetRoleAssignment(ctx, t.ID, id)
+		if err != nil {
+			return fmt.Errorf("remove role assignment: %w", err)
+		}
+		u, err := s.d.Directory.GetUser(ctx, t.ID, a.PrincipalID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("remove role assignment: user %s: %w", a.PrincipalID, err)
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			// A deleted holder: R14 still reads its roles, as for a restore.
+			u = directory.User{ID: a.PrincipalID, TenantID: t.ID}
+		}
+		action := RemoveRole
+		if a.RoleDefinitionID == GlobalAdministrator.TemplateID {
+			action = RemoveGlobalAdministrator
+		}
+		if err := CheckChange(ctx, s.d.Guard, t, u, as, action); err != nil {
+			return err
+		}
+		if err := s.d.Store.DeleteRoleAssignment(ctx, t.ID, id); err != nil {
+			return fmt.Errorf("remove role assignment: %w", err)
+		}
+		role, _ := Lookup(a.RoleDefinitionID)
+		return audit.Write(ctx, s.d.Audit, audit.Record{
+			TenantID: t.ID, Category: CategoryRoleManagement, Activity: ActivityRemoveMemberFromRole,
+			LoggedByService: "Core Directory", OperationType: audit.OperationDelete, InitiatedBy: by,
+			Targets: []audit.Target{
+				{ID: u.ID, DisplayName: u.DisplayName, Type: "User", UserPrincipalName: u.UserPrincipalName},
+				{ID: a.RoleDefinitionID, DisplayName: role.DisplayName, Type: "Role"},
+			},
+		}, s.d.Clock.Now())
+	})
 }
 
 // List returns t's assignments, of one principal when principalID is set.

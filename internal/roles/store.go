@@ -24,4 +24,10 @@ type Store interface {
 	// ListRoleAssignments returns the tenant's assignments, of one
 	// principal when principalID is not empty, oldest first.
 	ListRoleAssignments(ctx context.Context, tenantID, principalID string) ([]Assignment, error)
+	// GetRoleAssignment returns the tenant's assignment id, or
+	// store.ErrNotFound.
+	GetRoleAssignment(ctx context.Context, tenantID, id string) (Assignment, error)
+	// DeleteRoleAssignment removes the tenant's assignment id, or answers
+	// store.ErrNotFound.
+	DeleteRoleAssignment(ctx context.Context, tenantID, id string) error
 }

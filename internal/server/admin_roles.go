@@ -25,6 +25,18 @@ func (s *Server) RoleAssignments(ctx context.Context, t directory.Tenant) ([]rol
 	return s.roles.List(ctx, t.ID, "")
 }
 
+// RemoveRole takes a role away (guestgate role remove): assignment is the
+// assignment's id. The operator manages every role, but without force the
+// last enabled Global Administrator of a managed tenant keeps the role
+// (R14), as in the API and the console; force is the operator's recovery.
+func (s *Server) RemoveRole(ctx context.Context, t directory.Tenant, assignment string, force bool) error {
+	as := roles.AsOperatorKeepingLastGlobalAdmin()
+	if force {
+		as = roles.AsOperator()
+	}
+	return s.roles.Remove(ctx, t, assignment, audit.CLI, as)
+}
+
 // CreateTenantWithAdmin creates a tenant, then its first member as a
 // Global Administrator (guestgate tenant create --admin-email).
 func (s *Server) CreateTenantWithAdmin(ctx context.Context, req directory.NewTenantRequest, admin member.NewMember) (directory.Tenant, directory.User, error) {

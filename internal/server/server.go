@@ -240,7 +240,7 @@ func (s *Server) build() error {
 	s.limiter = ratelimit.New(s.db, s.clock)
 	s.branding = branding.NewService(s.db, s.clock)
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Roles: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
-	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
+	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock, Guard: s.db})
 	s.bulk = s.buildBulk()
 	bindOIDC, err := s.buildOIDC()
 	if err != nil {

@@ -66,3 +66,31 @@ func (db *DB) LockRoleAssignments(ctx context.Context, tenantID, roleID string) 
 		FROM role_assignments WHERE tenant_id = $1 AND role_definition_id = $2
 		ORDER BY created_at, id`+db.d.forUpdate, tenantID, roleID)
 }
+
+// GetRoleAssignment returns the tenant's assignment id, or store.ErrNotFound.
+func (db *DB) GetRoleAssignment(ctx context.Context, tenantID, id string) (roles.Assignment, error) {
+	as, err := db.scanRoleAssignments(ctx, "get role assignment", tenantID, `SELECT id, principal_id, role_definition_id, directory_scope_id, created_at
+		FROM role_assignments WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	if err != nil {
+		return roles.Assignment{}, err
+	}
+	if len(as) == 0 {
+		return roles.Assignment{}, fmt.Errorf("get role assignment %s: %w", id, store.ErrNotFound)
+	}
+	return as[0], nil
+}
+
+// DeleteRoleAssignment removes the tenant's assignment id, or answers
+// store.ErrNotFound.
+func (db *DB) DeleteRoleAssignment(ctx context.Context, tenantID, id string) error {
+	res, err := db.exec(ctx, `DELETE FROM role_assignments WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	if err != nil {
+		return fmt.Errorf("delete role assignment: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("delete role assignment: %w", err)
+	} else if n == 0 {
+		return fmt.Errorf("delete role assignment %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}

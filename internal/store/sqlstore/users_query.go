@@ -113,6 +113,18 @@ func (db *DB) userMatch(m directory.Match, args *sqlArgs) (string, error) {
 		case directory.MatchIn:
 			return inList("account_enabled", m.Values, args, b), nil
 		}
+	case directory.FieldID:
+		id := func(v string) any { return strings.ToLower(v) }
+		switch m.Op {
+		case directory.MatchEq:
+			return "id = " + args.add(id(m.Value)), nil
+		case directory.MatchIn:
+			return inList("id", m.Values, args, id), nil
+		}
+	case directory.FieldIdPIssuer:
+		if m.Op == directory.MatchEq {
+			return "idp_issuer = " + args.add(m.Value), nil
+		}
 	case directory.FieldOtherMails:
 		if m.Op == directory.MatchEq {
 			// A guest's own address is one of its otherMails (User.AllOtherMails).

@@ -25,6 +25,7 @@ func queryFixture(t *testing.T, s Store) (directory.Tenant, map[string]directory
 	add("alice", alice)
 	bob := sampleGuest(tn, "bob@partner.example")
 	bob.DisplayName, bob.ExternalUserState = "bob jones", directory.StateAccepted
+	bob.IdP, bob.IdPIssuer = directory.IdPFederation, "https://idp.partner.example"
 	add("bob", bob)
 	teri := sampleGuest(tn, "teri_o@gmail.example")
 	teri.DisplayName = "Teri O'Neil"
@@ -73,6 +74,11 @@ func testUserQuery(t *testing.T, open Open) {
 		{"account_enabled_false", m(directory.FieldAccountEnabled, directory.MatchEq, "false"), []string{"carol"}},
 		{"other_mails_own_address_of_guest", m(directory.FieldOtherMails, directory.MatchEq, "alice@EXAMPLE.com"), []string{"alice"}},
 		{"other_mails_kept_address", m(directory.FieldOtherMails, directory.MatchEq, "teri.alt@other.EXAMPLE"), []string{"teri"}},
+		{"id_eq_any_case", m(directory.FieldID, directory.MatchEq, strings.ToUpper(users["teri"].ID)), []string{"teri"}},
+		{"id_in", directory.Match{Field: directory.FieldID, Op: directory.MatchIn, Values: []string{users["alice"].ID, users["carol"].ID, "00000000-0000-0000-0000-000000000000"}}, []string{"alice", "carol"}},
+		{"id_of_another_tenant", m(directory.FieldID, directory.MatchEq, "no-such-id"), nil},
+		{"federated_identity", directory.AllOf{m(directory.FieldIdPIssuer, directory.MatchEq, "https://idp.partner.example"), m(directory.FieldMail, directory.MatchEq, "bob@partner.example")}, []string{"bob"}},
+		{"idp_issuer_exact", m(directory.FieldIdPIssuer, directory.MatchEq, "https://idp.partner.example/other"), nil},
 		{"other_mails_not_a_member_mail", m(directory.FieldOtherMails, directory.MatchEq, "carol@contoso.example"), nil},
 		{"or_and_precedence", directory.AnyOf{m(directory.FieldUserType, directory.MatchEq, "Member"), directory.AllOf{m(directory.FieldMail, directory.MatchStartsWith, "t"), m(directory.FieldDisplayName, directory.MatchStartsWith, "teri")}}, []string{"carol", "teri"}},
 		{"search_word_prefix", m(directory.FieldDisplayName, directory.MatchWord, "smi"), []string{"alice"}},
