@@ -31,7 +31,10 @@ type fixture struct {
 
 func forEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	for _, e := range testenv.Engines() {
-		t.Run(e.Name, func(t *testing.T) { fn(t, newFixture(t, e)) })
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel() // each engine has a fixture of its own
+			fn(t, newFixture(t, e))
+		})
 	}
 }
 

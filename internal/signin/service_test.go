@@ -20,10 +20,14 @@ import (
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
-// forEngines runs the subtests in fn on every engine.
+// forEngines runs the subtests in fn on every engine, the engines in
+// parallel (each has a fixture of its own).
 func forEngines(t *testing.T, fn func(t *testing.T, e testenv.Engine)) {
 	for _, e := range testenv.Engines() {
-		t.Run(e.Name, func(t *testing.T) { fn(t, e) })
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, e)
+		})
 	}
 }
 

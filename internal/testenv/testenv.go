@@ -1,20 +1,21 @@
-// Package testenv gives tests the real services they need: a fresh SQLite
-// file, a fresh PostgreSQL schema, Chromium. When a service is missing, a
-// test skips with a message locally and fails under CI=true, so CI can never
-// pass by silently not testing an engine.
+// Package testenv gives tests the real services they need: a fresh,
+// migrated SQLite file or PostgreSQL database, Chromium. When a service is
+// missing, a test skips with a message locally and fails under CI=true, so
+// CI can never pass by silently not testing an engine.
+//
+// A fresh database is cheap: each test process migrates once into a
+// template keyed by sqlstore.MigrationsDigest (template.go) and every test
+// gets a copy, on which the store's Migrate finds nothing to do. Tests that
+// need an unmigrated database use EmptySQLiteDSN or EmptyPostgresDSN.
+//
+// testenv imports sqlstore, so tests inside package sqlstore itself (not
+// sqlstore_test) cannot import testenv.
 package testenv
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
-	"path/filepath"
 	"testing"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" driver for schema set-up
 )
 
 // PostgresEnv names the variable holding the test server's DSN.
@@ -36,56 +37,8 @@ func Unavailable(t testing.TB, what string) {
 	t.Skipf("%s unavailable; skipping (in CI this fails)", what)
 }
 
-// SQLiteDSN returns the path of a fresh SQLite file removed after the test.
-func SQLiteDSN(t testing.TB) string {
-	t.Helper()
-	return filepath.Join(t.TempDir(), "guestgate.db")
-}
-
-// PostgresDSN returns a DSN for an empty schema of its own on the test
-// server named by GUESTGATE_TEST_POSTGRES (DefaultPostgres when unset); the
-// schema is dropped after the test. An unreachable server skips locally
-// and fails in CI.
-func PostgresDSN(t testing.TB) string {
-	t.Helper()
-	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		base = DefaultPostgres
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open %s: %v", PostgresEnv, err)
-	}
-	defer admin.Close()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		if InCI() {
-			t.Fatalf("PostgreSQL at %s: %v", redact(base), err)
-		}
-		t.Skipf("PostgreSQL at %s unreachable (%v); skipping (in CI this fails)", redact(base), err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err == nil {
-			_, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse %s: %v", PostgresEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 // Engines lists the engines every store-backed test runs on, by name and a
-// function returning a fresh DSN.
+// function returning a fresh, migrated DSN.
 func Engines() []Engine {
 	return []Engine{{Name: "sqlite", DSN: SQLiteDSN}, {Name: "postgres", DSN: PostgresDSN}}
 }
@@ -94,6 +47,14 @@ func Engines() []Engine {
 type Engine struct {
 	Name string
 	DSN  func(testing.TB) string
+}
+
+// postgresBase returns the test server's DSN.
+func postgresBase() string {
+	if base := os.Getenv(PostgresEnv); base != "" {
+		return base
+	}
+	return DefaultPostgres
 }
 
 // redact hides a password in a DSN for messages.

@@ -84,6 +84,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
+	if done, err := db.allApplied(ctx, ms); err != nil || done {
+		return 0, err
+	}
 	applied := 0
 	for _, m := range ms {
 		did, err := db.applyMigration(ctx, m)
@@ -138,4 +141,33 @@ func (db *DB) applyMigration(ctx context.Context, m migration) (bool, error) {
 		return nil
 	})
 	return did, err
+}
+
+// allApplied reports whether every migration is already recorded, so an
+// up-to-date database (every start but the first after an upgrade) is
+// checked in one query, without taking the migration lock. Recorded
+// migrations are never removed, so a true answer cannot go stale.
+func (db *DB) allApplied(ctx context.Context, ms []migration) (bool, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return false, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	have := make(map[int]bool)
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return false, fmt.Errorf("read schema_migrations: %w", err)
+		}
+		have[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	for _, m := range ms {
+		if !have[m.version] {
+			return false, nil
+		}
+	}
+	return true, nil
 }

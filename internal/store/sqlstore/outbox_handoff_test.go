@@ -1,4 +1,4 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
@@ -17,7 +18,7 @@ func TestMailHandoff(t *testing.T) {
 	for _, e := range testenv.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := Open(ctx, e.DSN(t), Options{})
+			db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -51,12 +52,12 @@ func TestMailHandoff(t *testing.T) {
 			if got.ID != "m-1" || got.ClaimToken == "" {
 				t.Fatalf("hand-off = %+v; want m-1 with a claim token (the rolled-back m-0 must never arrive)", got)
 			}
-			if ds, err := db.ClaimMail(ctx, now.Add(handoffLease-time.Second), time.Minute, 10); err != nil || len(ds) != 0 {
+			if ds, err := db.ClaimMail(ctx, now.Add(sqlstore.HandoffLease-time.Second), time.Minute, 10); err != nil || len(ds) != 0 {
 				t.Fatalf("claim while the hand-off lease holds = %d rows, %v; want none", len(ds), err)
 			}
 
 			stop() // the process "dies" holding the hand-off, never sending
-			later := now.Add(handoffLease + time.Second)
+			later := now.Add(sqlstore.HandoffLease + time.Second)
 			ds, err := db.ClaimMail(ctx, later, time.Minute, 10)
 			if err != nil || len(ds) != 1 || ds[0].ID != "m-1" {
 				t.Fatalf("claim after the lease = %+v, %v; want m-1 once", ds, err)

@@ -1,4 +1,4 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
 // rawOutbox returns every column of every outbox row as text.
-func rawOutbox(t *testing.T, db *DB) string {
+func rawOutbox(t *testing.T, db *sqlstore.DB) string {
 	t.Helper()
-	rows, err := db.read.QueryContext(t.Context(), `SELECT * FROM outbox`)
+	rows, err := db.ReadPool().QueryContext(t.Context(), `SELECT * FROM outbox`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestOutboxKeepsNoSecretsOnceDone(t *testing.T) {
 	for _, e := range testenv.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			db, err := Open(ctx, e.DSN(t), Options{})
+			db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,9 +96,9 @@ func TestOutboxKeepsNoSecretsOnceDone(t *testing.T) {
 
 			// A sent row as written before migration 0010.
 			legacy := `{"to":["old@gmail.example"],"subject":"Old code","text":"Code: ` + code + `","html":"<b>` + code + `</b>"}`
-			if _, err := db.exec(ctx, `INSERT INTO outbox (id, tenant_id, kind, message, created_at, attempts, next_attempt_at,
+			if _, err := db.ExecRaw(ctx, `INSERT INTO outbox (id, tenant_id, kind, message, created_at, attempts, next_attempt_at,
 				claim_token, claimed_until, sent_at, last_error, completed_at) VALUES ('legacy', '', 'passcode', $1, $2, 1, 0, '', 0, $2, '', $2)`,
-				legacy, toDB(now)); err != nil {
+				legacy, sqlstore.ToDB(now)); err != nil {
 				t.Fatal(err)
 			}
 			if n, err := db.PurgeMail(ctx, now.Add(-time.Hour)); err != nil || n != 0 {

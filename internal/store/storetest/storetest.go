@@ -63,7 +63,8 @@ type suite struct {
 	run  func(t *testing.T, open Open)
 }
 
-// Run runs the sequential conformance tests.
+// Run runs the conformance tests, each subtest on a store of its own and
+// in parallel with the others.
 func Run(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"directory", testDirectory},
@@ -94,11 +95,15 @@ func Run(t *testing.T, open Open) {
 		{"bulk", testBulk},
 		{"bulk_queued", testBulkQueued},
 	} {
-		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel() // each subtest opens a store of its own
+			s.run(t, open)
+		})
 	}
 }
 
-// RunConcurrent runs the race tests: many goroutines on one store.
+// RunConcurrent runs the race tests: many goroutines on one store, the
+// subtests in parallel with each other.
 func RunConcurrent(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"otp", testOTPConcurrent},
@@ -109,6 +114,9 @@ func RunConcurrent(t *testing.T, open Open) {
 		{"ratelimit", testRateLimitConcurrent},
 		{"bulk", testBulkConcurrent},
 	} {
-		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel() // each subtest opens a store of its own
+			s.run(t, open)
+		})
 	}
 }
