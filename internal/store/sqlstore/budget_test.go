@@ -1,4 +1,4 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"context"
@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
 // slowQuery is a statement that runs far longer than any budget of the
 // test: five seconds of pg_sleep, or a SQLite count that never ends.
-func slowQuery(db *DB) string {
-	if db.Engine() == EnginePostgres {
+func slowQuery(db *sqlstore.DB) string {
+	if db.Engine() == sqlstore.EnginePostgres {
 		return `SELECT 1 FROM pg_sleep(5)`
 	}
 	return `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c`
@@ -25,8 +26,8 @@ const generous = 3 * time.Second
 
 // drain runs q as the admin API's user queries run (queryDynamic) and
 // reads every row, returning the first error.
-func drain(ctx context.Context, db *DB, q string) error {
-	rs, err := db.queryDynamic(ctx, q)
+func drain(ctx context.Context, db *sqlstore.DB, q string) error {
+	rs, err := db.QueryDynamic(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func TestStatementBudget(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 4*generous)
 			defer cancel()
 			const budget = 300 * time.Millisecond
-			db, err := Open(ctx, e.DSN(t), Options{StatementTimeout: budget, JobStatementTimeout: time.Minute})
+			db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{StatementTimeout: budget, JobStatementTimeout: time.Minute})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,33 +94,33 @@ func TestStatementBudget(t *testing.T) {
 					want time.Duration // 0: no deadline
 				}{
 					{"request", ctx, budget},
-					{"job", asJob(ctx), time.Minute},
-					{"migration", withoutBudget(ctx), 0},
+					{"job", sqlstore.AsJob(ctx), time.Minute},
+					{"migration", sqlstore.WithoutBudget(ctx), 0},
 				} {
-					bctx, cancel := db.bound(c.ctx)
+					bctx, cancel := db.Bound(c.ctx)
 					dl, ok := bctx.Deadline()
 					cancel()
 					left := time.Until(dl)
-					if c.want == 0 && ok || c.want > 0 && (!ok || left > c.want+pgGrace || left < c.want-time.Second/10) {
+					if c.want == 0 && ok || c.want > 0 && (!ok || left > c.want+sqlstore.PGGrace || left < c.want-time.Second/10) {
 						t.Errorf("%s: deadline in %s (set %v), want %s", c.name, left, ok, c.want)
 					}
 				}
 			})
-			if db.Engine() != EnginePostgres {
+			if db.Engine() != sqlstore.EnginePostgres {
 				return
 			}
 			t.Run("postgres_enforces_it_on_the_server", func(t *testing.T) {
 				// A purge, whose delete grows with the backlog, has the jobs' budget and pool.
-				if _, err := db.DeleteRateCounters(ctx, time.Now()); err != nil || db.jobs.Stats().OpenConnections == 0 {
+				if _, err := db.DeleteRateCounters(ctx, time.Now()); err != nil || db.JobsPool().Stats().OpenConnections == 0 {
 					t.Errorf("a purge (%v) did not run on the jobs' pool", err)
 				}
 				// The server stops the statement itself, whatever the client does.
 				for _, c := range []struct {
 					ctx  context.Context
 					want string
-				}{{ctx, "300ms"}, {asJob(ctx), "1min"}} {
+				}{{ctx, "300ms"}, {sqlstore.AsJob(ctx), "1min"}} {
 					var got string
-					if err := db.queryRow(c.ctx, `SHOW statement_timeout`).Scan(&got); err != nil {
+					if err := db.QueryRow(c.ctx, `SHOW statement_timeout`).Scan(&got); err != nil {
 						t.Fatal(err)
 					}
 					if got != c.want {
@@ -127,8 +128,8 @@ func TestStatementBudget(t *testing.T) {
 					}
 				}
 				var got string
-				err := db.migrationTx(ctx, func(ctx context.Context) error {
-					return db.queryRow(ctx, `SHOW statement_timeout`).Scan(&got)
+				err := db.MigrationTx(ctx, func(ctx context.Context) error {
+					return db.QueryRow(ctx, `SHOW statement_timeout`).Scan(&got)
 				})
 				if err != nil || got != "0" {
 					t.Errorf("a migration's statement_timeout = %q (%v), want 0", got, err)
