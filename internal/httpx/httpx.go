@@ -39,6 +39,10 @@ type Client struct {
 	// any, is trusted to set RemoteAddr.
 	Addr      string
 	UserAgent string
+	// Browser is an opaque id of the browser the request came from, set
+	// by the pages from their per-browser cookie ("" when unknown): a
+	// passcode is bound to the browser that asked for it.
+	Browser string
 }
 
 // ClientOf returns the client of the request in ctx (zero outside a request).
