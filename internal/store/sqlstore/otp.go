@@ -27,7 +27,7 @@ func (db *DB) GetCode(ctx context.Context, k otp.CodeKey) (otp.Code, error) {
 	c := otp.Code{TenantID: k.TenantID, Browser: k.Browser}
 	var issuedAt, usedAt int64
 	err := db.queryRow(ctx, `SELECT address, code_hash, issued_at, attempts, used_at
-		FROM otp_codes WHERE tenant_id = $1 AND address = $2 AND browser = $3`, k.TenantID, strings.ToLower(k.Address), k.Browser).
+		FROM otp_browser_codes WHERE tenant_id = $1 AND address = $2 AND browser = $3`, k.TenantID, strings.ToLower(k.Address), k.Browser).
 		Scan(&c.Address, &c.Hash, &issuedAt, &c.Attempts, &usedAt)
 	if err != nil {
 		return otp.Code{}, notFound(err, "get passcode")
@@ -50,7 +50,7 @@ func (db *DB) PutCode(ctx context.Context, c otp.Code, prevIssuedAt time.Time) e
 	if prevIssuedAt.IsZero() {
 		return db.insertCode(ctx, c)
 	}
-	res, err := db.exec(ctx, `UPDATE otp_codes SET code_hash = $5, issued_at = $6, attempts = $7, used_at = $8
+	res, err := db.exec(ctx, `UPDATE otp_browser_codes SET code_hash = $5, issued_at = $6, attempts = $7, used_at = $8
 		WHERE tenant_id = $1 AND address = $2 AND browser = $3 AND issued_at = $4`,
 		c.TenantID, strings.ToLower(c.Address), c.Browser, toDB(prevIssuedAt), c.Hash, toDB(c.IssuedAt), c.Attempts,
 		toDB(c.UsedAt))
@@ -65,7 +65,7 @@ func (db *DB) PutCode(ctx context.Context, c otp.Code, prevIssuedAt time.Time) e
 // transaction usable when a concurrent request inserted first; the caller
 // sees store.ErrConflict.
 func (db *DB) insertCode(ctx context.Context, c otp.Code) error {
-	res, err := db.exec(ctx, `INSERT INTO otp_codes
+	res, err := db.exec(ctx, `INSERT INTO otp_browser_codes
 		(tenant_id, address, browser, code_hash, issued_at, attempts, used_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (tenant_id, address, browser) DO NOTHING`,
@@ -81,7 +81,7 @@ func (db *DB) insertCode(ctx context.Context, c otp.Code) error {
 // longer the browser's current one.
 func (db *DB) AddWrongAttempt(ctx context.Context, k otp.CodeKey, issuedAt time.Time) (int, error) {
 	var n int
-	err := db.queryRowWrite(ctx, `UPDATE otp_codes SET attempts = attempts + 1
+	err := db.queryRowWrite(ctx, `UPDATE otp_browser_codes SET attempts = attempts + 1
 		WHERE tenant_id = $1 AND address = $2 AND browser = $3 AND issued_at = $4
 		RETURNING attempts`, k.TenantID, strings.ToLower(k.Address), k.Browser, toDB(issuedAt)).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -101,7 +101,7 @@ func (db *DB) UseCode(ctx context.Context, k otp.CodeKey, issuedAt, usedAt time.
 	if usedAt.IsZero() {
 		return fmt.Errorf("use passcode: usedAt: %w", errZeroTime)
 	}
-	res, err := db.exec(ctx, `UPDATE otp_codes SET used_at = $5
+	res, err := db.exec(ctx, `UPDATE otp_browser_codes SET used_at = $5
 		WHERE tenant_id = $1 AND address = $2 AND browser = $3 AND issued_at = $4 AND used_at = 0 AND attempts < $6`,
 		k.TenantID, strings.ToLower(k.Address), k.Browser, toDB(issuedAt), toDB(usedAt), maxAttempts)
 	if err != nil {
@@ -211,7 +211,7 @@ func (db *DB) AddAddressSend(ctx context.Context, tenantID, address string, now,
 // and last send); the address's budget row is kept.
 func (db *DB) PurgeAddress(ctx context.Context, tenantID, address string, codesBefore, sendsBefore time.Time) error {
 	address = strings.ToLower(address)
-	if _, err := db.exec(ctx, `DELETE FROM otp_codes WHERE tenant_id = $1 AND address = $2 AND issued_at < $3`,
+	if _, err := db.exec(ctx, `DELETE FROM otp_browser_codes WHERE tenant_id = $1 AND address = $2 AND issued_at < $3`,
 		tenantID, address, toDB(codesBefore)); err != nil {
 		return fmt.Errorf("purge passcodes: %w", err)
 	}

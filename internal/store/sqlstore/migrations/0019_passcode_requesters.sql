@@ -3,9 +3,11 @@
 -- never void it, and the send limits of R3 count per address and client
 -- network, beside the address's own budget across clients.
 --
--- Codes in flight at the upgrade belong to no browser and are dropped: a
--- guest who had one sends a new one. The send counts of the last hour are
--- kept as the addresses' budgets.
+-- Additive, as every migration: otp_codes stays for processes of the
+-- previous release during a rolling upgrade and is unused from here on (a
+-- later release drops it). A code one release sent is unknown to the
+-- other, so a guest caught between the two sends a new one. The send
+-- counts of the last hour carry over as the addresses' budgets.
 CREATE TABLE otp_sends (
     tenant_id    TEXT NOT NULL REFERENCES tenants (id),
     address      TEXT NOT NULL,
@@ -21,11 +23,9 @@ CREATE TABLE otp_sends (
 INSERT INTO otp_sends (tenant_id, address, client, window_start, window_count, last_at)
     SELECT tenant_id, address, '*', window_start, window_count, issued_at FROM otp_codes;
 
-DROP TABLE otp_codes;
-
 -- browser is an opaque id of the requesting browser (a hash of its
 -- per-browser cookie), '' for callers outside a browser.
-CREATE TABLE otp_codes (
+CREATE TABLE otp_browser_codes (
     tenant_id TEXT NOT NULL REFERENCES tenants (id),
     address   TEXT NOT NULL,
     browser   TEXT NOT NULL,
