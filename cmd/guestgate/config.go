@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/server"
 )
@@ -22,6 +23,8 @@ type configFlags struct {
 	logLevel   string
 	secretFile string
 	secretFlag string // --secret, refused: see load
+	// trustedProxies is --trusted-proxies, parsed by load.
+	trustedProxies string
 	// abuseWindow is the window of the send, code and token limits.
 	abuseWindow time.Duration
 }
@@ -79,6 +82,7 @@ func settings(f *configFlags) []setting {
 		{"google-issuer", "GUESTGATE_GOOGLE_ISSUER", "OpenID Connect issuer tenants' Google federation discovers (change only for tests)", str(&c.GoogleIssuer)},
 		{"mail-retention", "GUESTGATE_MAIL_RETENTION", "how long sent and given-up mail stays in the outbox (recipients, subject, outcome; the bodies are deleted once sent)", dur(&c.MailRetention)},
 		{"unmanaged-redemption", "GUESTGATE_UNMANAGED_REDEMPTION", "seed: guests may redeem with and create unmanaged accounts as the rollout table says; retired: never (passcodes or personal accounts instead)", str(&c.UnmanagedRedemption)},
+		{"trusted-proxies", "GUESTGATE_TRUSTED_PROXIES", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the client address (default none: the connection's peer is the client)", str(&f.trustedProxies)},
 		{"max-connections", "GUESTGATE_MAX_CONNECTIONS", "connections held open at once; more wait to be accepted", num(&c.HTTP.MaxConnections)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}
@@ -141,6 +145,9 @@ func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 		return f.cfg, fmt.Errorf("--otp-auto-enable-date %q: want YYYY-MM-DD", f.autoDate)
 	}
 	f.cfg.AutoEnableDate = d
+	if f.cfg.TrustedProxies, err = httpx.ParseTrustedProxies(f.trustedProxies); err != nil {
+		return f.cfg, fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	for _, sc := range []*ratelimit.Scope{&f.cfg.Abuse.Send, &f.cfg.Abuse.Verify, &f.cfg.Abuse.Token} {
 		sc.PerClient.Window, sc.PerTenant.Window = f.abuseWindow, f.abuseWindow
 	}

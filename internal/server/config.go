@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
@@ -72,6 +73,10 @@ type Config struct {
 	// subject, outcome; never the bodies) stays in the outbox; zero means
 	// mail.DefaultRetention.
 	MailRetention time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client address (none: the connection's peer is the client), so
+	// that per-client limits tell clients apart behind a proxy.
+	TrustedProxies httpx.TrustedProxies
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a

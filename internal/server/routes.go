@@ -46,7 +46,7 @@ func (s *Server) routes() http.Handler {
 	h = httpx.SecurityHeaders(strings.HasPrefix(s.cfg.PublicURL, "https://"), h)
 	h = httpx.AccessLog(s.log, h)
 	h = s.metrics.Middleware(h)
-	return httpx.WithRequestID(h)
+	return httpx.WithRequestID(httpx.TrustProxies(s.cfg.TrustedProxies, h))
 }
 
 // noTenantSegments are path prefixes that carry no tenant context (R5).

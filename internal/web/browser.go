@@ -16,12 +16,17 @@ import (
 // so it carries the cookie.
 func (h *Handler) withBrowser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if v := h.csrf.browser(r); v != "" {
-			c := httpx.ClientOf(r.Context())
-			c.Browser = browserID(v)
-			r = r.WithContext(httpx.WithClient(r.Context(), c))
+		v := h.csrf.browser(r)
+		if v == "" {
+			next.ServeHTTP(w, r)
+			return
 		}
-		next.ServeHTTP(w, r)
+		c := httpx.ClientOf(r.Context())
+		c.Browser = browserID(v)
+		r2 := r.WithContext(httpx.WithClient(r.Context(), c))
+		next.ServeHTTP(w, r2)
+		// The caller reads the pattern the mux matched (metrics' route).
+		r.Pattern = r2.Pattern
 	})
 }
 

@@ -14,9 +14,11 @@ import (
 func TestWithBrowser(t *testing.T) {
 	h := &Handler{csrf: csrf{key: make([]byte, 32)}}
 	var got []string
-	pages := h.withBrowser(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /login/send", func(_ http.ResponseWriter, r *http.Request) {
 		got = append(got, httpx.ClientOf(r.Context()).Browser)
-	}))
+	})
+	pages := h.withBrowser(mux)
 	a, b := "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 	for _, cookie := range []string{a, a, b, ""} {
 		r := httptest.NewRequest(http.MethodPost, "/login/send", nil)
@@ -24,6 +26,9 @@ func TestWithBrowser(t *testing.T) {
 			r.AddCookie(&http.Cookie{Name: h.csrf.cookie(), Value: cookie})
 		}
 		pages.ServeHTTP(httptest.NewRecorder(), r)
+		if r.Pattern != "POST /login/send" {
+			t.Fatalf("the caller sees pattern %q, want the mux's (metrics name routes by it)", r.Pattern)
+		}
 	}
 	if got[0] == "" || got[0] != got[1] || got[0] == got[2] || got[3] != "" {
 		t.Fatalf("browser ids %q: want one id per browser and none without a cookie", got)
