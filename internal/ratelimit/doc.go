@@ -17,5 +17,9 @@
 // sends). Callers count what already writes (sends) or only failures, so
 // a successful sign-in writes nothing more.
 //
-// The package imports clock and store only.
+// A client is counted by its network (httpx.Network): an IPv4 address, or
+// an IPv6 /64, so that a host cannot become a clean client again by
+// picking another address of its own network.
+//
+// The package imports clock, store and httpx (for the client network) only.
 package ratelimit
