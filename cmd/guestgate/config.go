@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/server"
 )
@@ -28,6 +29,8 @@ type configFlags struct {
 	// warnings are what load found worth saying (a private file others may
 	// read); logger logs them once the logger exists.
 	warnings []string
+	// trustedProxies is --trusted-proxies, parsed by load.
+	trustedProxies string
 	// abuseWindow is the window of the send, code and token limits.
 	abuseWindow time.Duration
 }
@@ -71,10 +74,12 @@ func settings(f *configFlags) []setting {
 		{"otp-digits", "GUESTGATE_OTP_DIGITS", "digits in a passcode", num(&c.OTP.Digits)},
 		{"otp-validity", "GUESTGATE_OTP_VALIDITY", "how long a passcode is valid after it is sent", dur(&c.OTP.Validity)},
 		{"otp-max-attempts", "GUESTGATE_OTP_MAX_ATTEMPTS", "wrong entries a passcode absorbs before it is void", num(&c.OTP.MaxAttempts)},
-		{"otp-resend-interval", "GUESTGATE_OTP_RESEND_INTERVAL", "minimum time between two passcodes to one address", dur(&c.OTP.ResendAfter)},
-		{"otp-sends-per-hour", "GUESTGATE_OTP_SENDS_PER_HOUR", "passcodes per address per hour", num(&c.OTP.PerHour)},
-		{"password-account-failures", "GUESTGATE_PASSWORD_ACCOUNT_FAILURES", "wrong passwords per member account in a window before sign-in waits for the window's end", num(&c.Members.AccountFailures)},
-		{"password-address-failures", "GUESTGATE_PASSWORD_ADDRESS_FAILURES", "wrong passwords per client address in a window before sign-in waits for the window's end", num(&c.Members.AddressFailures)},
+		{"otp-resend-interval", "GUESTGATE_OTP_RESEND_INTERVAL", "minimum time between two passcodes to one address from one client network", dur(&c.OTP.ResendAfter)},
+		{"otp-sends-per-hour", "GUESTGATE_OTP_SENDS_PER_HOUR", "passcodes to one address from one client network per hour", num(&c.OTP.PerHour)},
+		{"otp-address-sends-per-hour", "GUESTGATE_OTP_ADDRESS_SENDS_PER_HOUR", "passcodes to one address from all clients per hour before only client networks that sent none may send", num(&c.OTP.AddressPerHour)},
+		{"password-account-failures", "GUESTGATE_PASSWORD_ACCOUNT_FAILURES", "wrong passwords per member account from one client network in a window before that network waits for the window's end", num(&c.Members.AccountFailures)},
+		{"password-account-ceiling", "GUESTGATE_PASSWORD_ACCOUNT_CEILING", "wrong passwords per member account from all clients in a window before only client networks without failures of their own may try (0: off)", num(&c.Members.AccountCeiling)},
+		{"password-address-failures", "GUESTGATE_PASSWORD_ADDRESS_FAILURES", "wrong passwords per client network in a window, across accounts, before it waits for the window's end", num(&c.Members.AddressFailures)},
 		{"password-failure-window", "GUESTGATE_PASSWORD_FAILURE_WINDOW", "window counting wrong passwords (the longest a lockout lasts)", dur(&c.Members.Window)},
 		{"password-tenant-failures", "GUESTGATE_PASSWORD_TENANT_FAILURES", "wrong passwords per tenant in a window before only client addresses without failures of their own may try (0: off)", num(&c.Members.TenantFailures)},
 		{"send-limit-per-client", "GUESTGATE_SEND_LIMIT_PER_CLIENT", "passcodes sent per client address in the abuse window, across addresses and tenants (0: off)", num(&c.Abuse.Send.PerClient.Limit)},
@@ -96,6 +101,7 @@ func settings(f *configFlags) []setting {
 		{"federation-allow-http", "GUESTGATE_FEDERATION_ALLOW_HTTP", "development only: let partners' identity provider URLs use plain http (demo sets it; never in production)", boolean(&c.FederationAllowHTTP)},
 		{"mail-retention", "GUESTGATE_MAIL_RETENTION", "how long sent and given-up mail stays in the outbox (recipients, subject, outcome; the bodies are deleted once sent)", dur(&c.MailRetention)},
 		{"unmanaged-redemption", "GUESTGATE_UNMANAGED_REDEMPTION", "seed: guests may redeem with and create unmanaged accounts as the rollout table says; retired: never (passcodes or personal accounts instead)", str(&c.UnmanagedRedemption)},
+		{"trusted-proxies", "GUESTGATE_TRUSTED_PROXIES", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the client address (default none: the connection's peer is the client)", str(&f.trustedProxies)},
 		{"max-connections", "GUESTGATE_MAX_CONNECTIONS", "connections held open at once; more wait to be accepted", num(&c.HTTP.MaxConnections)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}
@@ -188,6 +194,9 @@ func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 		return f.cfg, fmt.Errorf("--otp-auto-enable-date %q: want YYYY-MM-DD", f.autoDate)
 	}
 	f.cfg.AutoEnableDate = d
+	if f.cfg.TrustedProxies, err = httpx.ParseTrustedProxies(f.trustedProxies); err != nil {
+		return f.cfg, fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	for _, sc := range []*ratelimit.Scope{&f.cfg.Abuse.Send, &f.cfg.Abuse.Verify, &f.cfg.Abuse.Token} {
 		sc.PerClient.Window, sc.PerTenant.Window = f.abuseWindow, f.abuseWindow
 	}

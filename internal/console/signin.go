@@ -2,10 +2,10 @@ package console
 
 import (
 	"errors"
-	"github.com/guestgate/guestgate/internal/httpx"
 	"net"
 	"net/http"
 
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/signin"
@@ -79,7 +79,13 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, a admin) {
 	http.Redirect(w, r, base(a.Tenant)+"/signin", http.StatusSeeOther)
 }
 
+// clientAddr is the client's IP address, for the password throttle: the
+// request's (httpx.ClientOf, which believes X-Forwarded-For only from the
+// deployment's trusted proxies), else the connection's peer.
 func clientAddr(r *http.Request) string {
+	if a := httpx.ClientOf(r.Context()).Addr; a != "" {
+		return a
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

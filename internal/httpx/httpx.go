@@ -35,10 +35,15 @@ func ClientRequestID(ctx context.Context) string {
 
 // Client is who sent a request, as sign-in logs record it.
 type Client struct {
-	// Addr is the client's IP address. The deployment's reverse proxy, if
-	// any, is trusted to set RemoteAddr.
+	// Addr is the client's IP address: the connection's peer, or, when
+	// the peer is one of the deployment's trusted proxies (TrustProxies),
+	// the address its X-Forwarded-For names.
 	Addr      string
 	UserAgent string
+	// Browser is an opaque id of the browser the request came from, set
+	// by the pages from their per-browser cookie ("" when unknown): a
+	// passcode is bound to the browser that asked for it.
+	Browser string
 }
 
 // ClientOf returns the client of the request in ctx (zero outside a request).

@@ -83,60 +83,93 @@ func (f Failures) live(now time.Time, window time.Duration) Failures {
 // and the next failure opens a new window (Store.AddPasswordFailure).
 func StaleBefore(now time.Time, l Limits) time.Time { return now.Add(-l.Window) }
 
-// CheckThrottle decides whether a password may be checked now, given the
-// failures of the account and of the client address. After max failures in
-// a window, sign-in is refused until that window ends (a *ThrottledError
-// with the later end when both keys are over their limit); failures
-// refused this way are not counted, so a lockout never outlasts its window.
-func CheckThrottle(account, client Failures, now time.Time, l Limits) error {
+// end is when f's window ends.
+func (f Failures) end(window time.Duration) time.Time { return f.WindowStart.Add(window) }
+
+// Counts are the wrong-password counters one attempt is checked against:
+// the account's from the attempt's client network (Pair), the account's
+// from every client (Account), the client network's for every account
+// (Client) and the tenant's (Tenant). HasClient is false when the attempt
+// has no client address (the CLI).
+type Counts struct {
+	Pair, Account, Client, Tenant Failures
+	HasClient                     bool
+}
+
+// CheckThrottle decides whether a password may be checked now:
+//
+//   - a client network that entered Limits.AccountFailures wrong passwords
+//     for the account, or Limits.AddressFailures for any accounts, in its
+//     window waits until that window ends (the later end when both);
+//   - past Limits.AccountCeiling for the account, or Limits.TenantFailures
+//     for the tenant (failures from many networks), only a client network
+//     without a failure of its own in its live window may try; one with
+//     failures waits until the earlier of its own window and the
+//     ceiling's ends (CheckCeiling).
+//
+// So another client's wrong passwords never refuse a clean client the
+// right password (issue 20, finding 5). Refused attempts are not counted
+// and windows never move, so no refusal outlasts one window of the
+// refused client's own, however long an attacker repeats.
+func CheckThrottle(c Counts, now time.Time, l Limits) error {
 	var retryAt time.Time
-	for _, k := range []struct {
-		f   Failures
-		max int
-	}{{account.live(now, l.Window), l.AccountFailures}, {client.live(now, l.Window), l.AddressFailures}} {
-		if k.f.Count >= k.max {
-			if end := k.f.WindowStart.Add(l.Window); end.After(retryAt) {
-				retryAt = end
-			}
+	if p := c.Pair.live(now, l.Window); p.Count >= l.AccountFailures {
+		retryAt = p.end(l.Window)
+	}
+	if cl := c.Client.live(now, l.Window); c.HasClient && cl.Count >= l.AddressFailures {
+		if end := cl.end(l.Window); end.After(retryAt) {
+			retryAt = end
 		}
 	}
 	if !retryAt.IsZero() {
 		return &ThrottledError{RetryAt: retryAt}
 	}
-	return nil
+	if err := CheckCeiling(c.Account, l.AccountCeiling, c.Client, c.HasClient, now, l); err != nil {
+		return err
+	}
+	return CheckCeiling(c.Tenant, l.TenantFailures, c.Client, c.HasClient, now, l)
 }
 
-// CheckTenantThrottle decides whether a password may be checked now, given
-// the failures of the whole tenant and of the client address (hasClient
-// false when there is none). Past TenantFailures in a window, a client
-// with a failure of its own in its live window waits until the earlier of
-// the two windows ends; a client with a clean record is let through, so a
-// spray from many addresses cannot keep the tenant's members out, and no
-// refusal outlasts one window.
-func CheckTenantThrottle(tenant, client Failures, hasClient bool, now time.Time, l Limits) error {
-	if l.TenantFailures <= 0 {
+// CheckCeiling decides whether a password may be checked now, given the
+// failures of a key shared by many clients (an account, the tenant), its
+// ceiling (0: off) and the failures of the client network (hasClient false
+// when there is none). Past the ceiling in a window, a client with a
+// failure of its own in its live window waits until the earlier of the
+// two windows ends; a client with a clean record is let through, so a
+// spray from many addresses cannot keep anyone out, and no refusal
+// outlasts one window.
+func CheckCeiling(shared Failures, ceiling int, client Failures, hasClient bool, now time.Time, l Limits) error {
+	if ceiling <= 0 {
 		return nil
 	}
-	t := tenant.live(now, l.Window)
-	if t.Count < l.TenantFailures {
+	s := shared.live(now, l.Window)
+	if s.Count < ceiling {
 		return nil
 	}
-	retryAt := t.WindowStart.Add(l.Window)
+	retryAt := s.end(l.Window)
 	if hasClient {
 		c := client.live(now, l.Window)
 		if c.Count == 0 {
 			return nil
 		}
-		if end := c.WindowStart.Add(l.Window); end.Before(retryAt) {
+		if end := c.end(l.Window); end.Before(retryAt) {
 			retryAt = end
 		}
 	}
 	return &ThrottledError{RetryAt: retryAt}
 }
 
-// NeedsClear reports whether a successful sign-in must clear the account's
-// failures: only when its window still counts some (a success otherwise
-// writes nothing).
-func NeedsClear(account Failures, now time.Time, l Limits) bool {
-	return account.live(now, l.Window).Count > 0
+// CheckTenantThrottle is CheckCeiling for the tenant's failures and
+// Limits.TenantFailures.
+func CheckTenantThrottle(tenant, client Failures, hasClient bool, now time.Time, l Limits) error {
+	return CheckCeiling(tenant, l.TenantFailures, client, hasClient, now, l)
+}
+
+// NeedsClear reports whether a successful sign-in must clear the
+// failures of the account from the client network (Counts.Pair): only when
+// its window still counts some (a success otherwise writes nothing). The
+// account's failures from every client stay: the owner's success says
+// nothing about the guesses from elsewhere.
+func NeedsClear(pair Failures, now time.Time, l Limits) bool {
+	return pair.live(now, l.Window).Count > 0
 }

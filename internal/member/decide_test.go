@@ -67,31 +67,41 @@ func TestCommonPasswordList(t *testing.T) {
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 func TestCheckThrottle(t *testing.T) {
-	l := DefaultLimits // 5 per account, 20 per client address, 15 minutes
+	l := DefaultLimits // in 15 minutes: 5 per account per client, 25 per account, 20 per client, 2,000 per tenant
+	m := func(d time.Duration) time.Time { return t0.Add(d) }
 	cases := []struct {
 		rule    string
-		account Failures
-		client  Failures
+		c       Counts
 		now     time.Time
 		retryAt time.Time // zero: allowed
 	}{
-		{rule: "no_failures_allowed", now: t0},
-		{rule: "account_4_failures_allowed", account: Failures{t0, 4}, now: t0.Add(time.Minute)},
-		{rule: "account_5_failures_refused_until_window_end", account: Failures{t0, 5}, now: t0.Add(time.Minute), retryAt: t0.Add(15 * time.Minute)},
-		{rule: "account_refused_just_before_window_end", account: Failures{t0, 5}, now: t0.Add(15*time.Minute - time.Nanosecond), retryAt: t0.Add(15 * time.Minute)},
-		{rule: "account_allowed_at_window_end", account: Failures{t0, 5}, now: t0.Add(15 * time.Minute)},
-		{rule: "lockout_never_longer_than_window_even_after_many", account: Failures{t0, 500}, now: t0.Add(15 * time.Minute)},
-		{rule: "client_19_failures_allowed", client: Failures{t0, 19}, now: t0.Add(time.Minute)},
-		{rule: "client_20_failures_refused_until_window_end", client: Failures{t0, 20}, now: t0.Add(time.Minute), retryAt: t0.Add(15 * time.Minute)},
-		{rule: "client_allowed_at_window_end", client: Failures{t0, 20}, now: t0.Add(15 * time.Minute)},
-		{rule: "both_refused_retry_at_later_end", account: Failures{t0, 5}, client: Failures{t0.Add(5 * time.Minute), 20},
-			now: t0.Add(6 * time.Minute), retryAt: t0.Add(20 * time.Minute)},
-		{rule: "account_open_client_over_refused", account: Failures{t0, 1}, client: Failures{t0.Add(2 * time.Minute), 25},
-			now: t0.Add(3 * time.Minute), retryAt: t0.Add(17 * time.Minute)},
+		{rule: "no_failures_allowed", c: Counts{HasClient: true}, now: t0},
+		{rule: "pair_4_failures_allowed", c: Counts{Pair: Failures{t0, 4}, Account: Failures{t0, 4}, Client: Failures{t0, 4}, HasClient: true}, now: m(time.Minute)},
+		{rule: "pair_5_failures_refused_until_window_end", c: Counts{Pair: Failures{t0, 5}, Account: Failures{t0, 5}, Client: Failures{t0, 5}, HasClient: true},
+			now: m(time.Minute), retryAt: m(15 * time.Minute)},
+		{rule: "pair_refused_just_before_window_end", c: Counts{Pair: Failures{t0, 5}, HasClient: true}, now: m(15*time.Minute - time.Nanosecond), retryAt: m(15 * time.Minute)},
+		{rule: "pair_allowed_at_window_end", c: Counts{Pair: Failures{t0, 5}, HasClient: true}, now: m(15 * time.Minute)},
+		{rule: "lockout_never_longer_than_window_even_after_many", c: Counts{Pair: Failures{t0, 500}, Account: Failures{t0, 500}, HasClient: true}, now: m(15 * time.Minute)},
+		{rule: "finding5_another_clients_5_failures_leave_a_clean_client_in", c: Counts{Account: Failures{t0, 5}, HasClient: true}, now: m(time.Minute)},
+		{rule: "finding5_account_ceiling_lets_a_clean_client_in", c: Counts{Account: Failures{t0, 25}, HasClient: true}, now: m(time.Minute)},
+		{rule: "finding5_account_ceiling_refuses_a_client_with_failures", c: Counts{Account: Failures{t0, 25}, Client: Failures{m(2 * time.Minute), 1}, HasClient: true},
+			now: m(3 * time.Minute), retryAt: m(15 * time.Minute)},
+		{rule: "finding5_account_ceiling_refusal_ends_with_the_clients_earlier_window", c: Counts{Account: Failures{t0, 25}, Client: Failures{m(-10 * time.Minute), 1}, HasClient: true},
+			now: m(time.Minute), retryAt: m(5 * time.Minute)},
+		{rule: "finding5_account_ceiling_without_client_refused", c: Counts{Account: Failures{t0, 25}}, now: m(time.Minute), retryAt: m(15 * time.Minute)},
+		{rule: "finding5_account_below_ceiling_allowed", c: Counts{Account: Failures{t0, 24}, Client: Failures{t0, 3}, HasClient: true}, now: m(time.Minute)},
+		{rule: "client_19_failures_allowed", c: Counts{Client: Failures{t0, 19}, HasClient: true}, now: m(time.Minute)},
+		{rule: "client_20_failures_refused_until_window_end", c: Counts{Client: Failures{t0, 20}, HasClient: true}, now: m(time.Minute), retryAt: m(15 * time.Minute)},
+		{rule: "client_allowed_at_window_end", c: Counts{Client: Failures{t0, 20}, HasClient: true}, now: m(15 * time.Minute)},
+		{rule: "pair_and_client_refused_retry_at_later_end", c: Counts{Pair: Failures{t0, 5}, Client: Failures{m(5 * time.Minute), 20}, HasClient: true},
+			now: m(6 * time.Minute), retryAt: m(20 * time.Minute)},
+		{rule: "tenant_spray_refuses_a_client_with_failures", c: Counts{Tenant: Failures{t0, 2000}, Client: Failures{t0, 1}, HasClient: true},
+			now: m(time.Minute), retryAt: m(15 * time.Minute)},
+		{rule: "tenant_spray_lets_a_clean_client_in", c: Counts{Tenant: Failures{t0, 2000}, HasClient: true}, now: m(time.Minute)},
 	}
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {
-			err := CheckThrottle(c.account, c.client, c.now, l)
+			err := CheckThrottle(c.c, c.now, l)
 			if c.retryAt.IsZero() {
 				if err != nil {
 					t.Fatalf("CheckThrottle = %v, want allowed", err)
@@ -102,7 +112,15 @@ func TestCheckThrottle(t *testing.T) {
 			if !errors.As(err, &te) || !te.RetryAt.Equal(c.retryAt) {
 				t.Fatalf("CheckThrottle = %v, want throttled until %s", err, c.retryAt)
 			}
+			if wait := te.RetryAt.Sub(c.now); wait > l.Window {
+				t.Fatalf("refused for %s, longer than one window", wait)
+			}
 		})
+	}
+	off := l
+	off.AccountCeiling = 0
+	if err := CheckThrottle(Counts{Account: Failures{t0, 1 << 20}, Client: Failures{t0, 1}, HasClient: true}, t0, off); err != nil {
+		t.Fatalf("an account ceiling of 0 is off, got %v", err)
 	}
 }
 
@@ -156,7 +174,7 @@ func TestNeedsClear(t *testing.T) {
 		want    bool
 	}{
 		{"no_failures_no_write", Failures{}, t0, false},
-		{"live_failures_cleared", Failures{t0, 2}, t0.Add(time.Minute), true},
+		{"live_failures_of_the_client_for_the_account_cleared", Failures{t0, 2}, t0.Add(time.Minute), true},
 		{"ended_window_no_write", Failures{t0, 2}, t0.Add(15 * time.Minute), false},
 	}
 	for _, c := range cases {
@@ -180,6 +198,7 @@ func TestLimitsValidate(t *testing.T) {
 		{AccountFailures: 5, AddressFailures: 0, Window: time.Minute},
 		{AccountFailures: 5, AddressFailures: 20, Window: 0},
 		{AccountFailures: 5, AddressFailures: 20, TenantFailures: -1, Window: time.Minute},
+		{AccountFailures: 5, AccountCeiling: -1, AddressFailures: 20, Window: time.Minute},
 	} {
 		if bad.Validate() == nil {
 			t.Errorf("Limits %+v accepted", bad)

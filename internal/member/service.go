@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
@@ -207,42 +208,44 @@ func addressTaken(property string) error {
 	return &ValidationError{Property: property, Message: ErrAddressTaken.Error(), Err: ErrAddressTaken}
 }
 
-// Throttle keys: one per account (the address signed in with, whether or
-// not it is a member, so the throttle tells nothing) and one per client.
-func accountKey(addr string) string      { return "account:" + strings.ToLower(strings.TrimSpace(addr)) }
-func clientKey(clientAddr string) string { return "client:" + clientAddr }
+// Throttle keys: the account (the address signed in with, whether or not
+// it is a member, so the throttle tells nothing) from one client network
+// and from all of them, the client network, and the tenant.
+func accountKey(addr string) string { return "account:" + strings.ToLower(strings.TrimSpace(addr)) }
+func pairKey(addr, network string) string {
+	return "pair:" + network + "|" + strings.ToLower(strings.TrimSpace(addr))
+}
+func clientKey(network string) string { return "client:" + network }
 
-// tenantKey counts every wrong password in the tenant (CheckTenantThrottle).
+// tenantKey counts every wrong password in the tenant (Limits.TenantFailures).
 const tenantKey = "tenant"
 
 // Authenticate checks addr's password in tenant t. clientAddr is the
-// caller's network address ("" when there is none, as for the CLI). In
-// order: a throttled account or client address, or a tenant over its
-// limit for a client with failures of its own, is a *ThrottledError (no
-// password is checked); an address that is not a member with a password,
-// or a wrong password, is ErrWrongPassword and counts one failure for the
-// account, the tenant and the client address (one write transaction); a right
-// password of a disabled account is ErrDisabled. Success returns the member
-// and writes only when the account's failures need clearing.
+// caller's network address ("" when there is none, as for the CLI); it is
+// counted by its network (httpx.Network). In order: an attempt
+// CheckThrottle refuses is a *ThrottledError (no password is checked);
+// an address that is not a member with a password, or a wrong password,
+// is ErrWrongPassword and counts one failure for the account from the
+// client network, the account, the client network and the tenant (one
+// write transaction); a right password of a disabled account is
+// ErrDisabled. Success returns the member and writes only when the
+// account's failures from the client network need clearing.
 func (s *Service) Authenticate(ctx context.Context, t directory.Tenant, addr, password, clientAddr string) (directory.User, error) {
 	now := s.d.Clock.Now()
-	keys := []string{accountKey(addr)}
-	if s.d.Limits.TenantFailures > 0 {
-		keys = append(keys, tenantKey)
-	}
+	network := httpx.Network(clientAddr)
+	keys := []string{pairKey(addr, network), accountKey(addr), tenantKey}
 	if clientAddr != "" {
-		keys = append(keys, clientKey(clientAddr))
+		keys = append(keys, clientKey(network))
 	}
 	fs, err := s.d.Store.GetPasswordFailures(ctx, t.ID, keys)
 	if err != nil {
 		return directory.User{}, fmt.Errorf("authenticate member: %w", err)
 	}
-	account := fs[keys[0]]
-	err = CheckThrottle(account, fs[clientKey(clientAddr)], now, s.d.Limits)
-	if err == nil {
-		err = CheckTenantThrottle(fs[tenantKey], fs[clientKey(clientAddr)], clientAddr != "", now, s.d.Limits)
+	c := Counts{
+		Pair: fs[keys[0]], Account: fs[keys[1]], Tenant: fs[tenantKey],
+		Client: fs[clientKey(network)], HasClient: clientAddr != "",
 	}
-	if err != nil {
+	if err := CheckThrottle(c, now, s.d.Limits); err != nil {
 		s.d.Log.InfoContext(ctx, "member sign-in throttled", "tenant", t.ID, "client", clientAddr)
 		return directory.User{}, err
 	}
@@ -258,17 +261,32 @@ func (s *Service) Authenticate(ctx context.Context, t directory.Tenant, addr, pa
 		return directory.User{}, fmt.Errorf("authenticate member %s: %w", u.ID, err)
 	}
 	if !ok || u.ID == "" {
-		return directory.User{}, s.recordFailure(ctx, t, keys, clientAddr, now)
+		return directory.User{}, s.recordFailure(ctx, t, s.counted(keys), clientAddr, now)
 	}
 	if !u.AccountEnabled {
 		return directory.User{}, ErrDisabled
 	}
-	if NeedsClear(account, now, s.d.Limits) {
+	if NeedsClear(c.Pair, now, s.d.Limits) {
 		if err := s.d.Store.ClearPasswordFailures(ctx, t.ID, keys[0]); err != nil {
 			return directory.User{}, fmt.Errorf("authenticate member: clear failures: %w", err)
 		}
 	}
 	return u, nil
+}
+
+// counted is the keys a failure counts against: those read, less the
+// tenant's and the account's when their limits are off.
+func (s *Service) counted(keys []string) []string {
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		switch {
+		case k == tenantKey && s.d.Limits.TenantFailures <= 0:
+		case strings.HasPrefix(k, "account:") && s.d.Limits.AccountCeiling <= 0:
+		default:
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // credentials finds the member signing in as addr and its password hash.

@@ -197,9 +197,12 @@ func TestService(t *testing.T) {
 				if n := f.db.WriteTxCount() - before; n != 1 {
 					t.Fatalf("a wrong password wrote %d transactions, want 1", n)
 				}
-				fs, _ := f.db.GetPasswordFailures(context.Background(), f.tenant.ID, []string{"account:kim@fabrikam.example", "client:192.0.2.1"})
-				if fs["account:kim@fabrikam.example"].Count != 1 || fs["client:192.0.2.1"].Count != 1 {
-					t.Fatalf("failures = %+v, want one per key", fs)
+				keys := []string{"pair:192.0.2.1|kim@fabrikam.example", "account:kim@fabrikam.example", "client:192.0.2.1", "tenant"}
+				fs, _ := f.db.GetPasswordFailures(context.Background(), f.tenant.ID, keys)
+				for _, k := range keys {
+					if fs[k].Count != 1 {
+						t.Fatalf("failures = %+v, want one per key", fs)
+					}
 				}
 			})
 			t.Run("authenticate_unknown_address_same_answer", func(t *testing.T) {
@@ -218,7 +221,7 @@ func TestService(t *testing.T) {
 					t.Fatalf("disabled account, right password = %v, want ErrDisabled", err)
 				}
 			})
-			t.Run("throttle_account_after_5_failures_until_window_end", func(t *testing.T) {
+			t.Run("throttle_account_after_5_failures_from_one_client_until_window_end", func(t *testing.T) {
 				f := newFixture(t, e)
 				f.create(t, "kim@fabrikam.example", true)
 				for i := 1; i <= 5; i++ {
@@ -228,13 +231,55 @@ func TestService(t *testing.T) {
 				}
 				f.clock.Advance(time.Minute)
 				var te *member.ThrottledError
-				_, err := f.auth("kim@fabrikam.example", goodPassword, "198.51.100.7")
+				_, err := f.auth("kim@fabrikam.example", goodPassword, "192.0.2.1")
 				if !errors.As(err, &te) || !te.RetryAt.Equal(f.clock.Now().Add(14*time.Minute)) {
-					t.Fatalf("sixth attempt (right password, other client) = %v, want throttled for the window's remaining 14m", err)
+					t.Fatalf("sixth attempt (right password, same client) = %v, want throttled for the window's remaining 14m", err)
+				}
+				// Finding 5: those failures refuse nobody else.
+				if _, err := f.auth("kim@fabrikam.example", goodPassword, "198.51.100.7"); err != nil {
+					t.Fatalf("the right password from another client = %v, want signed in", err)
 				}
 				f.clock.Set(te.RetryAt)
-				if _, err := f.auth("kim@fabrikam.example", goodPassword, "198.51.100.7"); err != nil {
+				if _, err := f.auth("kim@fabrikam.example", goodPassword, "192.0.2.1"); err != nil {
 					t.Fatalf("at the window's end = %v, want signed in", err)
+				}
+			})
+			t.Run("finding5_account_ceiling_spares_clean_clients_and_ends_with_window", func(t *testing.T) {
+				l := member.DefaultLimits
+				l.AccountCeiling = 6
+				f := newFixture(t, e, l)
+				f.create(t, "kim@fabrikam.example", true)
+				// A guess at one account from three networks; the last one is
+				// IPv6, where any address of one /64 is one network.
+				for i := 0; i < 6; i++ {
+					client := []string{"198.51.100.1", "198.51.100.2", "2001:db8:5:5::" + string(rune('1'+i))}[i%3]
+					if _, err := f.auth("kim@fabrikam.example", "wrong-password-x", client); !errors.Is(err, member.ErrWrongPassword) {
+						t.Fatalf("failure %d = %v", i, err)
+					}
+				}
+				var te *member.ThrottledError
+				for _, client := range []string{"198.51.100.1", "2001:db8:5:5::99"} {
+					if _, err := f.auth("kim@fabrikam.example", goodPassword, client); !errors.As(err, &te) {
+						t.Fatalf("from a guessing network (%s) past the account's ceiling = %v, want throttled", client, err)
+					}
+					if wait := te.RetryAt.Sub(f.clock.Now()); wait > l.Window {
+						t.Fatalf("throttled for %s, longer than the window", wait)
+					}
+				}
+				// A new network gets one guess, then waits.
+				if _, err := f.auth("kim@fabrikam.example", "wrong-password-y", "203.0.113.66"); !errors.Is(err, member.ErrWrongPassword) {
+					t.Fatalf("a new network's first guess = %v, want ErrWrongPassword", err)
+				}
+				if _, err := f.auth("kim@fabrikam.example", "wrong-password-z", "203.0.113.66"); !errors.As(err, &te) {
+					t.Fatalf("a new network's second guess past the ceiling = %v, want throttled", err)
+				}
+				// The member, from a clean network, signs in.
+				if _, err := f.auth("kim@fabrikam.example", goodPassword, "192.0.2.50"); err != nil {
+					t.Fatalf("the member from a clean address = %v, want signed in", err)
+				}
+				f.clock.Advance(l.Window)
+				if _, err := f.auth("kim@fabrikam.example", goodPassword, "198.51.100.1"); err != nil {
+					t.Fatalf("after the window = %v, want signed in", err)
 				}
 			})
 			t.Run("throttle_client_address_across_accounts", func(t *testing.T) {
@@ -282,7 +327,7 @@ func TestService(t *testing.T) {
 					t.Fatalf("at the window's end = %v, want signed in", err)
 				}
 			})
-			t.Run("success_clears_account_failures", func(t *testing.T) {
+			t.Run("success_clears_the_clients_failures_for_the_account", func(t *testing.T) {
 				f := newFixture(t, e)
 				f.create(t, "kim@fabrikam.example", true)
 				for i := 0; i < 4; i++ {
@@ -291,12 +336,15 @@ func TestService(t *testing.T) {
 				if _, err := f.auth("kim@fabrikam.example", goodPassword, "192.0.2.1"); err != nil {
 					t.Fatal(err)
 				}
-				fs, _ := f.db.GetPasswordFailures(context.Background(), f.tenant.ID, []string{"account:kim@fabrikam.example", "client:192.0.2.1"})
-				if _, ok := fs["account:kim@fabrikam.example"]; ok || fs["client:192.0.2.1"].Count != 4 {
-					t.Fatalf("failures after success = %+v; want the account's cleared, the client's kept", fs)
+				pair, account, client := "pair:192.0.2.1|kim@fabrikam.example", "account:kim@fabrikam.example", "client:192.0.2.1"
+				fs, _ := f.db.GetPasswordFailures(context.Background(), f.tenant.ID, []string{pair, account, client})
+				if _, ok := fs[pair]; ok || fs[account].Count != 4 || fs[client].Count != 4 {
+					t.Fatalf("failures after success = %+v; want the client's for the account cleared, the account's and the client's kept", fs)
 				}
-				if _, err := f.auth("kim@fabrikam.example", "wrong-password-x", "198.51.100.7"); !errors.Is(err, member.ErrWrongPassword) {
-					t.Fatalf("a failure after the clear = %v, want ErrWrongPassword (not throttled)", err)
+				for i := 0; i < 4; i++ {
+					if _, err := f.auth("kim@fabrikam.example", "wrong-password-x", "192.0.2.1"); !errors.Is(err, member.ErrWrongPassword) {
+						t.Fatalf("failure %d after the clear = %v, want ErrWrongPassword (not throttled)", i+1, err)
+					}
 				}
 			})
 			t.Run("set_account_enabled_audited", func(t *testing.T) {

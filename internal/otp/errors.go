@@ -16,17 +16,22 @@ var (
 	ErrUsed = errors.New("the passcode was already used")
 	// ErrTooManyAttempts: the code absorbed Limits.MaxAttempts wrong entries and is void (R3).
 	ErrTooManyAttempts = errors.New("too many wrong entries; the passcode is void")
-	// ErrWrongCode: the code does not match the latest one sent. A code
-	// replaced by a newer one is refused this way too (R3).
+	// ErrWrongCode: the code does not match the latest one sent to this
+	// browser. A code replaced by a newer one is refused this way too (R3),
+	// and so is a code entered in a browser other than the one that asked
+	// for it.
 	ErrWrongCode = errors.New("the passcode is not correct")
 )
 
 // ThrottledError says a send was refused by the send limits and when the
-// address may try again (R3).
+// requester may try again (R3).
 type ThrottledError struct {
 	RetryAt time.Time
-	// Hourly is true when the hourly limit, not the resend interval, applies.
+	// Hourly is true when an hourly limit, not the resend interval, applies.
 	Hourly bool
+	// Address is true when the address's budget across clients
+	// (Limits.AddressPerHour), not the requester's own limit, applies.
+	Address bool
 }
 
 func (e *ThrottledError) Error() string {

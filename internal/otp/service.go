@@ -30,40 +30,64 @@ func NewService(s Store, tx store.Transactor, h Hasher, c clock.Clock, l Limits)
 // Limits returns the limits the service applies.
 func (s *Service) Limits() Limits { return s.limits }
 
-// Issue makes a new code for address in tenantID, replacing (and so
-// voiding) any older one, and calls deliver with it inside the same
-// transaction, so the mail that carries the code is committed with it
-// (deliver enqueues to the outbox; it must not do network I/O).
-// A refused send returns a *ThrottledError.
+// Issue makes a new code for address in tenantID at the request of the
+// requester in ctx (RequesterOf), replacing (and so voiding) the older
+// code of that requester's browser, and calls deliver with it inside the
+// same transaction, so the mail that carries the code is committed with it
+// (deliver enqueues to the outbox; it must not do network I/O). The send
+// is counted for the requester's client network and for the address
+// (CheckSend); a refused send writes nothing and returns a *ThrottledError.
 func (s *Service) Issue(ctx context.Context, tenantID, address string, deliver func(ctx context.Context, code string) error) error {
 	address = strings.ToLower(address)
+	req := RequesterOf(ctx)
 	return s.tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.clock.Now()
-		prev, err := s.store.GetCode(ctx, tenantID, address)
-		exists := err == nil
+		fromClient, toAddress, err := s.store.GetSends(ctx, tenantID, address, req.Client)
+		if err != nil {
+			return fmt.Errorf("issue passcode: %w", err)
+		}
+		counts, err := CheckSend(fromClient, toAddress, now, s.limits)
+		if err != nil {
+			return err
+		}
+		key := CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser}
+		prev, err := s.store.GetCode(ctx, key)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("issue passcode: %w", err)
 		}
-		window, err := CheckSend(prev, exists, now, s.limits)
+		// Another request from this client network sent a code between our
+		// read and write: it counts as this send, so this one is throttled.
+		raced := &ThrottledError{RetryAt: now.Add(s.limits.ResendAfter)}
+		if err := s.store.PutClientSends(ctx, tenantID, address, req.Client, counts.Client, fromClient.LastAt); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return raced
+			}
+			return fmt.Errorf("issue passcode: %w", err)
+		}
+		counted, err := s.store.AddAddressSend(ctx, tenantID, address, now, now.Add(-SendWindow))
 		if err != nil {
-			return err
+			return fmt.Errorf("issue passcode: %w", err)
+		}
+		if err := CheckCounted(fromClient, counted, now, s.limits); err != nil {
+			return err // the transaction rolls back: nothing was counted
 		}
 		code, err := Generate(s.limits.Digits)
 		if err != nil {
 			return err
 		}
 		next := Code{
-			TenantID: tenantID, Address: address,
-			Hash:        s.hasher.Hash(tenantID, address, code),
-			IssuedAt:    now,
-			WindowStart: window.Start, WindowCount: window.Count,
+			TenantID: tenantID, Address: address, Browser: req.Browser,
+			Hash:     s.hasher.Hash(tenantID, address, code),
+			IssuedAt: now,
 		}
 		if err := s.store.PutCode(ctx, next, prev.IssuedAt); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				// Another request issued a code between our read and write: it
-				// counts as this address's send, so this one is throttled.
-				return &ThrottledError{RetryAt: now.Add(s.limits.ResendAfter)}
+				return raced
 			}
+			return fmt.Errorf("issue passcode: %w", err)
+		}
+		idle := now.Add(-max(SendWindow, s.limits.ResendAfter))
+		if err := s.store.PurgeAddress(ctx, tenantID, address, now.Add(-s.limits.Validity-SendWindow), idle); err != nil {
 			return fmt.Errorf("issue passcode: %w", err)
 		}
 		if err := deliver(ctx, code); err != nil {
@@ -73,24 +97,27 @@ func (s *Service) Issue(ctx context.Context, tenantID, address string, deliver f
 	})
 }
 
-// Verify checks code for address in tenantID. When it is accepted, Verify
-// marks it used and runs onAccept in the same transaction (redeeming the
-// guest, creating the session); if onAccept fails, the code stays unused.
-// Of concurrent calls with one valid code exactly one reaches onAccept; the
-// others get ErrUsed. A wrong entry is recorded before Verify returns
-// ErrWrongCode, so it counts even though nothing else is written.
+// Verify checks code for address in tenantID against the code of the
+// requester's browser (RequesterOf(ctx)): a code asked for in another
+// browser is not this browser's, and wrong entries count against this
+// browser's code only. When it is accepted, Verify marks it used and runs
+// onAccept in the same transaction (redeeming the guest, creating the
+// session); if onAccept fails, the code stays unused. Of concurrent calls
+// with one valid code exactly one reaches onAccept; the others get
+// ErrUsed. A wrong entry is recorded before Verify returns ErrWrongCode,
+// so it counts even though nothing else is written.
 func (s *Service) Verify(ctx context.Context, tenantID, address, code string, onAccept func(ctx context.Context) error) error {
-	address = strings.ToLower(address)
+	key := CodeKey{TenantID: tenantID, Address: strings.ToLower(address), Browser: RequesterOf(ctx).Browser}
 	code = NormalizeInput(code)
 	now := s.clock.Now()
-	c, err := s.store.GetCode(ctx, tenantID, address)
+	c, err := s.store.GetCode(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrNoCode
 	}
 	if err != nil {
 		return fmt.Errorf("verify passcode: %w", err)
 	}
-	match := s.hasher.Matches(tenantID, address, code, c.Hash)
+	match := s.hasher.Matches(tenantID, key.Address, code, c.Hash)
 	if err := Check(c, match, now, s.limits); err != nil {
 		if errors.Is(err, ErrWrongCode) {
 			return s.recordWrong(ctx, c)
@@ -98,7 +125,7 @@ func (s *Service) Verify(ctx context.Context, tenantID, address, code string, on
 		return err
 	}
 	return s.tx.InTx(ctx, func(ctx context.Context) error {
-		if err := s.store.UseCode(ctx, tenantID, address, c.IssuedAt, now, s.limits.MaxAttempts); err != nil {
+		if err := s.store.UseCode(ctx, key, c.IssuedAt, now, s.limits.MaxAttempts); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return ErrUsed
 			}
@@ -109,7 +136,7 @@ func (s *Service) Verify(ctx context.Context, tenantID, address, code string, on
 }
 
 func (s *Service) recordWrong(ctx context.Context, c Code) error {
-	_, err := s.store.AddWrongAttempt(ctx, c.TenantID, c.Address, c.IssuedAt)
+	_, err := s.store.AddWrongAttempt(ctx, c.Key(), c.IssuedAt)
 	if err != nil && !errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("verify passcode: record wrong entry: %w", err)
 	}
@@ -118,15 +145,20 @@ func (s *Service) recordWrong(ctx context.Context, c Code) error {
 	return ErrWrongCode
 }
 
-// State returns what the enter-code page may offer for address in
-// tenantID now (StateOf). It reveals nothing about whether the address is
-// a user: codes are issued alike for unknown addresses.
+// State returns what the enter-code page may offer the requester in ctx
+// for address in tenantID now (StateOf). It reveals nothing about whether
+// the address is a user: codes are issued alike for unknown addresses.
 func (s *Service) State(ctx context.Context, tenantID, address string) (State, error) {
 	address = strings.ToLower(address)
-	c, err := s.store.GetCode(ctx, tenantID, address)
+	req := RequesterOf(ctx)
+	fromClient, toAddress, err := s.store.GetSends(ctx, tenantID, address, req.Client)
+	if err != nil {
+		return State{}, fmt.Errorf("passcode state: %w", err)
+	}
+	c, err := s.store.GetCode(ctx, CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser})
 	exists := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return State{}, fmt.Errorf("passcode state: %w", err)
 	}
-	return StateOf(c, exists, s.clock.Now(), s.limits), nil
+	return StateOf(c, exists, fromClient, toAddress, s.clock.Now(), s.limits), nil
 }

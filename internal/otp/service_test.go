@@ -10,6 +10,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/testenv"
@@ -52,8 +53,19 @@ func newFixture(t *testing.T, e testenv.Engine) *fixture {
 
 func (f *fixture) issue(t *testing.T, addr string) (string, error) {
 	t.Helper()
+	return f.issueAs(t, context.Background(), addr)
+}
+
+// from is a request's context from a client address and a browser.
+func from(addr, browser string) context.Context {
+	return httpx.WithClient(context.Background(), httpx.Client{Addr: addr, Browser: browser})
+}
+
+// issueAs sends a code at the request in ctx (its client and browser).
+func (f *fixture) issueAs(t *testing.T, ctx context.Context, addr string) (string, error) {
+	t.Helper()
 	var got string
-	err := f.svc.Issue(context.Background(), f.tenant, addr, func(_ context.Context, code string) error {
+	err := f.svc.Issue(ctx, f.tenant, addr, func(_ context.Context, code string) error {
 		got = code
 		f.mu.Lock()
 		f.codes = append(f.codes, code)
@@ -64,7 +76,20 @@ func (f *fixture) issue(t *testing.T, addr string) (string, error) {
 }
 
 func (f *fixture) verify(addr, code string) error {
-	return f.svc.Verify(context.Background(), f.tenant, addr, code, func(context.Context) error { return nil })
+	return f.verifyAs(context.Background(), addr, code)
+}
+
+// verifyAs enters a code at the request in ctx.
+func (f *fixture) verifyAs(ctx context.Context, addr, code string) error {
+	return f.svc.Verify(ctx, f.tenant, addr, code, func(context.Context) error { return nil })
+}
+
+// wrongCode is a code that is not code.
+func wrongCode(code string) string {
+	if code == "00000000" {
+		return "11111111"
+	}
+	return "00000000"
 }
 
 func TestService(t *testing.T) {
@@ -165,6 +190,70 @@ func TestService(t *testing.T) {
 				}
 				if msg := te.Error(); msg == "" {
 					t.Fatal("throttle error must say when to retry")
+				}
+			})
+			t.Run("finding5_code_bound_to_the_browser_that_asked", func(t *testing.T) {
+				f := newFixture(t, e)
+				kim, attacker := from("203.0.113.5", "kims-browser"), from("198.51.100.7", "attackers-browser")
+				code, err := f.issueAs(t, kim, "kim@gmail.example")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := f.verifyAs(attacker, "kim@gmail.example", code); !errors.Is(err, otp.ErrNoCode) {
+					t.Fatalf("the code in a browser that asked for none = %v, want ErrNoCode", err)
+				}
+				theirs, err := f.issueAs(t, attacker, "kim@gmail.example")
+				if err != nil {
+					t.Fatalf("another client's send = %v, want sent (no resend interval across clients)", err)
+				}
+				for range 6 {
+					_ = f.verifyAs(attacker, "kim@gmail.example", wrongCode(theirs))
+				}
+				if err := f.verifyAs(attacker, "kim@gmail.example", theirs); !errors.Is(err, otp.ErrTooManyAttempts) {
+					t.Fatalf("the attacker's own code after its wrong entries = %v, want void (R3)", err)
+				}
+				st, err := f.svc.State(kim, f.tenant, "kim@gmail.example")
+				if err != nil || !st.Live || st.Attempts != 0 {
+					t.Fatalf("the guest's state = %+v, %v; want a live code with no wrong entry", st, err)
+				}
+				if err := f.verifyAs(kim, "kim@gmail.example", code); err != nil {
+					t.Fatalf("the guest's code in the guest's browser = %v, want accepted", err)
+				}
+			})
+			t.Run("finding5_R3_per_client_network_and_the_address_budget", func(t *testing.T) {
+				f := newFixture(t, e)
+				addr := "kim@gmail.example"
+				clients := []context.Context{from("198.51.100.1", "b1"), from("198.51.100.2", "b2"), from("2001:db8:7:7::1", "b3")}
+				for i := range otp.DefaultLimits.PerHour {
+					for j, c := range clients {
+						if _, err := f.issueAs(t, c, addr); err != nil {
+							t.Fatalf("send %d of client %d = %v", i+1, j, err)
+						}
+					}
+					f.clock.Advance(61 * time.Second)
+				}
+				var te *otp.ThrottledError
+				// R3 for one client: its eleventh send this hour waits, from
+				// any address of its own IPv6 /64 too.
+				if _, err := f.issueAs(t, from("2001:db8:7:7::2", "b4"), addr); !errors.As(err, &te) || !te.Hourly || te.Address {
+					t.Fatalf("eleventh send from one network = %v, want its own hourly limit", err)
+				}
+				// The budget (30) is spent, yet a clean client still gets a code ...
+				kim := from("203.0.113.5", "kims-browser")
+				code, err := f.issueAs(t, kim, addr)
+				if err != nil {
+					t.Fatalf("a clean client past the budget = %v, want a code", err)
+				}
+				// ... and only one: its next send waits for the budget's window.
+				f.clock.Advance(61 * time.Second)
+				if _, err := f.issueAs(t, kim, addr); !errors.As(err, &te) || !te.Address || te.RetryAt.Sub(f.clock.Now()) > time.Hour {
+					t.Fatalf("a second send past the budget = %v, want the address's budget, under an hour", err)
+				}
+				if n := len(f.codes); n != 31 {
+					t.Fatalf("%d codes mailed, want the budget of 30 and the clean client's one", n)
+				}
+				if err := f.verifyAs(kim, addr, code); err != nil {
+					t.Fatalf("the clean client's code = %v, want accepted", err)
 				}
 			})
 			t.Run("R3_twenty_concurrent_submissions_exactly_one_wins", func(t *testing.T) {

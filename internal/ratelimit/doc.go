@@ -24,5 +24,9 @@
 // run at once, so one tenant's burst cannot take every pooled database
 // connection.
 //
-// The package imports clock and store only.
+// A client is counted by its network (httpx.Network): an IPv4 address, or
+// an IPv6 /64, so that a host cannot become a clean client again by
+// picking another address of its own network.
+//
+// The package imports clock, store and httpx (for the client network) only.
 package ratelimit

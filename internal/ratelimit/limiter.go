@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/httpx"
 )
 
 // Limiter applies Decide against a Store. It is safe for concurrent use.
@@ -24,8 +25,9 @@ func New(s Store, c clock.Clock) *Limiter {
 }
 
 // Subject is who an attempt is counted against: the client's IP address
-// ("" when there is none) and the tenant id (for Graph's limit, the
-// tenant and the app).
+// ("" when there is none), counted by its network (httpx.Network: an IPv4
+// address, an IPv6 /64, whose host picks any address in it), and the
+// tenant id (for Graph's limit, the tenant and the app).
 type Subject struct {
 	Client string
 	Tenant string
@@ -33,7 +35,7 @@ type Subject struct {
 
 func (sc Scope) keys(s Subject) (client, tenant string) {
 	if s.Client != "" && !sc.PerClient.Off() {
-		client = sc.Action + "|client|" + s.Client
+		client = sc.Action + "|client|" + httpx.Network(s.Client)
 	}
 	if !sc.PerTenant.Off() {
 		tenant = sc.Action + "|tenant|" + s.Tenant

@@ -121,12 +121,25 @@ func TestLimiterCountsPerScopeAndPurges(t *testing.T) {
 	if err := l.Check(ctx, verify, s); err != nil {
 		t.Fatalf("another action is limited by sends: %v", err)
 	}
+	// Another address of one IPv6 /64 is the same client (finding 5 of
+	// issue 20: a clean client gets past a tenant's limit).
+	for _, a := range []string{"2001:db8:1:1::1", "2001:db8:1:1::2"} {
+		if err := l.Count(ctx, send, Subject{Client: a, Tenant: "t1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Check(ctx, send, Subject{Client: "2001:db8:1:1::3", Tenant: "t1"}); err == nil {
+		t.Fatal("a third address of one IPv6 /64 is a new client")
+	}
+	if err := l.Check(ctx, send, Subject{Client: "2001:db8:1:2::1", Tenant: "t1"}); err != nil {
+		t.Fatalf("another /64 is limited: %v", err)
+	}
 	if err := l.Check(ctx, send, Subject{Tenant: "t1"}); err != nil {
 		t.Fatalf("no client address and no tenant rule: %v", err)
 	}
 	clk.Advance(DefaultWindow + time.Minute)
 	n, err := l.Purge(ctx, DefaultLimits)
-	if err != nil || n != 1 {
-		t.Fatalf("Purge = %d, %v; want the one stale counter", n, err)
+	if err != nil || n != 2 {
+		t.Fatalf("Purge = %d, %v; want the two stale counters", n, err)
 	}
 }

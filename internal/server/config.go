@@ -13,6 +13,7 @@ import (
 	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/egress"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
@@ -92,6 +93,10 @@ type Config struct {
 	BulkInviteQueue int
 	// Queries bound what one request may cost the database (query_limits.go).
 	Queries QueryLimits
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client address (none: the connection's peer is the client), so
+	// that per-client limits tell clients apart behind a proxy.
+	TrustedProxies httpx.TrustedProxies
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a

@@ -51,7 +51,7 @@ func (s *Server) routes() http.Handler {
 	h = httpx.SecurityHeaders(strings.HasPrefix(s.cfg.PublicURL, "https://"), h)
 	h = httpx.AccessLog(s.log, h)
 	h = s.metrics.Middleware(h)
-	return httpx.WithRequestID(h)
+	return httpx.WithRequestID(httpx.TrustProxies(s.cfg.TrustedProxies, h))
 }
 
 // metricsApart reports whether /metrics has a listener of its own

@@ -22,8 +22,11 @@ func subject(ctx context.Context, t directory.Tenant) ratelimit.Subject {
 }
 
 // SendPasscode is Send code (R2): a guest whose route is a passcode gets a
-// new code (older ones die, R3), its mail committed with it in the outbox.
-// Throttled sends are *otp.ThrottledError (the address's limits, R3) or
+// new code, its mail committed with it in the outbox. The code belongs to
+// the requesting browser (otp.RequesterOf(ctx)): it voids that browser's
+// older codes only (R3), and nobody else's sends or wrong entries void it
+// (issue 20, finding 5). Throttled sends are *otp.ThrottledError (R3's
+// limits per address and client network, or the address's budget) or
 // *ratelimit.LimitedError (the client address's or the tenant's); a send
 // counts against those in the transaction that sends.
 //
@@ -66,7 +69,8 @@ func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error 
 	return s.refused(ctx, t, a, err)
 }
 
-// VerifyPasscode takes the code of a guest whose route is a passcode. A
+// VerifyPasscode takes the code of a guest whose route is a passcode,
+// checked against the code the requesting browser asked for. A
 // later sign-in uses the code, starts the session and completes the app's
 // request in one transaction (a failure after the check leaves the code
 // unused). A first redemption uses the code and returns a consent proof:
@@ -147,9 +151,10 @@ func codeRefused(err error) bool {
 	return false
 }
 
-// PasscodeState is what the enter-code page may offer the route's address
-// now (otp.StateOf): the code field only while the latest code can be
-// entered, attempts left, and when a new code may be sent.
+// PasscodeState is what the enter-code page may offer the requester in
+// ctx for the route's address now (otp.StateOf): the code field only while
+// the browser's latest code can be entered, attempts left, and when this
+// requester may send a new code.
 func (s *Service) PasscodeState(ctx context.Context, r Route) (otp.State, error) {
 	if r.Kind != RoutePasscode {
 		return otp.State{}, ErrDecisionChanged

@@ -136,7 +136,7 @@ func (h *Handler) Global() http.Handler {
 		mux.HandleFunc("GET /dev/mailbox", h.mailbox)
 	}
 	mux.HandleFunc("/", h.TenantContextRequired)
-	return mux
+	return h.withBrowser(mux)
 }
 
 // Tenant returns the routes under /{tenant}; the caller strips the prefix
@@ -164,7 +164,7 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("POST /signout", h.signOut)
 	h.signUpRoutes(mux)
 	mux.HandleFunc("GET /signedout", h.signedOutPage)
-	return mux
+	return h.withBrowser(mux)
 }
 
 type tenantKey struct{}

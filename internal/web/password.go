@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/signin"
 )
@@ -39,9 +40,13 @@ func (h *Handler) loginPassword(w http.ResponseWriter, r *http.Request) {
 	h.finish(w, r, t, res)
 }
 
-// clientAddr is the client's IP address, for the password throttle. The
-// deployment's reverse proxy, if any, is trusted to set RemoteAddr.
+// clientAddr is the client's IP address, for the password throttle: the
+// request's (httpx.ClientOf, which believes X-Forwarded-For only from the
+// deployment's trusted proxies), else the connection's peer.
 func clientAddr(r *http.Request) string {
+	if a := httpx.ClientOf(r.Context()).Addr; a != "" {
+		return a
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -17,24 +17,29 @@ var _ otp.Store = (*DB)(nil)
 // errZeroTime refuses a write whose time would read back as "unset".
 var errZeroTime = errors.New("zero time")
 
-// GetCode returns the address's code row in the tenant (address compared
-// in lower case), or store.ErrNotFound.
-func (db *DB) GetCode(ctx context.Context, tenantID, address string) (otp.Code, error) {
-	c := otp.Code{TenantID: tenantID}
-	var issuedAt, usedAt, windowStart int64
-	err := db.queryRow(ctx, `SELECT address, code_hash, issued_at, attempts, used_at, window_start, window_count
-		FROM otp_codes WHERE tenant_id = $1 AND address = $2`, tenantID, strings.ToLower(address)).
-		Scan(&c.Address, &c.Hash, &issuedAt, &c.Attempts, &usedAt, &windowStart, &c.WindowCount)
+// addressBudget is the client column of an address's budget row in
+// otp_sends; client networks are IP addresses and prefixes, never "*".
+const addressBudget = "*"
+
+// GetCode returns the browser's code for the address in the tenant
+// (address compared in lower case), or store.ErrNotFound.
+func (db *DB) GetCode(ctx context.Context, k otp.CodeKey) (otp.Code, error) {
+	c := otp.Code{TenantID: k.TenantID, Browser: k.Browser}
+	var issuedAt, usedAt int64
+	err := db.queryRow(ctx, `SELECT address, code_hash, issued_at, attempts, used_at
+		FROM otp_browser_codes WHERE tenant_id = $1 AND address = $2 AND browser = $3`, k.TenantID, strings.ToLower(k.Address), k.Browser).
+		Scan(&c.Address, &c.Hash, &issuedAt, &c.Attempts, &usedAt)
 	if err != nil {
 		return otp.Code{}, notFound(err, "get passcode")
 	}
-	c.IssuedAt, c.UsedAt, c.WindowStart = fromDB(issuedAt), fromDB(usedAt), fromDB(windowStart)
+	c.IssuedAt, c.UsedAt = fromDB(issuedAt), fromDB(usedAt)
 	return c, nil
 }
 
-// PutCode writes c as the address's code. With a zero prevIssuedAt it
-// inserts the first row, else it replaces the row issued at prevIssuedAt.
-// Either way a row that is not the one the caller read is store.ErrConflict.
+// PutCode writes c as the browser's code for the address. With a zero
+// prevIssuedAt it inserts the first row, else it replaces the row issued
+// at prevIssuedAt. Either way a row that is not the one the caller read is
+// store.ErrConflict.
 func (db *DB) PutCode(ctx context.Context, c otp.Code, prevIssuedAt time.Time) error {
 	if c.IssuedAt.IsZero() {
 		return fmt.Errorf("put passcode: issuedAt: %w", errZeroTime)
@@ -45,27 +50,26 @@ func (db *DB) PutCode(ctx context.Context, c otp.Code, prevIssuedAt time.Time) e
 	if prevIssuedAt.IsZero() {
 		return db.insertCode(ctx, c)
 	}
-	res, err := db.exec(ctx, `UPDATE otp_codes SET code_hash = $4, issued_at = $5, attempts = $6, used_at = $7,
-		window_start = $8, window_count = $9
-		WHERE tenant_id = $1 AND address = $2 AND issued_at = $3`,
-		c.TenantID, strings.ToLower(c.Address), toDB(prevIssuedAt), c.Hash, toDB(c.IssuedAt), c.Attempts,
-		toDB(c.UsedAt), toDB(c.WindowStart), c.WindowCount)
+	res, err := db.exec(ctx, `UPDATE otp_browser_codes SET code_hash = $5, issued_at = $6, attempts = $7, used_at = $8
+		WHERE tenant_id = $1 AND address = $2 AND browser = $3 AND issued_at = $4`,
+		c.TenantID, strings.ToLower(c.Address), c.Browser, toDB(prevIssuedAt), c.Hash, toDB(c.IssuedAt), c.Attempts,
+		toDB(c.UsedAt))
 	if err != nil {
 		return fmt.Errorf("put passcode: %w", err)
 	}
 	return oneRow(res, "put passcode")
 }
 
-// insertCode adds the address's first code. ON CONFLICT DO NOTHING (rather
-// than a unique violation) keeps a PostgreSQL transaction usable when a
-// concurrent request inserted first; the caller sees store.ErrConflict.
+// insertCode adds the browser's first code for the address. ON CONFLICT
+// DO NOTHING (rather than a unique violation) keeps a PostgreSQL
+// transaction usable when a concurrent request inserted first; the caller
+// sees store.ErrConflict.
 func (db *DB) insertCode(ctx context.Context, c otp.Code) error {
-	res, err := db.exec(ctx, `INSERT INTO otp_codes
-		(tenant_id, address, code_hash, issued_at, attempts, used_at, window_start, window_count)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (tenant_id, address) DO NOTHING`,
-		c.TenantID, strings.ToLower(c.Address), c.Hash, toDB(c.IssuedAt), c.Attempts, toDB(c.UsedAt),
-		toDB(c.WindowStart), c.WindowCount)
+	res, err := db.exec(ctx, `INSERT INTO otp_browser_codes
+		(tenant_id, address, browser, code_hash, issued_at, attempts, used_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (tenant_id, address, browser) DO NOTHING`,
+		c.TenantID, strings.ToLower(c.Address), c.Browser, c.Hash, toDB(c.IssuedAt), c.Attempts, toDB(c.UsedAt))
 	if err != nil {
 		return fmt.Errorf("put passcode: %w", err)
 	}
@@ -74,12 +78,12 @@ func (db *DB) insertCode(ctx context.Context, c otp.Code) error {
 
 // AddWrongAttempt counts one wrong entry against the code issued at
 // issuedAt and returns the new count; store.ErrConflict if that code is no
-// longer the address's current one.
-func (db *DB) AddWrongAttempt(ctx context.Context, tenantID, address string, issuedAt time.Time) (int, error) {
+// longer the browser's current one.
+func (db *DB) AddWrongAttempt(ctx context.Context, k otp.CodeKey, issuedAt time.Time) (int, error) {
 	var n int
-	err := db.queryRowWrite(ctx, `UPDATE otp_codes SET attempts = attempts + 1
-		WHERE tenant_id = $1 AND address = $2 AND issued_at = $3
-		RETURNING attempts`, tenantID, strings.ToLower(address), toDB(issuedAt)).Scan(&n)
+	err := db.queryRowWrite(ctx, `UPDATE otp_browser_codes SET attempts = attempts + 1
+		WHERE tenant_id = $1 AND address = $2 AND browser = $3 AND issued_at = $4
+		RETURNING attempts`, k.TenantID, strings.ToLower(k.Address), k.Browser, toDB(issuedAt)).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("record wrong passcode: %w", store.ErrConflict)
 	}
@@ -93,15 +97,128 @@ func (db *DB) AddWrongAttempt(ctx context.Context, tenantID, address string, iss
 // current, unused and has fewer than maxAttempts wrong entries; otherwise
 // store.ErrConflict. The condition sits in the UPDATE itself, so of
 // concurrent callers exactly one succeeds.
-func (db *DB) UseCode(ctx context.Context, tenantID, address string, issuedAt, usedAt time.Time, maxAttempts int) error {
+func (db *DB) UseCode(ctx context.Context, k otp.CodeKey, issuedAt, usedAt time.Time, maxAttempts int) error {
 	if usedAt.IsZero() {
 		return fmt.Errorf("use passcode: usedAt: %w", errZeroTime)
 	}
-	res, err := db.exec(ctx, `UPDATE otp_codes SET used_at = $4
-		WHERE tenant_id = $1 AND address = $2 AND issued_at = $3 AND used_at = 0 AND attempts < $5`,
-		tenantID, strings.ToLower(address), toDB(issuedAt), toDB(usedAt), maxAttempts)
+	res, err := db.exec(ctx, `UPDATE otp_browser_codes SET used_at = $5
+		WHERE tenant_id = $1 AND address = $2 AND browser = $3 AND issued_at = $4 AND used_at = 0 AND attempts < $6`,
+		k.TenantID, strings.ToLower(k.Address), k.Browser, toDB(issuedAt), toDB(usedAt), maxAttempts)
 	if err != nil {
 		return fmt.Errorf("use passcode: %w", err)
 	}
 	return oneRow(res, "use passcode")
+}
+
+// GetSends reads the client network's and the address's send counters in
+// one query; a counter never written reads as zero.
+func (db *DB) GetSends(ctx context.Context, tenantID, address, client string) (otp.Sends, otp.Sends, error) {
+	if client == addressBudget {
+		return otp.Sends{}, otp.Sends{}, fmt.Errorf("get passcode sends: %q is no client network", client)
+	}
+	rows, err := db.query(ctx, `SELECT client, window_start, window_count, last_at FROM otp_sends
+		WHERE tenant_id = $1 AND address = $2 AND client IN ($3, $4)`,
+		tenantID, strings.ToLower(address), client, addressBudget)
+	if err != nil {
+		return otp.Sends{}, otp.Sends{}, fmt.Errorf("get passcode sends: %w", err)
+	}
+	defer rows.Close()
+	var fromClient, toAddress otp.Sends
+	for rows.Next() {
+		var (
+			who           string
+			start, lastAt int64
+			s             otp.Sends
+		)
+		if err := rows.Scan(&who, &start, &s.Count, &lastAt); err != nil {
+			return otp.Sends{}, otp.Sends{}, fmt.Errorf("get passcode sends: %w", err)
+		}
+		s.WindowStart, s.LastAt = fromDB(start), fromDB(lastAt)
+		if who == addressBudget {
+			toAddress = s
+		} else {
+			fromClient = s
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return otp.Sends{}, otp.Sends{}, fmt.Errorf("get passcode sends: %w", err)
+	}
+	return fromClient, toAddress, nil
+}
+
+// PutClientSends writes the client network's counter: an insert when the
+// caller read none (zero prevLastAt), else an update of the row whose
+// last send the caller read. Either way a row that is not the one the
+// caller read is store.ErrConflict, so of concurrent sends from one client
+// network exactly one is counted.
+func (db *DB) PutClientSends(ctx context.Context, tenantID, address, client string, s otp.Sends, prevLastAt time.Time) error {
+	if client == addressBudget {
+		return fmt.Errorf("put passcode sends: %q is no client network", client)
+	}
+	if s.WindowStart.IsZero() || s.LastAt.IsZero() {
+		return fmt.Errorf("put passcode sends: %w", errZeroTime)
+	}
+	var (
+		res sql.Result
+		err error
+	)
+	if prevLastAt.IsZero() {
+		res, err = db.exec(ctx, `INSERT INTO otp_sends (tenant_id, address, client, window_start, window_count, last_at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (tenant_id, address, client) DO NOTHING`,
+			tenantID, strings.ToLower(address), client, toDB(s.WindowStart), s.Count, toDB(s.LastAt))
+	} else {
+		res, err = db.exec(ctx, `UPDATE otp_sends SET window_start = $5, window_count = $6, last_at = $7
+			WHERE tenant_id = $1 AND address = $2 AND client = $3 AND last_at = $4`,
+			tenantID, strings.ToLower(address), client, toDB(prevLastAt), toDB(s.WindowStart), s.Count, toDB(s.LastAt))
+	}
+	if err != nil {
+		return fmt.Errorf("put passcode sends: %w", err)
+	}
+	return oneRow(res, "put passcode sends")
+}
+
+// AddAddressSend counts one send in the address's budget row in a single
+// upsert: the first inserts {now, 1}; later ones add one, unless the
+// window opened at or before staleBefore, which restarts it at {now, 1}.
+// The row lock of the upsert serializes concurrent senders, in any
+// process, so none is lost.
+func (db *DB) AddAddressSend(ctx context.Context, tenantID, address string, now, staleBefore time.Time) (otp.Sends, error) {
+	if now.IsZero() {
+		return otp.Sends{}, fmt.Errorf("count passcode send: now: %w", errZeroTime)
+	}
+	var (
+		s             otp.Sends
+		start, lastAt int64
+	)
+	err := db.queryRowWrite(ctx, `INSERT INTO otp_sends (tenant_id, address, client, window_start, window_count, last_at)
+		VALUES ($1, $2, $3, $4, 1, $4)
+		ON CONFLICT (tenant_id, address, client) DO UPDATE SET
+			window_start = CASE WHEN otp_sends.window_start <= $5 THEN excluded.window_start ELSE otp_sends.window_start END,
+			window_count = CASE WHEN otp_sends.window_start <= $5 THEN 1 ELSE otp_sends.window_count + 1 END,
+			last_at = excluded.last_at
+		RETURNING window_start, window_count, last_at`,
+		tenantID, strings.ToLower(address), addressBudget, toDB(now), toDB(staleBefore)).Scan(&start, &s.Count, &lastAt)
+	if err != nil {
+		return otp.Sends{}, fmt.Errorf("count passcode send: %w", err)
+	}
+	s.WindowStart, s.LastAt = fromDB(start), fromDB(lastAt)
+	return s, nil
+}
+
+// PurgeAddress deletes the address's codes issued before codesBefore and
+// the counters of client networks idle since before sendsBefore (window
+// and last send); the address's budget row is kept.
+func (db *DB) PurgeAddress(ctx context.Context, tenantID, address string, codesBefore, sendsBefore time.Time) error {
+	address = strings.ToLower(address)
+	if _, err := db.exec(ctx, `DELETE FROM otp_browser_codes WHERE tenant_id = $1 AND address = $2 AND issued_at < $3`,
+		tenantID, address, toDB(codesBefore)); err != nil {
+		return fmt.Errorf("purge passcodes: %w", err)
+	}
+	if _, err := db.exec(ctx, `DELETE FROM otp_sends
+		WHERE tenant_id = $1 AND address = $2 AND client <> $3 AND window_start < $4 AND last_at < $4`,
+		tenantID, address, addressBudget, toDB(sendsBefore)); err != nil {
+		return fmt.Errorf("purge passcode sends: %w", err)
+	}
+	return nil
 }

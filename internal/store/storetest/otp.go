@@ -12,14 +12,21 @@ import (
 	"github.com/guestgate/guestgate/internal/store"
 )
 
-// sampleCode returns a fresh code for address issued at issuedAt.
+// browserA is the browser the OTP tests' codes belong to unless they say.
+const browserA = "browser-a"
+
+// sampleCode returns a fresh code of browserA for address issued at issuedAt.
 func sampleCode(tenantID, address string, issuedAt time.Time) otp.Code {
 	return otp.Code{
-		TenantID: tenantID, Address: address,
-		Hash:        []byte("hash of " + address + " at " + issuedAt.String()),
-		IssuedAt:    issuedAt,
-		WindowStart: issuedAt, WindowCount: 1,
+		TenantID: tenantID, Address: address, Browser: browserA,
+		Hash:     []byte("hash of " + address + " at " + issuedAt.String()),
+		IssuedAt: issuedAt,
 	}
+}
+
+// key is browserA's code key for address.
+func key(tenantID, address string) otp.CodeKey {
+	return otp.CodeKey{TenantID: tenantID, Address: address, Browser: browserA}
 }
 
 // seedCode stores the address's first code, issued at issuedAt.
@@ -33,7 +40,7 @@ func seedCode(t *testing.T, s Store, tenantID, address string, issuedAt time.Tim
 // getCode reads the address's code, failing the test on error.
 func getCode(t *testing.T, s Store, tenantID, address string) otp.Code {
 	t.Helper()
-	c, err := s.GetCode(t.Context(), tenantID, address)
+	c, err := s.GetCode(t.Context(), key(tenantID, address))
 	must(t, "get code", err)
 	return c
 }
@@ -44,7 +51,7 @@ func testOTP(t *testing.T, open Open) {
 	t.Run("R3_put_get_round_trip", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")
-		_, err := s.GetCode(t.Context(), tn.ID, "alice@example.com")
+		_, err := s.GetCode(t.Context(), key(tn.ID, "alice@example.com"))
 		wantErr(t, "get code before any", err, store.ErrNotFound)
 		want := seedCode(t, s, tn.ID, "alice@example.com", at(0))
 		wantEqual(t, "code", getCode(t, s, tn.ID, "alice@example.com"), want)
@@ -63,13 +70,12 @@ func testOTP(t *testing.T, open Open) {
 		tn := seedTenant(t, s, "contoso")
 		first := seedCode(t, s, tn.ID, "alice@example.com", at(0))
 		next := sampleCode(tn.ID, "alice@example.com", at(time.Minute))
-		next.WindowStart, next.WindowCount = first.WindowStart, 2
 		must(t, "put next code", s.PutCode(t.Context(), next, first.IssuedAt))
 		wantEqual(t, "replacing code", getCode(t, s, tn.ID, "alice@example.com"), next)
 		// The older code is void: neither wrong entries nor use apply to it.
-		_, err := s.AddWrongAttempt(t.Context(), tn.ID, "alice@example.com", first.IssuedAt)
+		_, err := s.AddWrongAttempt(t.Context(), key(tn.ID, "alice@example.com"), first.IssuedAt)
 		wantErr(t, "wrong entry against the old code", err, store.ErrConflict)
-		err = s.UseCode(t.Context(), tn.ID, "alice@example.com", first.IssuedAt, at(2*time.Minute), maxAttempts)
+		err = s.UseCode(t.Context(), key(tn.ID, "alice@example.com"), first.IssuedAt, at(2*time.Minute), maxAttempts)
 		wantErr(t, "use the old code", err, store.ErrConflict)
 	})
 	t.Run("R3_put_code_conflict_on_stale_read", func(t *testing.T) {
@@ -87,21 +93,21 @@ func testOTP(t *testing.T, open Open) {
 		tn := seedTenant(t, s, "contoso")
 		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
 		for want := 1; want <= 3; want++ {
-			n, err := s.AddWrongAttempt(t.Context(), tn.ID, "alice@example.com", c.IssuedAt)
+			n, err := s.AddWrongAttempt(t.Context(), key(tn.ID, "alice@example.com"), c.IssuedAt)
 			must(t, "add wrong attempt", err)
 			wantEqual(t, "attempts returned", n, want)
 		}
 		wantEqual(t, "attempts stored", getCode(t, s, tn.ID, "alice@example.com").Attempts, 3)
-		_, err := s.AddWrongAttempt(t.Context(), tn.ID, "nobody@example.com", c.IssuedAt)
+		_, err := s.AddWrongAttempt(t.Context(), key(tn.ID, "nobody@example.com"), c.IssuedAt)
 		wantErr(t, "wrong entry for an address without code", err, store.ErrConflict)
 	})
 	t.Run("R3_use_code_once", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")
 		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
-		must(t, "use code", s.UseCode(t.Context(), tn.ID, "alice@example.com", c.IssuedAt, at(time.Minute), maxAttempts))
+		must(t, "use code", s.UseCode(t.Context(), key(tn.ID, "alice@example.com"), c.IssuedAt, at(time.Minute), maxAttempts))
 		wantEqual(t, "used at", getCode(t, s, tn.ID, "alice@example.com").UsedAt, at(time.Minute))
-		err := s.UseCode(t.Context(), tn.ID, "alice@example.com", c.IssuedAt, at(2*time.Minute), maxAttempts)
+		err := s.UseCode(t.Context(), key(tn.ID, "alice@example.com"), c.IssuedAt, at(2*time.Minute), maxAttempts)
 		wantErr(t, "use code a second time", err, store.ErrConflict)
 		wantEqual(t, "used at after the second use", getCode(t, s, tn.ID, "alice@example.com").UsedAt, at(time.Minute))
 	})
@@ -110,18 +116,18 @@ func testOTP(t *testing.T, open Open) {
 		tn := seedTenant(t, s, "contoso")
 		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
 		for range maxAttempts - 1 {
-			_, err := s.AddWrongAttempt(t.Context(), tn.ID, "alice@example.com", c.IssuedAt)
+			_, err := s.AddWrongAttempt(t.Context(), key(tn.ID, "alice@example.com"), c.IssuedAt)
 			must(t, "add wrong attempt", err)
 		}
 		// One wrong entry left: the code still works (checked in a transaction that rolls back).
 		err := s.InTx(t.Context(), func(ctx context.Context) error {
-			must(t, "use code below the limit", s.UseCode(ctx, tn.ID, "alice@example.com", c.IssuedAt, at(time.Minute), maxAttempts))
+			must(t, "use code below the limit", s.UseCode(ctx, key(tn.ID, "alice@example.com"), c.IssuedAt, at(time.Minute), maxAttempts))
 			return errRollback
 		})
 		wantErr(t, "tx", err, errRollback)
-		_, err = s.AddWrongAttempt(t.Context(), tn.ID, "alice@example.com", c.IssuedAt)
+		_, err = s.AddWrongAttempt(t.Context(), key(tn.ID, "alice@example.com"), c.IssuedAt)
 		must(t, "add last wrong attempt", err)
-		err = s.UseCode(t.Context(), tn.ID, "alice@example.com", c.IssuedAt, at(time.Minute), maxAttempts)
+		err = s.UseCode(t.Context(), key(tn.ID, "alice@example.com"), c.IssuedAt, at(time.Minute), maxAttempts)
 		wantErr(t, "use a code at max attempts", err, store.ErrConflict)
 		wantEqual(t, "used at", getCode(t, s, tn.ID, "alice@example.com").UsedAt, time.Time{})
 	})
@@ -129,12 +135,109 @@ func testOTP(t *testing.T, open Open) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")
 		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
-		err := s.UseCode(t.Context(), tn.ID, "alice@example.com", c.IssuedAt.Add(time.Microsecond), at(time.Minute), maxAttempts)
+		err := s.UseCode(t.Context(), key(tn.ID, "alice@example.com"), c.IssuedAt.Add(time.Microsecond), at(time.Minute), maxAttempts)
 		wantErr(t, "use with another issuedAt", err, store.ErrConflict)
-		err = s.UseCode(t.Context(), tn.ID, "nobody@example.com", c.IssuedAt, at(time.Minute), maxAttempts)
+		err = s.UseCode(t.Context(), key(tn.ID, "nobody@example.com"), c.IssuedAt, at(time.Minute), maxAttempts)
 		wantErr(t, "use for an address without code", err, store.ErrConflict)
 	})
 	t.Run("isolation_code_not_found_in_other_tenant", testOTPIsolation(open))
+	t.Run("finding5_codes_per_browser", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		a := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		b := sampleCode(tn.ID, "alice@example.com", at(time.Minute))
+		b.Browser = "browser-b"
+		must(t, "put B's first code beside A's", s.PutCode(t.Context(), b, time.Time{}))
+		got, err := s.GetCode(t.Context(), b.Key())
+		must(t, "get B's code", err)
+		wantEqual(t, "B's code", got, b)
+		// Wrong entries, use and a newer code of browser B leave A's code as it was.
+		for range 3 {
+			_, err := s.AddWrongAttempt(t.Context(), b.Key(), b.IssuedAt)
+			must(t, "wrong entry against B's code", err)
+		}
+		_, err = s.AddWrongAttempt(t.Context(), b.Key(), a.IssuedAt)
+		wantErr(t, "A's code reached through B's key", err, store.ErrConflict)
+		b2 := b
+		b2.IssuedAt, b2.Hash = at(2*time.Minute), []byte("B's second")
+		must(t, "replace B's code", s.PutCode(t.Context(), b2, b.IssuedAt))
+		must(t, "use B's code", s.UseCode(t.Context(), b2.Key(), b2.IssuedAt, at(3*time.Minute), maxAttempts))
+		wantEqual(t, "A's code", getCode(t, s, tn.ID, "alice@example.com"), a)
+		_, err = s.GetCode(t.Context(), otp.CodeKey{TenantID: tn.ID, Address: "alice@example.com", Browser: "browser-c"})
+		wantErr(t, "a browser that asked for none", err, store.ErrNotFound)
+	})
+	t.Run("finding5_client_sends_conditional_per_client", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		c, a, err := s.GetSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7")
+		must(t, "get sends before any", err)
+		wantEqual(t, "sends before any", [2]otp.Sends{c, a}, [2]otp.Sends{})
+		first := otp.Sends{WindowStart: at(0), Count: 1, LastAt: at(0)}
+		must(t, "first send", s.PutClientSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7", first, time.Time{}))
+		wantErr(t, "first send twice", s.PutClientSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7", first, time.Time{}), store.ErrConflict)
+		second := otp.Sends{WindowStart: at(0), Count: 2, LastAt: at(time.Minute)}
+		must(t, "second send", s.PutClientSends(t.Context(), tn.ID, "Alice@Example.com", "198.51.100.7", second, first.LastAt))
+		stale := otp.Sends{WindowStart: at(0), Count: 2, LastAt: at(2 * time.Minute)}
+		wantErr(t, "send on a stale read", s.PutClientSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7", stale, first.LastAt), store.ErrConflict)
+		other := otp.Sends{WindowStart: at(time.Minute), Count: 1, LastAt: at(time.Minute)}
+		must(t, "another client's first send", s.PutClientSends(t.Context(), tn.ID, "alice@example.com", "203.0.113.5", other, time.Time{}))
+		c, a, err = s.GetSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7")
+		must(t, "get sends", err)
+		wantEqual(t, "the client's sends", c, second)
+		wantEqual(t, "the address's budget (never counted)", a, otp.Sends{})
+		c, _, err = s.GetSends(t.Context(), tn.ID, "alice@example.com", "203.0.113.5")
+		must(t, "get the other client's sends", err)
+		wantEqual(t, "the other client's sends", c, other)
+		b := seedTenant(t, s, "fabrikam")
+		c, _, err = s.GetSends(t.Context(), b.ID, "alice@example.com", "198.51.100.7")
+		must(t, "get sends in another tenant", err)
+		wantEqual(t, "sends in another tenant", c, otp.Sends{})
+	})
+	t.Run("finding5_address_budget_counts_and_restarts", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		for want := 1; want <= 3; want++ {
+			got, err := s.AddAddressSend(t.Context(), tn.ID, "alice@example.com", at(time.Duration(want)*time.Minute), at(-time.Hour))
+			must(t, "count a send", err)
+			wantEqual(t, "budget", got, otp.Sends{WindowStart: at(time.Minute), Count: want, LastAt: at(time.Duration(want) * time.Minute)})
+		}
+		_, a, err := s.GetSends(t.Context(), tn.ID, "Alice@example.com", "198.51.100.7")
+		must(t, "get sends", err)
+		wantEqual(t, "budget read back", a, otp.Sends{WindowStart: at(time.Minute), Count: 3, LastAt: at(3 * time.Minute)})
+		got, err := s.AddAddressSend(t.Context(), tn.ID, "alice@example.com", at(61*time.Minute), at(time.Minute))
+		must(t, "count a send after the window", err)
+		wantEqual(t, "budget restarted", got, otp.Sends{WindowStart: at(61 * time.Minute), Count: 1, LastAt: at(61 * time.Minute)})
+		got, err = s.AddAddressSend(t.Context(), tn.ID, "bob@example.com", at(62*time.Minute), at(2*time.Minute))
+		must(t, "count another address", err)
+		wantEqual(t, "another address's budget", got.Count, 1)
+	})
+	t.Run("finding5_purge_address_keeps_what_still_decides", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		old := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		fresh := sampleCode(tn.ID, "alice@example.com", at(2*time.Hour))
+		fresh.Browser = "browser-b"
+		must(t, "put fresh code", s.PutCode(t.Context(), fresh, time.Time{}))
+		idle := otp.Sends{WindowStart: at(0), Count: 3, LastAt: at(10 * time.Minute)}
+		busy := otp.Sends{WindowStart: at(0), Count: 3, LastAt: at(90 * time.Minute)}
+		must(t, "idle client", s.PutClientSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7", idle, time.Time{}))
+		must(t, "busy client", s.PutClientSends(t.Context(), tn.ID, "alice@example.com", "203.0.113.5", busy, time.Time{}))
+		_, err := s.AddAddressSend(t.Context(), tn.ID, "alice@example.com", at(0), at(-time.Hour))
+		must(t, "count a send", err)
+		must(t, "purge", s.PurgeAddress(t.Context(), tn.ID, "Alice@example.com", at(time.Hour), at(time.Hour)))
+		_, err = s.GetCode(t.Context(), old.Key())
+		wantErr(t, "the old code", err, store.ErrNotFound)
+		got, err := s.GetCode(t.Context(), fresh.Key())
+		must(t, "the fresh code", err)
+		wantEqual(t, "the fresh code", got, fresh)
+		c, a, err := s.GetSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7")
+		must(t, "get sends", err)
+		wantEqual(t, "the idle client's counter", c, otp.Sends{})
+		wantEqual(t, "the address's budget", a.Count, 1)
+		c, _, err = s.GetSends(t.Context(), tn.ID, "alice@example.com", "203.0.113.5")
+		must(t, "get sends", err)
+		wantEqual(t, "the busy client's counter", c, busy)
+	})
 }
 
 func testOTPIsolation(open Open) func(t *testing.T) {
@@ -142,11 +245,11 @@ func testOTPIsolation(open Open) func(t *testing.T) {
 		s := open(t)
 		a, b := seedTenant(t, s, "contoso"), seedTenant(t, s, "fabrikam")
 		c := seedCode(t, s, a.ID, "alice@example.com", at(0))
-		_, err := s.GetCode(t.Context(), b.ID, c.Address)
+		_, err := s.GetCode(t.Context(), key(b.ID, c.Address))
 		wantErr(t, "get A's code with B's id", err, store.ErrNotFound)
-		_, err = s.AddWrongAttempt(t.Context(), b.ID, c.Address, c.IssuedAt)
+		_, err = s.AddWrongAttempt(t.Context(), key(b.ID, c.Address), c.IssuedAt)
 		wantErr(t, "wrong entry against A's code with B's id", err, store.ErrConflict)
-		err = s.UseCode(t.Context(), b.ID, c.Address, c.IssuedAt, at(time.Minute), maxAttempts)
+		err = s.UseCode(t.Context(), key(b.ID, c.Address), c.IssuedAt, at(time.Minute), maxAttempts)
 		wantErr(t, "use A's code with B's id", err, store.ErrConflict)
 		err = s.PutCode(t.Context(), sampleCode(b.ID, c.Address, at(time.Minute)), c.IssuedAt)
 		wantErr(t, "replace A's code with B's id", err, store.ErrConflict)
@@ -198,7 +301,7 @@ func testOTPConcurrent(t *testing.T, open Open) {
 		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
 		ok := race(t, store.ErrConflict, func(i int) error {
 			return s.InTx(t.Context(), func(ctx context.Context) error {
-				return s.UseCode(ctx, tn.ID, c.Address, c.IssuedAt, at(time.Duration(i+1)*time.Second), maxAttempts)
+				return s.UseCode(ctx, key(tn.ID, c.Address), c.IssuedAt, at(time.Duration(i+1)*time.Second), maxAttempts)
 			})
 		})
 		wantEqual(t, "successful uses", ok, 1)
@@ -224,13 +327,43 @@ func testOTPConcurrent(t *testing.T, open Open) {
 		})
 		wantEqual(t, "successful first puts", ok, 1)
 	})
+	t.Run("R3_client_sends_put_exactly_once", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		ok := race(t, store.ErrConflict, func(i int) error {
+			return s.InTx(t.Context(), func(ctx context.Context) error {
+				first := otp.Sends{WindowStart: at(time.Duration(i+1) * time.Second), Count: 1, LastAt: at(time.Duration(i+1) * time.Second)}
+				return s.PutClientSends(ctx, tn.ID, "alice@example.com", "198.51.100.7", first, time.Time{})
+			})
+		})
+		wantEqual(t, "successful first sends", ok, 1)
+	})
+	t.Run("finding5_address_sends_all_counted", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		counts := make([]int, racers)
+		ok := race(t, nil, func(i int) error {
+			return s.InTx(t.Context(), func(ctx context.Context) error {
+				got, err := s.AddAddressSend(ctx, tn.ID, "alice@example.com", at(time.Minute), at(-time.Hour))
+				counts[i] = got.Count
+				return err
+			})
+		})
+		wantEqual(t, "successful counts", ok, racers)
+		sort.Ints(counts)
+		for i, n := range counts {
+			if n != i+1 {
+				t.Fatalf("budget counts returned %v, want 1…%d each once", counts, racers)
+			}
+		}
+	})
 	t.Run("R3_wrong_attempts_all_counted", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")
 		c := seedCode(t, s, tn.ID, "alice@example.com", at(0))
 		counts := make([]int, racers)
 		ok := race(t, nil, func(i int) error {
-			n, err := s.AddWrongAttempt(t.Context(), tn.ID, c.Address, c.IssuedAt)
+			n, err := s.AddWrongAttempt(t.Context(), key(tn.ID, c.Address), c.IssuedAt)
 			counts[i] = n
 			return err
 		})
