@@ -48,6 +48,7 @@ type fixture struct {
 	policies    *policy.Service
 	members     *member.Service
 	bridge      *fakeBridge
+	signUps     *fakeSignUps
 
 	fabrikam, contoso directory.Tenant
 
@@ -146,10 +147,11 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 		t.Fatal(err)
 	}
 	f.bridge = &fakeBridge{db: db}
+	f.signUps = &fakeSignUps{}
 	tr := traced{Store: db, Policies: f.policies, f: f}
 	deps := signin.Deps{
 		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
-		Policies: tr, Members: f.members, Accounts: f.members,
+		Policies: tr, Members: f.members, Accounts: f.members, SignUps: f.signUps,
 		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
 		Login: f.bridge, Tx: db, Clock: c, Log: log,
 	}
@@ -388,3 +390,23 @@ func (b *fakeBridge) calls() (completed, failed []bridgeCall) {
 	defer b.mu.Unlock()
 	return append([]bridgeCall(nil), b.completed...), append([]bridgeCall(nil), b.failed...)
 }
+
+// fakeSignUps says every app offers sign-up once on is set (R13), to any domain.
+type fakeSignUps struct {
+	mu sync.Mutex
+	on bool
+}
+
+func (s *fakeSignUps) enable() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.on = true
+}
+
+func (s *fakeSignUps) AppSignUp(context.Context, string, string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.on, nil
+}
+
+func (s *fakeSignUps) SignUpDomains(context.Context, string) ([]string, error) { return nil, nil }
