@@ -87,6 +87,45 @@ func TestAppSignUp(t *testing.T) {
 			}
 		})
 
+		t.Run("R13_personal_account_made_on_the_way_then_review_permissions", func(t *testing.T) {
+			f, consumers := consumersFixture(t, e)
+			f.signUps.enable()
+			const addr = "kai@tailspin.example"
+			o := offer(t, f, addr)
+			if !o.Personal || o.HasPersonal {
+				t.Fatalf("offer = %+v; want a personal account to create", o)
+			}
+			raw, err := f.svc.StartAppSignUpElsewhere(ctx, *o, signin.SignUpWithPersonal, browser)
+			if err != nil {
+				t.Fatal(err)
+			}
+			su := openSignUpAt(t, f, raw, browser)
+			if err := f.svc.SendSignUpCode(ctx, su, "en"); err != nil {
+				t.Fatal(err)
+			}
+			made, err := f.svc.CompleteSignUp(ctx, su, f.code(t, consumers, addr), "", "Lantern-orchid-7-river")
+			if err != nil || made.Home.ID != consumers.ID {
+				t.Fatalf("CompleteSignUp = %+v, %v", made, err)
+			}
+			back, err := f.svc.HomeReturn(ctx, f.fabrikam, handoffToken(t, made.Next), browser, func(tid string) string {
+				if tid == consumers.ID {
+					return made.Token
+				}
+				return ""
+			})
+			if err != nil || back.Consent == nil {
+				t.Fatalf("F8_sign_up_reviews_permissions: HomeReturn = %+v, %v", back, err)
+			}
+			noUser(t, f, addr, "F8_no_guest_before_accept")
+			done, err := f.svc.Accept(ctx, f.fabrikam, back.Consent.Proof)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u := f.user(t, f.fabrikam, done.Session.UserID); u.IdP != directory.IdPPersonal || u.IdPIssuer != f.svc.ConsumersIssuer() || u.CreationType != invitation.CreationSelfServiceSignUp {
+				t.Fatalf("guest after sign-up = %+v", u)
+			}
+		})
+
 		t.Run("F8_passcode_sign_up_reviews_permissions", func(t *testing.T) {
 			f := newFixture(t, e)
 			f.signUps.enable()
