@@ -47,6 +47,9 @@ func settings(f *configFlags) []setting {
 	list := func(p *[]string) func(*pflag.FlagSet, string, string) {
 		return func(fs *pflag.FlagSet, n, u string) { fs.StringSliceVar(p, n, *p, u) }
 	}
+	boolean := func(p *bool) func(*pflag.FlagSet, string, string) {
+		return func(fs *pflag.FlagSet, n, u string) { fs.BoolVar(p, n, *p, u) }
+	}
 	return []setting{
 		{"database-url", "GUESTGATE_DATABASE_URL", "SQLite file path or postgres:// URL", str(&c.DatabaseURL)},
 		{"public-url", "GUESTGATE_PUBLIC_URL", "URL browsers and apps use to reach guestgate", str(&c.PublicURL)},
@@ -78,6 +81,8 @@ func settings(f *configFlags) []setting {
 		{"graph-write-limit", "GUESTGATE_GRAPH_WRITE_LIMIT", "admin API writes (POST, PATCH, DELETE) per app per tenant in the write window, as Graph's (0: off)", num(&c.Abuse.GraphWrites.PerTenant.Limit)},
 		{"graph-write-window", "GUESTGATE_GRAPH_WRITE_WINDOW", "window of the admin API write limit", dur(&c.Abuse.GraphWrites.PerTenant.Window)},
 		{"google-issuer", "GUESTGATE_GOOGLE_ISSUER", "OpenID Connect issuer tenants' Google federation discovers (change only for tests)", str(&c.GoogleIssuer)},
+		{"federation-allow-addresses", "GUESTGATE_FEDERATION_ALLOW_ADDRESSES", "non-public addresses partners' identity providers may be fetched from (loopback, private, link-local… are refused otherwise): CIDRs, addresses or host:port, comma-separated", str(&c.FederationAllowAddresses)},
+		{"federation-allow-http", "GUESTGATE_FEDERATION_ALLOW_HTTP", "development only: let partners' identity provider URLs use plain http (demo sets it; never in production)", boolean(&c.FederationAllowHTTP)},
 		{"mail-retention", "GUESTGATE_MAIL_RETENTION", "how long sent and given-up mail stays in the outbox (recipients, subject, outcome; the bodies are deleted once sent)", dur(&c.MailRetention)},
 		{"unmanaged-redemption", "GUESTGATE_UNMANAGED_REDEMPTION", "seed: guests may redeem with and create unmanaged accounts as the rollout table says; retired: never (passcodes or personal accounts instead)", str(&c.UnmanagedRedemption)},
 		{"public-mail-domains", "GUESTGATE_PUBLIC_MAIL_DOMAINS", "comma-separated public consumer mail domains added to the built-in list (gmail.com, outlook.com, …): no unmanaged directory is ever made for them; their addresses get personal accounts", list(&c.PublicMailDomains)},

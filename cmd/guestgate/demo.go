@@ -62,6 +62,11 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 		cfg.DatabaseURL = filepath.Join(dir, "guestgate-demo.db")
 	}
 	cfg.SMTPURL, cfg.DevMailbox = "", true
+	// A try-out may federate with an identity provider on this machine.
+	cfg.FederationAllowHTTP = true
+	if cfg.FederationAllowAddresses == "" {
+		cfg.FederationAllowAddresses = "127.0.0.0/8,::1"
+	}
 	if cfg.Secret == "" {
 		cfg.Secret = randomSecret()
 	}

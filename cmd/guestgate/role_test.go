@@ -51,3 +51,45 @@ func TestRoleCommands(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoverTenant (R14, finding 1): the operator's CLI is bound by
+// neither R14 rule, so it recovers a tenant as docs/operations.md says:
+// it disables and deletes the only Global Administrator (which the API and
+// the console refuse), creates a new member and makes it Global
+// Administrator, and restores the old one.
+func TestRecoverTenant(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			db := "--database-url=" + e.DSN(t)
+			out, err := runInput(t, "tulip-Quarry-2026\n", "tenant", "create", db, "--name", "Fabrikam", "--domain", "fabrikam.example",
+				"--admin-email", "admin@fabrikam.example", "--output", "json")
+			var tn struct{ ID, AdminID string }
+			if err != nil || json.Unmarshal([]byte(out), &tn) != nil || tn.AdminID == "" {
+				t.Fatalf("tenant create --admin-email = %v\n%s", err, out)
+			}
+			for _, step := range [][]string{
+				{"user", "disable", db, "--tenant", tn.ID, "--user", tn.AdminID},
+				{"user", "enable", db, "--tenant", tn.ID, "--user", tn.AdminID},
+				{"user", "delete", db, "--tenant", tn.ID, "--user", tn.AdminID},
+			} {
+				if out, err := runInput(t, "", step...); err != nil {
+					t.Fatalf("%s %s the only Global Administrator = %v\n%s", step[0], step[1], err, out)
+				}
+			}
+			out, err = runInput(t, "lantern-Basil-2026\n", "user", "create", db, "--tenant", tn.ID, "--member",
+				"--email", "recovery@fabrikam.example", "--display-name", "Recovery admin", "--output", "json")
+			var rec struct{ ID string }
+			if err != nil || json.Unmarshal([]byte(out), &rec) != nil {
+				t.Fatalf("user create = %v\n%s", err, out)
+			}
+			var a roleAssignmentJSON
+			runJSON(t, &a, "role", "assign", db, "--tenant", tn.ID, "--user", rec.ID, "--role", "Global Administrator", "--output", "json")
+			if a.RoleDefinitionID != roles.GlobalAdministrator.TemplateID || a.PrincipalID != rec.ID {
+				t.Fatalf("assignment = %+v", a)
+			}
+			if out, err := runInput(t, "", "user", "restore", db, "--tenant", tn.ID, "--user", tn.AdminID); err != nil {
+				t.Fatalf("user restore = %v\n%s", err, out)
+			}
+		})
+	}
+}

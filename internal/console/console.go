@@ -133,6 +133,9 @@ type admin struct {
 // may reports whether the admin's roles allow permission (R10).
 func (a admin) may(permission string) bool { return roles.Allows(a.Roles, permission) }
 
+// authority is what R14 lets the admin do to other admins.
+func (a admin) authority() roles.Authority { return roles.AsMember(a.Roles) }
+
 // actor is the admin as audit records name them.
 func (a admin) actor() audit.Actor {
 	return audit.Actor{UserID: a.User.ID, UserName: a.User.DisplayName, UserPrincipalName: a.User.UserPrincipalName}

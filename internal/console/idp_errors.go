@@ -42,7 +42,9 @@ func fedMessage(l string, err error) (fedProblem, bool) {
 	case errors.Is(err, federation.ErrWSFedUnsupported):
 		return fedProblem{Field: "protocol", Message: i18n.T(l, "console.idps.err.wsfed")}, true
 	case errors.Is(err, federation.ErrMetadataUnavailable):
-		return fedProblem{Field: "metadataUrl", Message: i18n.T(l, "console.idps.err.metadata", err.Error())}, true
+		// Never the cause: it would tell whether a port is open, or show
+		// the answer (issue 20, finding 4); the log has it.
+		return fedProblem{Field: "metadataUrl", Message: i18n.T(l, "console.idps.err.metadata_unavailable")}, true
 	}
 	return fedProblem{}, false
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,7 +73,7 @@ func TestFederationMessagesAsTheAPI(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := federation.Check(c.f, []federation.Federation{other}, map[string]bool{"fabrikam.example": true})
+			err := federation.Check(c.f, []federation.Federation{other}, map[string]bool{"fabrikam.example": true}, false)
 			var ve *federation.ValidationError
 			if !errors.As(err, &ve) || ve.Code != c.name {
 				t.Fatalf("Check = %#v, want the rule %s", err, c.name)
@@ -92,13 +93,25 @@ func TestFederationMessagesAsTheAPI(t *testing.T) {
 			}
 		})
 	}
-	wsfed, _ := fedMessage("en", federation.Check(saml(func(f *federation.Federation) { f.Settings.Protocol = federation.ProtocolWSFed }), nil, nil))
+	wsfed, _ := fedMessage("en", federation.Check(saml(func(f *federation.Federation) { f.Settings.Protocol = federation.ProtocolWSFed }), nil, nil, false))
 	if wsfed.Message != federation.ErrWSFedUnsupported.Error()+"." || wsfed.Field != "protocol" {
 		t.Fatalf("WS-Fed: %+v", wsfed)
 	}
-	md, _ := fedMessage("en", fmt.Errorf("%w from http://127.0.0.1:1/metadata: HTTP status 404", federation.ErrMetadataUnavailable))
-	if md.Field != "metadataUrl" || md.Message != "The federation metadata could not be read, so nothing was saved: the federation metadata could not be read from http://127.0.0.1:1/metadata: HTTP status 404." {
-		t.Fatalf("metadata: %+v", md)
+	// Issue 20, finding 4: a metadata URL that could not be fetched is a
+	// generic message, never the cause (a port, a status, the answer).
+	for _, lang := range []string{"en", "ja"} {
+		md, _ := fedMessage(lang, fmt.Errorf("%w from http://127.0.0.1:6379/metadata: dial tcp 127.0.0.1:6379: connection refused; -ERR internal-only", federation.ErrMetadataUnavailable))
+		if md.Field != "metadataUrl" || md.Message == "" || strings.ContainsAny(md.Message, "%") {
+			t.Fatalf("metadata (%s): %+v", lang, md)
+		}
+		for _, leak := range []string{"6379", "refused", "internal-only", "ERR"} {
+			if strings.Contains(md.Message, leak) {
+				t.Fatalf("F4_errors_generic (%s): the form shows %q: %s", lang, leak, md.Message)
+			}
+		}
+	}
+	if md, _ := fedMessage("en", federation.ErrMetadataUnavailable); md.Message != "The federation metadata could not be fetched from the metadata URL, so nothing was saved. Check that the URL is the partner's https metadata address." {
+		t.Fatalf("the form should say what the API says: %q", md.Message)
 	}
 }
 

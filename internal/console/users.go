@@ -71,6 +71,10 @@ type userData struct {
 	Sessions   []sessionRow
 	CanChange  bool
 	CanInvite  bool
+	// Protected names the admin roles of a user the signed-in admin may
+	// not reset, re-address, disable, delete or sign out (R14); "" when
+	// it may.
+	Protected string
 }
 
 type identity struct{ SignInType, Issuer, Value string }
@@ -87,6 +91,13 @@ func (h *Handler) user(w http.ResponseWriter, r *http.Request, a admin) {
 		return
 	}
 	d := userData{U: u, IsGuest: u.UserType == directory.UserTypeGuest, CanChange: a.may(roles.UserReadWriteAll)}
+	if d.CanChange {
+		var err error
+		if d.Protected, err = h.protectedRoles(r, a, u); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if s, err := h.d.Collab.Get(r.Context(), a.Tenant); err == nil {
 		d.CanInvite = s.MayInvite(a.Roles, a.User.UserType)
 	}
@@ -222,7 +233,7 @@ func (h *Handler) resetRedemption(w http.ResponseWriter, r *http.Request, a admi
 		return
 	}
 	_, err := h.d.Invitations.ResetRedemption(r.Context(), a.Tenant, u.ID,
-		invitation.Request{RedirectURL: h.redirectURL(a), SendMessage: true, InvitedBy: a.User.DisplayName}, a.actor())
+		invitation.Request{RedirectURL: h.redirectURL(a), SendMessage: true, InvitedBy: a.User.DisplayName}, a.actor(), a.authority())
 	if h.userActionFailed(w, r, a, u, err) {
 		return
 	}
@@ -252,7 +263,7 @@ func (h *Handler) revokeSessions(w http.ResponseWriter, r *http.Request, a admin
 	if !ok {
 		return
 	}
-	if h.userActionFailed(w, r, a, u, h.d.Lifecycle.RevokeSignInSessions(r.Context(), a.Tenant, u.ID, a.actor())) {
+	if h.userActionFailed(w, r, a, u, h.d.Lifecycle.RevokeSignInSessions(r.Context(), a.Tenant, u.ID, a.actor(), a.authority())) {
 		return
 	}
 	h.doneUser(w, r, a, u, "revoked")
@@ -268,7 +279,7 @@ func (h *Handler) setEnabled(enabled bool) func(w http.ResponseWriter, r *http.R
 			h.messagePage(w, r, a, http.StatusBadRequest, "console.self.title", i18n.T(lang(r), "console.self.explain"))
 			return
 		}
-		_, err := h.d.Lifecycle.Update(r.Context(), a.Tenant, u.ID, lifecycle.Patch{AccountEnabled: &enabled}, a.actor())
+		_, err := h.d.Lifecycle.Update(r.Context(), a.Tenant, u.ID, lifecycle.Patch{AccountEnabled: &enabled}, a.actor(), a.authority())
 		if h.userActionFailed(w, r, a, u, err) {
 			return
 		}
@@ -289,7 +300,7 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request, a admin) {
 		h.messagePage(w, r, a, http.StatusBadRequest, "console.self.title", i18n.T(lang(r), "console.self.explain"))
 		return
 	}
-	if h.userActionFailed(w, r, a, u, h.d.Lifecycle.Delete(r.Context(), a.Tenant, u.ID, a.actor())) {
+	if h.userActionFailed(w, r, a, u, h.d.Lifecycle.Delete(r.Context(), a.Tenant, u.ID, a.actor(), a.authority())) {
 		return
 	}
 	http.Redirect(w, r, base(a.Tenant)+"/users?deleted=1", http.StatusSeeOther)
@@ -304,6 +315,10 @@ func (h *Handler) doneUser(w http.ResponseWriter, r *http.Request, a admin, u di
 func (h *Handler) userActionFailed(w http.ResponseWriter, r *http.Request, a admin, u directory.User, err error) bool {
 	if err == nil {
 		return false
+	}
+	if status, title, msg, ok := privilegedRefusal(lang(r), u, err); ok {
+		h.messagePage(w, r, a, status, title, msg)
+		return true
 	}
 	if msg, ok := invitationMessage(lang(r), err); ok {
 		h.messagePage(w, r, a, http.StatusBadRequest, "console.refused.title", msg)

@@ -41,6 +41,8 @@ type startOptions struct {
 	configure func(*server.Config)
 	// addr, if set, is the address to listen on (a restart at the same URL).
 	addr string
+	// logs, if set, receives the server's log (text, every level).
+	logs io.Writer
 }
 
 // start runs guestgate on the engine until the test ends.
@@ -70,6 +72,9 @@ func start(t *testing.T, o startOptions) *instance {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if o.logs != nil {
+		log = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	srv, err := server.Open(context.Background(), cfg, server.Options{Logger: log, Clock: o.clock, Listener: ln})
 	if err != nil {

@@ -21,7 +21,11 @@
 // causes are *PartnerError with a Problem the pages explain and a detail
 // for the sign-in log.
 //
-// Providers do network I/O (metadata, discovery, code exchange): callers
-// never hold a transaction across them. The package imports directory,
-// audit and store; never signin, web or graph.
+// Providers do network I/O (metadata, discovery, keys, code exchange),
+// all through one internal/egress client (fetch.go: https, public
+// addresses unless allow-listed, checked at dial time; size and time
+// limits; discovery results kept); a failure shows tenants the step, the
+// log the cause. Callers never hold a transaction across them. The
+// package imports directory, audit, store and egress; never signin, web
+// or graph.
 package federation

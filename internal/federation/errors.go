@@ -77,9 +77,10 @@ var (
 	ErrWSFedUnsupported = errors.New("WS-Fed is not supported by this deployment: no maintained library verifies WS-Fed tokens soundly in Go; configure the partner with preferredAuthenticationProtocol \"saml\"")
 	// ErrBuiltIn: built-in identity providers cannot be changed or removed.
 	ErrBuiltIn = errors.New("built-in identity providers cannot be created, changed or deleted")
-	// ErrMetadataUnavailable wraps a metadata URL that could not be read
-	// or parsed when the configuration was saved.
-	ErrMetadataUnavailable = errors.New("the federation metadata could not be read")
+	// ErrMetadataUnavailable: the metadata URL could not be fetched, or its
+	// answer is not SAML metadata, when the configuration was saved. It
+	// carries no cause (the log has it), so callers can show it as is.
+	ErrMetadataUnavailable = errors.New("the federation metadata could not be fetched or read")
 	// ErrRemoved: the guest redeemed with a federation the tenant has since
 	// removed; an admin resets the redemption (R7) to let them in again.
 	ErrRemoved = errors.New("the identity provider this guest signs in with was removed by the organization")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -21,7 +22,10 @@ type oidcProvider struct {
 	f        Federation
 	secret   string
 	redirect string
-	client   *http.Client
+	// client is the egress client (every fetch: discovery, keys, token).
+	client    *http.Client
+	discovery *discoveryCache
+	log       *slog.Logger
 }
 
 // OIDCRedirectURI is a tenant's redirect URI for OpenID Connect federation.
@@ -30,10 +34,9 @@ func OIDCRedirectURI(publicURL, tenantID string) string {
 }
 
 func (p *oidcProvider) discover(ctx context.Context) (*gooidc.Provider, oauth2.Config, error) {
-	ctx = gooidc.ClientContext(ctx, p.client)
-	prov, err := gooidc.NewProvider(ctx, p.f.Issuer)
+	prov, err := p.discovery.provider(ctx, p.f)
 	if err != nil {
-		return nil, oauth2.Config{}, &PartnerError{Problem: ProblemUnreachable, Detail: "OpenID Connect discovery at " + p.f.Issuer + " failed: " + err.Error(), Err: err}
+		return nil, oauth2.Config{}, err
 	}
 	return prov, oauth2.Config{
 		ClientID: p.f.Settings.ClientID, ClientSecret: p.secret, RedirectURL: p.redirect,
@@ -67,11 +70,13 @@ func (p *oidcProvider) Finish(ctx context.Context, st State, r *http.Request) (I
 	cctx := gooidc.ClientContext(ctx, p.client)
 	tok, err := cfg.Exchange(cctx, q.Get("code"), oauth2.VerifierOption(st.Verifier))
 	if err != nil {
+		p.log.WarnContext(ctx, "federation: the code exchange failed", "tenant_id", p.f.TenantID, "federation_id", p.f.ID,
+			"issuer", p.f.Issuer, "err", logText(err))
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			return Identity{}, &PartnerError{Problem: ProblemRefused, Detail: "the code exchange was refused: " + err.Error(), Err: err}
+			return Identity{}, &PartnerError{Problem: ProblemRefused, Detail: "the provider's token endpoint refused the code exchange" + oauthCode(re.ErrorCode)}
 		}
-		return Identity{}, &PartnerError{Problem: ProblemUnreachable, Detail: "the code exchange failed: " + err.Error(), Err: err}
+		return Identity{}, unreachable("the code exchange with the provider's token endpoint failed")
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
@@ -79,7 +84,7 @@ func (p *oidcProvider) Finish(ctx context.Context, st State, r *http.Request) (I
 	}
 	idt, err := prov.Verifier(&gooidc.Config{ClientID: p.f.Settings.ClientID}).Verify(cctx, raw)
 	if err != nil {
-		return Identity{}, idTokenFailure(err)
+		return Identity{}, p.idTokenFailure(ctx, err)
 	}
 	if idt.Nonce != st.Nonce {
 		return Identity{}, &PartnerError{Problem: ProblemRefused, Detail: "the ID token's nonce does not match this sign-in"}
@@ -101,19 +106,38 @@ func (p *oidcProvider) Finish(ctx context.Context, st State, r *http.Request) (I
 	return Identity{Email: c.Email, Subject: idt.Subject}, nil
 }
 
-func idTokenFailure(err error) error {
+// idTokenFailure names the problem of a refused ID token. A failure to
+// fetch the provider's keys says only that (the log has the cause).
+func (p *oidcProvider) idTokenFailure(ctx context.Context, err error) error {
 	var exp *gooidc.TokenExpiredError
-	p := ProblemSignature
+	pr := ProblemSignature
 	msg := err.Error()
 	switch {
 	case errors.As(err, &exp):
-		p = ProblemClock
+		pr = ProblemClock
 	case strings.Contains(msg, "expected audience"):
-		p = ProblemAudience
+		pr = ProblemAudience
 	case strings.Contains(msg, "issued by a different provider"):
-		p = ProblemAudience
+		pr = ProblemAudience
 	case strings.Contains(msg, "fetching keys"):
-		p = ProblemUnreachable
+		p.log.WarnContext(ctx, "federation: the provider's signing keys could not be fetched", "tenant_id", p.f.TenantID,
+			"federation_id", p.f.ID, "issuer", p.f.Issuer, "err", logText(err))
+		return unreachable("the provider's signing keys could not be fetched")
 	}
-	return &PartnerError{Problem: p, Detail: "ID token refused: " + msg, Err: err}
+	return &PartnerError{Problem: pr, Detail: "ID token refused: " + msg, Err: err}
+}
+
+// oauthCodes are RFC 6749's error codes of a token endpoint: an admin can
+// act on them (invalid_client: the client secret), and they echo nothing
+// else of the answer.
+var oauthCodes = map[string]bool{
+	"invalid_request": true, "invalid_client": true, "invalid_grant": true,
+	"unauthorized_client": true, "unsupported_grant_type": true, "invalid_scope": true,
+}
+
+func oauthCode(code string) string {
+	if oauthCodes[code] {
+		return " (" + code + ")"
+	}
+	return ""
 }

@@ -3,7 +3,6 @@ package federation
 import (
 	"crypto/x509"
 	"encoding/base64"
-	"net"
 	"net/url"
 	"strings"
 )
@@ -13,19 +12,21 @@ import (
 // refused, each domain is a domain name that no managed tenant of the
 // deployment verifies (managedVerified) and no other federation of the
 // tenant (others; f itself may be among them) claims, and no two
-// federations of the tenant share an issuer. It is pure: the caller
-// gathers others and managedVerified.
-func Check(f Federation, others []Federation, managedVerified map[string]bool) error {
+// federations of the tenant share an issuer. Its URLs are https; plain
+// http only when plainHTTP, the deployment's development switch (issue
+// 20, finding 4). It is pure: the caller gathers others and
+// managedVerified.
+func Check(f Federation, others []Federation, managedVerified map[string]bool, plainHTTP bool) error {
 	if strings.TrimSpace(f.DisplayName) == "" {
 		return invalid("displayName", "display_name_required", "a display name is required")
 	}
 	switch f.Kind {
 	case KindSAML:
-		if err := checkSAML(f); err != nil {
+		if err := checkSAML(f, plainHTTP); err != nil {
 			return err
 		}
 	case KindOIDC:
-		if err := checkURL("issuer", f.Issuer); err != nil {
+		if err := checkURL("issuer", f.Issuer, plainHTTP); err != nil {
 			return err
 		}
 		if err := checkClient(f); err != nil {
@@ -71,7 +72,7 @@ func Check(f Federation, others []Federation, managedVerified map[string]bool) e
 	return nil
 }
 
-func checkSAML(f Federation) error {
+func checkSAML(f Federation, plainHTTP bool) error {
 	s := f.Settings
 	switch s.Protocol {
 	case ProtocolSAML:
@@ -83,7 +84,7 @@ func checkSAML(f Federation) error {
 	if strings.TrimSpace(f.Issuer) == "" {
 		return invalid("issuerUri", "issuer_required", "the issuer URI of the partner's identity provider is required")
 	}
-	if err := checkURL("passiveSignInUri", s.PassiveSignInURI); err != nil {
+	if err := checkURL("passiveSignInUri", s.PassiveSignInURI, plainHTTP); err != nil {
 		return err
 	}
 	if len(s.SigningCertificates) == 0 {
@@ -107,22 +108,18 @@ func checkClient(f Federation) error {
 	return nil
 }
 
-// checkURL requires an absolute https URL; plain http only for a loopback
-// address (a provider on the same machine, as in development and tests).
-func checkURL(prop, raw string) error {
+// checkURL requires an absolute https URL; plain http only with the
+// deployment's development switch (plainHTTP). Which addresses may be
+// fetched is decided when they are dialled (internal/egress), not here.
+func checkURL(prop, raw string, plainHTTP bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.User != nil || u.Fragment != "" {
 		return invalid(prop, "url", "must be an absolute https URL")
 	}
-	if u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname()) {
+	if u.Scheme == "https" || u.Scheme == "http" && plainHTTP {
 		return nil
 	}
 	return invalid(prop, "url", "must be an absolute https URL")
-}
-
-func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // ValidDomain reports a lower-case domain name of at least two labels.

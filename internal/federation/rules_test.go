@@ -39,7 +39,7 @@ func TestCheck(t *testing.T) {
 		}
 		return f
 	}
-	oidc := Federation{ID: "o", Kind: KindOIDC, DisplayName: "Other", Issuer: "http://127.0.0.1:9/op",
+	oidc := Federation{ID: "o", Kind: KindOIDC, DisplayName: "Other", Issuer: "https://op.other.example/op",
 		Domains: []string{"other.example"}, Settings: Settings{ClientID: "c", SealedSecret: "s"}}
 	managed := map[string]bool{"contoso.example": true}
 	cases := []struct {
@@ -48,9 +48,16 @@ func TestCheck(t *testing.T) {
 		others     []Federation
 		wantProp   string
 		wantErr    error
+		plainHTTP  bool // the deployment's development switch
 	}{
 		{rule: "F1", name: "saml_ok", f: saml(nil)},
-		{rule: "F1", name: "oidc_loopback_http_ok", f: oidc},
+		{rule: "F1", name: "oidc_ok", f: oidc},
+		{rule: "F4_plain_http_issuer_refused", name: "loopback", f: withIssuer(oidc, "http://127.0.0.1:9/op"), wantProp: "issuer"},
+		{rule: "F4_plain_http_issuer_refused", name: "remote", f: withIssuer(oidc, "http://op.other.example/op"), wantProp: "issuer"},
+		{rule: "F4_plain_http_with_development_switch", name: "issuer", f: withIssuer(oidc, "http://127.0.0.1:9/op"), plainHTTP: true},
+		{rule: "F4_plain_http_with_development_switch", name: "sign_in", f: saml(func(f *Federation) { f.Settings.PassiveSignInURI = "http://127.0.0.1:9/sso" }), plainHTTP: true},
+		{rule: "F4_plain_http_sign_in_refused", name: "loopback", f: saml(func(f *Federation) { f.Settings.PassiveSignInURI = "http://127.0.0.1:9/sso" }), wantProp: "passiveSignInUri"},
+		{rule: "F4_not_a_url", name: "scheme", f: withIssuer(oidc, "ftp://op.other.example/op"), plainHTTP: true, wantProp: "issuer"},
 		{rule: "F1", name: "google_ok", f: Federation{ID: GoogleID, Kind: KindGoogle, DisplayName: "Google", Issuer: GoogleIssuer, Settings: Settings{ClientID: "c", SealedSecret: "s"}}},
 		{rule: "F2_managed_verified_domain_refused", name: "managed", f: saml(func(f *Federation) { f.Domains = []string{"contoso.example"} }), wantProp: "domains"},
 		{rule: "F3_one_federation_per_domain", name: "taken", f: saml(func(f *Federation) { f.Domains = []string{"other.example"} }), others: []Federation{oidc}, wantProp: "domains"},
@@ -68,7 +75,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.rule+"/"+c.name, func(t *testing.T) {
-			err := Check(c.f, c.others, managed)
+			err := Check(c.f, c.others, managed, c.plainHTTP)
 			var ve *ValidationError
 			switch {
 			case c.wantErr != nil:
@@ -84,6 +91,11 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+func withIssuer(f Federation, issuer string) Federation {
+	f.Issuer = issuer
+	return f
 }
 
 func TestCheckEmail(t *testing.T) {

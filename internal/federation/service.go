@@ -4,18 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/egress"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -28,8 +27,11 @@ type Config struct {
 	// GoogleIssuer is where the Google preset discovers Google (default
 	// GoogleIssuer; tests point it at a local provider).
 	GoogleIssuer string
-	// HTTPClient reaches partners' providers (default: 10 s timeout).
-	HTTPClient *http.Client
+	// Egress governs every fetch from partners' providers (metadata,
+	// discovery, keys, tokens); the zero value is production's: https to
+	// public addresses only. Its AllowHTTP also lets configurations name
+	// plain http URLs (development and tests only).
+	Egress egress.Options
 }
 
 // Deps are what a Service uses.
@@ -51,6 +53,9 @@ type Service struct {
 	cfg     Config
 	d       Deps
 	secrets *secrets
+	// client is the one egress client; discovery keeps its results.
+	client    *http.Client
+	discovery *discoveryCache
 }
 
 // NewService returns a Service.
@@ -62,16 +67,14 @@ func NewService(cfg Config, d Deps) (*Service, error) {
 	if cfg.GoogleIssuer == "" {
 		cfg.GoogleIssuer = GoogleIssuer
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
-	}
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &Service{cfg: cfg, d: d, secrets: s}, nil
+	client := egress.NewClient(cfg.Egress)
+	return &Service{cfg: cfg, d: d, secrets: s, client: client, discovery: newDiscoveryCache(client, d.Clock, d.Log)}, nil
 }
 
 // Draft is a federation as an admin gives it: the secret in clear (it is
@@ -275,7 +278,8 @@ func (s *Service) Provider(f Federation) (Provider, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &oidcProvider{f: f, secret: secret, redirect: OIDCRedirectURI(s.cfg.PublicURL, f.TenantID), client: s.cfg.HTTPClient}, nil
+		return &oidcProvider{f: f, secret: secret, redirect: OIDCRedirectURI(s.cfg.PublicURL, f.TenantID),
+			client: s.client, discovery: s.discovery, log: s.d.Log}, nil
 	}
 	return nil, fmt.Errorf("federation %s: unknown kind %q", f.ID, f.Kind)
 }
@@ -306,7 +310,7 @@ func (s *Service) check(ctx context.Context, f Federation) error {
 			return fmt.Errorf("check federation: %w", err)
 		}
 	}
-	return Check(f, others, managed)
+	return Check(f, others, managed, s.cfg.Egress.AllowHTTP)
 }
 
 // apply returns cur with p applied.
@@ -376,37 +380,34 @@ func normalize(f *Federation) error {
 	return nil
 }
 
-// maxMetadata bounds a metadata document.
-const maxMetadata = 1 << 20
-
 // readMetadata fills the issuer, sign-in URI and certificates a SAML
-// draft leaves out from its metadata (document, or URL read now).
+// draft leaves out from its metadata (document, or URL read now through
+// the egress client). A URL that cannot be fetched, or whose answer is not
+// SAML metadata, is ErrMetadataUnavailable and nothing more: the cause
+// goes to the log, so no port or byte of an answer shows.
 func (s *Service) readMetadata(ctx context.Context, f *Federation, doc string) error {
-	raw := []byte(doc)
+	raw, fetched := []byte(doc), false
 	if len(raw) == 0 && f.Settings.MetadataURL != "" {
-		if err := checkURL("metadataUrl", f.Settings.MetadataURL); err != nil {
+		if err := checkURL("metadataUrl", f.Settings.MetadataURL, s.cfg.Egress.AllowHTTP); err != nil {
 			return err
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.Settings.MetadataURL, nil)
-		if err != nil {
-			return invalid("metadataUrl", "not_a_url", "not a URL")
+		var err error
+		if raw, err = egress.Get(ctx, s.client, f.Settings.MetadataURL); err != nil {
+			s.d.Log.WarnContext(ctx, "federation: the SAML metadata could not be fetched", "tenant_id", f.TenantID,
+				"url", f.Settings.MetadataURL, "err", logText(err))
+			return ErrMetadataUnavailable
 		}
-		resp, err := s.cfg.HTTPClient.Do(req)
-		if err != nil {
-			return fmt.Errorf("%w from %s: %v", ErrMetadataUnavailable, f.Settings.MetadataURL, err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("%w from %s: HTTP status %d", ErrMetadataUnavailable, f.Settings.MetadataURL, resp.StatusCode)
-		}
-		if raw, err = io.ReadAll(io.LimitReader(resp.Body, maxMetadata)); err != nil {
-			return fmt.Errorf("%w from %s: %v", ErrMetadataUnavailable, f.Settings.MetadataURL, err)
-		}
+		fetched = true
 	}
 	if len(raw) == 0 {
 		return nil
 	}
 	issuer, signIn, certs, err := ReadIdPMetadata(raw)
+	if err != nil && fetched {
+		s.d.Log.WarnContext(ctx, "federation: the SAML metadata could not be read", "tenant_id", f.TenantID,
+			"url", f.Settings.MetadataURL, "err", logText(err))
+		return ErrMetadataUnavailable
+	}
 	if err != nil {
 		return err
 	}

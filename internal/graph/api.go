@@ -44,6 +44,17 @@ type Caller struct {
 // Delegated reports whether the caller acts for a signed-in user.
 func (c Caller) Delegated() bool { return c.User.ID != "" }
 
+// authority is what R14 lets the caller do to admins: a delegated token
+// the signed-in member's roles, an app-only token its application
+// permissions (an app touches admins only with
+// RoleManagement.ReadWrite.Directory).
+func (c Caller) authority() roles.Authority {
+	if c.Delegated() {
+		return roles.AsMember(c.DirectoryRoles)
+	}
+	return roles.AsApp(c.Roles)
+}
+
 // TokenVerifier checks a bearer access token and says who calls.
 type TokenVerifier interface {
 	VerifyAccessToken(ctx context.Context, raw string) (Caller, error)
@@ -62,13 +73,13 @@ type Deps struct {
 	// Lifecycle changes, deletes and restores users and ends their access
 	// (lifecycle.Service has it).
 	Lifecycle interface {
-		Update(ctx context.Context, t directory.Tenant, userID string, p lifecycle.Patch, by audit.Actor) (directory.User, error)
-		Delete(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
-		RevokeSignInSessions(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
+		Update(ctx context.Context, t directory.Tenant, userID string, p lifecycle.Patch, by audit.Actor, as roles.Authority) (directory.User, error)
+		Delete(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
+		RevokeSignInSessions(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
 		GetDeleted(ctx context.Context, t directory.Tenant, userID string) (directory.DeletedUser, error)
 		ListDeleted(ctx context.Context, t directory.Tenant, afterID string, limit int) ([]directory.DeletedUser, error)
-		Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) (directory.User, error)
-		Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error
+		Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) (directory.User, error)
+		Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
 	}
 	// Branding is the tenants' company branding (organizationalBranding).
 	Branding *branding.Service

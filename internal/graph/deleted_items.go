@@ -124,7 +124,7 @@ func (a *API) restoreDeletedItem(w http.ResponseWriter, r *http.Request, c Calle
 		return err
 	}
 	id := r.PathValue("id")
-	u, err := a.deps.Lifecycle.Restore(r.Context(), t, id, a.actor(r, c))
+	u, err := a.deps.Lifecycle.Restore(r.Context(), t, id, a.actor(r, c), c.authority())
 	if err != nil {
 		return orUserNotFound(err, id)
 	}
@@ -146,7 +146,7 @@ func (a *API) purgeDeletedItem(w http.ResponseWriter, r *http.Request, c Caller)
 		return err
 	}
 	id := r.PathValue("id")
-	if err := a.deps.Lifecycle.Purge(r.Context(), t, id, a.actor(r, c)); err != nil {
+	if err := a.deps.Lifecycle.Purge(r.Context(), t, id, a.actor(r, c), c.authority()); err != nil {
 		return orUserNotFound(err, id)
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -121,7 +121,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, federation.ErrWSFedUnsupported), errors.Is(err, federation.ErrBuiltIn):
 		e = badRequest(err.Error() + ".")
 	case errors.Is(err, federation.ErrMetadataUnavailable):
-		e = badRequest("The federation metadata could not be read, so nothing was saved: " + err.Error() + ".")
+		// Never the cause (a port, a status, the answer): the log has it.
+		e = badRequest("The federation metadata could not be fetched from the metadata URL, so nothing was saved. Check that the URL is the partner's https metadata address.")
 	case errors.As(err, &de):
 		e = badRequest(de.Error())
 	case errors.As(err, &ce):
@@ -130,6 +131,11 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest("Invalid value for property 'roleDefinitionId': " + roles.ErrUnknownRole.Error() + ".")
 	case errors.Is(err, roles.ErrNotMember):
 		e = badRequest("Invalid value for property 'principalId': " + roles.ErrNotMember.Error() + ".")
+	case errors.Is(err, roles.ErrPrivilegedTarget):
+		// R14: Graph's answer to a change of an admin the caller does not manage.
+		e = errForbidden
+	case errors.Is(err, roles.ErrLastGlobalAdmin):
+		e = directoryBadRequest("The last Global Administrator of the organization cannot be disabled, deleted or removed from the role. Assign the role to another user first.")
 	case errors.Is(err, roles.ErrScope):
 		e = badRequest("Invalid value for property 'directoryScopeId': " + roles.ErrScope.Error() + ".")
 	case errors.Is(err, store.ErrAlreadyExists):

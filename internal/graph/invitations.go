@@ -97,7 +97,7 @@ func (a *API) resetRedemption(w http.ResponseWriter, r *http.Request, c Caller, 
 	if in.InvitedUser == nil || in.InvitedUser.ID == "" {
 		return badRequest("resetRedemption requires invitedUser.id: the object id of the user whose redemption status is reset.")
 	}
-	res, err := a.deps.Invitations.ResetRedemption(r.Context(), t, in.InvitedUser.ID, in.request(), a.actor(r, c))
+	res, err := a.deps.Invitations.ResetRedemption(r.Context(), t, in.InvitedUser.ID, in.request(), a.actor(r, c), c.authority())
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound("Resource '" + in.InvitedUser.ID + "' does not exist or one of its queried reference-property objects are not present.")
 	}

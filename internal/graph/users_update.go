@@ -150,7 +150,7 @@ func (a *API) patchUser(w http.ResponseWriter, r *http.Request, c Caller) error 
 		return err
 	}
 	id := r.PathValue("id")
-	if _, err := a.deps.Lifecycle.Update(r.Context(), t, id, p, a.actor(r, c)); err != nil {
+	if _, err := a.deps.Lifecycle.Update(r.Context(), t, id, p, a.actor(r, c), c.authority()); err != nil {
 		return orUserNotFound(err, id)
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -169,7 +169,7 @@ func (a *API) deleteUser(w http.ResponseWriter, r *http.Request, c Caller) error
 		return err
 	}
 	id := r.PathValue("id")
-	if err := a.deps.Lifecycle.Delete(r.Context(), t, id, a.actor(r, c)); err != nil {
+	if err := a.deps.Lifecycle.Delete(r.Context(), t, id, a.actor(r, c), c.authority()); err != nil {
 		return orUserNotFound(err, id)
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -193,7 +193,7 @@ func (a *API) revokeSignInSessions(w http.ResponseWriter, r *http.Request, c Cal
 		return err
 	}
 	id := r.PathValue("id")
-	if err := a.deps.Lifecycle.RevokeSignInSessions(r.Context(), t, id, a.actor(r, c)); err != nil {
+	if err := a.deps.Lifecycle.RevokeSignInSessions(r.Context(), t, id, a.actor(r, c), c.authority()); err != nil {
 		return orUserNotFound(err, id)
 	}
 	writeJSON(w, http.StatusOK, booleanResult{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean", Value: true})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/roles"
 )
 
 // TestNoInvitationsFromUnadministeredDirectories (R15; security round 2,
@@ -27,7 +28,7 @@ func TestNoInvitationsFromUnadministeredDirectories(t *testing.T) {
 		if _, err := s.Invite(context.Background(), tn, req); !errors.Is(err, ErrNotAdministered) {
 			t.Errorf("R15_%s_invites_nobody: Invite = %v, want ErrNotAdministered", tn.DisplayName, err)
 		}
-		if _, err := s.ResetRedemption(context.Background(), tn, "some-user", req, audit.CLI); !errors.Is(err, ErrNotAdministered) {
+		if _, err := s.ResetRedemption(context.Background(), tn, "some-user", req, audit.CLI, roles.AsOperator()); !errors.Is(err, ErrNotAdministered) {
 			t.Errorf("R15_%s_resets_nobody: ResetRedemption = %v, want ErrNotAdministered", tn.DisplayName, err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/policy"
 )
 
@@ -63,6 +64,11 @@ type DecisionInput struct {
 	// UnmanagedRetired: the deployment never creates or uses unmanaged
 	// accounts for new redemptions (today's behaviour of the reproduced product).
 	UnmanagedRetired bool
+	// FixedFederation is, for a guest redeemed with a federation (SAML,
+	// OpenID Connect or Google), the tenant's federation with the guest's
+	// issuer as it is now; nil when the tenant removed it. Left unset, a
+	// federation guest is refused (the rule fails closed).
+	FixedFederation *Upstream
 	// PublicMailDomain: the address is at a public consumer mail domain
 	// (gmail.com, outlook.com, …; directory.PublicMailDomains). No
 	// unmanaged account is used or created for it; the personal-account
@@ -104,19 +110,24 @@ const mailIssuer = string(directory.IdPMail)
 
 // DecideIdP applies section 3 of DESIGN. Step 0: a redeemed guest keeps
 // the IdP fixed at redemption (R7), which fails when that was a passcode
-// and passcodes are now off (R9). Step 1: the primary IdPs in the tenant's
-// precedence order. Step 2: the fallback: always a passcode
-// (emailOneTimePasscode), always a personal account (microsoftAccount), or
-// by default an existing personal account, then a passcode when enabled
-// (R1; the rollout table of section 5 then always says passcode for a
-// guest who is not redeemed), then, passcodes off, an unmanaged account in
-// the public cloud (existing or created; a personal account once unmanaged
-// redemption is retired, and always for an address at a public consumer
-// mail domain, R15) and no way in for US Government tenants (R11, R12).
+// and passcodes are now off (R9), or a federation the tenant has removed
+// since (federation.ErrRemoved; issue 20, finding 7). Step 1: the primary
+// IdPs in the tenant's precedence order. Step 2: the fallback: always a
+// passcode (emailOneTimePasscode), always a personal account
+// (microsoftAccount), or by default an existing personal account, then a
+// passcode when enabled (R1; the rollout table of section 5 then always
+// says passcode for a guest who is not redeemed), then, passcodes off, an
+// unmanaged account in the public cloud (existing or created; a personal
+// account once unmanaged redemption is retired, and always for an address
+// at a public consumer mail domain, R15) and no way in for US Government
+// tenants (R11, R12).
 func DecideIdP(in DecisionInput) (Decision, error) {
 	if in.User.ExternalUserState == directory.StateAccepted {
 		if in.User.IdP == directory.IdPMail && !in.OTPEnabled {
 			return Decision{}, ErrOTPDisabled
+		}
+		if in.User.IdP == directory.IdPFederation && (in.FixedFederation == nil || in.FixedFederation.Issuer != in.User.IdPIssuer) {
+			return Decision{}, federation.ErrRemoved
 		}
 		return Decision{IdP: in.User.IdP, Issuer: in.User.IdPIssuer, Step: StepRedeemed}, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/policy"
 )
 
@@ -29,6 +30,8 @@ func TestDecideIdP(t *testing.T) {
 		otpGuest  = accepted(pending, directory.IdPMail, "mail")
 		homeGuest = accepted(pending, directory.IdPHomeTenant, contosoIssuer)
 		umGuest   = accepted(pending, directory.IdPUnmanaged, umIssuer)
+		fedGuest  = accepted(pending, directory.IdPFederation, samlIssuer)
+		gGuest    = accepted(gmail, directory.IdPFederation, googleIssuer)
 		// reset is a guest after a redemption reset: pending, no IdP (R7).
 		reset = directory.User{Mail: "ana@contoso.example", ExternalUserState: directory.StatePendingAcceptance, IdP: directory.IdPNone}
 
@@ -70,6 +73,7 @@ func TestDecideIdP(t *testing.T) {
 		allow   policy.AllowExternal
 		config  policy.RedemptionConfig
 		found   Found
+		fixed   *Upstream
 		retired bool
 		public  bool // the address is at a public consumer mail domain
 		want    Decision
@@ -87,6 +91,14 @@ func TestDecideIdP(t *testing.T) {
 			want: Decision{IdP: directory.IdPHomeTenant, Issuer: contosoIssuer, Step: StepRedeemed}},
 		{rule: "S5_row2_unmanaged_guest_keeps_unmanaged_when_otp_enabled", user: umGuest, tenant: fabrikam, allow: policy.AllowEnabled, config: def,
 			want: Decision{IdP: directory.IdPUnmanaged, Issuer: umIssuer, Step: StepRedeemed}},
+		{rule: "R7_federation_guest_keeps_federation", user: fedGuest, tenant: fabrikam, allow: policy.AllowDisabled, config: def, fixed: saml,
+			want: Decision{IdP: directory.IdPFederation, Issuer: samlIssuer, Step: StepRedeemed}},
+		{rule: "R7_google_guest_keeps_google", user: gGuest, tenant: fabrikam, allow: policy.AllowEnabled, config: def, fixed: google,
+			want: Decision{IdP: directory.IdPFederation, Issuer: googleIssuer, Step: StepRedeemed}},
+		// Issue 20, finding 7: removing the federation ends its guests' sign-ins (as R9 for passcodes).
+		{rule: "F7_federation_guest_refused_once_removed", user: fedGuest, tenant: fabrikam, allow: policy.AllowEnabled, config: def, found: all, wantErr: federation.ErrRemoved},
+		{rule: "F7_google_guest_refused_once_removed", user: gGuest, tenant: fabrikam, allow: policy.AllowEnabled, config: def, found: allGmail, wantErr: federation.ErrRemoved},
+		{rule: "F7_federation_guest_refused_when_issuer_changed", user: fedGuest, tenant: fabrikam, allow: policy.AllowEnabled, config: def, fixed: &Upstream{Issuer: samlIssuer + "/v2"}, wantErr: federation.ErrRemoved},
 
 		// Step 1, default order: azureActiveDirectory, externalFederation, socialIdentityProviders.
 		{rule: "S3_1_home_tenant_first_by_default", user: pending, tenant: fabrikam, allow: policy.AllowEnabled, config: def, found: all, want: homeDec},
@@ -149,7 +161,7 @@ func TestDecideIdP(t *testing.T) {
 			cfg := policy.DefaultEmailConfig()
 			cfg.AllowExternal = c.allow
 			in := DecisionInput{
-				User: c.user, Tenant: c.tenant, Config: c.config, Found: c.found, UnmanagedRetired: c.retired, PublicMailDomain: c.public,
+				User: c.user, Tenant: c.tenant, Config: c.config, Found: c.found, UnmanagedRetired: c.retired, PublicMailDomain: c.public, FixedFederation: c.fixed,
 				OTPEnabled: policy.EffectiveEmailOTP(cfg, c.tenant, autoEnable, now).Enabled,
 			}
 			got, err := DecideIdP(in)

@@ -10,7 +10,13 @@
 // Tenants nobody administers (directory.Tenant.Administered: unmanaged
 // ones, the consumers directory) invite nobody (R15).
 //
-// It imports directory, audit, policy (the redemption configuration),
-// mail (message type only) and store; it does
+// Resetting the redemption of a user who holds an admin role needs a
+// caller whose roles manage that role (R14, roles.CheckChange in the
+// reset's transaction): the reset keeps the user's roles, so it would
+// otherwise hand them to whoever controls the new address.
+//
+// It imports directory, audit, roles (R14's check), policy (the redemption
+// configuration), mail (message type only), federation (its ErrRemoved only)
+// and store; it does
 // no network I/O: invitation mails go to the outbox in the same transaction.
 package invitation

@@ -9,6 +9,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -31,8 +32,11 @@ const (
 // mail and sign-in address (never its userPrincipalName); empty keeps the
 // current one. A new invitation (a new redeem link) is created, mailed
 // when req.SendMessage is set; the user's sessions end; an audit record
-// names who did it and what changed. All of it commits together.
-func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userID string, req Request, by audit.Actor) (Result, error) {
+// names who did it and what changed. All of it commits together. R14
+// guards it (roles.CheckChange with as): resetting an admin, whose roles
+// the reset keeps, needs a role that manages the admin's roles, else
+// roles.ErrPrivilegedTarget and nothing changes.
+func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userID string, req Request, by audit.Actor, as roles.Authority) (Result, error) {
 	if s.Audit == nil || s.Sessions == nil {
 		return Result{}, errors.New("reset redemption: the service has no audit log or session store")
 	}
@@ -68,7 +72,7 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 		if err := s.checkSponsorsExist(ctx, t, req.Sponsors); err != nil {
 			return err
 		}
-		before, after, err := s.resetUser(ctx, t, userID, req.Email, keepMail, now)
+		before, after, err := s.resetUser(ctx, t, userID, req.Email, keepMail, as, now)
 		if err != nil {
 			return err
 		}
@@ -95,11 +99,14 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 }
 
 // resetUser returns the user to PendingAcceptance with no identity
-// provider, with a new address unless keepMail.
-func (s *Service) resetUser(ctx context.Context, t directory.Tenant, userID, email string, keepMail bool, now time.Time) (before, after directory.User, err error) {
+// provider, with a new address unless keepMail, once R14 allows it.
+func (s *Service) resetUser(ctx context.Context, t directory.Tenant, userID, email string, keepMail bool, as roles.Authority, now time.Time) (before, after directory.User, err error) {
 	err = s.Directory.UpdateUser(ctx, t.ID, userID, func(u *directory.User) error {
 		if u.UserType != directory.UserTypeGuest && u.CreationType != "Invitation" {
 			return &ValidationError{Field: "invitedUser.id", Message: "the user is a member of this organization, not an invited user; it has no redemption status to reset"}
+		}
+		if err := roles.CheckChange(ctx, s.Roles, t, *u, as, roles.ResetRedemption); err != nil {
+			return err
 		}
 		before = *u
 		if !keepMail && !strings.EqualFold(u.Mail, email) {

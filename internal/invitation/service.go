@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -39,6 +40,9 @@ type Deps struct {
 	// ResetRedemption only.
 	Audit    audit.Store
 	Sessions SessionRevoker
+	// Roles is what R14's check of a reset reads (roles.CheckChange);
+	// without it every reset is refused.
+	Roles roles.GuardStore
 	// Domains, when set, refuses invitations to domains the tenant's
 	// collaboration restrictions block (collab.Service has it).
 	Domains interface {

@@ -16,6 +16,15 @@
 // directory.PurgeAfter (30 days), after which Run purges it. Every change
 // is written to the audit log under Graph's activity names.
 //
+// R14: changing the sign-in address, enabling, disabling, deleting,
+// restoring, purging or revoking the sessions of a user who holds an admin
+// role needs a caller whose roles manage those roles, and the last enabled
+// Global Administrator of a managed tenant is never disabled or deleted
+// (roles.DecideChange). Every such method takes the caller's
+// roles.Authority and runs roles.CheckChange in its transaction, so the
+// admin API, the console and the CLI (roles.AsOperator, which may do
+// everything) get the same rule.
+//
 // The rules on a PATCH body are pure (ApplyPatch). The package imports the
-// directory and audit domains and declares what else it needs.
+// directory, audit and roles domains and declares what else it needs.
 package lifecycle

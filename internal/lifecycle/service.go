@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -21,9 +23,12 @@ type Deps struct {
 	// Access is what directory.EndAccess writes.
 	Access directory.AccessStore
 	Audit  audit.Store
-	Tx     store.Transactor
-	Clock  clock.Clock
-	Log    *slog.Logger
+	// Roles is what R14's check reads (roles.CheckChange); without it
+	// every guarded change is refused.
+	Roles roles.GuardStore
+	Tx    store.Transactor
+	Clock clock.Clock
+	Log   *slog.Logger
 }
 
 // Service changes, deletes, restores and purges users and ends their
@@ -59,10 +64,13 @@ var Housekeeping = audit.Actor{AppName: "guestgate housekeeping"}
 // Update applies p to the user (ApplyPatch) and records one "Update user"
 // audit record naming each changed property's old and new value, in one
 // transaction. Disabling the account ends the user's access
-// (directory.EndAccess). A mail another user of the tenant has is a
-// *ValidationError with ErrAddressTaken. An unknown user is
-// store.ErrNotFound. It returns the user after the change.
-func (s *Service) Update(ctx context.Context, t directory.Tenant, userID string, p Patch, by audit.Actor) (directory.User, error) {
+// (directory.EndAccess). A new mail or otherMails, or a change of
+// accountEnabled, is R14's to allow (roles.CheckChange with as): on an
+// admin it needs a role that manages the admin's roles, and the last
+// enabled Global Administrator is never disabled. A mail another user of
+// the tenant has is a *ValidationError with ErrAddressTaken. An unknown
+// user is store.ErrNotFound. It returns the user after the change.
+func (s *Service) Update(ctx context.Context, t directory.Tenant, userID string, p Patch, by audit.Actor, as roles.Authority) (directory.User, error) {
 	var after directory.User
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.d.Clock.Now()
@@ -71,6 +79,11 @@ func (s *Service) Update(ctx context.Context, t directory.Tenant, userID string,
 			next, c, err := ApplyPatch(*u, p)
 			if err != nil {
 				return err
+			}
+			for _, a := range guarded(*u, next) {
+				if err := roles.CheckChange(ctx, s.d.Roles, t, *u, as, a); err != nil {
+					return err
+				}
 			}
 			if !strings.EqualFold(next.Mail, u.Mail) {
 				if err := s.addressFree(ctx, t.ID, u.ID, next.Mail); err != nil {
@@ -99,6 +112,22 @@ func (s *Service) Update(ctx context.Context, t directory.Tenant, userID string,
 	return after, err
 }
 
+// guarded lists the changes from before to after that R14 guards: a new
+// sign-in address (mail, otherMails) and enabling or disabling.
+func guarded(before, after directory.User) []roles.Action {
+	var out []roles.Action
+	if before.Mail != after.Mail || !slices.Equal(before.OtherMails, after.OtherMails) {
+		out = append(out, roles.ChangeSignInAddress)
+	}
+	switch {
+	case before.AccountEnabled && !after.AccountEnabled:
+		out = append(out, roles.DisableAccount)
+	case !before.AccountEnabled && after.AccountEnabled:
+		out = append(out, roles.EnableAccount)
+	}
+	return out
+}
+
 // addressFree refuses addr when another user of the tenant has it as its
 // mail or userPrincipalName (the sign-in address must find one user).
 func (s *Service) addressFree(ctx context.Context, tenantID, selfID, addr string) error {
@@ -115,14 +144,18 @@ func (s *Service) addressFree(ctx context.Context, tenantID, selfID, addr string
 // RevokeSignInSessions ends every sign-in of the user (Graph's
 // revokeSignInSessions): sessions, refresh tokens and access tokens from
 // before now stop working at once, in every process; the user can sign in
-// again. It is recorded in the audit log. An unknown user is
-// store.ErrNotFound.
-func (s *Service) RevokeSignInSessions(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error {
+// again. It is recorded in the audit log. R14 guards it (an admin's
+// sessions need a role that manages the admin's roles). An unknown user
+// is store.ErrNotFound.
+func (s *Service) RevokeSignInSessions(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error {
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.d.Clock.Now()
 		u, err := s.d.Directory.GetUser(ctx, t.ID, userID)
 		if err != nil {
 			return fmt.Errorf("revoke sign-in sessions of %s: %w", userID, err)
+		}
+		if err := roles.CheckChange(ctx, s.d.Roles, t, u, as, roles.RevokeSessions); err != nil {
+			return err
 		}
 		if err := directory.EndAccess(ctx, s.d.Access, t.ID, userID, now); err != nil {
 			return err
@@ -144,14 +177,19 @@ func nilTime(t time.Time) any {
 
 // Delete soft-deletes the user: its access ends (directory.EndAccess), it
 // moves to the deleted users (its redeem links and passcodes stop working
-// with it) and "Delete user" is recorded, in one transaction. An unknown
-// user is store.ErrNotFound.
-func (s *Service) Delete(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error {
+// with it) and "Delete user" is recorded, in one transaction. R14 guards
+// it: an admin needs a role that manages the admin's roles, and the last
+// enabled Global Administrator is never deleted. An unknown user is
+// store.ErrNotFound.
+func (s *Service) Delete(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error {
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.d.Clock.Now()
 		u, err := s.d.Directory.GetUser(ctx, t.ID, userID)
 		if err != nil {
 			return fmt.Errorf("delete user %s: %w", userID, err)
+		}
+		if err := roles.CheckChange(ctx, s.d.Roles, t, u, as, roles.DeleteUser); err != nil {
+			return err
 		}
 		if err := directory.EndAccess(ctx, s.d.Access, t.ID, userID, now); err != nil {
 			return err
@@ -167,14 +205,18 @@ func (s *Service) Delete(ctx context.Context, t directory.Tenant, userID string,
 // sessions and tokens from before the deletion stay dead) and records
 // "Restore user", in one transaction. A user created since with its
 // address or userPrincipalName is ErrRestoreConflict; an unknown deleted
-// user is store.ErrNotFound.
-func (s *Service) Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) (directory.User, error) {
+// user is store.ErrNotFound. R14 guards it: a deleted admin keeps its
+// roles, so restoring one needs a role that manages them.
+func (s *Service) Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) (directory.User, error) {
 	var u directory.User
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.d.Clock.Now()
 		d, err := s.d.Lifecycle.GetDeletedUser(ctx, t.ID, userID)
 		if err != nil {
 			return fmt.Errorf("restore user %s: %w", userID, err)
+		}
+		if err := roles.CheckChange(ctx, s.d.Roles, t, d.User, as, roles.RestoreUser); err != nil {
+			return err
 		}
 		for _, addr := range []string{d.Mail, d.UserPrincipalName} {
 			if _, err := s.d.Directory.GetUserByMail(ctx, t.ID, addr); err == nil {
@@ -196,13 +238,17 @@ func (s *Service) Restore(ctx context.Context, t directory.Tenant, userID string
 }
 
 // Purge deletes a deleted user for good (Graph's permanent delete of a
-// deleted item) and records "Hard delete user". An unknown deleted user
-// (a live user included) is store.ErrNotFound.
-func (s *Service) Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor) error {
+// deleted item) and records "Hard delete user". R14 guards it as it
+// guards deleting. An unknown deleted user (a live user included) is
+// store.ErrNotFound.
+func (s *Service) Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error {
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		d, err := s.d.Lifecycle.GetDeletedUser(ctx, t.ID, userID)
 		if err != nil {
 			return fmt.Errorf("purge user %s: %w", userID, err)
+		}
+		if err := roles.CheckChange(ctx, s.d.Roles, t, d.User, as, roles.PurgeUser); err != nil {
+			return err
 		}
 		return s.purge(ctx, d, by)
 	})

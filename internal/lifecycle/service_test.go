@@ -13,6 +13,7 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/lifecycle"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/store"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
@@ -59,7 +60,7 @@ func newFixture(t *testing.T, e testenv.Engine) *fixture {
 		}
 	}
 	f.svc = lifecycle.NewService(lifecycle.Deps{
-		Directory: db, Lifecycle: db, Access: db, Audit: db, Tx: db, Clock: c,
+		Directory: db, Lifecycle: db, Access: db, Audit: db, Roles: db, Tx: db, Clock: c,
 		Log: slog.New(slog.DiscardHandler),
 	})
 	return f
@@ -101,13 +102,17 @@ func (f *fixture) lastAudit(t *testing.T, tn directory.Tenant) audit.Record {
 
 var admin = audit.Actor{AppID: "app-1", AppName: "Provisioning"}
 
+// provisioning is what R14 lets the admin app do: change users, admins
+// excepted.
+var provisioning = roles.AsApp([]string{roles.UserReadWriteAll})
+
 func TestUpdate(t *testing.T) {
 	forEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		u := f.guest(t, f.tenant, "teri@gmail.example")
 		taken := f.guest(t, f.tenant, "sam@outlook.example")
 		name, mail := "Teri Ng", "teri.ng@outlook.example"
-		got, err := f.svc.Update(ctx, f.tenant, u.ID, lifecycle.Patch{DisplayName: &name, Mail: &mail}, admin)
+		got, err := f.svc.Update(ctx, f.tenant, u.ID, lifecycle.Patch{DisplayName: &name, Mail: &mail}, admin, provisioning)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,11 +132,11 @@ func TestUpdate(t *testing.T) {
 			t.Fatalf("audit record %+v", rec)
 		}
 
-		_, err = f.svc.Update(ctx, f.tenant, u.ID, lifecycle.Patch{Mail: &taken.Mail}, admin)
+		_, err = f.svc.Update(ctx, f.tenant, u.ID, lifecycle.Patch{Mail: &taken.Mail}, admin, provisioning)
 		if !errors.Is(err, lifecycle.ErrAddressTaken) {
 			t.Fatalf("a taken mail: %v, want ErrAddressTaken", err)
 		}
-		if _, err := f.svc.Update(ctx, f.other, u.ID, lifecycle.Patch{DisplayName: &name}, admin); !errors.Is(err, store.ErrNotFound) {
+		if _, err := f.svc.Update(ctx, f.other, u.ID, lifecycle.Patch{DisplayName: &name}, admin, provisioning); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("update through another tenant: %v, want ErrNotFound", err)
 		}
 	})
@@ -144,7 +149,7 @@ func TestDisableRevokes(t *testing.T) {
 		cookie := f.signIn(t, u)
 		f.clock.Advance(time.Minute)
 		off := false
-		if _, err := f.svc.Update(ctx, f.tenant, u.ID, lifecycle.Patch{AccountEnabled: &off}, admin); err != nil {
+		if _, err := f.svc.Update(ctx, f.tenant, u.ID, lifecycle.Patch{AccountEnabled: &off}, admin, provisioning); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.sessions.Lookup(ctx, f.tenant.ID, cookie); !errors.Is(err, session.ErrRevoked) {
@@ -164,7 +169,7 @@ func TestRevokeSignInSessions(t *testing.T) {
 		bystander := f.guest(t, f.tenant, "sam@outlook.example")
 		cookie, kept := f.signIn(t, u), f.signIn(t, bystander)
 		f.clock.Advance(time.Minute)
-		if err := f.svc.RevokeSignInSessions(ctx, f.tenant, u.ID, admin); err != nil {
+		if err := f.svc.RevokeSignInSessions(ctx, f.tenant, u.ID, admin, provisioning); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.sessions.Lookup(ctx, f.tenant.ID, cookie); !errors.Is(err, session.ErrRevoked) {
@@ -184,7 +189,7 @@ func TestRevokeSignInSessions(t *testing.T) {
 		if rec := f.lastAudit(t, f.tenant); rec.Activity != lifecycle.ActivityRevokeSessions || rec.Targets[0].ID != u.ID {
 			t.Fatalf("audit record %+v", rec)
 		}
-		if err := f.svc.RevokeSignInSessions(ctx, f.other, u.ID, admin); !errors.Is(err, store.ErrNotFound) {
+		if err := f.svc.RevokeSignInSessions(ctx, f.other, u.ID, admin, provisioning); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("revoke through another tenant: %v, want ErrNotFound", err)
 		}
 	})
@@ -196,10 +201,10 @@ func TestDeleteRestore(t *testing.T) {
 		u := f.guest(t, f.tenant, "teri@gmail.example")
 		cookie := f.signIn(t, u)
 		f.clock.Advance(time.Minute)
-		if err := f.svc.Delete(ctx, f.other, u.ID, admin); !errors.Is(err, store.ErrNotFound) {
+		if err := f.svc.Delete(ctx, f.other, u.ID, admin, provisioning); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("delete through another tenant: %v, want ErrNotFound", err)
 		}
-		if err := f.svc.Delete(ctx, f.tenant, u.ID, admin); err != nil {
+		if err := f.svc.Delete(ctx, f.tenant, u.ID, admin, provisioning); err != nil {
 			t.Fatal(err)
 		}
 		if rec := f.lastAudit(t, f.tenant); rec.Activity != "Delete user" || rec.OperationType != "Delete" || rec.Targets[0].ID != u.ID {
@@ -219,7 +224,7 @@ func TestDeleteRestore(t *testing.T) {
 			t.Fatalf("another tenant lists %d deleted users", len(list))
 		}
 
-		back, err := f.svc.Restore(ctx, f.tenant, u.ID, admin)
+		back, err := f.svc.Restore(ctx, f.tenant, u.ID, admin, provisioning)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,22 +237,22 @@ func TestDeleteRestore(t *testing.T) {
 		if rec := f.lastAudit(t, f.tenant); rec.Activity != "Restore user" || rec.OperationType != "Restore" {
 			t.Fatalf("audit record %+v", rec)
 		}
-		if _, err := f.svc.Restore(ctx, f.tenant, u.ID, admin); !errors.Is(err, store.ErrNotFound) {
+		if _, err := f.svc.Restore(ctx, f.tenant, u.ID, admin, provisioning); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("restore a live user: %v, want ErrNotFound", err)
 		}
 
 		// Restoring over an address taken meanwhile is refused.
-		if err := f.svc.Delete(ctx, f.tenant, u.ID, admin); err != nil {
+		if err := f.svc.Delete(ctx, f.tenant, u.ID, admin, provisioning); err != nil {
 			t.Fatal(err)
 		}
 		f.guest(t, f.tenant, "Teri@gmail.example")
-		if _, err := f.svc.Restore(ctx, f.tenant, u.ID, admin); !errors.Is(err, lifecycle.ErrRestoreConflict) {
+		if _, err := f.svc.Restore(ctx, f.tenant, u.ID, admin, provisioning); !errors.Is(err, lifecycle.ErrRestoreConflict) {
 			t.Fatalf("restore over a taken address: %v, want ErrRestoreConflict", err)
 		}
 		if _, err := f.svc.GetDeleted(ctx, f.tenant, u.ID); err != nil {
 			t.Fatalf("the refused restore lost the deleted user: %v", err)
 		}
-		if err := f.svc.Purge(ctx, f.tenant, u.ID, admin); err != nil {
+		if err := f.svc.Purge(ctx, f.tenant, u.ID, admin, provisioning); err != nil {
 			t.Fatal(err)
 		}
 		if rec := f.lastAudit(t, f.tenant); rec.Activity != "Hard delete user" {
@@ -273,12 +278,12 @@ func TestPurgeExpired(t *testing.T) {
 			if u.TenantID == f.other.ID {
 				tn = f.other
 			}
-			if err := f.svc.Delete(ctx, tn, u.ID, admin); err != nil {
+			if err := f.svc.Delete(ctx, tn, u.ID, admin, provisioning); err != nil {
 				t.Fatal(err)
 			}
 		}
 		f.clock.Advance(24 * time.Hour)
-		if err := f.svc.Delete(ctx, f.tenant, young.ID, admin); err != nil {
+		if err := f.svc.Delete(ctx, f.tenant, young.ID, admin, provisioning); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Advance(directory.PurgeAfter - 24*time.Hour - time.Second)

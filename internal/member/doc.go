@@ -25,6 +25,9 @@
 // password and a wrong password, and says ErrDisabled only after the
 // password was right.
 //
-// The package imports directory, audit, store and clock; never graph, web
-// or another sign-in method.
+// Enabling or disabling an admin is R14's to allow (roles.CheckChange, in
+// SetAccountEnabled's transaction).
+//
+// The package imports directory, audit, roles, store and clock; never
+// graph, web or another sign-in method.
 package member

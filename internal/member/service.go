@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -31,6 +32,9 @@ type Deps struct {
 	Audit     audit.Store
 	// Sessions, when set, ends a user's sessions when the account is disabled.
 	Sessions SessionRevoker
+	// Roles is what R14's check of enabling and disabling reads
+	// (roles.CheckChange); without it such changes are refused.
+	Roles roles.GuardStore
 	// Limits is the wrong-password throttle (zero: DefaultLimits).
 	Limits Limits
 	// Params hashes new passwords (zero: DefaultParams). Tests lower it.
@@ -311,12 +315,24 @@ func (s *Service) recordFailure(ctx context.Context, t directory.Tenant, keys []
 
 // SetAccountEnabled sets the user's accountEnabled and records it in the
 // audit log ("Update user"), in one transaction. Disabling also ends the
-// user's sessions. An unknown user is store.ErrNotFound.
-func (s *Service) SetAccountEnabled(ctx context.Context, t directory.Tenant, userID string, enabled bool, by audit.Actor) error {
+// user's sessions. R14 guards a change (roles.CheckChange with as): an
+// admin needs a role that manages the admin's roles, and the last enabled
+// Global Administrator is never disabled. An unknown user is
+// store.ErrNotFound.
+func (s *Service) SetAccountEnabled(ctx context.Context, t directory.Tenant, userID string, enabled bool, by audit.Actor, as roles.Authority) error {
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.d.Clock.Now()
 		var before, after directory.User
 		err := s.d.Directory.UpdateUser(ctx, t.ID, userID, func(u *directory.User) error {
+			if u.AccountEnabled != enabled {
+				action := roles.DisableAccount
+				if enabled {
+					action = roles.EnableAccount
+				}
+				if err := roles.CheckChange(ctx, s.d.Roles, t, *u, as, action); err != nil {
+					return err
+				}
+			}
 			before = *u
 			u.AccountEnabled = enabled
 			after = *u

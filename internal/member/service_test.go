@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/member"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/testenv"
@@ -51,7 +52,7 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...member.Limits) *fixtur
 		t.Fatal(err)
 	}
 	deps := member.Deps{
-		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db,
+		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db, Roles: db,
 		Params: cheap, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if len(limits) > 0 {
@@ -301,7 +302,7 @@ func TestService(t *testing.T) {
 			t.Run("set_account_enabled_audited", func(t *testing.T) {
 				f := newFixture(t, e)
 				u := f.create(t, "kim@fabrikam.example", true)
-				if err := f.svc.SetAccountEnabled(context.Background(), f.tenant, u.ID, false, audit.CLI); err != nil {
+				if err := f.svc.SetAccountEnabled(context.Background(), f.tenant, u.ID, false, audit.CLI, roles.AsOperator()); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := f.auth("kim@fabrikam.example", goodPassword, "192.0.2.1"); !errors.Is(err, member.ErrDisabled) {
@@ -312,13 +313,13 @@ func TestService(t *testing.T) {
 					rs[0].Targets[0].Modified[0] != (audit.Change{Property: "AccountEnabled", Old: "true", New: "false"}) {
 					t.Fatalf("audit records = %+v", rs)
 				}
-				if err := f.svc.SetAccountEnabled(context.Background(), f.tenant, u.ID, true, audit.CLI); err != nil {
+				if err := f.svc.SetAccountEnabled(context.Background(), f.tenant, u.ID, true, audit.CLI, roles.AsOperator()); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := f.auth("kim@fabrikam.example", goodPassword, "192.0.2.1"); err != nil {
 					t.Fatalf("after enable = %v", err)
 				}
-				if err := f.svc.SetAccountEnabled(context.Background(), f.tenant, uuid.NewString(), false, audit.CLI); !errors.Is(err, store.ErrNotFound) {
+				if err := f.svc.SetAccountEnabled(context.Background(), f.tenant, uuid.NewString(), false, audit.CLI, roles.AsOperator()); !errors.Is(err, store.ErrNotFound) {
 					t.Fatalf("unknown user = %v, want ErrNotFound", err)
 				}
 			})

@@ -21,7 +21,8 @@ type AuthRequestRecord struct {
 	CodeChallenge       string
 	CodeChallengeMethod string
 	CreatedAt           time.Time
-	// ExpiresAt: the login deadline while pending, the code's expiry once done.
+	// ExpiresAt: the login deadline while pending, the code's expiry once
+	// done; zero once the code was redeemed (Redeemed).
 	ExpiresAt time.Time
 
 	// Set by CompleteOIDCAuthRequest.
@@ -30,6 +31,10 @@ type AuthRequestRecord struct {
 
 // Done reports whether the user signed in for this request.
 func (r AuthRequestRecord) Done() bool { return !r.DoneAt.IsZero() }
+
+// Redeemed reports whether the request's code was exchanged: the record
+// stays, spent, so that the pending handle that made it completes once.
+func (r AuthRequestRecord) Redeemed() bool { return r.Done() && r.ExpiresAt.IsZero() }
 
 // AuthCompletion is the sign-in recorded on an authorization request.
 type AuthCompletion struct {

@@ -21,11 +21,15 @@ func (p *Provider) RotateKeys(ctx context.Context) (string, error) {
 }
 
 // Cleanup deletes expired authorization requests and refresh tokens, and
-// signing keys retired longer ago than any token they signed can live. It
-// is cheap when there is nothing to delete; run it every few minutes.
+// signing keys retired longer ago than any token they signed can live. A
+// completed request is kept, its code expired or spent, until the pending
+// handle that made it no longer opens in any process (LoginTimeout after
+// it was made, with leeway for clocks): until then its record is what
+// makes the handle complete once. It is cheap when there is nothing to
+// delete; run it every few minutes.
 func (p *Provider) Cleanup(ctx context.Context) error {
 	now := p.clock.Now()
-	n, err := p.deps.AuthRequests.DeleteExpiredOIDCGrants(ctx, now)
+	n, err := p.deps.AuthRequests.DeleteExpiredOIDCGrants(ctx, now, now.Add(-p.cfg.LoginTimeout-tokenLeeway))
 	if err != nil {
 		return fmt.Errorf("oidc cleanup: %w", err)
 	}

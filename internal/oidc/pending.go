@@ -22,9 +22,12 @@ import (
 // step used to make, and an abandoned sign-in leaves nothing to clean up.
 //
 // A handle completes once: the random id inside it is the stored row's
-// key, so a second completion finds the row (ErrAuthRequestDone). From
-// the completion on, the request is known by that id (the callback URL,
-// the code), exactly as requests stored at authorize used to be.
+// key, so a second completion finds the row (ErrAuthRequestDone). The row
+// outlives its code: the exchange only marks it redeemed, and the cleanup
+// keeps it until the handle no longer opens, so a handle replayed after
+// the exchange, or after its code expired, gets no second code. From the
+// completion on, the request is known by that id (the callback URL, the
+// code), exactly as requests stored at authorize used to be.
 
 // pendingPrefix marks a handle; stored request ids are UUIDs.
 const pendingPrefix = "p1."

@@ -64,8 +64,12 @@ type AuthRequestStore interface {
 	// ErrNotFound if there is no such pending request, ErrConflict if it is
 	// already completed.
 	CompleteOIDCAuthRequest(ctx context.Context, tenantID, id string, c AuthCompletion, codeExpiresAt time.Time) error
-	// ConsumeOIDCAuthRequest deletes a completed request that has not expired
-	// at now and returns it. Of concurrent callers exactly one wins; the others
+	// ConsumeOIDCAuthRequest redeems a completed request that has not
+	// expired at now and returns it: its code is spent (the stored
+	// ExpiresAt becomes zero, AuthRequestRecord.Redeemed) but the record
+	// stays until DeleteExpiredOIDCGrants removes it, so the pending handle
+	// that made it cannot complete again (CreateOIDCAuthRequest is
+	// ErrAlreadyExists). Of concurrent callers exactly one wins; the others
 	// get ErrNotFound.
 	ConsumeOIDCAuthRequest(ctx context.Context, tenantID, id string, now time.Time) (AuthRequestRecord, error)
 	// DeleteOIDCAuthRequest removes a request; a missing one is not an error.
@@ -94,8 +98,10 @@ type AuthRequestStore interface {
 	// record has not been cleaned up yet).
 	OIDCGrantRevoked(ctx context.Context, tenantID, familyID string) (bool, error)
 
-	// DeleteExpiredOIDCGrants removes authorization requests, refresh
-	// tokens and revocation records that expired before t, and returns how
-	// many.
-	DeleteExpiredOIDCGrants(ctx context.Context, before time.Time) (int64, error)
+	// DeleteExpiredOIDCGrants removes refresh tokens and revocation records
+	// that expired before before, and authorization requests whose code
+	// expired (or was spent) before before and that were created before
+	// requestsCreatedBefore (the handles that made them no longer open),
+	// and returns how many.
+	DeleteExpiredOIDCGrants(ctx context.Context, before, requestsCreatedBefore time.Time) (int64, error)
 }

@@ -16,9 +16,10 @@ import (
 // CodeExchange redeems an authorization code: parse, validate, exchange.
 // Everything that can fail because of the request (PKCE, client, redirect
 // URI) is checked before the code is redeemed, so a client's mistake does
-// not burn it. The redemption deletes the request with a conditional DELETE
-// in the same transaction that creates the refresh token, if any: of
-// concurrent exchanges of one code exactly one succeeds.
+// not burn it. The redemption spends the request's code with a conditional
+// UPDATE in the same transaction that creates the refresh token, if any:
+// of concurrent exchanges of one code exactly one succeeds. The spent
+// request stays, so its pending handle cannot complete again.
 func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*op.Response, error) {
 	p := s.p
 	rec, err := p.requestForCode(ctx, r.Data.Code)
@@ -100,7 +101,7 @@ func (e *codeReplayError) Error() string { return "authorization code already re
 
 // requestForCode opens a code and returns its completed, unexpired request
 // in the tenant of ctx, without redeeming it. A genuine code whose request
-// no longer exists is a *codeReplayError.
+// was redeemed already, or no longer exists, is a *codeReplayError.
 func (p *Provider) requestForCode(ctx context.Context, code string) (AuthRequestRecord, error) {
 	invalid := func() (AuthRequestRecord, error) {
 		return AuthRequestRecord{}, oidc.ErrInvalidGrant().WithDescription("The code is invalid, was already redeemed or has expired.")
@@ -122,6 +123,9 @@ func (p *Provider) requestForCode(ctx context.Context, code string) (AuthRequest
 	}
 	if err != nil {
 		return AuthRequestRecord{}, oidc.ErrServerError().WithParent(fmt.Errorf("get auth request: %w", err))
+	}
+	if rec.Redeemed() {
+		return AuthRequestRecord{}, &codeReplayError{tenantID: tid, id: id}
 	}
 	if !rec.Done() || !rec.ExpiresAt.After(p.clock.Now()) {
 		return invalid()

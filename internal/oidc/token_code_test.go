@@ -510,3 +510,75 @@ func oauthErrorCodeOf(err error) string {
 	}
 	return err.Error()
 }
+
+// TestCompletedRequestIsFinal (issue 20, finding 11; docs/security.md: a
+// sign-in request completes once): the pending handle the browser still
+// holds cannot complete again after its code was exchanged, nor after the
+// code expired unredeemed and the cleanup ran, for as long as the handle
+// opens; the callback of a redeemed request issues no code.
+func TestCompletedRequestIsFinal(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		app, _ := e.createApp(e.a, true)
+		again := func(handle string) error {
+			_, err := e.p.CompleteAuthRequest(e.ctx, e.a.ID, handle, oidc.Login{UserID: e.guestA.ID, AuthTime: e.clock.Now(), AMR: []string{"otp"}, IdP: "mail"})
+			return err
+		}
+
+		t.Run("F11_after_the_code_exchange", func(t *testing.T) {
+			res := e.signIn(t, flow{tenant: e.a, app: app, user: e.guestA})
+			if err := again(res.authReqID); !errors.Is(err, oidc.ErrAuthRequestDone) {
+				t.Fatalf("completing the exchanged request again = %v, want ErrAuthRequestDone", err)
+			}
+			e.clock.Advance(20 * time.Minute)
+			defer e.clock.Advance(-20 * time.Minute)
+			if err := e.p.Cleanup(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := again(res.authReqID); !errors.Is(err, oidc.ErrAuthRequestDone) {
+				t.Fatalf("completing it again after the cleanup = %v, want ErrAuthRequestDone", err)
+			}
+		})
+
+		t.Run("F11_code_expired_unredeemed", func(t *testing.T) {
+			f := flow{tenant: e.a, app: app, user: e.guestA}
+			res, _ := e.authorize(t, f)
+			e.login(t, f, res)
+			e.clock.Advance(30 * time.Minute)
+			defer e.clock.Advance(-30 * time.Minute)
+			if err := e.p.Cleanup(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := again(res.authReqID); !errors.Is(err, oidc.ErrAuthRequestDone) {
+				t.Fatalf("completing the request again after its code expired = %v, want ErrAuthRequestDone", err)
+			}
+		})
+
+		t.Run("F11_callback_of_a_redeemed_request", func(t *testing.T) {
+			f := flow{tenant: e.a, app: app, user: e.guestA}
+			res, verifier := e.authorize(t, f)
+			callback, err := e.p.CompleteAuthRequest(e.ctx, e.a.ID, res.authReqID, oidc.Login{UserID: e.guestA.ID, AuthTime: e.clock.Now(), AMR: []string{"otp"}, IdP: "mail"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, loc := get(t, callback)
+			if _, err := res.config.Exchange(e.ctx, loc.Query().Get("code"), oauth2.VerifierOption(verifier)); err != nil {
+				t.Fatalf("exchange: %v", err)
+			}
+			if _, loc := get(t, callback); loc != nil && loc.Query().Get("code") != "" {
+				t.Fatalf("the callback of a redeemed request issued another code: %s", loc)
+			}
+		})
+
+		t.Run("handle_expired", func(t *testing.T) {
+			res := e.signIn(t, flow{tenant: e.a, app: app, user: e.guestA})
+			e.clock.Advance(2 * time.Hour)
+			defer e.clock.Advance(-2 * time.Hour)
+			if err := e.p.Cleanup(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := again(res.authReqID); !errors.Is(err, oidc.ErrAuthRequestNotFound) {
+				t.Fatalf("completing an expired handle = %v, want ErrAuthRequestNotFound", err)
+			}
+		})
+	})
+}

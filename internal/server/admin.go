@@ -8,6 +8,7 @@ import (
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/roles"
 )
 
 // CreateTenant creates a tenant (guestgate tenant create).
@@ -96,5 +97,5 @@ func (s *Server) ResetRedemption(ctx context.Context, t directory.Tenant, userID
 	if s.publicURLUnknown {
 		return invitation.Result{}, ErrPublicURLUnknown
 	}
-	return s.invitations.ResetRedemption(ctx, t, userID, req, audit.CLI)
+	return s.invitations.ResetRedemption(ctx, t, userID, req, audit.CLI, roles.AsOperator())
 }

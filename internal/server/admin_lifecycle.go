@@ -9,6 +9,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/lifecycle"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -76,23 +77,23 @@ func (s *Server) FindDeletedUser(ctx context.Context, t directory.Tenant, idOrUP
 // UpdateUser applies a partial update to a user, recorded in the audit log
 // as done by the CLI (guestgate user update).
 func (s *Server) UpdateUser(ctx context.Context, t directory.Tenant, userID string, p lifecycle.Patch) (directory.User, error) {
-	return s.lifecycle.Update(ctx, t, userID, p, audit.CLI)
+	return s.lifecycle.Update(ctx, t, userID, p, audit.CLI, roles.AsOperator())
 }
 
 // DeleteUser soft-deletes a user, recorded as done by the CLI (guestgate
 // user delete); it can be restored for 30 days.
 func (s *Server) DeleteUser(ctx context.Context, t directory.Tenant, userID string) error {
-	return s.lifecycle.Delete(ctx, t, userID, audit.CLI)
+	return s.lifecycle.Delete(ctx, t, userID, audit.CLI, roles.AsOperator())
 }
 
 // RestoreUser brings a deleted user back with the same id, recorded as
 // done by the CLI (guestgate user restore).
 func (s *Server) RestoreUser(ctx context.Context, t directory.Tenant, userID string) (directory.User, error) {
-	return s.lifecycle.Restore(ctx, t, userID, audit.CLI)
+	return s.lifecycle.Restore(ctx, t, userID, audit.CLI, roles.AsOperator())
 }
 
 // RevokeSignInSessions ends every session and token of a user, recorded as
 // done by the CLI.
 func (s *Server) RevokeSignInSessions(ctx context.Context, t directory.Tenant, userID string) error {
-	return s.lifecycle.RevokeSignInSessions(ctx, t, userID, audit.CLI)
+	return s.lifecycle.RevokeSignInSessions(ctx, t, userID, audit.CLI, roles.AsOperator())
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/guestgate/guestgate/internal/egress"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -63,6 +64,16 @@ type Config struct {
 	// GoogleIssuer is where tenants' Google federation discovers Google
 	// (https://accounts.google.com; another OpenID provider only for tests).
 	GoogleIssuer string
+	// FederationAllowHTTP lets partners' identity provider URLs (metadata,
+	// issuer, sign-in, and what discovery names) use plain http. For
+	// development and tests only: serve never sets it by default, demo does.
+	FederationAllowHTTP bool
+	// FederationAllowAddresses names the non-public addresses partners'
+	// identity providers may be fetched from (CIDRs, addresses, host:port;
+	// separated by commas). Empty: public addresses only (issue 20,
+	// finding 4: loopback, private, link-local, multicast, CGNAT and other
+	// special-purpose addresses are refused when dialled).
+	FederationAllowAddresses string
 	// UnmanagedRedemption is "seed" (the rollout table of DESIGN section 5:
 	// guests may redeem with, and create, unmanaged accounts) or "retired"
 	// (new redemptions never create or use unmanaged accounts; they fall
@@ -157,6 +168,9 @@ func (c Config) Validate() error {
 	if err := c.validateUnmanaged(); err != nil {
 		errs = append(errs, err)
 	}
+	if _, err := c.federationEgress(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := checkSecrets(c.Secrets()); err != nil {
 		errs = append(errs, err)
 	}
@@ -176,6 +190,15 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// federationEgress is how federation reaches partners' providers.
+func (c Config) federationEgress() (egress.Options, error) {
+	allow, err := egress.ParseAllowList(c.FederationAllowAddresses)
+	if err != nil {
+		return egress.Options{}, fmt.Errorf("GUESTGATE_FEDERATION_ALLOW_ADDRESSES: %w", err)
+	}
+	return egress.Options{AllowHTTP: c.FederationAllowHTTP, Allow: allow}, nil
 }
 
 // ValidatePublicURL checks GUESTGATE_PUBLIC_URL: absolute, https outside

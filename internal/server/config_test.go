@@ -95,3 +95,23 @@ func TestValidateMailRetention(t *testing.T) {
 		t.Fatalf("Validate with a one-minute retention = %v", err)
 	}
 }
+
+// TestValidateFederationEgress (issue 20, finding 4): the default reaches
+// partners over https at public addresses only; an allow-list entry that
+// is not a CIDR, an address or host:port is refused, naming the variable.
+func TestValidateFederationEgress(t *testing.T) {
+	cfg := Defaults()
+	cfg.Secret, cfg.SMTPURL = strings.Repeat("s", 32), "smtp://relay.example.com:587"
+	eg, err := cfg.federationEgress()
+	if err != nil || eg.AllowHTTP || !eg.Allow.Empty() {
+		t.Fatalf("F4_production_default: %+v %v", eg, err)
+	}
+	cfg.FederationAllowAddresses = "10.20.0.0/16, adfs.corp.example:443"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cfg.FederationAllowAddresses = "10.20.0.0/16,http://adfs.corp.example"
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "GUESTGATE_FEDERATION_ALLOW_ADDRESSES") {
+		t.Fatalf("Validate with a URL in the allow-list = %v", err)
+	}
+}

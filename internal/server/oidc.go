@@ -76,23 +76,34 @@ type loginBridge struct{ p *oidc.Provider }
 
 func (b loginBridge) AuthRequest(ctx context.Context, tenantID, id string) (signin.AuthRequest, error) {
 	info, err := b.p.AuthRequest(ctx, tenantID, id)
-	if errors.Is(err, oidc.ErrAuthRequestNotFound) || errors.Is(err, oidc.ErrAuthRequestDone) {
-		return signin.AuthRequest{}, fmt.Errorf("%w: %w", signin.ErrUnknownAuthRequest, err)
-	}
 	if err != nil {
-		return signin.AuthRequest{}, err
+		return signin.AuthRequest{}, requestGone(err)
 	}
 	return signin.AuthRequest{AppID: info.ClientID, AppName: info.AppName, LoginHint: info.LoginHint, ForceLogin: info.ForceLogin(), PromptNone: info.PromptNone(), MaxAge: info.MaxAge}, nil
 }
 
+// Complete completes the request; one completed before (in this browser
+// or another) is the stale-request page, never a second code nor a 500.
 func (b loginBridge) Complete(ctx context.Context, tenantID, id string, s session.Session) (string, error) {
-	return b.p.CompleteAuthRequest(ctx, tenantID, id, oidc.Login{
+	u, err := b.p.CompleteAuthRequest(ctx, tenantID, id, oidc.Login{
 		UserID: s.UserID, AuthTime: s.AuthTime, AMR: s.AMR, IdP: s.IdP, SessionID: hex.EncodeToString(s.IDHash),
 	})
+	return u, requestGone(err)
 }
 
 func (b loginBridge) Fail(ctx context.Context, tenantID, id, code string) (string, error) {
-	return b.p.FailAuthRequest(ctx, tenantID, id, code, "")
+	u, err := b.p.FailAuthRequest(ctx, tenantID, id, code, "")
+	return u, requestGone(err)
+}
+
+// requestGone marks a request that expired, never existed or was already
+// completed as signin.ErrUnknownAuthRequest (the pages' stale-request
+// page, 400); other errors pass unchanged.
+func requestGone(err error) error {
+	if errors.Is(err, oidc.ErrAuthRequestNotFound) || errors.Is(err, oidc.ErrAuthRequestDone) {
+		return fmt.Errorf("%w: %w", signin.ErrUnknownAuthRequest, err)
+	}
+	return err
 }
 
 // tokenVerifier adapts the provider to the admin API. The tenant is the

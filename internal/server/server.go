@@ -215,24 +215,31 @@ func (s *Server) build() error {
 	s.invitations = invitation.NewService(
 		invitation.Config{PublicURL: cfg.PublicURL, AllowHTTP: cfg.insecure()},
 		invitation.Deps{Directory: s.db, Store: s.db, Outbox: s.db, Tx: s.db, Clock: s.clock, Compose: s.composeInvitation, Audit: s.db, Sessions: endAccess,
-			Domains: s.collab},
+			Domains: s.collab, Roles: s.db},
 	)
 	s.policies = policy.NewService(policy.Deps{Store: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, AutoEnable: cfg.AutoEnableDate})
-	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: endAccess, Limits: cfg.Members, Log: s.log})
+	s.members, err = member.NewService(member.Deps{Directory: s.db, Store: s.db, Tx: s.db, Clock: s.clock, Audit: s.db, Sessions: endAccess, Roles: s.db, Limits: cfg.Members, Log: s.log})
 	if err != nil {
 		return err
 	}
 	s.limiter = ratelimit.New(s.db, s.clock)
 	s.branding = branding.NewService(s.db, s.clock)
-	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
+	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Roles: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	s.bulk = bulkinvite.NewService(bulkinvite.Deps{Store: s.db, Tenants: s.db, Invitations: s.invitations, Tx: s.db,
 		Describe: console.DescribeInvitationError, Clock: s.clock, Log: s.log})
 	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
 	if err := s.buildOIDC(); err != nil {
 		return err
 	}
+	fedEgress, err := cfg.federationEgress()
+	if err != nil {
+		return err
+	}
+	if fedEgress.AllowHTTP {
+		s.log.Info("partners' identity providers may be reached over plain http (--federation-allow-http): for development only")
+	}
 	s.federations, err = federation.NewService(
-		federation.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("federation"), GoogleIssuer: cfg.GoogleIssuer},
+		federation.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("federation"), GoogleIssuer: cfg.GoogleIssuer, Egress: fedEgress},
 		federation.Deps{Store: s.db, Directory: s.db, Audit: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
 	if err != nil {
 		return err

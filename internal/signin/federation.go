@@ -216,7 +216,9 @@ func (s *Service) FederationReturn(ctx context.Context, t directory.Tenant, toke
 	}
 	dec, _, err := s.decide(ctx, t, guest)
 	if err != nil {
-		return Result{}, err
+		// E.g. the federation was removed while the guest was at the
+		// partner (federation.ErrRemoved): refused and recorded.
+		return Result{}, s.refused(ctx, t, attempt{user: &guest, address: guest.Mail, app: s.appOf(ctx, t, p.Next)}, err)
 	}
 	if dec.IdP != directory.IdPFederation || dec.Issuer != p.IdP {
 		return Result{}, ErrDecisionChanged

@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -47,6 +48,7 @@ type fixture struct {
 	invitations *invitation.Service
 	policies    *policy.Service
 	members     *member.Service
+	feds        *federation.Service
 	bridge      *fakeBridge
 	signUps     *fakeSignUps
 
@@ -138,12 +140,17 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 	f.sessions = session.NewService(db, c, 0)
 	f.invitations = invitation.NewService(
 		invitation.Config{PublicURL: publicURL},
-		invitation.Deps{Directory: db, Store: db, Outbox: db, Tx: db, Clock: c, Audit: db, Sessions: db},
+		invitation.Deps{Directory: db, Store: db, Outbox: db, Tx: db, Clock: c, Audit: db, Sessions: db, Roles: db},
 	)
 	f.policies = policy.NewService(policy.Deps{Store: db, Audit: db, Tx: db, Clock: c})
 	if f.members, err = member.NewService(member.Deps{
-		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db, Params: cheap, Log: log,
+		Directory: db, Store: db, Tx: db, Clock: c, Audit: db, Sessions: db, Roles: db, Params: cheap, Log: log,
 	}); err != nil {
+		t.Fatal(err)
+	}
+	if f.feds, err = federation.NewService(
+		federation.Config{PublicURL: publicURL, Key: []byte("federation-key-0123456789abcdef-0123")},
+		federation.Deps{Store: db, Directory: db, Audit: db, Tx: db, Clock: c, Log: log}); err != nil {
 		t.Fatal(err)
 	}
 	f.bridge = &fakeBridge{db: db}
@@ -151,7 +158,7 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 	tr := traced{Store: db, Policies: f.policies, f: f}
 	deps := signin.Deps{
 		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
-		Policies: tr, Members: f.members, Accounts: f.members, SignUps: f.signUps,
+		Policies: tr, Members: f.members, Accounts: f.members, SignUps: f.signUps, Federations: f.feds,
 		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
 		Login: f.bridge, Tx: db, Clock: c, Log: log,
 	}

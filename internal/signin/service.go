@@ -11,6 +11,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/metrics"
@@ -255,12 +256,9 @@ func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory
 			return Route{}, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
 		}
 	}
-	if dec.IdP == directory.IdPFederation {
-		// Never a fallback: a removed federation is said, not replaced.
-		if _, err := s.federationOf(ctx, t, dec); err != nil {
-			return Route{}, err
-		}
-	}
+	// A removed federation is said, not replaced (never a fallback): the
+	// decision refuses its guests (step 0) and finds no other for a guest
+	// who has not redeemed yet.
 	return routeFor(t, u, dec, otpEnabled)
 }
 
@@ -280,7 +278,11 @@ func (s *Service) tenantOfIssuer(issuer string) string {
 // decide gathers the inputs of section 3 (the tenant's policies and the
 // directory look-ups for the address) and applies invitation.DecideIdP.
 // Inside a transaction it reads through it, so the decision made again at
-// redemption sees what commits with it.
+// redemption sees what commits with it. A guest redeemed with a
+// federation needs that federation, not the passcode policy (step 0): it
+// reads the one instead of the other, so checking that the federation
+// still exists costs no read (issue 20, finding 7); the passcode state it
+// reports for such a guest is false, which no federation route reads.
 func (s *Service) decide(ctx context.Context, t directory.Tenant, u directory.User) (invitation.Decision, bool, error) {
 	in, err := s.decisionInput(ctx, t, u)
 	if err != nil {
@@ -290,21 +292,34 @@ func (s *Service) decide(ctx context.Context, t directory.Tenant, u directory.Us
 	return dec, in.OTPEnabled, err
 }
 
-// decisionInput gathers the inputs of section 3 for u at t (the look-ups
-// only for a guest who has not redeemed: a redeemed one keeps their IdP).
+// decisionInput gathers the inputs of section 3 for u at t: for a guest
+// redeemed with a federation, that federation as it is now (and not the
+// passcode policy, see decide); otherwise the passcode policy and, for a
+// guest who has not redeemed, the tenant's configuration and the look-ups.
 func (s *Service) decisionInput(ctx context.Context, t directory.Tenant, u directory.User) (invitation.DecisionInput, error) {
+	in := invitation.DecisionInput{User: u, Tenant: t, UnmanagedRetired: s.cfg.UnmanagedRetired,
+		PublicMailDomain: s.cfg.PublicMailDomains.HasAddress(u.Mail)}
+	if u.ExternalUserState == directory.StateAccepted && u.IdP == directory.IdPFederation {
+		f, err := s.federationOf(ctx, t, invitation.Decision{Issuer: u.IdPIssuer})
+		switch {
+		case err == nil:
+			in.FixedFederation = &invitation.Upstream{Issuer: f.IdPIssuer()}
+		case !errors.Is(err, federation.ErrRemoved):
+			return in, fmt.Errorf("decide: federation: %w", err)
+		}
+		return in, nil
+	}
 	eff, err := s.d.Policies.Effective(ctx, t)
 	if err != nil {
-		return invitation.DecisionInput{}, fmt.Errorf("decide: passcode policy: %w", err)
+		return in, fmt.Errorf("decide: passcode policy: %w", err)
 	}
-	in := invitation.DecisionInput{User: u, Tenant: t, OTPEnabled: eff.Enabled, UnmanagedRetired: s.cfg.UnmanagedRetired,
-		PublicMailDomain: s.cfg.PublicMailDomains.HasAddress(u.Mail)}
+	in.OTPEnabled = eff.Enabled
 	if u.ExternalUserState != directory.StateAccepted {
 		if in.Config, err = s.d.Policies.Redemption(ctx, t.ID); err != nil {
-			return invitation.DecisionInput{}, fmt.Errorf("decide: redemption configuration: %w", err)
+			return in, fmt.Errorf("decide: redemption configuration: %w", err)
 		}
 		if in.Found, err = s.lookUp(ctx, t, u.Mail); err != nil {
-			return invitation.DecisionInput{}, err
+			return in, err
 		}
 	}
 	return in, nil
@@ -314,9 +329,10 @@ func (s *Service) decisionInput(ctx context.Context, t directory.Tenant, u direc
 // granted (an app's refresh and access tokens): the user exists and is
 // enabled, and an invited user's identity provider is still allowed by the
 // decision of section 3 (R9: a passcode guest is refused once passcodes
-// are turned off). Refusals are the errors a sign-in would meet
-// (ErrNotMember, ErrAccountDisabled, invitation.ErrOTPDisabled, …; see
-// IsRefusal); anything else is a failure to decide.
+// are turned off; a federation guest once the tenant removed the
+// federation, federation.ErrRemoved). Refusals are the errors a sign-in
+// would meet (ErrNotMember, ErrAccountDisabled, invitation.ErrOTPDisabled,
+// …; see IsRefusal); anything else is a failure to decide.
 func (s *Service) Allowed(ctx context.Context, tenantID, userID string) error {
 	t, err := s.d.Directory.GetTenant(ctx, tenantID)
 	if err != nil {

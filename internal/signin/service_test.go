@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/testenv"
@@ -86,7 +87,7 @@ func TestBegin(t *testing.T) {
 		t.Run("disabled_guest_refused", func(t *testing.T) {
 			f := newFixture(t, e)
 			g := f.invite(t, f.fabrikam, "kim@contoso.example")
-			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.User.ID, false, audit.CLI); err != nil {
+			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.User.ID, false, audit.CLI, roles.AsOperator()); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.svc.Begin(ctx, f.fabrikam, "kim@contoso.example"); !errors.Is(err, signin.ErrAccountDisabled) {
@@ -274,7 +275,7 @@ func TestPasscodeRedemption(t *testing.T) {
 			f := newFixture(t, e)
 			g := f.invite(t, f.fabrikam, "kim@contoso.example")
 			c := f.consent(t, f.fabrikam, "kim@contoso.example", signin.Continuation{})
-			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.User.ID, false, audit.CLI); err != nil {
+			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.User.ID, false, audit.CLI, roles.AsOperator()); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.svc.Accept(ctx, f.fabrikam, c.Proof); !errors.Is(err, signin.ErrAccountDisabled) {
@@ -377,7 +378,7 @@ func TestPasscodeSignIn(t *testing.T) {
 			g, _ := f.redeem(t, f.fabrikam, "kim@contoso.example")
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
 			code := f.send(t, r)
-			if _, err := f.invitations.ResetRedemption(ctx, f.fabrikam, g.ID, invitation.Request{RedirectURL: "https://apps.fabrikam.example/"}, audit.CLI); err != nil {
+			if _, err := f.invitations.ResetRedemption(ctx, f.fabrikam, g.ID, invitation.Request{RedirectURL: "https://apps.fabrikam.example/"}, audit.CLI, roles.AsOperator()); err != nil {
 				t.Fatal(err)
 			}
 			res, err := f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"})
@@ -744,7 +745,7 @@ func TestContinueSession(t *testing.T) {
 		t.Run("disabled_user_refused", func(t *testing.T) {
 			f := newFixture(t, e)
 			g, res := f.redeem(t, f.fabrikam, "kim@contoso.example")
-			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.ID, false, audit.CLI); err != nil {
+			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.ID, false, audit.CLI, roles.AsOperator()); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.svc.ContinueSession(ctx, f.fabrikam, res.Session, signin.Continuation{AuthRequestID: "ar-9"}); !errors.Is(err, signin.ErrAccountDisabled) {
@@ -764,7 +765,7 @@ func TestContinueSession(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, m.ID, false, audit.CLI); err != nil {
+			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, m.ID, false, audit.CLI, roles.AsOperator()); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.svc.ContinueSession(ctx, f.fabrikam, res.Session, signin.Continuation{}); !errors.Is(err, signin.ErrAccountDisabled) {
@@ -810,7 +811,7 @@ func TestAllowed(t *testing.T) {
 		t.Run("disabled_and_unknown_refused", func(t *testing.T) {
 			f := newFixture(t, e)
 			g, _ := f.redeem(t, f.fabrikam, "kim@contoso.example")
-			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.ID, false, audit.CLI); err != nil {
+			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.ID, false, audit.CLI, roles.AsOperator()); err != nil {
 				t.Fatal(err)
 			}
 			if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID); !errors.Is(err, signin.ErrAccountDisabled) {

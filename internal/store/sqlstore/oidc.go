@@ -84,10 +84,12 @@ func (db *DB) CompleteOIDCAuthRequest(ctx context.Context, tenantID, id string, 
 	return fmt.Errorf("complete auth request: expired: %w", store.ErrNotFound)
 }
 
-// ConsumeOIDCAuthRequest deletes a completed, unexpired request and returns
-// it, in one DELETE … RETURNING: of concurrent callers exactly one gets the row.
+// ConsumeOIDCAuthRequest redeems a completed, unexpired request and
+// returns it, in one UPDATE … RETURNING that spends its code (expires_at
+// 0) and keeps the row, so its pending handle cannot complete again: of
+// concurrent callers exactly one gets the row.
 func (db *DB) ConsumeOIDCAuthRequest(ctx context.Context, tenantID, id string, now time.Time) (oidc.AuthRequestRecord, error) {
-	row := db.queryRowWrite(ctx, `DELETE FROM oidc_auth_requests
+	row := db.queryRowWrite(ctx, `UPDATE oidc_auth_requests SET expires_at = 0
 		WHERE tenant_id = $1 AND id = $2 AND done_at > 0 AND expires_at > $3
 		RETURNING `+authRequestColumns, tenantID, id, toDB(now))
 	r, err := scanAuthRequest(row)
@@ -232,18 +234,23 @@ func (db *DB) OIDCGrantRevoked(ctx context.Context, tenantID, familyID string) (
 	return n > 0, nil
 }
 
-// DeleteExpiredOIDCGrants removes authorization requests, refresh tokens
-// and revocation records that expired before t, in one transaction.
-func (db *DB) DeleteExpiredOIDCGrants(ctx context.Context, before time.Time) (int64, error) {
+// DeleteExpiredOIDCGrants removes refresh tokens and revocation records
+// that expired before t, and authorization requests whose code expired
+// (or was spent) before t and that were created before
+// requestsCreatedBefore, in one transaction.
+func (db *DB) DeleteExpiredOIDCGrants(ctx context.Context, before, requestsCreatedBefore time.Time) (int64, error) {
 	var total int64
 	err := db.InTx(ctx, func(ctx context.Context) error {
 		total = 0
-		for _, q := range []string{
-			`DELETE FROM oidc_auth_requests WHERE expires_at < $1`,
-			`DELETE FROM oidc_refresh_tokens WHERE expires_at < $1`,
-			`DELETE FROM oidc_revoked_grants WHERE expires_at < $1`,
+		for _, d := range []struct {
+			q    string
+			args []any
+		}{
+			{`DELETE FROM oidc_auth_requests WHERE expires_at < $1 AND created_at < $2`, []any{toDB(before), toDB(requestsCreatedBefore)}},
+			{`DELETE FROM oidc_refresh_tokens WHERE expires_at < $1`, []any{toDB(before)}},
+			{`DELETE FROM oidc_revoked_grants WHERE expires_at < $1`, []any{toDB(before)}},
 		} {
-			res, err := db.exec(ctx, q, toDB(before))
+			res, err := db.exec(ctx, d.q, d.args...)
 			if err != nil {
 				return err
 			}

@@ -40,6 +40,49 @@ func testGrants(t *testing.T, open Open) {
 		must(t, "get refresh token", err)
 		wantEqual(t, "refresh token", got, want)
 	})
+	t.Run("F11_redeemed_auth_request_stays_until_its_handle_expires", func(t *testing.T) {
+		// Issue 20, finding 11: a sign-in request completes once. Its
+		// record outlives the code's redemption and expiry, until the
+		// pending handle that made it no longer opens; meanwhile the
+		// handle's second completion (an insert of the same id) fails.
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		done := oidc.AuthRequestRecord{TenantID: tn.ID, ID: uuid.NewString(), ClientID: "app-1", RedirectURI: "https://portal.example/callback",
+			Scopes: []string{"openid"}, ResponseType: "code", MaxAge: -1, CreatedAt: at(0), ExpiresAt: at(11 * time.Minute),
+			AuthCompletion: oidc.AuthCompletion{UserID: "u1", AuthTime: at(time.Minute), AMR: []string{"otp"}, IdP: "mail", SessionID: "s", DoneAt: at(time.Minute)}}
+		must(t, "complete", s.CreateOIDCAuthRequest(t.Context(), done))
+		unredeemed := done
+		unredeemed.ID = uuid.NewString()
+		must(t, "complete another", s.CreateOIDCAuthRequest(t.Context(), unredeemed))
+
+		got, err := s.ConsumeOIDCAuthRequest(t.Context(), tn.ID, done.ID, at(2*time.Minute))
+		must(t, "redeem", err)
+		if got.UserID != "u1" || got.SessionID != "s" || got.AuthTime != done.AuthTime || !got.Redeemed() {
+			t.Fatalf("redeemed request = %+v, want the completion and Redeemed", got)
+		}
+		_, err = s.ConsumeOIDCAuthRequest(t.Context(), tn.ID, done.ID, at(3*time.Minute))
+		wantErr(t, "redeem again", err, store.ErrNotFound)
+		kept, err := s.GetOIDCAuthRequest(t.Context(), tn.ID, done.ID)
+		must(t, "get the redeemed request", err)
+		if !kept.Redeemed() {
+			t.Fatalf("stored request after redemption = %+v, want Redeemed", kept)
+		}
+		wantErr(t, "complete the redeemed request again", s.CreateOIDCAuthRequest(t.Context(), done), store.ErrAlreadyExists)
+
+		// The codes are spent or expired, the handles still open: kept.
+		_, err = s.DeleteExpiredOIDCGrants(t.Context(), at(30*time.Minute), at(-time.Minute))
+		must(t, "cleanup while the handles open", err)
+		for _, id := range []string{done.ID, unredeemed.ID} {
+			_, err := s.GetOIDCAuthRequest(t.Context(), tn.ID, id)
+			must(t, "request whose handle still opens", err)
+		}
+		_, err = s.DeleteExpiredOIDCGrants(t.Context(), at(2*time.Hour), at(time.Minute))
+		must(t, "cleanup after the handles expired", err)
+		for _, id := range []string{done.ID, unredeemed.ID} {
+			_, err := s.GetOIDCAuthRequest(t.Context(), tn.ID, id)
+			wantErr(t, "request whose handle expired", err, store.ErrNotFound)
+		}
+	})
 	t.Run("consume_marks_used_and_keeps_the_record", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")
@@ -88,12 +131,12 @@ func testGrants(t *testing.T, open Open) {
 		// removes the record only after it.
 		must(t, "revoke again, earlier", s.RevokeOIDCGrant(t.Context(), a.ID, "fam-1", at(time.Minute)))
 		must(t, "revoke again, later", s.RevokeOIDCGrant(t.Context(), a.ID, "fam-1", at(2*time.Hour)))
-		_, err = s.DeleteExpiredOIDCGrants(t.Context(), at(90*time.Minute))
+		_, err = s.DeleteExpiredOIDCGrants(t.Context(), at(90*time.Minute), at(90*time.Minute))
 		must(t, "cleanup", err)
 		if revoked, _ := s.OIDCGrantRevoked(t.Context(), a.ID, "fam-1"); !revoked {
 			t.Fatal("the revocation record was cleaned up before its later instant")
 		}
-		_, err = s.DeleteExpiredOIDCGrants(t.Context(), at(3*time.Hour))
+		_, err = s.DeleteExpiredOIDCGrants(t.Context(), at(3*time.Hour), at(3*time.Hour))
 		must(t, "cleanup", err)
 		if revoked, _ := s.OIDCGrantRevoked(t.Context(), a.ID, "fam-1"); revoked {
 			t.Fatal("the revocation record outlived its instant")

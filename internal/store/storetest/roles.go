@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -34,6 +36,35 @@ func testRoles(t *testing.T, open Open) {
 		theirs, err := s.ListRoleAssignments(t.Context(), other.ID, "")
 		must(t, "list another tenant's", err)
 		wantEqual(t, "another tenant's assignments", len(theirs), 0)
+	})
+	t.Run("R14_lock_lists_the_holders_of_one_role", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		other := seedTenant(t, s, "fabrikam")
+		alice := seedMember(t, s, tn, "alice@contoso.example")
+		bob := seedMember(t, s, tn, "bob@contoso.example")
+		olga := seedMember(t, s, other, "olga@fabrikam.example")
+		for i, a := range []struct {
+			tenant, user, role string
+		}{
+			{tn.ID, alice.ID, roles.GlobalAdministrator.TemplateID},
+			{tn.ID, bob.ID, roles.GuestInviter.TemplateID},
+			{tn.ID, bob.ID, roles.GlobalAdministrator.TemplateID},
+			{other.ID, olga.ID, roles.GlobalAdministrator.TemplateID},
+		} {
+			must(t, "assign", s.CreateRoleAssignment(t.Context(), roles.Assignment{TenantID: a.tenant, ID: uuid.NewString(),
+				PrincipalID: a.user, RoleDefinitionID: a.role, DirectoryScopeID: "/", CreatedAt: at(time.Duration(i) * time.Second)}))
+		}
+		var got []roles.Assignment
+		must(t, "lock", s.InTx(t.Context(), func(ctx context.Context) error {
+			var err error
+			got, err = s.LockRoleAssignments(ctx, tn.ID, roles.GlobalAdministrator.TemplateID)
+			return err
+		}))
+		wantEqual(t, "locked assignments", len(got), 2)
+		wantEqual(t, "oldest first", got[0].PrincipalID, alice.ID)
+		wantEqual(t, "then", got[1].PrincipalID, bob.ID)
+		wantEqual(t, "role", got[1].RoleDefinitionID, roles.GlobalAdministrator.TemplateID)
 	})
 }
 

@@ -50,6 +50,7 @@ type Store interface {
 	federation.Store
 	branding.Store
 	roles.Store
+	roles.GuardStore
 	collab.Store
 	bulkinvite.Store
 }
