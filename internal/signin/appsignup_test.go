@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/signin"
@@ -85,6 +87,35 @@ func TestAppSignUp(t *testing.T) {
 			if u.IdP != directory.IdPHomeTenant || u.IdPIssuer != f.svc.Issuer(f.contoso.ID) || u.CreationType != invitation.CreationSelfServiceSignUp || u.ExternalUserState != directory.StateAccepted {
 				t.Fatalf("guest after sign-up = %+v", u)
 			}
+		})
+
+		t.Run("F8_federated_domain_offered_the_partner_only", func(t *testing.T) {
+			f := newFixture(t, e)
+			f.signUps.enable()
+			f.setPasscodes(t, f.fabrikam, policy.AllowEnabled)
+			if _, err := f.feds.Create(ctx, f.fabrikam, federation.Draft{
+				Federation: federation.Federation{Kind: federation.KindOIDC, DisplayName: "Partner OIDC",
+					Issuer: "https://idp.partner-oidc.example", Domains: []string{"partner-oidc.example"},
+					Settings: federation.Settings{ClientID: "fabrikam-guests"}},
+				ClientSecret: "partner-secret",
+			}, audit.CLI); err != nil {
+				t.Fatal(err)
+			}
+			const addr = "nina@partner-oidc.example"
+			o := offer(t, f, addr)
+			if o.Partner != "Partner OIDC" || o.Passcode || o.Personal || o.Home != nil {
+				t.Fatalf("offer = %+v; want the partner and nothing else", o)
+			}
+			if err := f.svc.SendAppSignUpCode(ctx, *o, "en"); !errors.Is(err, signin.ErrDecisionChanged) {
+				t.Fatalf("F8_no_passcode_for_federated_domain: SendAppSignUpCode = %v", err)
+			}
+			if _, err := f.svc.StartAppSignUpElsewhere(ctx, *o, signin.SignUpWithPersonal, browser); !errors.Is(err, signin.ErrDecisionChanged) {
+				t.Fatalf("F8_no_personal_account_for_federated_domain: %v", err)
+			}
+			if _, err := f.svc.StartAppSignUpElsewhere(ctx, *o, signin.SignUpWithHomeTenant, browser); !errors.Is(err, signin.ErrDecisionChanged) {
+				t.Fatalf("F8_no_home_tenant_for_federated_domain: %v", err)
+			}
+			noUser(t, f, addr, "F8_nothing_created")
 		})
 
 		t.Run("R13_personal_account_made_on_the_way_then_review_permissions", func(t *testing.T) {
