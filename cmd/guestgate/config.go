@@ -22,6 +22,12 @@ type configFlags struct {
 	logLevel   string
 	secretFile string
 	secretFlag string // --secret, refused: see load
+	// dbURLFile and smtpURLFile name files holding the database and SMTP
+	// URLs, whose passwords must stay off the command line (load).
+	dbURLFile, smtpURLFile string
+	// warnings are what load found worth saying (a private file others may
+	// read); logger logs them once the logger exists.
+	warnings []string
 	// abuseWindow is the window of the send, code and token limits.
 	abuseWindow time.Duration
 }
@@ -51,10 +57,13 @@ func settings(f *configFlags) []setting {
 		return func(fs *pflag.FlagSet, n, u string) { fs.BoolVar(p, n, *p, u) }
 	}
 	return []setting{
-		{"database-url", "GUESTGATE_DATABASE_URL", "SQLite file path or postgres:// URL", str(&c.DatabaseURL)},
+		{"database-url", "GUESTGATE_DATABASE_URL", "SQLite file path or postgres:// URL; a password is taken only from the variable or --database-url-file, never the flag", str(&c.DatabaseURL)},
 		{"public-url", "GUESTGATE_PUBLIC_URL", "URL browsers and apps use to reach guestgate", str(&c.PublicURL)},
 		{"listen", "GUESTGATE_LISTEN", "address to serve HTTP on", str(&c.Listen)},
-		{"smtp-url", "GUESTGATE_SMTP_URL", "smtp://user:pass@host:587?tls=starttls|implicit|none (required by serve)", str(&c.SMTPURL)},
+		{"metrics-listen", "GUESTGATE_METRICS_LISTEN", "address to serve /metrics on, apart from --listen (which then does not serve it); empty: /metrics on --listen", str(&c.MetricsListen)},
+		{"database-url-file", "GUESTGATE_DATABASE_URL_FILE", "file holding the database URL (a PostgreSQL password is never a flag value)", str(&f.dbURLFile)},
+		{"smtp-url", "GUESTGATE_SMTP_URL", "smtp://host:587?tls=starttls|implicit|none (required by serve); a user:password@ is taken only from the variable or --smtp-url-file, never the flag", str(&c.SMTPURL)},
+		{"smtp-url-file", "GUESTGATE_SMTP_URL_FILE", "file holding the SMTP URL with its password", str(&f.smtpURLFile)},
 		{"mail-from", "GUESTGATE_MAIL_FROM", "sender address of guestgate's mail", str(&c.MailFrom)},
 		{"smtp-check", "GUESTGATE_SMTP_CHECK", "serve's SMTP check at start (EHLO, STARTTLS, AUTH): warn logs a failure, strict refuses to start, off skips it", str(&c.SMTPCheck)},
 		{"deployment-name", "GUESTGATE_DEPLOYMENT_NAME", "name shown as the sender of mail", str(&c.DeploymentName)},
@@ -78,8 +87,9 @@ func settings(f *configFlags) []setting {
 		{"token-failures-per-client", "GUESTGATE_TOKEN_FAILURES_PER_CLIENT", "failed token requests per client address in the abuse window (0: off)", num(&c.Abuse.Token.PerClient.Limit)},
 		{"token-failures-per-tenant", "GUESTGATE_TOKEN_FAILURES_PER_TENANT", "failed token requests per tenant in the abuse window before only client addresses without failures may try (0: off)", num(&c.Abuse.Token.PerTenant.Limit)},
 		{"abuse-window", "GUESTGATE_ABUSE_WINDOW", "window of the send, passcode and token limits (the longest a refusal lasts)", dur(&f.abuseWindow)},
-		{"graph-write-limit", "GUESTGATE_GRAPH_WRITE_LIMIT", "admin API writes (POST, PATCH, DELETE) per app per tenant in the write window, as Graph's (0: off)", num(&c.Abuse.GraphWrites.PerTenant.Limit)},
-		{"graph-write-window", "GUESTGATE_GRAPH_WRITE_WINDOW", "window of the admin API write limit", dur(&c.Abuse.GraphWrites.PerTenant.Window)},
+		{"graph-write-limit", "GUESTGATE_GRAPH_WRITE_LIMIT", "admin API writes (POST, PATCH, DELETE) per app per tenant in the write window, as Graph's; console invitations count the same way per member (0: off)", num(&c.Abuse.GraphWrites.PerTenant.Limit)},
+		{"graph-write-window", "GUESTGATE_GRAPH_WRITE_WINDOW", "window of the write limit of admin API writes and console invitations", dur(&c.Abuse.GraphWrites.PerTenant.Window)},
+		{"bulk-invite-queue", "GUESTGATE_BULK_INVITE_QUEUE", "unfinished bulk invitations (waiting or in progress) a tenant may have at once; more uploads are refused (0: no cap)", num(&c.BulkInviteQueue)},
 		{"google-issuer", "GUESTGATE_GOOGLE_ISSUER", "OpenID Connect issuer tenants' Google federation discovers (change only for tests)", str(&c.GoogleIssuer)},
 		{"federation-allow-addresses", "GUESTGATE_FEDERATION_ALLOW_ADDRESSES", "non-public addresses partners' identity providers may be fetched from (loopback, private, link-local… are refused otherwise): CIDRs, addresses or host:port, comma-separated", str(&c.FederationAllowAddresses)},
 		{"federation-allow-http", "GUESTGATE_FEDERATION_ALLOW_HTTP", "development only: let partners' identity provider URLs use plain http (demo sets it; never in production)", boolean(&c.FederationAllowHTTP)},
@@ -110,15 +120,25 @@ func bindConfigFlags(root *cobra.Command) *configFlags {
 const secretHelp = `The server secret is never a flag (a command line is visible to every user of the machine):
 set GUESTGATE_SECRET, or GUESTGATE_SECRET_FILE / --secret-file to a file holding it. Each secret
 is at least 32 characters (e.g. openssl rand -base64 48) and the same in every process. Several
-secrets, separated by commas or white space, rotate it: the first signs and seals, all verify.`
+secrets, separated by commas or white space, rotate it: the first signs and seals, all verify.
+A secret file others may read or change is refused (chmod 600; 640 warns). Passwords in the
+database and SMTP URLs are never flag values either: set GUESTGATE_DATABASE_URL and
+GUESTGATE_SMTP_URL, or GUESTGATE_DATABASE_URL_FILE / GUESTGATE_SMTP_URL_FILE to files holding them.`
 
 // load applies GUESTGATE_* variables to flags not given on the command line,
 // then parses what needs parsing. The secret comes from GUESTGATE_SECRET or
-// the file GUESTGATE_SECRET_FILE (--secret-file) names, never from a flag.
+// the file GUESTGATE_SECRET_FILE (--secret-file) names, never from a flag;
+// a password in the database or SMTP URL likewise comes from the variable
+// or its *_FILE file, never from a flag value.
 func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 	fs := cmd.Flags()
 	if fs.Changed("secret") {
 		return f.cfg, errors.New("--secret is refused: a secret on the command line is visible to every user of the machine (ps, /proc); set GUESTGATE_SECRET or GUESTGATE_SECRET_FILE (--secret-file) instead")
+	}
+	// Before the variables are applied (which marks their flags changed):
+	// only here is a changed flag one the command line gave.
+	if err := refuseFlagPasswords(fs); err != nil {
+		return f.cfg, err
 	}
 	all := append(settings(f), setting{flag: "dev", env: "GUESTGATE_DEV"}, setting{flag: "dev-mailbox", env: "GUESTGATE_DEV_MAILBOX"})
 	for _, s := range all {
@@ -135,13 +155,33 @@ func (f *configFlags) load(cmd *cobra.Command) (server.Config, error) {
 	case f.secretFile != "" && hasEnv && strings.TrimSpace(env) != "":
 		return f.cfg, errors.New("both GUESTGATE_SECRET and GUESTGATE_SECRET_FILE are set: give the secret one way")
 	case f.secretFile != "":
-		b, err := os.ReadFile(f.secretFile)
+		b, err := f.readPrivate("GUESTGATE_SECRET_FILE", f.secretFile)
 		if err != nil {
-			return f.cfg, fmt.Errorf("GUESTGATE_SECRET_FILE: %w", err)
+			return f.cfg, err
 		}
 		f.cfg.Secret = string(b)
 	case hasEnv:
 		f.cfg.Secret = env
+	}
+	for _, u := range []struct {
+		flag, file, env string
+		path            string
+		dst             *string
+	}{
+		{"database-url", "database-url-file", "GUESTGATE_DATABASE_URL", f.dbURLFile, &f.cfg.DatabaseURL},
+		{"smtp-url", "smtp-url-file", "GUESTGATE_SMTP_URL", f.smtpURLFile, &f.cfg.SMTPURL},
+	} {
+		if u.path == "" {
+			continue
+		}
+		if fs.Changed(u.flag) {
+			return f.cfg, fmt.Errorf("both %s (--%s) and %s_FILE (--%s) are set: give the URL one way", u.env, u.flag, u.env, u.file)
+		}
+		b, err := f.readPrivate(u.env+"_FILE", u.path)
+		if err != nil {
+			return f.cfg, err
+		}
+		*u.dst = strings.TrimSpace(string(b))
 	}
 	d, err := time.Parse("2006-01-02", f.autoDate)
 	if err != nil {
@@ -168,5 +208,9 @@ func (f *configFlags) logger(cmd *cobra.Command, quiet bool) (*slog.Logger, erro
 	}
 	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl}))
 	slog.SetDefault(log) // libraries that log through slog.Default write JSON too
+	for _, w := range f.warnings {
+		log.Warn(w)
+	}
+	f.warnings = nil
 	return log, nil
 }

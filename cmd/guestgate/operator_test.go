@@ -68,17 +68,19 @@ func TestAdminCommandsPrintNoLogLines(t *testing.T) {
 
 // TestServeSMTPCheckStrict: serve checks the SMTP server at start (EHLO,
 // STARTTLS as configured, AUTH); with --smtp-check=strict a wrong password
-// stops it with the reason, before it serves.
+// stops it with the reason, before it serves. The URL, password included,
+// comes from the file GUESTGATE_SMTP_URL_FILE names (never a flag value).
 func TestServeSMTPCheckStrict(t *testing.T) {
 	smtp := mailtest.Start(t, mailtest.WithAuth("relay", "right"))
 	bad := strings.Replace(smtp.URL(), "relay:right@", "relay:wrong@", 1)
 	t.Setenv("GUESTGATE_SECRET", strings.Repeat("s", 40))
+	t.Setenv("GUESTGATE_SMTP_URL_FILE", privateFile(t, bad+"\n", 0o600))
 	db := "--database-url=" + filepath.Join(t.TempDir(), "serve.db")
 	done := make(chan error, 1)
 	var out string
 	go func() {
 		var err error
-		out, err = run(t, "serve", db, "--listen", freeAddr(t), "--smtp-url", bad, "--mail-from", "noreply@fabrikam.example", "--smtp-check", "strict")
+		out, err = run(t, "serve", db, "--listen", freeAddr(t), "--mail-from", "noreply@fabrikam.example", "--smtp-check", "strict")
 		done <- err
 	}()
 	select {
@@ -97,13 +99,14 @@ func TestServeSMTPCheckWarns(t *testing.T) {
 	smtp := mailtest.Start(t, mailtest.WithAuth("relay", "right"))
 	bad := strings.Replace(smtp.URL(), "relay:right@", "relay:wrong@", 1)
 	t.Setenv("GUESTGATE_SECRET", strings.Repeat("s", 40))
+	t.Setenv("GUESTGATE_SMTP_URL", bad)
 	addr := freeAddr(t)
 	root := newRootCommand()
 	var out syncBuffer
 	root.SetOut(&out)
 	root.SetErr(&out)
 	root.SetArgs([]string{"serve", "--database-url=" + filepath.Join(t.TempDir(), "serve.db"), "--listen", addr,
-		"--smtp-url", bad, "--mail-from", "noreply@fabrikam.example"})
+		"--mail-from", "noreply@fabrikam.example"})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()

@@ -62,10 +62,12 @@ type SignInCursor struct {
 	ID        string
 }
 
-// SignInQuery selects a tenant's sign-ins: those meeting every condition,
-// newest first unless Ascending (by CreatedAt, then ID), one page at a time.
+// SignInQuery selects a tenant's sign-ins: those meeting every condition
+// and at least one condition of each AnyOf group ($filter's "or"), newest
+// first unless Ascending (by CreatedAt, then ID), one page at a time.
 type SignInQuery struct {
 	Conditions []SignInCondition
+	AnyOf      [][]SignInCondition
 	Ascending  bool
 	After      SignInCursor
 	// Limit bounds the page (<= 0: no bound).
@@ -75,12 +77,13 @@ type SignInQuery struct {
 // SignInField is a property of a sign-in a condition tests (Graph's names).
 type SignInField string
 
-// Filterable sign-in properties. userPrincipalName and appDisplayName
-// compare in any case; startsWith compares in any case on every field
+// Filterable sign-in properties. userPrincipalName, userDisplayName and
+// appDisplayName compare in any case; startsWith compares in any case on every field
 // that takes it; the other fields compare exactly.
 const (
 	SignInFieldCreatedDateTime       SignInField = "createdDateTime"
 	SignInFieldUserPrincipalName     SignInField = "userPrincipalName"
+	SignInFieldUserDisplayName       SignInField = "userDisplayName"
 	SignInFieldUserID                SignInField = "userId"
 	SignInFieldUserType              SignInField = "userType"
 	SignInFieldAppID                 SignInField = "appId"

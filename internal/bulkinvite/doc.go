@@ -23,6 +23,18 @@
 // redeem link would stop working.) The mail itself leaves the outbox at
 // least once, as all mail does.
 //
+// Every row counts once, whatever its result, against its creator's write
+// limit: Graph's write limit (ratelimit.Limits.GraphWrites), counted per
+// member as Graph counts per app, shared with the member's invitations in
+// the console. Over the limit the job waits: the worker keeps the lease
+// until the limit's window ends and stops, and the sweep of any process
+// resumes the job then (WaitingUntil says until when, for the status
+// page). Before each batch of rows the worker checks that the creator may
+// still invite (Deps.MayInvite: the tenant's allowInvitesFrom and their
+// roles; an enabled member); once they may not, the remaining rows fail.
+// The creator is the initiator of the invitations' audit records. A tenant
+// has at most Deps.MaxQueued unfinished jobs: Start refuses another.
+//
 // Failed rows are recorded with the message the admin must act on (the
 // console's, given as Deps.Describe); a failure the admin cannot correct
 // is tried once more, then recorded as "internal error" and logged. When

@@ -13,6 +13,7 @@ import (
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -44,13 +45,34 @@ type Tenants interface {
 	GetTenant(ctx context.Context, id string) (directory.Tenant, error)
 }
 
-// Deps are what a Service uses. sqlstore.DB is the Store, the Tenants and
-// the Tx.
+// Members finds a job's creator (directory.Store).
+type Members interface {
+	GetUser(ctx context.Context, tenantID, id string) (directory.User, error)
+}
+
+// Deps are what a Service uses. sqlstore.DB is the Store, the Tenants, the
+// Members and the Tx.
 type Deps struct {
 	Store       Store
 	Tenants     Tenants
+	Members     Members
 	Invitations Inviter
 	Tx          store.Transactor
+	// MayInvite reports whether member u may invite in t (R10: the
+	// tenant's allowInvitesFrom and u's roles). A worker asks it for the
+	// job's creator before each batch of rows, so that a job stops
+	// inviting once its creator may no longer; nil lets every enabled
+	// member invite.
+	MayInvite func(ctx context.Context, t directory.Tenant, u directory.User) (bool, error)
+	// Limiter and WriteLimit count every row against its creator's write
+	// limit (ratelimit.MemberWrites: Graph's write limit, counted per
+	// member as Graph counts per app). A job over the limit waits for the
+	// window to end; without a Limiter nothing is limited.
+	Limiter    *ratelimit.Limiter
+	WriteLimit ratelimit.Scope
+	// MaxQueued caps a tenant's unfinished jobs (waiting or in progress):
+	// Start refuses another with a *QueueFullError. 0: no cap.
+	MaxQueued int
 	// Describe returns the message of an invitation error the admin must
 	// act on (a malformed address, a blocked domain); ok is false for
 	// other errors.
@@ -88,7 +110,8 @@ func NewService(d Deps) *Service {
 }
 
 // Start stores a job of rows uploaded by the admin by, in one
-// transaction, and starts inviting them in this process.
+// transaction, and starts inviting them in this process. A tenant that
+// has MaxQueued unfinished jobs is refused (a *QueueFullError).
 func (s *Service) Start(ctx context.Context, t directory.Tenant, by directory.User, rows []Row) (Job, error) {
 	now := s.d.Clock.Now()
 	j := Job{
@@ -99,12 +122,44 @@ func (s *Service) Start(ctx context.Context, t directory.Tenant, by directory.Us
 	for i, r := range rows {
 		pending[i] = Row{Line: r.Line, Email: r.Email, RedirectURL: r.RedirectURL, SendEmail: r.SendEmail, Message: r.Message, State: RowPending}
 	}
-	if err := s.d.Store.CreateBulkJob(ctx, j, pending); err != nil {
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		if s.d.MaxQueued > 0 {
+			n, err := s.d.Store.QueuedBulkJobs(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			if err := checkQueue(n, s.d.MaxQueued); err != nil {
+				return err
+			}
+		}
+		return s.d.Store.CreateBulkJob(ctx, j, pending)
+	})
+	if err != nil {
 		return Job{}, fmt.Errorf("start bulk invitation: %w", err)
 	}
 	s.spawn(t, j)
 	return j, nil
 }
+
+// WaitingUntil returns when j may go on, while its creator's write limit
+// holds it back (the worker waits until then); zero when nothing holds it
+// back: j is finished, or its creator may write.
+func (s *Service) WaitingUntil(ctx context.Context, j Job) (time.Time, error) {
+	if s.d.Limiter == nil || j.Finished() {
+		return time.Time{}, nil
+	}
+	var le *ratelimit.LimitedError
+	switch err := s.d.Limiter.Check(ctx, s.d.WriteLimit, writer(j)); {
+	case errors.As(err, &le):
+		return le.RetryAt, nil
+	case err != nil:
+		return time.Time{}, fmt.Errorf("bulk invitation %s: write limit: %w", j.ID, err)
+	}
+	return time.Time{}, nil
+}
+
+// writer is whose write limit j's rows count against: its creator's.
+func writer(j Job) ratelimit.Subject { return ratelimit.MemberWrites(j.TenantID, j.CreatedBy) }
 
 // Status returns the tenant's job and its progress, or store.ErrNotFound.
 func (s *Service) Status(ctx context.Context, tenantID, id string) (Job, Progress, error) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
@@ -49,9 +50,13 @@ func newFixture(t *testing.T, e testenv.Engine) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	admin := directory.User{TenantID: tn.ID, ID: "admin-id", UserType: directory.UserTypeMember, DisplayName: "Avery Admin",
+		Mail: "avery@" + tn.InitialDomain, UserPrincipalName: "avery@" + tn.InitialDomain, AccountEnabled: true, CreatedAt: c.Now()}
+	if err := db.CreateUser(ctx, admin); err != nil {
+		t.Fatal(err)
+	}
 	return &fixture{
-		db: db, clock: c, tenant: tn,
-		admin: directory.User{TenantID: tn.ID, ID: "admin-id", DisplayName: "Avery Admin"},
+		db: db, clock: c, tenant: tn, admin: admin,
 		invites: invitation.NewService(invitation.Config{PublicURL: "https://login.guestgate.test"},
 			invitation.Deps{Directory: db, Store: db, Outbox: db, Tx: db, Clock: c, Audit: db}),
 	}
@@ -60,9 +65,18 @@ func newFixture(t *testing.T, e testenv.Engine) *fixture {
 // service is one process's Service over the fixture's database, closed
 // when the test ends.
 func (f *fixture) service(t *testing.T, st bulkinvite.Store, inv bulkinvite.Inviter) *bulkinvite.Service {
+	return f.serviceWith(t, st, inv, nil)
+}
+
+// serviceWith is service with deps adjusted by adjust (when not nil).
+func (f *fixture) serviceWith(t *testing.T, st bulkinvite.Store, inv bulkinvite.Inviter, adjust func(*bulkinvite.Deps)) *bulkinvite.Service {
 	t.Helper()
-	s := bulkinvite.NewService(bulkinvite.Deps{Store: st, Tenants: f.db, Invitations: inv, Tx: f.db, Describe: describe,
-		Clock: f.clock, Log: slog.New(slog.DiscardHandler)})
+	d := bulkinvite.Deps{Store: st, Tenants: f.db, Members: f.db, Invitations: inv, Tx: f.db, Describe: describe,
+		Clock: f.clock, Log: slog.New(slog.DiscardHandler)}
+	if adjust != nil {
+		adjust(&d)
+	}
+	s := bulkinvite.NewService(d)
 	t.Cleanup(s.Close)
 	return s
 }
@@ -75,6 +89,8 @@ func describe(err error) (string, bool) {
 		return ve.Error(), true
 	case errors.Is(err, invitation.ErrOwnDomain):
 		return "own domain", true
+	case errors.Is(err, bulkinvite.ErrInviterRefused):
+		return "inviter refused", true
 	}
 	return "", false
 }
@@ -136,6 +152,31 @@ func (f *fixture) invitedOnce(t *testing.T, addrs []string) {
 	}
 }
 
+// initiatedByAdmin checks that every invitation's audit record names the
+// admin who uploaded the job as its initiator, as Graph's directoryAudit
+// names a user (security round 2, finding 9).
+func (f *fixture) initiatedByAdmin(t *testing.T) {
+	t.Helper()
+	recs, err := f.db.ListAudits(context.Background(), f.tenant.ID, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := audit.Actor{UserID: f.admin.ID, UserName: f.admin.DisplayName, UserPrincipalName: f.admin.UserPrincipalName}
+	n := 0
+	for _, r := range recs {
+		if r.Activity != invitation.ActivityInvite {
+			continue
+		}
+		n++
+		if r.InitiatedBy != want {
+			t.Errorf("invitation record %s initiated by %+v, want the admin %+v", r.ID, r.InitiatedBy, want)
+		}
+	}
+	if n == 0 {
+		t.Error("no invitation records")
+	}
+}
+
 func emails(rs []bulkinvite.Row) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
@@ -183,6 +224,7 @@ func TestStartRecordsEveryRow(t *testing.T) {
 			}
 		}
 		f.invitedOnce(t, []string{in[0].Email, in[1].Email, "flaky@partner.example"})
+		f.initiatedByAdmin(t)
 		if _, _, err := s.Status(context.Background(), "another-tenant", j.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("another tenant's status of the job: %v, want store.ErrNotFound", err)
 		}

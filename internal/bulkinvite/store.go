@@ -54,7 +54,7 @@ type Progress struct{ Succeeded, Failed int }
 func (p Progress) Done() int { return p.Succeeded + p.Failed }
 
 // Store keeps the jobs. Every method but the sweeper's two (ExpiredBulkJobs,
-// PurgeBulkJobs) reads and writes one tenant's job only. Methods join the
+// PurgeBulkJobs) reads and writes one tenant's jobs only. Methods join the
 // transaction in ctx.
 type Store interface {
 	// CreateBulkJob stores j with its rows, all pending, in one transaction.
@@ -89,4 +89,9 @@ type Store interface {
 	// PurgeBulkJobs deletes the jobs of every tenant finished before
 	// before, with their rows, and returns how many jobs it deleted.
 	PurgeBulkJobs(ctx context.Context, before time.Time) (int, error)
+	// QueuedBulkJobs counts the tenant's unfinished jobs. In a transaction
+	// it makes other transactions that count the same tenant's jobs wait
+	// until it ends, so that a count and the job created after it are one
+	// step.
+	QueuedBulkJobs(ctx context.Context, tenantID string) (int, error)
 }

@@ -29,7 +29,8 @@ import (
 // inviting a row twice). The status page shows a progress bar until the
 // last row (it reloads itself where scripts run, with a Refresh link
 // otherwise: a timed meta refresh is an accessibility failure), then each
-// row's result and a result CSV. Every process reads a job from the store,
+// row's result and a result CSV. The rows count against their uploader's
+// write limit; a job past it waits, and its status page says until when. Every process reads a job from the store,
 // so the pages work behind a load balancer without sticky sessions; a
 // finished job is kept for bulkinvite.Retention (7 days).
 
@@ -51,6 +52,9 @@ type bulkView struct {
 	Percent      int
 	// RetentionDays is how long the results stay available.
 	RetentionDays int
+	// Waiting says why and until when the job waits (its creator's write
+	// limit); "" when it does not.
+	Waiting string
 }
 
 // errBulkFormat is an upload that is not the template.
@@ -112,7 +116,8 @@ func parseBulk(r io.Reader) ([]bulkinvite.Row, error) {
 	return rows, nil
 }
 
-// bulkUpload starts a bulk invitation from the uploaded CSV.
+// bulkUpload starts a bulk invitation from the uploaded CSV, unless the
+// tenant has as many unfinished ones as it may (429).
 func (h *Handler) bulkUpload(w http.ResponseWriter, r *http.Request, a admin) {
 	if !h.mayInvite(r, a) {
 		h.forbidden(w, r, a)
@@ -131,6 +136,11 @@ func (h *Handler) bulkUpload(w http.ResponseWriter, r *http.Request, a admin) {
 		return
 	}
 	job, err := h.d.Bulk.Start(r.Context(), a.Tenant, a.User, rows)
+	var full *bulkinvite.QueueFullError
+	if errors.As(err, &full) {
+		h.inviteForm(w, r, a, http.StatusTooManyRequests, inviteData{RedirectURL: h.redirectURL(a)}, i18n.T(l, "console.bulk.queue_full", full.Max))
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -150,9 +160,23 @@ func (h *Handler) bulkJob(w http.ResponseWriter, r *http.Request, a admin, needF
 		h.fail(w, r, err)
 		return bulkView{}, false
 	}
+	until, err := h.d.Bulk.WaitingUntil(r.Context(), j)
+	if err == nil && !until.IsZero() {
+		// Read again: the progress shown then has every row the limit
+		// counted, not one fewer committed between the two reads.
+		j, p, err = h.d.Bulk.Status(r.Context(), a.Tenant.ID, j.ID)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return bulkView{}, false
+	}
 	v := bulkView{ID: j.ID, Total: j.Total, Done: p.Done(), Finished: j.Finished(), Succeeded: p.Succeeded, Failed: p.Failed,
 		ResultCSVURL: base(a.Tenant) + "/invite/bulk/" + j.ID + "/results.csv", RetentionDays: int(bulkinvite.Retention / (24 * time.Hour))}
 	v.Percent = 100 * v.Done / max(1, v.Total)
+	if !until.IsZero() && !v.Finished {
+		l := lang(r)
+		v.Waiting = i18n.T(l, "console.bulk.waiting", j.InvitedBy, waitText(l, until.Sub(h.now())))
+	}
 	if v.Finished {
 		if v.Rows, err = h.d.Bulk.Results(r.Context(), a.Tenant.ID, j.ID); err != nil {
 			h.fail(w, r, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"log/slog"
+	"mime"
 	"net/http"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/session"
 	"github.com/guestgate/guestgate/internal/signin"
@@ -70,8 +72,14 @@ type Deps struct {
 	Audit   audit.Store
 	SignIns audit.SignInStore
 	Stats   Stats
-	Clock   clock.Clock
-	Log     *slog.Logger
+	// Limiter and WriteLimit count the member's invitations (single,
+	// resend, reset) against Graph's write limit, per member as Graph
+	// counts per app (ratelimit.MemberWrites), shared with the rows of
+	// their bulk invitations; without a Limiter nothing is limited.
+	Limiter    *ratelimit.Limiter
+	WriteLimit ratelimit.Scope
+	Clock      clock.Clock
+	Log        *slog.Logger
 }
 
 // Handler serves the console. Create it with New.
@@ -80,6 +88,8 @@ type Handler struct {
 	d   Deps
 	r   *renderer
 	mux *http.ServeMux
+	// whoIs finds the request's admin: signedIn, or a test's stand-in.
+	whoIs func(r *http.Request) (admin, error)
 }
 
 // New returns a Handler.
@@ -98,6 +108,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{cfg: cfg, d: d, r: r, mux: http.NewServeMux()}
+	h.whoIs = h.signedIn
 	h.routes()
 	return h, nil
 }
@@ -175,7 +186,7 @@ func (h *Handler) signedIn(r *http.Request) (admin, error) {
 // sign-in page, or the 403 page for a guest).
 func (h *Handler) page(fn func(w http.ResponseWriter, r *http.Request, a admin)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, err := h.signedIn(r)
+		a, err := h.whoIs(r)
 		switch {
 		case errors.Is(err, errNoSession):
 			http.Redirect(w, r, base(tenantOf(r))+"/signin", http.StatusSeeOther)
@@ -191,27 +202,48 @@ func (h *Handler) page(fn func(w http.ResponseWriter, r *http.Request, a admin))
 	}
 }
 
-// change wraps a form post: CSRF first, then the session, then the
-// permission (any of perms); a missing permission is the 403 page.
-func (h *Handler) change(fn func(w http.ResponseWriter, r *http.Request, a admin), perms ...string) http.HandlerFunc {
+// change wraps a form post of the changes table: the form is read (a
+// body over the route's limit is the 413 page), then its CSRF token is
+// checked (from the posted body only, never the query string), then the
+// session, then the route's gate; a member it does not let through gets
+// the 403 page and the handler never runs.
+func (h *Handler) change(c changeRoute) http.HandlerFunc {
 	return h.page(func(w http.ResponseWriter, r *http.Request, a admin) {
+		if c.maxBody > 0 {
+			r.Body = http.MaxBytesReader(w, r.Body, c.maxBody)
+		}
+		if err := readForm(r); err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				h.tooLarge(w, r, a, tooLarge.Limit)
+				return
+			}
+			h.badForm(w, r, a)
+			return
+		}
 		if !h.csrfValid(r) {
 			h.badForm(w, r, a)
 			return
 		}
-		if len(perms) > 0 {
-			ok := false
-			for _, p := range perms {
-				ok = ok || a.may(p)
-			}
-			if !ok {
-				h.forbidden(w, r, a)
-				return
-			}
+		if !h.lets(r, a, c.who) {
+			h.forbidden(w, r, a)
+			return
 		}
-		fn(w, r, a)
+		c.fn(w, r, a)
 	})
 }
+
+// readForm parses a posted form, URL-encoded or multipart.
+func readForm(r *http.Request) error {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		return r.ParseMultipartForm(maxFormMemory)
+	}
+	return r.ParseForm()
+}
+
+// maxFormMemory is how much of a multipart form is held in memory (the
+// rest goes to temporary files).
+const maxFormMemory = 32 << 20
 
 // now is the console's clock.
 func (h *Handler) now() time.Time { return h.d.Clock.Now() }

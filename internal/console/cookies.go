@@ -41,11 +41,13 @@ func (h *Handler) csrfSign(v string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// csrfValid checks the posted form's token (multipart forms included).
+// csrfValid checks the token of the posted form's body (multipart forms
+// included); a token in the query string does not count: it would sit in
+// logs and in a Referer.
 func (h *Handler) csrfValid(r *http.Request) bool {
 	v := httpx.ReadCookie(r, h.cfg.SecureCookies, csrfCookie)
 	if v == "" {
 		return false
 	}
-	return hmac.Equal([]byte(r.FormValue("csrf")), []byte(h.csrfSign(v)))
+	return hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(h.csrfSign(v)))
 }

@@ -10,7 +10,9 @@
 // the member's directory roles (R10) and, for invitations, by the tenant's
 // allowInvitesFrom (collab): a member without a role reads what makes
 // sense and gets a 403 page on every change; a guest never sees the
-// console.
+// console. Every change is a POST listed, with what it needs, in one
+// table (changes, routes.go), which the wrapper around every change
+// enforces before its handler runs; pages are GET only.
 //
 // It calls the domain services (invitation, lifecycle, policy, collab,
 // roles, signin) and never the admin API or the web package.

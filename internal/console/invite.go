@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/i18n"
@@ -41,7 +42,8 @@ func (h *Handler) inviteForm(w http.ResponseWriter, r *http.Request, a admin, st
 }
 
 // invite sends one invitation (address, display name, redirect URL,
-// message, language, cc).
+// message, language, cc), with the member as its initiator, under the
+// member's write limit.
 func (h *Handler) invite(w http.ResponseWriter, r *http.Request, a admin) {
 	if !h.mayInvite(r, a) {
 		h.forbidden(w, r, a)
@@ -52,13 +54,22 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request, a admin) {
 		RedirectURL: strings.TrimSpace(r.PostFormValue("redirectUrl")), Message: r.PostFormValue("message"),
 		Language: r.PostFormValue("language"), CC: r.PostFormValue("cc"),
 	}
+	if err := h.checkWrites(r, a); err != nil {
+		if msg, ok := h.tooManyWrites(w, r, err); ok {
+			h.inviteForm(w, r, a, http.StatusTooManyRequests, d, msg)
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
 	req := invitation.Request{Email: d.Email, DisplayName: d.DisplayName, RedirectURL: d.RedirectURL, SendMessage: true,
-		MessageLanguage: d.Language, CustomMessage: d.Message, InvitedBy: a.User.DisplayName, UserType: directory.UserTypeGuest}
+		MessageLanguage: d.Language, CustomMessage: d.Message, InvitedBy: a.User.DisplayName, UserType: directory.UserTypeGuest, By: a.actor()}
 	for _, cc := range strings.FieldsFunc(d.CC, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' }) {
 		req.CCRecipients = append(req.CCRecipients, cc)
 		req.CCNames = append(req.CCNames, "")
 	}
 	res, err := h.d.Invitations.Invite(r.Context(), a.Tenant, req)
+	h.countWrite(r, a)
 	if err != nil {
 		if msg, ok := invitationMessage(lang(r), err); ok {
 			h.inviteForm(w, r, a, http.StatusBadRequest, d, msg)
@@ -95,6 +106,8 @@ func invitationMessage(l string, err error) (string, bool) {
 		return i18n.T(l, "console.invite.member_exists"), true
 	case errors.As(err, &ve):
 		return ve.Error(), true
+	case errors.Is(err, bulkinvite.ErrInviterRefused):
+		return i18n.T(l, "console.bulk.inviter_refused"), true
 	}
 	return "", false
 }

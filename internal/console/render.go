@@ -158,3 +158,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.d.Log.ErrorContext(r.Context(), "console request failed", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
 	h.messagePage(w, r, admin{}, http.StatusInternalServerError, "console.error.title", i18n.T(lang(r), "console.error.explain"))
 }
+
+// tooLarge answers a post whose body is over the route's limit (413).
+func (h *Handler) tooLarge(w http.ResponseWriter, r *http.Request, a admin, limit int64) {
+	h.messagePage(w, r, a, http.StatusRequestEntityTooLarge, "console.too_large.title",
+		i18n.T(lang(r), "console.too_large.explain", fmt.Sprintf("%d MB", limit>>20)))
+}

@@ -227,20 +227,33 @@ func (h *Handler) redirectURL(a admin) string {
 	return strings.TrimSuffix(h.cfg.PublicURL, "/") + "/" + a.Tenant.ID + "/"
 }
 
+// resetRedemption invites the user again (R7). As POST /v1.0/invitations
+// with resetRedemption, it needs the tenant's allowInvitesFrom to let the
+// member invite besides the role, and counts against their write limit.
 func (h *Handler) resetRedemption(w http.ResponseWriter, r *http.Request, a admin) {
 	u, ok := h.loadUser(w, r, a)
 	if !ok {
 		return
 	}
+	if !h.mayInvite(r, a) {
+		h.forbidden(w, r, a)
+		return
+	}
+	if err := h.checkWrites(r, a); err != nil {
+		h.limitedPage(w, r, a, err)
+		return
+	}
 	_, err := h.d.Invitations.ResetRedemption(r.Context(), a.Tenant, u.ID,
 		invitation.Request{RedirectURL: h.redirectURL(a), SendMessage: true, InvitedBy: a.User.DisplayName}, a.actor(), a.authority())
+	h.countWrite(r, a)
 	if h.userActionFailed(w, r, a, u, err) {
 		return
 	}
 	h.doneUser(w, r, a, u, "reset")
 }
 
-// resendInvitation sends the guest a new invitation mail.
+// resendInvitation sends the guest a new invitation mail, with the member
+// as its initiator, under the member's write limit.
 func (h *Handler) resendInvitation(w http.ResponseWriter, r *http.Request, a admin) {
 	u, ok := h.loadUser(w, r, a)
 	if !ok {
@@ -250,8 +263,13 @@ func (h *Handler) resendInvitation(w http.ResponseWriter, r *http.Request, a adm
 		h.forbidden(w, r, a)
 		return
 	}
+	if err := h.checkWrites(r, a); err != nil {
+		h.limitedPage(w, r, a, err)
+		return
+	}
 	_, err := h.d.Invitations.Invite(r.Context(), a.Tenant, invitation.Request{Email: u.Mail, DisplayName: u.DisplayName,
-		RedirectURL: h.redirectURL(a), SendMessage: true, InvitedBy: a.User.DisplayName})
+		RedirectURL: h.redirectURL(a), SendMessage: true, InvitedBy: a.User.DisplayName, By: a.actor()})
+	h.countWrite(r, a)
 	if h.userActionFailed(w, r, a, u, err) {
 		return
 	}

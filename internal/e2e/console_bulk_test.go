@@ -41,6 +41,17 @@ var bulkFormRe = regexp.MustCompile(`(?s)<form method="post" action="([^"]*/invi
 // returns the path of the job's status page.
 func bulkUpload(t *testing.T, b *browser, base string, tn directory.Tenant, file string) string {
 	t.Helper()
+	res := bulkPost(t, b, base, tn, file)
+	if res.Status != http.StatusSeeOther || !strings.Contains(res.Location, "/admin/invite/bulk/") {
+		t.Fatalf("bulk upload = %d → %q\n%s", res.Status, res.Location, res.Body)
+	}
+	return res.Location
+}
+
+// bulkPost posts file through the Invite page's bulk form at base and
+// returns the answer.
+func bulkPost(t *testing.T, b *browser, base string, tn directory.Tenant, file string) page {
+	t.Helper()
 	p := b.get(base + "/" + tn.ID + "/admin/invite")
 	m := bulkFormRe.FindStringSubmatch(p.Body)
 	if p.Status != http.StatusOK || m == nil {
@@ -57,11 +68,7 @@ func bulkUpload(t *testing.T, b *browser, base string, tn directory.Tenant, file
 	req, _ := http.NewRequest(http.MethodPost, base+html.UnescapeString(m[1]), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Origin", base)
-	res := b.do(req)
-	if res.Status != http.StatusSeeOther || !strings.Contains(res.Location, "/admin/invite/bulk/") {
-		t.Fatalf("bulk upload = %d → %q\n%s", res.Status, res.Location, res.Body)
-	}
-	return res.Location
+	return b.do(req)
 }
 
 var progressRe = regexp.MustCompile(`<progress id="progress" max="(\d+)" value="(\d+)">`)

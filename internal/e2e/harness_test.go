@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -43,6 +44,8 @@ type startOptions struct {
 	addr string
 	// logs, if set, receives the server's log (text, every level).
 	logs io.Writer
+	// bulkSweep, if set, is how often bulk invitations are swept.
+	bulkSweep time.Duration
 }
 
 // start runs guestgate on the engine until the test ends.
@@ -76,7 +79,7 @@ func start(t *testing.T, o startOptions) *instance {
 	if o.logs != nil {
 		log = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := server.Open(context.Background(), cfg, server.Options{Logger: log, Clock: o.clock, Listener: ln})
+	srv, err := server.Open(context.Background(), cfg, server.Options{Logger: log, Clock: o.clock, Listener: ln, BulkSweepInterval: o.bulkSweep})
 	if err != nil {
 		t.Fatal(err)
 	}

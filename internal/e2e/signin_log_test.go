@@ -231,15 +231,84 @@ func testSignInQueries(t *testing.T, in *instance, admin *http.Client, notFound,
 	}
 	want("createdDateTime gt the newest entry's", ids(url.Values{"$filter": {"createdDateTime gt " + last}}))
 
+	// Graph's other signIn filters (issue 22, item 11): userDisplayName,
+	// alternatives joined by "or", and $select.
+	want("userDisplayName eq", ids(url.Values{"$filter": {"userDisplayName eq 'Teri'"}}), ok, failed)
+	want("or", ids(url.Values{"$filter": {"userPrincipalName eq 'nobody@partner.example' or status/errorCode eq 50181"}}), notFound, failed)
+	want("an or of apps and a status", ids(url.Values{"$filter": {"(appDisplayName eq 'Wiki' or appDisplayName eq 'Other') and status/errorCode eq 0"}}), ok)
+	var sel struct {
+		Context string           `json:"@odata.context"`
+		Value   []map[string]any `json:"value"`
+	}
+	q := url.Values{"$select": {"userPrincipalName,appDisplayName,status"}, "$filter": {"status/errorCode eq 50181"}}
+	if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+q.Encode(), nil, &sel); s != http.StatusOK || len(sel.Value) != 1 ||
+		len(sel.Value[0]) != 3 || sel.Value[0]["appDisplayName"] != "Wiki" || !strings.HasSuffix(sel.Context, "signIns(userPrincipalName,appDisplayName,status)") {
+		t.Errorf("$select = %d %+v", s, sel)
+	}
+
 	for _, bad := range []url.Values{
-		{"$filter": {"userDisplayName eq 'Teri'"}},
-		{"$filter": {"userId eq 'a' or userId eq 'b'"}},
+		{"$filter": {"userId eq 'a' or (userId eq 'b' and appId eq 'c')"}},
 		{"$orderby": {"userPrincipalName"}},
-		{"$select": {"id"}},
+		{"$select": {"secret"}},
 	} {
 		var e graphEnvelope
 		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+bad.Encode(), nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" {
 			t.Errorf("%s = %d %+v, want 400 BadRequest", bad.Encode(), s, e)
 		}
 	}
+}
+
+// TestSignInLogRecordsSessionReuse (issue 22, item 11): every interactive
+// sign-in is recorded, those a live session answers included. A guest
+// signed in to an app who signs in to it again in the same browser (no
+// page, single sign-on) leaves a success "Previously satisfied" for the
+// app; once passcodes are turned off (R9), the refusal the same browser
+// is shown is recorded too, naming the app of the request.
+func TestSignInLogRecordsSessionReuse(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All", "Policy.ReadWrite.AuthenticationMethod")
+		res, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: "https://rp.fabrikam.example/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp := newRelyingParty(t, in, tn)
+		b := newBrowser(t)
+		f := rp.begin()
+		rp.finish(f, rp.signIn(b, f, "teri@gmail.example"))
+
+		type signIns struct{ Value []map[string]any }
+		var before signIns
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &before); s != http.StatusOK || len(before.Value) != 1 {
+			t.Fatalf("signIns after the first sign-in = %d %v", s, before.Value)
+		}
+
+		// The same browser, the same app: no page, a new code at once.
+		f = rp.begin()
+		rp.finish(f, b.follow(in, b.get(f.url)))
+		var after signIns
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &after); s != http.StatusOK || len(after.Value) != 2 {
+			t.Fatalf("signIns after single sign-on = %d %v", s, after.Value)
+		}
+		sso := after.Value[0]
+		if st := sso["status"].(map[string]any); st["errorCode"] != 0.0 || sso["userId"] != res.User.ID || sso["appId"] != rp.oauth.ClientID ||
+			sso["appDisplayName"] != "Wiki" || sso["userType"] != "guest" || sso["tokenIssuerName"] != "mail" ||
+			jsonText(t, sso["authenticationMethodsUsed"]) != `["Previously satisfied"]` {
+			t.Errorf("the single sign-on: %v", sso)
+		}
+
+		// Passcodes off (R9): the live session is refused, and that is recorded.
+		setPolicy(t, in, admin, "disabled")
+		f = rp.begin()
+		p := b.follow(in, b.get(f.url))
+		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "turned off sign-in with email one-time passcodes") {
+			t.Fatalf("R9 on a live session: %d\n%s", p.Status, p.Body)
+		}
+		var refused signIns
+		q := url.Values{"$filter": {"status/errorCode eq 50020 and userId eq '" + res.User.ID + "'"}}
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+q.Encode(), nil, &refused); s != http.StatusOK || len(refused.Value) != 1 ||
+			refused.Value[0]["appId"] != rp.oauth.ClientID || refused.Value[0]["appDisplayName"] != "Wiki" {
+			t.Fatalf("the refusal on a live session = %d %v", s, refused.Value)
+		}
+	})
 }

@@ -144,7 +144,7 @@ func New(d Deps) *API {
 	a.handle("PATCH /v1.0/users/{id}", directoryObjects, a.patchUser)
 	a.handle("DELETE /v1.0/users/{id}", directoryObjects, a.deleteUser)
 	a.handle("POST /v1.0/users/{id}/revokeSignInSessions", directoryObjects, a.revokeSignInSessions)
-	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", directoryObjects, a.listDeletedUsers, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", directoryObjects, a.listDeletedUsers, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
 	a.handle("GET "+deletedItemsPath+"/{id}", directoryObjects, a.getDeletedItem)
 	a.handle("POST "+deletedItemsPath+"/{id}/restore", directoryObjects, a.restoreDeletedItem)
 	a.handle("DELETE "+deletedItemsPath+"/{id}", directoryObjects, a.purgeDeletedItem)
@@ -155,8 +155,8 @@ func New(d Deps) *API {
 	a.handle("DELETE "+emailConfigPath, otherResources, a.deleteEmailConfig)
 	a.handle("GET /v1.0/auditLogs/directoryAudits", otherResources, a.listDirectoryAudits, odata.OptFilter, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
 	a.handle("GET /v1.0/auditLogs/directoryAudits/{id}", otherResources, a.getDirectoryAudit)
-	a.handle("GET /v1.0/auditLogs/signIns", otherResources, a.listSignIns, odata.OptFilter, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
-	a.handle("GET /v1.0/auditLogs/signIns/{id}", otherResources, a.getSignIn)
+	a.handle("GET /v1.0/auditLogs/signIns", otherResources, a.listSignIns, odata.OptFilter, odata.OptSelect, odata.OptOrderBy, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET /v1.0/auditLogs/signIns/{id}", otherResources, a.getSignIn, odata.OptSelect)
 	a.handle("GET "+crossTenantDefaultPath, otherResources, a.getCrossTenantDefault)
 	a.handle("PATCH "+crossTenantDefaultPath, otherResources, a.patchCrossTenantDefault)
 	a.handle("GET "+identityProvidersPath, otherResources, a.listIdentityProviders)
@@ -243,7 +243,7 @@ func (a *API) limitWrites(w http.ResponseWriter, r *http.Request, c Caller, h ha
 	if a.deps.Limiter == nil || r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut && r.Method != http.MethodDelete {
 		return h(w, r, c)
 	}
-	subj := ratelimit.Subject{Tenant: c.TenantID + "/" + c.AppID}
+	subj := ratelimit.AppWrites(c.TenantID, c.AppID)
 	var le *ratelimit.LimitedError
 	switch err := a.deps.Limiter.Check(r.Context(), a.deps.WriteLimit, subj); {
 	case errors.As(err, &le):

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
 )
@@ -31,19 +32,23 @@ func deletedUserOut(d directory.DeletedUser, initialDomain string) deletedUserBo
 }
 
 type deletedUserPage struct {
-	ODataContext  string            `json:"@odata.context"`
-	ODataNextLink string            `json:"@odata.nextLink,omitempty"`
-	Value         []deletedUserBody `json:"value"`
+	ODataContext  string `json:"@odata.context"`
+	ODataNextLink string `json:"@odata.nextLink,omitempty"`
+	Value         []any  `json:"value"`
 }
 
 // listDeletedUsers is GET /v1.0/directory/deletedItems/microsoft.graph.user
-// with $top (1–999, default 100) and $skiptoken.
+// with $select, $top (1–999, default 100) and $skiptoken.
 func (a *API) listDeletedUsers(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permUsersRead...); err != nil {
 		return err
 	}
 	q := routeQuery(r)
 	top, err := directoryObjects.pageSize(q)
+	if err != nil {
+		return err
+	}
+	sel, err := structSelect(directoryObjects, deletedUserBody{}, "microsoft.graph.user", q.Select)
 	if err != nil {
 		return err
 	}
@@ -55,13 +60,20 @@ func (a *API) listDeletedUsers(w http.ResponseWriter, r *http.Request, c Caller)
 	if err != nil {
 		return err
 	}
-	page := deletedUserPage{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.user", Value: []deletedUserBody{}}
+	page := deletedUserPage{ODataContext: selectContext("https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.user", sel), Value: []any{}}
 	if len(list) > top {
 		list = list[:top]
 		next := url.Values{"$top": {strconv.Itoa(top)}, "$skiptoken": {list[len(list)-1].ID}}
+		if len(sel) > 0 {
+			next.Set("$select", strings.Join(sel, ","))
+		}
 		page.ODataNextLink = a.deps.BaseURL + deletedItemsPath + "/microsoft.graph.user?" + next.Encode()
 	}
 	for _, d := range list {
+		if sel != nil {
+			page.Value = append(page.Value, selectObject(deletedUserOut(d, t.InitialDomain), sel, ""))
+			continue
+		}
 		page.Value = append(page.Value, deletedUserOut(d, t.InitialDomain))
 	}
 	writeJSON(w, http.StatusOK, page)
@@ -171,7 +183,7 @@ func UsersJSON(users []directory.User, initialDomain string) any {
 // /v1.0/directory/deletedItems/microsoft.graph.user answers it (what
 // `guestgate user list --deleted --output json` prints).
 func DeletedUsersJSON(list []directory.DeletedUser, initialDomain string) any {
-	page := deletedUserPage{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.user", Value: []deletedUserBody{}}
+	page := deletedUserPage{ODataContext: "https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.user", Value: []any{}}
 	for _, d := range list {
 		page.Value = append(page.Value, deletedUserOut(d, initialDomain))
 	}

@@ -7,9 +7,12 @@ import (
 	"github.com/guestgate/guestgate/internal/odata"
 )
 
-// Activity logs (directoryAudits, signIns) share one $filter mapping: a conjunction ("and") of comparisons of properties
-// listed in a table, and targetResources-style lambdas. Anything else is
-// 400 BadRequest, as Graph answers for these resources.
+// Activity logs (directoryAudits, signIns) share one $filter mapping: a
+// conjunction ("and") of comparisons of properties listed in a table,
+// targetResources-style lambdas, and (where the log takes them) groups of
+// comparisons joined by "or" (an "and" of "or"s; an "and" inside an "or"
+// is refused). Anything else is 400 BadRequest, as Graph answers for
+// these resources.
 
 // logProp is what $filter may do with one log property.
 type logProp struct {
@@ -32,7 +35,9 @@ type logCondition struct {
 // logQuery is a mapped log query.
 type logQuery struct {
 	conditions []logCondition
-	ascending  bool
+	// anyOf are the "or" groups: each is met by any of its conditions.
+	anyOf     [][]logCondition
+	ascending bool
 	// skipToken is $skiptoken as sent; each log reads its own tokens.
 	skipToken string
 	top       int
@@ -46,11 +51,20 @@ func unsupportedLogFilter(msg string) *Error {
 // filterable properties (keys in lower case) and orderBy its one sortable
 // time property.
 func mapLogQuery(q odata.Query, props map[string]logProp, orderBy string) (logQuery, error) {
+	return mapLogQueryOr(q, props, orderBy, false)
+}
+
+// mapLogQueryOr is mapLogQuery for a log whose $filter takes "or"
+// (anyOf) when allowOr.
+func mapLogQueryOr(q odata.Query, props map[string]logProp, orderBy string, allowOr bool) (logQuery, error) {
 	var out logQuery
 	var err error
 	if q.Filter != nil {
-		if out.conditions, err = logConditions(q.Filter, props, nil); err != nil {
+		if out.conditions, out.anyOf, err = logTerms(q.Filter, props); err != nil {
 			return out, err
+		}
+		if len(out.anyOf) > 0 && !allowOr {
+			return out, errLogOr()
 		}
 	}
 	if len(q.OrderBy) > 0 {
@@ -62,6 +76,55 @@ func mapLogQuery(q odata.Query, props map[string]logProp, orderBy string) (logQu
 	out.skipToken = q.SkipToken
 	out.top, err = otherResources.pageSize(q)
 	return out, err
+}
+
+// errLogOr refuses "or" where a log does not take it, or where it holds
+// an "and".
+func errLogOr() *Error {
+	return unsupportedLogFilter("'or' is not supported on this resource; send one request per alternative.")
+}
+
+// logTerms flattens a conjunction into its single conditions and its
+// "or" groups.
+func logTerms(e odata.Expr, props map[string]logProp) ([]logCondition, [][]logCondition, error) {
+	if b, ok := e.(*odata.Binary); ok {
+		switch b.Op {
+		case odata.And:
+			lc, lg, err := logTerms(b.Left, props)
+			if err != nil {
+				return nil, nil, err
+			}
+			rc, rg, err := logTerms(b.Right, props)
+			if err != nil {
+				return nil, nil, err
+			}
+			return append(lc, rc...), append(lg, rg...), nil
+		case odata.Or:
+			group, err := logAlternatives(b, props, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			return nil, [][]logCondition{group}, nil
+		}
+	}
+	c, err := logConditions(e, props, nil)
+	return c, nil, err
+}
+
+// logAlternatives flattens a disjunction of single comparisons into one
+// group (appended to acc).
+func logAlternatives(e odata.Expr, props map[string]logProp, acc []logCondition) ([]logCondition, error) {
+	if b, ok := e.(*odata.Binary); ok && b.Op == odata.Or {
+		acc, err := logAlternatives(b.Left, props, acc)
+		if err != nil {
+			return nil, err
+		}
+		return logAlternatives(b.Right, props, acc)
+	}
+	if b, ok := e.(*odata.Binary); ok && b.Op == odata.And {
+		return nil, errLogOr()
+	}
+	return logConditions(e, props, acc)
 }
 
 // logConditions flattens a conjunction into conditions (appended to acc).
@@ -76,7 +139,7 @@ func logConditions(e odata.Expr, props map[string]logProp, acc []logCondition) (
 			}
 			return logConditions(e.Right, props, acc)
 		case odata.Or:
-			return nil, unsupportedLogFilter("'or' is not supported on this resource; send one request per alternative.")
+			return nil, errLogOr()
 		}
 		path, ok := e.Left.(*odata.Path)
 		if !ok {

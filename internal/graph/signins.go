@@ -109,9 +109,9 @@ func signInOut(s audit.SignIn) signInBody {
 }
 
 type signInPage struct {
-	ODataContext  string       `json:"@odata.context"`
-	ODataNextLink string       `json:"@odata.nextLink,omitempty"`
-	Value         []signInBody `json:"value"`
+	ODataContext  string `json:"@odata.context"`
+	ODataNextLink string `json:"@odata.nextLink,omitempty"`
+	Value         []any  `json:"value"`
 }
 
 // signInProps are the filterable properties of signIn (Graph's operators
@@ -122,6 +122,7 @@ var signInProps = func() map[string]logProp {
 	for _, p := range []logProp{
 		{name: string(audit.SignInFieldCreatedDateTime), time: true, ops: ops("eq", "ge", "gt", "le", "lt")},
 		{name: string(audit.SignInFieldUserPrincipalName), ops: ops("eq", "startsWith")},
+		{name: string(audit.SignInFieldUserDisplayName), ops: ops("eq", "startsWith")},
 		{name: string(audit.SignInFieldUserID), ops: ops("eq")},
 		{name: string(audit.SignInFieldUserType), ops: ops("eq")},
 		{name: string(audit.SignInFieldAppID), ops: ops("eq")},
@@ -140,7 +141,7 @@ var signInProps = func() map[string]logProp {
 // to a store query (its Limit one past the page, to tell whether another
 // follows) and the page size.
 func mapSignInQuery(q odata.Query) (audit.SignInQuery, int, error) {
-	lq, err := mapLogQuery(q, signInProps, string(audit.SignInFieldCreatedDateTime))
+	lq, err := mapLogQueryOr(q, signInProps, string(audit.SignInFieldCreatedDateTime), true)
 	if err != nil {
 		return audit.SignInQuery{}, 0, err
 	}
@@ -155,9 +156,23 @@ func mapSignInQuery(q odata.Query) (audit.SignInQuery, int, error) {
 			sq.Conditions = append(sq.Conditions, signInTimeConditions(audit.Op(c.Op), c.Time)...)
 			continue
 		}
-		sq.Conditions = append(sq.Conditions, audit.SignInCondition{Field: audit.SignInField(c.Prop), Op: audit.Op(c.Op), Value: c.Text, Number: int(c.Int)})
+		sq.Conditions = append(sq.Conditions, signInCondition(c))
+	}
+	for _, g := range lq.anyOf {
+		var group []audit.SignInCondition
+		for _, c := range g {
+			if c.Prop == string(audit.SignInFieldCreatedDateTime) {
+				return audit.SignInQuery{}, 0, unsupportedLogFilter("'or' is not supported on createdDateTime; give a range with 'and'.")
+			}
+			group = append(group, signInCondition(c))
+		}
+		sq.AnyOf = append(sq.AnyOf, group)
 	}
 	return sq, lq.top, nil
+}
+
+func signInCondition(c logCondition) audit.SignInCondition {
+	return audit.SignInCondition{Field: audit.SignInField(c.Prop), Op: audit.Op(c.Op), Value: c.Text, Number: int(c.Int)}
 }
 
 // signInTimeConditions compares createdDateTime as clients read it: to
@@ -183,13 +198,18 @@ func signInTimeConditions(op audit.Op, t time.Time) []audit.SignInCondition {
 }
 
 // listSignIns is GET /v1.0/auditLogs/signIns: newest first (or
-// $orderby=createdDateTime asc), with $filter, $top (1–999, default 100)
-// and $skiptoken; @odata.nextLink keeps the query.
+// $orderby=createdDateTime asc), with $filter, $select, $top (1–999,
+// default 100) and $skiptoken; @odata.nextLink keeps the query.
 func (a *API) listSignIns(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permAuditRead...); err != nil {
 		return err
 	}
-	sq, top, err := mapSignInQuery(routeQuery(r))
+	q := routeQuery(r)
+	sel, err := structSelect(otherResources, signInBody{}, "microsoft.graph.signIn", q.Select)
+	if err != nil {
+		return err
+	}
+	sq, top, err := mapSignInQuery(q)
 	if err != nil {
 		return err
 	}
@@ -197,12 +217,16 @@ func (a *API) listSignIns(w http.ResponseWriter, r *http.Request, c Caller) erro
 	if err != nil {
 		return err
 	}
-	page := signInPage{ODataContext: signInsContext, Value: []signInBody{}}
+	page := signInPage{ODataContext: selectContext(signInsContext, sel), Value: []any{}}
 	if len(list) > top {
 		list = list[:top]
 		page.ODataNextLink = a.nextLink(r, signInToken(list[len(list)-1]))
 	}
 	for _, s := range list {
+		if sel != nil {
+			page.Value = append(page.Value, selectObject(signInOut(s), sel, ""))
+			continue
+		}
 		page.Value = append(page.Value, signInOut(s))
 	}
 	writeJSON(w, http.StatusOK, page)
@@ -214,12 +238,20 @@ func (a *API) getSignIn(w http.ResponseWriter, r *http.Request, c Caller) error 
 	if err := require(c, permAuditRead...); err != nil {
 		return err
 	}
+	sel, err := structSelect(otherResources, signInBody{}, "microsoft.graph.signIn", routeQuery(r).Select)
+	if err != nil {
+		return err
+	}
 	s, err := a.deps.SignIns.GetSignIn(r.Context(), c.TenantID, r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound("Resource '" + r.PathValue("id") + "' does not exist or one of its queried reference-property objects are not present.")
 	}
 	if err != nil {
 		return err
+	}
+	if sel != nil {
+		writeJSON(w, http.StatusOK, selectObject(signInOut(s), sel, selectContext(signInsContext, sel)+"/$entity"))
+		return nil
 	}
 	out := signInOut(s)
 	out.ODataContext = signInsContext + "/$entity"

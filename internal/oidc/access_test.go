@@ -1,6 +1,9 @@
 package oidc_test
 
 import (
+	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
@@ -80,4 +83,59 @@ func TestRefreshReadsTheUserNow(t *testing.T) {
 			t.Fatalf("userinfo after the change: %v %v", info, err)
 		}
 	})
+}
+
+// TestTokenErrorsAreEntras (issue 22, item 12): the token endpoint's
+// errors carry Entra's fields, as MSAL reads them: error_description led
+// by the AADSTS code, error_codes, timestamp, trace_id and correlation_id
+// (the client's client-request-id when sent). A refused user's code
+// exchange gives the refusal's code (R9: 50020).
+func TestTokenErrorsAreEntras(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		app, _ := e.createApp(e.a, true)
+		f := flow{tenant: e.a, app: app, user: e.guestA}
+		pending, verifier := e.authorize(t, f)
+		code := e.login(t, f, pending)
+		_, err := pending.config.Exchange(e.ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier()))
+		body := entraBody(t, err)
+		if body.Error != "invalid_grant" || len(body.ErrorCodes) != 1 || body.ErrorCodes[0] != 501481 ||
+			!strings.HasPrefix(body.ErrorDescription, "AADSTS501481: ") || !strings.Contains(body.ErrorDescription, "\r\nTrace ID: "+body.TraceID) ||
+			body.TraceID == "" || body.CorrelationID == "" || body.Timestamp == "" {
+			t.Fatalf("wrong code_verifier: %+v", body)
+		}
+
+		pending, verifier = e.authorize(t, f)
+		code = e.login(t, f, pending)
+		e.access.refuse(e.guestA.ID, true)
+		// One try only: auto-detection would send the spent code again.
+		cfg := *pending.config
+		cfg.Endpoint.AuthStyle = oauth2.AuthStyleInParams
+		_, err = cfg.Exchange(e.ctx, code, oauth2.VerifierOption(verifier))
+		if body := entraBody(t, err); body.Error != "invalid_grant" || len(body.ErrorCodes) != 1 || body.ErrorCodes[0] != 50020 ||
+			!strings.HasPrefix(body.ErrorDescription, "AADSTS50020: ") {
+			t.Fatalf("refused user: %+v", body)
+		}
+	})
+}
+
+type entraErrorBody struct {
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+	ErrorCodes       []int  `json:"error_codes"`
+	Timestamp        string `json:"timestamp"`
+	TraceID          string `json:"trace_id"`
+	CorrelationID    string `json:"correlation_id"`
+}
+
+func entraBody(t *testing.T, err error) entraErrorBody {
+	t.Helper()
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		t.Fatalf("want an OAuth error response, got %v", err)
+	}
+	var b entraErrorBody
+	if err := json.Unmarshal(re.Body, &b); err != nil {
+		t.Fatalf("token error body %q: %v", re.Body, err)
+	}
+	return b
 }

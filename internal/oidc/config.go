@@ -67,11 +67,13 @@ type Deps struct {
 	Salts        SubjectSaltStore
 	Tx           store.Transactor
 	Clock        clock.Clock
-	// Sessions, if set, ends the guestgate browser session at RP-initiated logout.
+	// Sessions ends the guestgate browser session at RP-initiated logout
+	// (required: a logout that left the session would fail open).
 	Sessions BrowserSessionEnder
-	// Access, if set, is asked wherever a grant is used (code exchange,
-	// refresh, userinfo) whether the user may still sign in at all: a
-	// refusal ends the grant with invalid_grant (401 at userinfo).
+	// Access is asked wherever a grant is used (code exchange, refresh,
+	// userinfo) whether the user may still sign in at all: a refusal ends
+	// the grant with invalid_grant (401 at userinfo). Required: without
+	// it a disabled or locked-out user's refresh token would keep working.
 	Access AccessChecker
 }
 
@@ -144,6 +146,10 @@ func (d Deps) validate() error {
 		return errors.New("oidc: Deps.Salts is nil")
 	case d.Tx == nil:
 		return errors.New("oidc: Deps.Tx is nil")
+	case d.Sessions == nil:
+		return errors.New("oidc: Deps.Sessions is nil: logout would leave the browser session")
+	case d.Access == nil:
+		return errors.New("oidc: Deps.Access is nil: grants would outlive the user's access")
 	}
 	return nil
 }

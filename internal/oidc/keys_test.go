@@ -146,7 +146,8 @@ func TestConcurrentStart(t *testing.T) {
 					defer wg.Done()
 					<-start
 					_, errs[i] = oidc.NewProvider(oidc.Config{PublicURL: "https://login.example", CryptoKey: key},
-						oidc.Deps{Apps: db, Keys: db, AuthRequests: db, Directory: db, Salts: db, Tx: db, Clock: clock.Real{}})
+						oidc.Deps{Apps: db, Keys: db, AuthRequests: db, Directory: db, Salts: db, Tx: db, Clock: clock.Real{},
+							Sessions: &fakeSessions{}, Access: &fakeAccess{}})
 				}()
 			}
 			close(start)

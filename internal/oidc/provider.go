@@ -139,7 +139,9 @@ func (p *Provider) Handler() http.Handler {
 			r2 := r.Clone(r.Context())
 			r2.URL.Path, r2.URL.RawPath = libraryDiscoveryPath, ""
 			p.handler.ServeHTTP(w, r2)
-		case PathAuthorize, PathCallback, PathToken, PathKeys, PathUserinfo:
+		case PathToken:
+			p.entraTokenErrors(p.handler, w, r)
+		case PathAuthorize, PathCallback, PathKeys, PathUserinfo:
 			p.handler.ServeHTTP(w, r)
 		case PathLogout:
 			ctx := withLogoutRequest(r.Context(), w, r, t.ID)

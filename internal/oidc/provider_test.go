@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -263,7 +264,7 @@ func (f *fakeAccess) Allowed(_ context.Context, _ directory.Tenant, u directory.
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.refused[u.ID] {
-		return fmt.Errorf("%w: passcodes are turned off", oidc.ErrAccessEnded)
+		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: 50020, Err: errors.New("passcodes are turned off")})
 	}
 	return nil
 }

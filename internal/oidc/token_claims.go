@@ -104,31 +104,33 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTime time.Time) (directory.User, error) {
 	u, err := p.deps.Directory.GetUser(ctx, tenantID, userID)
 	if errors.Is(err, store.ErrNotFound) {
-		return u, oidc.ErrInvalidGrant().WithDescription("The user no longer exists in this tenant.").
+		return u, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user no longer exists in this tenant.", codeUserNotFound).
 			WithParent(fmt.Errorf("get user: %w", err))
 	}
 	if err != nil {
 		return u, oidc.ErrServerError().WithParent(fmt.Errorf("get user: %w", err))
 	}
 	if !u.AccountEnabled {
-		return u, oidc.ErrInvalidGrant().WithDescription("The user's account is disabled.")
+		return u, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user's account is disabled.", codeUserDisabled)
 	}
 	if directory.TokensRevoked(u, authTime) {
-		return u, oidc.ErrInvalidGrant().WithDescription("The user's sign-in sessions were revoked; sign in again.")
+		return u, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user's sign-in sessions were revoked; sign in again.", codeRevokedGrant)
 	}
-	if p.deps.Access != nil {
-		t, ok := TenantFromContext(ctx)
-		if !ok || t.ID != tenantID {
-			if t, err = p.deps.Directory.GetTenant(ctx, tenantID); err != nil {
-				return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: tenant: %w", err))
-			}
+	t, ok := TenantFromContext(ctx)
+	if !ok || t.ID != tenantID {
+		if t, err = p.deps.Directory.GetTenant(ctx, tenantID); err != nil {
+			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: tenant: %w", err))
 		}
-		if err := p.deps.Access.Allowed(ctx, t, u); err != nil {
-			if !errors.Is(err, ErrAccessEnded) {
-				return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
-			}
-			return u, oidc.ErrInvalidGrant().WithDescription("%s", err.Error()).WithParent(err)
+	}
+	if err := p.deps.Access.Allowed(ctx, t, u); err != nil {
+		if !errors.Is(err, ErrAccessEnded) {
+			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
 		}
+		var ref *Refusal
+		if errors.As(err, &ref) && ref.Code != 0 {
+			return u, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: %s", ref.Code, ref.Err.Error()).WithParent(err)
+		}
+		return u, oidc.ErrInvalidGrant().WithDescription("%s", err.Error()).WithParent(err)
 	}
 	return u, nil
 }

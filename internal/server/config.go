@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/egress"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -88,6 +89,12 @@ type Config struct {
 	// subject, outcome; never the bodies) stays in the outbox; zero means
 	// mail.DefaultRetention.
 	MailRetention time.Duration
+	// MetricsListen, if set, is a host:port of its own serving /metrics
+	// (and nothing else); the public listener then does not serve it.
+	MetricsListen string
+	// BulkInviteQueue caps a tenant's unfinished bulk invitations (waiting
+	// or in progress); an upload beyond it is refused. 0: no cap.
+	BulkInviteQueue int
 }
 
 // HTTPLimits cut off clients that hold a connection without finishing a
@@ -125,6 +132,7 @@ func Defaults() Config {
 		HTTP:                DefaultHTTPLimits,
 		GoogleIssuer:        federation.GoogleIssuer,
 		MailRetention:       mail.DefaultRetention,
+		BulkInviteQueue:     bulkinvite.DefaultMaxQueued,
 		UnmanagedRedemption: UnmanagedSeed,
 	}
 }
@@ -165,6 +173,9 @@ func (c Config) Validate() error {
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))
 	}
+	if c.MetricsListen != "" && c.MetricsListen == c.Listen {
+		errs = append(errs, errors.New("GUESTGATE_METRICS_LISTEN is GUESTGATE_LISTEN: give /metrics an address of its own, off the public side, or leave it empty"))
+	}
 	if err := c.validateUnmanaged(); err != nil {
 		errs = append(errs, err)
 	}
@@ -188,6 +199,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Abuse.Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.BulkInviteQueue < 0 {
+		errs = append(errs, fmt.Errorf("GUESTGATE_BULK_INVITE_QUEUE %d: want 0 (no cap) or more", c.BulkInviteQueue))
 	}
 	return errors.Join(errs...)
 }

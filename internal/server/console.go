@@ -20,7 +20,7 @@ func (s *Server) buildConsole(signins *signin.Service, sessions *session.Service
 		console.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions, Roles: s.roles, Collab: s.collab, Policies: s.policies,
 			Invitations: s.invitations, Lifecycle: s.lifecycle, Bulk: s.bulk, Federations: s.federations, Audit: s.db, SignIns: s.db,
-			Stats: s.db, Clock: s.clock, Log: s.log,
+			Stats: s.db, Limiter: s.limiter, WriteLimit: s.cfg.Abuse.GraphWrites, Clock: s.clock, Log: s.log,
 		})
 	return err
 }

@@ -19,7 +19,13 @@ import (
 	"github.com/guestgate/guestgate/internal/web"
 )
 
-func (s *Server) buildOIDC() error {
+// buildOIDC builds the provider. Its access checks and RP-initiated
+// logouts go to the sign-in service and the pages, which are built after
+// it (they need the provider): the bind it returns connects them, and
+// build must call it once they exist (a bind left uncalled does not
+// compile: its variable would be unused). Until bound, and if bound to
+// nothing, both refuse: a wiring mistake fails closed.
+func (s *Server) buildOIDC() (bind func(pages *web.Handler, signins *signin.Service), err error) {
 	keys := s.cfg.subkeys("oidc")
 	var key [32]byte
 	copy(key[:], keys[0])
@@ -38,35 +44,53 @@ func (s *Server) buildOIDC() error {
 			Sessions: s.oidcSessions, Access: s.oidcAccess},
 	)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.oidc = p
+	return func(pages *web.Handler, signins *signin.Service) {
+		s.oidcSessions.web, s.oidcAccess.signin = pages, signins
+	}, nil
+}
+
+// errNotWired: a forwarder was used before build bound it to its target.
+var errNotWired = errors.New("the server's wiring left this unbound")
+
+// oidcWired reports a forwarder build left unbound.
+func (s *Server) oidcWired() error {
+	if s.oidcSessions == nil || s.oidcSessions.web == nil {
+		return fmt.Errorf("oidc logout: %w", errNotWired)
+	}
+	if s.oidcAccess == nil || s.oidcAccess.signin == nil {
+		return fmt.Errorf("oidc access check: %w", errNotWired)
+	}
 	return nil
 }
 
 // sessionEnder forwards RP-initiated logout to the pages, which own the
-// session cookie (the pages are built after the provider).
+// session cookie (the pages are built after the provider). Unbound, it
+// refuses: a logout must never leave the session silently.
 type sessionEnder struct{ web *web.Handler }
 
 func (e *sessionEnder) EndBrowserSession(w http.ResponseWriter, r *http.Request, tenantID string) error {
 	if e.web == nil {
-		return nil
+		return fmt.Errorf("end browser session: %w", errNotWired)
 	}
 	return e.web.EndBrowserSession(w, r, tenantID)
 }
 
 // accessChecker forwards the provider's access checks to the sign-in
 // service (built after the provider), marking its refusals for the
-// provider.
+// provider. Unbound, it refuses every grant (a server error, never a
+// pass).
 type accessChecker struct{ signin *signin.Service }
 
 func (a *accessChecker) Allowed(ctx context.Context, t directory.Tenant, u directory.User) error {
 	if a.signin == nil {
-		return nil
+		return fmt.Errorf("access check: %w", errNotWired)
 	}
 	err := a.signin.AllowedUser(ctx, t, u)
 	if err != nil && signin.IsRefusal(err) {
-		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, err)
+		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: signin.ErrorCode(err), Err: err})
 	}
 	return err
 }

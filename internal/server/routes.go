@@ -24,7 +24,12 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", s.metricsHandler)
+	if s.metricsApart() {
+		// Served on its own listener (metricsOnly), off the public side.
+		mux.HandleFunc("GET /metrics", http.NotFound)
+	} else {
+		mux.Handle("GET /metrics", s.metricsHandler)
+	}
 	mux.Handle("/v1.0/", s.api)
 	mux.Handle("/beta/", s.api)
 	global := s.web.Global()
@@ -47,6 +52,19 @@ func (s *Server) routes() http.Handler {
 	h = httpx.AccessLog(s.log, h)
 	h = s.metrics.Middleware(h)
 	return httpx.WithRequestID(h)
+}
+
+// metricsApart reports whether /metrics has a listener of its own
+// (GUESTGATE_METRICS_LISTEN), so that the public one must not serve it.
+func (s *Server) metricsApart() bool { return s.cfg.MetricsListen != "" || s.metricsListener != nil }
+
+// metricsOnly is the handler of the metrics listener: /metrics, and a 404
+// for anything else.
+func (s *Server) metricsOnly() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metricsHandler)
+	mux.HandleFunc("/", http.NotFound)
+	return mux
 }
 
 // noTenantSegments are path prefixes that carry no tenant context (R5).

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,10 +47,16 @@ type Options struct {
 	Clock  clock.Clock // default clock.Real
 	// Listener, if set, is served instead of listening on Config.Listen (tests).
 	Listener net.Listener
+	// MetricsListener, if set, serves /metrics instead of listening on
+	// Config.MetricsListen (tests); the public listener then does not.
+	MetricsListener net.Listener
 	// PublicURLGiven says Config.PublicURL was set explicitly (flag or
 	// variable). Without it, admin commands use the public URL serve
 	// stored, and refuse to build links when there is none.
 	PublicURLGiven bool
+	// BulkSweepInterval, if set, replaces bulkinvite.SweepInterval (tests
+	// that move a fake clock past a waiting bulk invitation).
+	BulkSweepInterval time.Duration
 }
 
 // Server is one guestgate process.
@@ -71,6 +78,7 @@ type Server struct {
 	members        *member.Service
 	lifecycle      *lifecycle.Service
 	bulk           *bulkinvite.Service
+	bulkSweep      time.Duration // how often bulk invitations are swept
 	roles          *roles.Service
 	collab         *collab.Service
 	federations    *federation.Service
@@ -89,6 +97,10 @@ type Server struct {
 	metricsHandler http.Handler // /metrics
 	handler        http.Handler
 	listener       net.Listener
+	// metricsListener serves /metrics apart from the public listener
+	// (Options.MetricsListener); nil with Config.MetricsListen means Run
+	// listens there.
+	metricsListener net.Listener
 }
 
 // Open opens the store (migrating it), builds every service and the HTTP
@@ -190,8 +202,9 @@ func openStore(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return &Server{
-		cfg: cfg, log: opts.Logger, clock: opts.Clock, db: db, listener: opts.Listener,
-		tenants: newTenantCache(db, opts.Clock, 10*time.Second, 10000),
+		cfg: cfg, log: opts.Logger, clock: opts.Clock, db: db, listener: opts.Listener, metricsListener: opts.MetricsListener,
+		tenants:   newTenantCache(db, opts.Clock, 10*time.Second, 10000),
+		bulkSweep: cmp.Or(opts.BulkSweepInterval, bulkinvite.SweepInterval),
 	}, nil
 }
 
@@ -225,10 +238,10 @@ func (s *Server) build() error {
 	s.limiter = ratelimit.New(s.db, s.clock)
 	s.branding = branding.NewService(s.db, s.clock)
 	s.lifecycle = lifecycle.NewService(lifecycle.Deps{Directory: s.db, Lifecycle: s.db, Access: s.db, Audit: s.db, Roles: s.db, Tx: s.db, Clock: s.clock, Log: s.log})
-	s.bulk = bulkinvite.NewService(bulkinvite.Deps{Store: s.db, Tenants: s.db, Invitations: s.invitations, Tx: s.db,
-		Describe: console.DescribeInvitationError, Clock: s.clock, Log: s.log})
 	s.roles = roles.NewService(roles.Deps{Store: s.db, Directory: s.db, Tx: s.db, Audit: s.db, Clock: s.clock})
-	if err := s.buildOIDC(); err != nil {
+	s.bulk = s.buildBulk()
+	bindOIDC, err := s.buildOIDC()
+	if err != nil {
 		return err
 	}
 	fedEgress, err := cfg.federationEgress()
@@ -282,8 +295,7 @@ func (s *Server) build() error {
 	if err := s.buildConsole(signins, sessions); err != nil {
 		return err
 	}
-	s.oidcSessions.web = s.web
-	s.oidcAccess.signin = signins
+	bindOIDC(s.web, signins)
 	s.api = graph.New(graph.Deps{
 		Tokens: tokenVerifier{p: s.oidc, dir: s.db, roles: s.roles}, Directory: s.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Branding: s.branding, Audit: s.db, SignIns: s.db, Apps: s.db,
@@ -293,7 +305,7 @@ func (s *Server) build() error {
 	})
 	s.metricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	s.handler = s.routes()
-	return nil
+	return s.oidcWired()
 }
 
 // mailConcurrency is how many mails are in flight at once (SMTP connections kept open).
@@ -323,9 +335,21 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	lim := s.cfg.HTTP
 	ln = httpx.LimitListener(ln, lim.MaxConnections)
-	srv := &http.Server{
-		Handler: s.handler, ReadHeaderTimeout: lim.ReadHeaderTimeout, ReadTimeout: lim.ReadTimeout,
-		WriteTimeout: lim.WriteTimeout, IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: 64 << 10,
+	newHTTPServer := func(h http.Handler) *http.Server {
+		return &http.Server{
+			Handler: h, ReadHeaderTimeout: lim.ReadHeaderTimeout, ReadTimeout: lim.ReadTimeout,
+			WriteTimeout: lim.WriteTimeout, IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: 64 << 10,
+		}
+	}
+	srv := newHTTPServer(s.handler)
+	servers := []*http.Server{srv}
+	mln := s.metricsListener
+	if mln == nil && s.cfg.MetricsListen != "" {
+		var err error
+		if mln, err = net.Listen("tcp", s.cfg.MetricsListen); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for /metrics on %s: %w", s.cfg.MetricsListen, err)
+		}
 	}
 	dispatcher, err := mail.NewDispatcher(mail.DispatcherConfig{
 		Store: s.db, Sender: s.sender, Clock: s.clock, Logger: s.log,
@@ -348,16 +372,31 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 		return nil
 	})
+	if mln != nil {
+		msrv := newHTTPServer(s.metricsOnly())
+		servers = append(servers, msrv)
+		g.Go(func() error {
+			s.log.Info("serving /metrics apart from the public listener", "listen", mln.Addr().String())
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serve /metrics: %w", err)
+			}
+			return nil
+		})
+	}
 	g.Go(func() error {
 		<-gctx.Done()
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return srv.Shutdown(shutdownCtx)
+		var errs []error
+		for _, hs := range servers {
+			errs = append(errs, hs.Shutdown(shutdownCtx))
+		}
+		return errors.Join(errs...)
 	})
 	g.Go(func() error { return dispatcher.Run(gctx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
-	g.Go(func() error { return s.bulk.Run(gctx, bulkinvite.SweepInterval) })
+	g.Go(func() error { return s.bulk.Run(gctx, s.bulkSweep) })
 	g.Go(func() error { return s.limiter.Run(gctx, s.cfg.Abuse, time.Hour, s.log) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {

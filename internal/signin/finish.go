@@ -238,6 +238,13 @@ func (s *Service) nextURL(ctx context.Context, t directory.Tenant, next Continua
 // app's request completes. It returns where the browser goes. A session
 // from before the user's access was ended (directory.TokensRevoked) is
 // session.ErrRevoked: the user signs in again.
+//
+// A sign-in to an app is recorded (Entra logs single sign-on as an
+// interactive sign-in, "Previously satisfied") in the transaction that
+// completes the app's request: no commit of its own. A refusal is recorded
+// as any refusal is (refused), naming the app of the request. A visit to
+// the tenant's own pages with a live session (no app's request) is no
+// sign-in and records nothing unless refused.
 func (s *Service) ContinueSession(ctx context.Context, t directory.Tenant, sess session.Session, next Continuation) (string, error) {
 	u, err := s.d.Directory.GetUser(ctx, t.ID, sess.UserID)
 	if err != nil {
@@ -246,23 +253,34 @@ func (s *Service) ContinueSession(ctx context.Context, t directory.Tenant, sess 
 	if directory.TokensRevoked(u, sess.AuthTime) {
 		return "", session.ErrRevoked
 	}
-	if !u.AccountEnabled {
-		return "", ErrAccountDisabled
-	}
-	if isInvited(u) {
-		if _, _, err := s.decide(ctx, t, u); err != nil {
-			return "", err
-		}
+	if err := s.sessionAllowed(ctx, t, u); err != nil {
+		return "", s.refused(ctx, t, attempt{user: &u, address: u.Mail, method: methodReused, app: s.appOf(ctx, t, next)}, err)
 	}
 	if next.AuthRequestID == "" {
 		return s.nextURL(ctx, t, next, sess)
 	}
+	app := s.appOf(ctx, t, next)
 	var url string
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-		url, err = s.nextURL(ctx, t, next, sess)
-		return err
+		if url, err = s.nextURL(ctx, t, next, sess); err != nil {
+			return err
+		}
+		return s.logReuse(ctx, t, u, sess, app)
 	})
 	return url, err
+}
+
+// sessionAllowed is whether the user of a live session may still sign in.
+func (s *Service) sessionAllowed(ctx context.Context, t directory.Tenant, u directory.User) error {
+	if !u.AccountEnabled {
+		return ErrAccountDisabled
+	}
+	if isInvited(u) {
+		if _, _, err := s.decide(ctx, t, u); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AuthRequest returns an app's pending request; "" is My Apps' own sign-in.

@@ -58,6 +58,9 @@ type fixture struct {
 	codes map[string]string // the last passcode mailed, by tenant id and address
 	// calls lists the directory and policy reads the service made, in order.
 	calls []string
+	// movedDomains makes the service's directory name another tenant as
+	// the one that verified a domain (moveDomain).
+	movedDomains map[string]directory.Tenant
 }
 
 // traced records the service's directory and policy reads in f.calls, so
@@ -81,7 +84,24 @@ func (t traced) GetTenant(ctx context.Context, id string) (directory.Tenant, err
 
 func (t traced) GetTenantByDomain(ctx context.Context, domain string) (directory.Tenant, error) {
 	t.note("GetTenantByDomain", domain)
+	t.f.mu.Lock()
+	moved, ok := t.f.movedDomains[domain]
+	t.f.mu.Unlock()
+	if ok {
+		return moved, nil
+	}
 	return t.Store.GetTenantByDomain(ctx, domain)
+}
+
+// moveDomain makes tn the tenant that verified domain, as the service's
+// directory sees it from now on.
+func (f *fixture) moveDomain(domain string, tn directory.Tenant) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.movedDomains == nil {
+		f.movedDomains = map[string]directory.Tenant{}
+	}
+	f.movedDomains[domain] = tn
 }
 
 func (t traced) GetUser(ctx context.Context, tenantID, id string) (directory.User, error) {

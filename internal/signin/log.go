@@ -3,6 +3,7 @@ package signin
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/google/uuid"
 
@@ -13,13 +14,17 @@ import (
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/ratelimit"
+	"github.com/guestgate/guestgate/internal/session"
 )
 
 // Every interactive sign-in and every refused attempt is recorded as
 // Graph's signIn (audit.SignIn). A success is appended in the transaction
-// that starts its session (startSession), so it commits with it and costs
-// no transaction of its own; a refusal is one small write of its own after
-// the refusal (its transaction, if any, rolled back). Codes and passwords
+// that starts its session (startSession), or, for a sign-in to an app from
+// a live session, in the one that completes the app's request
+// (ContinueSession), so it commits with it and costs no transaction of its
+// own; a refusal is one small write of its own after the refusal (its
+// transaction, if any, rolled back), naming the app of the request when
+// the step knows it (BeginFor keeps it in the Route). Codes and passwords
 // are never recorded.
 //
 // Refusals carry error codes as Entra ID logs them (AADSTS numbers):
@@ -117,6 +122,13 @@ func failureOf(err error) (code int, reason string, ok bool) {
 	return 0, "", false
 }
 
+// ErrorCode is the AADSTS code a refusal is recorded with (see above), or
+// 0 for an error that is no refusal (IsRefusal).
+func ErrorCode(err error) int {
+	code, _, _ := failureOf(err)
+	return code
+}
+
 // appRef is the app a sign-in is for.
 type appRef struct{ ID, Name string }
 
@@ -187,6 +199,9 @@ func (s *Service) record(ctx context.Context, t directory.Tenant, a attempt) aud
 const (
 	methodEmailOTP = "Email OTP"
 	methodPassword = "Password"
+	// methodReused is a sign-in answered from a live session (single
+	// sign-on), as Entra's authentication details name it.
+	methodReused = "Previously satisfied"
 )
 
 // methodOf names what an identity proved, as Entra's authentication details do.
@@ -210,6 +225,25 @@ func (s *Service) logSuccess(ctx context.Context, t directory.Tenant, u director
 	rec := s.record(ctx, t, attempt{user: &u, address: u.Mail, id: &id, method: methodOf(id.AMR), app: app})
 	rec.FailureReason = successReason
 	return s.d.SignInLog.AppendSignIn(ctx, rec)
+}
+
+// logReuse appends, in the transaction in ctx (the one that completes the
+// app's request), the sign-in of a live session's user to an app.
+func (s *Service) logReuse(ctx context.Context, t directory.Tenant, u directory.User, sess session.Session, app appRef) error {
+	if s.d.SignInLog == nil {
+		return nil
+	}
+	id := Identity{TenantID: t.ID, UserID: u.ID, IdP: directory.IdP(sess.IdP), AMR: sess.AMR, AuthTime: sess.AuthTime}
+	if isInvited(u) {
+		id.Issuer = u.IdPIssuer
+	}
+	rec := s.record(ctx, t, attempt{user: &u, address: u.Mail, id: &id, method: methodReused, app: app})
+	rec.AuthenticationMethod = methodReused
+	rec.FailureReason = successReason
+	if err := s.d.SignInLog.AppendSignIn(ctx, rec); err != nil {
+		return fmt.Errorf("record sign-in: %w", err)
+	}
+	return nil
 }
 
 // refused records a refused attempt with its own write (counting it
@@ -255,11 +289,11 @@ func (s *Service) refused(ctx context.Context, t directory.Tenant, a attempt, er
 // logUnknown records, in the transaction in ctx, an attempt to send a
 // passcode to an address that is no user of t (50034), in place of the
 // mail a guest would get.
-func (s *Service) logUnknown(ctx context.Context, t directory.Tenant, addr string) error {
+func (s *Service) logUnknown(ctx context.Context, t directory.Tenant, addr string, app appRef) error {
 	if s.d.SignInLog == nil {
 		return nil
 	}
-	rec := s.record(ctx, t, attempt{address: addr, method: methodEmailOTP})
+	rec := s.record(ctx, t, attempt{address: addr, method: methodEmailOTP, app: app})
 	rec.ErrorCode, rec.FailureReason, _ = failureOf(ErrNotMember)
 	return s.d.SignInLog.AppendSignIn(ctx, rec)
 }

@@ -35,7 +35,7 @@ func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error 
 		return ErrDecisionChanged
 	}
 	t, addr := r.Tenant, r.User.Mail
-	a := attempt{user: &r.User, address: addr, method: methodEmailOTP}
+	a := attempt{user: &r.User, address: addr, method: methodEmailOTP, app: r.app}
 	if r.unknown {
 		a.user, a.unknown = nil, true
 	}
@@ -52,7 +52,7 @@ func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error 
 			return err
 		}
 		if r.unknown {
-			return s.logUnknown(ctx, t, addr)
+			return s.logUnknown(ctx, t, addr, r.app)
 		}
 		return s.d.Outbox.EnqueueMail(ctx, msg)
 	})

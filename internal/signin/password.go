@@ -28,7 +28,7 @@ func (s *Service) CheckPassword(ctx context.Context, r Route, password, clientAd
 	id := Identity{TenantID: r.Tenant.ID, UserID: u.ID, IdP: directory.IdPNone, AMR: []string{"pwd"}, AuthTime: s.d.Clock.Now()}
 	res, err := s.finish(ctx, r.Tenant, id, false, next)
 	if err != nil {
-		return res, s.refused(ctx, r.Tenant, attempt{user: &r.User, address: r.User.Mail, method: methodPassword}, err)
+		return res, s.refused(ctx, r.Tenant, attempt{user: &r.User, address: r.User.Mail, method: methodPassword, app: s.appOf(ctx, r.Tenant, next)}, err)
 	}
 	s.d.Log.InfoContext(ctx, "member signed in with a password", "tenant_id", r.Tenant.ID, "user_id", u.ID)
 	return res, nil

@@ -147,6 +147,9 @@ type Route struct {
 	// it runs like a real one up to the proof, which it can never pass
 	// (docs/security.md, Enumeration).
 	unknown bool
+	// app is the app the sign-in is for, when BeginFor was told: its
+	// refusals name it.
+	app appRef
 }
 
 // isInvited reports a user whose identity lives elsewhere: a guest, or a
@@ -187,25 +190,39 @@ func routeFor(t directory.Tenant, u directory.User, dec invitation.Decision, otp
 // until a proof is asked for; that proof never succeeds and nothing is
 // mailed (docs/security.md, Enumeration).
 func (s *Service) Begin(ctx context.Context, t directory.Tenant, addr string) (Route, error) {
+	return s.begin(ctx, t, addr, appRef{})
+}
+
+// BeginFor is Begin for a sign-in that continues to next: a refusal, now
+// or at a later step of the route (SendPasscode), names next's app (or
+// the tenant's own pages), as Entra's sign-in log does.
+func (s *Service) BeginFor(ctx context.Context, t directory.Tenant, addr string, next Continuation) (Route, error) {
+	return s.begin(ctx, t, addr, s.appOf(ctx, t, next))
+}
+
+func (s *Service) begin(ctx context.Context, t directory.Tenant, addr string, app appRef) (Route, error) {
 	u, err := s.d.Directory.GetUserByMail(ctx, t.ID, addr)
 	if errors.Is(err, store.ErrNotFound) {
-		return s.beginUnknown(ctx, t, addr)
+		r, err := s.beginUnknown(ctx, t, addr, app)
+		r.app = app
+		return r, err
 	}
 	if err != nil {
 		return Route{}, fmt.Errorf("begin sign-in: %w", err)
 	}
 	r, err := s.routeUser(ctx, t, u)
-	return r, s.refused(ctx, t, attempt{user: &u, address: addr}, err)
+	r.app = app
+	return r, s.refused(ctx, t, attempt{user: &u, address: addr, app: app}, err)
 }
 
 // beginUnknown routes an address that is no user of t as the guest it
 // could be, and records the attempt as an unknown account (50034) where a
 // real one would record its refusal.
-func (s *Service) beginUnknown(ctx context.Context, t directory.Tenant, addr string) (Route, error) {
+func (s *Service) beginUnknown(ctx context.Context, t directory.Tenant, addr string, app appRef) (Route, error) {
 	r, err := s.routeUser(ctx, t, prospect(t, addr))
 	r.unknown = true
 	if err != nil {
-		_ = s.refused(ctx, t, attempt{address: addr}, ErrNotMember)
+		_ = s.refused(ctx, t, attempt{address: addr, app: app}, ErrNotMember)
 	}
 	return r, err
 }

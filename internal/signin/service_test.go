@@ -786,6 +786,96 @@ func TestContinueSession(t *testing.T) {
 	})
 }
 
+// TestSessionSignInLog: every interactive sign-in is recorded (issue 22,
+// item 11), those answered from a live session included: a sign-in to an
+// app by single sign-on is a success ("Previously satisfied") that commits
+// with the app's completed request, and a refusal shown on a live session
+// (R9: passcodes turned off) names the request's app. A visit to My Apps
+// with a live session is no sign-in. A refusal at the address step names
+// the app of the request (BeginFor).
+func TestSessionSignInLog(t *testing.T) {
+	ctx := context.Background()
+	forEngines(t, func(t *testing.T, e testenv.Engine) {
+		newest := func(t *testing.T, f *fixture) (audit.SignIn, int) {
+			t.Helper()
+			ss, err := f.db.ListSignIns(ctx, f.fabrikam.ID, audit.SignInCursor{}, 0)
+			if err != nil || len(ss) == 0 {
+				t.Fatalf("sign-ins = %v, %v", ss, err)
+			}
+			return ss[0], len(ss)
+		}
+		t.Run("reuse_recorded_with_the_request", func(t *testing.T) {
+			f := newFixture(t, e)
+			g, res := f.redeem(t, f.fabrikam, "kim@contoso.example")
+			_, before := newest(t, f)
+			if _, err := f.svc.ContinueSession(ctx, f.fabrikam, res.Session, signin.Continuation{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, n := newest(t, f); n != before {
+				t.Fatalf("a visit to My Apps with a live session recorded %d sign-ins", n-before)
+			}
+			if _, err := f.svc.ContinueSession(ctx, f.fabrikam, res.Session, signin.Continuation{AuthRequestID: "ar-9"}); err != nil {
+				t.Fatal(err)
+			}
+			got, n := newest(t, f)
+			if n != before+1 || got.ErrorCode != 0 || got.UserID != g.ID || got.AppDisplayName != "Woodgrove ar-9" ||
+				got.AuthenticationMethod != "Previously satisfied" || got.UserType != audit.SignInGuest || got.IdP != "mail" {
+				t.Fatalf("sign-in from a live session (%d new) = %+v", n-before, got)
+			}
+		})
+		t.Run("reuse_not_recorded_when_the_request_fails", func(t *testing.T) {
+			f := newFixture(t, e)
+			_, res := f.redeem(t, f.fabrikam, "kim@contoso.example")
+			_, before := newest(t, f)
+			f.bridge.failCompletes(errBridge)
+			if _, err := f.svc.ContinueSession(ctx, f.fabrikam, res.Session, signin.Continuation{AuthRequestID: "ar-9"}); !errors.Is(err, errBridge) {
+				t.Fatalf("ContinueSession = %v, want the bridge's error", err)
+			}
+			if _, n := newest(t, f); n != before {
+				t.Fatalf("a sign-in whose request failed recorded %d sign-ins", n-before)
+			}
+		})
+		t.Run("R9_refusal_on_live_session_recorded_with_app", func(t *testing.T) {
+			f := newFixture(t, e)
+			g, res := f.redeem(t, f.fabrikam, "kim@contoso.example")
+			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
+			if _, err := f.svc.ContinueSession(ctx, f.fabrikam, res.Session, signin.Continuation{AuthRequestID: "ar-9"}); !errors.Is(err, invitation.ErrOTPDisabled) {
+				t.Fatalf("ContinueSession = %v, want invitation.ErrOTPDisabled", err)
+			}
+			got, _ := newest(t, f)
+			if got.ErrorCode != 50020 || got.UserID != g.ID || got.AppDisplayName != "Woodgrove ar-9" {
+				t.Fatalf("refusal on a live session = %+v", got)
+			}
+		})
+		t.Run("refusal_at_address_names_app", func(t *testing.T) {
+			f := newFixture(t, e)
+			f.redeem(t, f.fabrikam, "kim@contoso.example")
+			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
+			if _, err := f.svc.BeginFor(ctx, f.fabrikam, "kim@contoso.example", signin.Continuation{AuthRequestID: "ar-7"}); !errors.Is(err, invitation.ErrOTPDisabled) {
+				t.Fatal("BeginFor with passcodes off signed in a passcode guest")
+			}
+			got, _ := newest(t, f)
+			if got.ErrorCode != 50020 || got.AppDisplayName != "Woodgrove ar-7" {
+				t.Fatalf("refusal at the address = %+v", got)
+			}
+		})
+		t.Run("unknown_address_send_names_app", func(t *testing.T) {
+			f := newFixture(t, e)
+			r, err := f.svc.BeginFor(ctx, f.fabrikam, "nobody@contoso.example", signin.Continuation{AuthRequestID: "ar-8"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.SendPasscode(ctx, r, "en"); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := newest(t, f)
+			if got.ErrorCode != 50034 || got.AppDisplayName != "Woodgrove ar-8" {
+				t.Fatalf("send to an unknown address = %+v", got)
+			}
+		})
+	})
+}
+
 // TestAllowed: what an app's tokens may still do. A passcode guest is
 // allowed until passcodes are turned off (R9) or the account is disabled;
 // a member is allowed while enabled; an unknown user is not.

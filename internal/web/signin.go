@@ -69,7 +69,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) (signin.Rout
 		h.signinPage(w, r, http.StatusBadRequest, t, reqID, r.PostFormValue("email"), i18n.T(lang(r), "signin.err_address"))
 		return signin.Route{}, reqID, false
 	}
-	route, err := h.deps.SignIn.Begin(r.Context(), t, addr)
+	route, err := h.deps.SignIn.BeginFor(r.Context(), t, addr, signin.Continuation{AuthRequestID: reqID})
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return route, reqID, false
@@ -154,7 +154,7 @@ func (h *Handler) loginCode(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, t.DisplayName, err)
 		return
 	}
-	route, err := h.deps.SignIn.Begin(r.Context(), t, addr)
+	route, err := h.deps.SignIn.BeginFor(r.Context(), t, addr, signin.Continuation{AuthRequestID: q.Get("authRequestID")})
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return

@@ -244,3 +244,32 @@ func (db *DB) PurgeBulkJobs(ctx context.Context, before time.Time) (int, error) 
 	})
 	return int(n), err
 }
+
+// QueuedBulkJobs counts the tenant's unfinished jobs (none for an unknown
+// tenant), in a transaction
+// (joining the caller's) that first locks the tenant: on PostgreSQL its
+// row (FOR NO KEY UPDATE, which inserts referring to the tenant do not
+// wait for); SQLite's write transactions are exclusive already. So
+// concurrent uploads to one tenant count and create their jobs one after
+// the other.
+func (db *DB) QueuedBulkJobs(ctx context.Context, tenantID string) (int, error) {
+	var n int
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		if db.d.engine == EnginePostgres {
+			var id string
+			err := db.queryRow(ctx, `SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE`, tenantID).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // no tenant, no jobs
+			}
+			if err != nil {
+				return fmt.Errorf("queued bulk jobs: lock the tenant: %w", unavailable(err))
+			}
+		}
+		err := db.queryRow(ctx, `SELECT COUNT(*) FROM bulk_invitation_jobs WHERE tenant_id = $1 AND finished_at = 0`, tenantID).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("queued bulk jobs: %w", unavailable(err))
+		}
+		return nil
+	})
+	return n, err
+}

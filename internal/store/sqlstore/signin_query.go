@@ -22,6 +22,7 @@ var signInText = map[audit.SignInField]struct {
 	fold, prefix bool
 }{
 	audit.SignInFieldUserPrincipalName:     {"user_principal_name", true, true},
+	audit.SignInFieldUserDisplayName:       {"user_display_name", true, true},
 	audit.SignInFieldUserID:                {"user_id", false, false},
 	audit.SignInFieldUserType:              {"user_type", false, false},
 	audit.SignInFieldAppID:                 {"app_id", false, false},
@@ -72,6 +73,19 @@ func (db *DB) QuerySignIns(ctx context.Context, tenantID string, q audit.SignInQ
 			return nil, err
 		}
 		conds = append(conds, "("+s+")")
+	}
+	for _, group := range q.AnyOf {
+		var alts []string
+		for _, c := range group {
+			s, err := signInCondition(c, &args)
+			if err != nil {
+				return nil, err
+			}
+			alts = append(alts, "("+s+")")
+		}
+		if len(alts) > 0 {
+			conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+		}
 	}
 	dir, cmp := "DESC", "<"
 	if q.Ascending {

@@ -237,7 +237,61 @@ func testBulk(t *testing.T, open Open) {
 // testBulkConcurrent: workers that keep taking a job from each other (a
 // lease lasts a few of the racers' steps) still record exactly one result
 // per row, and a claimed row always records its result.
+// testBulkQueued: QueuedBulkJobs counts a tenant's unfinished jobs only
+// (security round 2, finding 6: the cap on queued jobs).
+func testBulkQueued(t *testing.T, open Open) {
+	s := open(t)
+	fabrikam, contoso := seedTenant(t, s, "fabrikam"), seedTenant(t, s, "contoso")
+	queued := func(what, tenantID string, want int) {
+		t.Helper()
+		n, err := s.QueuedBulkJobs(t.Context(), tenantID)
+		must(t, what, err)
+		wantEqual(t, what, n, want)
+	}
+	queued("a tenant without jobs", fabrikam.ID, 0)
+	done, rows := seedBulkJob(t, s, fabrikam.ID, 1, "w1", at(time.Minute))
+	seedBulkJob(t, s, fabrikam.ID, 2, "w2", at(0)) // its lease ran out: still queued
+	seedBulkJob(t, s, contoso.ID, 1, "w3", at(time.Minute))
+	queued("two unfinished jobs", fabrikam.ID, 2)
+	r := rows[0]
+	r.State, r.UserID = bulkinvite.RowOK, uuid.NewString()
+	must(t, "finish the row", finishBulkRow(t.Context(), s, done, "w1", r, at(2*time.Minute)))
+	must(t, "finish the job", s.FinishBulkJob(t.Context(), fabrikam.ID, done.ID, "w1", at(2*time.Minute)))
+	queued("a finished job no longer counts", fabrikam.ID, 1)
+	queued("another tenant's jobs", contoso.ID, 1)
+	queued("an unknown tenant", "no-such-tenant", 0)
+}
+
+// errQueueFull is a racer's refusal in bulk_queue_counted_one_upload_at_a_time.
+var errQueueFull = errors.New("queue full")
+
 func testBulkConcurrent(t *testing.T, open Open) {
+	t.Run("bulk_queue_counted_one_upload_at_a_time", func(t *testing.T) {
+		// Racing uploads each count the tenant's unfinished jobs and create
+		// one below the cap, in one transaction: the count's lock keeps
+		// them from all seeing room for one more.
+		s := open(t)
+		tn := seedTenant(t, s, "fabrikam")
+		const maxQueued = 3
+		created := race(t, errQueueFull, func(i int) error {
+			return s.InTx(t.Context(), func(ctx context.Context) error {
+				n, err := s.QueuedBulkJobs(ctx, tn.ID)
+				if err != nil {
+					return err
+				}
+				if n >= maxQueued {
+					return errQueueFull
+				}
+				j := bulkinvite.Job{TenantID: tn.ID, ID: uuid.NewString(), CreatedBy: fmt.Sprint("u", i), InvitedBy: "Avery Admin",
+					CreatedAt: at(0), Total: 1, LeaseOwner: fmt.Sprint("w", i), LeaseUntil: at(time.Minute)}
+				return s.CreateBulkJob(ctx, j, sampleBulkRows(1))
+			})
+		})
+		wantEqual(t, "uploads let through", created, maxQueued)
+		n, err := s.QueuedBulkJobs(t.Context(), tn.ID)
+		must(t, "queued jobs", err)
+		wantEqual(t, "queued jobs", n, maxQueued)
+	})
 	t.Run("bulk_rows_recorded_once_by_racing_workers", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "fabrikam")

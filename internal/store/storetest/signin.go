@@ -128,6 +128,7 @@ func testSignInQuery(open Open) func(t *testing.T) {
 			case 1: // a member at the tenant's own pages
 				r.UserPrincipalName, r.UserType, r.CrossTenantAccessType = "Ana@Contoso.example", audit.SignInMember, audit.SignInNoCrossTenant
 				r.AppID, r.AppDisplayName, r.IPAddress = "", "My Apps", "198.51.100.4"
+				r.UserDisplayName = "Ana Ruiz"
 			case 2: // a refused attempt of an address that is no user
 				r.UserID, r.UserPrincipalName, r.ErrorCode = "", "nobody@partner.example", 50034
 			}
@@ -192,6 +193,21 @@ func testSignInQuery(open Open) func(t *testing.T) {
 			{"filter_and_page_after", audit.SignInQuery{Conditions: []audit.SignInCondition{
 				cond(audit.SignInFieldUserType, audit.OpEq, audit.SignInGuest)},
 				After: audit.SignInCursor{CreatedAt: all[3].CreatedAt, ID: all[3].ID}, Limit: 1}, newest(2)},
+			{"user_display_name_in_any_case", audit.SignInQuery{Conditions: []audit.SignInCondition{
+				cond(audit.SignInFieldUserDisplayName, audit.OpEq, "ana RUIZ")}}, newest(4, 1)},
+			{"user_display_name_starts_with", audit.SignInQuery{Conditions: []audit.SignInCondition{
+				cond(audit.SignInFieldUserDisplayName, audit.OpStartsWith, "TER")}}, newest(5, 3, 2, 0)},
+			{"any_of", audit.SignInQuery{AnyOf: [][]audit.SignInCondition{{
+				cond(audit.SignInFieldUserPrincipalName, audit.OpEq, "ana@contoso.example"),
+				{Field: audit.SignInFieldErrorCode, Op: audit.OpEq, Number: 50034}}}}, newest(5, 4, 2, 1)},
+			{"any_of_and_condition", audit.SignInQuery{
+				Conditions: []audit.SignInCondition{cond(audit.SignInFieldUserType, audit.OpEq, audit.SignInGuest)},
+				AnyOf: [][]audit.SignInCondition{{
+					{Field: audit.SignInFieldErrorCode, Op: audit.OpEq, Number: 50034},
+					cond(audit.SignInFieldAppDisplayName, audit.OpEq, "my apps")}}}, newest(5, 2)},
+			{"two_any_of_groups", audit.SignInQuery{AnyOf: [][]audit.SignInCondition{
+				{cond(audit.SignInFieldAppDisplayName, audit.OpEq, "my apps"), cond(audit.SignInFieldUserDisplayName, audit.OpEq, "teri")},
+				{{Field: audit.SignInFieldErrorCode, Op: audit.OpEq, Number: 0}}}}, newest(4, 3, 1, 0)},
 			{"page_after_ascending", audit.SignInQuery{Ascending: true,
 				After: audit.SignInCursor{CreatedAt: all[3].CreatedAt, ID: all[3].ID}}, newest(4, 5)},
 		}

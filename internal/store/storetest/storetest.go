@@ -68,6 +68,7 @@ func Run(t *testing.T, open Open) {
 	for _, s := range []suite{
 		{"directory", testDirectory},
 		{"user_query", testUserQuery},
+		{"user_query_wildcards", testUserQueryWildcards},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},
 		{"invitation", testInvitation},
@@ -91,6 +92,7 @@ func Run(t *testing.T, open Open) {
 		{"roles", testRoles},
 		{"collab", testCollab},
 		{"bulk", testBulk},
+		{"bulk_queued", testBulkQueued},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, open) })
 	}
