@@ -53,6 +53,9 @@ func settings(f *configFlags) []setting {
 	num := func(p *int) func(*pflag.FlagSet, string, string) {
 		return func(fs *pflag.FlagSet, n, u string) { fs.IntVar(p, n, *p, u) }
 	}
+	list := func(p *[]string) func(*pflag.FlagSet, string, string) {
+		return func(fs *pflag.FlagSet, n, u string) { fs.StringSliceVar(p, n, *p, u) }
+	}
 	boolean := func(p *bool) func(*pflag.FlagSet, string, string) {
 		return func(fs *pflag.FlagSet, n, u string) { fs.BoolVar(p, n, *p, u) }
 	}
@@ -102,6 +105,7 @@ func settings(f *configFlags) []setting {
 		{"mail-retention", "GUESTGATE_MAIL_RETENTION", "how long sent and given-up mail stays in the outbox (recipients, subject, outcome; the bodies are deleted once sent)", dur(&c.MailRetention)},
 		{"unmanaged-redemption", "GUESTGATE_UNMANAGED_REDEMPTION", "seed: guests may redeem with and create unmanaged accounts as the rollout table says; retired: never (passcodes or personal accounts instead)", str(&c.UnmanagedRedemption)},
 		{"trusted-proxies", "GUESTGATE_TRUSTED_PROXIES", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the client address (default none: the connection's peer is the client)", str(&f.trustedProxies)},
+		{"public-mail-domains", "GUESTGATE_PUBLIC_MAIL_DOMAINS", "comma-separated public consumer mail domains added to the built-in list (gmail.com, outlook.com, …): no unmanaged directory is ever made for them; their addresses get personal accounts", list(&c.PublicMailDomains)},
 		{"max-connections", "GUESTGATE_MAX_CONNECTIONS", "connections held open at once; more wait to be accepted", num(&c.HTTP.MaxConnections)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}

@@ -50,7 +50,7 @@ func newStandIn(t *testing.T) *standIn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tn := directory.Tenant{ID: "6f9619ff-8b86-4d01-b42d-00cf4fc964ff", DisplayName: "Fabrikam"}
+	tn := directory.Tenant{ID: "6f9619ff-8b86-4d01-b42d-00cf4fc964ff", DisplayName: "Fabrikam", Managed: true}
 	s := &standIn{h: h, policy: p, cookie: strings.Repeat("c", 43), as: &admin{Tenant: tn,
 		User: directory.User{TenantID: tn.ID, ID: "0f9a0b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b", UserType: directory.UserTypeMember, UserPrincipalName: "kim@fabrikam.example"}}}
 	h.whoIs = func(*http.Request) (admin, error) { return *s.as, nil }

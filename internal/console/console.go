@@ -114,8 +114,14 @@ func New(cfg Config, d Deps) (*Handler, error) {
 }
 
 // Serve serves a request for t's console; r.URL.Path starts with /admin.
+// A tenant nobody administers has no console (R15): every path is a 403.
 func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, t directory.Tenant) {
-	h.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tenantKey{}, t)))
+	r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, t))
+	if !t.Administered() {
+		h.notAdministered(w, r)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
 }
 
 type tenantKey struct{}

@@ -33,11 +33,15 @@ func IsConsumers(tenantID string) bool { return tenantID == ConsumersTenantID }
 // NewUnmanagedTenant builds the unmanaged tenant an email-verified
 // self-service sign-up creates for domain, a domain no managed tenant has
 // verified (section 3, row 6; R12): no admin, the domain as its verified
-// domain, public cloud.
-func NewUnmanagedTenant(domain, suffix string, now time.Time) (Tenant, error) {
+// domain, public cloud. A public consumer mail domain (public) never gets
+// one: ErrPublicMailDomain (R15).
+func NewUnmanagedTenant(domain, suffix string, public PublicMailDomains, now time.Time) (Tenant, error) {
 	nd, err := NormalizeDomain(domain)
 	if err != nil {
 		return Tenant{}, fmt.Errorf("%w: %v", ErrInvalidTenant, err)
+	}
+	if public.Has(nd) {
+		return Tenant{}, fmt.Errorf("%w: %s", ErrPublicMailDomain, nd)
 	}
 	t, err := NewTenant(NewTenantRequest{Name: nd, Domains: []string{nd}}, suffix, now)
 	if err != nil {

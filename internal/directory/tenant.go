@@ -37,3 +37,11 @@ type Tenant struct {
 	// "" for tenants from before salts; the provider fills it in.
 	SubjectSalt string `json:"-"`
 }
+
+// Administered reports whether anyone may administer t's directory: open
+// its admin console, read or change it with a delegated token, invite
+// guests to it. Only a managed organisation's tenant is (R10, R15). An
+// unmanaged tenant has no administrator until a managed tenant takes it
+// over: its accounts are people who proved an address and nothing more.
+// Nor has the consumers directory: personal accounts are no organisation.
+func (t Tenant) Administered() bool { return t.Managed && !IsConsumers(t.ID) }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,11 +34,13 @@ func appSignUpCode(t *testing.T, in *instance, rp *relyingParty, b *browser, f a
 }
 
 // TestAppSelfServiceSignUp is issue 13, done when (4): an app that offers
-// sign-up (R13) lets a person with no invitation sign up with a passcode
-// and land on the app as a guest with creationType SelfServiceSignUp,
-// Accepted, audited. Failing cases: a second sign-up for the address
-// signs in instead (no second user); a sign-up code used for sign-in is
-// refused; an address outside the tenant's allowed domains is refused.
+// sign-up (R13) lets a person with no invitation sign up with a passcode,
+// review permissions like every first redemption (security round 2,
+// finding 8: no guest exists before Accept) and land on the app as a
+// guest with creationType SelfServiceSignUp, Accepted, audited. Failing
+// cases: a second sign-up for the address signs in instead (no second
+// user); a sign-up code used for sign-in is refused; an address outside
+// the tenant's allowed domains is refused.
 func TestAppSelfServiceSignUp(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
 		in := start(t, startOptions{dsn: dsn})
@@ -61,7 +64,10 @@ func TestAppSelfServiceSignUp(t *testing.T) {
 		f := rp.begin()
 		code, pc := appSignUpCode(t, in, rp, b, f, ivy)
 		done := b.submit(in.URL, code, "/"+fab.ID+"/signup/app/verify", map[string]string{"code": pc})
-		idt, _ := rp.finish(f, b.follow(in, done))
+		if n := usersWithMail(t, in, fab, ivy); n != 0 {
+			t.Fatalf("F8_no_guest_before_review_permissions: %d users for %s", n, ivy)
+		}
+		idt, _ := rp.finish(f, b.follow(in, in.consentStep(b, done, fab)))
 		var claims map[string]any
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != "mail" || claims["email"] != ivy || claims["tid"] != fab.ID {
 			t.Fatalf("R13_sign_up_with_passcode: claims %v, %v", claims, err)
@@ -113,8 +119,11 @@ func TestAppSelfServiceSignUp(t *testing.T) {
 		if !strings.Contains(offer.Body, `id="signup-home"`) || !strings.Contains(offer.Body, "Your Contoso account") {
 			t.Fatalf("R13_offer_names_home_tenant: %d\n%s", offer.Status, offer.Body)
 		}
+		if strings.Contains(offer.Body, `id="signup-passcode"`) || strings.Contains(offer.Body, `id="signup-personal"`) {
+			t.Fatalf("F8_home_tenant_member_signs_up_at_home_only: %s", offer.Body)
+		}
 		toHome := ab.submit(in.URL, offer, "/"+fab.ID+"/signup/app/elsewhere", map[string]string{"choice": "home"})
-		idt, _ = rp.finish(f, ab.follow(in, in.homeSignIn(ab, toHome, contoso, anaPassword)))
+		idt, _ = rp.finish(f, ab.follow(in, in.consentStep(ab, in.homeSignIn(ab, toHome, contoso, anaPassword), fab)))
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != issuerOf(in, contoso.ID) {
 			t.Fatalf("R13_sign_up_with_home_tenant: claims %v, %v", claims, err)
 		}
@@ -135,6 +144,71 @@ func TestAppSelfServiceSignUp(t *testing.T) {
 		login = zb.follow(in, zb.get(rp.begin().url))
 		if p := zb.submit(in.URL, login, "/"+fab.ID+"/login/next", map[string]string{"email": "cy@contoso.example"}); !strings.Contains(p.Body, `id="signup-passcode"`) {
 			t.Fatalf("sign_up_domain_allowed: %d\n%s", p.Status, p.Body)
+		}
+	})
+}
+
+// TestAppSignUpAtFederatedDomainGoesToPartner (R13; security round 2,
+// finding 8): at an app that offers sign-up, a person from a domain the
+// tenant federates is offered only the partner's identity provider (never
+// a passcode or a personal account, which would bypass the partner's own
+// controls for good, R7), even with passcodes on; a forged passcode
+// choice mails nothing; the partner's sign-in leads to Review
+// permissions, and Accept makes a guest whose identity is the partner.
+func TestAppSignUpAtFederatedDomainGoesToPartner(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		s := setUpFederations(t, dsn)
+		in, rp, fab := s.in, s.rp, s.fab
+		setPolicy(t, in, s.admin, "enabled")
+		if err := in.srv.SetAppSignUp(context.Background(), fab.ID, rp.oauth.ClientID, true); err != nil {
+			t.Fatal(err)
+		}
+		const sal = "sal@partner-saml.example"
+		tid := "/" + fab.ID
+		b := newBrowser(t)
+		f := rp.begin()
+		login := b.follow(in, b.get(f.url))
+		offer := b.submit(in.URL, login, tid+"/login/next", map[string]string{"email": sal})
+		if offer.Status != http.StatusOK || !strings.Contains(offer.Body, `id="signup-partner"`) || !strings.Contains(offer.Body, "Your Partner SAML account") ||
+			strings.Contains(offer.Body, `id="signup-passcode"`) || strings.Contains(offer.Body, `id="signup-personal"`) {
+			t.Fatalf("F8_offer_is_the_partner_only: %d\n%s", offer.Status, offer.Body)
+		}
+
+		// The passcode choice, forged with the offer's own state, is refused.
+		forged := formValues(t, offer.Body, tid+"/signup/app/elsewhere")
+		req, _ := http.NewRequest(http.MethodPost, in.URL+tid+"/signup/app/send", strings.NewReader(forged.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", in.URL)
+		if p := b.do(req); p.Status == http.StatusOK || strings.Contains(p.Body, `id="code"`) || passcodesQueued(t, in, sal) != 0 {
+			t.Fatalf("F8_no_passcode_for_federated_domain: %d\n%s", p.Status, p.Body)
+		}
+
+		// The partner, then Review permissions, then the app.
+		cont := b.submit(in.URL, offer, tid+"/signup/app/elsewhere", map[string]string{"choice": "partner"})
+		link := actionLinkRe.FindStringSubmatch(cont.Body)
+		if cont.Status != http.StatusOK || link == nil {
+			t.Fatalf("the way to the partner = %d\n%s", cont.Status, cont.Body)
+		}
+		s.saml.signInAs(sal, nil)
+		toPartner := page{Status: http.StatusSeeOther, Location: html.UnescapeString(link[1])}
+		callback := b.post(s.saml.answer(b, toPartner), s.saml.srv.URL)
+		consents := rp.consents
+		done := rp.backAtFabrikam(b, callback)
+		if rp.consents != consents+1 {
+			t.Fatal("F8_sign_up_reviews_permissions: no Review permissions after the partner")
+		}
+		samlIssuer := s.saml.srv.URL + "/metadata"
+		c := idpClaim(t, rp, f, done)
+		if c["idp"] != samlIssuer || c["email"] != sal {
+			t.Fatalf("F8_sign_up_at_partner: claims %v, want idp %s", c, samlIssuer)
+		}
+		u := getUser(t, in, s.admin, c["oid"].(string))
+		ids := jsonText(t, u["identities"])
+		if u["creationType"] != "SelfServiceSignUp" || u["externalUserState"] != "Accepted" || !strings.Contains(ids, samlIssuer) || strings.Contains(ids, `"mail"`) {
+			t.Fatalf("F8_never_a_mail_guest: %v", u)
+		}
+		if n := passcodesQueued(t, in, sal); n != 0 {
+			t.Fatalf("F8_never_a_mail_guest: %d passcodes for %s", n, sal)
 		}
 	})
 }

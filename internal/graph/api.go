@@ -295,6 +295,17 @@ func (a *API) authenticate(r *http.Request) (Caller, error) {
 		a.log.InfoContext(r.Context(), "admin API token refused", "err", err)
 		return Caller{}, errUnauthenticated
 	}
+	if c.Delegated() {
+		// A directory nobody administers (unmanaged, consumers) lends its
+		// accounts nothing, whatever the token's scopes (R15).
+		t, err := a.tenant(r.Context(), c)
+		if err != nil {
+			return Caller{}, err
+		}
+		if !t.Administered() {
+			return Caller{}, errForbidden
+		}
+	}
 	return c, nil
 }
 

@@ -112,6 +112,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest("This user cannot be invited because the domain of the user's email address is a verified domain of this directory.")
 	case errors.Is(err, invitation.ErrMemberExists):
 		e = badRequest(err.Error())
+	case errors.Is(err, invitation.ErrNotAdministered):
+		e = &Error{Status: errForbidden.Status, Code: errForbidden.Code, Message: "This directory has no administrator, so it cannot invite guests."}
 	case errors.As(err, &be):
 		e = badRequest("Invalid value for property '" + be.Property + "': " + be.Message + ".")
 	case errors.As(err, &fe):

@@ -69,6 +69,11 @@ type DecisionInput struct {
 	// issuer as it is now; nil when the tenant removed it. Left unset, a
 	// federation guest is refused (the rule fails closed).
 	FixedFederation *Upstream
+	// PublicMailDomain: the address is at a public consumer mail domain
+	// (gmail.com, outlook.com, …; directory.PublicMailDomains). No
+	// unmanaged account is used or created for it; the personal-account
+	// path instead (R15).
+	PublicMailDomain bool
 }
 
 // Decision is the identity provider a guest signs in with.
@@ -113,8 +118,9 @@ const mailIssuer = string(directory.IdPMail)
 // passcode when enabled (R1; the rollout table of section 5 then always
 // says passcode for a guest who is not redeemed), then, passcodes off, an
 // unmanaged account in the public cloud (existing or created; a personal
-// account once unmanaged redemption is retired) and no way in for US
-// Government tenants (R11, R12).
+// account once unmanaged redemption is retired, and always for an address
+// at a public consumer mail domain, R15) and no way in for US Government
+// tenants (R11, R12).
 func DecideIdP(in DecisionInput) (Decision, error) {
 	if in.User.ExternalUserState == directory.StateAccepted {
 		if in.User.IdP == directory.IdPMail && !in.OTPEnabled {
@@ -178,7 +184,7 @@ func fallback(in DecisionInput) (Decision, error) {
 	if in.Tenant.Cloud == directory.CloudUSGov {
 		return Decision{}, ErrNoSignInMethod
 	}
-	if in.UnmanagedRetired {
+	if in.UnmanagedRetired || in.PublicMailDomain {
 		return personal(in), nil
 	}
 	if u := in.Found.Unmanaged; u != nil {
@@ -199,4 +205,67 @@ func personal(in DecisionInput) Decision {
 func isGoogleDomain(addr string) bool {
 	d := strings.ToLower(addr[strings.LastIndexByte(addr, '@')+1:])
 	return d == "gmail.com" || d == "googlemail.com"
+}
+
+// SignUpDecision is how a person with no invitation may sign up to an app
+// that offers sign-up (R13).
+type SignUpDecision struct {
+	// Primary, when set, is the only way: a primary identity provider of
+	// step 1 applies (their home tenant, the partner the tenant federates
+	// the domain with, Google), exactly as at a redemption.
+	Primary *Decision
+	// Otherwise the person chooses among the fallback's identities:
+	// Passcode, an email one-time passcode; Personal, a personal account
+	// (existing, or created on the way).
+	Passcode, Personal bool
+}
+
+// Allows reports whether the decision lets the person sign up with idp
+// (and, for a primary identity provider, its issuer).
+func (d SignUpDecision) Allows(idp directory.IdP, issuer string) bool {
+	switch {
+	case d.Primary != nil:
+		return d.Primary.IdP == idp && d.Primary.Issuer == issuer
+	case idp == directory.IdPMail:
+		return d.Passcode
+	case idp == directory.IdPPersonal:
+		return d.Personal
+	}
+	return false
+}
+
+// DecideSignUp applies section 3 to a sign-up, as to a redemption (R13;
+// security round 2, finding 8): in.User is a guest with the address who
+// has not redeemed. Step 1 decides alone: a member of a managed home
+// tenant signs up there, an address the tenant federates signs up at the
+// partner, a Google address with Google configured at Google; never with
+// a passcode or a personal account. Otherwise the fallback says what the
+// person may choose: emailOneTimePasscode a passcode (ErrOTPDisabled
+// while passcodes are off), microsoftAccount a personal account, and
+// defaultConfiguredIdp a passcode when passcodes are on and a personal
+// account (an existing one anywhere; a new one outside the US Government
+// cloud, where the decision offers none, ErrNoSignInMethod). Sign-up never
+// creates an unmanaged account.
+func DecideSignUp(in DecisionInput) (SignUpDecision, error) {
+	if d, ok := primary(in); ok {
+		d.Redeeming = true
+		return SignUpDecision{Primary: &d}, nil
+	}
+	var sd SignUpDecision
+	switch in.Config.Fallback {
+	case policy.FallbackEmailOTP:
+		if !in.OTPEnabled {
+			return sd, ErrOTPDisabled
+		}
+		sd.Passcode = true
+	case policy.FallbackPersonalMSA:
+		sd.Personal = true
+	default:
+		sd.Passcode = in.OTPEnabled
+		sd.Personal = in.Found.Personal != nil || in.Tenant.Cloud != directory.CloudUSGov
+	}
+	if !sd.Passcode && !sd.Personal {
+		return sd, ErrNoSignInMethod
+	}
+	return sd, nil
 }

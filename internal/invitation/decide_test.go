@@ -75,6 +75,7 @@ func TestDecideIdP(t *testing.T) {
 		found   Found
 		fixed   *Upstream
 		retired bool
+		public  bool // the address is at a public consumer mail domain
 		want    Decision
 		wantErr error
 	}{
@@ -144,6 +145,14 @@ func TestDecideIdP(t *testing.T) {
 		{rule: "S5_row3_no_unmanaged_otp_disabled_creates_unmanaged", user: pending, tenant: fabrikam, allow: policy.AllowDisabled, config: def, want: newUM},
 		{rule: "R12_retired_never_uses_unmanaged_offers_personal", user: pending, tenant: fabrikam, allow: policy.AllowDisabled, config: def, found: Found{Unmanaged: unmanaged}, retired: true, want: newMSA},
 		{rule: "R12_retired_still_prefers_otp", user: pending, tenant: fabrikam, allow: policy.AllowEnabled, config: def, found: Found{Unmanaged: unmanaged}, retired: true, want: otp},
+
+		// R15: a public consumer mail domain never gets an unmanaged account.
+		{rule: "R15_public_domain_otp_disabled_creates_personal_not_unmanaged", user: gmail, tenant: fabrikam, allow: policy.AllowDisabled, config: def, public: true, want: newMSA},
+		{rule: "R15_public_domain_ignores_an_existing_unmanaged_account", user: gmail, tenant: fabrikam, allow: policy.AllowDisabled, config: def, found: Found{Unmanaged: unmanaged}, public: true, want: newMSA},
+		{rule: "R15_public_domain_existing_personal_account", user: gmail, tenant: fabrikam, allow: policy.AllowDisabled, config: def, found: Found{Personal: msa}, public: true, want: msaDec},
+		{rule: "R15_public_domain_otp_enabled_still_otp", user: gmail, tenant: fabrikam, allow: policy.AllowEnabled, config: def, public: true, want: otp},
+		{rule: "R15_public_domain_google_federation_still_first", user: gmail, tenant: fabrikam, allow: policy.AllowDisabled, config: def, found: Found{Google: google}, public: true, want: googleDec},
+		{rule: "R15_public_domain_usgov_still_no_way_in", user: gmail, tenant: usgov, allow: policy.AllowDisabled, config: def, public: true, wantErr: ErrNoSignInMethod},
 	}
 	autoEnable := time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC)
 	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
@@ -152,7 +161,7 @@ func TestDecideIdP(t *testing.T) {
 			cfg := policy.DefaultEmailConfig()
 			cfg.AllowExternal = c.allow
 			in := DecisionInput{
-				User: c.user, Tenant: c.tenant, Config: c.config, Found: c.found, UnmanagedRetired: c.retired, FixedFederation: c.fixed,
+				User: c.user, Tenant: c.tenant, Config: c.config, Found: c.found, UnmanagedRetired: c.retired, PublicMailDomain: c.public, FixedFederation: c.fixed,
 				OTPEnabled: policy.EffectiveEmailOTP(cfg, c.tenant, autoEnable, now).Enabled,
 			}
 			got, err := DecideIdP(in)
@@ -177,6 +186,76 @@ func TestDecideIdPDefaultPolicyBeforeAutoEnableDate(t *testing.T) {
 	got, err := DecideIdP(in)
 	if err != nil || got.Step != StepCreateUnmanaged {
 		t.Fatalf("DecideIdP = %+v, %v; want step %s", got, err, StepCreateUnmanaged)
+	}
+}
+
+// TestDecideSignUp (R13; security round 2, finding 8): sign-up to an app
+// follows the decision of section 3: a primary identity provider that
+// applies is the only way (a federated domain signs up at its partner, a
+// home tenant's member at home); otherwise the fallback says which of a
+// passcode and a personal account the person may choose.
+func TestDecideSignUp(t *testing.T) {
+	const (
+		contosoIssuer = "https://login.test/contoso-id/v2.0"
+		samlIssuer    = "https://idp.partner.example/saml"
+		msaIssuer     = "https://login.test/consumers/v2.0"
+	)
+	var (
+		pending  = directory.User{Mail: "ana@contoso.example", ExternalUserState: directory.StatePendingAcceptance}
+		gmail    = directory.User{Mail: "teri@gmail.com", ExternalUserState: directory.StatePendingAcceptance}
+		fabrikam = directory.Tenant{ID: "fabrikam-id", Cloud: directory.CloudPublic, Managed: true}
+		usgov    = directory.Tenant{ID: "fabrikam-id", Cloud: directory.CloudUSGov, Managed: true}
+		home     = &Upstream{Issuer: contosoIssuer, TenantID: "contoso-id", Managed: true}
+		saml     = &Upstream{Issuer: samlIssuer}
+		google   = &Upstream{Issuer: "google.com"}
+		msa      = &Upstream{Issuer: msaIssuer}
+	)
+	def := policy.DefaultRedemptionConfig()
+	order := func(fallback string, p ...string) policy.RedemptionConfig {
+		return policy.RedemptionConfig{Precedence: p, Fallback: fallback}
+	}
+	fedDec := &Decision{IdP: directory.IdPFederation, Issuer: samlIssuer, Redeeming: true, Step: StepFederation}
+	homeDec := &Decision{IdP: directory.IdPHomeTenant, Issuer: contosoIssuer, UpstreamTenantID: "contoso-id", Redeeming: true, Step: StepHomeTenant}
+	googleDec := &Decision{IdP: directory.IdPFederation, Issuer: "google.com", Redeeming: true, Step: StepSocial}
+	cases := []struct {
+		rule    string
+		user    directory.User
+		tenant  directory.Tenant
+		otp     bool
+		config  policy.RedemptionConfig
+		found   Found
+		want    SignUpDecision
+		wantErr error
+	}{
+		{rule: "F8_federated_domain_signs_up_at_partner_only", user: pending, tenant: fabrikam, otp: true, config: def, found: Found{Federation: saml, Personal: msa}, want: SignUpDecision{Primary: fedDec}},
+		{rule: "F8_federated_domain_at_partner_even_with_otp_off", user: pending, tenant: fabrikam, config: def, found: Found{Federation: saml}, want: SignUpDecision{Primary: fedDec}},
+		{rule: "F8_home_tenant_member_signs_up_at_home_only", user: pending, tenant: fabrikam, otp: true, config: def, found: Found{HomeTenant: home, Federation: saml}, want: SignUpDecision{Primary: homeDec}},
+		{rule: "F8_order_federation_before_home_tenant", user: pending, tenant: fabrikam, otp: true, config: order(policy.FallbackDefault, policy.PrimaryExternalFederation, policy.PrimaryAzureAD), found: Found{HomeTenant: home, Federation: saml}, want: SignUpDecision{Primary: fedDec}},
+		{rule: "F8_home_tenant_left_out_of_order_is_not_offered", user: pending, tenant: fabrikam, otp: true, config: order(policy.FallbackDefault), found: Found{HomeTenant: home}, want: SignUpDecision{Passcode: true, Personal: true}},
+		{rule: "F8_google_for_gmail", user: gmail, tenant: fabrikam, otp: true, config: def, found: Found{Google: google}, want: SignUpDecision{Primary: googleDec}},
+		{rule: "R13_default_fallback_chooses_passcode_or_personal", user: pending, tenant: fabrikam, otp: true, config: def, want: SignUpDecision{Passcode: true, Personal: true}},
+		{rule: "R13_default_fallback_otp_off_personal_only", user: pending, tenant: fabrikam, config: def, want: SignUpDecision{Personal: true}},
+		{rule: "R13_fallback_otp_passcode_only", user: pending, tenant: fabrikam, otp: true, config: order(policy.FallbackEmailOTP), found: Found{Personal: msa}, want: SignUpDecision{Passcode: true}},
+		{rule: "R13_fallback_otp_while_off_is_an_error", user: pending, tenant: fabrikam, config: order(policy.FallbackEmailOTP), wantErr: ErrOTPDisabled},
+		{rule: "R13_fallback_msa_personal_only", user: pending, tenant: fabrikam, otp: true, config: order(policy.FallbackPersonalMSA), want: SignUpDecision{Personal: true}},
+		{rule: "R11_usgov_otp_off_no_new_personal_account", user: pending, tenant: usgov, config: def, wantErr: ErrNoSignInMethod},
+		{rule: "R11_usgov_existing_personal_account", user: pending, tenant: usgov, config: def, found: Found{Personal: msa}, want: SignUpDecision{Personal: true}},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			got, err := DecideSignUp(DecisionInput{User: c.user, Tenant: c.tenant, Config: c.config, OTPEnabled: c.otp, Found: c.found})
+			if !errors.Is(err, c.wantErr) || (got.Primary == nil) != (c.want.Primary == nil) ||
+				got.Primary != nil && *got.Primary != *c.want.Primary || got.Passcode != c.want.Passcode || got.Personal != c.want.Personal {
+				t.Fatalf("DecideSignUp = %+v (primary %+v), %v; want %+v (primary %+v), %v", got, got.Primary, err, c.want, c.want.Primary, c.wantErr)
+			}
+		})
+	}
+	fed := SignUpDecision{Primary: fedDec}
+	if fed.Allows(directory.IdPMail, "mail") || fed.Allows(directory.IdPPersonal, msaIssuer) || fed.Allows(directory.IdPFederation, "https://other.example") || !fed.Allows(directory.IdPFederation, samlIssuer) {
+		t.Fatal("F8_primary_allows_only_its_own_issuer")
+	}
+	if choice := (SignUpDecision{Personal: true}); choice.Allows(directory.IdPMail, "mail") || !choice.Allows(directory.IdPPersonal, msaIssuer) {
+		t.Fatal("R13_fallback_allows_only_what_it_offers")
 	}
 }
 

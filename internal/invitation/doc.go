@@ -5,7 +5,10 @@
 // back to PendingAcceptance, a new invitation, an audit record), and the
 // identity-provider decision of DESIGN section 3, a pure function in
 // decide.go (DecideIdP) that the sign-in service (internal/signin) applies
-// at every sign-in and again inside the redeeming transaction (R1, R6–R9).
+// at every sign-in and again inside the redeeming transaction (R1, R6–R9),
+// and its application to a self-service sign-up (DecideSignUp, R13).
+// Tenants nobody administers (directory.Tenant.Administered: unmanaged
+// ones, the consumers directory) invite nobody (R15).
 //
 // Resetting the redemption of a user who holds an admin role needs a
 // caller whose roles manage that role (R14, roles.CheckChange in the

@@ -40,6 +40,9 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 	if s.Audit == nil || s.Sessions == nil {
 		return Result{}, errors.New("reset redemption: the service has no audit log or session store")
 	}
+	if !t.Administered() {
+		return Result{}, ErrNotAdministered
+	}
 	keepMail := strings.TrimSpace(req.Email) == ""
 	if keepMail {
 		u, err := s.Directory.GetUser(ctx, t.ID, userID)

@@ -77,6 +77,11 @@ var ErrMemberExists = errors.New("the address belongs to a member of this organi
 // domains; such people are members, created as users, never invited.
 var ErrOwnDomain = errors.New("this user cannot be invited because the domain of the user's email address is a verified domain of this directory")
 
+// ErrNotAdministered: the tenant has no administrator (an unmanaged
+// tenant, or the consumers directory) and so invites nobody (R15): no one
+// there may send invitations in its name, by any path.
+var ErrNotAdministered = errors.New("this directory has no administrator, so it cannot invite guests")
+
 // checkOwnDomain refuses an address in one of t's verified domains.
 func checkOwnDomain(t directory.Tenant, addr string) error {
 	domain := addr[strings.LastIndexByte(addr, '@')+1:]
@@ -109,8 +114,12 @@ func (s *Service) checkSponsorsExist(ctx context.Context, t directory.Tenant, id
 // the invitation to that address is pending; the passcode, not the link,
 // proves the mailbox). When req.SendMessage is set the invitation mail
 // is enqueued in the same transaction. Bad input is a *ValidationError and
-// writes nothing.
+// writes nothing. A tenant without administrators (directory.Tenant.Administered)
+// is ErrNotAdministered.
 func (s *Service) Invite(ctx context.Context, t directory.Tenant, req Request) (Result, error) {
+	if !t.Administered() {
+		return Result{}, ErrNotAdministered
+	}
 	req, err := req.normalize(s.cfg.AllowHTTP)
 	if err != nil {
 		return Result{}, err

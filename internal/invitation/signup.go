@@ -29,8 +29,10 @@ const ActivitySignUp = "Add user (self-service sign-up)"
 var ErrAlreadyUser = errors.New("this address already has an account in this organisation")
 
 // SignUpGuest creates addr as a guest of t who signed up through app:
-// creationType SelfServiceSignUp, Accepted at once with idp and issuer
-// (fixed as at a redemption, R7), audited with the app as the initiator.
+// creationType SelfServiceSignUp, Accepted with idp and issuer (fixed as
+// at a redemption, R7), audited with the app as the initiator. The sign-in
+// service calls it only once the person accepted Review permissions, in
+// the transaction that starts their session, as a redemption is.
 // It joins the transaction in ctx; an address t has is ErrAlreadyUser.
 func (s *Service) SignUpGuest(ctx context.Context, t directory.Tenant, addr string, idp directory.IdP, issuer string, app audit.Actor) (directory.User, error) {
 	now := s.Clock.Now()

@@ -81,6 +81,11 @@ type Config struct {
 	// (new redemptions never create or use unmanaged accounts; they fall
 	// back to passcodes or personal accounts). Empty means "seed".
 	UnmanagedRedemption string
+	// PublicMailDomains are added to the built-in list of public consumer
+	// mail domains (gmail.com, outlook.com, …) for which no unmanaged
+	// directory is ever made (R15); their addresses take the
+	// personal-account path.
+	PublicMailDomains []string
 	// MailRetention is how long sent and given-up mail (recipients,
 	// subject, outcome; never the bodies) stays in the outbox; zero means
 	// mail.DefaultRetention.

@@ -263,9 +263,13 @@ func (s *Server) build() error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = metrics.New(reg)
 	metrics.RegisterOutbox(reg, s.db.OutboxDepth, s.clock)
+	publicDomains, err := cfg.publicMailDomains()
+	if err != nil {
+		return err
+	}
 	signins, err := signin.New(
 		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin"), OldKeys: cfg.subkeys("signin")[1:],
-			UnmanagedRetired: cfg.UnmanagedRetired(), DomainSuffix: cfg.DomainSuffix},
+			UnmanagedRetired: cfg.UnmanagedRetired(), PublicMailDomains: publicDomains, DomainSuffix: cfg.DomainSuffix},
 		signin.Deps{
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
 			Policies: s.policies, Members: s.members, Accounts: s.members, SignUps: s.db, Federations: s.federations,

@@ -1,6 +1,10 @@
 package server
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/guestgate/guestgate/internal/directory"
+)
 
 // Values of Config.UnmanagedRedemption (--unmanaged-redemption).
 const (
@@ -17,7 +21,20 @@ const (
 // UnmanagedRetired reports the "retired" setting.
 func (c Config) UnmanagedRetired() bool { return c.UnmanagedRedemption == UnmanagedRetired }
 
+// publicMailDomains is the built-in list of public consumer mail domains
+// with the configured additions (R15).
+func (c Config) publicMailDomains() (directory.PublicMailDomains, error) {
+	p, err := directory.NewPublicMailDomains(c.PublicMailDomains)
+	if err != nil {
+		return p, fmt.Errorf("GUESTGATE_PUBLIC_MAIL_DOMAINS: %w", err)
+	}
+	return p, nil
+}
+
 func (c Config) validateUnmanaged() error {
+	if _, err := c.publicMailDomains(); err != nil {
+		return err
+	}
 	switch c.UnmanagedRedemption {
 	case "", UnmanagedSeed, UnmanagedRetired:
 		return nil

@@ -19,17 +19,22 @@ import (
 
 // Self-service sign-up to an app (R13): a person with no invitation and
 // no account in the tenant follows the sign-in link of an app that offers
-// sign-up. Instead of the sign-in every address gets (Begin), they are
-// offered the tenant's allowed identities — an email passcode when the
-// tenant's policy effectively enables it, their home tenant, a personal
-// account (existing, or created on the way) — and become a guest with
-// creationType SelfServiceSignUp, Accepted, audited
-// (invitation.SignUpGuest). The tenant may restrict it to listed domains.
-// This is not the retired email-verified sign-up (signup.go), which
-// created accounts in unmanaged tenants.
+// sign-up. Sign-up follows the decision of section 3, as a redemption
+// does (invitation.DecideSignUp; security round 2, finding 8): a primary
+// identity provider that applies is the only way (a member of another
+// managed tenant signs up at home, an address the tenant federates at
+// the partner, a Google address at Google); otherwise the person chooses
+// among the fallback's identities: an email passcode when the policy
+// enables it, a personal account (existing, or created on the way). Once
+// the address is proved the person reviews permissions like every first
+// redemption; Accept creates the guest (creationType SelfServiceSignUp,
+// Accepted, audited, invitation.SignUpGuest) and signs them in, in one
+// transaction that makes the decision again; Cancel creates nothing. The
+// tenant may restrict sign-up to listed domains. This is not the retired
+// email-verified sign-up (signup.go), which created unmanaged accounts.
 //
-//	OfferAppSignUp → SendAppSignUpCode → CompleteAppSignUpPasscode
-//	OfferAppSignUp → StartAppSignUpElsewhere → (home tenant or consumers) → HomeReturn
+//	OfferAppSignUp → SendAppSignUpCode → CompleteAppSignUpPasscode → Accept
+//	OfferAppSignUp → StartAppSignUpElsewhere → (home tenant, consumers or partner) → HomeReturn | FederationReturn → Accept
 
 // SignUps says which apps offer sign-up (the store has it).
 type SignUps interface {
@@ -58,17 +63,23 @@ type AppSignUpOffer struct {
 	Tenant  directory.Tenant
 	Address string
 	AppName string
-	// Passcode: an email one-time passcode (the tenant's policy enables it).
+	// Passcode: an email one-time passcode (the fallback allows it and
+	// the tenant's policy enables it).
 	Passcode bool
-	// Home is the address's managed home tenant, if it has one.
+	// Home is the address's managed home tenant when the decision names
+	// it: then it is the only choice.
 	Home *directory.Tenant
-	// HasPersonal: the address has a personal account (else one is
-	// created on the way).
-	HasPersonal bool
+	// Partner names the partner's identity provider (SAML, OpenID Connect
+	// or Google) when the decision names it: then it is the only choice.
+	Partner string
+	// Personal: a personal account may be used; HasPersonal says the
+	// address has one (else it is created on the way).
+	Personal, HasPersonal bool
 	// Token is the sealed offer the page's forms carry.
 	Token string
 	st    appSignUpState
 	app   audit.Actor
+	dec   invitation.SignUpDecision
 }
 
 // OfferAppSignUp is called with the route Begin gave an address: when
@@ -131,26 +142,57 @@ func (s *Service) appSignUpOffer(ctx context.Context, t directory.Tenant, st app
 		return nil, ErrSignUpDomain
 	}
 	o := &AppSignUpOffer{Tenant: t, Address: st.Address, AppName: ar.AppName, st: st, app: audit.Actor{AppID: ar.AppID, AppName: ar.AppName}}
-	eff, err := s.d.Policies.Effective(ctx, t)
-	if err != nil {
-		return nil, fmt.Errorf("app sign-up: passcode policy: %w", err)
-	}
-	o.Passcode = eff.Enabled
-	if h, err := s.homeTenant(ctx, t, st.Address); err != nil {
+	var in invitation.DecisionInput
+	if o.dec, in, err = s.decideSignUp(ctx, t, st.Address); err != nil {
 		return nil, err
-	} else if h != nil && h.Managed {
-		ht, err := s.d.Directory.GetTenant(ctx, h.TenantID)
+	}
+	switch p := o.dec.Primary; {
+	case p != nil && p.IdP == directory.IdPHomeTenant:
+		ht, err := s.d.Directory.GetTenant(ctx, p.UpstreamTenantID)
 		if err != nil {
 			return nil, fmt.Errorf("app sign-up: home tenant: %w", err)
 		}
 		o.Home = &ht
+	case p != nil:
+		f, err := s.federationOf(ctx, t, *p)
+		if err != nil {
+			return nil, err
+		}
+		o.Partner = f.DisplayName
+	default:
+		o.Passcode, o.Personal, o.HasPersonal = o.dec.Passcode, o.dec.Personal, in.Found.Personal != nil
 	}
-	p, err := s.personalAccount(ctx, st.Address)
-	if err != nil {
-		return nil, err
-	}
-	o.HasPersonal = p != nil
 	return o, nil
+}
+
+// decideSignUp makes the sign-up decision for addr at t (section 3 for
+// the guest the address would be), reading through the transaction in
+// ctx if there is one.
+func (s *Service) decideSignUp(ctx context.Context, t directory.Tenant, addr string) (invitation.SignUpDecision, invitation.DecisionInput, error) {
+	u := prospect(t, addr)
+	if u.UserType != directory.UserTypeGuest {
+		return invitation.SignUpDecision{}, invitation.DecisionInput{}, ErrDecisionChanged
+	}
+	in, err := s.decisionInput(ctx, t, u)
+	if err != nil {
+		return invitation.SignUpDecision{}, in, err
+	}
+	sd, err := invitation.DecideSignUp(in)
+	return sd, in, err
+}
+
+// signUpAllows checks, against the decision made now, that the sign-up of
+// addr at t may use the identity id proved.
+func (s *Service) signUpAllows(ctx context.Context, t directory.Tenant, addr string, id Identity) error {
+	sd, _, err := s.decideSignUp(ctx, t, addr)
+	if err != nil {
+		return err
+	}
+	if !sd.Allows(id.IdP, id.Issuer) || id.IdP == directory.IdPPersonal && id.Issuer != s.ConsumersIssuer() {
+		s.d.Log.InfoContext(ctx, "sign-up decision changed before it completed", "tenant_id", t.ID, "proved", id.IdP)
+		return ErrDecisionChanged
+	}
+	return nil
 }
 
 // SendAppSignUpCode mails a code for the passcode choice. Like every
@@ -181,9 +223,9 @@ func (s *Service) SendAppSignUpCode(ctx context.Context, o AppSignUpOffer, lang 
 	return err
 }
 
-// CompleteAppSignUpPasscode takes the code: in one transaction it is used,
-// the guest created (SelfServiceSignUp, Accepted, idp mail), the session
-// started and the app's request completed.
+// CompleteAppSignUpPasscode takes the code: the code is used and the
+// person reviews permissions (Result.Consent); Accept then creates the
+// guest (idp mail) and signs them in.
 func (s *Service) CompleteAppSignUpPasscode(ctx context.Context, o AppSignUpOffer, code string) (Result, error) {
 	if !o.Passcode {
 		return Result{}, ErrDecisionChanged
@@ -192,20 +234,14 @@ func (s *Service) CompleteAppSignUpPasscode(ctx context.Context, o AppSignUpOffe
 	if err := s.checkLimit(ctx, s.d.Limits.Verify, t); err != nil {
 		return Result{}, err
 	}
-	next := Continuation{AuthRequestID: o.st.Request}
 	app := appRef{ID: o.app.AppID, Name: o.app.AppName}
-	var res Result
 	err := s.d.OTP.Verify(ctx, t.ID, signUpAddress(o.Address), code, func(ctx context.Context) error {
-		u, err := s.d.Invitations.SignUpGuest(ctx, t, o.Address, directory.IdPMail, string(directory.IdPMail), o.app)
-		if errors.Is(err, invitation.ErrAlreadyUser) {
+		if _, err := s.d.Directory.GetUserByMail(ctx, t.ID, o.Address); err == nil {
 			return ErrDecisionChanged // signed up meanwhile: sign in
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("app sign-up: %w", err)
 		}
-		if err != nil {
-			return err
-		}
-		id := Identity{TenantID: t.ID, UserID: u.ID, IdP: directory.IdPMail, Issuer: string(directory.IdPMail), AMR: []string{"otp"}, AuthTime: s.d.Clock.Now()}
-		res, err = s.startSession(ctx, t, id, next, app, false)
-		return err
+		return nil
 	})
 	if err != nil {
 		if _, _, ok := failureOf(err); ok {
@@ -215,30 +251,35 @@ func (s *Service) CompleteAppSignUpPasscode(ctx context.Context, o AppSignUpOffe
 		return Result{}, err
 	}
 	s.d.Metrics.Passcode(metrics.PasscodeVerified)
-	s.d.Metrics.SignedIn(string(directory.IdPMail))
-	s.d.Log.InfoContext(ctx, "guest signed up to an app with a passcode", "tenant_id", t.ID, "user_id", res.Session.UserID, "app_id", o.app.AppID)
-	return res, nil
+	id := Identity{TenantID: t.ID, IdP: directory.IdPMail, Issuer: string(directory.IdPMail), AMR: []string{"otp"}, AuthTime: s.d.Clock.Now()}
+	return s.askSignUpConsent(t, id, o.Address, o.app, Continuation{AuthRequestID: o.st.Request})
 }
 
 // Choices of StartAppSignUpElsewhere.
 const (
 	SignUpWithHomeTenant = "home"
 	SignUpWithPersonal   = "personal"
+	SignUpWithPartner    = "partner"
 )
 
 // StartAppSignUpElsewhere sends the person to prove the address at their
-// home tenant or with a personal account (created first when they have
-// none); the way back (HomeReturn) creates the guest.
-func (s *Service) StartAppSignUpElsewhere(o AppSignUpOffer, choice, browser string) (string, error) {
+// home tenant, at the partner's identity provider, or with a personal
+// account (created first when they have none); the way back
+// (HomeReturn, FederationReturn) asks them to review permissions. It
+// returns a path of this deployment, or the partner's sign-in URL.
+func (s *Service) StartAppSignUpElsewhere(ctx context.Context, o AppSignUpOffer, choice, browser string) (string, error) {
 	now := s.d.Clock.Now()
 	next := Continuation{AuthRequestID: o.st.Request}
 	home := ""
 	switch {
 	case choice == SignUpWithHomeTenant && o.Home != nil:
 		home = o.Home.ID
-	case choice == SignUpWithPersonal && o.HasPersonal:
+	case choice == SignUpWithPartner && o.Partner != "" && o.dec.Primary != nil:
+		r := Route{Kind: RouteFederation, Tenant: o.Tenant, User: prospect(o.Tenant, o.Address), Decision: *o.dec.Primary, unknown: true}
+		return s.startFederation(ctx, r, next, browser, true)
+	case choice == SignUpWithPersonal && o.Personal && o.HasPersonal:
 		home = directory.ConsumersTenantID
-	case choice == SignUpWithPersonal:
+	case choice == SignUpWithPersonal && o.Personal:
 		st := signUpState{From: o.Tenant.ID, Address: o.Address, Kind: directory.IdPPersonal, Next: next, AppSignUp: true}
 		return s.sealSignUp(st, browser)
 	default:
@@ -253,8 +294,8 @@ func (s *Service) StartAppSignUpElsewhere(o AppSignUpOffer, choice, browser stri
 }
 
 // appSignUpReturn is the way back of a sign-up that proved the address at
-// a home tenant or the consumers directory: the guest is created with
-// that identity and signed in.
+// a home tenant or the consumers directory: the person reviews
+// permissions next.
 func (s *Service) appSignUpReturn(ctx context.Context, t directory.Tenant, h handoff, sessionCookie func(string) string) (Result, error) {
 	sess, err := s.d.Sessions.Lookup(ctx, h.Home, sessionCookie(h.Home))
 	if err != nil {
@@ -266,33 +307,66 @@ func (s *Service) appSignUpReturn(ctx context.Context, t directory.Tenant, h han
 	idp := directory.IdPHomeTenant
 	if directory.IsConsumers(h.Home) {
 		idp = directory.IdPPersonal
-	} else if ht, err := s.d.Directory.GetTenant(ctx, h.Home); err != nil || !ht.Managed {
-		return Result{}, ErrDecisionChanged
+	}
+	id := Identity{TenantID: t.ID, IdP: idp, Issuer: s.Issuer(h.Home), AMR: sess.AMR, AuthTime: sess.AuthTime}
+	if err := s.signUpAllows(ctx, t, h.Address, id); err != nil {
+		return Result{}, err
 	}
 	ar, err := s.AuthRequest(ctx, t, h.Next.AuthRequestID)
 	if err != nil {
 		return Result{}, err
 	}
-	actor := audit.Actor{AppID: ar.AppID, AppName: ar.AppName}
-	issuer := s.Issuer(h.Home)
-	var res Result
-	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-		u, err := s.d.Invitations.SignUpGuest(ctx, t, h.Address, idp, issuer, actor)
-		if err != nil {
-			return err
-		}
-		id := Identity{TenantID: t.ID, UserID: u.ID, IdP: idp, Issuer: issuer, AMR: sess.AMR, AuthTime: sess.AuthTime}
-		res, err = s.startSession(ctx, t, id, h.Next, appRef{ID: ar.AppID, Name: ar.AppName}, false)
-		return err
-	})
-	if errors.Is(err, invitation.ErrAlreadyUser) {
-		return Result{}, ErrDecisionChanged
-	}
+	return s.askSignUpConsent(t, id, h.Address, audit.Actor{AppID: ar.AppID, AppName: ar.AppName}, h.Next)
+}
+
+// signUpProof is what a sign-up's consent proof adds: the guest does not
+// exist yet; Accept creates it.
+type signUpProof struct {
+	Address string      `json:"addr"`
+	App     audit.Actor `json:"app"`
+}
+
+// askSignUpConsent is finish for a sign-up: Review permissions, always
+// (a sign-up is a first redemption), with the address and the app in the
+// proof.
+func (s *Service) askSignUpConsent(t directory.Tenant, id Identity, addr string, app audit.Actor, next Continuation) (Result, error) {
+	exp := s.d.Clock.Now().Add(s.cfg.ProofLifetime)
+	tok, err := seal(s.seals, purposeProof+t.ID, proof{Identity: id, Next: next, SignUp: &signUpProof{Address: addr, App: app}}, exp)
 	if err != nil {
 		return Result{}, err
 	}
-	s.d.Metrics.SignedIn(string(idp))
-	s.d.Log.InfoContext(ctx, "guest signed up to an app", "tenant_id", t.ID, "user_id", res.Session.UserID, "idp", idp)
+	return Result{Consent: &Consent{Tenant: t, Proof: tok, Expires: exp}}, nil
+}
+
+// acceptSignUp is Accept of a sign-up: in one transaction the sign-up
+// decision is made again (it must still allow what was proved), the
+// guest is created (SelfServiceSignUp, Accepted with that identity), the
+// session starts and the app's request completes.
+func (s *Service) acceptSignUp(ctx context.Context, t directory.Tenant, p proof) (Result, error) {
+	su := p.SignUp
+	app := appRef{ID: su.App.AppID, Name: su.App.AppName}
+	id := p.Identity
+	var res Result
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		if err := s.signUpAllows(ctx, t, su.Address, id); err != nil {
+			return err
+		}
+		u, err := s.d.Invitations.SignUpGuest(ctx, t, su.Address, id.IdP, id.Issuer, su.App)
+		if errors.Is(err, invitation.ErrAlreadyUser) {
+			return ErrDecisionChanged // signed up meanwhile: sign in
+		}
+		if err != nil {
+			return err
+		}
+		id.UserID = u.ID
+		res, err = s.startSession(ctx, t, id, p.Next, app, true)
+		return err
+	})
+	if err != nil {
+		return res, s.refused(ctx, t, attempt{address: su.Address, method: methodOf(id.AMR), app: app}, err)
+	}
+	s.d.Metrics.SignedIn(string(id.IdP))
+	s.d.Log.InfoContext(ctx, "guest signed up to an app", "tenant_id", t.ID, "user_id", res.Session.UserID, "idp", id.IdP, "app_id", su.App.AppID)
 	return res, nil
 }
 

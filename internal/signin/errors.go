@@ -23,6 +23,13 @@ var (
 	// ErrConsentDeclined: the guest chose Cancel on Review permissions; the
 	// invitation stays PendingAcceptance.
 	ErrConsentDeclined = errors.New("the invitation was not accepted")
+	// ErrNotInvited: a person whom a tenant's sign-in sent to create an
+	// account (a direct app link while passcodes are off, section 5's
+	// footnote) proved the address, but the tenant never invited it:
+	// nothing is created, no account and no directory (R15). It is said
+	// only after that proof: until then the pages are an invited guest's
+	// (docs/security.md, Enumeration).
+	ErrNotInvited = fmt.Errorf("this organization has not invited this address: %w", ErrNotMember)
 )
 
 // UnavailableError: the decision names an identity provider this

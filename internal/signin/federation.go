@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -63,6 +64,8 @@ type fedState struct {
 	Next    Continuation     `json:"n"`
 	Browser string           `json:"b"`
 	St      federation.State `json:"s"`
+	// SignUp: no guest yet; the person signs up to an app (appsignup.go).
+	SignUp bool `json:"su,omitempty"`
 }
 
 type fedProof struct {
@@ -72,6 +75,9 @@ type fedProof struct {
 	Next    Continuation `json:"n"`
 	Browser string       `json:"b"`
 	At      time.Time    `json:"at"`
+	// SignUp and Address: a sign-up's proof names the address, not a guest.
+	SignUp  bool   `json:"su,omitempty"`
+	Address string `json:"a,omitempty"`
 }
 
 // lookUpFederation fills step 1's federation inputs for addr at t.
@@ -110,10 +116,19 @@ func (s *Service) federationOf(ctx context.Context, t directory.Tenant, dec invi
 // sign-in URL. browser is the value only this browser holds (its CSRF
 // cookie).
 func (s *Service) StartFederation(ctx context.Context, r Route, next Continuation, browser string) (string, error) {
+	return s.startFederation(ctx, r, next, browser, false)
+}
+
+// startFederation is StartFederation, or, with signUp, the partner's
+// sign-in of an app sign-up (no guest yet).
+func (s *Service) startFederation(ctx context.Context, r Route, next Continuation, browser string, signUp bool) (string, error) {
 	if r.Kind != RouteFederation || browser == "" {
 		return "", ErrDecisionChanged
 	}
 	a := attempt{user: &r.User, address: r.User.Mail, app: s.appOf(ctx, r.Tenant, next)}
+	if signUp {
+		a.user = nil
+	}
 	f, err := s.federationOf(ctx, r.Tenant, r.Decision)
 	if err != nil {
 		return "", s.refused(ctx, r.Tenant, a, err)
@@ -124,7 +139,7 @@ func (s *Service) StartFederation(ctx context.Context, r Route, next Continuatio
 	}
 	now := s.d.Clock.Now()
 	st := fedState{Tenant: r.Tenant.ID, Guest: r.User.ID, Address: r.User.Mail, Fed: f.ID, IdP: f.IdPIssuer(),
-		Next: next, Browser: bind(browser), St: federation.NewState(r.User.Mail)}
+		Next: next, Browser: bind(browser), St: federation.NewState(r.User.Mail), SignUp: signUp}
 	tok, err := seal(s.seals, purposeFedState+r.Tenant.ID, st, now.Add(fedLifetime))
 	if err != nil {
 		return "", err
@@ -145,11 +160,14 @@ func (s *Service) FederationCallback(ctx context.Context, t directory.Tenant, re
 	if err != nil || st.Tenant != t.ID {
 		return "", ErrExpiredState
 	}
-	guest, err := s.d.Directory.GetUser(ctx, t.ID, st.Guest)
-	if err != nil {
-		return "", notFoundAs(err, ErrExpiredState, "federation callback")
+	a := attempt{address: st.Address, app: s.appOf(ctx, t, st.Next)}
+	if !st.SignUp {
+		guest, err := s.d.Directory.GetUser(ctx, t.ID, st.Guest)
+		if err != nil {
+			return "", notFoundAs(err, ErrExpiredState, "federation callback")
+		}
+		a.user, a.address = &guest, guest.Mail
 	}
-	a := attempt{user: &guest, address: guest.Mail, app: s.appOf(ctx, t, st.Next)}
 	f, err := s.federationOf(ctx, t, invitation.Decision{Issuer: st.IdP})
 	if err == nil && f.ID != st.Fed {
 		err = ErrDecisionChanged
@@ -169,7 +187,11 @@ func (s *Service) FederationCallback(ctx context.Context, t directory.Tenant, re
 		return "", s.refused(ctx, t, a, err)
 	}
 	now := s.d.Clock.Now()
-	proof, err := seal(s.seals, purposeFedProof+t.ID, fedProof{Tenant: t.ID, Guest: st.Guest, IdP: st.IdP, Next: st.Next, Browser: st.Browser, At: now}, now.Add(fedProofLifetime))
+	fp := fedProof{Tenant: t.ID, Guest: st.Guest, IdP: st.IdP, Next: st.Next, Browser: st.Browser, At: now}
+	if st.SignUp {
+		fp.SignUp, fp.Address = true, st.Address
+	}
+	proof, err := seal(s.seals, purposeFedProof+t.ID, fp, now.Add(fedProofLifetime))
 	if err != nil {
 		return "", err
 	}
@@ -184,6 +206,9 @@ func (s *Service) FederationReturn(ctx context.Context, t directory.Tenant, toke
 	p, err := open[fedProof](s.seals, purposeFedProof+t.ID, token, s.d.Clock.Now())
 	if err != nil || p.Tenant != t.ID || browser == "" || subtle.ConstantTimeCompare([]byte(p.Browser), []byte(bind(browser))) != 1 {
 		return Result{}, ErrExpiredState
+	}
+	if p.SignUp {
+		return s.federationSignUpReturn(ctx, t, p)
 	}
 	guest, err := s.d.Directory.GetUser(ctx, t.ID, p.Guest)
 	if err != nil {
@@ -207,6 +232,21 @@ func (s *Service) FederationReturn(ctx context.Context, t directory.Tenant, toke
 		s.d.Log.InfoContext(ctx, "guest signed in with a federated identity provider", "tenant_id", t.ID, "user_id", guest.ID, "idp", dec.Issuer)
 	}
 	return res, nil
+}
+
+// federationSignUpReturn finishes the partner's sign-in of an app
+// sign-up: the sign-up decision, made again, must still name that
+// partner; then Review permissions, whose Accept creates the guest.
+func (s *Service) federationSignUpReturn(ctx context.Context, t directory.Tenant, p fedProof) (Result, error) {
+	id := Identity{TenantID: t.ID, IdP: directory.IdPFederation, Issuer: p.IdP, AMR: []string{"fed"}, AuthTime: p.At}
+	if err := s.signUpAllows(ctx, t, p.Address, id); err != nil {
+		return Result{}, err
+	}
+	ar, err := s.AuthRequest(ctx, t, p.Next.AuthRequestID)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.askSignUpConsent(t, id, p.Address, audit.Actor{AppID: ar.AppID, AppName: ar.AppName}, p.Next)
 }
 
 // Sign-in log codes of federation refusals (Entra's AADSTS numbers where

@@ -44,6 +44,8 @@ type Consent struct {
 type proof struct {
 	Identity Identity     `json:"id"`
 	Next     Continuation `json:"next"`
+	// SignUp: a sign-up to an app (appsignup.go); Identity has no user yet.
+	SignUp *signUpProof `json:"su,omitempty"`
 }
 
 const purposeProof = "consent-proof"
@@ -98,6 +100,9 @@ func (s *Service) Accept(ctx context.Context, t directory.Tenant, token string) 
 	if err != nil {
 		return Result{}, err
 	}
+	if p.SignUp != nil {
+		return s.acceptSignUp(ctx, t, p)
+	}
 	app := s.appOf(ctx, t, p.Next)
 	var res Result
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
@@ -126,15 +131,21 @@ func (s *Service) refusedIdentity(ctx context.Context, t directory.Tenant, id Id
 }
 
 // Decline is Cancel on Review permissions: nothing changes (the guest
-// stays PendingAcceptance) and an app waiting for the sign-in is told
-// access_denied. It returns the app's URL, or "" without an app.
+// stays PendingAcceptance; a sign-up creates no guest) and an app waiting
+// for the sign-in is told access_denied. It returns the app's URL, or "" without an app.
 func (s *Service) Decline(ctx context.Context, t directory.Tenant, token string) (string, error) {
 	p, err := open[proof](s.seals, purposeProof+t.ID, token, s.d.Clock.Now())
 	if err != nil {
 		return "", err
 	}
 	s.d.Log.InfoContext(ctx, "guest declined the invitation's permissions", "tenant_id", t.ID, "user_id", p.Identity.UserID)
-	_ = s.refusedIdentity(ctx, t, p.Identity, s.appOf(ctx, t, p.Next), ErrConsentDeclined)
+	if su := p.SignUp; su != nil {
+		// A sign-up: nothing was created, nothing is.
+		a := attempt{address: su.Address, method: methodOf(p.Identity.AMR), app: appRef{ID: su.App.AppID, Name: su.App.AppName}}
+		_ = s.refused(ctx, t, a, ErrConsentDeclined)
+	} else {
+		_ = s.refusedIdentity(ctx, t, p.Identity, s.appOf(ctx, t, p.Next), ErrConsentDeclined)
+	}
 	if p.Next.AuthRequestID == "" {
 		return "", nil
 	}

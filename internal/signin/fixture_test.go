@@ -50,6 +50,7 @@ type fixture struct {
 	members     *member.Service
 	feds        *federation.Service
 	bridge      *fakeBridge
+	signUps     *fakeSignUps
 
 	fabrikam, contoso directory.Tenant
 
@@ -173,10 +174,11 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 		t.Fatal(err)
 	}
 	f.bridge = &fakeBridge{db: db}
+	f.signUps = &fakeSignUps{}
 	tr := traced{Store: db, Policies: f.policies, f: f}
 	deps := signin.Deps{
 		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
-		Policies: tr, Members: f.members, Accounts: f.members, Federations: f.feds,
+		Policies: tr, Members: f.members, Accounts: f.members, SignUps: f.signUps, Federations: f.feds,
 		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
 		Login: f.bridge, Tx: db, Clock: c, Log: log,
 	}
@@ -415,3 +417,23 @@ func (b *fakeBridge) calls() (completed, failed []bridgeCall) {
 	defer b.mu.Unlock()
 	return append([]bridgeCall(nil), b.completed...), append([]bridgeCall(nil), b.failed...)
 }
+
+// fakeSignUps says every app offers sign-up once on is set (R13), to any domain.
+type fakeSignUps struct {
+	mu sync.Mutex
+	on bool
+}
+
+func (s *fakeSignUps) enable() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.on = true
+}
+
+func (s *fakeSignUps) AppSignUp(context.Context, string, string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.on, nil
+}
+
+func (s *fakeSignUps) SignUpDomains(context.Context, string) ([]string, error) { return nil, nil }

@@ -34,6 +34,10 @@ type Config struct {
 	ProofLifetime time.Duration
 	// UnmanagedRetired is the deployment's unmanaged-redemption switch.
 	UnmanagedRetired bool
+	// PublicMailDomains are the public consumer mail domains: no
+	// unmanaged account is used or created for their addresses (R15).
+	// The zero value is the built-in list.
+	PublicMailDomains directory.PublicMailDomains
 	// DomainSuffix names the initial domains of the tenants sign-up
 	// creates (the consumers directory, unmanaged tenants).
 	DomainSuffix string
@@ -215,19 +219,27 @@ func (s *Service) begin(ctx context.Context, t directory.Tenant, addr string, ap
 // could be, and records the attempt as an unknown account (50034) where a
 // real one would record its refusal.
 func (s *Service) beginUnknown(ctx context.Context, t directory.Tenant, addr string, app appRef) (Route, error) {
-	u := directory.User{TenantID: t.ID, Mail: addr, UserPrincipalName: addr, AccountEnabled: true,
-		UserType: directory.UserTypeGuest, CreationType: "Invitation", ExternalUserState: directory.StatePendingAcceptance}
-	if slices.Contains(t.Domains, strings.ToLower(addr[strings.LastIndexByte(addr, '@')+1:])) {
-		// Only members have addresses in the tenant's own domains (guests
-		// are never invited there): ask for a password, as for a member.
-		u.UserType, u.CreationType, u.ExternalUserState = directory.UserTypeMember, "", ""
-	}
-	r, err := s.routeUser(ctx, t, u)
+	r, err := s.routeUser(ctx, t, prospect(t, addr))
 	r.unknown = true
 	if err != nil {
 		_ = s.refused(ctx, t, attempt{address: addr, app: app}, ErrNotMember)
 	}
 	return r, err
+}
+
+// prospect is the user an address that is no user of t could be: a guest
+// who has not redeemed yet; or a member, asked for a password, where only
+// members can be: an address in one of t's verified domains (guests are
+// never invited there), and any address at the consumers directory, whose
+// accounts are all personal accounts with a password (so its sign-in
+// page tells no address with an account from one without, finding 10).
+func prospect(t directory.Tenant, addr string) directory.User {
+	u := directory.User{TenantID: t.ID, Mail: addr, UserPrincipalName: addr, AccountEnabled: true,
+		UserType: directory.UserTypeGuest, CreationType: "Invitation", ExternalUserState: directory.StatePendingAcceptance}
+	if directory.IsConsumers(t.ID) || slices.Contains(t.Domains, domainOf(addr)) {
+		u.UserType, u.CreationType, u.ExternalUserState = directory.UserTypeMember, "", ""
+	}
+	return u
 }
 
 // BeginRedemption resolves a redeem link's ticket and decides how its
@@ -289,33 +301,45 @@ func (s *Service) tenantOfIssuer(issuer string) string {
 // still exists costs no read (issue 20, finding 7); the passcode state it
 // reports for such a guest is false, which no federation route reads.
 func (s *Service) decide(ctx context.Context, t directory.Tenant, u directory.User) (invitation.Decision, bool, error) {
-	in := invitation.DecisionInput{User: u, Tenant: t, UnmanagedRetired: s.cfg.UnmanagedRetired}
+	in, err := s.decisionInput(ctx, t, u)
+	if err != nil {
+		return invitation.Decision{}, false, err
+	}
+	dec, err := invitation.DecideIdP(in)
+	return dec, in.OTPEnabled, err
+}
+
+// decisionInput gathers the inputs of section 3 for u at t: for a guest
+// redeemed with a federation, that federation as it is now (and not the
+// passcode policy, see decide); otherwise the passcode policy and, for a
+// guest who has not redeemed, the tenant's configuration and the look-ups.
+func (s *Service) decisionInput(ctx context.Context, t directory.Tenant, u directory.User) (invitation.DecisionInput, error) {
+	in := invitation.DecisionInput{User: u, Tenant: t, UnmanagedRetired: s.cfg.UnmanagedRetired,
+		PublicMailDomain: s.cfg.PublicMailDomains.HasAddress(u.Mail)}
 	if u.ExternalUserState == directory.StateAccepted && u.IdP == directory.IdPFederation {
 		f, err := s.federationOf(ctx, t, invitation.Decision{Issuer: u.IdPIssuer})
 		switch {
 		case err == nil:
 			in.FixedFederation = &invitation.Upstream{Issuer: f.IdPIssuer()}
 		case !errors.Is(err, federation.ErrRemoved):
-			return invitation.Decision{}, false, fmt.Errorf("decide: federation: %w", err)
+			return in, fmt.Errorf("decide: federation: %w", err)
 		}
-		dec, err := invitation.DecideIdP(in)
-		return dec, false, err
+		return in, nil
 	}
 	eff, err := s.d.Policies.Effective(ctx, t)
 	if err != nil {
-		return invitation.Decision{}, false, fmt.Errorf("decide: passcode policy: %w", err)
+		return in, fmt.Errorf("decide: passcode policy: %w", err)
 	}
 	in.OTPEnabled = eff.Enabled
 	if u.ExternalUserState != directory.StateAccepted {
 		if in.Config, err = s.d.Policies.Redemption(ctx, t.ID); err != nil {
-			return invitation.Decision{}, false, fmt.Errorf("decide: redemption configuration: %w", err)
+			return in, fmt.Errorf("decide: redemption configuration: %w", err)
 		}
 		if in.Found, err = s.lookUp(ctx, t, u.Mail); err != nil {
-			return invitation.Decision{}, false, err
+			return in, err
 		}
 	}
-	dec, err := invitation.DecideIdP(in)
-	return dec, eff.Enabled, err
+	return in, nil
 }
 
 // Allowed reports whether a user may still use what an earlier sign-in

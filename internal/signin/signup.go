@@ -57,7 +57,9 @@ type SignUp struct {
 	// Token is the sealed state, carried by the pages' forms.
 	Token string
 	// SignInURL, when set, says the address already has the account: the
-	// person signs in with it instead (nothing is created).
+	// person signs in with it instead (nothing is created). A sign-up with
+	// no invitation never sets it: that is said only once the address is
+	// proved (CompleteSignUp).
 	SignInURL string
 	st        signUpState
 }
@@ -73,6 +75,10 @@ type SignUpResult struct {
 // sign-up asked for (unmanaged accounts are retired, or a US Government
 // tenant's guest, R11), or nothing can create accounts.
 var ErrSignUpUnavailable = errors.New("this kind of account cannot be created here")
+
+// errHasAccount: a sign-up with no invitation for an address that has
+// its personal account (CompleteSignUp turns it into a way to sign in).
+var errHasAccount = errors.New("the address has a personal account")
 
 // signUpAddress scopes the sign-up codes of addr apart from its sign-in codes.
 func signUpAddress(addr string) string { return strings.ToLower(addr) + " (sign-up)" }
@@ -120,8 +126,13 @@ func (s *Service) OpenSignUp(ctx context.Context, token, browser string) (SignUp
 		return SignUp{}, notFoundAs(err, ErrExpiredState, "open sign-up")
 	}
 	su := SignUp{From: from, Address: st.Address, Unmanaged: st.Kind == directory.IdPUnmanaged, Token: token, st: st}
-	if err := s.signUpAllowed(from, st.Kind); err != nil {
+	if err := s.signUpAllowed(from, st.Kind, st.Address); err != nil {
 		return SignUp{}, err
+	}
+	if directory.IsConsumers(from.ID) {
+		// No invitation: whether the address has an account is said only
+		// once its code is proved (CompleteSignUp; finding 10).
+		return su, nil
 	}
 	home, err := s.existingAccount(ctx, st)
 	if err != nil {
@@ -133,14 +144,16 @@ func (s *Service) OpenSignUp(ctx context.Context, token, browser string) (SignUp
 	return su, err
 }
 
-// signUpAllowed refuses an unmanaged account where none may be made.
-func (s *Service) signUpAllowed(from directory.Tenant, kind directory.IdP) error {
+// signUpAllowed refuses an unmanaged account where none may be made:
+// unmanaged accounts retired, an address at a public consumer mail domain
+// (R15), a US Government tenant's guest (R11).
+func (s *Service) signUpAllowed(from directory.Tenant, kind directory.IdP, addr string) error {
 	switch {
 	case s.d.Accounts == nil:
 		return ErrSignUpUnavailable
 	case kind != directory.IdPUnmanaged:
 		return nil
-	case s.cfg.UnmanagedRetired:
+	case s.cfg.UnmanagedRetired, s.cfg.PublicMailDomains.HasAddress(addr):
 		return ErrSignUpUnavailable
 	case from.Cloud == directory.CloudUSGov:
 		return invitation.ErrNoSignInMethod
@@ -226,10 +239,18 @@ func (s *Service) SendSignUpCode(ctx context.Context, su SignUp, lang string) er
 // directory; the browser then goes back to the inviting tenant, whose
 // decision now finds the account. A password the members' rules refuse
 // is a *member.ValidationError and leaves the code unused.
+//
+// Two proved addresses create nothing and leave the code unused: one a
+// tenant's sign-in sent here without an invitation (no guest, no app
+// sign-up) is ErrNotInvited, before any account or directory exists
+// (R15); one that already has its personal account, signing up with no
+// invitation, is sent to sign in with it (SignUpResult.Next, no session),
+// said only now that the mailbox is proved (finding 10).
 func (s *Service) CompleteSignUp(ctx context.Context, su SignUp, code, displayName, password string) (SignUpResult, error) {
-	if err := s.signUpAllowed(su.From, su.st.Kind); err != nil {
+	if err := s.signUpAllowed(su.From, su.st.Kind, su.Address); err != nil {
 		return SignUpResult{}, err
 	}
+	uninvited := !directory.IsConsumers(su.From.ID) && su.st.Guest == "" && !su.st.AppSignUp
 	acct, err := s.d.Accounts.PrepareSelfService(su.Address, displayName, password)
 	if err != nil {
 		return SignUpResult{}, err
@@ -243,6 +264,9 @@ func (s *Service) CompleteSignUp(ctx context.Context, su SignUp, code, displayNa
 	}
 	var res SignUpResult
 	err = s.d.OTP.Verify(ctx, consumers.ID, signUpAddress(su.Address), code, func(ctx context.Context) error {
+		if uninvited {
+			return ErrNotInvited
+		}
 		home := consumers
 		if su.st.Kind == directory.IdPUnmanaged {
 			if home, err = s.unmanagedTenant(ctx, domainOf(su.Address)); err != nil {
@@ -250,6 +274,9 @@ func (s *Service) CompleteSignUp(ctx context.Context, su SignUp, code, displayNa
 			}
 		}
 		u, err := s.d.Accounts.CreateSelfService(ctx, home, acct)
+		if errors.Is(err, member.ErrAddressTaken) && directory.IsConsumers(su.From.ID) {
+			return errHasAccount
+		}
 		if errors.Is(err, member.ErrAddressTaken) {
 			return ErrDecisionChanged // created meanwhile: start again, and sign in
 		}
@@ -261,7 +288,14 @@ func (s *Service) CompleteSignUp(ctx context.Context, su SignUp, code, displayNa
 		res = SignUpResult{Home: home, Result: r}
 		return err
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errHasAccount):
+		s.d.Log.InfoContext(ctx, "self-service sign-up for an address with a personal account: sign in instead", "tenant_id", consumers.ID)
+		return SignUpResult{Home: consumers, Result: Result{Next: "/" + consumers.ID + "/login?login_hint=" + url.QueryEscape(su.Address)}}, nil
+	case errors.Is(err, ErrNotInvited):
+		s.d.Log.InfoContext(ctx, "sign-up refused: the address was not invited", "tenant_id", su.From.ID)
+		return SignUpResult{}, s.refused(ctx, su.From, attempt{address: su.Address, method: methodEmailOTP, unknown: true, app: s.appOf(ctx, su.From, su.st.Next)}, err)
+	case err != nil:
 		if _, _, ok := failureOf(err); ok {
 			a := attempt{address: su.Address, method: methodEmailOTP, unknown: true, count: &s.d.Limits.Verify}
 			return SignUpResult{}, s.refused(ctx, consumers, a, err)
@@ -296,7 +330,10 @@ func (s *Service) unmanagedTenant(ctx context.Context, domain string) (directory
 	if !errors.Is(err, store.ErrNotFound) {
 		return directory.Tenant{}, fmt.Errorf("unmanaged tenant: %w", err)
 	}
-	t, err = directory.NewUnmanagedTenant(domain, s.cfg.DomainSuffix, s.d.Clock.Now())
+	t, err = directory.NewUnmanagedTenant(domain, s.cfg.DomainSuffix, s.cfg.PublicMailDomains, s.d.Clock.Now())
+	if errors.Is(err, directory.ErrPublicMailDomain) {
+		return directory.Tenant{}, fmt.Errorf("%w: %w", ErrSignUpUnavailable, err)
+	}
 	if err != nil {
 		return directory.Tenant{}, err
 	}

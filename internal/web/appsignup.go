@@ -59,9 +59,14 @@ func (h *Handler) appSignUpPage(w http.ResponseWriter, r *http.Request, o signin
 	if o.Home != nil {
 		hidden["opt_home"] = o.Home.DisplayName
 	}
-	hidden["opt_personal"] = "create"
-	if o.HasPersonal {
+	if o.Partner != "" {
+		hidden["opt_partner"] = o.Partner
+	}
+	switch {
+	case o.Personal && o.HasPersonal:
 		hidden["opt_personal"] = "existing"
+	case o.Personal:
+		hidden["opt_personal"] = "create"
 	}
 	h.r.render(w, r, http.StatusOK, "appsignup", page{
 		Lang: l, Title: i18n.T(l, "appsignup.title", o.AppName), TenantName: t.DisplayName,
@@ -139,16 +144,21 @@ func (h *Handler) appSignUpVerify(w http.ResponseWriter, r *http.Request) {
 	h.finish(w, r, t, res)
 }
 
-// appSignUpElsewhere goes to prove the address at the home tenant or with
-// a personal account.
+// appSignUpElsewhere goes to prove the address at the home tenant, at the
+// partner's identity provider, or with a personal account.
 func (h *Handler) appSignUpElsewhere(w http.ResponseWriter, r *http.Request) {
 	t, o, ok := h.appSignUpForm(w, r)
 	if !ok {
 		return
 	}
-	u, err := h.deps.SignIn.StartAppSignUpElsewhere(o, r.PostFormValue("choice"), h.csrf.browser(r))
+	choice := r.PostFormValue("choice")
+	u, err := h.deps.SignIn.StartAppSignUpElsewhere(r.Context(), o, choice, h.csrf.browser(r))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	if choice == signin.SignUpWithPartner {
+		h.toPartner(w, r, t.DisplayName, u)
 		return
 	}
 	http.Redirect(w, r, u, http.StatusSeeOther)

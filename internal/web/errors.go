@@ -38,6 +38,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 		status = http.StatusTooManyRequests
 		w.Header().Set("Retry-After", strconv.Itoa(int(limErr.RetryAfter(h.deps.Clock.Now())/time.Second)))
 		p.Heading, p.Paragraphs = i18n.T(l, "ratelimit.title"), []string{i18n.T(l, "ratelimit.explain", waitText(l, limErr.RetryAt.Sub(h.deps.Clock.Now())))}
+	case errors.Is(err, signin.ErrNotInvited):
+		// Said once the address is proved, before anything is created (R15).
+		status = http.StatusForbidden
+		p.Heading, p.Paragraphs = i18n.T(l, "unmanaged.notinvited.title"), []string{i18n.T(l, "unmanaged.notinvited.explain", tenantName)}
 	case errors.Is(err, signin.ErrNotMember):
 		// Said only after the person proved the address (a home tenant's
 		// password); before that an unknown address is not told apart.

@@ -21,13 +21,18 @@ func (h *Handler) goFederation(w http.ResponseWriter, r *http.Request, route sig
 		http.Redirect(w, r, u, http.StatusSeeOther)
 		return
 	}
-	// After a form post, browsers hold a redirect to the partner to this
-	// page's CSP form-action, which names only guestgate and the tenant's
-	// apps. A page that moves on by itself (and offers the link) is a
-	// navigation, not a form submission.
+	h.toPartner(w, r, route.Tenant.DisplayName, u)
+}
+
+// toPartner moves the browser on to the partner's sign-in URL u after a
+// form post: browsers hold a redirect to the partner to this page's CSP
+// form-action, which names only guestgate and the tenant's apps. A page
+// that moves on by itself (and offers the link) is a navigation, not a
+// form submission.
+func (h *Handler) toPartner(w http.ResponseWriter, r *http.Request, tenantName, u string) {
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "message", page{
-		Lang: l, Title: i18n.T(l, "federation.continue_title"), TenantName: route.Tenant.DisplayName,
+		Lang: l, Title: i18n.T(l, "federation.continue_title"), TenantName: tenantName,
 		Heading: i18n.T(l, "federation.continue_title"), Paragraphs: []string{i18n.T(l, "federation.continue_explain")},
 		LinkURL: u, LinkText: i18n.T(l, "federation.continue"), Refresh: "0;url=" + u,
 	})

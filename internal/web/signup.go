@@ -138,6 +138,10 @@ func (h *Handler) signUpVerify(w http.ResponseWriter, r *http.Request) {
 			h.signUpCodePage(w, r, http.StatusBadRequest, t, su, i18n.T(lang(r), "signup.err_password", verr.Message))
 			return
 		}
+		if errors.Is(err, signin.ErrNotInvited) {
+			h.fail(w, r, su.From.DisplayName, err)
+			return
+		}
 		msg, status, known := h.passcodeError(w, r, err)
 		if !known {
 			h.signUpFail(w, r, t, err)
@@ -146,7 +150,10 @@ func (h *Handler) signUpVerify(w http.ResponseWriter, r *http.Request) {
 		h.signUpCodePage(w, r, status, t, su, msg)
 		return
 	}
-	h.setSessionCookie(w, res.Home, res.Token, res.Session.ExpiresAt)
+	if res.Token != "" {
+		h.setSessionCookie(w, res.Home, res.Token, res.Session.ExpiresAt)
+	}
+	// No session: the proved address had its account already; sign in.
 	http.Redirect(w, r, res.Next, http.StatusSeeOther)
 }
 
@@ -188,14 +195,17 @@ func (h *Handler) signUpCodePage(w http.ResponseWriter, r *http.Request, status 
 }
 
 // signUpWords are the heading and explanation of a sign-up: a personal
-// account, or (an invitation's fallback) an account for the domain.
+// account, or (a tenant's fallback) an account for the domain. A tenant's
+// sign-in sends here invited guests and, alike, addresses it does not know
+// (docs/security.md, Enumeration), so the words never say "invited you"
+// (R15: that is said, truthfully, once the address is proved).
 func signUpWords(l string, su signin.SignUp) (string, []string) {
 	if su.Unmanaged {
 		d := su.Address[strings.LastIndexByte(su.Address, '@')+1:]
-		return i18n.T(l, "signup.unmanaged_heading", d), []string{i18n.T(l, "signup.unmanaged_explain", su.From.DisplayName, d)}
+		return i18n.T(l, "signup.unmanaged_heading", d), []string{i18n.T(l, "unmanaged.signup.unmanaged_explain", su.From.DisplayName, d)}
 	}
 	if su.Token != "" && !directory.IsConsumers(su.From.ID) {
-		return i18n.T(l, "signup.personal_heading"), []string{i18n.T(l, "signup.personal_invited", su.From.DisplayName)}
+		return i18n.T(l, "signup.personal_heading"), []string{i18n.T(l, "unmanaged.signup.personal_needed", su.From.DisplayName)}
 	}
 	return i18n.T(l, "signup.personal_heading"), []string{i18n.T(l, "signup.personal_explain")}
 }
