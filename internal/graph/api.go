@@ -176,6 +176,8 @@ func New(d Deps) *API {
 	a.handle("PATCH "+brandingPath, otherResources, a.patchBranding)
 	a.handle("GET "+brandingPath+"/bannerLogo", otherResources, a.getBannerLogo)
 	a.handle("PUT "+brandingPath+"/bannerLogo", otherResources, a.putBannerLogo)
+	a.handle("GET "+brandingPath+"/localizations", otherResources, a.listLocalizations, odata.OptSelect)
+	a.handle("POST "+brandingPath+"/localizations", otherResources, a.createLocalization)
 	a.handle("GET "+brandingPath+"/localizations/{lang}", otherResources, a.getBranding)
 	a.handle("PATCH "+brandingPath+"/localizations/{lang}", otherResources, a.patchBranding)
 	a.handle("GET "+brandingPath+"/localizations/{lang}/bannerLogo", otherResources, a.getBannerLogo)
