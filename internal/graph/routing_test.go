@@ -37,6 +37,7 @@ func TestRequestShapeRouting(t *testing.T) {
 		{"wrong_method_is_405", "PUT", "/v1.0/invitations", 405, "Request_BadRequest", "POST"},
 		{"wrong_method_on_config_is_405", "POST", "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email", 405, "Request_BadRequest", "DELETE, GET, HEAD, PATCH"},
 		{"unknown_segment_is_400", "GET", "/v1.0/nosuchthing", 400, "BadRequest", ""},
+		{"trailing_slash_ignored", "GET", "/v1.0/users/", 401, "InvalidAuthenticationToken", ""},
 		{"beta_is_an_invalid_version", "GET", "/beta/users", 400, "BadRequest", ""},
 		{"beta_any_method", "PATCH", "/beta/policies/authenticationMethodsPolicy", 400, "BadRequest", ""},
 	}
@@ -115,6 +116,8 @@ func TestRouteOptions(t *testing.T) {
 		"PATCH " + brandingPath:                                    {other, nil},
 		"GET " + brandingPath + "/bannerLogo":                      {other, nil},
 		"PUT " + brandingPath + "/bannerLogo":                      {other, nil},
+		"GET " + brandingPath + "/localizations":                   {other, []string{"$select"}},
+		"POST " + brandingPath + "/localizations":                  {other, nil},
 		"GET " + brandingPath + "/localizations/{lang}":            {other, nil},
 		"PATCH " + brandingPath + "/localizations/{lang}":          {other, nil},
 		"GET " + brandingPath + "/localizations/{lang}/bannerLogo": {other, nil},
