@@ -85,4 +85,3 @@ func TestEffectiveFallsBackToDefault(t *testing.T) {
 		t.Fatalf("Effective = %+v", got)
 	}
 }
-
