@@ -92,7 +92,7 @@ func TestRouteOptions(t *testing.T) {
 		"PATCH /v1.0/users/{id}":                                   {dir, nil},
 		"DELETE /v1.0/users/{id}":                                  {dir, nil},
 		"POST /v1.0/users/{id}/revokeSignInSessions":               {dir, nil},
-		"GET /v1.0/directory/deletedItems/microsoft.graph.user":    {dir, []string{"$select", "$top", "$skiptoken"}},
+		"GET /v1.0/directory/deletedItems/microsoft.graph.user":    {dir, []string{"$select", "$orderby", "$count", "$top", "$skiptoken"}},
 		"GET /v1.0/directory/deletedItems/{id}":                    {dir, nil},
 		"POST /v1.0/directory/deletedItems/{id}/restore":           {dir, nil},
 		"DELETE /v1.0/directory/deletedItems/{id}":                 {dir, nil},
