@@ -49,7 +49,9 @@ func (f fakeDeleted) QueryDeleted(_ context.Context, _ directory.Tenant, q direc
 	return f.list, nil
 }
 
-func (f fakeDeleted) CountDeleted(context.Context, directory.Tenant) (int, error) { return len(f.list), nil }
+func (f fakeDeleted) CountDeleted(context.Context, directory.Tenant) (int, error) {
+	return len(f.list), nil
+}
 
 // TestDeletedUsersSelect (issue 22, item 13): GET
 // directory/deletedItems/microsoft.graph.user?$select=id,displayName,deletedDateTime
