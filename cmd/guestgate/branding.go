@@ -19,8 +19,9 @@ func newBrandingCommand(f *configFlags) *cobra.Command {
 		Short: "Show and set a tenant's company branding (logo, colour, sign-in text, privacy link)",
 		Long: `A tenant's company branding, Graph's organizationalBranding: a banner logo (PNG or JPEG,
 at most 245 x 36 pixels and 50 KiB; SVG is refused because it can carry script), a background
-colour (#RRGGBB), sign-in page text (at most 1024 characters) and a privacy statement link.
---lang sets a language's branding (en, ja); fields it leaves empty come from the default.
+colour (#RRGGBB), sign-in page text (at most 1024 characters), the address field's hint (at most 64) and a privacy statement link.
+--lang sets a localization (a culture name such as ja-JP or fr-FR, kept as given); fields it
+leaves empty come from the default, and a page shows the localization of its language.
 Every guest page and the invitation and passcode mails show it. The admin API serves the same
 as /v1.0/organization/{id}/branding.`,
 	}
@@ -34,13 +35,14 @@ type brandingJSON struct {
 	Language        string `json:"language"`
 	BackgroundColor string `json:"backgroundColor"`
 	SignInPageText  string `json:"signInPageText"`
+	UsernameHint    string `json:"usernameHintText"`
 	PrivacyURL      string `json:"customPrivacyAndCookiesUrl"`
 	BannerLogoURL   string `json:"bannerLogoUrl"`
 }
 
 func printBranding(cmd *cobra.Command, srv *server.Server, t directory.Tenant, b branding.Branding) error {
 	out := brandingJSON{TenantID: t.ID, Language: b.Lang, BackgroundColor: b.BackgroundColor, SignInPageText: b.SignInPageText,
-		PrivacyURL: b.PrivacyURL, BannerLogoURL: srv.LogoURL(b)}
+		UsernameHint: b.UsernameHintText, PrivacyURL: b.PrivacyURL, BannerLogoURL: srv.LogoURL(b)}
 	if out.Language == "" {
 		out.Language = "default"
 	}
@@ -49,6 +51,7 @@ func printBranding(cmd *cobra.Command, srv *server.Server, t directory.Tenant, b
 		fmt.Fprintf(w, "branding of %s (%s)\n", t.DisplayName, out.Language)
 		fmt.Fprintf(w, "  background colour: %s\n", orNone(out.BackgroundColor))
 		fmt.Fprintf(w, "  sign-in page text: %s\n", orNone(out.SignInPageText))
+		fmt.Fprintf(w, "  username hint:     %s\n", orNone(out.UsernameHint))
 		fmt.Fprintf(w, "  privacy link:      %s\n", orNone(out.PrivacyURL))
 		fmt.Fprintf(w, "  banner logo:       %s\n", orNone(out.BannerLogoURL))
 	})
@@ -69,7 +72,7 @@ func newBrandingShowCommand(f *configFlags) *cobra.Command {
 		Example: "  guestgate branding show --tenant fabrikam.example --lang ja",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := branding.Lang(lang)
+			l, err := branding.LocaleID(lang)
 			if err != nil {
 				return err
 			}
@@ -86,22 +89,22 @@ func newBrandingShowCommand(f *configFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant id or verified domain (required)")
-	cmd.Flags().StringVar(&lang, "lang", "", "language (en, ja); empty: the default branding")
+	cmd.Flags().StringVar(&lang, "lang", "", "localization id (a culture name such as ja-JP, kept as given); empty: the default branding")
 	_ = cmd.MarkFlagRequired("tenant")
 	addOutputFlag(cmd)
 	return cmd
 }
 
 func newBrandingSetCommand(f *configFlags) *cobra.Command {
-	var tenant, lang, color, text, privacy, logo string
+	var tenant, lang, color, text, hint, privacy, logo string
 	cmd := &cobra.Command{
-		Use:   "set --tenant T [--lang L] [--background-color C] [--sign-in-text S] [--privacy-url U] [--logo FILE]",
+		Use:   "set --tenant T [--lang L] [--background-color C] [--sign-in-text S] [--username-hint H] [--privacy-url U] [--logo FILE]",
 		Short: "Set fields of the tenant's branding (an empty value clears a field)",
 		Example: `  guestgate branding set --tenant fabrikam.example --background-color '#0078D4' \
       --sign-in-text 'Fabrikam partner portal' --privacy-url https://fabrikam.example/privacy --logo logo.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := branding.Lang(lang)
+			l, err := branding.LocaleID(lang)
 			if err != nil {
 				return err
 			}
@@ -111,6 +114,9 @@ func newBrandingSetCommand(f *configFlags) *cobra.Command {
 			}
 			if cmd.Flags().Changed("sign-in-text") {
 				p.SignInPageText = &text
+			}
+			if cmd.Flags().Changed("username-hint") {
+				p.UsernameHintText = &hint
 			}
 			if cmd.Flags().Changed("privacy-url") {
 				p.PrivacyURL = &privacy
@@ -136,9 +142,10 @@ func newBrandingSetCommand(f *configFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant id or verified domain (required)")
-	cmd.Flags().StringVar(&lang, "lang", "", "language (en, ja); empty: the default branding")
+	cmd.Flags().StringVar(&lang, "lang", "", "localization id (a culture name such as ja-JP, kept as given); empty: the default branding")
 	cmd.Flags().StringVar(&color, "background-color", "", "background colour, #RRGGBB")
 	cmd.Flags().StringVar(&text, "sign-in-text", "", "text shown on the sign-in pages")
+	cmd.Flags().StringVar(&hint, "username-hint", "", "hint shown in the sign-in page's address field")
 	cmd.Flags().StringVar(&privacy, "privacy-url", "", "the tenant's privacy statement (http or https URL)")
 	cmd.Flags().StringVar(&logo, "logo", "", "banner logo file (PNG or JPEG, at most 245x36 pixels)")
 	_ = cmd.MarkFlagRequired("tenant")

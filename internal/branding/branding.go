@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/guestgate/guestgate/internal/i18n"
 )
 
 // Branding is a tenant's branding in one language ("" is the default).
@@ -18,25 +16,33 @@ type Branding struct {
 	Lang            string
 	BackgroundColor string // "#RRGGBB" or ""
 	SignInPageText  string // plain text, at most MaxSignInPageText characters
-	PrivacyURL      string // absolute http(s) URL or ""
-	LogoType        string // "image/png", "image/jpeg" or "" (no logo)
-	Logo            []byte
-	UpdatedAt       time.Time
+	// UsernameHintText is the hint in the sign-in page's address field,
+	// plain text of at most MaxUsernameHintText characters.
+	UsernameHintText string
+	PrivacyURL       string // absolute http(s) URL or ""
+	LogoType         string // "image/png", "image/jpeg" or "" (no logo)
+	Logo             []byte
+	UpdatedAt        time.Time
 }
 
 // Empty reports branding that sets nothing.
 func (b Branding) Empty() bool {
-	return b.BackgroundColor == "" && b.SignInPageText == "" && b.PrivacyURL == "" && b.LogoType == ""
+	return b.BackgroundColor == "" && b.SignInPageText == "" && b.UsernameHintText == "" && b.PrivacyURL == "" && b.LogoType == ""
 }
 
 // MaxSignInPageText is Graph's limit on signInPageText (characters).
 const MaxSignInPageText = 1024
 
+// MaxUsernameHintText is Graph's limit on usernameHintText (characters).
+const MaxUsernameHintText = 64
+
 // Patch changes the fields that are set (a pointer to "" clears one).
 type Patch struct {
 	BackgroundColor *string
 	SignInPageText  *string
-	PrivacyURL      *string
+	// UsernameHintText: Graph's "Unicode, without links or code".
+	UsernameHintText *string
+	PrivacyURL       *string
 }
 
 // ValidationError names the property a value is refused for.
@@ -64,6 +70,13 @@ func (p Patch) Apply(b Branding) (Branding, error) {
 		}
 		b.SignInPageText = *p.SignInPageText
 	}
+	if p.UsernameHintText != nil {
+		h := *p.UsernameHintText
+		if utf8.RuneCountInString(h) > MaxUsernameHintText || strings.ContainsAny(h, "\x00<>") || strings.Contains(h, "://") {
+			return b, &ValidationError{"usernameHintText", fmt.Sprintf("must be at most %d characters of text, without links or code", MaxUsernameHintText)}
+		}
+		b.UsernameHintText = h
+	}
 	if p.PrivacyURL != nil {
 		raw := strings.TrimSpace(*p.PrivacyURL)
 		if raw != "" {
@@ -75,21 +88,6 @@ func (p Patch) Apply(b Branding) (Branding, error) {
 		b.PrivacyURL = raw
 	}
 	return b, nil
-}
-
-// Lang normalizes a localization id ("ja", "ja-JP", "0" or "default" for
-// the default branding) to a supported language or "".
-func Lang(id string) (string, error) {
-	if id == "" || id == "0" || strings.EqualFold(id, "default") {
-		return "", nil
-	}
-	primary, _, _ := strings.Cut(strings.ToLower(id), "-")
-	for _, l := range i18n.Languages {
-		if primary == l {
-			return l, nil
-		}
-	}
-	return "", &ValidationError{"id", fmt.Sprintf("the language %q is not one guestgate's pages and mail are written in (%s)", id, strings.Join(i18n.Languages, ", "))}
 }
 
 // Effective is what a page or mail in one language shows: that language's
@@ -104,6 +102,9 @@ func Effective(def, local Branding) Branding {
 	}
 	if out.SignInPageText == "" {
 		out.SignInPageText = def.SignInPageText
+	}
+	if out.UsernameHintText == "" {
+		out.UsernameHintText = def.UsernameHintText
 	}
 	if out.PrivacyURL == "" {
 		out.PrivacyURL = def.PrivacyURL

@@ -2,6 +2,7 @@ package branding
 
 import (
 	"context"
+	"sort"
 	"testing"
 	"time"
 
@@ -22,6 +23,18 @@ func (m *memStore) GetBranding(_ context.Context, tenantID, lang string) (Brandi
 		return Branding{}, store.ErrNotFound
 	}
 	return b, nil
+}
+
+func (m *memStore) ListBranding(_ context.Context, tenantID string) ([]Branding, error) {
+	m.reads++
+	var out []Branding
+	for _, b := range m.rows {
+		if b.TenantID == tenantID {
+			out = append(out, b)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Lang < out[j].Lang })
+	return out, nil
 }
 
 func (m *memStore) PutBranding(_ context.Context, b Branding) error {

@@ -45,6 +45,11 @@ type LifecycleStore interface {
 	// ListDeletedUsers returns the tenant's deleted users ordered by id,
 	// after afterID, at most limit (limit <= 0: all).
 	ListDeletedUsers(ctx context.Context, tenantID, afterID string, limit int) ([]DeletedUser, error)
+	// QueryDeletedUsers returns one page of the tenant's deleted users in
+	// q's order.
+	QueryDeletedUsers(ctx context.Context, tenantID string, q DeletedQuery) ([]DeletedUser, error)
+	// CountDeletedUsers counts the tenant's deleted users.
+	CountDeletedUsers(ctx context.Context, tenantID string) (int, error)
 	// RestoreUser moves a deleted user back among the users and returns it;
 	// an address another user took meanwhile is ErrAlreadyExists.
 	RestoreUser(ctx context.Context, tenantID, id string) (User, error)

@@ -67,20 +67,28 @@ func TestBrandingShowsOnPagesAndMail(t *testing.T) {
 		}
 		if s, _, raw := graphCall(t, admin, http.MethodPatch, base, map[string]any{
 			"backgroundColor": "#0078D4", "signInPageText": "Fabrikam partner portal. Authorized guests only.",
-			"customPrivacyAndCookiesUrl": "https://fabrikam.example/privacy",
+			"customPrivacyAndCookiesUrl": "https://fabrikam.example/privacy", "usernameHintText": "someone@example.com",
 		}); s != http.StatusNoContent {
 			t.Fatalf("PATCH branding = %d %s", s, raw)
 		}
 		if s, _, raw := graphCall(t, admin, http.MethodPatch, base+"/localizations/ja-JP", map[string]any{
-			"signInPageText": "Fabrikam パートナー ポータル。許可されたゲストのみ。",
+			"signInPageText": "Fabrikam パートナー ポータル。許可されたゲストのみ。", "usernameHintText": "ゲストのメールアドレス",
 		}); s != http.StatusNoContent {
 			t.Fatalf("PATCH the ja localization = %d %s", s, raw)
 		}
 		if s, _, raw := graphCall(t, admin, http.MethodPatch, base, map[string]any{"backgroundColor": "red; background:url(https://x.example)"}); s != http.StatusBadRequest {
 			t.Fatalf("a CSS injection as colour = %d %s, want 400", s, raw)
 		}
-		if s, _, raw := graphCall(t, admin, http.MethodPatch, base, map[string]any{"usernameHintText": "x"}); s != http.StatusBadRequest {
+		if s, _, raw := graphCall(t, admin, http.MethodPatch, base, map[string]any{"customCannotAccessYourAccountText": "x"}); s != http.StatusBadRequest {
 			t.Fatalf("an unimplemented property = %d %s, want 400", s, raw)
+		}
+		// The localization keeps the id it was given (issue 22, item 13).
+		var locs struct {
+			Value []map[string]any `json:"value"`
+		}
+		if s := api(t, admin, http.MethodGet, base+"/localizations", nil, &locs); s != http.StatusOK || len(locs.Value) != 2 ||
+			locs.Value[0]["id"] != "0" || locs.Value[1]["id"] != "ja-JP" || locs.Value[1]["usernameHintText"] != "ゲストのメールアドレス" {
+			t.Fatalf("GET localizations = %d %v", s, locs.Value)
 		}
 		if s, _, _ := graphCall(t, admin, http.MethodGet, in.URL+"/v1.0/organization/"+plain.ID+"/branding", nil); s != http.StatusNotFound {
 			t.Fatalf("another tenant's branding = %d, want 404", s)
@@ -156,6 +164,13 @@ func TestBrandingShowsOnPagesAndMail(t *testing.T) {
 				t.Fatalf("privacy link = %q", href)
 			}
 			checkAccessibility(b, t, "branded redeem page "+l)
+			if l == "ja" {
+				// The ja-JP localization serves the Japanese sign-in page, its hint in the address field.
+				browserDo(b, t, "sign-in page", chromedp.Navigate(in.URL+"/"+tn.ID+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")))
+				if ph := browserValue(b, t, chromedp.AttributeValue(chromedp.CSS("#email"), "placeholder")).Value; ph != "ゲストのメールアドレス" {
+					t.Fatalf("the Japanese sign-in page's address hint = %q", ph)
+				}
+			}
 			saveScreenshot(b, t, "branded-redeem-"+l+"-"+engine+".png")
 			if l == "en" {
 				browserDo(b, t, "Send code", chromedp.Click(chromedp.CSS("#send-code")), chromedp.WaitVisible(chromedp.CSS("#code")))
@@ -170,6 +185,11 @@ func TestBrandingShowsOnPagesAndMail(t *testing.T) {
 		})
 		if !strings.Contains(code.HTML, "bannerLogo") || !strings.Contains(code.HTML, "https://fabrikam.example/privacy") {
 			t.Fatalf("the passcode mail lacks the branding:\n%s", code.HTML)
+		}
+
+		// The English sign-in page shows the default's hint.
+		if p := newBrowser(t).get(in.URL + "/" + tn.ID + "/login"); p.Status != http.StatusOK || !strings.Contains(p.Body, `placeholder="someone@example.com"`) {
+			t.Fatalf("the English sign-in page lacks the address hint:\n%s", p.Body)
 		}
 
 		// Without branding: no logo, no colour, no text.

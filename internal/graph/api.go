@@ -77,7 +77,8 @@ type Deps struct {
 		Delete(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
 		RevokeSignInSessions(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
 		GetDeleted(ctx context.Context, t directory.Tenant, userID string) (directory.DeletedUser, error)
-		ListDeleted(ctx context.Context, t directory.Tenant, afterID string, limit int) ([]directory.DeletedUser, error)
+		QueryDeleted(ctx context.Context, t directory.Tenant, q directory.DeletedQuery) ([]directory.DeletedUser, error)
+		CountDeleted(ctx context.Context, t directory.Tenant) (int, error)
 		Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) (directory.User, error)
 		Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
 	}
@@ -153,7 +154,7 @@ func New(d Deps) *API {
 	a.handle("PATCH /v1.0/users/{id}", directoryObjects, a.patchUser)
 	a.handle("DELETE /v1.0/users/{id}", directoryObjects, a.deleteUser)
 	a.handle("POST /v1.0/users/{id}/revokeSignInSessions", directoryObjects, a.revokeSignInSessions)
-	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", directoryObjects, a.listDeletedUsers, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET "+deletedItemsPath+"/microsoft.graph.user", directoryObjects, a.listDeletedUsers, odata.OptSelect, odata.OptOrderBy, odata.OptCount, odata.OptTop, odata.OptSkipToken)
 	a.handle("GET "+deletedItemsPath+"/{id}", directoryObjects, a.getDeletedItem)
 	a.handle("POST "+deletedItemsPath+"/{id}/restore", directoryObjects, a.restoreDeletedItem)
 	a.handle("DELETE "+deletedItemsPath+"/{id}", directoryObjects, a.purgeDeletedItem)
@@ -188,6 +189,8 @@ func New(d Deps) *API {
 	a.handle("PATCH "+brandingPath, otherResources, a.patchBranding)
 	a.handle("GET "+brandingPath+"/bannerLogo", otherResources, a.getBannerLogo)
 	a.handle("PUT "+brandingPath+"/bannerLogo", otherResources, a.putBannerLogo)
+	a.handle("GET "+brandingPath+"/localizations", otherResources, a.listLocalizations, odata.OptSelect)
+	a.handle("POST "+brandingPath+"/localizations", otherResources, a.createLocalization)
 	a.handle("GET "+brandingPath+"/localizations/{lang}", otherResources, a.getBranding)
 	a.handle("PATCH "+brandingPath+"/localizations/{lang}", otherResources, a.patchBranding)
 	a.handle("GET "+brandingPath+"/localizations/{lang}/bannerLogo", otherResources, a.getBannerLogo)

@@ -26,10 +26,11 @@ var (
 // relative to the one cdnList entry, guestgate's public URL, where the
 // logo is served to browsers and mail clients.
 type brandingBody struct {
-	ODataContext          string   `json:"@odata.context"`
+	ODataContext          string   `json:"@odata.context,omitempty"`
 	ID                    string   `json:"id"`
 	BackgroundColor       *string  `json:"backgroundColor"`
 	SignInPageText        *string  `json:"signInPageText"`
+	UsernameHintText      *string  `json:"usernameHintText"`
 	PrivacyURL            *string  `json:"customPrivacyAndCookiesUrl"`
 	BannerLogoRelativeURL *string  `json:"bannerLogoRelativeUrl"`
 	CDNList               []string `json:"cdnList"`
@@ -42,14 +43,24 @@ func orNull(s string) *string {
 	return &s
 }
 
+// brandingContext is the @odata.context of the tenant's branding (the
+// collection of localizations when localization is set).
+func brandingContext(tenantID string, localization bool) string {
+	if localization {
+		return "https://graph.microsoft.com/v1.0/$metadata#organization('" + tenantID + "')/branding/localizations"
+	}
+	return "https://graph.microsoft.com/v1.0/$metadata#organization('" + tenantID + "')/branding"
+}
+
+// brandingOut is b as Graph answers it; the id of the default branding is "0".
 func (a *API) brandingOut(b branding.Branding) brandingBody {
-	id, ctx := "0", "https://graph.microsoft.com/v1.0/$metadata#organization('"+b.TenantID+"')/branding/$entity"
+	id, ctx := "0", brandingContext(b.TenantID, false)+"/$entity"
 	if b.Lang != "" {
-		id, ctx = b.Lang, "https://graph.microsoft.com/v1.0/$metadata#organization('"+b.TenantID+"')/branding/localizations/$entity"
+		id, ctx = b.Lang, brandingContext(b.TenantID, true)+"/$entity"
 	}
 	out := brandingBody{
 		ODataContext: ctx, ID: id, BackgroundColor: orNull(b.BackgroundColor), SignInPageText: orNull(b.SignInPageText),
-		PrivacyURL: orNull(b.PrivacyURL), CDNList: []string{a.deps.BaseURL},
+		UsernameHintText: orNull(b.UsernameHintText), PrivacyURL: orNull(b.PrivacyURL), CDNList: []string{a.deps.BaseURL},
 	}
 	if b.LogoType != "" {
 		out.BannerLogoRelativeURL = orNull(strings.TrimPrefix(branding.LogoPath(b), "/"))
@@ -65,7 +76,15 @@ type brandingPatch struct {
 	ID              *string     `json:"id"`
 	BackgroundColor opt[string] `json:"backgroundColor"`
 	SignInPageText  opt[string] `json:"signInPageText"`
+	UsernameHint    opt[string] `json:"usernameHintText"`
 	PrivacyURL      opt[string] `json:"customPrivacyAndCookiesUrl"`
+}
+
+func (p brandingPatch) patch() branding.Patch {
+	return branding.Patch{
+		BackgroundColor: p.BackgroundColor.ptr(""), SignInPageText: p.SignInPageText.ptr(""),
+		UsernameHintText: p.UsernameHint.ptr(""), PrivacyURL: p.PrivacyURL.ptr(""),
+	}
 }
 
 func (p opt[T]) ptr(zero T) *T {
@@ -90,7 +109,7 @@ func (a *API) brandingScope(r *http.Request, c Caller, perms []string) (string, 
 	if !strings.EqualFold(r.PathValue("id"), c.TenantID) {
 		return "", notFound("Resource '" + r.PathValue("id") + "' does not exist or one of its queried reference-property objects are not present.")
 	}
-	lang, err := branding.Lang(r.PathValue("lang"))
+	lang, err := branding.LocaleID(r.PathValue("lang"))
 	if err != nil {
 		return "", badRequest(err.Error() + ".")
 	}
@@ -122,13 +141,71 @@ func (a *API) patchBranding(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err := decode(w, r, &p); err != nil {
 		return err
 	}
-	_, err = a.deps.Branding.Update(r.Context(), c.TenantID, lang, branding.Patch{
-		BackgroundColor: p.BackgroundColor.ptr(""), SignInPageText: p.SignInPageText.ptr(""), PrivacyURL: p.PrivacyURL.ptr(""),
-	})
-	if err != nil {
+	if p.ID != nil && lang != "" && !strings.EqualFold(*p.ID, lang) {
+		return badRequest("Invalid value for property 'id': the id of a localization cannot change.")
+	}
+	if _, err = a.deps.Branding.Update(r.Context(), c.TenantID, lang, p.patch()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// listLocalizations is GET …/branding/localizations: every localization,
+// the default branding (id "0") first, as Graph lists them; $select as Graph.
+func (a *API) listLocalizations(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if _, err := a.brandingScope(r, c, permBrandingRead); err != nil {
+		return err
+	}
+	sel, err := structSelect(otherResources, brandingBody{}, "microsoft.graph.organizationalBrandingLocalization", routeQuery(r).Select)
+	if err != nil {
+		return err
+	}
+	list, err := a.deps.Branding.List(r.Context(), c.TenantID)
+	if err != nil {
+		return err
+	}
+	page := struct {
+		ODataContext string `json:"@odata.context"`
+		Value        []any  `json:"value"`
+	}{ODataContext: selectContext(brandingContext(c.TenantID, true), sel), Value: []any{}}
+	for _, b := range list {
+		out := a.brandingOut(b)
+		out.ODataContext = ""
+		if sel != nil {
+			page.Value = append(page.Value, selectObject(out, sel, ""))
+			continue
+		}
+		page.Value = append(page.Value, out)
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// createLocalization is POST …/branding/localizations with the id (a
+// culture name, kept as sent) and the string properties: 201 with the
+// localization; the default branding is created too if there is none.
+func (a *API) createLocalization(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if _, err := a.brandingScope(r, c, permBrandingWrite); err != nil {
+		return err
+	}
+	var p brandingPatch
+	if err := decode(w, r, &p); err != nil {
+		return err
+	}
+	if p.ID == nil || strings.TrimSpace(*p.ID) == "" {
+		return badRequest("Invalid value for property 'id': a localization needs an id, a culture name such as fr-FR.")
+	}
+	b, err := a.deps.Branding.Create(r.Context(), c.TenantID, *p.ID, p.patch())
+	switch {
+	case errors.Is(err, branding.ErrDefaultID):
+		return badRequest("Invalid value for property 'id': " + err.Error() + ".")
+	case errors.Is(err, branding.ErrExists):
+		return directoryBadRequest("A conflicting object with one or more of the specified property values is present in the directory. A localization with the id '" + *p.ID + "' already exists.")
+	case err != nil:
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a.brandingOut(b))
 	return nil
 }
 

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/odata"
 )
 
 // deletedItemsPath is Graph's recycle bin of directory objects; guestgate
@@ -33,12 +34,47 @@ func deletedUserOut(d directory.DeletedUser, initialDomain string) deletedUserBo
 
 type deletedUserPage struct {
 	ODataContext  string `json:"@odata.context"`
+	ODataCount    *int   `json:"@odata.count,omitempty"`
 	ODataNextLink string `json:"@odata.nextLink,omitempty"`
 	Value         []any  `json:"value"`
 }
 
+// deletedQuery maps the options of a deleted users' list to a store query.
+// $orderby=deletedDateTime (asc or desc) is an advanced query on Graph
+// (ConsistencyLevel: eventual and $count=true); other orders are refused
+// as Graph refuses what it cannot sort. $count=true without the header is
+// ignored, as Graph ignores it. The $skiptoken of a page in deletion-time
+// order is "<deletedDateTime in unix microseconds>_<id>", else the id.
+func deletedQuery(q odata.Query, eventual bool, top int) (directory.DeletedQuery, error) {
+	dq := directory.DeletedQuery{Limit: top + 1}
+	if len(q.OrderBy) > 0 {
+		if len(q.OrderBy) > 1 || !strings.EqualFold(q.OrderBy[0].Property, "deletedDateTime") {
+			return dq, directoryObjects.unsupported("Sorting not supported for current query.")
+		}
+		if !eventual || !q.Count {
+			return dq, directoryObjects.unsupported("Sorting by deletedDateTime is only supported in advanced queries: send the header ConsistencyLevel: eventual and $count=true.")
+		}
+		dq.ByDeletedAt, dq.Desc = true, q.OrderBy[0].Desc
+	}
+	if q.SkipToken == "" {
+		return dq, nil
+	}
+	if !dq.ByDeletedAt {
+		dq.AfterID = q.SkipToken
+		return dq, nil
+	}
+	micros, id, ok := strings.Cut(q.SkipToken, "_")
+	us, err := strconv.ParseInt(micros, 10, 64)
+	if !ok || err != nil || id == "" {
+		return dq, directoryObjects.invalid("The $skiptoken is not one this list answered; start again without it.")
+	}
+	dq.AfterID, dq.AfterDeletedAt = id, time.UnixMicro(us).UTC()
+	return dq, nil
+}
+
 // listDeletedUsers is GET /v1.0/directory/deletedItems/microsoft.graph.user
-// with $select, $top (1–999, default 100) and $skiptoken.
+// with $select, $top (1–999, default 100), $skiptoken, $count and
+// $orderby=deletedDateTime (deletedQuery).
 func (a *API) listDeletedUsers(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permUsersRead...); err != nil {
 		return err
@@ -52,22 +88,34 @@ func (a *API) listDeletedUsers(w http.ResponseWriter, r *http.Request, c Caller)
 	if err != nil {
 		return err
 	}
+	dq, err := deletedQuery(q, eventual(r), top)
+	if err != nil {
+		return err
+	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	list, err := a.deps.Lifecycle.ListDeleted(r.Context(), t, q.SkipToken, top+1)
+	list, err := a.deps.Lifecycle.QueryDeleted(r.Context(), t, dq)
 	if err != nil {
 		return err
 	}
 	page := deletedUserPage{ODataContext: selectContext("https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/microsoft.graph.user", sel), Value: []any{}}
+	if eventual(r) && q.Count {
+		n, err := a.deps.Lifecycle.CountDeleted(r.Context(), t)
+		if err != nil {
+			return err
+		}
+		page.ODataCount = &n
+	}
 	if len(list) > top {
 		list = list[:top]
-		next := url.Values{"$top": {strconv.Itoa(top)}, "$skiptoken": {list[len(list)-1].ID}}
-		if len(sel) > 0 {
-			next.Set("$select", strings.Join(sel, ","))
+		last := list[len(list)-1]
+		token := last.ID
+		if dq.ByDeletedAt {
+			token = strconv.FormatInt(last.DeletedAt.UnixMicro(), 10) + "_" + last.ID
 		}
-		page.ODataNextLink = a.deps.BaseURL + deletedItemsPath + "/microsoft.graph.user?" + next.Encode()
+		page.ODataNextLink = a.nextLink(r, token)
 	}
 	for _, d := range list {
 		if sel != nil {

@@ -27,7 +27,8 @@ type lifecycleAPI interface {
 	Delete(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
 	RevokeSignInSessions(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
 	GetDeleted(ctx context.Context, t directory.Tenant, userID string) (directory.DeletedUser, error)
-	ListDeleted(ctx context.Context, t directory.Tenant, afterID string, limit int) ([]directory.DeletedUser, error)
+	QueryDeleted(ctx context.Context, t directory.Tenant, q directory.DeletedQuery) ([]directory.DeletedUser, error)
+	CountDeleted(ctx context.Context, t directory.Tenant) (int, error)
 	Restore(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) (directory.User, error)
 	Purge(ctx context.Context, t directory.Tenant, userID string, by audit.Actor, as roles.Authority) error
 }
@@ -35,10 +36,21 @@ type lifecycleAPI interface {
 type fakeDeleted struct {
 	lifecycleAPI
 	list []directory.DeletedUser
+	last *directory.DeletedQuery // the last query, when not nil
 }
 
-func (f fakeDeleted) ListDeleted(context.Context, directory.Tenant, string, int) ([]directory.DeletedUser, error) {
+func (f fakeDeleted) QueryDeleted(_ context.Context, _ directory.Tenant, q directory.DeletedQuery) ([]directory.DeletedUser, error) {
+	if f.last != nil {
+		*f.last = q
+	}
+	if q.Limit > 0 && len(f.list) > q.Limit {
+		return f.list[:q.Limit], nil
+	}
 	return f.list, nil
+}
+
+func (f fakeDeleted) CountDeleted(context.Context, directory.Tenant) (int, error) {
+	return len(f.list), nil
 }
 
 // TestDeletedUsersSelect (issue 22, item 13): GET

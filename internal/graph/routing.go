@@ -55,10 +55,16 @@ func (a *API) learnSegments(pattern string) {
 	}
 }
 
-// canonicalPath spells the known segments of p as the routes do.
+// canonicalPath spells the known segments of p as the routes do, without
+// a trailing slash (Graph answers ".../localizations/" as ".../localizations",
+// and its documentation sends such paths).
 func (a *API) canonicalPath(p string) string {
-	segs := strings.Split(p, "/")
-	changed := false
+	trimmed := p
+	if t := strings.TrimSuffix(p, "/"); strings.Count(t, "/") > 1 {
+		trimmed = t // not "/v1.0/" itself
+	}
+	segs := strings.Split(trimmed, "/")
+	changed := trimmed != p
 	for i, seg := range segs {
 		if c, ok := a.segments[strings.ToLower(seg)]; ok && c != seg {
 			segs[i], changed = c, true

@@ -272,6 +272,16 @@ func (s *Service) ListDeleted(ctx context.Context, t directory.Tenant, afterID s
 	return s.d.Lifecycle.ListDeletedUsers(ctx, t.ID, afterID, limit)
 }
 
+// QueryDeleted returns one page of t's deleted users in q's order.
+func (s *Service) QueryDeleted(ctx context.Context, t directory.Tenant, q directory.DeletedQuery) ([]directory.DeletedUser, error) {
+	return s.d.Lifecycle.QueryDeletedUsers(ctx, t.ID, q)
+}
+
+// CountDeleted counts t's deleted users.
+func (s *Service) CountDeleted(ctx context.Context, t directory.Tenant) (int, error) {
+	return s.d.Lifecycle.CountDeletedUsers(ctx, t.ID)
+}
+
 // purgeBatch bounds the users one PurgeExpired round reads.
 const purgeBatch = 100
 

@@ -16,7 +16,7 @@ func (h *Handler) bannerLogo(w http.ResponseWriter, r *http.Request) {
 	lang := r.PathValue("lang")
 	if lang == "default" {
 		lang = ""
-	} else if l, err := branding.Lang(lang); err != nil || l != lang {
+	} else if l, err := branding.LocaleID(lang); err != nil || l != lang {
 		http.NotFound(w, r)
 		return
 	}

@@ -95,7 +95,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 			if b.Empty() {
 				return nil
 			}
-			v := &brandView{BackgroundColor: b.BackgroundColor, SignInPageText: b.SignInPageText, PrivacyURL: b.PrivacyURL}
+			v := &brandView{BackgroundColor: b.BackgroundColor, SignInPageText: b.SignInPageText, PrivacyURL: b.PrivacyURL, UsernameHint: b.UsernameHintText}
 			if b.LogoType != "" {
 				v.LogoURL = branding.LogoPath(b)
 			}

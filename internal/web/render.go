@@ -34,6 +34,8 @@ type renderer struct {
 // brandView is the tenant's company branding as a page shows it.
 type brandView struct {
 	LogoURL, BackgroundColor, SignInPageText, PrivacyURL string
+	// UsernameHint is the address field's placeholder (Graph's usernameHintText).
+	UsernameHint string
 }
 
 func newRenderer(log *slog.Logger) (*renderer, error) {

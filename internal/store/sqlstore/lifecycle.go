@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
@@ -67,6 +68,39 @@ func (db *DB) GetDeletedUser(ctx context.Context, tenantID, id string) (director
 func (db *DB) ListDeletedUsers(ctx context.Context, tenantID, afterID string, limit int) ([]directory.DeletedUser, error) {
 	return db.queryDeletedUsers(ctx, "list deleted users", `SELECT `+userColumns+`, deleted_at FROM deleted_users
 		WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3`, tenantID, afterID, pageLimit(limit))
+}
+
+// QueryDeletedUsers returns one page of the tenant's deleted users in q's
+// order (by deletion time then id, or by id), after q's last row.
+func (db *DB) QueryDeletedUsers(ctx context.Context, tenantID string, q directory.DeletedQuery) ([]directory.DeletedUser, error) {
+	cmp, dir := ">", ""
+	if q.Desc {
+		cmp, dir = "<", " DESC"
+	}
+	where, args := `tenant_id = $1`, []any{tenantID}
+	order := `id` + dir
+	if q.ByDeletedAt {
+		order = `deleted_at` + dir + `, id` + dir
+		if q.AfterID != "" {
+			where += ` AND (deleted_at ` + cmp + ` $2 OR (deleted_at = $2 AND id ` + cmp + ` $3))`
+			args = append(args, toDB(q.AfterDeletedAt), q.AfterID)
+		}
+	} else if q.AfterID != "" {
+		where += ` AND id ` + cmp + ` $2`
+		args = append(args, q.AfterID)
+	}
+	args = append(args, pageLimit(q.Limit))
+	return db.queryDeletedUsers(ctx, "query deleted users", `SELECT `+userColumns+`, deleted_at FROM deleted_users
+		WHERE `+where+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(len(args)), args...)
+}
+
+// CountDeletedUsers counts the tenant's deleted users.
+func (db *DB) CountDeletedUsers(ctx context.Context, tenantID string) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM deleted_users WHERE tenant_id = $1`, tenantID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count deleted users: %w", unavailable(err))
+	}
+	return n, nil
 }
 
 // ListDeletedUsersBefore returns the deleted users of every tenant deleted

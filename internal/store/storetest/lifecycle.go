@@ -177,6 +177,58 @@ func testLifecycle(t *testing.T, open Open) {
 			t.Fatalf("pages %d + %d, not the deleted users ordered by id", len(first), len(rest))
 		}
 	})
+	// Issue 22, item 13: deletedItems/microsoft.graph.user with
+	// $orderby=deletedDateTime asc|desc pages by deletion time (ties by
+	// id), and $count counts the tenant's deleted users only.
+	t.Run("query_deleted_by_deletion_time_and_count", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		other := seedTenant(t, s, "fabrikam")
+		must(t, "delete B's user", s.DeleteUser(t.Context(), other.ID, seedGuest(t, s, other, "z@example.com").ID, at(time.Minute)))
+		// Deleted at 3h, 1h, 2h and 2h (a tie): by time, c then (b, d by id), then a.
+		when := map[string]time.Duration{"a@example.com": 3 * time.Hour, "b@example.com": time.Hour, "c@example.com": 2 * time.Hour, "d@example.com": 2 * time.Hour}
+		byMail := map[string]string{}
+		for _, m := range []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com"} {
+			u := seedGuest(t, s, tn, m)
+			must(t, "delete", s.DeleteUser(t.Context(), tn.ID, u.ID, at(when[m])))
+			byMail[m] = u.ID
+		}
+		tied := []string{byMail["c@example.com"], byMail["d@example.com"]}
+		sort.Strings(tied)
+		asc := []string{byMail["b@example.com"], tied[0], tied[1], byMail["a@example.com"]}
+		desc := []string{asc[3], asc[2], asc[1], asc[0]}
+		for _, c := range []struct {
+			name string
+			desc bool
+			want []string
+		}{{"asc", false, asc}, {"desc", true, desc}} {
+			var got []string
+			q := directory.DeletedQuery{ByDeletedAt: true, Desc: c.desc, Limit: 3}
+			for range 3 {
+				page, err := s.QueryDeletedUsers(t.Context(), tn.ID, q)
+				must(t, "query "+c.name, err)
+				for _, d := range page {
+					got = append(got, d.ID)
+				}
+				if len(page) < q.Limit {
+					break
+				}
+				last := page[len(page)-1]
+				q.AfterID, q.AfterDeletedAt = last.ID, last.DeletedAt
+			}
+			wantEqual(t, "deleted users by deletion time "+c.name, got, c.want)
+		}
+		byID, err := s.QueryDeletedUsers(t.Context(), tn.ID, directory.DeletedQuery{Desc: true})
+		must(t, "query by id desc", err)
+		if len(byID) != 4 || byID[0].ID < byID[3].ID {
+			t.Fatalf("by id desc: %d rows, first %s last %s", len(byID), byID[0].ID, byID[len(byID)-1].ID)
+		}
+		n, err := s.CountDeletedUsers(t.Context(), tn.ID)
+		must(t, "count", err)
+		if n != 4 {
+			t.Fatalf("count = %d, want 4 (not the other tenant's)", n)
+		}
+	})
 	t.Run("superseded_invitation_no_longer_resolves", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")
