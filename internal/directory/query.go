@@ -59,6 +59,11 @@ const (
 	FieldAccountEnabled    UserField = "accountEnabled"
 	// FieldOtherMails matches when any address of User.AllOtherMails does.
 	FieldOtherMails UserField = "otherMails"
+	// The times of SignInActivity: the value is RFC 3339; an unset time
+	// (null) matches no comparison but eq "".
+	FieldLastSignIn               UserField = "signInActivity/lastSignInDateTime"
+	FieldLastNonInteractiveSignIn UserField = "signInActivity/lastNonInteractiveSignInDateTime"
+	FieldLastSuccessfulSignIn     UserField = "signInActivity/lastSuccessfulSignInDateTime"
 )
 
 // MatchOp is how a Match compares.
@@ -71,6 +76,8 @@ const (
 	MatchIn         MatchOp = "in" // equal to one of Values
 	MatchGe         MatchOp = "ge"
 	MatchLe         MatchOp = "le"
+	MatchGt         MatchOp = "gt" // times only
+	MatchLt         MatchOp = "lt" // times only
 	MatchStartsWith MatchOp = "startsWith"
 	MatchEndsWith   MatchOp = "endsWith"
 	// MatchWord: a word of the value starts with Value; words are split

@@ -74,6 +74,11 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err != nil {
 		return err
 	}
+	if needsSignInActivity(sel) {
+		if err := require(c, permSignInActivity...); err != nil {
+			return err
+		}
+	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
 		return err
@@ -109,6 +114,11 @@ func (a *API) countUsers(w http.ResponseWriter, r *http.Request, c Caller) error
 	if err != nil {
 		return err
 	}
+	if req.signInActivity {
+		if err := require(c, permSignInActivity...); err != nil {
+			return err
+		}
+	}
 	n, err := a.deps.Directory.CountUsers(r.Context(), c.TenantID, req.filter)
 	if err != nil {
 		return err
@@ -135,6 +145,11 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c Caller) error 
 	req, err := mapUsersQuery(routeQuery(r), eventual(r))
 	if err != nil {
 		return err
+	}
+	if req.signInActivity {
+		if err := require(c, permSignInActivity...); err != nil {
+			return err
+		}
 	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
 )
@@ -40,6 +41,42 @@ var userEnums = map[directory.UserField]string{
 	directory.FieldUserType:          "user_type",
 	directory.FieldExternalUserState: "external_user_state",
 	directory.FieldCreationType:      "creation_type",
+}
+
+// userTimes are the time fields (unix microseconds, 0 = null), each the
+// leading key after tenant_id of an index (migration 0021).
+var userTimes = map[directory.UserField]string{
+	directory.FieldLastSignIn:               "last_sign_in_at",
+	directory.FieldLastNonInteractiveSignIn: "last_non_interactive_sign_in_at",
+	directory.FieldLastSuccessfulSignIn:     "last_successful_sign_in_at",
+}
+
+// timeMatch compares a time column; null (0) matches only eq "".
+func timeMatch(col string, m directory.Match, args *sqlArgs) (string, error) {
+	if m.Op == directory.MatchEq && m.Value == "" {
+		return col + " = 0", nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, m.Value)
+	if err != nil {
+		return "", fmt.Errorf("user query: %s: %w", m.Field, err)
+	}
+	us := t.UnixMicro()
+	var cond string
+	switch m.Op {
+	case directory.MatchEq:
+		cond = col + " = " + args.add(us)
+	case directory.MatchGe:
+		cond = col + " >= " + args.add(us)
+	case directory.MatchGt:
+		cond = col + " > " + args.add(us)
+	case directory.MatchLe:
+		cond = col + " <= " + args.add(us)
+	case directory.MatchLt:
+		cond = col + " < " + args.add(us)
+	default:
+		return "", fmt.Errorf("user query: %s %s is not supported", m.Field, m.Op)
+	}
+	return col + " > 0 AND " + cond, nil
 }
 
 var orderFields = map[directory.UserOrder]directory.UserField{
@@ -103,6 +140,9 @@ func (db *DB) userMatch(m directory.Match, args *sqlArgs) (string, error) {
 		case directory.MatchIn:
 			return inList(col, m.Values, args, func(v string) any { return v }), nil
 		}
+	}
+	if col, ok := userTimes[m.Field]; ok {
+		return timeMatch(col, m, args)
 	}
 	switch m.Field {
 	case directory.FieldAccountEnabled:
