@@ -198,6 +198,9 @@ func (m userFilterMapper) comparison(e *odata.Binary) (directory.UserFilter, err
 		return nil, err
 	}
 	op := string(e.Op)
+	if (e.Op == odata.Gt || e.Op == odata.Lt) && !p.time {
+		return nil, unsupportedOperator(op)
+	}
 	if !p.ops[op] {
 		return nil, unsupportedUserClause(name)
 	}
