@@ -57,7 +57,7 @@ func userOut(u directory.User, initialDomain string) userBody {
 		out.ExternalUserStateChangeDateTime = nilIfEmpty(u.ExternalUserStateChangedAt.UTC().Format(graphTime))
 	}
 	if u.IdPIssuer != "" {
-		out.Identities = append(out.Identities, identity{SignInType: "federated", Issuer: u.IdPIssuer, IssuerAssignedID: u.Mail})
+		out.Identities = append(out.Identities, identity{SignInType: "federated", Issuer: identityIssuer(u), IssuerAssignedID: u.Mail})
 	}
 	return out
 }
