@@ -142,3 +142,13 @@ func knownUserProperty(name string) bool {
 	}
 	return false
 }
+
+// UserPropertyNames are the names of every user property the admin API
+// answers, in answer order (the benchmark selects them all).
+func UserPropertyNames() []string {
+	out := make([]string, len(userProperties))
+	for i, p := range userProperties {
+		out[i] = p.name
+	}
+	return out
+}
