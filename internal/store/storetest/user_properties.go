@@ -93,4 +93,44 @@ func testUserProperties(t *testing.T, open Open) {
 		wantEqual(t, "eq", q(directory.Match{Field: directory.FieldLastSuccessfulSignIn, Op: directory.MatchEq, Value: stamp(time.Hour)}), []string{u.ID})
 		wantEqual(t, "eq null", q(directory.Match{Field: directory.FieldLastSignIn, Op: directory.MatchEq}), []string{other.ID})
 	})
+	t.Run("stale_users_paged_in_time_order", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		var want []string
+		for i, d := range []time.Duration{3 * time.Hour, time.Hour, 2 * time.Hour, time.Hour, 9 * time.Hour} {
+			u := seedGuest(t, s, tn, "g"+string(rune('a'+i))+"@gmail.example")
+			r := sampleSignIn(tn.ID, d)
+			r.UserID = u.ID
+			must(t, "append", s.AppendSignIn(t.Context(), r))
+			if d < 9*time.Hour {
+				want = append(want, u.ID)
+			}
+		}
+		seedGuest(t, s, tn, "never@gmail.example")
+		f := directory.Match{Field: directory.FieldLastSignIn, Op: directory.MatchLe, Value: at(4 * time.Hour).Format(time.RFC3339Nano)}
+		var got []string
+		after := ""
+		for range 10 {
+			page, err := s.QueryUsers(t.Context(), tn.ID, directory.UserQuery{Filter: f, Limit: 1, After: after})
+			must(t, "query", err)
+			for _, u := range page.Users {
+				got = append(got, u.ID)
+			}
+			if after = page.Next; after == "" {
+				break
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("paged %d users, want %d", len(got), len(want))
+		}
+		seen := map[string]bool{}
+		for _, id := range got {
+			seen[id] = true
+		}
+		for _, id := range want {
+			if !seen[id] {
+				t.Fatalf("user %s missing from the pages %v", id, got)
+			}
+		}
+	})
 }
