@@ -22,6 +22,8 @@ type fixture struct {
 	Secret      string `json:"secret"`
 	RedirectURI string `json:"redirect_uri,omitempty"`
 	Pool        int    `json:"pool,omitempty"`
+	// SeededAt is when -users-query seeded its directory (the sign-in times count back from it).
+	SeededAt time.Time `json:"seeded_at,omitzero"`
 }
 
 const benchRedirect = "https://app.bench.example/callback"

@@ -38,7 +38,7 @@ flags given change anything. The change is written to the tenant's audit log ("U
 			if cmd.Flags().Changed("account-enabled") {
 				p.AccountEnabled = &enabled
 			}
-			if p == (lifecycle.Patch{}) {
+			if p.DisplayName == nil && p.Mail == nil && p.AccountEnabled == nil {
 				return errors.New("nothing to change: give --display-name, --mail or --account-enabled")
 			}
 			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {

@@ -64,6 +64,11 @@ const (
 	// FieldIdPIssuer is the issuer of the partner identity provider the
 	// user redeemed with (eq; exact): a federated identity's issuer.
 	FieldIdPIssuer UserField = "idpIssuer"
+	// The times of SignInActivity: the value is RFC 3339; an unset time
+	// (null) matches no comparison but eq "".
+	FieldLastSignIn               UserField = "signInActivity/lastSignInDateTime"
+	FieldLastNonInteractiveSignIn UserField = "signInActivity/lastNonInteractiveSignInDateTime"
+	FieldLastSuccessfulSignIn     UserField = "signInActivity/lastSuccessfulSignInDateTime"
 )
 
 // MatchOp is how a Match compares.
@@ -76,6 +81,8 @@ const (
 	MatchIn         MatchOp = "in" // equal to one of Values
 	MatchGe         MatchOp = "ge"
 	MatchLe         MatchOp = "le"
+	MatchGt         MatchOp = "gt" // times only
+	MatchLt         MatchOp = "lt" // times only
 	MatchStartsWith MatchOp = "startsWith"
 	MatchEndsWith   MatchOp = "endsWith"
 	// MatchWord: a word of the value starts with Value; words are split

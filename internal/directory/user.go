@@ -67,4 +67,28 @@ type User struct {
 	IdPIssuer string
 
 	CreatedAt time.Time
+
+	// Properties are Graph's further directory properties of the user an
+	// admin set (department, companyName, businessPhones, …), by Graph's
+	// name: a string, a bool, a []string, or a map[string]string for the
+	// complex ones (employeeOrgData, onPremisesExtensionAttributes). An
+	// absent name is unset (Graph's null, or [] for a collection). The
+	// admin API keeps the list of names (internal/graph).
+	Properties map[string]any
+
+	// SignInActivity is Graph's signInActivity, kept by the store as each
+	// sign-in is recorded.
+	SignInActivity SignInActivity
+}
+
+// SignInActivity is the last sign-ins of a user (Graph's signInActivity).
+// A zero time is Graph's null. The request ids are the sign-in log
+// entries' ids.
+type SignInActivity struct {
+	LastSignIn                        time.Time // interactive, successful or not
+	LastSignInRequestID               string
+	LastNonInteractiveSignIn          time.Time
+	LastNonInteractiveSignInRequestID string
+	LastSuccessfulSignIn              time.Time // interactive or not, successful
+	LastSuccessfulSignInRequestID     string
 }

@@ -109,7 +109,7 @@ func TestHomeTenantGuestNeverGetsPasscode(t *testing.T) {
 			t.Fatalf("S3_1_home_tenant: ID token claims %v; want idp %s, tid %s, oid %s", claims, contosoIssuer, fab.ID, anaID)
 		}
 		u := getUser(t, in, admin, anaID)
-		if u["externalUserState"] != "Accepted" || u["userType"] != "Guest" || !strings.Contains(jsonText(t, u["identities"]), contosoIssuer) {
+		if u["externalUserState"] != "Accepted" || u["userType"] != "Guest" || !strings.Contains(jsonText(t, u["identities"]), `"issuer":"contoso.example"`) {
 			t.Fatalf("the home-tenant guest after redemption: %v", u)
 		}
 

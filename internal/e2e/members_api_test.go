@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -31,11 +32,25 @@ func TestMembersAPI(t *testing.T) {
 		if s := api(t, admin, http.MethodPost, u, body("kim@fabrikam.example", "tulip-Quarry-2026"), &created); s != http.StatusCreated {
 			t.Fatalf("POST /v1.0/users = %d %v, want 201", s, created)
 		}
+		// Graph answers the default property set (issue 22, item 6).
 		if created["@odata.context"] != "https://graph.microsoft.com/v1.0/$metadata#users/$entity" || created["id"] == "" ||
-			created["userType"] != "Member" || created["accountEnabled"] != true || created["userPrincipalName"] != "kim@fabrikam.example" ||
-			created["mail"] != "kim@fabrikam.example" || created["displayName"] != "Kim Akers" || created["creationType"] != nil ||
-			created["externalUserState"] != nil {
+			created["userPrincipalName"] != "kim@fabrikam.example" ||
+			created["mail"] != "kim@fabrikam.example" || created["displayName"] != "Kim Akers" {
 			t.Fatalf("created member = %v", created)
+		}
+		var keys []string
+		for k := range created {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		if want := []string{"@odata.context", "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone",
+			"officeLocation", "preferredLanguage", "surname", "userPrincipalName"}; !slices.Equal(keys, want) {
+			t.Fatalf("POST /v1.0/users answers %v, want Graph's default set %v", keys, want)
+		}
+		var kim map[string]any
+		if s := api(t, admin, http.MethodGet, u+"/"+created["id"].(string)+"?$select=userType,accountEnabled,creationType,externalUserState", nil, &kim); s != http.StatusOK ||
+			kim["userType"] != "Member" || kim["accountEnabled"] != true || kim["creationType"] != nil || kim["externalUserState"] != nil {
+			t.Fatalf("created member = %d %v", s, kim)
 		}
 		if _, ok := created["passwordProfile"]; ok {
 			t.Fatalf("the answer carries the password profile: %v", created)
@@ -96,8 +111,11 @@ func TestMembersAPI(t *testing.T) {
 		var disabled map[string]any
 		off := body("ana@fabrikam.example", "tulip-Quarry-2026")
 		off["accountEnabled"] = false
-		if s := api(t, admin, http.MethodPost, u, off, &disabled); s != http.StatusCreated || disabled["accountEnabled"] != false {
+		if s := api(t, admin, http.MethodPost, u, off, &disabled); s != http.StatusCreated {
 			t.Fatalf("POST a disabled member = %d %v", s, disabled)
+		}
+		if s := api(t, admin, http.MethodGet, u+"/"+disabled["id"].(string)+"?$select=accountEnabled", nil, &disabled); s != http.StatusOK || disabled["accountEnabled"] != false {
+			t.Fatalf("the disabled member = %d %v", s, disabled)
 		}
 
 		var audits struct {

@@ -133,7 +133,7 @@ func TestPersonalAccountRedeemsWithoutPasscode(t *testing.T) {
 			t.Fatalf("S3_2_existing_personal_account: claims %v, want idp %s", claims, iss)
 		}
 		u := getUser(t, in, admin, id)
-		if u["externalUserState"] != "Accepted" || !strings.Contains(jsonText(t, u["identities"]), iss) {
+		if u["externalUserState"] != "Accepted" || !strings.Contains(jsonText(t, u["identities"]), `"issuer":"MicrosoftAccount"`) {
 			t.Fatalf("the personal-account guest after redemption: %v", u)
 		}
 		if n := codesTo(in, addr); n != codes {

@@ -385,7 +385,7 @@ func TestR8EnablingKeepsRedeemedGuestsIdP(t *testing.T) {
 		}
 		u := getUser(t, in, admin, homeID)
 		ids, _ := json.Marshal(u["identities"])
-		if u["externalUserState"] != "Accepted" || !strings.Contains(string(ids), issuer) {
+		if u["externalUserState"] != "Accepted" || !strings.Contains(string(ids), `"issuer":"contoso.example"`) {
 			t.Fatalf("R8: the guest's redemption changed: %v", u)
 		}
 		// The guest who has not redeemed yet redeems with a passcode.

@@ -206,7 +206,7 @@ func TestUsersQueryAsGraphClientsSendIt(t *testing.T) {
 			{usersURL(in, "$filter", "mail ne 'a@b.example'"), nil, "Request_UnsupportedQuery"},
 			{usersURL(in, "$search", `"displayName:ter"`), nil, "Request_UnsupportedQuery"},
 			{usersURL(in, "$orderby", "mail"), nil, "Request_UnsupportedQuery"},
-			{usersURL(in, "$select", "id,department"), nil, "Request_BadRequest"},
+			{usersURL(in, "$select", "id,favouriteColour"), nil, "Request_BadRequest"},
 			{usersURL(in, "$filter", "mail eq"), nil, "Request_BadRequest"},
 			{usersURL(in, "$skiptoken", "forged"), nil, "Request_BadRequest"},
 		} {

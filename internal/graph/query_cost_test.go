@@ -47,7 +47,7 @@ type queryDirectory struct {
 }
 
 func (d *queryDirectory) GetTenant(_ context.Context, id string) (directory.Tenant, error) {
-	return directory.Tenant{ID: id, InitialDomain: id + ".example"}, nil
+	return directory.Tenant{ID: id, InitialDomain: id + ".example", Managed: true}, nil
 }
 
 func (d *queryDirectory) QueryUsers(ctx context.Context, tenantID string, _ directory.UserQuery) (directory.UserPage, error) {

@@ -48,14 +48,14 @@ type userProperty struct {
 
 // userProperties in answer order: Graph's default set first, in the order
 // Graph answers it, then the properties only $select returns.
-var userProperties = []userProperty{
-	{"businessPhones", true, func(directory.User, string) any { return []string{} }},
+var userProperties = append([]userProperty{
+	{"businessPhones", true, storedGet("businessPhones")},
 	{"displayName", true, func(u directory.User, _ string) any { return nilIfEmpty(u.DisplayName) }},
 	{"givenName", true, func(u directory.User, _ string) any { return nilIfEmpty(u.GivenName) }},
 	{"jobTitle", true, func(u directory.User, _ string) any { return nilIfEmpty(u.JobTitle) }},
 	{"mail", true, func(u directory.User, _ string) any { return nilIfEmpty(u.Mail) }},
-	{"mobilePhone", true, func(directory.User, string) any { return nil }},
-	{"officeLocation", true, func(directory.User, string) any { return nil }},
+	{"mobilePhone", true, storedGet("mobilePhone")},
+	{"officeLocation", true, storedGet("officeLocation")},
 	{"preferredLanguage", true, func(u directory.User, _ string) any { return nilIfEmpty(u.PreferredLanguage) }},
 	{"surname", true, func(u directory.User, _ string) any { return nilIfEmpty(u.Surname) }},
 	{"userPrincipalName", true, func(u directory.User, _ string) any { return u.UserPrincipalName }},
@@ -70,7 +70,7 @@ var userProperties = []userProperty{
 	{"identities", false, func(u directory.User, d string) any { return userOut(u, d).Identities }},
 	{"otherMails", false, func(u directory.User, _ string) any { return u.AllOtherMails() }},
 	{"userType", false, func(u directory.User, _ string) any { return string(u.UserType) }},
-}
+}, moreUserProperties()...)
 
 // userSelect checks $select against the properties guestgate answers and
 // returns their canonical names in the order asked, without repeats (nil:
@@ -131,4 +131,24 @@ func usersContext(sel []string, entity bool) string {
 		c += "/$entity"
 	}
 	return c
+}
+
+// knownUserProperty is whether name is a property of Graph's user (exact case).
+func knownUserProperty(name string) bool {
+	for _, p := range userProperties {
+		if p.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// UserPropertyNames are the names of every user property the admin API
+// answers, in answer order (the benchmark selects them all).
+func UserPropertyNames() []string {
+	out := make([]string, len(userProperties))
+	for i, p := range userProperties {
+		out[i] = p.name
+	}
+	return out
 }

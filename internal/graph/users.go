@@ -57,7 +57,7 @@ func userOut(u directory.User, initialDomain string) userBody {
 		out.ExternalUserStateChangeDateTime = nilIfEmpty(u.ExternalUserStateChangedAt.UTC().Format(graphTime))
 	}
 	if u.IdPIssuer != "" {
-		out.Identities = append(out.Identities, identity{SignInType: "federated", Issuer: u.IdPIssuer, IssuerAssignedID: u.Mail})
+		out.Identities = append(out.Identities, identity{SignInType: "federated", Issuer: identityIssuer(u), IssuerAssignedID: u.Mail})
 	}
 	return out
 }
@@ -73,6 +73,11 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request, c Caller) error {
 	sel, err := userSelect(routeQuery(r).Select)
 	if err != nil {
 		return err
+	}
+	if needsSignInActivity(sel) {
+		if err := require(c, permSignInActivity...); err != nil {
+			return err
+		}
 	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
@@ -117,6 +122,11 @@ func (a *API) countUsers(w http.ResponseWriter, r *http.Request, c Caller) error
 	if err != nil {
 		return err
 	}
+	if req.signInActivity {
+		if err := require(c, permSignInActivity...); err != nil {
+			return err
+		}
+	}
 	n, err := a.deps.Directory.CountUsers(r.Context(), t.ID, req.filter)
 	if err != nil {
 		return err
@@ -147,6 +157,11 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c Caller) error 
 	req, err := mapUsersQueryIn(routeQuery(r), eventual(r), t.InitialDomain)
 	if err != nil {
 		return err
+	}
+	if req.signInActivity {
+		if err := require(c, permSignInActivity...); err != nil {
+			return err
+		}
 	}
 	res, err := a.deps.Directory.QueryUsers(r.Context(), t.ID, req.query)
 	if errors.Is(err, directory.ErrInvalidCursor) {

@@ -64,17 +64,19 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request, c Caller) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, userEntity(u, t.InitialDomain))
+	// Graph answers the new user's default property set.
+	writeJSON(w, http.StatusCreated, userObject(u, t.InitialDomain, nil, usersContext(nil, true)))
 	return nil
 }
 
-// userEntity is one user as GET /v1.0/users/{id} and POST /v1.0/users answer it.
+// userEntity is one user with the properties guestgate models itself.
 func userEntity(u directory.User, initialDomain string) userBody {
 	out := userOut(u, initialDomain)
 	out.ODataContext = "https://graph.microsoft.com/v1.0/$metadata#users/$entity"
 	return out
 }
 
-// UserJSON is the Graph user object of u (what POST /v1.0/users answers
-// and `guestgate user create --output json` prints).
+// UserJSON is the user object `guestgate user create --output json`
+// prints: Graph's user with the properties guestgate models itself (POST
+// /v1.0/users answers Graph's default set instead).
 func UserJSON(u directory.User, initialDomain string) any { return userEntity(u, initialDomain) }

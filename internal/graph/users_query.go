@@ -2,6 +2,7 @@ package graph
 
 import (
 	"strings"
+	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/odata"
@@ -15,6 +16,7 @@ type userFilterProp struct {
 	ops   map[string]bool // eq ne in ge le startsWith endsWith
 	null  bool            // eq null allowed
 	bool  bool            // a Boolean, not a string
+	time  bool            // a DateTimeOffset (signInActivity), not a string
 	// canonical spellings of an enumeration, matched in any case
 	values []string
 }
@@ -40,6 +42,39 @@ var userFilterProps = map[string]userFilterProp{
 	"creationtype":      {field: directory.FieldCreationType, ops: ops("eq", "ne", "in"), values: []string{"Invitation", "LocalAccount", "EmailVerified", "SelfServiceSignUp"}},
 	"accountenabled":    {field: directory.FieldAccountEnabled, ops: ops("eq", "ne", "in"), bool: true},
 	"id":                {field: directory.FieldID, ops: ops("eq", "ne", "in")},
+	// signInActivity's times (Graph: eq, ne, not, ge, le; gt and lt are
+	// answered too). Reading them needs AuditLog.Read.All as well.
+	"signinactivity/lastsignindatetime":               {field: directory.FieldLastSignIn, ops: ops("eq", "ne", "ge", "le", "gt", "lt"), null: true, time: true},
+	"signinactivity/lastnoninteractivesignindatetime": {field: directory.FieldLastNonInteractiveSignIn, ops: ops("eq", "ne", "ge", "le", "gt", "lt"), null: true, time: true},
+	"signinactivity/lastsuccessfulsignindatetime":     {field: directory.FieldLastSuccessfulSignIn, ops: ops("eq", "ne", "ge", "le", "gt", "lt"), null: true, time: true},
+}
+
+// signInActivityFields are the filter fields that read signInActivity.
+var signInActivityFields = map[directory.UserField]bool{
+	directory.FieldLastSignIn: true, directory.FieldLastNonInteractiveSignIn: true, directory.FieldLastSuccessfulSignIn: true,
+}
+
+// filtersSignInActivity is whether f tests a time of signInActivity.
+func filtersSignInActivity(f directory.UserFilter) bool {
+	switch f := f.(type) {
+	case directory.Match:
+		return signInActivityFields[f.Field]
+	case directory.AllOf:
+		for _, x := range f {
+			if filtersSignInActivity(x) {
+				return true
+			}
+		}
+	case directory.AnyOf:
+		for _, x := range f {
+			if filtersSignInActivity(x) {
+				return true
+			}
+		}
+	case directory.Not:
+		return filtersSignInActivity(f.Of)
+	}
+	return false
 }
 
 // userFilterMapper maps a parsed $filter onto a directory.UserFilter.
@@ -83,7 +118,7 @@ func (m userFilterMapper) filter(e odata.Expr) (directory.UserFilter, error) {
 				return directory.AllOf{l, r}, nil
 			}
 			return directory.AnyOf{l, r}, nil
-		case odata.Eq, odata.Ne, odata.Ge, odata.Le:
+		case odata.Eq, odata.Ne, odata.Ge, odata.Le, odata.Gt, odata.Lt:
 			return m.comparison(e)
 		}
 		return nil, unsupportedOperator(string(e.Op))
@@ -142,6 +177,10 @@ func (p userFilterProp) value(name string, e odata.Expr, nullOK bool) (string, e
 		return "", unsupportedUserClause(name)
 	}
 	switch {
+	case p.time && lit.Kind == odata.DateTimeLit:
+		return lit.Time.UTC().Format(time.RFC3339Nano), nil
+	case p.time && lit.Kind != odata.NullLit:
+		return "", unsupportedUserClause(name)
 	case p.bool && lit.Kind == odata.BoolLit:
 		return lit.Text, nil
 	case !p.bool && lit.Kind == odata.StringLit:
@@ -163,6 +202,9 @@ func (m userFilterMapper) comparison(e *odata.Binary) (directory.UserFilter, err
 		return nil, err
 	}
 	op := string(e.Op)
+	if (e.Op == odata.Gt || e.Op == odata.Lt) && !p.time {
+		return nil, unsupportedOperator(op)
+	}
 	if !p.ops[op] {
 		return nil, unsupportedUserClause(name)
 	}
@@ -178,6 +220,10 @@ func (m userFilterMapper) comparison(e *odata.Binary) (directory.UserFilter, err
 		return directory.Match{Field: p.field, Op: directory.MatchGe, Value: v}, nil
 	case odata.Le:
 		return directory.Match{Field: p.field, Op: directory.MatchLe, Value: v}, nil
+	case odata.Gt:
+		return directory.Match{Field: p.field, Op: directory.MatchGt, Value: v}, nil
+	case odata.Lt:
+		return directory.Match{Field: p.field, Op: directory.MatchLt, Value: v}, nil
 	case odata.Ne:
 		return directory.Not{Of: directory.Match{Field: p.field, Op: directory.MatchEq, Value: v}}, nil
 	}
@@ -337,6 +383,9 @@ type usersRequest struct {
 	filter directory.UserFilter // for @odata.count
 	count  bool
 	sel    []string
+	// signInActivity: the selection or the filter reads signInActivity,
+	// which needs AuditLog.Read.All too.
+	signInActivity bool
 }
 
 // mapUsersQuery turns the OData options of GET /v1.0/users into a
@@ -401,5 +450,6 @@ func mapUsersQueryIn(q odata.Query, eventual bool, initialDomain string) (usersR
 	}
 	out.query.Filter, out.query.Limit, out.query.After = out.filter, top, q.SkipToken
 	out.count, out.sel = q.Count && eventual, sel
+	out.signInActivity = needsSignInActivity(sel) || filtersSignInActivity(out.filter)
 	return out, nil
 }

@@ -143,7 +143,7 @@ func TestUsersQueryRefusals(t *testing.T) {
 		{"$orderby=mail", false, "Request_UnsupportedQuery", "Sorting not supported"},
 		{"$orderby=displayName,userPrincipalName", false, "Request_UnsupportedQuery", "Sorting not supported"},
 		{"$orderby=displayName&$filter=userType eq 'Guest'", false, "Request_UnsupportedQuery", "Sorting not supported"},
-		{"$select=id,department", false, "Request_BadRequest", "property named 'department'"},
+		{"$select=id,favouriteColour", false, "Request_BadRequest", "property named 'favouriteColour'"},
 		{"$top=0", false, "Request_BadRequest", "between 1 and 999"},
 		{"$top=1000", false, "Request_BadRequest", "between 1 and 999"},
 		{"$top=ten", false, "Request_BadRequest", "$top"},

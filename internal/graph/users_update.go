@@ -29,10 +29,16 @@ var readOnlyUserProperties = map[string]bool{
 // unsupportedUserProperties are writable in Graph but kept by guestgate
 // only as it sets them (a guest's userPrincipalName is derived from the
 // invited address and never changes).
+// Graph's SharePoint profile properties (aboutMe, birthday, skills, …)
+// and the ones of licensing, multi-geo and on-premises sync, too. Every
+// other known property that is neither kept (storedProps) nor settable
+// here is read-only.
 var unsupportedUserProperties = map[string]bool{
 	"userPrincipalName": true, "userType": true, "identities": true, "passwordProfile": true,
-	"mailNickname": true, "passwordPolicies": true, "usageLocation": true, "department": true,
-	"companyName": true, "mobilePhone": true, "businessPhones": true, "officeLocation": true,
+	"passwordPolicies": true, "aboutMe": true, "birthday": true, "hireDate": true, "interests": true,
+	"mySite": true, "pastProjects": true, "preferredName": true, "responsibilities": true, "schools": true,
+	"skills": true, "preferredDataLocation": true, "onPremisesImmutableId": true,
+	"customSecurityAttributes": true, "isResourceAccount": true,
 }
 
 // decodeUserPatch reads the body of PATCH /v1.0/users/{id} into a
@@ -79,11 +85,24 @@ func decodeUserPatch(w http.ResponseWriter, r *http.Request) (lifecycle.Patch, e
 		case "jobTitle":
 			p.JobTitle, err = nullable(v)
 		default:
+			if _, ok := storedProps[k]; ok {
+				var x any
+				if err = json.Unmarshal(v, &x); err == nil {
+					x, err = storedValue(k, x)
+				}
+				if err == nil {
+					if p.Properties == nil {
+						p.Properties = map[string]any{}
+					}
+					p.Properties[k] = x
+				}
+				break
+			}
 			switch {
-			case readOnlyUserProperties[k]:
-				return p, directoryBadRequest("Property '" + k + "' is read-only and cannot be set.")
 			case unsupportedUserProperties[k]:
-				return p, directoryBadRequest("Property '" + k + "' cannot be updated here: guestgate updates displayName, mail, otherMails, accountEnabled, preferredLanguage, givenName, surname and jobTitle.")
+				return p, directoryBadRequest("Property '" + k + "' cannot be updated here: guestgate keeps it only as it sets it, or not at all (docs/graph.md).")
+			case readOnlyUserProperties[k] || knownUserProperty(k):
+				return p, directoryBadRequest("Property '" + k + "' is read-only and cannot be set.")
 			}
 			return p, directoryBadRequest("Property '" + k + "' does not exist as a declared property or extension property.")
 		}

@@ -2,8 +2,10 @@ package lifecycle
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/audit"
@@ -22,6 +24,10 @@ type Patch struct {
 	GivenName         *string
 	Surname           *string
 	JobTitle          *string
+	// Properties sets further Graph properties of the user by name (see
+	// directory.User.Properties), checked by the admin API; a nil value
+	// clears one.
+	Properties map[string]any
 }
 
 // Limits of the properties (Graph's).
@@ -102,6 +108,23 @@ func ApplyPatch(u directory.User, p Patch) (directory.User, []audit.Change, erro
 		}
 		*f.out = v
 	}
+	if len(p.Properties) > 0 {
+		props := make(map[string]any, len(u.Properties)+len(p.Properties))
+		for k, v := range u.Properties {
+			props[k] = v
+		}
+		for k, v := range p.Properties {
+			if v == nil {
+				delete(props, k)
+			} else {
+				props[k] = v
+			}
+		}
+		if len(props) == 0 {
+			props = nil
+		}
+		after.Properties = props
+	}
 	changes, err := diff(u, after)
 	return after, changes, err
 }
@@ -125,6 +148,10 @@ func diff(before, after directory.User) ([]audit.Change, error) {
 		{"Surname", nilIfEmpty(before.Surname), nilIfEmpty(after.Surname), before.Surname != after.Surname},
 		{"JobTitle", nilIfEmpty(before.JobTitle), nilIfEmpty(after.JobTitle), before.JobTitle != after.JobTitle},
 	}
+	for _, name := range propertyNames(before.Properties, after.Properties) {
+		old, new := before.Properties[name], after.Properties[name]
+		props = append(props, prop{strings.ToUpper(name[:1]) + name[1:], old, new, !reflect.DeepEqual(old, new)})
+	}
 	var out []audit.Change
 	for _, p := range props {
 		if !p.changed {
@@ -137,6 +164,21 @@ func diff(before, after directory.User) ([]audit.Change, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// propertyNames are the names set in a or b, sorted.
+func propertyNames(a, b map[string]any) []string {
+	var names []string
+	for k := range a {
+		names = append(names, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 func nilIfEmpty(s string) any {

@@ -145,7 +145,9 @@ func (db *DB) queryTenants(ctx context.Context, sub string, args ...any) ([]dire
 // userColumns lists the users columns in the order scanUser reads them.
 const userColumns = `tenant_id, id, user_type, display_name, mail, user_principal_name, creation_type,
 	preferred_language, external_user_state, external_user_state_changed_at, idp, idp_issuer, created_at,
-	account_enabled, tokens_valid_after, other_mails, given_name, surname, job_title`
+	account_enabled, tokens_valid_after, other_mails, given_name, surname, job_title, properties,
+	last_sign_in_at, last_sign_in_request_id, last_non_interactive_sign_in_at,
+	last_non_interactive_sign_in_request_id, last_successful_sign_in_at, last_successful_sign_in_request_id`
 
 // CreateUser inserts u. An id or an address (any case) already used in the
 // tenant is store.ErrAlreadyExists.
@@ -154,12 +156,20 @@ func (db *DB) CreateUser(ctx context.Context, u directory.User) error {
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
+	props, err := propertiesJSON(u.Properties)
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	a := u.SignInActivity
 	_, err = db.exec(ctx, `INSERT INTO users (`+userColumns+`, mail_lower)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+			$21, $22, $23, $24, $25, $26, $27)`,
 		u.TenantID, u.ID, string(u.UserType), u.DisplayName, u.Mail, u.UserPrincipalName, u.CreationType,
 		u.PreferredLanguage, string(u.ExternalUserState), toDB(u.ExternalUserStateChangedAt),
 		string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled, toDB(u.TokensValidAfter),
-		others, u.GivenName, u.Surname, u.JobTitle, strings.ToLower(u.Mail))
+		others, u.GivenName, u.Surname, u.JobTitle, props,
+		toDB(a.LastSignIn), a.LastSignInRequestID, toDB(a.LastNonInteractiveSignIn), a.LastNonInteractiveSignInRequestID,
+		toDB(a.LastSuccessfulSignIn), a.LastSuccessfulSignInRequestID, strings.ToLower(u.Mail))
 	if err != nil {
 		return uniqueOr(err, "create user")
 	}
@@ -236,22 +246,27 @@ func (db *DB) UpdateUser(ctx context.Context, tenantID, id string, fn func(*dire
 	})
 }
 
-// writeUser rewrites every column of an existing user but its key and
-// tokens_valid_after (which only SetTokensValidAfter moves).
+// writeUser rewrites every column of an existing user but its key,
+// tokens_valid_after (which only SetTokensValidAfter moves) and the
+// sign-in activity (which only AppendSignIn moves).
 func (db *DB) writeUser(ctx context.Context, u directory.User) error {
 	others, err := jsonStrings(u.OtherMails)
+	if err != nil {
+		return fmt.Errorf("update user: %w", err)
+	}
+	props, err := propertiesJSON(u.Properties)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}
 	res, err := db.exec(ctx, `UPDATE users SET user_type = $3, display_name = $4, mail = $5, mail_lower = $6,
 		user_principal_name = $7, creation_type = $8, preferred_language = $9, external_user_state = $10,
 		external_user_state_changed_at = $11, idp = $12, idp_issuer = $13, created_at = $14, account_enabled = $15,
-		other_mails = $16, given_name = $17, surname = $18, job_title = $19
+		other_mails = $16, given_name = $17, surname = $18, job_title = $19, properties = $20
 		WHERE tenant_id = $1 AND id = $2`,
 		u.TenantID, u.ID, string(u.UserType), u.DisplayName, u.Mail, strings.ToLower(u.Mail),
 		u.UserPrincipalName, u.CreationType, u.PreferredLanguage, string(u.ExternalUserState),
 		toDB(u.ExternalUserStateChangedAt), string(u.IdP), u.IdPIssuer, toDB(u.CreatedAt), u.AccountEnabled,
-		others, u.GivenName, u.Surname, u.JobTitle)
+		others, u.GivenName, u.Surname, u.JobTitle, props)
 	if err != nil {
 		return uniqueOr(err, "update user")
 	}
@@ -262,16 +277,24 @@ func (db *DB) writeUser(ctx context.Context, u directory.User) error {
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (directory.User, error) {
 	var (
 		u                                        directory.User
-		userType, state, idp, others             string
+		userType, state, idp, others, props      string
 		stateChangedAt, createdAtRaw, validAfter int64
+		last, lastNonInteractive, lastSuccess    int64
+		a                                        = &u.SignInActivity
 	)
 	dest := append([]any{&u.TenantID, &u.ID, &userType, &u.DisplayName, &u.Mail, &u.UserPrincipalName,
 		&u.CreationType, &u.PreferredLanguage, &state, &stateChangedAt, &idp, &u.IdPIssuer, &createdAtRaw,
-		&u.AccountEnabled, &validAfter, &others, &u.GivenName, &u.Surname, &u.JobTitle}, extra...)
+		&u.AccountEnabled, &validAfter, &others, &u.GivenName, &u.Surname, &u.JobTitle, &props,
+		&last, &a.LastSignInRequestID, &lastNonInteractive, &a.LastNonInteractiveSignInRequestID,
+		&lastSuccess, &a.LastSuccessfulSignInRequestID}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return directory.User{}, err
 	}
+	a.LastSignIn, a.LastNonInteractiveSignIn, a.LastSuccessfulSignIn = fromDB(last), fromDB(lastNonInteractive), fromDB(lastSuccess)
 	var err error
+	if u.Properties, err = propertiesFromJSON(props); err != nil {
+		return directory.User{}, fmt.Errorf("properties: %w", err)
+	}
 	if u.OtherMails, err = stringsFromJSON(others); err != nil {
 		return directory.User{}, fmt.Errorf("other_mails: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
 )
@@ -40,6 +41,51 @@ var userEnums = map[directory.UserField]string{
 	directory.FieldUserType:          "user_type",
 	directory.FieldExternalUserState: "external_user_state",
 	directory.FieldCreationType:      "creation_type",
+}
+
+// userTimes are the time fields (unix microseconds, 0 = null), each the
+// leading key after tenant_id of an index (migration 0021).
+var userTimes = map[directory.UserField]string{
+	directory.FieldLastSignIn:               "last_sign_in_at",
+	directory.FieldLastNonInteractiveSignIn: "last_non_interactive_sign_in_at",
+	directory.FieldLastSuccessfulSignIn:     "last_successful_sign_in_at",
+}
+
+// Orders by a time of signInActivity: the store's own choice for a
+// query whose filter is a range of that time (OrderDefault), so the first
+// page is the start of an index range, not a sort of every match.
+var timeOrders = map[directory.UserOrder]string{
+	directory.UserOrder(directory.FieldLastSignIn):               "last_sign_in_at",
+	directory.UserOrder(directory.FieldLastNonInteractiveSignIn): "last_non_interactive_sign_in_at",
+	directory.UserOrder(directory.FieldLastSuccessfulSignIn):     "last_successful_sign_in_at",
+}
+
+// timeMatch compares a time column; null (0) matches only eq "".
+func timeMatch(col string, m directory.Match, args *sqlArgs) (string, error) {
+	if m.Op == directory.MatchEq && m.Value == "" {
+		return col + " = 0", nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, m.Value)
+	if err != nil {
+		return "", fmt.Errorf("user query: %s: %w", m.Field, err)
+	}
+	us := t.UnixMicro()
+	var cond string
+	switch m.Op {
+	case directory.MatchEq:
+		cond = col + " = " + args.add(us)
+	case directory.MatchGe:
+		cond = col + " >= " + args.add(us)
+	case directory.MatchGt:
+		cond = col + " > " + args.add(us)
+	case directory.MatchLe:
+		cond = col + " <= " + args.add(us)
+	case directory.MatchLt:
+		cond = col + " < " + args.add(us)
+	default:
+		return "", fmt.Errorf("user query: %s %s is not supported", m.Field, m.Op)
+	}
+	return col + " > 0 AND " + cond, nil
 }
 
 var orderFields = map[directory.UserOrder]directory.UserField{
@@ -103,6 +149,9 @@ func (db *DB) userMatch(m directory.Match, args *sqlArgs) (string, error) {
 		case directory.MatchIn:
 			return inList(col, m.Values, args, func(v string) any { return v }), nil
 		}
+	}
+	if col, ok := userTimes[m.Field]; ok {
+		return timeMatch(col, m, args)
 	}
 	switch m.Field {
 	case directory.FieldAccountEnabled:
@@ -209,6 +258,22 @@ func effectiveOrder(q directory.UserQuery) directory.UserOrder {
 		}
 		return ""
 	}
+	timeOrder := func(f directory.UserFilter) directory.UserOrder {
+		if m, ok := f.(directory.Match); ok && userTimes[m.Field] != "" && m.Op != directory.MatchIn && m.Value != "" {
+			return directory.UserOrder(m.Field)
+		}
+		return ""
+	}
+	if o := timeOrder(q.Filter); o != "" {
+		return o
+	}
+	if all, ok := q.Filter.(directory.AllOf); ok {
+		for _, f := range all {
+			if o := timeOrder(f); o != "" {
+				return o
+			}
+		}
+	}
 	if o := prefixOrder(q.Filter); o != "" {
 		return o
 	}
@@ -254,8 +319,11 @@ func (db *DB) QueryUsers(ctx context.Context, tenantID string, q directory.UserQ
 	}
 	order := effectiveOrder(q)
 	key := "id"
+	intKey := false
 	if f, ok := orderFields[order]; ok {
 		key = userKeys[f].expr + db.d.byteOrder
+	} else if col, ok := timeOrders[order]; ok {
+		key, intKey = col, true
 	} else if order != directory.OrderID {
 		return directory.UserPage{}, fmt.Errorf("query users: unknown order %q", order)
 	}
@@ -272,7 +340,15 @@ func (db *DB) QueryUsers(ctx context.Context, tenantID string, q directory.UserQ
 		if key == "id" {
 			sqlText += ` AND id ` + cmp + ` ` + args.add(c.ID)
 		} else {
-			k, id := args.add(c.Key), args.add(c.ID)
+			var kv any = c.Key
+			if intKey {
+				n, err := strconv.ParseInt(c.Key, 10, 64)
+				if err != nil {
+					return directory.UserPage{}, fmt.Errorf("query users: %w", directory.ErrInvalidCursor)
+				}
+				kv = n
+			}
+			k, id := args.add(kv), args.add(c.ID)
 			// The first bound lets the engine start the index range at the cursor.
 			sqlText += ` AND ` + key + ` ` + cmp + `= ` + k + ` AND (` + key + ` ` + cmp + ` ` + k + ` OR id ` + cmp + ` ` + id + `)`
 		}

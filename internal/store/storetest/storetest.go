@@ -70,6 +70,7 @@ func Run(t *testing.T, open Open) {
 		{"directory", testDirectory},
 		{"user_query", testUserQuery},
 		{"user_query_wildcards", testUserQueryWildcards},
+		{"user_properties", testUserProperties},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},
 		{"invitation", testInvitation},
