@@ -35,6 +35,10 @@ and an invitation for teri@gmail.example, and print the redeem link. Open it (or
 press Send code, read the code in the dev mailbox, type it, and you land in the sample app, which
 shows your claims. Everything is discarded when the demo stops.
 
+guestgate listens on --listen (default 127.0.0.1:8080) and, unless --public-url is given, its links
+use that address: "guestgate demo --listen 127.0.0.1:18100" serves and links http://127.0.0.1:18100.
+A --public-url whose port differs from --listen's is refused (its links would be dead).
+
 The banner is printed once both ports are bound. Request logs stay out of the terminal unless
 --log-level debug (or info) asks for them. The first "go run" compiles guestgate, which takes about
 a minute; a built binary starts at once.`,
@@ -75,9 +79,17 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 		return err
 	}
 	// Both ports are bound before the banner names them.
-	gl, err := net.Listen("tcp", cfg.Listen)
+	gl, err := listenOn("listen", cfg.Listen)
 	if err != nil {
-		return fmt.Errorf("demo: listen on %s: %w", cfg.Listen, err)
+		return fmt.Errorf("demo: %w", err)
+	}
+	given := ""
+	if cmd.Flags().Changed("public-url") {
+		given = cfg.PublicURL
+	}
+	if cfg.PublicURL, err = demoPublicURL(given, gl); err != nil {
+		gl.Close()
+		return fmt.Errorf("demo: %w", err)
 	}
 	srv, err := server.Open(ctx, cfg, server.Options{Logger: log, Listener: gl})
 	if err != nil {
@@ -85,9 +97,9 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 		return err
 	}
 	defer srv.Close()
-	ln, err := net.Listen("tcp", appListen)
+	ln, err := listenOn("demo-app-listen", appListen)
 	if err != nil {
-		return fmt.Errorf("demo: sample app: listen on %s: %w", appListen, err)
+		return fmt.Errorf("demo: sample app: %w", err)
 	}
 	defer ln.Close()
 	appURL := listenerURL(ln)

@@ -31,8 +31,13 @@ only with a loopback public URL. For a local try-out, use guestgate demo.)`,
 			if err != nil {
 				return err
 			}
-			srv, err := server.Open(cmd.Context(), cfg, server.Options{Logger: log})
+			ln, err := listenOn("listen", cfg.Listen)
 			if err != nil {
+				return err
+			}
+			srv, err := server.Open(cmd.Context(), cfg, server.Options{Logger: log, Listener: ln})
+			if err != nil {
+				ln.Close()
 				return err
 			}
 			defer srv.Close()
