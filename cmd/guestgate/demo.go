@@ -65,7 +65,7 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 		return fmt.Errorf("demo: temporary directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	if !cmd.Flags().Changed("database-url") && os.Getenv("GUESTGATE_DATABASE_URL") == "" {
+	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = filepath.Join(dir, "guestgate-demo.db")
 	}
 	cfg.SMTPURL, cfg.DevMailbox = "", true

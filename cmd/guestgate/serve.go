@@ -20,7 +20,7 @@ GUESTGATE_SECRET. GUESTGATE_SMTP_URL is required: serve refuses to start without
 only with a loopback public URL. For a local try-out, use guestgate demo.)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.load(cmd)
+			cfg, err := f.loadWithDatabase(cmd)
 			if err != nil {
 				return err
 			}
@@ -70,7 +70,7 @@ func withTenant(cmd *cobra.Command, f *configFlags, tenant string, fn func(srv *
 
 // openAdmin opens the store and services for a one-shot admin command.
 func openAdmin(cmd *cobra.Command, f *configFlags) (*server.Server, error) {
-	cfg, err := f.load(cmd)
+	cfg, err := f.loadWithDatabase(cmd)
 	if err != nil {
 		return nil, err
 	}
