@@ -60,7 +60,7 @@ func settings(f *configFlags) []setting {
 		return func(fs *pflag.FlagSet, n, u string) { fs.BoolVar(p, n, *p, u) }
 	}
 	return []setting{
-		{"database-url", "GUESTGATE_DATABASE_URL", "SQLite file path or postgres:// URL; a password is taken only from the variable or --database-url-file, never the flag", str(&c.DatabaseURL)},
+		{"database-url", "GUESTGATE_DATABASE_URL", "SQLite file path or postgres:// URL, required by every command but demo (no default file); a password is taken only from the variable or --database-url-file, never the flag", str(&c.DatabaseURL)},
 		{"public-url", "GUESTGATE_PUBLIC_URL", "URL browsers and apps use to reach guestgate", str(&c.PublicURL)},
 		{"listen", "GUESTGATE_LISTEN", "address to serve HTTP on", str(&c.Listen)},
 		{"metrics-listen", "GUESTGATE_METRICS_LISTEN", "address to serve /metrics on, apart from --listen (which then does not serve it); empty: /metrics on --listen", str(&c.MetricsListen)},
@@ -115,6 +115,8 @@ func settings(f *configFlags) []setting {
 // to its GUESTGATE_* variable when that is set.
 func bindConfigFlags(root *cobra.Command) *configFlags {
 	f := &configFlags{cfg: server.Defaults(), autoDate: "2021-10-01", logLevel: "info", abuseWindow: ratelimit.DefaultWindow}
+	// No default database: every command but demo needs one set (database.go).
+	f.cfg.DatabaseURL = ""
 	fs := root.PersistentFlags()
 	for _, s := range settings(f) {
 		s.bind(fs, s.flag, s.usage+" (env "+s.env+")")

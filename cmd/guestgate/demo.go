@@ -20,6 +20,7 @@ import (
 	"github.com/guestgate/guestgate/internal/demoapp"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -30,10 +31,16 @@ func newDemoCommand(f *configFlags) *cobra.Command {
 		Short: "Run a self-contained demo: embedded SQLite, the dev mailbox, a tenant, a sample app and an invitation",
 		Long: `Start guestgate on an embedded SQLite file in a temporary directory with the built-in dev
 mailbox (no SMTP), create the demo tenant "Fabrikam" (verified domain fabrikam.example), a sample app
-("Fabrikam shared resource", an OpenID Connect client served on its own address, --demo-app-listen)
-and an invitation for teri@gmail.example, and print the redeem link. Open it (or the sample app),
-press Send code, read the code in the dev mailbox, type it, and you land in the sample app, which
+("Fabrikam shared resource", an OpenID Connect client served on its own address, --demo-app-listen),
+an invitation for teri@gmail.example, a Global Administrator (admin@fabrikam.example, with a
+password made for this run) and an app allowed to invite ("Invite bot"), and print the redeem link,
+the admin console's address with the password, and a curl invitation. Open the redeem link (or the
+sample app), press Send code, read the code in the dev mailbox, type it, and you land in the sample app, which
 shows your claims. Everything is discarded when the demo stops.
+
+guestgate listens on --listen (default 127.0.0.1:8080) and, unless --public-url is given, its links
+use that address: "guestgate demo --listen 127.0.0.1:18100" serves and links http://127.0.0.1:18100.
+A --public-url whose port differs from --listen's is refused (its links would be dead).
 
 The banner is printed once both ports are bound. Request logs stay out of the terminal unless
 --log-level debug (or info) asks for them. The first "go run" compiles guestgate, which takes about
@@ -58,7 +65,7 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 		return fmt.Errorf("demo: temporary directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	if !cmd.Flags().Changed("database-url") && os.Getenv("GUESTGATE_DATABASE_URL") == "" {
+	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = filepath.Join(dir, "guestgate-demo.db")
 	}
 	cfg.SMTPURL, cfg.DevMailbox = "", true
@@ -75,9 +82,17 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 		return err
 	}
 	// Both ports are bound before the banner names them.
-	gl, err := net.Listen("tcp", cfg.Listen)
+	gl, err := listenOn("listen", cfg.Listen)
 	if err != nil {
-		return fmt.Errorf("demo: listen on %s: %w", cfg.Listen, err)
+		return fmt.Errorf("demo: %w", err)
+	}
+	given := ""
+	if cmd.Flags().Changed("public-url") {
+		given = cfg.PublicURL
+	}
+	if cfg.PublicURL, err = demoPublicURL(given, gl); err != nil {
+		gl.Close()
+		return fmt.Errorf("demo: %w", err)
 	}
 	srv, err := server.Open(ctx, cfg, server.Options{Logger: log, Listener: gl})
 	if err != nil {
@@ -85,9 +100,9 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 		return err
 	}
 	defer srv.Close()
-	ln, err := net.Listen("tcp", appListen)
+	ln, err := listenOn("demo-app-listen", appListen)
 	if err != nil {
-		return fmt.Errorf("demo: sample app: listen on %s: %w", appListen, err)
+		return fmt.Errorf("demo: sample app: %w", err)
 	}
 	defer ln.Close()
 	appURL := listenerURL(ln)
@@ -139,22 +154,41 @@ func listenerURL(ln net.Listener) string {
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
 }
 
+// demoAdmin is the demo tenant's Global Administrator.
+const demoAdmin = "admin@fabrikam.example"
+
 // demoSeed is what seedDemo created.
 type demoSeed struct {
 	tenantID, appID, secret string
 	redeemURL               string
+	// adminPassword is the Global Administrator's password, generated for
+	// this run and printed once.
+	adminPassword string
+	// botID and botSecret are the invite bot's credentials (an app holding
+	// User.Invite.All, for the banner's curl invitation).
+	botID, botSecret string
 }
 
-// seedDemo creates the demo tenant, the sample app's registration (served
-// at appURL) and an invitation that leads to it.
+// seedDemo creates the demo tenant with its Global Administrator, the
+// sample app's registration (served at appURL), an invite bot app and an
+// invitation that leads to the sample app.
 func seedDemo(ctx context.Context, srv *server.Server, cfg server.Config, appURL string) (demoSeed, error) {
-	t, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}})
+	password, err := demoPassword()
+	if err != nil {
+		return demoSeed{}, fmt.Errorf("demo: administrator password: %w", err)
+	}
+	t, _, err := srv.CreateTenantWithAdmin(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}},
+		member.NewMember{UserPrincipalName: demoAdmin, DisplayName: "Fabrikam Admin", Password: password, AccountEnabled: true})
 	if err != nil {
 		return demoSeed{}, fmt.Errorf("demo: create tenant: %w", err)
 	}
 	app, secret, err := srv.CreateApp(ctx, t.ID, "Fabrikam shared resource", nil, []string{appURL + "/callback"}, []string{appURL + "/"}, false)
 	if err != nil {
 		return demoSeed{}, fmt.Errorf("demo: create app: %w", err)
+	}
+	bot, botSecret, err := srv.CreateApp(ctx, t.ID, "Invite bot", []string{"User.Invite.All"}, nil, nil, false)
+	if err != nil {
+		return demoSeed{}, fmt.Errorf("demo: create invite bot: %w", err)
 	}
 	res, err := srv.Invite(ctx, t, invitation.Request{
 		Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: appURL, SendMessage: true,
@@ -163,10 +197,35 @@ func seedDemo(ctx context.Context, srv *server.Server, cfg server.Config, appURL
 	if err != nil {
 		return demoSeed{}, fmt.Errorf("demo: invite: %w", err)
 	}
-	return demoSeed{tenantID: t.ID, appID: app.AppID, secret: secret, redeemURL: res.RedeemURL}, nil
+	return demoSeed{tenantID: t.ID, appID: app.AppID, secret: secret, redeemURL: res.RedeemURL,
+		adminPassword: password, botID: bot.AppID, botSecret: botSecret}, nil
 }
 
-// printDemo prints how to walk through the demo.
+// demoPassword is a random password the member rules accept: 20 letters
+// and digits from an alphabet without look-alikes (about 110 bits), in
+// groups of five to make it easy to type.
+func demoPassword() (string, error) {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	for {
+		var b [20]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		var p []byte
+		for i, c := range b {
+			if i > 0 && i%5 == 0 {
+				p = append(p, '-')
+			}
+			p = append(p, alphabet[int(c)%len(alphabet)])
+		}
+		if member.CheckPassword(string(p), demoAdmin) == nil {
+			return string(p), nil
+		}
+	}
+}
+
+// printDemo prints how to walk through the demo, sign in to the console
+// and invite through the API.
 func printDemo(w io.Writer, cfg server.Config, appURL string, s demoSeed) {
 	fmt.Fprintf(w, `
 guestgate demo is running at %[1]s
@@ -175,15 +234,28 @@ guestgate demo is running at %[1]s
   app         Fabrikam shared resource  %[3]s  (client id %[4]s)
   invitation  teri@gmail.example
 
+A guest's sign-in:
   1. Open the redeem link:  %[5]s
      (or open the sample app directly:  %[3]s  and sign in as teri@gmail.example)
   2. Press "Send code".
   3. Read the code in the dev mailbox:  %[1]s/dev/mailbox  and type it.
   4. You land in the sample app, signed in, seeing your claims (email, idp "mail", tid, oid, ...).
 
+The admin console:  %[1]s/fabrikam.example/admin/
+  sign in as %[6]s (Global Administrator) with the password  %[7]s
+  (made for this run and shown only here)
+
+An invitation through the API (as the app "Invite bot", which holds User.Invite.All; needs jq):
+  TOKEN=$(curl -s %[1]s/fabrikam.example/oauth2/v2.0/token \
+    -d grant_type=client_credentials -d client_id=%[8]s -d client_secret='%[9]s' \
+    -d scope=https://graph.microsoft.com/.default | jq -r .access_token)
+  curl -s %[1]s/v1.0/invitations -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"invitedUserEmailAddress":"kim@contoso.example","inviteRedirectUrl":"%[3]s","sendInvitationMessage":true}'
+  (the mail arrives in the dev mailbox)
+
 Press Ctrl+C to stop (the demo database is discarded).
 
-`, cfg.PublicURL, s.tenantID, appURL, s.appID, s.redeemURL)
+`, cfg.PublicURL, s.tenantID, appURL, s.appID, s.redeemURL, demoAdmin, s.adminPassword, s.botID, s.botSecret)
 }
 
 func randomSecret() string {

@@ -18,7 +18,7 @@ several processes may run it at once. With --public-url (or GUESTGATE_PUBLIC_URL
 the deployment's public URL, which admin commands use to build links (serve records it too).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.load(cmd)
+			cfg, err := f.loadWithDatabase(cmd)
 			if err != nil {
 				return err
 			}

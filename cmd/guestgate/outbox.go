@@ -70,7 +70,7 @@ shown. --output json prints {"value": [...]}.`,
 		Example: "  guestgate outbox list --failed --output json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.load(cmd)
+			cfg, err := f.loadWithDatabase(cmd)
 			if err != nil {
 				return err
 			}

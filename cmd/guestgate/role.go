@@ -47,29 +47,34 @@ func roleNames() string {
 func newRoleAssignCommand(f *configFlags) *cobra.Command {
 	var tenant, user, role string
 	cmd := &cobra.Command{
-		Use:   "assign --tenant T --user U --role R",
+		Use:   "assign --tenant T --user ID|UPN --role R",
 		Short: "Give a member a directory role",
 		Long: `Give a member of the tenant a directory role, tenant-wide. --role is a role's name or its
-template id: ` + roleNames() + `. Guests cannot hold roles. The assignment is written to the
-tenant's audit log.`,
-		Example: `  guestgate role assign --tenant fabrikam.example --user 0b6f… --role "Guest Inviter"`,
-		Args:    cobra.NoArgs,
+template id: ` + roleNames() + `. --user is the member's object id or userPrincipalName. Guests
+cannot hold roles. The assignment is written to the tenant's audit log.`,
+		Example: `  guestgate role assign --tenant fabrikam.example --user kim@fabrikam.example --role "Global Administrator"
+  guestgate role assign --tenant fabrikam.example --user 0b6f… --role "Guest Inviter"`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				a, err := srv.AssignRole(cmd.Context(), t, user, role)
+				u, err := srv.FindUser(cmd.Context(), t, user)
+				if err != nil {
+					return fmt.Errorf("assign role %q to %s: %w", role, user, err)
+				}
+				a, err := srv.AssignRole(cmd.Context(), t, u.ID, role)
 				if err != nil {
 					return fmt.Errorf("assign role %q to %s: %w", role, user, err)
 				}
 				out := roleAssignmentOut(a)
 				format, _ := cmd.Flags().GetString("output")
 				return printResult(cmd.OutOrStdout(), format, out, func(w io.Writer) {
-					fmt.Fprintf(w, "assigned %s to %s in %s\n  id: %s\n", out.RoleName, a.PrincipalID, t.DisplayName, a.ID)
+					fmt.Fprintf(w, "assigned %s to %s (%s) in %s\n  id: %s\n", out.RoleName, u.UserPrincipalName, a.PrincipalID, t.DisplayName, a.ID)
 				})
 			})
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant id or verified domain (required)")
-	cmd.Flags().StringVar(&user, "user", "", "the member's object id (required)")
+	cmd.Flags().StringVar(&user, "user", "", "the member's object id or userPrincipalName (required)")
 	cmd.Flags().StringVar(&role, "role", "", "role name or template id (required)")
 	for _, n := range []string{"tenant", "user", "role"} {
 		_ = cmd.MarkFlagRequired(n)

@@ -110,3 +110,30 @@ func TestRecoverTenant(t *testing.T) {
 		})
 	}
 }
+
+// TestRoleAssignByUPN: role assign takes the member's userPrincipalName
+// (any case) as well as its object id, as user show does; an unknown one is
+// not found.
+func TestRoleAssignByUPN(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			db := "--database-url=" + e.DSN(t)
+			if out, err := run(t, "tenant", "create", db, "--name", "Fabrikam", "--domain", "fabrikam.example"); err != nil {
+				t.Fatalf("tenant create = %v\n%s", err, out)
+			}
+			out, err := runInput(t, "lantern-Basil-2026\n", "user", "create", db, "--tenant", "fabrikam.example", "--member", "--email", "kim@fabrikam.example", "--display-name", "Kim", "--output", "json")
+			var kim struct{ ID string }
+			if err != nil || json.Unmarshal([]byte(out), &kim) != nil {
+				t.Fatalf("user create = %v\n%s", err, out)
+			}
+			var a roleAssignmentJSON
+			runJSON(t, &a, "role", "assign", db, "--tenant", "fabrikam.example", "--user", "KIM@fabrikam.example", "--role", "Global Administrator", "--output", "json")
+			if a.PrincipalID != kim.ID || a.RoleDefinitionID != roles.GlobalAdministrator.TemplateID {
+				t.Fatalf("assignment by UPN = %+v, want principal %s", a, kim.ID)
+			}
+			if out, err := run(t, "role", "assign", db, "--tenant", "fabrikam.example", "--user", "nobody@fabrikam.example", "--role", "Guest Inviter"); err == nil || !strings.Contains(err.Error(), "not found") {
+				t.Fatalf("unknown UPN = %v\n%s", err, out)
+			}
+		})
+	}
+}

@@ -20,7 +20,7 @@ GUESTGATE_SECRET. GUESTGATE_SMTP_URL is required: serve refuses to start without
 only with a loopback public URL. For a local try-out, use guestgate demo.)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.load(cmd)
+			cfg, err := f.loadWithDatabase(cmd)
 			if err != nil {
 				return err
 			}
@@ -31,8 +31,13 @@ only with a loopback public URL. For a local try-out, use guestgate demo.)`,
 			if err != nil {
 				return err
 			}
-			srv, err := server.Open(cmd.Context(), cfg, server.Options{Logger: log})
+			ln, err := listenOn("listen", cfg.Listen)
 			if err != nil {
+				return err
+			}
+			srv, err := server.Open(cmd.Context(), cfg, server.Options{Logger: log, Listener: ln})
+			if err != nil {
+				ln.Close()
 				return err
 			}
 			defer srv.Close()
@@ -65,7 +70,7 @@ func withTenant(cmd *cobra.Command, f *configFlags, tenant string, fn func(srv *
 
 // openAdmin opens the store and services for a one-shot admin command.
 func openAdmin(cmd *cobra.Command, f *configFlags) (*server.Server, error) {
-	cfg, err := f.load(cmd)
+	cfg, err := f.loadWithDatabase(cmd)
 	if err != nil {
 		return nil, err
 	}

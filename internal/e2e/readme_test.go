@@ -95,6 +95,9 @@ func shellWords(line string) []string {
 // database and SMTP server), runs its tenant and app commands, takes a
 // token and posts its invitation, and redeems the invitation from the mail
 // the SMTP server received. Bounded in time; PostgreSQL only.
+// readmeAdminPassword is what the walk types at tenant create's prompt.
+const readmeAdminPassword = "correct-Horse-Battery-2026"
+
 func TestREADMERunningItForReal(t *testing.T) {
 	section := readmeSection(t, "Running it for real")
 	base := os.Getenv(testenv.PostgresEnv)
@@ -245,6 +248,9 @@ func TestREADMERunningItForReal(t *testing.T) {
 			words := shellWords(line)
 			c := exec.CommandContext(ctx, bin, words[1:]...)
 			c.Env = env
+			if slices.Contains(words, "--admin-email") {
+				c.Stdin = strings.NewReader(readmeAdminPassword + "\n") // what the prompt would read
+			}
 			var stderr strings.Builder
 			c.Stderr = &stderr
 			out, err := c.Output()
@@ -257,10 +263,23 @@ func TestREADMERunningItForReal(t *testing.T) {
 	if len(outs) != 2 {
 		t.Fatalf("README: want the tenant and app commands, ran %d", len(outs))
 	}
-	var tn struct{ ID string }
+	var tn struct{ ID, AdminID string }
 	var app struct{ AppID, ClientSecret string }
 	if json.Unmarshal([]byte(outs[0]), &tn) != nil || json.Unmarshal([]byte(outs[1]), &app) != nil || tn.ID == "" || app.AppID == "" {
 		t.Fatalf("tenant and app create printed %q", outs)
+	}
+	if tn.AdminID == "" {
+		t.Fatalf("README: tenant create made no administrator (--admin-email): %s", outs[0])
+	}
+	// The administrator signs in to the console the README names.
+	if !strings.Contains(section, "https://login.example.com/fabrikam.example/admin/") {
+		t.Fatal("README: the console URL changed; update this walk")
+	}
+	adminBase := "/" + tn.ID + "/admin" // the form posts to the tenant's id
+	cb := newBrowser(t)
+	sp := cb.get(public + "/fabrikam.example/admin/signin")
+	if done := cb.submit(public, sp, adminBase+"/signin", map[string]string{"email": "admin@fabrikam.example", "password": readmeAdminPassword}); done.Status != http.StatusSeeOther || done.Location != adminBase+"/" {
+		t.Fatalf("console sign-in as the README's administrator = %d → %q\n%s", done.Status, done.Location, done.Body)
 	}
 
 	// 6. A token and the README's invitation.
