@@ -206,7 +206,14 @@ func TestPasscodeRedemption(t *testing.T) {
 			if err != nil || again.Token == "" || again.Token == acc.Token {
 				t.Fatalf("second Accept = %+v, %v; want a new session", again, err)
 			}
-			if u2 := f.user(t, f.fabrikam, guest); !reflect.DeepEqual(u2, u) {
+			// Only the sign-in's own record moves (signInActivity); the
+			// redemption is not made again.
+			u2 := f.user(t, f.fabrikam, guest)
+			if !u2.SignInActivity.LastSuccessfulSignIn.Equal(f.clock.Now()) {
+				t.Fatalf("signInActivity after second Accept = %+v, want the second sign-in", u2.SignInActivity)
+			}
+			u2.SignInActivity = u.SignInActivity
+			if !reflect.DeepEqual(u2, u) {
 				t.Fatalf("guest after second Accept = %+v, want unchanged %+v", u2, u)
 			}
 			if ss := f.userSessions(t, f.fabrikam, guest); len(ss) != 2 {
