@@ -16,7 +16,7 @@ func (s *Server) buildConsole(signins *signin.Service, sessions *session.Service
 	}
 	var err error
 	s.console, err = console.New(
-		console.Config{PublicURL: s.cfg.PublicURL, SecureCookies: !s.cfg.insecure(), CSRFKey: s.cfg.subkey("console"), AutoEnableDate: auto},
+		console.Config{PublicURL: s.cfg.PublicURL, SecureCookies: !s.cfg.insecure(), CSRFKey: s.cfg.subkey("console"), OldCSRFKeys: s.cfg.subkeys("console")[1:], AutoEnableDate: auto},
 		console.Deps{
 			Directory: s.db, SignIn: signins, Sessions: sessions, Roles: s.roles, Collab: s.collab, Policies: s.policies,
 			Invitations: s.invitations, Lifecycle: s.lifecycle, Bulk: s.bulk, Federations: s.federations, Audit: s.db, SignIns: s.db,
