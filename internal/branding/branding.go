@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/guestgate/guestgate/internal/i18n"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Branding is a tenant's branding in one language ("" is the default).
@@ -40,9 +41,7 @@ type Patch struct {
 }
 
 // ValidationError names the property a value is refused for.
-type ValidationError struct{ Property, Message string }
-
-func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
+type ValidationError = validation.Error
 
 // ErrNotFound: the tenant has no branding in that language.
 var ErrNotFound = errors.New("no branding is set")
@@ -54,13 +53,13 @@ func (p Patch) Apply(b Branding) (Branding, error) {
 	if p.BackgroundColor != nil {
 		c := strings.TrimSpace(*p.BackgroundColor)
 		if c != "" && !colorRe.MatchString(c) {
-			return b, &ValidationError{"backgroundColor", "must be a hexadecimal colour such as #FFFFFF"}
+			return b, &ValidationError{Property: "backgroundColor", Message: "must be a hexadecimal colour such as #FFFFFF"}
 		}
 		b.BackgroundColor = strings.ToUpper(c)
 	}
 	if p.SignInPageText != nil {
 		if utf8.RuneCountInString(*p.SignInPageText) > MaxSignInPageText || strings.ContainsRune(*p.SignInPageText, 0) {
-			return b, &ValidationError{"signInPageText", fmt.Sprintf("must be at most %d characters of text", MaxSignInPageText)}
+			return b, &ValidationError{Property: "signInPageText", Message: fmt.Sprintf("must be at most %d characters of text", MaxSignInPageText)}
 		}
 		b.SignInPageText = *p.SignInPageText
 	}
@@ -69,7 +68,7 @@ func (p Patch) Apply(b Branding) (Branding, error) {
 		if raw != "" {
 			u, err := url.Parse(raw)
 			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-				return b, &ValidationError{"customPrivacyAndCookiesUrl", "must be an absolute http or https URL"}
+				return b, &ValidationError{Property: "customPrivacyAndCookiesUrl", Message: "must be an absolute http or https URL"}
 			}
 		}
 		b.PrivacyURL = raw
@@ -89,7 +88,7 @@ func Lang(id string) (string, error) {
 			return l, nil
 		}
 	}
-	return "", &ValidationError{"id", fmt.Sprintf("the language %q is not one guestgate's pages and mail are written in (%s)", id, strings.Join(i18n.Languages, ", "))}
+	return "", &ValidationError{Property: "id", Message: fmt.Sprintf("the language %q is not one guestgate's pages and mail are written in (%s)", id, strings.Join(i18n.Languages, ", "))}
 }
 
 // Effective is what a page or mail in one language shows: that language's

@@ -16,6 +16,7 @@ import (
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // ComposeFunc renders the invitation mail for inv in lang, in the
@@ -93,7 +94,7 @@ func checkOwnDomain(t directory.Tenant, addr string) error {
 func (s *Service) checkSponsorsExist(ctx context.Context, t directory.Tenant, ids []string) error {
 	for _, id := range ids {
 		if _, err := s.Directory.GetUser(ctx, t.ID, id); errors.Is(err, store.ErrNotFound) {
-			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("no user of this organization has the id %s", id)}
+			return &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserSponsors", Message: fmt.Sprintf("no user of this organization has the id %s", id)}
 		} else if err != nil {
 			return fmt.Errorf("invite: sponsor: %w", err)
 		}
