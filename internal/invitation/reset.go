@@ -104,7 +104,7 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 // provider, with a new address unless keepMail, once R14 allows it.
 func (s *Service) resetUser(ctx context.Context, t directory.Tenant, userID, email string, keepMail bool, as roles.Authority, now time.Time) (before, after directory.User, err error) {
 	err = s.Directory.UpdateUser(ctx, t.ID, userID, func(u *directory.User) error {
-		if u.UserType != directory.UserTypeGuest && u.CreationType != "Invitation" {
+		if !u.IsInvited() {
 			return &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUser.id", Message: "the user is a member of this organization, not an invited user; it has no redemption status to reset"}
 		}
 		if err := roles.CheckChange(ctx, s.Roles, t, *u, as, roles.ResetRedemption); err != nil {

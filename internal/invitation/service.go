@@ -215,7 +215,7 @@ func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user di
 func (s *Service) guestFor(ctx context.Context, t directory.Tenant, req Request) (directory.User, error) {
 	u, err := s.Directory.GetUserByMail(ctx, t.ID, req.Email)
 	switch {
-	case err == nil && u.UserType == directory.UserTypeMember && u.CreationType != "Invitation":
+	case err == nil && !u.IsInvited():
 		return u, ErrMemberExists
 	case err == nil:
 		return u, nil
@@ -227,7 +227,7 @@ func (s *Service) guestFor(ctx context.Context, t directory.Tenant, req Request)
 		TenantID: t.ID, ID: uuid.NewString(), UserType: req.UserType,
 		DisplayName: req.DisplayName, Mail: req.Email,
 		UserPrincipalName: directory.GuestUserPrincipalName(req.Email, t.InitialDomain),
-		CreationType:      "Invitation", AccountEnabled: true,
+		CreationType:      directory.CreationInvitation, AccountEnabled: true,
 		ExternalUserState: directory.StatePendingAcceptance, ExternalUserStateChangedAt: now,
 		CreatedAt: now,
 	}

@@ -283,7 +283,7 @@ func (s *Service) credentials(ctx context.Context, t directory.Tenant, addr stri
 	if err != nil {
 		return directory.User{}, "", fmt.Errorf("authenticate member: %w", err)
 	}
-	if u.UserType != directory.UserTypeMember || u.CreationType == "Invitation" {
+	if u.IsInvited() {
 		return directory.User{}, "", nil
 	}
 	hash, err := s.d.Store.GetPassword(ctx, t.ID, u.ID)

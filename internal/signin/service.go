@@ -151,7 +151,7 @@ type Route struct {
 // isInvited reports a user whose identity lives elsewhere: a guest, or a
 // member invited as such (invitedUserType Member).
 func isInvited(u directory.User) bool {
-	return u.UserType == directory.UserTypeGuest || u.CreationType == "Invitation"
+	return u.IsInvited()
 }
 
 // routeFor maps a user and the decision to the identity that runs it.
@@ -216,7 +216,7 @@ func (s *Service) begin(ctx context.Context, t directory.Tenant, addr string, ap
 // real one would record its refusal.
 func (s *Service) beginUnknown(ctx context.Context, t directory.Tenant, addr string, app appRef) (Route, error) {
 	u := directory.User{TenantID: t.ID, Mail: addr, UserPrincipalName: addr, AccountEnabled: true,
-		UserType: directory.UserTypeGuest, CreationType: "Invitation", ExternalUserState: directory.StatePendingAcceptance}
+		UserType: directory.UserTypeGuest, CreationType: directory.CreationInvitation, ExternalUserState: directory.StatePendingAcceptance}
 	if slices.Contains(t.Domains, strings.ToLower(addr[strings.LastIndexByte(addr, '@')+1:])) {
 		// Only members have addresses in the tenant's own domains (guests
 		// are never invited there): ask for a password, as for a member.
