@@ -104,7 +104,8 @@ func settings(f *configFlags) []setting {
 // bindConfigFlags registers the deployment flags on root, each defaulting
 // to its GUESTGATE_* variable when that is set.
 func bindConfigFlags(root *cobra.Command) *configFlags {
-	f := &configFlags{cfg: server.Defaults(), autoDate: "2021-10-01", logLevel: "info", abuseWindow: ratelimit.DefaultWindow}
+	cfg := server.Defaults()
+	f := &configFlags{cfg: cfg, autoDate: cfg.AutoEnableDate.Format(time.DateOnly), logLevel: "info", abuseWindow: ratelimit.DefaultWindow}
 	fs := root.PersistentFlags()
 	for _, s := range settings(f) {
 		s.bind(fs, s.flag, s.usage+" (env "+s.env+")")
