@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -50,7 +51,7 @@ func seedUsersQuery(ctx context.Context, srv *server.Server, n int) (fixture, er
 	if err != nil {
 		return fixture{}, fmt.Errorf("users query: tenant: %w", err)
 	}
-	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench reader", []string{"User.Read.All"}, nil, nil, false)
+	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench reader", []string{roles.UserReadAll}, nil, nil, false)
 	if err != nil {
 		return fixture{}, fmt.Errorf("users query: app: %w", err)
 	}
