@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/server"
 )
@@ -207,7 +208,8 @@ func (f *configFlags) logger(cmd *cobra.Command, quiet bool) (*slog.Logger, erro
 	if quiet && !cmd.Flags().Changed("log-level") && os.Getenv("GUESTGATE_LOG_LEVEL") == "" {
 		lvl = slog.LevelWarn
 	}
-	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl}))
+	// Every line logged with a request's context carries its request id.
+	log := slog.New(httpx.LogHandler(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl})))
 	slog.SetDefault(log) // libraries that log through slog.Default write JSON too
 	for _, w := range f.warnings {
 		log.Warn(w)
