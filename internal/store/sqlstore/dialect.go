@@ -37,11 +37,29 @@ type dialect struct {
 	// byte (code point) order, the order of the key indexes of migration
 	// 0006: COLLATE "C" on PostgreSQL; SQLite's default BINARY already is.
 	byteOrder string
-	rebindMu  sync.Map // query → rewritten query
+	// cachedStatements: every statement goes through a pool's cache of
+	// prepared statements (stmtQuerier), in a transaction too. SQLite's
+	// pools are small and its statements costly to prepare; PostgreSQL's
+	// driver caches statements per connection itself.
+	cachedStatements bool
+	// notifyOutbox, run in a transaction that queues mail, wakes every
+	// process's dispatcher at commit; with it, OutboxWakeups listens for
+	// that wake-up. "" when the engine has no notifications: one process
+	// per SQLite file wakes its own dispatcher (outbox_wake.go).
+	notifyOutbox string
+	// liftBudget lifts the statement budget for the rest of a transaction
+	// (migrations); "" when the engine has no server-side budget.
+	liftBudget string
+	// lockMigrations serialises migrating processes for the rest of a
+	// transaction; "" when write transactions are exclusive already.
+	lockMigrations string
+	rebindMu       sync.Map // query → rewritten query
 }
 
-var postgresDialect = &dialect{engine: EnginePostgres, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byteOrder: ` COLLATE "C"`}
-var sqliteDialect = &dialect{engine: EngineSQLite}
+var postgresDialect = &dialect{engine: EnginePostgres, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byteOrder: ` COLLATE "C"`,
+	notifyOutbox: `SELECT pg_notify('` + outboxChannel + `', '')`, liftBudget: `SET LOCAL statement_timeout = 0`,
+	lockMigrations: `SELECT pg_advisory_xact_lock(7460713)`}
+var sqliteDialect = &dialect{engine: EngineSQLite, cachedStatements: true}
 
 // jsonStrings returns a FROM item listing the strings of the JSON array
 // in the text column col, one row each with the string in column value.
