@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -53,12 +54,19 @@ type dialect struct {
 	// lockMigrations serialises migrating processes for the rest of a
 	// transaction; "" when write transactions are exclusive already.
 	lockMigrations string
-	rebindMu       sync.Map // query → rewritten query
+	// forNoKeyUpdate is appended to a SELECT that locks a row against
+	// changes but not against inserts referring to it; "" when write
+	// transactions are exclusive already (SQLite).
+	forNoKeyUpdate string
+	// budgetGrace is added to a statement budget's context deadline so
+	// the engine's own statement timeout answers first (budget.go).
+	budgetGrace time.Duration
+	rebindMu    sync.Map // query → rewritten query
 }
 
 var postgresDialect = &dialect{engine: EnginePostgres, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byteOrder: ` COLLATE "C"`,
 	notifyOutbox: `SELECT pg_notify('` + outboxChannel + `', '')`, liftBudget: `SET LOCAL statement_timeout = 0`,
-	lockMigrations: `SELECT pg_advisory_xact_lock(7460713)`}
+	lockMigrations: `SELECT pg_advisory_xact_lock(7460713)`, forNoKeyUpdate: " FOR NO KEY UPDATE", budgetGrace: pgGrace}
 var sqliteDialect = &dialect{engine: EngineSQLite, cachedStatements: true}
 
 // jsonStrings returns a FROM item listing the strings of the JSON array
