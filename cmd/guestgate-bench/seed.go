@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -37,7 +38,7 @@ func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(
 	if err != nil {
 		return f, fmt.Errorf("seed: tenant: %w", err)
 	}
-	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench app", []string{"User.Invite.All"}, []string{benchRedirect}, nil, false)
+	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench app", []string{roles.UserInviteAll}, []string{benchRedirect}, nil, false)
 	if err != nil {
 		return f, fmt.Errorf("seed: app: %w", err)
 	}

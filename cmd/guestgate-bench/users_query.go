@@ -17,6 +17,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -83,7 +84,7 @@ func seedUsersQuery(ctx context.Context, srv *server.Server, n int) (fixture, er
 	if err != nil {
 		return fixture{}, fmt.Errorf("users query: tenant: %w", err)
 	}
-	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench reader", []string{"User.Read.All", "AuditLog.Read.All"}, nil, nil, false)
+	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench reader", []string{roles.UserReadAll, roles.AuditLogReadAll}, nil, nil, false)
 	if err != nil {
 		return fixture{}, fmt.Errorf("users query: app: %w", err)
 	}

@@ -114,7 +114,8 @@ func settings(f *configFlags) []setting {
 // bindConfigFlags registers the deployment flags on root, each defaulting
 // to its GUESTGATE_* variable when that is set.
 func bindConfigFlags(root *cobra.Command) *configFlags {
-	f := &configFlags{cfg: server.Defaults(), autoDate: "2021-10-01", logLevel: "info", abuseWindow: ratelimit.DefaultWindow}
+	cfg := server.Defaults()
+	f := &configFlags{cfg: cfg, autoDate: cfg.AutoEnableDate.Format(time.DateOnly), logLevel: "info", abuseWindow: ratelimit.DefaultWindow}
 	// No default database: every command but demo needs one set (database.go).
 	f.cfg.DatabaseURL = ""
 	fs := root.PersistentFlags()
@@ -221,7 +222,8 @@ func (f *configFlags) logger(cmd *cobra.Command, quiet bool) (*slog.Logger, erro
 	if quiet && !cmd.Flags().Changed("log-level") && os.Getenv("GUESTGATE_LOG_LEVEL") == "" {
 		lvl = slog.LevelWarn
 	}
-	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl}))
+	// Every line logged with a request's context carries its request id.
+	log := slog.New(httpx.LogHandler(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl})))
 	slog.SetDefault(log) // libraries that log through slog.Default write JSON too
 	for _, w := range f.warnings {
 		log.Warn(w)

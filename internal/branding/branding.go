@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Branding is a tenant's branding in one language ("" is the default).
@@ -46,9 +48,7 @@ type Patch struct {
 }
 
 // ValidationError names the property a value is refused for.
-type ValidationError struct{ Property, Message string }
-
-func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
+type ValidationError = validation.Error
 
 // ErrNotFound: the tenant has no branding in that language.
 var ErrNotFound = errors.New("no branding is set")
@@ -60,20 +60,20 @@ func (p Patch) Apply(b Branding) (Branding, error) {
 	if p.BackgroundColor != nil {
 		c := strings.TrimSpace(*p.BackgroundColor)
 		if c != "" && !colorRe.MatchString(c) {
-			return b, &ValidationError{"backgroundColor", "must be a hexadecimal colour such as #FFFFFF"}
+			return b, &ValidationError{Property: "backgroundColor", Message: "must be a hexadecimal colour such as #FFFFFF"}
 		}
 		b.BackgroundColor = strings.ToUpper(c)
 	}
 	if p.SignInPageText != nil {
 		if utf8.RuneCountInString(*p.SignInPageText) > MaxSignInPageText || strings.ContainsRune(*p.SignInPageText, 0) {
-			return b, &ValidationError{"signInPageText", fmt.Sprintf("must be at most %d characters of text", MaxSignInPageText)}
+			return b, &ValidationError{Property: "signInPageText", Message: fmt.Sprintf("must be at most %d characters of text", MaxSignInPageText)}
 		}
 		b.SignInPageText = *p.SignInPageText
 	}
 	if p.UsernameHintText != nil {
 		h := *p.UsernameHintText
 		if utf8.RuneCountInString(h) > MaxUsernameHintText || strings.ContainsAny(h, "\x00<>") || strings.Contains(h, "://") {
-			return b, &ValidationError{"usernameHintText", fmt.Sprintf("must be at most %d characters of text, without links or code", MaxUsernameHintText)}
+			return b, &ValidationError{Property: "usernameHintText", Message: fmt.Sprintf("must be at most %d characters of text, without links or code", MaxUsernameHintText)}
 		}
 		b.UsernameHintText = h
 	}
@@ -82,7 +82,7 @@ func (p Patch) Apply(b Branding) (Branding, error) {
 		if raw != "" {
 			u, err := url.Parse(raw)
 			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-				return b, &ValidationError{"customPrivacyAndCookiesUrl", "must be an absolute http or https URL"}
+				return b, &ValidationError{Property: "customPrivacyAndCookiesUrl", Message: "must be an absolute http or https URL"}
 			}
 		}
 		b.PrivacyURL = raw

@@ -39,7 +39,7 @@ func LocaleID(id string) (string, error) {
 		return "", nil
 	}
 	if !localeRe.MatchString(id) {
-		return "", &ValidationError{"id", fmt.Sprintf("%q is not a culture name such as fr-FR or ja-JP", id)}
+		return "", &ValidationError{Property: "id", Message: fmt.Sprintf("%q is not a culture name such as fr-FR or ja-JP", id)}
 	}
 	return id, nil
 }

@@ -23,28 +23,28 @@ const (
 // that disagrees with them is refused, and so is SVG (see the package doc).
 func CheckLogo(declared string, data []byte) (string, error) {
 	if len(data) == 0 {
-		return "", &ValidationError{"bannerLogo", "the image is empty"}
+		return "", &ValidationError{Property: "bannerLogo", Message: "the image is empty"}
 	}
 	if len(data) > MaxLogoBytes {
-		return "", &ValidationError{"bannerLogo", fmt.Sprintf("the image is %d bytes; at most %d are accepted", len(data), MaxLogoBytes)}
+		return "", &ValidationError{Property: "bannerLogo", Message: fmt.Sprintf("the image is %d bytes; at most %d are accepted", len(data), MaxLogoBytes)}
 	}
 	declared = strings.ToLower(strings.TrimSpace(strings.Split(declared, ";")[0]))
 	if strings.Contains(declared, "svg") || bytes.Contains(bytes.ToLower(data[:min(len(data), 512)]), []byte("<svg")) {
-		return "", &ValidationError{"bannerLogo", "SVG images are not accepted (they can carry script); upload a PNG or JPEG"}
+		return "", &ValidationError{Property: "bannerLogo", Message: "SVG images are not accepted (they can carry script); upload a PNG or JPEG"}
 	}
 	sniffed := http.DetectContentType(data)
 	if sniffed != "image/png" && sniffed != "image/jpeg" {
-		return "", &ValidationError{"bannerLogo", "only PNG and JPEG images are accepted"}
+		return "", &ValidationError{Property: "bannerLogo", Message: "only PNG and JPEG images are accepted"}
 	}
 	if declared != "" && declared != "application/octet-stream" && declared != sniffed {
-		return "", &ValidationError{"bannerLogo", fmt.Sprintf("the Content-Type %s does not match the image, which is %s", declared, sniffed)}
+		return "", &ValidationError{Property: "bannerLogo", Message: fmt.Sprintf("the Content-Type %s does not match the image, which is %s", declared, sniffed)}
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return "", &ValidationError{"bannerLogo", "the image cannot be read: " + err.Error()}
+		return "", &ValidationError{Property: "bannerLogo", Message: "the image cannot be read: " + err.Error()}
 	}
 	if cfg.Width > MaxLogoWidth || cfg.Height > MaxLogoHeight || cfg.Width == 0 || cfg.Height == 0 {
-		return "", &ValidationError{"bannerLogo", fmt.Sprintf("the image is %d × %d pixels; a banner logo is at most %d × %d", cfg.Width, cfg.Height, MaxLogoWidth, MaxLogoHeight)}
+		return "", &ValidationError{Property: "bannerLogo", Message: fmt.Sprintf("the image is %d × %d pixels; a banner logo is at most %d × %d", cfg.Width, cfg.Height, MaxLogoWidth, MaxLogoHeight)}
 	}
 	return sniffed, nil
 }

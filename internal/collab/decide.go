@@ -9,6 +9,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/roles"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // AllowInvitesFrom is Graph's allowInvitesFrom.
@@ -72,19 +73,22 @@ func Default(t directory.Tenant) Settings {
 // ErrInvalid is a setting value guestgate does not accept; the message says which.
 var ErrInvalid = errors.New("invalid external collaboration setting")
 
-// ValidationError names the property a change got wrong.
-type ValidationError struct{ Property, Message string }
+// ValidationError names the property a change got wrong; its reason is
+// ErrInvalid.
+type ValidationError = validation.Error
 
-func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
-func (e *ValidationError) Unwrap() error { return ErrInvalid }
+// invalid is the ValidationError of property prop.
+func invalid(prop, msg string) *ValidationError {
+	return &ValidationError{Property: prop, Message: msg, Err: ErrInvalid}
+}
 
 // Validate checks s and normalizes its domains.
 func (s Settings) Validate() (Settings, error) {
 	if !slices.Contains(AllInvitesFrom, s.AllowInvitesFrom) {
-		return s, &ValidationError{"allowInvitesFrom", fmt.Sprintf("%q is not one of none, adminsAndGuestInviters, adminsGuestInvitersAndAllMembers, everyone", s.AllowInvitesFrom)}
+		return s, invalid("allowInvitesFrom", fmt.Sprintf("%q is not one of none, adminsAndGuestInviters, adminsGuestInvitersAndAllMembers, everyone", s.AllowInvitesFrom))
 	}
 	if !slices.Contains(GuestRoles, s.GuestUserRoleID) {
-		return s, &ValidationError{"guestUserRoleId", fmt.Sprintf("%q is not a guest access level", s.GuestUserRoleID)}
+		return s, invalid("guestUserRoleId", fmt.Sprintf("%q is not a guest access level", s.GuestUserRoleID))
 	}
 	var ds []string
 	for _, d := range s.Domains {
@@ -93,7 +97,7 @@ func (s Settings) Validate() (Settings, error) {
 			continue
 		}
 		if strings.ContainsAny(d, "@ /\\") || !strings.Contains(d, ".") || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") {
-			return s, &ValidationError{"domains", fmt.Sprintf("%q is not a domain name", d)}
+			return s, invalid("domains", fmt.Sprintf("%q is not a domain name", d))
 		}
 		if !slices.Contains(ds, d) {
 			ds = append(ds, d)
@@ -104,18 +108,18 @@ func (s Settings) Validate() (Settings, error) {
 	switch s.DomainMode {
 	case DomainsAny:
 		if len(ds) > 0 {
-			return s, &ValidationError{"domains", "a list of domains needs an allow or deny mode"}
+			return s, invalid("domains", "a list of domains needs an allow or deny mode")
 		}
 	case DomainsAllow:
 		if len(ds) == 0 {
-			return s, &ValidationError{"domains", "an allow list needs at least one domain"}
+			return s, invalid("domains", "an allow list needs at least one domain")
 		}
 	case DomainsDeny:
 		if len(ds) == 0 {
-			return s, &ValidationError{"domains", "a deny list needs at least one domain"}
+			return s, invalid("domains", "a deny list needs at least one domain")
 		}
 	default:
-		return s, &ValidationError{"domainMode", fmt.Sprintf("%q is not any, allow or deny", s.DomainMode)}
+		return s, invalid("domainMode", fmt.Sprintf("%q is not any, allow or deny", s.DomainMode))
 	}
 	return s, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/collab"
+	"github.com/guestgate/guestgate/internal/csrf"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -32,6 +33,9 @@ type Config struct {
 	SecureCookies bool
 	// CSRFKey signs form tokens (at least 32 bytes).
 	CSRFKey []byte
+	// OldCSRFKeys are earlier secrets' keys: forms served before a
+	// rotation still post.
+	OldCSRFKeys [][]byte
 	// AutoEnableDate is the deployment's auto-enable date of email
 	// one-time passcodes (section 4), shown in the pane.
 	AutoEnableDate time.Time
@@ -90,6 +94,7 @@ type Handler struct {
 	mux *http.ServeMux
 	// whoIs finds the request's admin: signedIn, or a test's stand-in.
 	whoIs func(r *http.Request) (admin, error)
+	csrf  csrf.Guard
 }
 
 // New returns a Handler.
@@ -107,7 +112,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{cfg: cfg, d: d, r: r, mux: http.NewServeMux()}
+	h := &Handler{cfg: cfg, d: d, r: r, mux: http.NewServeMux(), csrf: newCSRF(cfg)}
 	h.whoIs = h.signedIn
 	h.routes()
 	return h, nil
@@ -221,7 +226,7 @@ func (h *Handler) change(c changeRoute) http.HandlerFunc {
 			h.badForm(w, r, a)
 			return
 		}
-		if !h.csrfValid(r) {
+		if !h.csrf.Valid(r) {
 			h.badForm(w, r, a)
 			return
 		}

@@ -80,7 +80,7 @@ func lang(r *http.Request) string { return i18n.Match(r.Header.Get("Accept-Langu
 func (h *Handler) newView(w http.ResponseWriter, r *http.Request, a admin, nav, titleKey string, args ...any) view {
 	l := lang(r)
 	t := tenantOf(r)
-	v := view{Lang: l, Title: i18n.T(l, titleKey, args...), TenantName: t.DisplayName, Base: base(t), CSRF: h.csrfToken(w, r), Nav: nav,
+	v := view{Lang: l, Title: i18n.T(l, titleKey, args...), TenantName: t.DisplayName, Base: base(t), CSRF: h.csrf.Token(w, r), Nav: nav,
 		RequestID: httpx.RequestID(r.Context())}
 	if a.User.ID != "" {
 		v.User = a.User.UserPrincipalName

@@ -23,7 +23,7 @@ func (h *Handler) routes() {
 		http.Redirect(w, r, base(tenantOf(r))+"/", http.StatusSeeOther)
 	})
 	m.HandleFunc("GET /admin/signin", h.signInPage)
-	m.HandleFunc("POST /admin/signin", h.signIn)
+	m.HandleFunc("POST /admin/signin", h.csrf.Require(func(w http.ResponseWriter, r *http.Request) { h.badForm(w, r, admin{}) }, h.signIn))
 	view("GET /admin/{$}", h.overview)
 
 	view("GET /admin/users", h.users)

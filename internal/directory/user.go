@@ -33,6 +33,10 @@ const (
 	IdPUnmanaged  IdP = "unmanaged"
 )
 
+// CreationInvitation is the creationType of a user an invitation created
+// (Graph's spelling), whether invited as a guest or as a member.
+const CreationInvitation = "Invitation"
+
 // User is a member or a guest of one tenant.
 type User struct {
 	TenantID          string
@@ -41,7 +45,7 @@ type User struct {
 	DisplayName       string
 	Mail              string // as given; look-ups compare lower case
 	UserPrincipalName string
-	CreationType      string // "Invitation" for invited guests
+	CreationType      string // CreationInvitation for invited users
 	PreferredLanguage string
 	// AccountEnabled is Graph's accountEnabled: a disabled user cannot sign
 	// in. New users are created enabled unless an admin says otherwise.
@@ -91,4 +95,11 @@ type SignInActivity struct {
 	LastNonInteractiveSignInRequestID string
 	LastSuccessfulSignIn              time.Time // interactive or not, successful
 	LastSuccessfulSignInRequestID     string
+}
+
+// IsInvited reports a user whose identity lives elsewhere: anyone but a
+// member, or a member invited as such (invitedUserType Member). Such a
+// user has no password here and no redemption to reset is refused.
+func (u User) IsInvited() bool {
+	return u.UserType != UserTypeMember || u.CreationType == CreationInvitation
 }

@@ -3,6 +3,8 @@ package federation
 import (
 	"errors"
 	"fmt"
+
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Problem names what went wrong with a partner's identity provider, in
@@ -53,17 +55,9 @@ func (e *PartnerError) Error() string {
 func (e *PartnerError) Unwrap() error { return e.Err }
 
 // ValidationError: a configuration value is not acceptable. Property is
-// the Graph property name.
-type ValidationError struct {
-	Property string
-	Message  string
-	// Code names the rule that refused the value, for translations of
-	// Message (the console's); Args are the values Message names, in order.
-	Code string
-	Args []string
-}
-
-func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
+// the Graph property name; Code names the rule that refused the value, for translations of
+// Message (the console's); Args are the values Message names, in order.
+type ValidationError = validation.Error
 
 // invalid is a ValidationError of property prop under rule code.
 func invalid(prop, code, msg string, args ...string) *ValidationError {

@@ -340,15 +340,15 @@ func require(c Caller, anyOf ...string) error {
 
 // Permissions by operation (Graph's names; the broader ones imply the narrower).
 var (
-	permInvite = []string{"User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
+	permInvite = []string{roles.UserInviteAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
 	// Inviting with invitedUserType Member makes a member: more than inviting a guest.
-	permInviteMember = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
-	permUsersRead    = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	permInviteMember = []string{roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
+	permUsersRead    = []string{roles.UserReadAll, roles.UserReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
 	// Resetting a redemption changes an existing user: more than inviting.
-	permResetRedemption = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
-	permPolicyRead      = []string{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"}
-	permPolicyWrite     = []string{"Policy.ReadWrite.AuthenticationMethod"}
-	permAuditRead       = []string{"AuditLog.Read.All"}
+	permResetRedemption = []string{roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
+	permPolicyRead      = []string{roles.PolicyReadAll, roles.PolicyReadWriteAuthn}
+	permPolicyWrite     = []string{roles.PolicyReadWriteAuthn}
+	permAuditRead       = []string{roles.AuditLogReadAll}
 )
 
 // tenant loads the caller's tenant.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/roles"
 )
 
 // brandingPath is the tenant's organizationalBranding; {id} is the
@@ -16,8 +17,8 @@ const brandingPath = "/v1.0/organization/{id}/branding"
 
 // Permissions of organizationalBranding (Graph's names).
 var (
-	permBrandingRead  = []string{"OrganizationalBranding.Read.All", "OrganizationalBranding.ReadWrite.All", "Organization.Read.All", "Organization.ReadWrite.All"}
-	permBrandingWrite = []string{"OrganizationalBranding.ReadWrite.All", "Organization.ReadWrite.All"}
+	permBrandingRead  = []string{roles.OrganizationalBrandingReadAll, roles.OrganizationalBrandingReadWriteAll, roles.OrganizationReadAll, roles.OrganizationReadWriteAll}
+	permBrandingWrite = []string{roles.OrganizationalBrandingReadWriteAll, roles.OrganizationReadWriteAll}
 )
 
 // brandingBody is Graph's organizationalBranding (and

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/roles"
 )
 
 // crossTenantDefaultPath is the tenant's default cross-tenant access
@@ -20,8 +21,8 @@ const (
 
 // Permissions of the resource (Graph's names).
 var (
-	permCrossTenantRead  = []string{"Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"}
-	permCrossTenantWrite = []string{"Policy.ReadWrite.CrossTenantAccess"}
+	permCrossTenantRead  = []string{roles.PolicyReadAll, roles.PolicyReadWriteXTenant}
+	permCrossTenantWrite = []string{roles.PolicyReadWriteXTenant}
 )
 
 // crossTenantDefaultBody is Graph's crossTenantAccessPolicyConfigurationDefault

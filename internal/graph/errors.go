@@ -6,16 +6,15 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/member"
-	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Error is an API error with its Graph code. Handlers return it (or a
@@ -78,34 +77,18 @@ const unavailableRetry = 5 * time.Second
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var (
 		e  *Error
-		ve *invitation.ValidationError
-		pe *policy.ValidationError
-		me *member.ValidationError
+		ve *validation.Error
 		pw *member.PasswordError
-		le *lifecycle.ValidationError
-		fe *federation.ValidationError
-		be *branding.ValidationError
 		de *collab.DomainError
-		ce *collab.ValidationError
 	)
 	switch {
 	case errors.As(err, &e):
-	case errors.As(err, &ve):
-		e = badRequest(ve.Error())
-	case errors.As(err, &pe):
-		e = badRequest("Invalid value for property '" + pe.Property + "': " + pe.Message + ".")
 	case errors.As(err, &pw):
 		e = directoryBadRequest("The specified password does not comply with password complexity requirements. Please provide a different password. Reason: " + pw.Reason + ".")
 	case errors.Is(err, member.ErrUnverifiedDomain):
 		e = directoryBadRequest("The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.")
-	case errors.Is(err, member.ErrAddressTaken) && errors.As(err, &me):
-		e = directoryBadRequest("Another object with the same value for property " + me.Property + " already exists.")
-	case errors.As(err, &me):
-		e = directoryBadRequest("Invalid value specified for property '" + me.Property + "' of resource 'User'. " + me.Message)
-	case errors.Is(err, lifecycle.ErrAddressTaken) && errors.As(err, &le):
-		e = directoryBadRequest("Another object with the same value for property " + le.Property + " already exists.")
-	case errors.As(err, &le):
-		e = directoryBadRequest("Invalid value specified for property '" + le.Property + "' of resource 'User'. " + le.Message)
+	case errors.As(err, &ve):
+		e = invalidValue(ve)
 	case errors.Is(err, lifecycle.ErrRestoreConflict):
 		e = directoryBadRequest("A conflicting object with one or more of the specified property values is present in the directory.")
 	case errors.Is(err, invitation.ErrOwnDomain):
@@ -114,10 +97,6 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest(err.Error())
 	case errors.Is(err, invitation.ErrNotAdministered):
 		e = &Error{Status: errForbidden.Status, Code: errForbidden.Code, Message: "This directory has no administrator, so it cannot invite guests."}
-	case errors.As(err, &be):
-		e = badRequest("Invalid value for property '" + be.Property + "': " + be.Message + ".")
-	case errors.As(err, &fe):
-		e = badRequest("Invalid value for property '" + fe.Property + "': " + fe.Message + ".")
 	case errors.Is(err, federation.ErrWSFedUnsupported), errors.Is(err, federation.ErrBuiltIn):
 		e = badRequest(err.Error() + ".")
 	case errors.Is(err, federation.ErrMetadataUnavailable):
@@ -125,8 +104,6 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = badRequest("The federation metadata could not be fetched from the metadata URL, so nothing was saved. Check that the URL is the partner's https metadata address.")
 	case errors.As(err, &de):
 		e = badRequest(de.Error())
-	case errors.As(err, &ce):
-		e = badRequest("Invalid value for property '" + ce.Property + "': " + ce.Message + ".")
 	case errors.Is(err, roles.ErrUnknownRole):
 		e = badRequest("Invalid value for property 'roleDefinitionId': " + roles.ErrUnknownRole.Error() + ".")
 	case errors.Is(err, roles.ErrNotMember):
@@ -175,4 +152,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// invalidValue is Graph's answer to a value the caller must correct, worded
+// as Graph words it for the resource: a user's property is a directory
+// error (one already taken by another user says so), an invitation's is
+// the bare "property: message", a setting's names the property.
+func invalidValue(ve *validation.Error) *Error {
+	switch ve.Resource {
+	case validation.ResourceUser:
+		if errors.Is(ve.Err, member.ErrAddressTaken) || errors.Is(ve.Err, lifecycle.ErrAddressTaken) {
+			return directoryBadRequest("Another object with the same value for property " + ve.Property + " already exists.")
+		}
+		return directoryBadRequest("Invalid value specified for property '" + ve.Property + "' of resource 'User'. " + ve.Message)
+	case validation.ResourceInvitation:
+		return badRequest(ve.Error())
+	}
+	return badRequest("Invalid value for property '" + ve.Property + "': " + ve.Message + ".")
 }

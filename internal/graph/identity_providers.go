@@ -8,6 +8,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/roles"
 )
 
 // Federations is what the identity-provider resources call
@@ -36,8 +37,8 @@ const (
 
 // Permissions of the identity-provider resources (Graph's names).
 var (
-	permIdPRead  = []string{"IdentityProvider.Read.All", "IdentityProvider.ReadWrite.All"}
-	permIdPWrite = []string{"IdentityProvider.ReadWrite.All"}
+	permIdPRead  = []string{roles.IdentityProviderReadAll, roles.PolicyReadWriteIdP}
+	permIdPWrite = []string{roles.PolicyReadWriteIdP}
 )
 
 // builtInIdPs are the built-in identity providers Graph lists for a

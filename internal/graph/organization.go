@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/roles"
 )
 
 const organizationCtx = "https://graph.microsoft.com/v1.0/$metadata#organization"
 
 // Permissions of GET /v1.0/organization (Graph's names).
-var permOrgRead = []string{"Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+var permOrgRead = []string{roles.OrganizationReadAll, roles.OrganizationReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
 
 // requireOrgRead: Graph lets a delegated token read the organization with
 // User.Read, which is not among guestgate's delegated scopes; a delegated

@@ -5,6 +5,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/member"
+	"github.com/guestgate/guestgate/internal/roles"
 )
 
 // newUserBody is the body of POST /v1.0/users: a member with a password.
@@ -31,7 +32,7 @@ type passwordProfile struct {
 }
 
 // permUsersWrite creates and changes users.
-var permUsersWrite = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
+var permUsersWrite = []string{roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
 
 // createUser is POST /v1.0/users (201): a member of the caller's tenant,
 // userType Member, signing in with the given password. accountEnabled

@@ -10,6 +10,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/member"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // TestNewUserBodyAsSDKsSendIt: the body Graph SDKs and PowerShell send for
@@ -41,13 +42,13 @@ func TestWriteErrorMemberMessages(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"weak_password", &member.ValidationError{Property: "passwordProfile.password", Err: &member.PasswordError{Reason: "it has 5 characters; use at least 12"}},
+		{"weak_password", &member.ValidationError{Resource: validation.ResourceUser, Property: "passwordProfile.password", Err: &member.PasswordError{Reason: "it has 5 characters; use at least 12"}},
 			"The specified password does not comply with password complexity requirements. Please provide a different password. Reason: it has 5 characters; use at least 12."},
-		{"upn_domain", &member.ValidationError{Property: "userPrincipalName", Err: member.ErrUnverifiedDomain},
+		{"upn_domain", &member.ValidationError{Resource: validation.ResourceUser, Property: "userPrincipalName", Err: member.ErrUnverifiedDomain},
 			"The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization."},
-		{"duplicate", &member.ValidationError{Property: "userPrincipalName", Err: member.ErrAddressTaken},
+		{"duplicate", &member.ValidationError{Resource: validation.ResourceUser, Property: "userPrincipalName", Err: member.ErrAddressTaken},
 			"Another object with the same value for property userPrincipalName already exists."},
-		{"other_property", &member.ValidationError{Property: "displayName", Message: "a name is required"},
+		{"other_property", &member.ValidationError{Resource: validation.ResourceUser, Property: "displayName", Message: "a name is required"},
 			"Invalid value specified for property 'displayName' of resource 'User'. a name is required"},
 	}
 	for _, c := range cases {

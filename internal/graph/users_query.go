@@ -39,7 +39,7 @@ var userFilterProps = map[string]userFilterProp{
 	"displayname":       {field: directory.FieldDisplayName, ops: ops("eq", "ne", "in", "ge", "le", "startsWith"), null: true},
 	"usertype":          {field: directory.FieldUserType, ops: ops("eq", "ne", "in"), null: true, values: []string{"Member", "Guest"}},
 	"externaluserstate": {field: directory.FieldExternalUserState, ops: ops("eq", "ne", "in"), values: []string{"PendingAcceptance", "Accepted"}},
-	"creationtype":      {field: directory.FieldCreationType, ops: ops("eq", "ne", "in"), values: []string{"Invitation", "LocalAccount", "EmailVerified", "SelfServiceSignUp"}},
+	"creationtype":      {field: directory.FieldCreationType, ops: ops("eq", "ne", "in"), values: []string{directory.CreationInvitation, "LocalAccount", "EmailVerified", "SelfServiceSignUp"}},
 	"accountenabled":    {field: directory.FieldAccountEnabled, ops: ops("eq", "ne", "in"), bool: true},
 	"id":                {field: directory.FieldID, ops: ops("eq", "ne", "in")},
 	// signInActivity's times (Graph: eq, ne, not, ge, le; gt and lt are

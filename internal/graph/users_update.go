@@ -8,13 +8,14 @@ import (
 	"sort"
 
 	"github.com/guestgate/guestgate/internal/lifecycle"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
 // Permissions of the lifecycle operations (Graph's names).
 var (
-	permUserDelete = []string{"User.DeleteRestore.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
-	permRevoke     = []string{"User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"}
+	permUserDelete = []string{roles.UserDeleteRestoreAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
+	permRevoke     = []string{roles.UserRevokeSessionsAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
 )
 
 // readOnlyUserProperties are Graph user properties no client may set.

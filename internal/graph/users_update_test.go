@@ -11,6 +11,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/lifecycle"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -73,9 +74,9 @@ func TestWriteErrorLifecycleMessages(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"mail_taken", &lifecycle.ValidationError{Property: "mail", Err: lifecycle.ErrAddressTaken},
+		{"mail_taken", &lifecycle.ValidationError{Resource: validation.ResourceUser, Property: "mail", Err: lifecycle.ErrAddressTaken},
 			"Another object with the same value for property mail already exists."},
-		{"bad_value", &lifecycle.ValidationError{Property: "preferredLanguage", Message: "an ISO 639-1 language is required"},
+		{"bad_value", &lifecycle.ValidationError{Resource: validation.ResourceUser, Property: "preferredLanguage", Message: "an ISO 639-1 language is required"},
 			"Invalid value specified for property 'preferredLanguage' of resource 'User'. an ISO 639-1 language is required"},
 		{"restore_conflict", lifecycle.ErrRestoreConflict,
 			"A conflicting object with one or more of the specified property values is present in the directory."},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Request is what an admin asks for when inviting (Graph's invitation
@@ -36,12 +37,8 @@ type Request struct {
 }
 
 // ValidationError is a request an admin must correct; the API answers 400.
-type ValidationError struct {
-	Field   string // the Graph property name
-	Message string
-}
-
-func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
+// Its Resource is validation.ResourceInvitation.
+type ValidationError = validation.Error
 
 // maxCustomMessage bounds customizedMessageBody.
 const maxCustomMessage = 10000
@@ -51,27 +48,27 @@ const maxCustomMessage = 10000
 func (r Request) normalize(allowHTTP bool) (Request, error) {
 	addr, err := directory.NormalizeAddress(r.Email)
 	if err != nil {
-		return r, &ValidationError{Field: "invitedUserEmailAddress", Message: err.Error()}
+		return r, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserEmailAddress", Message: err.Error()}
 	}
 	r.Email = addr
 	if err := checkRedirect(r.RedirectURL, allowHTTP); err != nil {
 		return r, err
 	}
 	if len(r.CCRecipients) > 1 {
-		return r, &ValidationError{Field: "invitedUserMessageInfo.ccRecipients", Message: "at most one cc recipient is supported"}
+		return r, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserMessageInfo.ccRecipients", Message: "at most one cc recipient is supported"}
 	}
 	for i, cc := range r.CCRecipients {
 		if r.CCRecipients[i], err = directory.NormalizeAddress(cc); err != nil {
-			return r, &ValidationError{Field: "invitedUserMessageInfo.ccRecipients", Message: err.Error()}
+			return r, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserMessageInfo.ccRecipients", Message: err.Error()}
 		}
 	}
 	if len(r.CCNames) > len(r.CCRecipients) {
-		return r, &ValidationError{Field: "invitedUserMessageInfo.ccRecipients", Message: "a name needs an address"}
+		return r, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserMessageInfo.ccRecipients", Message: "a name needs an address"}
 	}
 	for i := range r.CCNames {
 		r.CCNames[i] = strings.TrimSpace(r.CCNames[i])
 		if len(r.CCNames[i]) > 256 {
-			return r, &ValidationError{Field: "invitedUserMessageInfo.ccRecipients", Message: "a name is longer than 256 characters"}
+			return r, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserMessageInfo.ccRecipients", Message: "a name is longer than 256 characters"}
 		}
 	}
 	if r.MessageLanguage, err = checkLanguage(r.MessageLanguage); err != nil {
@@ -81,17 +78,17 @@ func (r Request) normalize(allowHTTP bool) (Request, error) {
 		return r, err
 	}
 	if len(r.CustomMessage) > maxCustomMessage {
-		return r, &ValidationError{Field: "invitedUserMessageInfo.customizedMessageBody", Message: fmt.Sprintf("longer than %d characters", maxCustomMessage)}
+		return r, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserMessageInfo.customizedMessageBody", Message: fmt.Sprintf("longer than %d characters", maxCustomMessage)}
 	}
 	if len(r.DisplayName) > 256 {
-		return r, &ValidationError{Field: "invitedUserDisplayName", Message: "longer than 256 characters"}
+		return r, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserDisplayName", Message: "longer than 256 characters"}
 	}
 	switch r.UserType {
 	case "":
 		r.UserType = directory.UserTypeGuest
 	case directory.UserTypeGuest, directory.UserTypeMember:
 	default:
-		return r, &ValidationError{Field: "invitedUserType", Message: `must be "Guest" or "Member"`}
+		return r, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserType", Message: `must be "Guest" or "Member"`}
 	}
 	r.DisplayName = strings.TrimSpace(r.DisplayName)
 	return r, nil
@@ -107,7 +104,7 @@ func checkLanguage(tag string) (string, error) {
 	}
 	t, err := language.Parse(tag)
 	if err != nil || strings.Contains(tag, "_") {
-		return "", &ValidationError{Field: "invitedUserMessageInfo.messageLanguage", Message: fmt.Sprintf("%q is not a BCP 47 language tag (such as en-US or ja-JP)", tag)}
+		return "", &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserMessageInfo.messageLanguage", Message: fmt.Sprintf("%q is not a BCP 47 language tag (such as en-US or ja-JP)", tag)}
 	}
 	return t.String(), nil
 }
@@ -119,15 +116,15 @@ const MaxSponsors = 5
 // each is a user of the tenant.
 func checkSponsors(ids []string) error {
 	if len(ids) > MaxSponsors {
-		return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("at most %d sponsors are supported", MaxSponsors)}
+		return &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserSponsors", Message: fmt.Sprintf("at most %d sponsors are supported", MaxSponsors)}
 	}
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("%q is not an object id", id)}
+			return &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserSponsors", Message: fmt.Sprintf("%q is not an object id", id)}
 		}
 		if seen[strings.ToLower(id)] {
-			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("sponsor %s is named twice", id)}
+			return &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserSponsors", Message: fmt.Sprintf("sponsor %s is named twice", id)}
 		}
 		seen[strings.ToLower(id)] = true
 	}
@@ -136,17 +133,17 @@ func checkSponsors(ids []string) error {
 
 func checkRedirect(raw string, allowHTTP bool) error {
 	if raw == "" {
-		return &ValidationError{Field: "inviteRedirectUrl", Message: "is required"}
+		return &ValidationError{Resource: validation.ResourceInvitation, Property: "inviteRedirectUrl", Message: "is required"}
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.User != nil {
-		return &ValidationError{Field: "inviteRedirectUrl", Message: "must be an absolute URL without credentials"}
+		return &ValidationError{Resource: validation.ResourceInvitation, Property: "inviteRedirectUrl", Message: "must be an absolute URL without credentials"}
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && allowHTTP:
 	default:
-		return &ValidationError{Field: "inviteRedirectUrl", Message: "must be an https URL"}
+		return &ValidationError{Resource: validation.ResourceInvitation, Property: "inviteRedirectUrl", Message: "must be an https URL"}
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ func TestRequestNormalizeLanguageAndSponsors(t *testing.T) {
 			got, err := c.req.normalize(false)
 			var ve *ValidationError
 			if c.field != "" {
-				if !errors.As(err, &ve) || ve.Field != c.field {
+				if !errors.As(err, &ve) || ve.Property != c.field {
 					t.Fatalf("err = %v, want a ValidationError on %s", err, c.field)
 				}
 				return

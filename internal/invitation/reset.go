@@ -11,6 +11,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // SessionRevoker ends a user's sessions (session.Store has it).
@@ -106,8 +107,8 @@ func (s *Service) ResetRedemption(ctx context.Context, t directory.Tenant, userI
 // provider, with a new address unless keepMail, once R14 allows it.
 func (s *Service) resetUser(ctx context.Context, t directory.Tenant, userID, email string, keepMail bool, as roles.Authority, now time.Time) (before, after directory.User, err error) {
 	err = s.Directory.UpdateUser(ctx, t.ID, userID, func(u *directory.User) error {
-		if u.UserType != directory.UserTypeGuest && u.CreationType != "Invitation" {
-			return &ValidationError{Field: "invitedUser.id", Message: "the user is a member of this organization, not an invited user; it has no redemption status to reset"}
+		if !u.IsInvited() {
+			return &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUser.id", Message: "the user is a member of this organization, not an invited user; it has no redemption status to reset"}
 		}
 		if err := roles.CheckChange(ctx, s.Roles, t, *u, as, roles.ResetRedemption); err != nil {
 			return err
@@ -125,7 +126,7 @@ func (s *Service) resetUser(ctx context.Context, t directory.Tenant, userID, ema
 		return nil
 	})
 	if errors.Is(err, store.ErrAlreadyExists) {
-		return before, after, &ValidationError{Field: "invitedUserEmailAddress", Message: "the address belongs to another user of this organization"}
+		return before, after, &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserEmailAddress", Message: "the address belongs to another user of this organization"}
 	}
 	if err != nil {
 		return before, after, fmt.Errorf("reset redemption: %w", err)

@@ -16,6 +16,7 @@ import (
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // ComposeFunc renders the invitation mail for inv in lang, in the
@@ -98,7 +99,7 @@ func checkOwnDomain(t directory.Tenant, addr string) error {
 func (s *Service) checkSponsorsExist(ctx context.Context, t directory.Tenant, ids []string) error {
 	for _, id := range ids {
 		if _, err := s.Directory.GetUser(ctx, t.ID, id); errors.Is(err, store.ErrNotFound) {
-			return &ValidationError{Field: "invitedUserSponsors", Message: fmt.Sprintf("no user of this organization has the id %s", id)}
+			return &ValidationError{Resource: validation.ResourceInvitation, Property: "invitedUserSponsors", Message: fmt.Sprintf("no user of this organization has the id %s", id)}
 		} else if err != nil {
 			return fmt.Errorf("invite: sponsor: %w", err)
 		}
@@ -223,7 +224,7 @@ func (s *Service) newInvitation(ctx context.Context, t directory.Tenant, user di
 func (s *Service) guestFor(ctx context.Context, t directory.Tenant, req Request) (directory.User, error) {
 	u, err := s.Directory.GetUserByMail(ctx, t.ID, req.Email)
 	switch {
-	case err == nil && u.UserType == directory.UserTypeMember && u.CreationType != "Invitation":
+	case err == nil && !u.IsInvited():
 		return u, ErrMemberExists
 	case err == nil:
 		return u, nil
@@ -235,7 +236,7 @@ func (s *Service) guestFor(ctx context.Context, t directory.Tenant, req Request)
 		TenantID: t.ID, ID: uuid.NewString(), UserType: req.UserType,
 		DisplayName: req.DisplayName, Mail: req.Email,
 		UserPrincipalName: directory.GuestUserPrincipalName(req.Email, t.InitialDomain),
-		CreationType:      "Invitation", AccountEnabled: true,
+		CreationType:      directory.CreationInvitation, AccountEnabled: true,
 		ExternalUserState: directory.StatePendingAcceptance, ExternalUserStateChangedAt: now,
 		CreatedAt: now,
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Patch is a partial update of a user (PATCH /v1.0/users/{id}): a nil
@@ -59,7 +60,7 @@ func ApplyPatch(u directory.User, p Patch) (directory.User, []audit.Change, erro
 	if p.Mail != nil {
 		addr, err := directory.NormalizeAddress(*p.Mail)
 		if err != nil {
-			return u, nil, &ValidationError{Property: "mail", Message: err.Error(), Err: err}
+			return u, nil, &ValidationError{Resource: validation.ResourceUser, Property: "mail", Message: err.Error(), Err: err}
 		}
 		after.Mail = addr
 	}
@@ -71,7 +72,7 @@ func ApplyPatch(u directory.User, p Patch) (directory.User, []audit.Change, erro
 		for _, a := range *p.OtherMails {
 			addr, err := directory.NormalizeAddress(a)
 			if err != nil {
-				return u, nil, &ValidationError{Property: "otherMails", Message: err.Error(), Err: err}
+				return u, nil, &ValidationError{Resource: validation.ResourceUser, Property: "otherMails", Message: err.Error(), Err: err}
 			}
 			if !slices.ContainsFunc(list, func(s string) bool { return strings.EqualFold(s, addr) }) {
 				list = append(list, addr)
@@ -129,7 +130,9 @@ func ApplyPatch(u directory.User, p Patch) (directory.User, []audit.Change, erro
 	return after, changes, err
 }
 
-func invalid(property, msg string) error { return &ValidationError{Property: property, Message: msg} }
+func invalid(property, msg string) error {
+	return &ValidationError{Resource: validation.ResourceUser, Property: property, Message: msg}
+}
 
 // diff lists the changed properties of before → after for the audit log.
 func diff(before, after directory.User) ([]audit.Change, error) {

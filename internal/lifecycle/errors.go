@@ -1,6 +1,10 @@
 package lifecycle
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/guestgate/guestgate/internal/validation"
+)
 
 // Reasons a change is refused, for errors.Is; the API maps each to Graph's
 // message.
@@ -13,14 +17,6 @@ var (
 )
 
 // ValidationError is a property of a change an admin must correct (400).
-// Err, when set, is the reason (ErrAddressTaken) for errors.Is.
-type ValidationError struct {
-	Property string // Graph's name, e.g. "displayName"
-	Message  string
-	Err      error
-}
-
-func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
-
-// Unwrap returns the reason.
-func (e *ValidationError) Unwrap() error { return e.Err }
+// Its Resource is validation.ResourceUser; Err, when set, is the reason
+// (ErrAddressTaken) for errors.Is.
+type ValidationError = validation.Error

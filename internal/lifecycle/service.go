@@ -14,6 +14,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Deps are what a Service uses. sqlstore.DB is every store.
@@ -94,7 +95,7 @@ func (s *Service) Update(ctx context.Context, t directory.Tenant, userID string,
 			return nil
 		})
 		if errors.Is(err, store.ErrAlreadyExists) {
-			return &ValidationError{Property: "mail", Message: ErrAddressTaken.Error(), Err: ErrAddressTaken}
+			return &ValidationError{Resource: validation.ResourceUser, Property: "mail", Message: ErrAddressTaken.Error(), Err: ErrAddressTaken}
 		}
 		if err != nil {
 			return fmt.Errorf("update user %s: %w", userID, err)
@@ -134,7 +135,7 @@ func (s *Service) addressFree(ctx context.Context, tenantID, selfID, addr string
 	u, err := s.d.Directory.GetUserByMail(ctx, tenantID, addr)
 	switch {
 	case err == nil && u.ID != selfID:
-		return &ValidationError{Property: "mail", Message: ErrAddressTaken.Error(), Err: ErrAddressTaken}
+		return &ValidationError{Resource: validation.ResourceUser, Property: "mail", Message: ErrAddressTaken.Error(), Err: ErrAddressTaken}
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Reasons a member's sign-in is refused. Pages branch on them with errors.Is.
@@ -36,18 +38,10 @@ var (
 )
 
 // ValidationError is a property of a request an admin must correct; the
-// API answers 400. Err, when set, is the reason (ErrUnverifiedDomain,
-// ErrAddressTaken, a *PasswordError) for errors.Is and errors.As.
-type ValidationError struct {
-	Property string // the Graph property name, e.g. "userPrincipalName"
-	Message  string
-	Err      error
-}
-
-func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
-
-// Unwrap returns the reason.
-func (e *ValidationError) Unwrap() error { return e.Err }
+// API answers 400. Its Resource is validation.ResourceUser; Err, when set,
+// is the reason (ErrUnverifiedDomain, ErrAddressTaken, a *PasswordError)
+// for errors.Is and errors.As.
+type ValidationError = validation.Error
 
 // PasswordError says why a new password is refused (CheckPassword). Reason
 // is a sentence for the person choosing the password; it never contains

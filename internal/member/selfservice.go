@@ -11,6 +11,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // SelfServiceAccount is an account a person creates for themselves in the
@@ -37,17 +38,17 @@ var SelfServiceActor = audit.Actor{AppName: "Self-service sign-up"}
 func (s *Service) PrepareSelfService(addr, displayName, password string) (SelfServiceAccount, error) {
 	a, err := directory.NormalizeAddress(addr)
 	if err != nil {
-		return SelfServiceAccount{}, &ValidationError{Property: "mail", Message: err.Error(), Err: err}
+		return SelfServiceAccount{}, &ValidationError{Resource: validation.ResourceUser, Property: "mail", Message: err.Error(), Err: err}
 	}
 	name := strings.TrimSpace(displayName)
 	if name == "" {
 		name = a[:strings.IndexByte(a, '@')]
 	}
 	if len([]rune(name)) > maxDisplayName {
-		return SelfServiceAccount{}, &ValidationError{Property: "displayName", Message: fmt.Sprintf("a name of 1 to %d characters is required", maxDisplayName)}
+		return SelfServiceAccount{}, &ValidationError{Resource: validation.ResourceUser, Property: "displayName", Message: fmt.Sprintf("a name of 1 to %d characters is required", maxDisplayName)}
 	}
 	if err := CheckPassword(password, a); err != nil {
-		return SelfServiceAccount{}, &ValidationError{Property: "passwordProfile.password", Message: err.Error(), Err: err}
+		return SelfServiceAccount{}, &ValidationError{Resource: validation.ResourceUser, Property: "passwordProfile.password", Message: err.Error(), Err: err}
 	}
 	hash, err := s.d.Params.Hash(password)
 	if err != nil {

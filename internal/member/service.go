@@ -17,6 +17,7 @@ import (
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // SessionRevoker ends a user's sessions (session.Store has it).
@@ -152,26 +153,26 @@ func (s *Service) CreateMember(ctx context.Context, t directory.Tenant, req NewM
 func (s *Service) newMember(t directory.Tenant, req NewMember) (directory.User, error) {
 	upn, err := directory.NormalizeAddress(req.UserPrincipalName)
 	if err != nil {
-		return directory.User{}, &ValidationError{Property: "userPrincipalName", Message: err.Error(), Err: err}
+		return directory.User{}, &ValidationError{Resource: validation.ResourceUser, Property: "userPrincipalName", Message: err.Error(), Err: err}
 	}
 	domain := upn[strings.LastIndexByte(upn, '@')+1:]
 	if !slices.Contains(t.Domains, domain) {
-		return directory.User{}, &ValidationError{Property: "userPrincipalName",
+		return directory.User{}, &ValidationError{Resource: validation.ResourceUser, Property: "userPrincipalName",
 			Message: fmt.Sprintf("%q is not a verified domain of %s (verified: %s)", domain, t.DisplayName, strings.Join(t.Domains, ", ")),
 			Err:     ErrUnverifiedDomain}
 	}
 	mail := upn
 	if strings.TrimSpace(req.Mail) != "" {
 		if mail, err = directory.NormalizeAddress(req.Mail); err != nil {
-			return directory.User{}, &ValidationError{Property: "mail", Message: err.Error(), Err: err}
+			return directory.User{}, &ValidationError{Resource: validation.ResourceUser, Property: "mail", Message: err.Error(), Err: err}
 		}
 	}
 	name := strings.TrimSpace(req.DisplayName)
 	if name == "" || len([]rune(name)) > maxDisplayName {
-		return directory.User{}, &ValidationError{Property: "displayName", Message: fmt.Sprintf("a name of 1 to %d characters is required", maxDisplayName)}
+		return directory.User{}, &ValidationError{Resource: validation.ResourceUser, Property: "displayName", Message: fmt.Sprintf("a name of 1 to %d characters is required", maxDisplayName)}
 	}
 	if err := CheckPassword(req.Password, upn, mail); err != nil {
-		return directory.User{}, &ValidationError{Property: "passwordProfile.password", Message: err.Error(), Err: err}
+		return directory.User{}, &ValidationError{Resource: validation.ResourceUser, Property: "passwordProfile.password", Message: err.Error(), Err: err}
 	}
 	return directory.User{
 		TenantID: t.ID, ID: uuid.NewString(), UserType: directory.UserTypeMember,
@@ -205,7 +206,7 @@ func mailProperty(u directory.User) string {
 }
 
 func addressTaken(property string) error {
-	return &ValidationError{Property: property, Message: ErrAddressTaken.Error(), Err: ErrAddressTaken}
+	return &ValidationError{Resource: validation.ResourceUser, Property: property, Message: ErrAddressTaken.Error(), Err: ErrAddressTaken}
 }
 
 // Throttle keys: the account (the address signed in with, whether or not
@@ -300,7 +301,7 @@ func (s *Service) credentials(ctx context.Context, t directory.Tenant, addr stri
 	if err != nil {
 		return directory.User{}, "", fmt.Errorf("authenticate member: %w", err)
 	}
-	if u.UserType != directory.UserTypeMember || u.CreationType == "Invitation" {
+	if u.IsInvited() {
 		return directory.User{}, "", nil
 	}
 	hash, err := s.d.Store.GetPassword(ctx, t.ID, u.ID)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/guestgate/guestgate/internal/httpx"
 )
 
 type routeKey struct{}
@@ -49,7 +51,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt := &route{}
-		sw := &statusWriter{ResponseWriter: w}
+		sw := httpx.NewStatusWriter(w)
 		defer func() {
 			rt.mu.Lock()
 			name := rt.name
@@ -57,7 +59,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 			if name == "" {
 				name = "unmatched"
 			}
-			code := sw.status
+			code := sw.Status()
 			if code == 0 {
 				code = http.StatusOK
 			}
@@ -84,26 +86,3 @@ func method(m string) string {
 	}
 	return "OTHER"
 }
-
-// statusWriter remembers the status code written.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection's writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

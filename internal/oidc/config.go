@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -67,6 +68,8 @@ type Deps struct {
 	Salts        SubjectSaltStore
 	Tx           store.Transactor
 	Clock        clock.Clock
+	// Log is the provider's logger (slog.Default() when nil).
+	Log *slog.Logger
 	// Sessions ends the guestgate browser session at RP-initiated logout
 	// (required: a logout that left the session would fail open).
 	Sessions BrowserSessionEnder

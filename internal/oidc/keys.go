@@ -41,6 +41,7 @@ type keyring struct {
 	sealer  *keySealer
 	tx      store.Transactor
 	clock   clock.Clock
+	log     *slog.Logger
 	refresh time.Duration
 	// publish is how long a retired key stays published: the longest token
 	// lifetime plus the refresh interval and a margin for clock skew.
@@ -78,8 +79,8 @@ func (k *publicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
 func (k *publicKey) Use() string                        { return "sig" }
 func (k *publicKey) Key() any                           { return k.key }
 
-func newKeyring(ks KeyStore, tx store.Transactor, c clock.Clock, sealer *keySealer, refresh, publish time.Duration) *keyring {
-	return &keyring{store: ks, sealer: sealer, tx: tx, clock: c, refresh: refresh, publish: publish, parsed: map[string]*rsa.PrivateKey{}}
+func newKeyring(ks KeyStore, tx store.Transactor, c clock.Clock, log *slog.Logger, sealer *keySealer, refresh, publish time.Duration) *keyring {
+	return &keyring{store: ks, sealer: sealer, tx: tx, clock: c, log: log, refresh: refresh, publish: publish, parsed: map[string]*rsa.PrivateKey{}}
 }
 
 // generate makes a new key sealed for the store.
@@ -122,7 +123,7 @@ func (kr *keyring) reseal(ctx context.Context) error {
 		}
 	}
 	if n > 0 {
-		slog.InfoContext(ctx, "sealed signing keys with the current secret", "keys", n)
+		kr.log.InfoContext(ctx, "sealed signing keys with the current secret", "keys", n)
 	}
 	return nil
 }
@@ -179,7 +180,7 @@ func (kr *keyring) retireOlderCurrent(ctx context.Context) error {
 	if err := kr.store.RetireSigningKeys(ctx, current[0].ID, kr.clock.Now()); err != nil {
 		return fmt.Errorf("retire duplicate signing keys: %w", err)
 	}
-	slog.InfoContext(ctx, "retired duplicate signing keys", "kept", current[0].ID, "retired", len(current)-1)
+	kr.log.InfoContext(ctx, "retired duplicate signing keys", "kept", current[0].ID, "retired", len(current)-1)
 	return kr.load(ctx)
 }
 
@@ -203,7 +204,7 @@ func (kr *keyring) rotate(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("rotate signing keys: %w", err)
 	}
-	slog.InfoContext(ctx, "rotated signing keys", "kid", k.ID)
+	kr.log.InfoContext(ctx, "rotated signing keys", "kid", k.ID)
 	return k.ID, kr.load(ctx)
 }
 
@@ -229,7 +230,7 @@ func (kr *keyring) load(ctx context.Context) error {
 			continue // past its publication window
 		}
 		if sk.Algorithm != algRS256 {
-			slog.WarnContext(ctx, "ignoring signing key with unsupported algorithm", "kid", sk.ID, "alg", sk.Algorithm)
+			kr.log.WarnContext(ctx, "ignoring signing key with unsupported algorithm", "kid", sk.ID, "alg", sk.Algorithm)
 			continue
 		}
 		priv := parsed[sk.ID]
@@ -239,7 +240,7 @@ func (kr *keyring) load(ctx context.Context) error {
 				priv, err = parseKey(der)
 			}
 			if err != nil {
-				slog.ErrorContext(ctx, "ignoring unreadable signing key", "kid", sk.ID, "err", err)
+				kr.log.ErrorContext(ctx, "ignoring unreadable signing key", "kid", sk.ID, "err", err)
 				continue
 			}
 		}
@@ -270,7 +271,7 @@ func (kr *keyring) fresh(ctx context.Context) error {
 	err := kr.load(ctx)
 	if err != nil && have && ctx.Err() == nil {
 		// Keep serving the cached keys through a database hiccup; retry in a second.
-		slog.WarnContext(ctx, "re-reading signing keys failed; using cached keys", "err", err)
+		kr.log.WarnContext(ctx, "re-reading signing keys failed; using cached keys", "err", err)
 		kr.mu.Lock()
 		kr.loadedAt = time.Now().Add(time.Second - kr.refresh)
 		kr.mu.Unlock()

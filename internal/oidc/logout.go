@@ -3,7 +3,6 @@ package oidc
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -53,7 +52,7 @@ func (p *Provider) endSession(ctx context.Context, req *op.EndSessionRequest) (s
 		if u, err := url.Parse(req.RedirectURI); err == nil && u.IsAbs() {
 			confirm += "?" + url.Values{"post_logout_redirect_uri": {req.RedirectURI}}.Encode()
 		}
-		slog.InfoContext(ctx, "oidc logout without id_token_hint: asking the user", "tenant", tid, "client_id", req.ClientID)
+		p.deps.Log.InfoContext(ctx, "oidc logout without id_token_hint: asking the user", "tenant", tid, "client_id", req.ClientID)
 		return confirm, nil
 	}
 	if req.ClientID != "" {
@@ -74,6 +73,6 @@ func (p *Provider) endSession(ctx context.Context, req *op.EndSessionRequest) (s
 		// only "?state=…"; land on the tenant's "You signed out" page.
 		redirect = p.tenantURL(tid, "/signedout")
 	}
-	slog.InfoContext(ctx, "oidc logout", "tenant", tid, "client_id", req.ClientID)
+	p.deps.Log.InfoContext(ctx, "oidc logout", "tenant", tid, "client_id", req.ClientID)
 	return redirect, nil
 }

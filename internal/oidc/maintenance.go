@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 )
 
@@ -37,7 +36,7 @@ func (p *Provider) Cleanup(ctx context.Context) error {
 		return fmt.Errorf("oidc cleanup: signing keys: %w", err)
 	}
 	if n > 0 {
-		slog.InfoContext(ctx, "oidc cleanup", "deleted_grants", n)
+		p.deps.Log.InfoContext(ctx, "oidc cleanup", "deleted_grants", n)
 	}
 	return nil
 }
@@ -52,7 +51,7 @@ func (p *Provider) Run(ctx context.Context, interval time.Duration) error {
 			return nil
 		case <-t.C:
 			if err := p.Cleanup(ctx); err != nil && ctx.Err() == nil {
-				slog.ErrorContext(ctx, "oidc cleanup failed", "err", err)
+				p.deps.Log.ErrorContext(ctx, "oidc cleanup failed", "err", err)
 			}
 		}
 	}

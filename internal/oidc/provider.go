@@ -59,13 +59,16 @@ func NewProvider(cfg Config, deps Deps) (*Provider, error) {
 	if deps.Clock == nil {
 		deps.Clock = clock.Real{}
 	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
 	p := &Provider{cfg: cfg, deps: deps, clock: deps.Clock}
 	sealer, err := newKeySealer(cfg.allKeys())
 	if err != nil {
 		return nil, fmt.Errorf("oidc: %w", err)
 	}
 	publish := max(cfg.AccessTokenLifetime, cfg.IDTokenLifetime) + cfg.KeyRefresh + maxClockSkew
-	p.keys = newKeyring(deps.Keys, deps.Tx, deps.Clock, sealer, cfg.KeyRefresh, publish)
+	p.keys = newKeyring(deps.Keys, deps.Tx, deps.Clock, deps.Log, sealer, cfg.KeyRefresh, publish)
 	if cfg.AdminOnly {
 		if err := p.keys.load(context.Background()); err != nil {
 			return nil, fmt.Errorf("oidc: signing keys: %w", err)
@@ -81,7 +84,7 @@ func NewProvider(cfg Config, deps Deps) (*Provider, error) {
 		if n, err := deps.Salts.FillTenantSubjectSalts(ctx, cfg.legacySalt()); err != nil {
 			return nil, fmt.Errorf("oidc: %w", err)
 		} else if n > 0 {
-			slog.InfoContext(ctx, "stored the subject salt of tenants from before salts; their subjects are unchanged", "tenants", n)
+			p.deps.Log.InfoContext(ctx, "stored the subject salt of tenants from before salts; their subjects are unchanged", "tenants", n)
 		}
 	}
 	p.crypto = newRotatingCrypto(cfg.allKeys())

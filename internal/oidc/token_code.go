@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -86,7 +85,7 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 // issued from it, so they are found without storing codes. A code whose
 // request expired unredeemed has no tokens: revoking them changes nothing.
 func (p *Provider) codeReplayed(ctx context.Context, tenantID, requestID string) error {
-	slog.WarnContext(ctx, "oidc: authorization code presented again; revoking the tokens issued from it",
+	p.deps.Log.WarnContext(ctx, "oidc: authorization code presented again; revoking the tokens issued from it",
 		"tenant", tenantID, "family", requestID)
 	if err := p.revokeGrant(ctx, tenantID, requestID); err != nil {
 		return oidc.ErrServerError().WithParent(err)

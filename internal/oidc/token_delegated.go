@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
@@ -24,19 +25,10 @@ import (
 // access token expires, so a role taken away is never outlived by a
 // refresh. Other scopes stay dropped from requests.
 
-// graphDelegatedScopes are the delegated permissions guestgate knows.
-var graphDelegatedScopes = []string{
-	"User.Read.All", "User.ReadWrite.All", "User.Invite.All",
-	"Directory.Read.All", "Directory.ReadWrite.All",
-	"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod", "Policy.ReadWrite.Authorization",
-	"Policy.ReadWrite.CrossTenantAccess", "IdentityProvider.Read.All", "IdentityProvider.ReadWrite.All",
-	"AuditLog.Read.All", "RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory",
-}
-
 // graphScope returns the permission name of a Graph delegated scope, or "".
 func graphScope(scope string) string {
 	name := strings.TrimPrefix(scope, graphResource+"/")
-	for _, s := range graphDelegatedScopes {
+	for _, s := range roles.DelegatedScopes() {
 		if strings.EqualFold(s, name) {
 			return s
 		}

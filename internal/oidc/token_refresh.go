@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -131,7 +130,7 @@ func (p *Provider) rotateRefreshToken(ctx context.Context, r *refreshRequest, cu
 // family it belongs to is revoked (revokeGrant) and the answer is
 // invalid_grant, whatever the revocation's outcome.
 func (p *Provider) refreshReplayed(ctx context.Context, rec RefreshTokenRecord) error {
-	slog.WarnContext(ctx, "oidc: rotated refresh token presented again; revoking its family",
+	p.deps.Log.WarnContext(ctx, "oidc: rotated refresh token presented again; revoking its family",
 		"tenant", rec.TenantID, "client_id", rec.ClientID, "user_id", rec.UserID, "family", rec.FamilyID)
 	if rec.FamilyID != "" {
 		if err := p.revokeGrant(ctx, rec.TenantID, rec.FamilyID); err != nil {

@@ -3,6 +3,8 @@ package policy
 import (
 	"fmt"
 	"strings"
+
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 // Patch is a partial update of the configuration (Graph PATCH): nil fields
@@ -15,12 +17,7 @@ type Patch struct {
 }
 
 // ValidationError is a value an admin must correct; the API answers 400.
-type ValidationError struct {
-	Property string // the Graph property name
-	Message  string
-}
-
-func (e *ValidationError) Error() string { return e.Property + ": " + e.Message }
+type ValidationError = validation.Error
 
 // Method states (Graph's authenticationMethodState).
 const (

@@ -35,6 +35,10 @@ func NewService(d Deps) *Service {
 	return &Service{d: d}
 }
 
+// AutoEnableDate is the deployment's auto-enable date: from it, the
+// policy value "default" turns email OTP on (section 4).
+func (s *Service) AutoEnableDate() time.Time { return s.d.AutoEnable }
+
 // View is a tenant's policy with its effective state for guests and why.
 type View struct {
 	Stored

@@ -22,7 +22,26 @@ const (
 	AuditLogReadAll         = "AuditLog.Read.All"
 	RoleManagementRead      = "RoleManagement.Read.Directory"
 	RoleManagementReadWrite = "RoleManagement.ReadWrite.Directory"
+
+	UserDeleteRestoreAll               = "User.DeleteRestore.All"
+	UserRevokeSessionsAll              = "User.RevokeSessions.All"
+	OrganizationReadAll                = "Organization.Read.All"
+	OrganizationReadWriteAll           = "Organization.ReadWrite.All"
+	OrganizationalBrandingReadAll      = "OrganizationalBranding.Read.All"
+	OrganizationalBrandingReadWriteAll = "OrganizationalBranding.ReadWrite.All"
 )
+
+// DelegatedScopes are the permissions an app may ask for on a user's
+// behalf (Graph delegated scopes guestgate knows).
+func DelegatedScopes() []string {
+	return []string{
+		UserReadAll, UserReadWriteAll, UserInviteAll,
+		DirectoryReadAll, DirectoryReadWriteAll,
+		PolicyReadAll, PolicyReadWriteAuthn, PolicyReadWriteAuthz,
+		PolicyReadWriteXTenant, IdentityProviderReadAll, PolicyReadWriteIdP,
+		AuditLogReadAll, RoleManagementRead, RoleManagementReadWrite,
+	}
+}
 
 // readOnly is what every member may do without a role (Entra's default
 // user permissions: members read the directory and the tenant's policies).

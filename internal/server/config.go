@@ -17,6 +17,7 @@ import (
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/otp"
+	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 )
@@ -132,7 +133,7 @@ func Defaults() Config {
 		DeploymentName:      "guestgate",
 		DomainSuffix:        "guestgate.local",
 		SessionLifetime:     24 * time.Hour,
-		AutoEnableDate:      time.Date(2021, 10, 1, 0, 0, 0, 0, time.UTC),
+		AutoEnableDate:      policy.DefaultAutoEnableDate,
 		OTP:                 otp.DefaultLimits,
 		Members:             member.DefaultLimits,
 		Abuse:               ratelimit.DefaultLimits,

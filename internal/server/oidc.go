@@ -40,7 +40,7 @@ func (s *Server) buildOIDC() (bind func(pages *web.Handler, signins *signin.Serv
 	p, err := oidc.NewProvider(
 		oidc.Config{PublicURL: s.cfg.PublicURL, Insecure: s.cfg.insecure(), CryptoKey: key, OldCryptoKeys: old,
 			AdminOnly: s.cfg.adminOnly, RefreshTokenLifetime: s.cfg.SessionLifetime},
-		oidc.Deps{Apps: s.db, Keys: s.db, AuthRequests: s.db, Directory: s.db, Salts: s.db, Tx: s.db, Clock: s.clock,
+		oidc.Deps{Apps: s.db, Keys: s.db, AuthRequests: s.db, Directory: s.db, Salts: s.db, Tx: s.db, Clock: s.clock, Log: s.log,
 			Sessions: s.oidcSessions, Access: s.oidcAccess},
 	)
 	if err != nil {

@@ -40,34 +40,11 @@ func (s *Server) limitTokens(w http.ResponseWriter, r *http.Request, t directory
 		// and the request served.
 		s.log.ErrorContext(r.Context(), "token limit: read counters", "err", err, "request_id", httpx.RequestID(r.Context()))
 	}
-	sw := &statusRecorder{ResponseWriter: w}
+	sw := httpx.NewStatusWriter(w)
 	next.ServeHTTP(sw, r)
-	if sw.status == http.StatusBadRequest || sw.status == http.StatusUnauthorized {
+	if st := sw.Status(); st == http.StatusBadRequest || st == http.StatusUnauthorized {
 		if err := s.limiter.Count(r.Context(), sc, subj); err != nil {
 			s.log.ErrorContext(r.Context(), "token limit: count a failed request", "err", err, "request_id", httpx.RequestID(r.Context()))
 		}
 	}
 }
-
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -155,7 +155,7 @@ type Route struct {
 // isInvited reports a user whose identity lives elsewhere: a guest, or a
 // member invited as such (invitedUserType Member).
 func isInvited(u directory.User) bool {
-	return u.UserType == directory.UserTypeGuest || u.CreationType == "Invitation"
+	return u.IsInvited()
 }
 
 // routeFor maps a user and the decision to the identity that runs it.
@@ -235,7 +235,7 @@ func (s *Service) beginUnknown(ctx context.Context, t directory.Tenant, addr str
 // page tells no address with an account from one without, finding 10).
 func prospect(t directory.Tenant, addr string) directory.User {
 	u := directory.User{TenantID: t.ID, Mail: addr, UserPrincipalName: addr, AccountEnabled: true,
-		UserType: directory.UserTypeGuest, CreationType: "Invitation", ExternalUserState: directory.StatePendingAcceptance}
+		UserType: directory.UserTypeGuest, CreationType: directory.CreationInvitation, ExternalUserState: directory.StatePendingAcceptance}
 	if directory.IsConsumers(t.ID) || slices.Contains(t.Domains, domainOf(addr)) {
 		u.UserType, u.CreationType, u.ExternalUserState = directory.UserTypeMember, "", ""
 	}

@@ -19,15 +19,15 @@ func init() { pageNames = append(pageNames, "appsignup") }
 
 // appSignUpRoutes adds the app sign-up pages to a tenant mux.
 func (h *Handler) appSignUpRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /signup/app/send", h.appSignUpSend)
-	mux.HandleFunc("POST /signup/app/verify", h.appSignUpVerify)
-	mux.HandleFunc("POST /signup/app/elsewhere", h.appSignUpElsewhere)
+	mux.HandleFunc("POST /signup/app/send", h.form(h.appSignUpSend))
+	mux.HandleFunc("POST /signup/app/verify", h.form(h.appSignUpVerify))
+	mux.HandleFunc("POST /signup/app/elsewhere", h.form(h.appSignUpElsewhere))
 }
 
 // offerAppSignUp shows the sign-up choices when the address may sign up
 // to the request's app; it reports whether it answered.
 func (h *Handler) offerAppSignUp(w http.ResponseWriter, r *http.Request, route signin.Route, reqID string) bool {
-	o, err := h.deps.SignIn.OfferAppSignUp(r.Context(), route, reqID, h.csrf.ensure(w, r))
+	o, err := h.deps.SignIn.OfferAppSignUp(r.Context(), route, reqID, h.csrf.Ensure(w, r))
 	if errors.Is(err, signin.ErrSignUpDomain) {
 		l := lang(r)
 		h.r.render(w, r, http.StatusForbidden, "message", page{
@@ -71,19 +71,15 @@ func (h *Handler) appSignUpPage(w http.ResponseWriter, r *http.Request, o signin
 	h.r.render(w, r, http.StatusOK, "appsignup", page{
 		Lang: l, Title: i18n.T(l, "appsignup.title", o.AppName), TenantName: t.DisplayName,
 		Heading: i18n.T(l, "appsignup.title", o.AppName), Paragraphs: []string{i18n.T(l, "appsignup.explain", t.DisplayName, o.AppName)},
-		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/signup/app/send"), ResendAction: tenantPath(t, "/signup/app/elsewhere"),
+		CSRF: h.csrf.Token(w, r), Action: tenantPath(t, "/signup/app/send"), ResendAction: tenantPath(t, "/signup/app/elsewhere"),
 		Hidden: hidden, Address: o.Address,
 	})
 }
 
-// appSignUpForm opens the offer a form posted, after the CSRF check.
+// appSignUpForm opens the offer a form posted (its CSRF token checked by form).
 func (h *Handler) appSignUpForm(w http.ResponseWriter, r *http.Request) (directory.Tenant, signin.AppSignUpOffer, bool) {
 	t := tenantFrom(r.Context())
-	if !h.csrf.valid(r) {
-		h.fail(w, r, t.DisplayName, errBadCSRF)
-		return t, signin.AppSignUpOffer{}, false
-	}
-	o, err := h.deps.SignIn.OpenAppSignUp(r.Context(), t, r.PostFormValue("state"), h.csrf.browser(r))
+	o, err := h.deps.SignIn.OpenAppSignUp(r.Context(), t, r.PostFormValue("state"), h.csrf.Browser(r))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return t, o, false
@@ -152,7 +148,7 @@ func (h *Handler) appSignUpElsewhere(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	choice := r.PostFormValue("choice")
-	u, err := h.deps.SignIn.StartAppSignUpElsewhere(r.Context(), o, choice, h.csrf.browser(r))
+	u, err := h.deps.SignIn.StartAppSignUpElsewhere(r.Context(), o, choice, h.csrf.Browser(r))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return

@@ -16,7 +16,7 @@ import (
 // so it carries the cookie.
 func (h *Handler) withBrowser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := h.csrf.browser(r)
+		v := h.csrf.Browser(r)
 		if v == "" {
 			next.ServeHTTP(w, r)
 			return

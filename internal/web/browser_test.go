@@ -12,7 +12,7 @@ import (
 // for one browser and different for two (issue 20, finding 5: a passcode
 // is bound to the browser that asked for it); the id is not the cookie.
 func TestWithBrowser(t *testing.T) {
-	h := &Handler{csrf: csrf{key: make([]byte, 32)}}
+	h := &Handler{csrf: newCSRF(Config{CSRFKey: make([]byte, 32)})}
 	var got []string
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /login/send", func(_ http.ResponseWriter, r *http.Request) {
@@ -23,7 +23,7 @@ func TestWithBrowser(t *testing.T) {
 	for _, cookie := range []string{a, a, b, ""} {
 		r := httptest.NewRequest(http.MethodPost, "/login/send", nil)
 		if cookie != "" {
-			r.AddCookie(&http.Cookie{Name: h.csrf.cookie(), Value: cookie})
+			r.AddCookie(&http.Cookie{Name: httpx.CookieName(false, csrfCookie), Value: cookie})
 		}
 		pages.ServeHTTP(httptest.NewRecorder(), r)
 		if r.Pattern != "POST /login/send" {

@@ -40,17 +40,13 @@ func (h *Handler) consentPage(w http.ResponseWriter, r *http.Request) {
 	h.r.render(w, r, http.StatusOK, "consent", page{
 		Lang: l, Title: i18n.T(l, "consent.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "consent.title"),
 		Domain: displayDomain(t), PrivacyURL: t.PrivacyURL, FormOrigins: []string{origin(next.RedirectURL)},
-		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/consent/accept"), ResendAction: tenantPath(t, "/consent/cancel"),
+		CSRF: h.csrf.Token(w, r), Action: tenantPath(t, "/consent/accept"), ResendAction: tenantPath(t, "/consent/cancel"),
 	})
 }
 
 // consentAccept redeems the invitation and continues.
 func (h *Handler) consentAccept(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
-	if !h.csrf.valid(r) {
-		h.fail(w, r, t.DisplayName, errBadCSRF)
-		return
-	}
 	res, err := h.deps.SignIn.Accept(r.Context(), t, h.consentProof(r, t))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
@@ -63,10 +59,6 @@ func (h *Handler) consentAccept(w http.ResponseWriter, r *http.Request) {
 // consentCancel leaves the invitation pending and says so.
 func (h *Handler) consentCancel(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
-	if !h.csrf.valid(r) {
-		h.fail(w, r, t.DisplayName, errBadCSRF)
-		return
-	}
 	back, err := h.deps.SignIn.Decline(r.Context(), t, h.consentProof(r, t))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)

@@ -12,7 +12,7 @@ import (
 // goFederation sends a guest to sign in at the partner's identity
 // provider the tenant federates with (SAML, OpenID Connect or Google).
 func (h *Handler) goFederation(w http.ResponseWriter, r *http.Request, route signin.Route, next signin.Continuation) {
-	u, err := h.deps.SignIn.StartFederation(r.Context(), route, next, h.csrf.ensure(w, r))
+	u, err := h.deps.SignIn.StartFederation(r.Context(), route, next, h.csrf.Ensure(w, r))
 	if err != nil {
 		h.fail(w, r, route.Tenant.DisplayName, err)
 		return
@@ -72,7 +72,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 // federationReturn finishes the sign-in in the browser that started it.
 func (h *Handler) federationReturn(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
-	res, err := h.deps.SignIn.FederationReturn(r.Context(), t, r.URL.Query().Get("proof"), h.csrf.browser(r))
+	res, err := h.deps.SignIn.FederationReturn(r.Context(), t, r.URL.Query().Get("proof"), h.csrf.Browser(r))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/csrf"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/oidc"
@@ -67,7 +68,7 @@ type Handler struct {
 	cfg  Config
 	deps Deps
 	r    *renderer
-	csrf csrf
+	csrf csrf.Guard
 }
 
 // New returns a Handler.
@@ -118,7 +119,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 			return out, nil
 		}
 	}
-	return &Handler{cfg: cfg, deps: deps, r: r, csrf: csrf{key: cfg.CSRFKey, old: cfg.OldCSRFKeys, secure: cfg.SecureCookies}}, nil
+	return &Handler{cfg: cfg, deps: deps, r: r, csrf: newCSRF(cfg)}, nil
 }
 
 // Global returns the routes without tenant context: the redeem link, the
@@ -127,9 +128,9 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 func (h *Handler) Global() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /redeem", h.redeemStart)
-	mux.HandleFunc("POST /redeem/send", h.redeemSend)
+	mux.HandleFunc("POST /redeem/send", h.form(h.redeemSend))
 	mux.HandleFunc("GET /redeem/code", h.redeemCode)
-	mux.HandleFunc("POST /redeem/verify", h.redeemVerify)
+	mux.HandleFunc("POST /redeem/verify", h.form(h.redeemVerify))
 	mux.HandleFunc("GET /signin-to-organization", h.signInToOrganization)
 	mux.HandleFunc("GET /branding/{tenant}/{lang}/bannerLogo", h.bannerLogo)
 	if h.cfg.DevMailbox {
@@ -145,23 +146,23 @@ func (h *Handler) Tenant() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", h.myApps)
 	mux.HandleFunc("GET /login", h.loginStart)
-	mux.HandleFunc("POST /login/next", h.loginNext)
-	mux.HandleFunc("POST /login/send", h.loginSend)
+	mux.HandleFunc("POST /login/next", h.form(h.loginNext))
+	mux.HandleFunc("POST /login/send", h.form(h.loginSend))
 	mux.HandleFunc("GET /login/code", h.loginCode)
-	mux.HandleFunc("POST /login/verify", h.loginVerify)
-	mux.HandleFunc("POST /login/password", h.loginPassword)
+	mux.HandleFunc("POST /login/verify", h.form(h.loginVerify))
+	mux.HandleFunc("POST /login/password", h.form(h.loginPassword))
 	mux.HandleFunc("GET /login/home", h.homeStart)
-	mux.HandleFunc("POST /login/home", h.homePassword)
+	mux.HandleFunc("POST /login/home", h.form(h.homePassword))
 	mux.HandleFunc("GET /login/home/return", h.homeReturn)
 	mux.HandleFunc("GET /login/federation/return", h.federationReturn)
 	mux.HandleFunc("POST /federation/saml/acs", h.samlACS)
 	mux.HandleFunc("GET /federation/saml/metadata", h.samlMetadata)
 	mux.HandleFunc("GET /federation/oidc/callback", h.oidcCallback)
 	mux.HandleFunc("GET /consent", h.consentPage)
-	mux.HandleFunc("POST /consent/accept", h.consentAccept)
-	mux.HandleFunc("POST /consent/cancel", h.consentCancel)
+	mux.HandleFunc("POST /consent/accept", h.form(h.consentAccept))
+	mux.HandleFunc("POST /consent/cancel", h.form(h.consentCancel))
 	mux.HandleFunc("GET /signout", h.signOutConfirm)
-	mux.HandleFunc("POST /signout", h.signOut)
+	mux.HandleFunc("POST /signout", h.form(h.signOut))
 	h.signUpRoutes(mux)
 	mux.HandleFunc("GET /signedout", h.signedOutPage)
 	return h.withBrowser(mux)

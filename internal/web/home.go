@@ -19,7 +19,7 @@ func (h *Handler) goHome(w http.ResponseWriter, r *http.Request, route signin.Ro
 		}
 		force = ar.ForceLogin
 	}
-	u, err := h.deps.SignIn.StartHomeTenant(route, next, force, h.csrf.ensure(w, r))
+	u, err := h.deps.SignIn.StartHomeTenant(route, next, force, h.csrf.Ensure(w, r))
 	if err != nil {
 		h.fail(w, r, route.Tenant.DisplayName, err)
 		return
@@ -31,7 +31,7 @@ func (h *Handler) goHome(w http.ResponseWriter, r *http.Request, route signin.Ro
 // a live session of the member answers at once; otherwise the password.
 func (h *Handler) homeStart(w http.ResponseWriter, r *http.Request) {
 	home := tenantFrom(r.Context())
-	hs, err := h.deps.SignIn.OpenHandoff(r.Context(), home, r.URL.Query().Get("handoff"), h.csrf.browser(r))
+	hs, err := h.deps.SignIn.OpenHandoff(r.Context(), home, r.URL.Query().Get("handoff"), h.csrf.Browser(r))
 	if err != nil {
 		h.fail(w, r, home.DisplayName, err)
 		return
@@ -53,11 +53,7 @@ func (h *Handler) homePasswordPage(w http.ResponseWriter, r *http.Request, statu
 // the browser back to the inviting tenant.
 func (h *Handler) homePassword(w http.ResponseWriter, r *http.Request) {
 	home := tenantFrom(r.Context())
-	if !h.csrf.valid(r) {
-		h.fail(w, r, home.DisplayName, errBadCSRF)
-		return
-	}
-	hs, err := h.deps.SignIn.OpenHandoff(r.Context(), home, r.PostFormValue("handoff"), h.csrf.browser(r))
+	hs, err := h.deps.SignIn.OpenHandoff(r.Context(), home, r.PostFormValue("handoff"), h.csrf.Browser(r))
 	if err != nil {
 		h.fail(w, r, home.DisplayName, err)
 		return
@@ -79,7 +75,7 @@ func (h *Handler) homePassword(w http.ResponseWriter, r *http.Request) {
 // homeReturn is the way back at the inviting tenant.
 func (h *Handler) homeReturn(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
-	res, err := h.deps.SignIn.HomeReturn(r.Context(), t, r.URL.Query().Get("handoff"), h.csrf.browser(r), func(tenantID string) string {
+	res, err := h.deps.SignIn.HomeReturn(r.Context(), t, r.URL.Query().Get("handoff"), h.csrf.Browser(r), func(tenantID string) string {
 		return h.sessionToken(r, tenantID)
 	})
 	if err != nil {

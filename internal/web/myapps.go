@@ -38,7 +38,7 @@ func (h *Handler) myApps(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	h.r.render(w, r, http.StatusOK, "myapps", page{
 		Lang: l, Title: i18n.T(l, "myapps.title"), TenantName: t.DisplayName,
-		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/signout"), Address: u.Mail, Apps: apps,
+		CSRF: h.csrf.Token(w, r), Action: tenantPath(t, "/signout"), Address: u.Mail, Apps: apps,
 	})
 }
 

@@ -81,7 +81,7 @@ func (h *Handler) codePage(w http.ResponseWriter, r *http.Request, status int, t
 	h.r.render(w, r, status, "code", page{
 		FormTenantID: t.ID, FormOrigins: formOrigins,
 		Lang: l, Title: title, Heading: title, TenantName: t.DisplayName,
-		CSRF: h.csrf.token(w, r), Action: action, ResendAction: resend, Hidden: hidden,
+		CSRF: h.csrf.Token(w, r), Action: action, ResendAction: resend, Hidden: hidden,
 		Address: address, ValidMinutes: int(validity.Minutes()), Error: errMsg, Code: v,
 	})
 }

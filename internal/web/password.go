@@ -15,7 +15,7 @@ func (h *Handler) passwordPage(w http.ResponseWriter, r *http.Request, status in
 	l := lang(r)
 	h.r.render(w, r, status, "password", page{
 		Lang: l, Title: i18n.T(l, "password.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "password.title"),
-		Paragraphs: intro, CSRF: h.csrf.token(w, r), Action: action, Hidden: hidden, Address: address, Error: errMsg,
+		Paragraphs: intro, CSRF: h.csrf.Token(w, r), Action: action, Hidden: hidden, Address: address, Error: errMsg,
 	})
 }
 

@@ -38,7 +38,7 @@ func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 	h.r.render(w, r, http.StatusOK, "redeem", page{
 		Lang: l, Title: i18n.T(l, "redeem.title"), TenantName: red.Tenant.DisplayName, TenantID: red.Tenant.ID,
 		Heading: i18n.T(l, "redeem.title"), Paragraphs: []string{i18n.T(l, "redeem.invited_by", red.Tenant.DisplayName)},
-		CSRF: h.csrf.token(w, r), Action: "/redeem/send", Hidden: map[string]string{"ticket": ticket},
+		CSRF: h.csrf.Token(w, r), Action: "/redeem/send", Hidden: map[string]string{"ticket": ticket},
 		Address: red.User.Mail,
 	})
 }
@@ -57,11 +57,8 @@ func (h *Handler) alreadyRedeemed(w http.ResponseWriter, r *http.Request, red in
 	})
 }
 
-// redeemForm resolves the ticket of a posted redeem form, after the CSRF check.
+// redeemForm resolves the ticket of a posted redeem form (its CSRF token checked by form).
 func (h *Handler) redeemForm(r *http.Request) (signin.Route, invitation.Redemption, string, error) {
-	if !h.csrf.valid(r) {
-		return signin.Route{}, invitation.Redemption{}, "", errBadCSRF
-	}
 	ticket := r.PostFormValue("ticket")
 	route, red, err := h.deps.SignIn.BeginRedemption(r.Context(), ticket)
 	return route, red, ticket, err

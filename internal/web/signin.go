@@ -50,20 +50,16 @@ func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request, status int,
 	l := lang(r)
 	h.r.render(w, r, status, "signin", page{
 		Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName,
-		CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/login/next"),
+		CSRF: h.csrf.Token(w, r), Action: tenantPath(t, "/login/next"),
 		Hidden: map[string]string{"authRequestID": reqID}, Address: address, Error: errMsg,
 	})
 }
 
-// loginForm reads a posted sign-in form (CSRF, the address) and asks the
-// sign-in service how the address signs in.
+// loginForm reads the address of a posted sign-in form (form has checked
+// its CSRF token) and asks the sign-in service how the address signs in.
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) (signin.Route, string, bool) {
 	t := tenantFrom(r.Context())
 	reqID := r.PostFormValue("authRequestID")
-	if !h.csrf.valid(r) {
-		h.fail(w, r, t.DisplayName, errBadCSRF)
-		return signin.Route{}, reqID, false
-	}
 	addr, err := formAddress(r)
 	if err != nil {
 		h.signinPage(w, r, http.StatusBadRequest, t, reqID, r.PostFormValue("email"), i18n.T(lang(r), "signin.err_address"))
@@ -107,7 +103,7 @@ func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
 	default:
 		h.r.render(w, r, http.StatusOK, "redeem", page{
 			Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "signin.title"),
-			CSRF: h.csrf.token(w, r), Action: tenantPath(t, "/login/send"), Hidden: hidden, Address: route.User.Mail,
+			CSRF: h.csrf.Token(w, r), Action: tenantPath(t, "/login/send"), Hidden: hidden, Address: route.User.Mail,
 		})
 	}
 }

@@ -22,9 +22,9 @@ func init() { pageNames = append(pageNames, "signup") }
 // signUpRoutes adds the sign-up pages to a tenant mux.
 func (h *Handler) signUpRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /signup", h.signUpStart)
-	mux.HandleFunc("POST /signup/start", h.signUpAddress)
-	mux.HandleFunc("POST /signup/send", h.signUpSend)
-	mux.HandleFunc("POST /signup/verify", h.signUpVerify)
+	mux.HandleFunc("POST /signup/start", h.form(h.signUpAddress))
+	mux.HandleFunc("POST /signup/send", h.form(h.signUpSend))
+	mux.HandleFunc("POST /signup/verify", h.form(h.signUpVerify))
 	h.appSignUpRoutes(mux)
 }
 
@@ -57,7 +57,7 @@ func (h *Handler) signUpStart(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) openSignUp(w http.ResponseWriter, r *http.Request, t directory.Tenant, state string) (signin.SignUp, bool) {
-	su, err := h.deps.SignIn.OpenSignUp(r.Context(), state, h.csrf.browser(r))
+	su, err := h.deps.SignIn.OpenSignUp(r.Context(), state, h.csrf.Browser(r))
 	if err != nil {
 		h.signUpFail(w, r, t, err)
 		return su, false
@@ -77,16 +77,12 @@ func (h *Handler) signUpAddress(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !h.csrf.valid(r) {
-		h.fail(w, r, t.DisplayName, errBadCSRF)
-		return
-	}
 	addr, err := formAddress(r)
 	if err != nil {
 		h.signUpPage(w, r, http.StatusBadRequest, t, signin.SignUp{}, i18n.T(lang(r), "signin.err_address"))
 		return
 	}
-	u, err := h.deps.SignIn.StartPersonalSignUp(addr, h.csrf.browser(r))
+	u, err := h.deps.SignIn.StartPersonalSignUp(addr, h.csrf.Browser(r))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return
@@ -94,14 +90,10 @@ func (h *Handler) signUpAddress(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u, http.StatusSeeOther)
 }
 
-// signUpForm opens the state a sign-up form posted, after the CSRF check.
+// signUpForm opens the state a sign-up form posted (its CSRF token checked by form).
 func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) (directory.Tenant, signin.SignUp, bool) {
 	t, ok := h.signUpTenant(w, r)
 	if !ok {
-		return t, signin.SignUp{}, false
-	}
-	if !h.csrf.valid(r) {
-		h.fail(w, r, t.DisplayName, errBadCSRF)
 		return t, signin.SignUp{}, false
 	}
 	su, ok := h.openSignUp(w, r, t, r.PostFormValue("state"))
@@ -172,7 +164,7 @@ func (h *Handler) signUpFail(w http.ResponseWriter, r *http.Request, t directory
 
 func (h *Handler) signUpPage(w http.ResponseWriter, r *http.Request, status int, t directory.Tenant, su signin.SignUp, errMsg string) {
 	l := lang(r)
-	p := page{Lang: l, Title: i18n.T(l, "signup.title"), TenantName: t.DisplayName, CSRF: h.csrf.token(w, r), Error: errMsg}
+	p := page{Lang: l, Title: i18n.T(l, "signup.title"), TenantName: t.DisplayName, CSRF: h.csrf.Token(w, r), Error: errMsg}
 	p.Heading, p.Paragraphs = signUpWords(l, su)
 	if su.Token == "" {
 		p.Action = tenantPath(t, "/signup/start")
@@ -185,7 +177,7 @@ func (h *Handler) signUpPage(w http.ResponseWriter, r *http.Request, status int,
 func (h *Handler) signUpCodePage(w http.ResponseWriter, r *http.Request, status int, t directory.Tenant, su signin.SignUp, errMsg string) {
 	l := lang(r)
 	p := page{
-		Lang: l, Title: i18n.T(l, "signup.title"), TenantName: t.DisplayName, CSRF: h.csrf.token(w, r), Error: errMsg,
+		Lang: l, Title: i18n.T(l, "signup.title"), TenantName: t.DisplayName, CSRF: h.csrf.Token(w, r), Error: errMsg,
 		Action: tenantPath(t, "/signup/verify"), ResendAction: tenantPath(t, "/signup/send"),
 		Hidden: map[string]string{"state": su.Token}, Address: su.Address,
 		ValidMinutes: int(h.deps.SignIn.PasscodeValidity().Minutes()),

@@ -88,9 +88,7 @@ func (db *DB) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 	if d <= 0 {
 		return ctx, func() {}
 	}
-	if db.d.engine == EnginePostgres {
-		d += pgGrace
-	}
+	d += db.d.budgetGrace
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d {
 		return ctx, func() {}
 	}

@@ -256,9 +256,9 @@ func (db *DB) PurgeBulkJobs(ctx context.Context, before time.Time) (int, error) 
 func (db *DB) QueuedBulkJobs(ctx context.Context, tenantID string) (int, error) {
 	var n int
 	err := db.InTx(ctx, func(ctx context.Context) error {
-		if db.d.engine == EnginePostgres {
+		if db.d.forNoKeyUpdate != "" {
 			var id string
-			err := db.queryRow(ctx, `SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE`, tenantID).Scan(&id)
+			err := db.queryRow(ctx, `SELECT id FROM tenants WHERE id = $1`+db.d.forNoKeyUpdate, tenantID).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil // no tenant, no jobs
 			}

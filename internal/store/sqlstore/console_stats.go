@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/guestgate/guestgate/internal/console"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 )
 
-var _ console.Stats = (*DB)(nil)
+// The console's Overview reads these (console.Stats; the server passes
+// the store there, which checks that it has them).
 
 // CountGuestsByIdPAndState counts the tenant's guests by identity provider
 // and by state (the console's Overview), in one grouped read.

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -37,11 +38,36 @@ type dialect struct {
 	// byte (code point) order, the order of the key indexes of migration
 	// 0006: COLLATE "C" on PostgreSQL; SQLite's default BINARY already is.
 	byteOrder string
-	rebindMu  sync.Map // query → rewritten query
+	// cachedStatements: every statement goes through a pool's cache of
+	// prepared statements (stmtQuerier), in a transaction too. SQLite's
+	// pools are small and its statements costly to prepare; PostgreSQL's
+	// driver caches statements per connection itself.
+	cachedStatements bool
+	// notifyOutbox, run in a transaction that queues mail, wakes every
+	// process's dispatcher at commit; with it, OutboxWakeups listens for
+	// that wake-up. "" when the engine has no notifications: one process
+	// per SQLite file wakes its own dispatcher (outbox_wake.go).
+	notifyOutbox string
+	// liftBudget lifts the statement budget for the rest of a transaction
+	// (migrations); "" when the engine has no server-side budget.
+	liftBudget string
+	// lockMigrations serialises migrating processes for the rest of a
+	// transaction; "" when write transactions are exclusive already.
+	lockMigrations string
+	// forNoKeyUpdate is appended to a SELECT that locks a row against
+	// changes but not against inserts referring to it; "" when write
+	// transactions are exclusive already (SQLite).
+	forNoKeyUpdate string
+	// budgetGrace is added to a statement budget's context deadline so
+	// the engine's own statement timeout answers first (budget.go).
+	budgetGrace time.Duration
+	rebindMu    sync.Map // query → rewritten query
 }
 
-var postgresDialect = &dialect{engine: EnginePostgres, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byteOrder: ` COLLATE "C"`}
-var sqliteDialect = &dialect{engine: EngineSQLite}
+var postgresDialect = &dialect{engine: EnginePostgres, forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", byteOrder: ` COLLATE "C"`,
+	notifyOutbox: `SELECT pg_notify('` + outboxChannel + `', '')`, liftBudget: `SET LOCAL statement_timeout = 0`,
+	lockMigrations: `SELECT pg_advisory_xact_lock(7460713)`, forNoKeyUpdate: " FOR NO KEY UPDATE", budgetGrace: pgGrace}
+var sqliteDialect = &dialect{engine: EngineSQLite, cachedStatements: true}
 
 // jsonStrings returns a FROM item listing the strings of the JSON array
 // in the text column col, one row each with the string in column value.

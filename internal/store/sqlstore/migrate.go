@@ -106,8 +106,8 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 // lifted for the transaction.
 func (db *DB) migrationTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	return db.InTx(withoutBudget(ctx), func(ctx context.Context) error {
-		if db.d.engine == EnginePostgres {
-			if _, err := db.exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		if db.d.liftBudget != "" {
+			if _, err := db.exec(ctx, db.d.liftBudget); err != nil {
 				return fmt.Errorf("lift the statement budget: %w", err)
 			}
 		}
@@ -118,8 +118,8 @@ func (db *DB) migrationTx(ctx context.Context, fn func(ctx context.Context) erro
 func (db *DB) applyMigration(ctx context.Context, m migration) (bool, error) {
 	did := false
 	err := db.migrationTx(ctx, func(ctx context.Context) error {
-		if db.d.engine == EnginePostgres {
-			if _, err := db.exec(ctx, `SELECT pg_advisory_xact_lock(7460713)`); err != nil {
+		if db.d.lockMigrations != "" {
+			if _, err := db.exec(ctx, db.d.lockMigrations); err != nil {
 				return fmt.Errorf("lock migrations: %w", err)
 			}
 		}

@@ -93,9 +93,9 @@ func (db *DB) EnqueueMail(ctx context.Context, m mail.Message) error {
 			db.AfterCommit(ctx, deliverLater(ch, mail.Delivery{Message: m, ClaimToken: token}))
 			return nil
 		}
-		if db.d.engine == EnginePostgres {
+		if db.d.notifyOutbox != "" {
 			// Delivered by PostgreSQL at commit, and only then.
-			if _, err := db.exec(ctx, `SELECT pg_notify('`+outboxChannel+`', '')`); err != nil {
+			if _, err := db.exec(ctx, db.d.notifyOutbox); err != nil {
 				return fmt.Errorf("enqueue mail %s: notify: %w", m.ID, err)
 			}
 		}

@@ -63,7 +63,7 @@ func (db *DB) OutboxWakeups(ctx context.Context) <-chan struct{} {
 		}
 	}
 	go func() {
-		if db.d.engine == EnginePostgres {
+		if db.d.notifyOutbox != "" {
 			db.listenOutbox(ctx, notify)
 		}
 		<-ctx.Done()

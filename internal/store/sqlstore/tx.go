@@ -102,7 +102,7 @@ type querier interface {
 // reader returns the transaction in ctx, or the read pool.
 func (db *DB) reader(ctx context.Context) querier {
 	st, inTx := ctx.Value(txKey{}).(*txState)
-	if db.d.engine == EngineSQLite {
+	if db.d.cachedStatements {
 		if inTx {
 			return stmtQuerier{pool: db.write, cache: &db.writeStmts, tx: st}
 		}
@@ -122,7 +122,7 @@ func (db *DB) writer(ctx context.Context) querier {
 	if !inTx {
 		db.writeTxs.Add(1)
 	}
-	if db.d.engine == EngineSQLite {
+	if db.d.cachedStatements {
 		q := stmtQuerier{pool: db.write, cache: &db.writeStmts}
 		if inTx {
 			q.tx = st
