@@ -94,7 +94,7 @@ func TestTokenErrorsAreEntras(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		app, _ := e.createApp(e.a, true)
 		f := flow{tenant: e.a, app: app, user: e.guestA}
-		pending, verifier := e.authorize(t, f)
+		pending, _ := e.authorize(t, f)
 		code := e.login(t, f, pending)
 		_, err := pending.config.Exchange(e.ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier()))
 		body := entraBody(t, err)
@@ -104,7 +104,7 @@ func TestTokenErrorsAreEntras(t *testing.T) {
 			t.Fatalf("wrong code_verifier: %+v", body)
 		}
 
-		pending, verifier = e.authorize(t, f)
+		pending, verifier := e.authorize(t, f)
 		code = e.login(t, f, pending)
 		e.access.refuse(e.guestA.ID, true)
 		// One try only: auto-detection would send the spent code again.
