@@ -211,7 +211,7 @@ func (s *Service) recheck(ctx context.Context, t directory.Tenant, u directory.U
 			"proved", id.IdP, "now", dec.IdP, "step", dec.Step)
 		// An identity this deployment cannot run says why (e.g. passcodes
 		// were just turned off); any other change means start again.
-		if _, err := routeFor(t, u, dec, otpEnabled); err != nil {
+		if _, err := s.routeFor(t, u, dec, otpEnabled); err != nil {
 			return err
 		}
 		return ErrDecisionChanged
