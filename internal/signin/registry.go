@@ -15,6 +15,12 @@ type Registry struct {
 	ctors map[directory.IdP]func(*Service) Method
 }
 
+// NewRegistry is a registry with no method: nobody can sign in until
+// methods are registered. Most callers start from Builtin.
+func NewRegistry() *Registry {
+	return &Registry{ctors: map[directory.IdP]func(*Service) Method{}}
+}
+
 // Member is the registry key of a tenant's own members, who sign in with
 // no identity provider (directory.IdPNone).
 const Member = directory.IdPNone
@@ -33,7 +39,7 @@ const Member = directory.IdPNone
 // it reuses these methods' flows (the passcode flow, the hand-off, the
 // partner's round trip) with its own step after the proof.
 func Builtin() *Registry {
-	r := &Registry{ctors: map[directory.IdP]func(*Service) Method{}}
+	r := NewRegistry()
 	r.Register(Member, func(s *Service) Method { return passwordMethod{s} })
 	r.Register(directory.IdPMail, func(s *Service) Method { return passcodeMethod{s} })
 	home := func(s *Service) Method { return homeTenantMethod{s} }
