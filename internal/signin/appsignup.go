@@ -245,8 +245,9 @@ const (
 // home tenant, at the partner's identity provider, or with a personal
 // account (created first when they have none); the way back
 // (HomeReturn, FederationReturn) asks them to review permissions. It
-// returns a path of this deployment, or the partner's sign-in URL.
-func (s *Service) StartAppSignUpElsewhere(ctx context.Context, o AppSignUpOffer, choice, browser string) (string, error) {
+// says where the browser goes: a path of this deployment, or the
+// partner's sign-in URL (External).
+func (s *Service) StartAppSignUpElsewhere(ctx context.Context, o AppSignUpOffer, choice, browser string) (Redirect, error) {
 	now := s.d.Clock.Now()
 	next := Continuation{AuthRequestID: o.st.Request}
 	home := ""
@@ -255,21 +256,23 @@ func (s *Service) StartAppSignUpElsewhere(ctx context.Context, o AppSignUpOffer,
 		home = o.Home.ID
 	case choice == SignUpWithPartner && o.Partner != "" && o.dec.Primary != nil:
 		r := Route{Tenant: o.Tenant, User: prospect(o.Tenant, o.Address), Decision: *o.dec.Primary, unknown: true}
-		return s.startFederation(ctx, r, next, browser, true)
+		u, err := s.startFederation(ctx, r, next, browser, true)
+		return Redirect{URL: u, External: true}, err
 	case choice == SignUpWithPersonal && o.Personal && o.HasPersonal:
 		home = directory.ConsumersTenantID
 	case choice == SignUpWithPersonal && o.Personal:
 		st := signUpState{From: o.Tenant.ID, Address: o.Address, Kind: directory.IdPPersonal, Next: next, AppSignUp: true}
-		return s.sealSignUp(st, browser)
+		u, err := s.sealSignUp(st, browser)
+		return Redirect{URL: u}, err
 	default:
-		return "", ErrDecisionChanged
+		return Redirect{}, ErrDecisionChanged
 	}
 	h := handoff{From: o.Tenant.ID, Home: home, Address: o.Address, Next: next, Started: now, Browser: bind(browser), SignUp: true}
 	tok, err := seal(s.seals, purposeHandoff, h, now.Add(handoffLifetime))
 	if err != nil {
-		return "", err
+		return Redirect{}, err
 	}
-	return "/" + home + "/login/home?handoff=" + url.QueryEscape(tok), nil
+	return Redirect{URL: "/" + home + "/login/home?handoff=" + url.QueryEscape(tok)}, nil
 }
 
 // appSignUpReturn is the way back of a sign-up that proved the address at
