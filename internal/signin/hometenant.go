@@ -81,6 +81,20 @@ func (m homeTenantMethod) Redirect(ctx context.Context, r Route, next Continuati
 	return Redirect{URL: u}, err
 }
 
+// prepareRoute names the home of a redeemed guest (step 0) or of a
+// personal account: the directory whose issuer the decision names; an
+// issuer of no directory of this deployment is unavailable.
+func (m homeTenantMethod) prepareRoute(r *Route, otpEnabled bool) error {
+	dec := &r.Decision
+	if dec.CreateAccount || dec.UpstreamTenantID != "" {
+		return nil
+	}
+	if dec.UpstreamTenantID = m.s.tenantOfIssuer(dec.Issuer); dec.UpstreamTenantID == "" {
+		return &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
+	}
+	return nil
+}
+
 // StartHomeTenant begins a home-tenant route and returns the home
 // tenant's sign-in URL (a path); an account the decision says to create
 // first (CreateAccount) is signed up on the way (signup.go). force

@@ -234,18 +234,23 @@ func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory
 	if err != nil {
 		return Route{}, err
 	}
-	if elsewhere(dec.IdP) && !dec.CreateAccount && dec.UpstreamTenantID == "" {
-		// A redeemed guest (step 0) or a personal account: the home is
-		// the directory whose issuer the decision names.
-		dec.UpstreamTenantID = s.tenantOfIssuer(dec.Issuer)
-		if dec.UpstreamTenantID == "" {
-			return Route{}, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
-		}
-	}
 	// A removed federation is said, not replaced (never a fallback): the
 	// decision refuses its guests (step 0) and finds no other for a guest
 	// who has not redeemed yet.
-	return s.routeFor(t, u, dec, otpEnabled)
+	r, err := s.routeFor(t, u, dec, otpEnabled)
+	if p, ok := r.Method.(routePreparer); ok && err == nil {
+		if err := p.prepareRoute(&r, otpEnabled); err != nil {
+			return Route{}, err
+		}
+	}
+	return r, err
+}
+
+// routePreparer is a built-in method that completes its route from the
+// decision when Begin makes it (the home tenant names the directory the
+// decision's issuer belongs to).
+type routePreparer interface {
+	prepareRoute(r *Route, otpEnabled bool) error
 }
 
 // tenantOfIssuer is the tenant id of one of this deployment's issuers, or "".
