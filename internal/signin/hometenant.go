@@ -197,11 +197,14 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 	if err != nil {
 		return Result{}, notFoundAs(err, ErrExpiredState, "home return")
 	}
-	dec, _, err := s.decide(ctx, t, guest)
+	dec, otpEnabled, err := s.decide(ctx, t, guest)
 	if err != nil {
 		return Result{}, err
 	}
-	if !elsewhere(dec.IdP) || dec.CreateAccount || dec.Issuer != s.Issuer(h.Home) {
+	// The decision made now must still be run by this method, at the
+	// directory the guest went to.
+	r, err := s.routeFor(t, guest, dec, otpEnabled)
+	if _, home := r.Method.(homeTenantMethod); err != nil || !home || dec.CreateAccount || dec.Issuer != s.Issuer(h.Home) {
 		return Result{}, ErrDecisionChanged
 	}
 	sess, err := s.d.Sessions.Lookup(ctx, h.Home, sessionCookie(h.Home))
