@@ -28,8 +28,9 @@ func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // signIn signs a member in with a password through the sign-in service
-// (a route whose method checks a password), which starts the tenant's session. A guest
-// or an unknown address gets the same answer as a wrong password.
+// (a route whose method checks a password), which starts the tenant's
+// session. A guest or an unknown address gets the same answer as a wrong
+// password.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	t := tenantOf(r)
 	l := lang(r)

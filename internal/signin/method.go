@@ -13,7 +13,8 @@ import (
 // below, never by its name. Every method ends in an Identity that Finish
 // turns into a session (finish.go).
 //
-// A method has at least one capability, or no page can run it:
+// A method has at least one capability, or no page can run it (the
+// pages try a password, then a redirect, then a code):
 //
 //   - CodeMethod: it mails something to the address and checks what the
 //     person brings back (the email passcode);

@@ -27,12 +27,11 @@ func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
 	}
-	switch route.Method.(type) {
-	case signin.RedirectMethod:
+	if _, elsewhere := route.Method.(signin.RedirectMethod); elsewhere {
 		h.goElsewhere(w, r, route, signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
 		return
-	case signin.CodeMethod:
-	default:
+	}
+	if _, code := route.Method.(signin.CodeMethod); !code {
 		h.fail(w, r, red.Tenant.DisplayName, signin.ErrDecisionChanged)
 		return
 	}
