@@ -72,14 +72,21 @@ func (m *magicLink) link(t *testing.T, addr string) string {
 // the methods of reg.
 func withMethods(t *testing.T, f *fixture, reg *signin.Registry) *signin.Service {
 	t.Helper()
-	svc, err := signin.New(
-		signin.Config{PublicURL: publicURL + "/", Key: []byte("signin-key-0123456789abcdef-0123456789")},
-		signin.Deps{
-			Directory: f.db, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
-			Policies: f.policies, Members: f.members, Accounts: f.members, SignUps: f.signUps, Federations: f.feds,
-			ComposePasscode: f.composePasscode, Outbox: f.db, SignInLog: f.db,
-			Login: f.bridge, Tx: f.db, Clock: f.clock, Methods: reg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		})
+	return withDeps(t, f, func(d *signin.Deps) { d.Methods = reg })
+}
+
+// withDeps is f's sign-in service again, over the same stores, with the
+// dependencies edit changes.
+func withDeps(t *testing.T, f *fixture, edit func(*signin.Deps)) *signin.Service {
+	t.Helper()
+	d := signin.Deps{
+		Directory: f.db, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
+		Policies: f.policies, Members: f.members, Accounts: f.members, SignUps: f.signUps, Federations: f.feds,
+		ComposePasscode: f.composePasscode, Outbox: f.db, SignInLog: f.db,
+		Login: f.bridge, Tx: f.db, Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	edit(&d)
+	svc, err := signin.New(signin.Config{PublicURL: publicURL + "/", Key: []byte("signin-key-0123456789abcdef-0123456789")}, d)
 	if err != nil {
 		t.Fatal(err)
 	}
