@@ -56,7 +56,7 @@ func TestEnumeration(t *testing.T) {
 			for _, c := range []struct {
 				what          string
 				guest, unknow step
-			}{{"Begin", guestBegin, unknownBegin}, {"SendPasscode", guestSend, unknownSend}} {
+			}{{"Begin", guestBegin, unknownBegin}, {"SendCode", guestSend, unknownSend}} {
 				if !reflect.DeepEqual(c.guest.reads, c.unknow.reads) || c.guest.writes != c.unknow.writes {
 					t.Errorf("%s: guest read %v and wrote %d transactions; unknown read %v and wrote %d",
 						c.what, c.guest.reads, c.guest.writes, c.unknow.reads, c.unknow.writes)

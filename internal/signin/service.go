@@ -163,7 +163,7 @@ func (s *Service) Begin(ctx context.Context, t directory.Tenant, addr string) (R
 }
 
 // BeginFor is Begin for a sign-in that continues to next: a refusal, now
-// or at a later step of the route (SendPasscode), names next's app (or
+// or at a later step of the route (SendCode), names next's app (or
 // the tenant's own pages), as Entra's sign-in log does.
 func (s *Service) BeginFor(ctx context.Context, t directory.Tenant, addr string, next Continuation) (Route, error) {
 	return s.begin(ctx, t, addr, s.appOf(ctx, t, next))
