@@ -28,15 +28,16 @@ func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // signIn signs a member in with a password through the sign-in service
-// (its member password route), which starts the tenant's session. A guest
-// or an unknown address gets the same answer as a wrong password.
+// (a route whose method checks a password), which starts the tenant's
+// session. A guest or an unknown address gets the same answer as a wrong
+// password.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	t := tenantOf(r)
 	l := lang(r)
 	email := r.PostFormValue("email")
 	refused := func(status int, key string) { h.signInForm(w, r, status, email, i18n.T(l, key, t.DisplayName)) }
 	route, err := h.d.SignIn.Begin(r.Context(), t, email)
-	if err != nil || route.Kind != signin.RoutePassword {
+	if _, password := route.Method.(signin.PasswordMethod); err != nil || !password {
 		if err != nil && !signin.IsRefusal(err) {
 			h.fail(w, r, err)
 			return

@@ -27,8 +27,8 @@ func TestAcceptRechecksTheIssuer(t *testing.T) {
 		f.member(t, f.contoso, "kim@contoso.example")
 		guest := f.invite(t, f.fabrikam, "kim@contoso.example").User
 		r := f.begin(t, f.fabrikam, "kim@contoso.example")
-		if r.Kind != signin.RouteHomeTenant {
-			t.Fatalf("route = %+v, want RouteHomeTenant", r)
+		if r.Method.Name() != signin.MethodHomeTenant {
+			t.Fatalf("route = %+v, want MethodHomeTenant", r)
 		}
 		u, err := f.svc.StartHomeTenant(r, signin.Continuation{}, false, browser)
 		if err != nil {
@@ -68,7 +68,7 @@ func TestAcceptRechecksTheIssuer(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.moveDomain("contoso.example", northwind)
-		if again := f.begin(t, f.fabrikam, "kim@contoso.example"); again.Kind != signin.RouteHomeTenant || again.Decision.Issuer != f.svc.Issuer(northwind.ID) {
+		if again := f.begin(t, f.fabrikam, "kim@contoso.example"); again.Method.Name() != signin.MethodHomeTenant || again.Decision.Issuer != f.svc.Issuer(northwind.ID) {
 			t.Fatalf("the decision now = %+v, want Northwind's issuer", again.Decision)
 		}
 

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"github.com/guestgate/guestgate/internal/otp"
 	"net/url"
 	"slices"
 	"time"
@@ -13,7 +12,7 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
-	"github.com/guestgate/guestgate/internal/metrics"
+	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -195,32 +194,21 @@ func (s *Service) signUpAllows(ctx context.Context, t directory.Tenant, addr str
 	return nil
 }
 
+// flow is the offer's use of the passcode flow: a code of the tenant
+// under the sign-up scope (signUpAddress), whose refusals are recorded as
+// an unknown account's, naming the app.
+func (o AppSignUpOffer) flow() codeFlow {
+	a := attempt{address: o.Address, method: methodEmailOTP, unknown: true, app: appRef{ID: o.app.AppID, Name: o.app.AppName}}
+	return codeFlow{tenant: o.Tenant, key: signUpAddress(o.Address), to: o.Address, attempt: a}
+}
+
 // SendAppSignUpCode mails a code for the passcode choice. Like every
 // sign-up code it is scoped to sign-up: it never signs anyone in.
 func (s *Service) SendAppSignUpCode(ctx context.Context, o AppSignUpOffer, lang string) error {
 	if !o.Passcode {
 		return ErrDecisionChanged
 	}
-	t := o.Tenant
-	a := attempt{address: o.Address, method: methodEmailOTP, unknown: true}
-	if err := s.checkLimit(ctx, s.d.Limits.Send, t); err != nil {
-		return s.refused(ctx, t, a, err)
-	}
-	validity := s.d.OTP.Limits().Validity
-	err := s.d.OTP.Issue(ctx, t.ID, signUpAddress(o.Address), func(ctx context.Context, code string) error {
-		if err := s.countLimit(ctx, s.d.Limits.Send, t); err != nil {
-			return err
-		}
-		msg, err := s.d.ComposePasscode(ctx, t, o.Address, code, validity, lang)
-		if err != nil {
-			return err
-		}
-		return s.d.Outbox.EnqueueMail(ctx, msg)
-	})
-	if err == nil {
-		s.d.Metrics.Passcode(metrics.PasscodeSent)
-	}
-	return err
+	return s.sendCode(ctx, o.flow(), lang)
 }
 
 // CompleteAppSignUpPasscode takes the code: the code is used and the
@@ -231,11 +219,7 @@ func (s *Service) CompleteAppSignUpPasscode(ctx context.Context, o AppSignUpOffe
 		return Result{}, ErrDecisionChanged
 	}
 	t := o.Tenant
-	if err := s.checkLimit(ctx, s.d.Limits.Verify, t); err != nil {
-		return Result{}, err
-	}
-	app := appRef{ID: o.app.AppID, Name: o.app.AppName}
-	err := s.d.OTP.Verify(ctx, t.ID, signUpAddress(o.Address), code, func(ctx context.Context) error {
+	err := s.verifyCode(ctx, o.flow(), code, func(ctx context.Context) error {
 		if _, err := s.d.Directory.GetUserByMail(ctx, t.ID, o.Address); err == nil {
 			return ErrDecisionChanged // signed up meanwhile: sign in
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -244,13 +228,8 @@ func (s *Service) CompleteAppSignUpPasscode(ctx context.Context, o AppSignUpOffe
 		return nil
 	})
 	if err != nil {
-		if _, _, ok := failureOf(err); ok {
-			a := attempt{address: o.Address, method: methodEmailOTP, unknown: true, app: app, count: &s.d.Limits.Verify}
-			return Result{}, s.refused(ctx, t, a, err)
-		}
 		return Result{}, err
 	}
-	s.d.Metrics.Passcode(metrics.PasscodeVerified)
 	id := Identity{TenantID: t.ID, IdP: directory.IdPMail, Issuer: string(directory.IdPMail), AMR: []string{"otp"}, AuthTime: s.d.Clock.Now()}
 	return s.askSignUpConsent(t, id, o.Address, o.app, Continuation{AuthRequestID: o.st.Request})
 }
@@ -266,8 +245,9 @@ const (
 // home tenant, at the partner's identity provider, or with a personal
 // account (created first when they have none); the way back
 // (HomeReturn, FederationReturn) asks them to review permissions. It
-// returns a path of this deployment, or the partner's sign-in URL.
-func (s *Service) StartAppSignUpElsewhere(ctx context.Context, o AppSignUpOffer, choice, browser string) (string, error) {
+// says where the browser goes: a path of this deployment, or the
+// partner's sign-in URL (External).
+func (s *Service) StartAppSignUpElsewhere(ctx context.Context, o AppSignUpOffer, choice, browser string) (Redirect, error) {
 	now := s.d.Clock.Now()
 	next := Continuation{AuthRequestID: o.st.Request}
 	home := ""
@@ -275,22 +255,24 @@ func (s *Service) StartAppSignUpElsewhere(ctx context.Context, o AppSignUpOffer,
 	case choice == SignUpWithHomeTenant && o.Home != nil:
 		home = o.Home.ID
 	case choice == SignUpWithPartner && o.Partner != "" && o.dec.Primary != nil:
-		r := Route{Kind: RouteFederation, Tenant: o.Tenant, User: prospect(o.Tenant, o.Address), Decision: *o.dec.Primary, unknown: true}
-		return s.startFederation(ctx, r, next, browser, true)
+		r := Route{Tenant: o.Tenant, User: prospect(o.Tenant, o.Address), Decision: *o.dec.Primary, unknown: true}
+		u, err := s.startFederation(ctx, r, next, browser, true)
+		return Redirect{URL: u, External: true}, err
 	case choice == SignUpWithPersonal && o.Personal && o.HasPersonal:
 		home = directory.ConsumersTenantID
 	case choice == SignUpWithPersonal && o.Personal:
 		st := signUpState{From: o.Tenant.ID, Address: o.Address, Kind: directory.IdPPersonal, Next: next, AppSignUp: true}
-		return s.sealSignUp(st, browser)
+		u, err := s.sealSignUp(st, browser)
+		return Redirect{URL: u}, err
 	default:
-		return "", ErrDecisionChanged
+		return Redirect{}, ErrDecisionChanged
 	}
 	h := handoff{From: o.Tenant.ID, Home: home, Address: o.Address, Next: next, Started: now, Browser: bind(browser), SignUp: true}
 	tok, err := seal(s.seals, purposeHandoff, h, now.Add(handoffLifetime))
 	if err != nil {
-		return "", err
+		return Redirect{}, err
 	}
-	return "/" + home + "/login/home?handoff=" + url.QueryEscape(tok), nil
+	return Redirect{URL: "/" + home + "/login/home?handoff=" + url.QueryEscape(tok)}, nil
 }
 
 // appSignUpReturn is the way back of a sign-up that proved the address at
@@ -373,5 +355,5 @@ func (s *Service) acceptSignUp(ctx context.Context, t directory.Tenant, p proof)
 // AppSignUpCodeState is the state of the sign-up code of an offer, for
 // the enter-code page (what works next; never "we just sent" when nothing was).
 func (s *Service) AppSignUpCodeState(ctx context.Context, o AppSignUpOffer) (otp.State, error) {
-	return s.d.OTP.State(ctx, o.Tenant.ID, signUpAddress(o.Address))
+	return s.codeState(ctx, o.flow())
 }

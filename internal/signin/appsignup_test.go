@@ -61,7 +61,7 @@ func TestAppSignUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			hs, err := f.svc.OpenHandoff(ctx, f.contoso, handoffToken(t, raw), browser)
+			hs, err := f.svc.OpenHandoff(ctx, f.contoso, handoffToken(t, raw.URL), browser)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,7 +130,7 @@ func TestAppSignUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			su := openSignUpAt(t, f, raw, browser)
+			su := openSignUpAt(t, f, raw.URL, browser)
 			if err := f.svc.SendSignUpCode(ctx, su, "en"); err != nil {
 				t.Fatal(err)
 			}

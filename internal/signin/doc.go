@@ -7,11 +7,37 @@
 // either way an app's OpenID Connect request completes in that
 // transaction.
 //
-// Identities plug in as routes of Begin (RoutePasscode, RoutePassword,
-// RouteHomeTenant, RouteFederation; personal accounts later), each ending in
-// an Identity that finish turns into a session, as Dex's connectors end in
-// a connector.Identity. The web package only parses forms and renders
-// results; the rules stay here and in the domain packages:
+// Sign-in methods plug in as Dex's connectors do (method.go,
+// registry.go). A Method is one way to prove an address; what it can do
+// is an optional capability found by type assertion:
+//
+//   - CodeMethod mails a code and checks it (the email passcode);
+//   - PasswordMethod checks a password typed here (a tenant's members);
+//   - RedirectMethod proves the address elsewhere and comes back (a home
+//     tenant, the consumers directory, an unmanaged tenant; a partner's
+//     SAML, OpenID Connect or Google sign-in).
+//
+// One Registry maps the decision (a member, or the guest's identity
+// provider) to the method; Begin puts it in the Route, and the web and
+// console pages render by capability, never by a method's name. Every
+// method ends in an Identity that the one finish path (finish.go) turns
+// into a session, as Dex's connectors end in a connector.Identity. The
+// passcode flow (send, resend, verify, attempts, limits, sign-in log,
+// metrics) is written once (codeflow.go); invitation redemption and
+// sign-in (the passcode method), self-service sign-up (signup.go) and app
+// sign-up (appsignup.go) run it, each with its own step after the proof.
+//
+// A new method is one file implementing Method and its capabilities, one
+// line registering it (Builtin, or Registry.Register before New), and a
+// page template if no capability's page fits; a method of its own keeps
+// no transaction with its proof and ends in Service.Finish:
+//
+//	reg := signin.Builtin()
+//	reg.Register(directory.IdPMail, func(s *signin.Service) signin.Method { return newMagicLink(s) })
+//	svc, err := signin.New(cfg, signin.Deps{..., Methods: reg})
+//
+// The web package only parses forms and renders results; the rules stay
+// here and in the domain packages:
 //
 //   - passcodes (R2, R3): otp.Service; the code's use commits with the
 //     session it starts, or, on a first redemption, before consent;

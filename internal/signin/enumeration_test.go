@@ -40,7 +40,7 @@ func TestEnumeration(t *testing.T) {
 				begin.route, begin.err = f.svc.Begin(ctx, f.fabrikam, addr)
 				begin.reads, begin.writes = f.takeCalls(), f.db.WriteTxCount()-w0
 				w0 = f.db.WriteTxCount()
-				send.err = f.svc.SendPasscode(ctx, begin.route, "en")
+				send.err = f.svc.SendCode(ctx, begin.route, "en")
 				send.reads, send.writes = f.takeCalls(), f.db.WriteTxCount()-w0
 				return begin, send
 			}
@@ -50,13 +50,13 @@ func TestEnumeration(t *testing.T) {
 				t.Fatalf("errors: guest %v / %v, unknown %v / %v; want none", guestBegin.err, guestSend.err, unknownBegin.err, unknownSend.err)
 			}
 			g, u := guestBegin.route, unknownBegin.route
-			if u.Kind != g.Kind || !reflect.DeepEqual(u.Decision, g.Decision) {
-				t.Fatalf("unknown route %v %+v, guest route %v %+v; want the same", u.Kind, u.Decision, g.Kind, g.Decision)
+			if u.Method != g.Method || !reflect.DeepEqual(u.Decision, g.Decision) {
+				t.Fatalf("unknown route %v %+v, guest route %v %+v; want the same", u.Method, u.Decision, g.Method, g.Decision)
 			}
 			for _, c := range []struct {
 				what          string
 				guest, unknow step
-			}{{"Begin", guestBegin, unknownBegin}, {"SendPasscode", guestSend, unknownSend}} {
+			}{{"Begin", guestBegin, unknownBegin}, {"SendCode", guestSend, unknownSend}} {
 				if !reflect.DeepEqual(c.guest.reads, c.unknow.reads) || c.guest.writes != c.unknow.writes {
 					t.Errorf("%s: guest read %v and wrote %d transactions; unknown read %v and wrote %d",
 						c.what, c.guest.reads, c.guest.writes, c.unknow.reads, c.unknow.writes)
@@ -71,17 +71,17 @@ func TestEnumeration(t *testing.T) {
 			}
 			// The send limits (R3) answer alike, so a second Send code tells nothing.
 			var gte, ute *otp.ThrottledError
-			if err := f.svc.SendPasscode(ctx, g, "en"); !errors.As(err, &gte) {
+			if err := f.svc.SendCode(ctx, g, "en"); !errors.As(err, &gte) {
 				t.Fatalf("guest's second send = %v, want throttled", err)
 			}
-			if err := f.svc.SendPasscode(ctx, u, "en"); !errors.As(err, &ute) || !ute.RetryAt.Equal(gte.RetryAt) {
+			if err := f.svc.SendCode(ctx, u, "en"); !errors.As(err, &ute) || !ute.RetryAt.Equal(gte.RetryAt) {
 				t.Fatalf("unknown's second send = %v, want throttled like the guest's (%v)", err, gte)
 			}
 			// No code ever passes, not even the one composed and dropped.
 			for _, code := range []string{"00000000", f.code(t, f.fabrikam, "nobody@contoso.example")} {
-				res, err := f.svc.VerifyPasscode(ctx, u, code, signin.Continuation{})
+				res, err := f.svc.VerifyCode(ctx, u, code, signin.Continuation{})
 				if !errors.Is(err, otp.ErrWrongCode) || res.Consent != nil || res.Token != "" {
-					t.Fatalf("VerifyPasscode(unknown) = %+v, %v; want otp.ErrWrongCode", res, err)
+					t.Fatalf("VerifyCode(unknown) = %+v, %v; want otp.ErrWrongCode", res, err)
 				}
 			}
 			// The sign-in log says what happened: an unknown account.
@@ -107,8 +107,8 @@ func TestEnumeration(t *testing.T) {
 			f.member(t, f.fabrikam, "lee@fabrikam.example")
 			m := f.begin(t, f.fabrikam, "lee@fabrikam.example")
 			u := f.begin(t, f.fabrikam, "nobody@fabrikam.example")
-			if u.Kind != signin.RoutePassword || m.Kind != signin.RoutePassword {
-				t.Fatalf("routes %v and %v, want passwords for both", u.Kind, m.Kind)
+			if u.Method.Name() != signin.MethodPassword || m.Method.Name() != signin.MethodPassword {
+				t.Fatalf("routes %v and %v, want passwords for both", u.Method, m.Method)
 			}
 			if _, err := f.svc.CheckPassword(ctx, u, goodPassword, clientAddr, signin.Continuation{}); !errors.Is(err, member.ErrWrongPassword) {
 				t.Fatalf("CheckPassword(unknown) = %v, want ErrWrongPassword", err)
@@ -121,7 +121,7 @@ func TestEnumeration(t *testing.T) {
 			f := newFixture(t, e)
 			f.member(t, f.contoso, "kim@contoso.example")
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
-			if r.Kind != signin.RouteHomeTenant || r.Decision.UpstreamTenantID != f.contoso.ID {
+			if r.Method.Name() != signin.MethodHomeTenant || r.Decision.UpstreamTenantID != f.contoso.ID {
 				t.Fatalf("route = %+v, want the home tenant, as an invited guest gets", r)
 			}
 		})
@@ -145,7 +145,7 @@ func TestAbuseLimits(t *testing.T) {
 			f := newFixture(t, e, limits)
 			for i, addr := range []string{"a@contoso.example", "b@contoso.example", "c@contoso.example"} {
 				f.invite(t, f.fabrikam, addr)
-				err := f.svc.SendPasscode(from("198.51.100.1"), f.begin(t, f.fabrikam, addr), "en")
+				err := f.svc.SendCode(from("198.51.100.1"), f.begin(t, f.fabrikam, addr), "en")
 				var le *ratelimit.LimitedError
 				switch {
 				case i < 2 && err != nil:
@@ -154,7 +154,7 @@ func TestAbuseLimits(t *testing.T) {
 					t.Fatalf("third send from one address = %v, want *ratelimit.LimitedError", err)
 				}
 			}
-			if err := f.svc.SendPasscode(from("192.0.2.9"), f.begin(t, f.fabrikam, "c@contoso.example"), "en"); err != nil {
+			if err := f.svc.SendCode(from("192.0.2.9"), f.begin(t, f.fabrikam, "c@contoso.example"), "en"); err != nil {
 				t.Fatalf("a send from another address = %v", err)
 			}
 		})
@@ -167,17 +167,17 @@ func TestAbuseLimits(t *testing.T) {
 			// addresses until the tenant's limit of refused codes is reached.
 			for i := 0; i < 8; i++ {
 				victim := f.begin(t, f.fabrikam, "nobody@contoso.example")
-				_, _ = f.svc.VerifyPasscode(from("198.51.100."+string(rune('1'+i%3))), victim, "12345678", signin.Continuation{})
+				_, _ = f.svc.VerifyCode(from("198.51.100."+string(rune('1'+i%3))), victim, "12345678", signin.Continuation{})
 			}
 			var le *ratelimit.LimitedError
-			if _, err := f.svc.VerifyPasscode(from("198.51.100.1"), r, code, signin.Continuation{}); !errors.As(err, &le) {
+			if _, err := f.svc.VerifyCode(from("198.51.100.1"), r, code, signin.Continuation{}); !errors.As(err, &le) {
 				t.Fatalf("the attacker's address = %v, want *ratelimit.LimitedError", err)
 			}
 			if wait := le.RetryAt.Sub(f.clock.Now()); wait <= 0 || wait > w {
 				t.Fatalf("refused for %s, want at most the window %s", wait, w)
 			}
 			// The guest, from a clean address, is let in at once.
-			res, err := f.svc.VerifyPasscode(from("203.0.113.5"), r, code, signin.Continuation{})
+			res, err := f.svc.VerifyCode(from("203.0.113.5"), r, code, signin.Continuation{})
 			if err != nil || res.Consent == nil {
 				t.Fatalf("the guest from a clean address = %+v, %v; want signed in", res, err)
 			}
@@ -188,17 +188,17 @@ func TestAbuseLimits(t *testing.T) {
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
 			code := f.send(t, r)
 			for i := 0; i < 3; i++ {
-				_, _ = f.svc.VerifyPasscode(from("198.51.100.1"), f.begin(t, f.fabrikam, "nobody@contoso.example"), "12345678", signin.Continuation{})
+				_, _ = f.svc.VerifyCode(from("198.51.100.1"), f.begin(t, f.fabrikam, "nobody@contoso.example"), "12345678", signin.Continuation{})
 			}
 			var le *ratelimit.LimitedError
-			if _, err := f.svc.VerifyPasscode(from("198.51.100.1"), r, code, signin.Continuation{}); !errors.As(err, &le) {
+			if _, err := f.svc.VerifyCode(from("198.51.100.1"), r, code, signin.Continuation{}); !errors.As(err, &le) {
 				t.Fatalf("after three refused codes from the address = %v, want *ratelimit.LimitedError", err)
 			}
 			f.clock.Set(le.RetryAt)
 			if wait := le.RetryAt.Sub(f.clock.Now()); wait > w {
 				t.Fatalf("refused for %s", wait)
 			}
-			if res, err := f.svc.VerifyPasscode(from("198.51.100.1"), r, code, signin.Continuation{}); err != nil || res.Consent == nil {
+			if res, err := f.svc.VerifyCode(from("198.51.100.1"), r, code, signin.Continuation{}); err != nil || res.Consent == nil {
 				t.Fatalf("at the window's end = %+v, %v; want signed in (the code lives 30 minutes)", res, err)
 			}
 		})

@@ -19,7 +19,7 @@ import (
 // address and the tenant configured Google (socialIdentityProviders)
 // signs in at the partner's identity provider and comes back:
 //
-//	Begin → RouteFederation → StartFederation (a sealed, browser-bound state
+//	Begin → federation method → Redirect (a sealed, browser-bound state
 //	        travels as SAML RelayState or OAuth state) → the partner
 //	FederationCallback (the SAML ACS or the OpenID Connect redirect URI):
 //	        the provider verifies the answer, the address must be the
@@ -112,17 +112,28 @@ func (s *Service) federationOf(ctx context.Context, t directory.Tenant, dec invi
 	return s.d.Federations.ByIdP(ctx, t.ID, dec.Issuer)
 }
 
-// StartFederation begins a federation route and returns the partner's
-// sign-in URL. browser is the value only this browser holds (its CSRF
-// cookie).
-func (s *Service) StartFederation(ctx context.Context, r Route, next Continuation, browser string) (string, error) {
-	return s.startFederation(ctx, r, next, browser, false)
+// federationMethod is the sign-in at a partner's identity provider the
+// tenant federates with (SAML, OpenID Connect or Google; each protocol a
+// federation.Provider): a RedirectMethod whose way back is
+// FederationCallback and FederationReturn.
+type federationMethod struct{ s *Service }
+
+var _ RedirectMethod = federationMethod{}
+
+// Name is MethodFederation.
+func (federationMethod) Name() string { return MethodFederation }
+
+// Redirect begins a federation route and returns the partner's sign-in
+// URL.
+func (m federationMethod) Redirect(ctx context.Context, r Route, next Continuation, browser string) (Redirect, error) {
+	u, err := m.s.startFederation(ctx, r, next, browser, false)
+	return Redirect{URL: u, External: true}, err
 }
 
-// startFederation is StartFederation, or, with signUp, the partner's
+// startFederation is Redirect, or, with signUp, the partner's
 // sign-in of an app sign-up (no guest yet).
 func (s *Service) startFederation(ctx context.Context, r Route, next Continuation, browser string, signUp bool) (string, error) {
-	if r.Kind != RouteFederation || browser == "" {
+	if _, ok := r.Method.(federationMethod); !ok && !signUp || browser == "" {
 		return "", ErrDecisionChanged
 	}
 	a := attempt{user: &r.User, address: r.User.Mail, app: s.appOf(ctx, r.Tenant, next)}

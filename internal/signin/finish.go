@@ -50,6 +50,27 @@ type proof struct {
 
 const purposeProof = "consent-proof"
 
+// Finish ends a route whose method proved id (a method registered in the
+// Registry that keeps no transaction of its own with the proof): a guest
+// who is redeeming gets a consent proof, anyone else a session, and a
+// refusal is recorded. The identity must be the route's user; an address
+// that is no user of the tenant never finishes (ErrNotMember, recorded as
+// the unknown account it is).
+func (s *Service) Finish(ctx context.Context, r Route, id Identity, next Continuation) (Result, error) {
+	app := s.appOf(ctx, r.Tenant, next)
+	if r.unknown {
+		return Result{}, s.refused(ctx, r.Tenant, attempt{address: r.User.Mail, method: methodOf(id.AMR), app: app, unknown: true}, ErrNotMember)
+	}
+	if id.TenantID != r.Tenant.ID || id.UserID != r.User.ID {
+		return Result{}, ErrDecisionChanged
+	}
+	res, err := s.finish(ctx, r.Tenant, id, r.Decision.Redeeming, next)
+	if err != nil {
+		return res, s.refusedIdentity(ctx, r.Tenant, id, app, err)
+	}
+	return res, nil
+}
+
 // finish ends a route: a guest who is redeeming (first sign-in in the
 // tenant) gets a consent proof; anyone else a session, at once.
 func (s *Service) finish(ctx context.Context, t directory.Tenant, id Identity, redeeming bool, next Continuation) (Result, error) {
@@ -211,7 +232,7 @@ func (s *Service) recheck(ctx context.Context, t directory.Tenant, u directory.U
 			"proved", id.IdP, "now", dec.IdP, "step", dec.Step)
 		// An identity this deployment cannot run says why (e.g. passcodes
 		// were just turned off); any other change means start again.
-		if _, err := routeFor(t, u, dec, otpEnabled); err != nil {
+		if _, err := s.routeFor(t, u, dec, otpEnabled); err != nil {
 			return err
 		}
 		return ErrDecisionChanged

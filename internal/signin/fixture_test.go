@@ -301,8 +301,8 @@ func (f *fixture) begin(t *testing.T, tn directory.Tenant, addr string) signin.R
 // send asks for a passcode on route r and returns the code mailed.
 func (f *fixture) send(t *testing.T, r signin.Route) string {
 	t.Helper()
-	if err := f.svc.SendPasscode(context.Background(), r, "en"); err != nil {
-		t.Fatalf("SendPasscode = %v", err)
+	if err := f.svc.SendCode(context.Background(), r, "en"); err != nil {
+		t.Fatalf("SendCode = %v", err)
 	}
 	return f.code(t, r.Tenant, r.User.Mail)
 }
@@ -312,9 +312,9 @@ func (f *fixture) send(t *testing.T, r signin.Route) string {
 func (f *fixture) consent(t *testing.T, tn directory.Tenant, addr string, next signin.Continuation) *signin.Consent {
 	t.Helper()
 	r := f.begin(t, tn, addr)
-	res, err := f.svc.VerifyPasscode(context.Background(), r, f.send(t, r), next)
+	res, err := f.svc.VerifyCode(context.Background(), r, f.send(t, r), next)
 	if err != nil {
-		t.Fatalf("VerifyPasscode = %v", err)
+		t.Fatalf("VerifyCode = %v", err)
 	}
 	if res.Consent == nil {
 		t.Fatalf("first redemption = %+v, want a consent proof", res)

@@ -18,7 +18,7 @@ import (
 // (section 3, azureActiveDirectory) signs in there, as a member, with a
 // password, and comes back:
 //
-//	inviting tenant: Begin → RouteHomeTenant → StartHomeTenant (a sealed hand-off)
+//	inviting tenant: Begin → homeTenant method → StartHomeTenant (a sealed hand-off)
 //	home tenant:     OpenHandoff → a live home session, or HomePassword
 //	inviting tenant: HomeReturn (checks the home session) → finish
 //
@@ -58,15 +58,57 @@ type HomeSignIn struct {
 	h     handoff
 }
 
+// homeTenantMethod is the sign-in at another directory of this
+// deployment (the guest's home tenant, the consumers directory for a
+// personal account, an unmanaged tenant): a RedirectMethod whose way back
+// is HomeReturn.
+type homeTenantMethod struct{ s *Service }
+
+var _ RedirectMethod = homeTenantMethod{}
+
+// Name is MethodHomeTenant.
+func (homeTenantMethod) Name() string { return MethodHomeTenant }
+
+// Redirect starts the hand-off; an app that forced a sign-in
+// (prompt=login) has the member type a password even with a live home
+// session.
+func (m homeTenantMethod) Redirect(ctx context.Context, r Route, next Continuation, browser string) (Redirect, error) {
+	ar, err := m.s.AuthRequest(ctx, r.Tenant, next.AuthRequestID)
+	if err != nil {
+		return Redirect{}, err
+	}
+	u, err := m.s.StartHomeTenant(r, next, ar.ForceLogin, browser)
+	return Redirect{URL: u}, err
+}
+
+// prepareRoute names the home of a redeemed guest (step 0) or of a
+// personal account: the directory whose issuer the decision names; an
+// issuer of no directory of this deployment is unavailable.
+func (m homeTenantMethod) prepareRoute(r *Route, otpEnabled bool) error {
+	dec := &r.Decision
+	if dec.CreateAccount || dec.UpstreamTenantID != "" {
+		return nil
+	}
+	if dec.UpstreamTenantID = m.s.tenantOfIssuer(dec.Issuer); dec.UpstreamTenantID == "" {
+		return &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
+	}
+	return nil
+}
+
 // StartHomeTenant begins a home-tenant route and returns the home
-// tenant's sign-in URL (a path). force (prompt=login) asks the member for
-// a password even with a live home session. browser is a value only this
-// browser holds (its CSRF cookie); the hand-off is bound to it.
+// tenant's sign-in URL (a path); an account the decision says to create
+// first (CreateAccount) is signed up on the way (signup.go). force
+// (prompt=login) asks the member for a password even with a live home
+// session. browser is a value only this browser holds (its CSRF cookie);
+// the hand-off is bound to it.
 func (s *Service) StartHomeTenant(r Route, next Continuation, force bool, browser string) (string, error) {
-	if r.Kind == RouteHomeTenant && r.Decision.CreateAccount {
+	if _, ok := r.Method.(homeTenantMethod); !ok {
+		return "", ErrDecisionChanged
+	}
+	if r.Decision.CreateAccount {
 		return s.startSignUp(r, next, browser)
 	}
-	if r.Kind != RouteHomeTenant || r.Decision.UpstreamTenantID == "" || browser == "" {
+	if r.Decision.UpstreamTenantID == "" || browser == "" {
 		return "", ErrDecisionChanged
 	}
 	now := s.d.Clock.Now()
@@ -155,11 +197,14 @@ func (s *Service) HomeReturn(ctx context.Context, t directory.Tenant, token, bro
 	if err != nil {
 		return Result{}, notFoundAs(err, ErrExpiredState, "home return")
 	}
-	dec, _, err := s.decide(ctx, t, guest)
+	dec, otpEnabled, err := s.decide(ctx, t, guest)
 	if err != nil {
 		return Result{}, err
 	}
-	if !elsewhere(dec.IdP) || dec.CreateAccount || dec.Issuer != s.Issuer(h.Home) {
+	// The decision made now must still be run by this method, at the
+	// directory the guest went to.
+	r, err := s.routeFor(t, guest, dec, otpEnabled)
+	if _, home := r.Method.(homeTenantMethod); err != nil || !home || dec.CreateAccount || dec.Issuer != s.Issuer(h.Home) {
 		return Result{}, ErrDecisionChanged
 	}
 	sess, err := s.d.Sessions.Lookup(ctx, h.Home, sessionCookie(h.Home))

@@ -43,9 +43,9 @@ func TestLockout(t *testing.T) {
 				t.Helper()
 				for range sends {
 					r := f.begin(t, f.fabrikam, "kim@contoso.example")
-					_ = f.svc.SendPasscode(attacker, r, "en")
+					_ = f.svc.SendCode(attacker, r, "en")
 					for range 5 {
-						_, _ = f.svc.VerifyPasscode(attacker, r, "00000000", signin.Continuation{})
+						_, _ = f.svc.VerifyCode(attacker, r, "00000000", signin.Continuation{})
 					}
 					f.clock.Advance(61 * time.Second)
 				}
@@ -55,22 +55,22 @@ func TestLockout(t *testing.T) {
 				attack(11)
 				r := f.begin(t, f.fabrikam, "kim@contoso.example")
 				// The real guest gets a code at once ...
-				if err := f.svc.SendPasscode(victim, r, "en"); err != nil {
+				if err := f.svc.SendCode(victim, r, "en"); err != nil {
 					t.Fatalf("hour %d: the guest's Send code = %v, want a code now", hour, err)
 				}
 				code := f.code(t, f.fabrikam, "kim@contoso.example")
 				// The code page tells each requester the truth: the guest may
 				// send again in a minute (R3), the attacker when its own hour ends.
-				st, err := f.svc.PasscodeState(victim, r)
+				st, err := f.svc.CodeState(victim, r)
 				if err != nil || !st.Live || st.AttemptsLeft != otp.DefaultLimits.MaxAttempts || !st.ResendAt.Equal(f.clock.Now().Add(time.Minute)) {
 					t.Fatalf("hour %d: the guest's code page = %+v, %v; want a live code with every attempt left, a new one in a minute", hour, st, err)
 				}
-				if st, err := f.svc.PasscodeState(attacker, r); err != nil || st.Live || !st.ResendAt.Equal(start.Add(time.Hour)) {
+				if st, err := f.svc.CodeState(attacker, r); err != nil || st.Live || !st.ResendAt.Equal(start.Add(time.Hour)) {
 					t.Fatalf("hour %d: the attacker's code page = %+v, %v; want its void code and a new one when its hour ends", hour, st, err)
 				}
 				// ... which the attacker's further sends and wrong codes do not void.
 				attack(3)
-				res, err := f.svc.VerifyPasscode(victim, r, code, signin.Continuation{})
+				res, err := f.svc.VerifyCode(victim, r, code, signin.Continuation{})
 				if err != nil {
 					t.Fatalf("hour %d: the guest's code = %v, want signed in", hour, err)
 				}
@@ -87,23 +87,23 @@ func TestLockout(t *testing.T) {
 			f.invite(t, f.fabrikam, "kim@contoso.example")
 			victim := client(victimAddr, "kims-browser")
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
-			if err := f.svc.SendPasscode(victim, r, "en"); err != nil {
+			if err := f.svc.SendCode(victim, r, "en"); err != nil {
 				t.Fatal(err)
 			}
 			code := f.code(t, f.fabrikam, "kim@contoso.example")
 			// Another browser on the guest's own address asks for a code too.
-			if err := f.svc.SendPasscode(client(victimAddr, "other-browser"), r, "en"); err == nil {
+			if err := f.svc.SendCode(client(victimAddr, "other-browser"), r, "en"); err == nil {
 				t.Fatal("a second send from the same client address within 60 s was not throttled (R3)")
 			}
 			f.clock.Advance(61 * time.Second)
-			if err := f.svc.SendPasscode(client(attackerAddr, "attacker-browser"), r, "en"); err != nil {
+			if err := f.svc.SendCode(client(attackerAddr, "attacker-browser"), r, "en"); err != nil {
 				t.Fatalf("attacker's send = %v", err)
 			}
 			// The guest's own code is still the guest's: good in the guest's browser only.
-			if _, err := f.svc.VerifyPasscode(client(attackerAddr, "attacker-browser"), r, code, signin.Continuation{}); !errors.Is(err, otp.ErrWrongCode) {
+			if _, err := f.svc.VerifyCode(client(attackerAddr, "attacker-browser"), r, code, signin.Continuation{}); !errors.Is(err, otp.ErrWrongCode) {
 				t.Fatalf("the guest's code in the attacker's browser = %v, want ErrWrongCode", err)
 			}
-			if res, err := f.svc.VerifyPasscode(victim, r, code, signin.Continuation{}); err != nil || res.Consent == nil {
+			if res, err := f.svc.VerifyCode(victim, r, code, signin.Continuation{}); err != nil || res.Consent == nil {
 				t.Fatalf("the guest's code in the guest's browser = %+v, %v; want the consent step", res, err)
 			}
 		})

@@ -2,12 +2,10 @@ package signin
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/httpx"
-	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 )
@@ -21,7 +19,29 @@ func subject(ctx context.Context, t directory.Tenant) ratelimit.Subject {
 	return ratelimit.Subject{Client: httpx.ClientOf(ctx).Addr, Tenant: t.ID}
 }
 
-// SendPasscode is Send code (R2): a guest whose route is a passcode gets a
+// passcodeMethod is the email one-time passcode (R2, R3): a CodeMethod
+// over the one passcode flow (codeflow.go), for invitation redemption and
+// sign-in.
+type passcodeMethod struct{ s *Service }
+
+var _ CodeMethod = passcodeMethod{}
+
+// Name is MethodPasscode.
+func (passcodeMethod) Name() string { return MethodPasscode }
+
+// flow is the route's use of the passcode flow: the code is the guest's
+// at the route's tenant; an address that is no user of the tenant gets
+// the same work, its mail dropped and its refusals recorded as the
+// unknown account it is.
+func (m passcodeMethod) flow(r Route, app appRef) codeFlow {
+	a := attempt{user: &r.User, address: r.User.Mail, method: methodEmailOTP, app: app}
+	if r.unknown {
+		a.user, a.unknown = nil, true
+	}
+	return codeFlow{tenant: r.Tenant, key: r.User.Mail, to: r.User.Mail, attempt: a, drop: r.unknown}
+}
+
+// SendCode is Send code (R2): a guest whose route is a passcode gets a
 // new code, its mail committed with it in the outbox. The code belongs to
 // the requesting browser (otp.RequesterOf(ctx)): it voids that browser's
 // older codes only (R3), and nobody else's sends or wrong entries void it
@@ -33,43 +53,11 @@ func subject(ctx context.Context, t directory.Tenant) ratelimit.Subject {
 // For an address that is no user of the tenant the same work is done — a
 // code is issued under the same limits and a mail composed — but the mail
 // is dropped and the attempt recorded as an unknown account in its place.
-func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error {
-	if r.Kind != RoutePasscode {
-		return ErrDecisionChanged
-	}
-	t, addr := r.Tenant, r.User.Mail
-	a := attempt{user: &r.User, address: addr, method: methodEmailOTP, app: r.app}
-	if r.unknown {
-		a.user, a.unknown = nil, true
-	}
-	if err := s.checkLimit(ctx, s.d.Limits.Send, t); err != nil {
-		return s.refused(ctx, t, a, err)
-	}
-	validity := s.d.OTP.Limits().Validity
-	err := s.d.OTP.Issue(ctx, t.ID, addr, func(ctx context.Context, code string) error {
-		if err := s.countLimit(ctx, s.d.Limits.Send, t); err != nil {
-			return err
-		}
-		msg, err := s.d.ComposePasscode(ctx, t, addr, code, validity, lang)
-		if err != nil {
-			return err
-		}
-		if r.unknown {
-			return s.logUnknown(ctx, t, addr, r.app)
-		}
-		return s.d.Outbox.EnqueueMail(ctx, msg)
-	})
-	var throttled *otp.ThrottledError
-	switch {
-	case err == nil && !r.unknown:
-		s.d.Metrics.Passcode(metrics.PasscodeSent)
-	case errors.As(err, &throttled):
-		s.d.Metrics.Passcode(metrics.PasscodeThrottled)
-	}
-	return s.refused(ctx, t, a, err)
+func (m passcodeMethod) SendCode(ctx context.Context, r Route, lang string) error {
+	return m.s.sendCode(ctx, m.flow(r, r.app), lang)
 }
 
-// VerifyPasscode takes the code of a guest whose route is a passcode,
+// VerifyCode takes the code of a guest whose route is a passcode,
 // checked against the code the requesting browser asked for. A
 // later sign-in uses the code, starts the session and completes the app's
 // request in one transaction (a failure after the check leaves the code
@@ -78,22 +66,12 @@ func (s *Service) SendPasscode(ctx context.Context, r Route, lang string) error 
 // are otp's sentinels, and count against the client address and the
 // tenant; past their limits it is a *ratelimit.LimitedError. An address
 // that is no user of the tenant is checked the same way and never passes.
-func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next Continuation) (Result, error) {
-	if r.Kind != RoutePasscode {
-		return Result{}, ErrDecisionChanged
-	}
-	t, u := r.Tenant, r.User
+func (m passcodeMethod) VerifyCode(ctx context.Context, r Route, code string, next Continuation) (Result, error) {
+	s, t, u := m.s, r.Tenant, r.User
 	app := s.appOf(ctx, t, next)
-	a := attempt{user: &u, address: u.Mail, method: methodEmailOTP, app: app}
-	if r.unknown {
-		a.user, a.unknown = nil, true
-	}
-	if err := s.checkLimit(ctx, s.d.Limits.Verify, t); err != nil {
-		return Result{}, s.refused(ctx, t, a, err)
-	}
 	id := Identity{TenantID: t.ID, UserID: u.ID, IdP: directory.IdPMail, Issuer: string(directory.IdPMail), AMR: []string{"otp"}}
 	var res Result
-	err := s.d.OTP.Verify(ctx, t.ID, u.Mail, code, func(ctx context.Context) error {
+	err := s.verifyCode(ctx, m.flow(r, app), code, func(ctx context.Context) error {
 		if r.unknown {
 			return otp.ErrWrongCode // no code of an unknown address is ever shown
 		}
@@ -107,15 +85,8 @@ func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next
 		return err
 	})
 	if err != nil {
-		if codeRefused(err) {
-			s.d.Metrics.Passcode(metrics.PasscodeFailed)
-		}
-		if _, _, ok := failureOf(err); ok {
-			a.count = &s.d.Limits.Verify
-		}
-		return Result{}, s.refused(ctx, t, a, err)
+		return Result{}, err
 	}
-	s.d.Metrics.Passcode(metrics.PasscodeVerified)
 	if r.Decision.Redeeming {
 		return s.askConsent(t, id, next)
 	}
@@ -124,42 +95,12 @@ func (s *Service) VerifyPasscode(ctx context.Context, r Route, code string, next
 	return res, nil
 }
 
-// checkLimit reads the request's counters of sc (nothing without a Limiter).
-func (s *Service) checkLimit(ctx context.Context, sc ratelimit.Scope, t directory.Tenant) error {
-	if s.d.Limiter == nil {
-		return nil
-	}
-	return s.d.Limiter.Check(ctx, sc, subject(ctx, t))
-}
-
-// countLimit counts one attempt of sc, joining the transaction in ctx.
-func (s *Service) countLimit(ctx context.Context, sc ratelimit.Scope, t directory.Tenant) error {
-	if s.d.Limiter == nil {
-		return nil
-	}
-	return s.d.Limiter.Count(ctx, sc, subject(ctx, t))
-}
-
-// codeRefused reports the refusals of a submitted code (otp's sentinels),
-// as opposed to an error of the store or a changed decision.
-func codeRefused(err error) bool {
-	for _, e := range []error{otp.ErrNoCode, otp.ErrExpired, otp.ErrUsed, otp.ErrTooManyAttempts, otp.ErrWrongCode} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
-}
-
-// PasscodeState is what the enter-code page may offer the requester in
-// ctx for the route's address now (otp.StateOf): the code field only while
+// CodeState is what the enter-code page may offer the requester in ctx
+// for the route's address now (otp.StateOf): the code field only while
 // the browser's latest code can be entered, attempts left, and when this
 // requester may send a new code.
-func (s *Service) PasscodeState(ctx context.Context, r Route) (otp.State, error) {
-	if r.Kind != RoutePasscode {
-		return otp.State{}, ErrDecisionChanged
-	}
-	return s.d.OTP.State(ctx, r.Tenant.ID, r.User.Mail)
+func (m passcodeMethod) CodeState(ctx context.Context, r Route) (otp.State, error) {
+	return m.s.codeState(ctx, m.flow(r, r.app))
 }
 
 // purposeCodePage seals a sign-in's address for the enter-code page's URL

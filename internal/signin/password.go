@@ -7,13 +7,20 @@ import (
 	"github.com/guestgate/guestgate/internal/member"
 )
 
-// CheckPassword signs a member of the route's tenant in with a password
-// (RoutePassword). Refusals are member.ErrWrongPassword,
-// member.ErrDisabled and *member.ThrottledError.
-func (s *Service) CheckPassword(ctx context.Context, r Route, password, clientAddr string, next Continuation) (Result, error) {
-	if r.Kind != RoutePassword {
-		return Result{}, ErrDecisionChanged
-	}
+// passwordMethod is a member of the route's tenant signing in with a
+// password (member.Service): a PasswordMethod.
+type passwordMethod struct{ s *Service }
+
+var _ PasswordMethod = passwordMethod{}
+
+// Name is MethodPassword.
+func (passwordMethod) Name() string { return MethodPassword }
+
+// CheckPassword signs a member of the route's tenant in with a password.
+// Refusals are member.ErrWrongPassword, member.ErrDisabled and
+// *member.ThrottledError.
+func (m passwordMethod) CheckPassword(ctx context.Context, r Route, password, clientAddr string, next Continuation) (Result, error) {
+	s := m.s
 	u, err := s.d.Members.Authenticate(ctx, r.Tenant, r.User.Mail, password, clientAddr)
 	if err == nil && r.unknown {
 		err = member.ErrWrongPassword // not reached: an unknown address has no password

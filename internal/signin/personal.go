@@ -25,12 +25,6 @@ type Accounts interface {
 	CreateSelfService(ctx context.Context, t directory.Tenant, a member.SelfServiceAccount) (directory.User, error)
 }
 
-// elsewhere reports the identities proved at another directory of this
-// deployment, through the hand-off.
-func elsewhere(idp directory.IdP) bool {
-	return idp == directory.IdPHomeTenant || idp == directory.IdPPersonal || idp == directory.IdPUnmanaged
-}
-
 // ConsumersIssuer is the consumers directory's issuer: the idp claim and
 // the identities' issuer of a guest who redeemed with a personal account.
 func (s *Service) ConsumersIssuer() string { return s.Issuer(directory.ConsumersTenantID) }

@@ -75,13 +75,16 @@ type Deps struct {
 	Log     *slog.Logger
 	// Metrics counts passcodes and sign-ins; nil counts nothing.
 	Metrics *metrics.Metrics
+	// Methods maps decisions to sign-in methods (nil: Builtin()).
+	Methods *Registry
 }
 
 // Service signs people in. Create it with New; it is safe for concurrent use.
 type Service struct {
-	cfg   Config
-	d     Deps
-	seals *sealer
+	cfg     Config
+	d       Deps
+	seals   *sealer
+	methods map[directory.IdP]Method
 }
 
 // New returns a Service.
@@ -100,7 +103,12 @@ func New(cfg Config, d Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &Service{cfg: cfg, d: d, seals: seals}, nil
+	if d.Methods == nil {
+		d.Methods = Builtin()
+	}
+	s := &Service{cfg: cfg, d: d, seals: seals}
+	s.methods = d.Methods.build(s)
+	return s, nil
 }
 
 // Issuer is a tenant's OpenID Connect issuer: the idp of its members when
@@ -117,29 +125,11 @@ type Continuation struct {
 	RedirectURL   string `json:"ru,omitempty"`
 }
 
-// RouteKind is the identity an address proves itself with.
-type RouteKind int
-
-// Routes of Begin.
-const (
-	// RoutePasscode: a guest who signs in with an email passcode.
-	RoutePasscode RouteKind = iota + 1
-	// RoutePassword: a member of this tenant, with a password.
-	RoutePassword
-	// RouteHomeTenant: a guest who signs in at another directory of this
-	// deployment and comes back: their home tenant, the consumers
-	// directory (a personal account) or an unmanaged tenant; or, when the
-	// decision says CreateAccount, who first creates that account there
-	// by self-service sign-up (signup.go).
-	RouteHomeTenant
-	// RouteFederation: a guest who signs in at a partner's identity
-	// provider (SAML, OpenID Connect or Google) the tenant federates with.
-	RouteFederation
-)
-
 // Route is how an address signs in at a tenant.
 type Route struct {
-	Kind     RouteKind
+	// Method runs the route (registry.go); the pages ask it what it can
+	// do (method.go), never which one it is.
+	Method   Method
 	Tenant   directory.Tenant
 	User     directory.User
 	Decision invitation.Decision // guests only
@@ -158,27 +148,6 @@ func isInvited(u directory.User) bool {
 	return u.IsInvited()
 }
 
-// routeFor maps a user and the decision to the identity that runs it.
-// An identity this deployment does not offer yet is an *UnavailableError.
-func routeFor(t directory.Tenant, u directory.User, dec invitation.Decision, otpEnabled bool) (Route, error) {
-	r := Route{Tenant: t, User: u, Decision: dec}
-	if !isInvited(u) {
-		r.Kind = RoutePassword
-		return r, nil
-	}
-	switch dec.IdP {
-	case directory.IdPMail:
-		r.Kind = RoutePasscode
-	case directory.IdPHomeTenant, directory.IdPPersonal, directory.IdPUnmanaged:
-		r.Kind = RouteHomeTenant
-	case directory.IdPFederation:
-		r.Kind = RouteFederation
-	default:
-		return r, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
-	}
-	return r, nil
-}
-
 // Begin decides how addr signs in at t: a member with a password, a guest
 // with a passcode or at their home tenant; decision errors are returned as
 // invitation's sentinels or an *UnavailableError.
@@ -194,7 +163,7 @@ func (s *Service) Begin(ctx context.Context, t directory.Tenant, addr string) (R
 }
 
 // BeginFor is Begin for a sign-in that continues to next: a refusal, now
-// or at a later step of the route (SendPasscode), names next's app (or
+// or at a later step of the route (SendCode), names next's app (or
 // the tenant's own pages), as Entra's sign-in log does.
 func (s *Service) BeginFor(ctx context.Context, t directory.Tenant, addr string, next Continuation) (Route, error) {
 	return s.begin(ctx, t, addr, s.appOf(ctx, t, next))
@@ -256,7 +225,7 @@ func (s *Service) BeginRedemption(ctx context.Context, ticket string) (Route, in
 func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory.User) (Route, error) {
 	if !isInvited(u) {
 		// A member's disabled account is said only after a right password.
-		return routeFor(t, u, invitation.Decision{}, false)
+		return s.routeFor(t, u, invitation.Decision{}, false)
 	}
 	if !u.AccountEnabled {
 		return Route{}, ErrAccountDisabled
@@ -265,18 +234,23 @@ func (s *Service) routeUser(ctx context.Context, t directory.Tenant, u directory
 	if err != nil {
 		return Route{}, err
 	}
-	if elsewhere(dec.IdP) && !dec.CreateAccount && dec.UpstreamTenantID == "" {
-		// A redeemed guest (step 0) or a personal account: the home is
-		// the directory whose issuer the decision names.
-		dec.UpstreamTenantID = s.tenantOfIssuer(dec.Issuer)
-		if dec.UpstreamTenantID == "" {
-			return Route{}, &UnavailableError{IdP: dec.IdP, OTPDisabled: !otpEnabled}
-		}
-	}
 	// A removed federation is said, not replaced (never a fallback): the
 	// decision refuses its guests (step 0) and finds no other for a guest
 	// who has not redeemed yet.
-	return routeFor(t, u, dec, otpEnabled)
+	r, err := s.routeFor(t, u, dec, otpEnabled)
+	if p, ok := r.Method.(routePreparer); ok && err == nil {
+		if err := p.prepareRoute(&r, otpEnabled); err != nil {
+			return Route{}, err
+		}
+	}
+	return r, err
+}
+
+// routePreparer is a built-in method that completes its route from the
+// decision when Begin makes it (the home tenant names the directory the
+// decision's issuer belongs to).
+type routePreparer interface {
+	prepareRoute(r *Route, otpEnabled bool) error
 }
 
 // tenantOfIssuer is the tenant id of one of this deployment's issuers, or "".
@@ -378,7 +352,7 @@ func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directo
 	if err != nil {
 		return err
 	}
-	if _, err := routeFor(t, u, dec, otpEnabled); err != nil {
+	if _, err := s.routeFor(t, u, dec, otpEnabled); err != nil {
 		return err
 	}
 	return nil

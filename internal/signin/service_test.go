@@ -37,7 +37,7 @@ func TestBegin(t *testing.T) {
 		t.Run("unknown_address_routed_as_pending_guest", func(t *testing.T) {
 			// Enumeration: the address is not told it is unknown (TestEnumeration).
 			f := newFixture(t, e)
-			if r, err := f.svc.Begin(ctx, f.fabrikam, "nobody@contoso.example"); err != nil || r.Kind != signin.RoutePasscode {
+			if r, err := f.svc.Begin(ctx, f.fabrikam, "nobody@contoso.example"); err != nil || r.Method.Name() != signin.MethodPasscode {
 				t.Fatalf("Begin = %+v, %v; want a passcode route, as a pending guest's", r, err)
 			}
 		})
@@ -45,16 +45,16 @@ func TestBegin(t *testing.T) {
 			f := newFixture(t, e)
 			m := f.member(t, f.fabrikam, "lee@fabrikam.example")
 			r := f.begin(t, f.fabrikam, "LEE@fabrikam.example")
-			if r.Kind != signin.RoutePassword || r.User.ID != m.ID || r.Tenant.ID != f.fabrikam.ID {
-				t.Fatalf("route = %+v, want RoutePassword for the member", r)
+			if r.Method.Name() != signin.MethodPassword || r.User.ID != m.ID || r.Tenant.ID != f.fabrikam.ID {
+				t.Fatalf("route = %+v, want MethodPassword for the member", r)
 			}
 		})
 		t.Run("R1_pending_guest_routes_passcode", func(t *testing.T) {
 			f := newFixture(t, e)
 			g := f.invite(t, f.fabrikam, "kim@contoso.example")
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
-			if r.Kind != signin.RoutePasscode || r.User.ID != g.User.ID {
-				t.Fatalf("route = %+v, want RoutePasscode", r)
+			if r.Method.Name() != signin.MethodPasscode || r.User.ID != g.User.ID {
+				t.Fatalf("route = %+v, want MethodPasscode", r)
 			}
 			if d := r.Decision; d.IdP != directory.IdPMail || !d.Redeeming || d.Step != invitation.StepOTP {
 				t.Fatalf("decision = %+v, want a redeeming passcode", d)
@@ -66,17 +66,17 @@ func TestBegin(t *testing.T) {
 			f.invite(t, f.fabrikam, "kim@contoso.example")
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
 			d := r.Decision
-			if r.Kind != signin.RouteHomeTenant || d.IdP != directory.IdPHomeTenant || !d.Redeeming ||
+			if r.Method.Name() != signin.MethodHomeTenant || d.IdP != directory.IdPHomeTenant || !d.Redeeming ||
 				d.UpstreamTenantID != f.contoso.ID || d.Issuer != publicURL+"/"+f.contoso.ID+"/v2.0" {
-				t.Fatalf("route = %+v, want RouteHomeTenant at Contoso", r)
+				t.Fatalf("route = %+v, want MethodHomeTenant at Contoso", r)
 			}
 		})
 		t.Run("S3_own_verified_domain_is_no_home_tenant", func(t *testing.T) {
 			f := newFixture(t, e)
 			f.legacyGuest(t, f.fabrikam, "pat@fabrikam.example")
 			r := f.begin(t, f.fabrikam, "pat@fabrikam.example")
-			if r.Kind != signin.RoutePasscode || r.Decision.UpstreamTenantID != "" {
-				t.Fatalf("route = %+v, want RoutePasscode: the inviting tenant is not its own guest's home", r)
+			if r.Method.Name() != signin.MethodPasscode || r.Decision.UpstreamTenantID != "" {
+				t.Fatalf("route = %+v, want MethodPasscode: the inviting tenant is not its own guest's home", r)
 			}
 		})
 		t.Run("S3_guest_elsewhere_is_no_home_tenant", func(t *testing.T) {
@@ -84,8 +84,8 @@ func TestBegin(t *testing.T) {
 			f := newFixture(t, e)
 			f.legacyGuest(t, f.contoso, "kim@contoso.example")
 			f.invite(t, f.fabrikam, "kim@contoso.example")
-			if r := f.begin(t, f.fabrikam, "kim@contoso.example"); r.Kind != signin.RoutePasscode {
-				t.Fatalf("route = %+v, want RoutePasscode", r)
+			if r := f.begin(t, f.fabrikam, "kim@contoso.example"); r.Method.Name() != signin.MethodPasscode {
+				t.Fatalf("route = %+v, want MethodPasscode", r)
 			}
 		})
 		t.Run("disabled_guest_refused", func(t *testing.T) {
@@ -106,7 +106,7 @@ func TestBegin(t *testing.T) {
 			f.invite(t, f.fabrikam, "kim@contoso.example")
 			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
-			if d := r.Decision; r.Kind != signin.RouteHomeTenant || d.IdP != directory.IdPUnmanaged || !d.CreateAccount || d.Step != invitation.StepCreateUnmanaged {
+			if d := r.Decision; r.Method.Name() != signin.MethodHomeTenant || d.IdP != directory.IdPUnmanaged || !d.CreateAccount || d.Step != invitation.StepCreateUnmanaged {
 				t.Fatalf("route = %+v, want the creation of an unmanaged account", r)
 			}
 		})
@@ -123,12 +123,12 @@ func TestBegin(t *testing.T) {
 			g, _ := f.redeem(t, f.fabrikam, "kim@contoso.example")
 			f.member(t, f.contoso, "kim@contoso.example")
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
-			if r.Kind != signin.RoutePasscode || r.Decision.Redeeming || r.Decision.Step != invitation.StepRedeemed {
-				t.Fatalf("route = %+v, want RoutePasscode from step 0", r)
+			if r.Method.Name() != signin.MethodPasscode || r.Decision.Redeeming || r.Decision.Step != invitation.StepRedeemed {
+				t.Fatalf("route = %+v, want MethodPasscode from step 0", r)
 			}
-			res, err := f.svc.VerifyPasscode(ctx, r, f.send(t, r), signin.Continuation{})
+			res, err := f.svc.VerifyCode(ctx, r, f.send(t, r), signin.Continuation{})
 			if err != nil || res.Consent != nil || res.Session.UserID != g.ID {
-				t.Fatalf("VerifyPasscode = %+v, %v; want a session at once", res, err)
+				t.Fatalf("VerifyCode = %+v, %v; want a session at once", res, err)
 			}
 			if u := f.user(t, f.fabrikam, g.ID); u.IdP != directory.IdPMail || u.IdPIssuer != "mail" {
 				t.Fatalf("guest = %+v, want IdP mail kept", u)
@@ -147,12 +147,12 @@ func TestPasscodeRedemption(t *testing.T) {
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
 			code := f.send(t, r)
 			next := signin.Continuation{AuthRequestID: "ar-1"}
-			res, err := f.svc.VerifyPasscode(ctx, r, code, next)
+			res, err := f.svc.VerifyCode(ctx, r, code, next)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if res.Consent == nil || res.Token != "" || res.Session.UserID != "" {
-				t.Fatalf("VerifyPasscode = %+v, want only a consent proof", res)
+				t.Fatalf("VerifyCode = %+v, want only a consent proof", res)
 			}
 			if res.Consent.Tenant.ID != f.fabrikam.ID || !res.Consent.Expires.Equal(f.clock.Now().Add(10*time.Minute)) {
 				t.Fatalf("consent = %+v, want Fabrikam's, for 10 minutes", res.Consent)
@@ -264,7 +264,7 @@ func TestPasscodeRedemption(t *testing.T) {
 				t.Fatalf("Accept = %v, want ErrDecisionChanged", err)
 			}
 			f.assertNotRedeemed(t, g.User.ID)
-			if r := f.begin(t, f.fabrikam, "kim@contoso.example"); r.Kind != signin.RouteHomeTenant || !r.Decision.CreateAccount || r.Decision.IdP != directory.IdPUnmanaged {
+			if r := f.begin(t, f.fabrikam, "kim@contoso.example"); r.Method.Name() != signin.MethodHomeTenant || !r.Decision.CreateAccount || r.Decision.IdP != directory.IdPUnmanaged {
 				t.Fatalf("Begin again = %+v, want the creation of an unmanaged account", r)
 			}
 		})
@@ -278,8 +278,8 @@ func TestPasscodeRedemption(t *testing.T) {
 			}
 			f.assertNotRedeemed(t, g.User.ID)
 			// Starting again, the guest is sent to the home tenant.
-			if r := f.begin(t, f.fabrikam, "kim@contoso.example"); r.Kind != signin.RouteHomeTenant {
-				t.Fatalf("route after the change = %+v, want RouteHomeTenant", r)
+			if r := f.begin(t, f.fabrikam, "kim@contoso.example"); r.Method.Name() != signin.MethodHomeTenant {
+				t.Fatalf("route after the change = %+v, want MethodHomeTenant", r)
 			}
 		})
 		t.Run("disabled_between_code_and_accept", func(t *testing.T) {
@@ -303,7 +303,7 @@ func TestPasscodeRedemption(t *testing.T) {
 			if wrong == code {
 				wrong = "11111111"
 			}
-			if res, err := f.svc.VerifyPasscode(ctx, r, wrong, signin.Continuation{}); !errors.Is(err, otp.ErrWrongCode) || res.Consent != nil {
+			if res, err := f.svc.VerifyCode(ctx, r, wrong, signin.Continuation{}); !errors.Is(err, otp.ErrWrongCode) || res.Consent != nil {
 				t.Fatalf("wrong code = %+v, %v; want otp.ErrWrongCode", res, err)
 			}
 		})
@@ -311,11 +311,11 @@ func TestPasscodeRedemption(t *testing.T) {
 			f := newFixture(t, e)
 			f.member(t, f.fabrikam, "lee@fabrikam.example")
 			r := f.begin(t, f.fabrikam, "lee@fabrikam.example")
-			if err := f.svc.SendPasscode(ctx, r, "en"); !errors.Is(err, signin.ErrDecisionChanged) {
-				t.Fatalf("SendPasscode for a member = %v, want ErrDecisionChanged", err)
+			if err := f.svc.SendCode(ctx, r, "en"); !errors.Is(err, signin.ErrDecisionChanged) {
+				t.Fatalf("SendCode for a member = %v, want ErrDecisionChanged", err)
 			}
-			if _, err := f.svc.VerifyPasscode(ctx, r, "12345678", signin.Continuation{}); !errors.Is(err, signin.ErrDecisionChanged) {
-				t.Fatalf("VerifyPasscode for a member = %v, want ErrDecisionChanged", err)
+			if _, err := f.svc.VerifyCode(ctx, r, "12345678", signin.Continuation{}); !errors.Is(err, signin.ErrDecisionChanged) {
+				t.Fatalf("VerifyCode for a member = %v, want ErrDecisionChanged", err)
 			}
 		})
 	})
@@ -344,9 +344,9 @@ func TestPasscodeSignIn(t *testing.T) {
 			g, _ := f.redeem(t, f.fabrikam, "kim@contoso.example")
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
 			code := f.send(t, r)
-			res, err := f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"})
+			res, err := f.svc.VerifyCode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"})
 			if err != nil || res.Consent != nil {
-				t.Fatalf("VerifyPasscode = %+v, %v; want a session, no consent", res, err)
+				t.Fatalf("VerifyCode = %+v, %v; want a session, no consent", res, err)
 			}
 			if sess, err := f.sessions.Lookup(ctx, f.fabrikam.ID, res.Token); err != nil || sess.UserID != g.ID {
 				t.Fatalf("session = %+v, %v", sess, err)
@@ -366,14 +366,14 @@ func TestPasscodeSignIn(t *testing.T) {
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
 			code := f.send(t, r)
 			f.bridge.failCompletes(errBridge)
-			if _, err := f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"}); !errors.Is(err, errBridge) {
-				t.Fatalf("VerifyPasscode = %v, want the bridge's error", err)
+			if _, err := f.svc.VerifyCode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"}); !errors.Is(err, errBridge) {
+				t.Fatalf("VerifyCode = %v, want the bridge's error", err)
 			}
 			if n := len(f.userSessions(t, f.fabrikam, g.ID)); n != before {
 				t.Fatalf("sessions = %d after a failed completion, want %d", n, before)
 			}
 			f.bridge.failCompletes(nil)
-			res, err := f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"})
+			res, err := f.svc.VerifyCode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"})
 			if err != nil {
 				t.Fatalf("the same code again = %v, want accepted (it stayed unused)", err)
 			}
@@ -392,9 +392,9 @@ func TestPasscodeSignIn(t *testing.T) {
 			if _, err := f.invitations.ResetRedemption(ctx, f.fabrikam, g.ID, invitation.Request{RedirectURL: "https://apps.fabrikam.example/"}, audit.CLI, roles.AsOperator()); err != nil {
 				t.Fatal(err)
 			}
-			res, err := f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"})
+			res, err := f.svc.VerifyCode(ctx, r, code, signin.Continuation{AuthRequestID: "ar-2"})
 			if !errors.Is(err, signin.ErrDecisionChanged) {
-				t.Fatalf("VerifyPasscode = %+v, %v; want ErrDecisionChanged, not a redemption without consent", res, err)
+				t.Fatalf("VerifyCode = %+v, %v; want ErrDecisionChanged, not a redemption without consent", res, err)
 			}
 			if u := f.user(t, f.fabrikam, g.ID); u.ExternalUserState != directory.StatePendingAcceptance || u.IdP != directory.IdPNone {
 				t.Fatalf("guest = %+v, want still PendingAcceptance", u)
@@ -407,8 +407,8 @@ func TestPasscodeSignIn(t *testing.T) {
 			}
 			// Starting again is a redemption: the same code, then consent.
 			r = f.begin(t, f.fabrikam, "kim@contoso.example")
-			if res, err = f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{}); err != nil || res.Consent == nil {
-				t.Fatalf("VerifyPasscode after starting again = %+v, %v; want a consent proof", res, err)
+			if res, err = f.svc.VerifyCode(ctx, r, code, signin.Continuation{}); err != nil || res.Consent == nil {
+				t.Fatalf("VerifyCode after starting again = %+v, %v; want a consent proof", res, err)
 			}
 		})
 		t.Run("R9_passcodes_off_between_begin_and_code", func(t *testing.T) {
@@ -418,8 +418,8 @@ func TestPasscodeSignIn(t *testing.T) {
 			r := f.begin(t, f.fabrikam, "kim@contoso.example")
 			code := f.send(t, r)
 			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
-			if _, err := f.svc.VerifyPasscode(ctx, r, code, signin.Continuation{}); !errors.Is(err, invitation.ErrOTPDisabled) {
-				t.Fatalf("VerifyPasscode = %v, want invitation.ErrOTPDisabled", err)
+			if _, err := f.svc.VerifyCode(ctx, r, code, signin.Continuation{}); !errors.Is(err, invitation.ErrOTPDisabled) {
+				t.Fatalf("VerifyCode = %v, want invitation.ErrOTPDisabled", err)
 			}
 			if n := len(f.userSessions(t, f.fabrikam, g.ID)); n != before {
 				t.Fatalf("sessions = %d, want %d", n, before)
@@ -441,8 +441,8 @@ func TestHomeTenant(t *testing.T) {
 		m := f.member(t, f.contoso, "kim@contoso.example")
 		g := f.invite(t, f.fabrikam, "kim@contoso.example")
 		r := f.begin(t, f.fabrikam, "kim@contoso.example")
-		if r.Kind != signin.RouteHomeTenant {
-			t.Fatalf("route = %+v, want RouteHomeTenant", r)
+		if r.Method.Name() != signin.MethodHomeTenant {
+			t.Fatalf("route = %+v, want MethodHomeTenant", r)
 		}
 		return f, m, g.User, r
 	}
@@ -522,8 +522,8 @@ func TestHomeTenant(t *testing.T) {
 
 			// Later sign-ins: step 0 keeps the home tenant, no consent.
 			r2 := f.begin(t, f.fabrikam, "kim@contoso.example")
-			if r2.Kind != signin.RouteHomeTenant || r2.Decision.Redeeming || r2.Decision.UpstreamTenantID != f.contoso.ID {
-				t.Fatalf("later route = %+v, want RouteHomeTenant at Contoso from step 0", r2)
+			if r2.Method.Name() != signin.MethodHomeTenant || r2.Decision.Redeeming || r2.Decision.UpstreamTenantID != f.contoso.ID {
+				t.Fatalf("later route = %+v, want MethodHomeTenant at Contoso from step 0", r2)
 			}
 			tok2, err := f.svc.StartHomeTenant(r2, signin.Continuation{}, false, browser)
 			if err != nil {
@@ -876,7 +876,7 @@ func TestSessionSignInLog(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := f.svc.SendPasscode(ctx, r, "en"); err != nil {
+			if err := f.svc.SendCode(ctx, r, "en"); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := newest(t, f)

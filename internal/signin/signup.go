@@ -12,7 +12,6 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/member"
-	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -20,12 +19,12 @@ import (
 // directory) or an account in the unmanaged tenant of the address's
 // domain (section 3's fallback, R12):
 //
-//	inviting tenant:  Begin → RouteHomeTenant, Decision.CreateAccount → StartHomeTenant
+//	inviting tenant:  Begin → homeTenant method, Decision.CreateAccount → StartHomeTenant
 //	consumers pages:  OpenSignUp → SendSignUpCode → CompleteSignUp (code + password)
 //	inviting tenant:  HomeReturn (the new account's session) → finish
 //
-// The code proves the mailbox with the passcode machinery and its R3
-// limits, but under a sign-up scope of its own (signUpAddress), so a
+// The code proves the mailbox with the one passcode flow (codeflow.go)
+// and its R3 limits, but under a sign-up scope of its own (signUpAddress), so a
 // sign-up code never signs anyone in, nor a sign-in code signs anyone up.
 // Anyone can also open the consumers directory's sign-up page with no
 // invitation and create a personal account (StartPersonalSignUp).
@@ -205,6 +204,14 @@ func (s *Service) signInInstead(st signUpState, home, browser string) (string, e
 	return "/" + home + "/login/home?handoff=" + url.QueryEscape(tok), nil
 }
 
+// signUpFlow is the sign-up's use of the passcode flow: a code of the
+// consumers directory under the sign-up scope (signUpAddress), mailed to
+// the address, whose refusals are recorded as an unknown account's.
+func signUpFlow(consumers directory.Tenant, addr string) codeFlow {
+	a := attempt{address: addr, method: methodEmailOTP, unknown: true}
+	return codeFlow{tenant: consumers, key: signUpAddress(addr), to: addr, attempt: a}
+}
+
 // SendSignUpCode mails a code that proves the sign-up's address, under
 // the passcode limits of R3 and the client's and directory's send limits.
 func (s *Service) SendSignUpCode(ctx context.Context, su SignUp, lang string) error {
@@ -212,25 +219,7 @@ func (s *Service) SendSignUpCode(ctx context.Context, su SignUp, lang string) er
 	if err != nil {
 		return fmt.Errorf("send sign-up code: %w", err)
 	}
-	a := attempt{address: su.Address, method: methodEmailOTP, unknown: true}
-	if err := s.checkLimit(ctx, s.d.Limits.Send, consumers); err != nil {
-		return s.refused(ctx, consumers, a, err)
-	}
-	validity := s.d.OTP.Limits().Validity
-	err = s.d.OTP.Issue(ctx, consumers.ID, signUpAddress(su.Address), func(ctx context.Context, code string) error {
-		if err := s.countLimit(ctx, s.d.Limits.Send, consumers); err != nil {
-			return err
-		}
-		msg, err := s.d.ComposePasscode(ctx, consumers, su.Address, code, validity, lang)
-		if err != nil {
-			return err
-		}
-		return s.d.Outbox.EnqueueMail(ctx, msg)
-	})
-	if err == nil {
-		s.d.Metrics.Passcode(metrics.PasscodeSent)
-	}
-	return err
+	return s.sendCode(ctx, signUpFlow(consumers, su.Address), lang)
 }
 
 // CompleteSignUp takes the code and the new password: in one transaction
@@ -259,13 +248,10 @@ func (s *Service) CompleteSignUp(ctx context.Context, su SignUp, code, displayNa
 	if err != nil {
 		return SignUpResult{}, fmt.Errorf("complete sign-up: %w", err)
 	}
-	if err := s.checkLimit(ctx, s.d.Limits.Verify, consumers); err != nil {
-		return SignUpResult{}, err
-	}
 	var res SignUpResult
-	err = s.d.OTP.Verify(ctx, consumers.ID, signUpAddress(su.Address), code, func(ctx context.Context) error {
+	err = s.verifyCode(ctx, signUpFlow(consumers, su.Address), code, func(ctx context.Context) error {
 		if uninvited {
-			return ErrNotInvited
+			return settled{ErrNotInvited}
 		}
 		home := consumers
 		if su.st.Kind == directory.IdPUnmanaged {
@@ -275,7 +261,7 @@ func (s *Service) CompleteSignUp(ctx context.Context, su SignUp, code, displayNa
 		}
 		u, err := s.d.Accounts.CreateSelfService(ctx, home, acct)
 		if errors.Is(err, member.ErrAddressTaken) && directory.IsConsumers(su.From.ID) {
-			return errHasAccount
+			return settled{errHasAccount}
 		}
 		if errors.Is(err, member.ErrAddressTaken) {
 			return ErrDecisionChanged // created meanwhile: start again, and sign in
@@ -296,10 +282,6 @@ func (s *Service) CompleteSignUp(ctx context.Context, su SignUp, code, displayNa
 		s.d.Log.InfoContext(ctx, "sign-up refused: the address was not invited", "tenant_id", su.From.ID)
 		return SignUpResult{}, s.refused(ctx, su.From, attempt{address: su.Address, method: methodEmailOTP, unknown: true, app: s.appOf(ctx, su.From, su.st.Next)}, err)
 	case err != nil:
-		if _, _, ok := failureOf(err); ok {
-			a := attempt{address: su.Address, method: methodEmailOTP, unknown: true, count: &s.d.Limits.Verify}
-			return SignUpResult{}, s.refused(ctx, consumers, a, err)
-		}
 		return SignUpResult{}, err
 	}
 	s.d.Log.InfoContext(ctx, "account created by self-service sign-up", "tenant_id", res.Home.ID, "user_id", res.Session.UserID,

@@ -48,8 +48,8 @@ func signUpThere(t *testing.T, f *fixture, consumers, tn directory.Tenant, addr,
 	t.Helper()
 	ctx := context.Background()
 	r := f.begin(t, tn, addr)
-	if r.Kind != signin.RouteHomeTenant || !r.Decision.CreateAccount {
-		t.Fatalf("route for %s = %v %+v, want an account to create", addr, r.Kind, r.Decision)
+	if r.Method.Name() != signin.MethodHomeTenant || !r.Decision.CreateAccount {
+		t.Fatalf("route for %s = %v %+v, want an account to create", addr, r.Method, r.Decision)
 	}
 	raw, err := f.svc.StartHomeTenant(r, signin.Continuation{AuthRequestID: "ar-1"}, false, browser)
 	if err != nil {
@@ -184,8 +184,8 @@ func TestUnmanagedDirectories(t *testing.T) {
 			}
 			knownBegin, knownPw := run("pia@outlook.example")
 			unknownBegin, unknownPw := run("nobody@outlook.example")
-			if knownBegin.err != nil || unknownBegin.err != nil || knownBegin.route.Kind != signin.RoutePassword || unknownBegin.route.Kind != signin.RoutePassword {
-				t.Fatalf("routes: known %v %v, unknown %v %v; want a password for both", knownBegin.route.Kind, knownBegin.err, unknownBegin.route.Kind, unknownBegin.err)
+			if knownBegin.err != nil || unknownBegin.err != nil || knownBegin.route.Method.Name() != signin.MethodPassword || unknownBegin.route.Method.Name() != signin.MethodPassword {
+				t.Fatalf("routes: known %v %v, unknown %v %v; want a password for both", knownBegin.route.Method, knownBegin.err, unknownBegin.route.Method, unknownBegin.err)
 			}
 			if !reflect.DeepEqual(knownBegin.reads, unknownBegin.reads) || knownBegin.writes != unknownBegin.writes {
 				t.Fatalf("Begin: known %v (%d writes), unknown %v (%d writes)", knownBegin.reads, knownBegin.writes, unknownBegin.reads, unknownBegin.writes)

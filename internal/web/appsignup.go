@@ -147,15 +147,14 @@ func (h *Handler) appSignUpElsewhere(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	choice := r.PostFormValue("choice")
-	u, err := h.deps.SignIn.StartAppSignUpElsewhere(r.Context(), o, choice, h.csrf.Browser(r))
+	to, err := h.deps.SignIn.StartAppSignUpElsewhere(r.Context(), o, r.PostFormValue("choice"), h.csrf.Browser(r))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return
 	}
-	if choice == signin.SignUpWithPartner {
-		h.toPartner(w, r, t.DisplayName, u)
+	if to.External {
+		h.toPartner(w, r, t.DisplayName, to.URL)
 		return
 	}
-	http.Redirect(w, r, u, http.StatusSeeOther)
+	http.Redirect(w, r, to.URL, http.StatusSeeOther)
 }

@@ -6,23 +6,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/i18n"
-	"github.com/guestgate/guestgate/internal/signin"
 )
-
-// goFederation sends a guest to sign in at the partner's identity
-// provider the tenant federates with (SAML, OpenID Connect or Google).
-func (h *Handler) goFederation(w http.ResponseWriter, r *http.Request, route signin.Route, next signin.Continuation) {
-	u, err := h.deps.SignIn.StartFederation(r.Context(), route, next, h.csrf.Ensure(w, r))
-	if err != nil {
-		h.fail(w, r, route.Tenant.DisplayName, err)
-		return
-	}
-	if r.Method == http.MethodGet {
-		http.Redirect(w, r, u, http.StatusSeeOther)
-		return
-	}
-	h.toPartner(w, r, route.Tenant.DisplayName, u)
-}
 
 // toPartner moves the browser on to the partner's sign-in URL u after a
 // form post: browsers hold a redirect to the partner to this page's CSP

@@ -7,26 +7,6 @@ import (
 	"github.com/guestgate/guestgate/internal/signin"
 )
 
-// goHome sends a guest whose home is another tenant of this deployment to
-// sign in there (section 3, azureActiveDirectory).
-func (h *Handler) goHome(w http.ResponseWriter, r *http.Request, route signin.Route, next signin.Continuation) {
-	force := false
-	if next.AuthRequestID != "" {
-		ar, err := h.deps.SignIn.AuthRequest(r.Context(), route.Tenant, next.AuthRequestID)
-		if err != nil {
-			h.fail(w, r, route.Tenant.DisplayName, err)
-			return
-		}
-		force = ar.ForceLogin
-	}
-	u, err := h.deps.SignIn.StartHomeTenant(route, next, force, h.csrf.Ensure(w, r))
-	if err != nil {
-		h.fail(w, r, route.Tenant.DisplayName, err)
-		return
-	}
-	http.Redirect(w, r, u, http.StatusSeeOther)
-}
-
 // homeStart is the home tenant's page for a guest signing in elsewhere:
 // a live session of the member answers at once; otherwise the password.
 func (h *Handler) homeStart(w http.ResponseWriter, r *http.Request) {

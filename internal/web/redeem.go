@@ -13,8 +13,9 @@ import (
 )
 
 // redeemStart is the invitation link (R2). The identity provider is
-// decided now (R6): a passcode guest is told a code will be sent, a guest
-// with a home tenant goes there to sign in.
+// decided now (R6); the page follows what the route's method can do: one
+// that mails a code says a code will be sent, one that proves the address
+// elsewhere (a home tenant, a partner) sends the browser there.
 func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 	ticket := r.URL.Query().Get("ticket")
 	route, red, err := h.deps.SignIn.BeginRedemption(r.Context(), ticket)
@@ -26,12 +27,12 @@ func (h *Handler) redeemStart(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
 	}
-	if route.Kind == signin.RouteHomeTenant {
-		h.goHome(w, r, route, signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
+	if _, elsewhere := route.Method.(signin.RedirectMethod); elsewhere {
+		h.goElsewhere(w, r, route, signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
 		return
 	}
-	if route.Kind == signin.RouteFederation {
-		h.goFederation(w, r, route, signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
+	if _, code := route.Method.(signin.CodeMethod); !code {
+		h.fail(w, r, red.Tenant.DisplayName, signin.ErrDecisionChanged)
 		return
 	}
 	l := lang(r)
@@ -74,7 +75,7 @@ func (h *Handler) redeemSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	flag := flagSent
-	if err := h.deps.SignIn.SendPasscode(r.Context(), route, lang(r)); err != nil {
+	if err := h.deps.SignIn.SendCode(r.Context(), route, lang(r)); err != nil {
 		var te *otp.ThrottledError
 		if !errors.As(err, &te) {
 			h.redeemCodeError(w, r, route, red, ticket, err)
@@ -101,7 +102,7 @@ func (h *Handler) redeemCode(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) redeemCodePage(w http.ResponseWriter, r *http.Request, status int, route signin.Route, red invitation.Redemption, ticket, flag, errMsg string) {
-	st, err := h.deps.SignIn.PasscodeState(r.Context(), route)
+	st, err := h.deps.SignIn.CodeState(r.Context(), route)
 	if err != nil {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
@@ -117,7 +118,7 @@ func (h *Handler) redeemVerify(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, red.Tenant.DisplayName, err)
 		return
 	}
-	res, err := h.deps.SignIn.VerifyPasscode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
+	res, err := h.deps.SignIn.VerifyCode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{RedirectURL: red.Invitation.RedirectURL})
 	if err != nil {
 		h.redeemCodeError(w, r, route, red, ticket, err)
 		return

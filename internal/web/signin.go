@@ -79,10 +79,11 @@ func formAddress(r *http.Request) (string, error) {
 	return directory.NormalizeAddress(r.PostFormValue("email"))
 }
 
-// loginNext takes the address and shows the next step of its route: a
-// guest with a passcode is told a code will be sent and offered Send code
-// (R2); a member is asked for a password; a guest from another managed
-// tenant goes there to sign in.
+// loginNext takes the address and shows the next step of its route, by
+// what the route's method can do (signin/method.go): a method that checks
+// a password asks for it (a member); one that proves the address
+// elsewhere sends the browser there (a home tenant, a partner); one that
+// mails a code says a code will be sent and offers Send code (R2).
 func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
 	route, reqID, ok := h.loginForm(w, r)
 	if !ok {
@@ -93,18 +94,18 @@ func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
 	}
 	t, l := route.Tenant, lang(r)
 	hidden := map[string]string{"authRequestID": reqID, "email": route.User.Mail}
-	switch route.Kind {
-	case signin.RoutePassword:
+	switch route.Method.(type) {
+	case signin.PasswordMethod:
 		h.passwordPage(w, r, http.StatusOK, t, route.User.Mail, tenantPath(t, "/login/password"), hidden, "")
-	case signin.RouteHomeTenant:
-		h.goHome(w, r, route, signin.Continuation{AuthRequestID: reqID})
-	case signin.RouteFederation:
-		h.goFederation(w, r, route, signin.Continuation{AuthRequestID: reqID})
-	default:
+	case signin.RedirectMethod:
+		h.goElsewhere(w, r, route, signin.Continuation{AuthRequestID: reqID})
+	case signin.CodeMethod:
 		h.r.render(w, r, http.StatusOK, "redeem", page{
 			Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "signin.title"),
 			CSRF: h.csrf.Token(w, r), Action: tenantPath(t, "/login/send"), Hidden: hidden, Address: route.User.Mail,
 		})
+	default:
+		h.fail(w, r, t.DisplayName, signin.ErrDecisionChanged)
 	}
 }
 
@@ -119,7 +120,7 @@ func (h *Handler) loginSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	flag := flagSent
-	if err := h.deps.SignIn.SendPasscode(r.Context(), route, lang(r)); err != nil {
+	if err := h.deps.SignIn.SendCode(r.Context(), route, lang(r)); err != nil {
 		var te *otp.ThrottledError
 		if !errors.As(err, &te) {
 			h.loginCodeError(w, r, route, reqID, err)
@@ -160,7 +161,7 @@ func (h *Handler) loginCode(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) loginCodePage(w http.ResponseWriter, r *http.Request, status int, route signin.Route, reqID, flag, errMsg string) {
 	t := route.Tenant
-	st, err := h.deps.SignIn.PasscodeState(r.Context(), route)
+	st, err := h.deps.SignIn.CodeState(r.Context(), route)
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return
@@ -204,7 +205,7 @@ func (h *Handler) loginVerify(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res, err := h.deps.SignIn.VerifyPasscode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{AuthRequestID: reqID})
+	res, err := h.deps.SignIn.VerifyCode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{AuthRequestID: reqID})
 	if err != nil {
 		h.loginCodeError(w, r, route, reqID, err)
 		return
