@@ -20,6 +20,7 @@ const csrfRefused = "This form expired or came from another site."
 // session cookie (__Host-, Secure, HttpOnly, SameSite=Lax) and redirects
 // to the invitation's redirect URL, nowhere else.
 func TestRedeemOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, nil)
 	const addr = "teri@gmail.example"
 	inv := s.invite(addr)
@@ -111,6 +112,7 @@ func TestRedeemOverHTTP(t *testing.T) {
 // page, on the link, the code page and both forms (after their CSRF
 // check), and mails nothing.
 func TestRedeemErrors(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, nil)
 	s.invite("teri@gmail.example")
 	b := s.browser()

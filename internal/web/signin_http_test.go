@@ -21,6 +21,7 @@ const goodPassword = "tulip-Quarry-2026"
 // session; with it, the session cookie is set and the browser goes on
 // within the tenant (My Apps), which then lists the tenant's apps.
 func TestPasswordSignInOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, nil)
 	const addr = "kim@fabrikam.example"
 	if _, err := s.srv.CreateMember(context.Background(), s.tenant, member.NewMember{
@@ -98,6 +99,7 @@ func TestPasswordSignInOverHTTP(t *testing.T) {
 // used, no session), a wrong code is said on the code page, the right one
 // sets the session and goes on within the tenant.
 func TestPasscodeSignInOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, nil)
 	const addr = "teri@gmail.example"
 	s.redeemed(addr)
@@ -147,6 +149,7 @@ func TestPasscodeSignInOverHTTP(t *testing.T) {
 // cookie deleted, the old token dead) and the page links back only to a
 // registered URI.
 func TestSignOutOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, nil)
 	const addr = "kim@fabrikam.example"
 	if _, err := s.srv.CreateMember(context.Background(), s.tenant, member.NewMember{
@@ -200,6 +203,7 @@ func TestSignOutOverHTTP(t *testing.T) {
 // a token or with a forged one (the browser has its CSRF cookie), is the
 // 403 expired-form page and sets no session.
 func TestEveryFormChecksCSRF(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, nil)
 	b := s.browser()
 	b.get(s.path("/login"))
@@ -227,10 +231,12 @@ func TestEveryFormChecksCSRF(t *testing.T) {
 }
 
 // TestErrorPages: each refusal has its page and status: an unknown or
-// expired sign-in request (400), passcodes turned off (403), a path
+// expired sign-in request (400), passcodes turned off (403, on the
+// address form and for a live session on My Apps), a path
 // without a tenant (400), an unknown tenant (404), and nothing of it is
 // a 5xx.
 func TestErrorPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, nil)
 	b := s.browser()
 	if a := b.get(s.path("/login?authRequestID=bogus")); a.Status != http.StatusBadRequest || !a.has("This sign-in request has expired or is not valid") {
@@ -243,7 +249,10 @@ func TestErrorPages(t *testing.T) {
 		t.Errorf("an unknown tenant = %d, want 404", a.Status)
 	}
 	const addr = "teri@gmail.example"
-	s.redeemed(addr)
+	_, guest := s.redeemed(addr)
+	if a := guest.get(s.path("/")); a.Status != http.StatusOK {
+		t.Fatalf("My Apps of the redeemed guest = %d", a.Status)
+	}
 	if _, err := s.srv.SetEmailPolicy(context.Background(), s.tenant, policy.AllowDisabled); err != nil {
 		t.Fatal(err)
 	}
@@ -252,11 +261,16 @@ func TestErrorPages(t *testing.T) {
 		!a.has("Sign-in with a one-time code is turned off") || b.session() != "" {
 		t.Errorf("a passcode guest with passcodes off = %d:\n%s", a.Status, a.Body)
 	}
+	// Their live session no longer opens My Apps either (R9).
+	if a := guest.get(s.path("/")); a.Status != http.StatusForbidden || !a.has("Sign-in with a one-time code is turned off") {
+		t.Errorf("My Apps of a passcode guest's session with passcodes off = %d:\n%s", a.Status, a.Body)
+	}
 }
 
 // TestDevMailboxOnlyInDev: /dev/mailbox is served only by a process with
 // the dev mailbox; with SMTP it is not there.
 func TestDevMailboxOnlyInDev(t *testing.T) {
+	t.Parallel()
 	smtp := newSite(t, nil)
 	if a := smtp.browser().get("/dev/mailbox"); a.Status == http.StatusOK || a.has("Dev mailbox") {
 		t.Fatalf("/dev/mailbox with SMTP = %d:\n%s", a.Status, a.Body)

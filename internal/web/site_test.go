@@ -254,8 +254,9 @@ func (s *site) mailCount(addr string) int {
 }
 
 // redeemed invites addr and redeems the invitation in a browser of its
-// own (addr has had no mail before); addr is then an Accepted guest.
-func (s *site) redeemed(addr string) directory.User {
+// own (addr has had no mail before); addr is then an Accepted guest, and
+// that browser holds its session.
+func (s *site) redeemed(addr string) (directory.User, *browser) {
 	s.t.Helper()
 	inv := s.invite(addr)
 	link, err := url.Parse(inv.RedeemURL)
@@ -269,5 +270,5 @@ func (s *site) redeemed(addr string) directory.User {
 	if done := b.submit(b.get(proved.Location), s.path("/consent/accept"), nil); done.Status != http.StatusSeeOther || b.session() == "" {
 		s.t.Fatalf("redeeming %s: Accept = %d → %q", addr, done.Status, done.Location)
 	}
-	return s.user(inv.User.ID)
+	return s.user(inv.User.ID), b
 }
