@@ -40,7 +40,9 @@ func TestHomeTenantRedemptionOverHTTP(t *testing.T) {
 	if toHome.Status != http.StatusSeeOther || !strings.HasPrefix(toHome.Location, home) {
 		t.Fatalf("the link of a Contoso member = %d → %q, want Contoso's sign-in", toHome.Status, toHome.Location)
 	}
-	if a := s.browser().get(toHome.Location); a.Status != http.StatusBadRequest || a.has(`type="password"`) {
+	other := s.browser()
+	other.get("/" + contoso.ID + "/login") // a browser of its own, with its own CSRF cookie
+	if a := other.get(toHome.Location); a.Status != http.StatusBadRequest || a.has(`type="password"`) {
 		t.Fatalf("the hand-off opened in another browser = %d, want the 400 start-again page", a.Status)
 	}
 	pw := b.get(toHome.Location)

@@ -39,7 +39,9 @@ func TestPersonalSignUpOverHTTP(t *testing.T) {
 		t.Fatalf("the sign-up page = %d:\n%s", page.Status, page.Body)
 	}
 	// The sign-up is this browser's: another browser opening its state is refused.
-	if a := s.browser().get(next.Location); a.Status < 400 {
+	other := s.browser()
+	other.get(c + "/signup") // a browser of its own, with its own CSRF cookie
+	if a := other.get(next.Location); a.Status < 400 {
 		t.Fatalf("the sign-up opened in another browser = %d, want refused", a.Status)
 	}
 	code := b.submit(page, c+"/signup/send", nil)
