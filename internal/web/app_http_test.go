@@ -1,13 +1,10 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/guestgate/guestgate/internal/member"
 )
 
 // follow follows the site's redirects until the browser leaves it or a
@@ -41,11 +38,7 @@ func TestAppSignInOverHTTP(t *testing.T) {
 	t.Parallel()
 	s := newSite(t, nil)
 	const addr = "kim@fabrikam.example"
-	if _, err := s.srv.CreateMember(context.Background(), s.tenant, member.NewMember{
-		UserPrincipalName: addr, DisplayName: "Kim Akers", Password: goodPassword, AccountEnabled: true,
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s.member(s.tenant, addr)
 	b := s.browser()
 	login := b.follow(b.get(s.authorize(appRedirect, "st-1")))
 	if login.Status != http.StatusOK || formValues(t, login.Body, s.path("/login/next")).Get("authRequestID") == "" {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,9 +16,7 @@ import (
 func TestAppSignUpOverHTTP(t *testing.T) {
 	t.Parallel()
 	s := newSite(t, nil)
-	if err := s.srv.SetAppSignUp(context.Background(), s.tenant.ID, s.app.AppID, true); err != nil {
-		t.Fatal(err)
-	}
+	s.offerSignUp()
 	const addr = "new@gmail.example"
 	b := s.browser()
 	login := b.follow(b.get(s.authorize(appRedirect, "st-1")))

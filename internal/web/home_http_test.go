@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/guestgate/guestgate/internal/directory"
-	"github.com/guestgate/guestgate/internal/member"
 )
 
 // TestHomeTenantRedemptionOverHTTP (section 3, azureActiveDirectory): a
@@ -21,17 +19,9 @@ import (
 func TestHomeTenantRedemptionOverHTTP(t *testing.T) {
 	t.Parallel()
 	s := newSite(t, nil)
-	ctx := context.Background()
-	contoso, err := s.srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Contoso", Domains: []string{"contoso.example"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	contoso := s.otherTenant("Contoso", "contoso.example")
 	const addr = "kai@contoso.example"
-	if _, err := s.srv.CreateMember(ctx, contoso, member.NewMember{
-		UserPrincipalName: addr, DisplayName: "Kai Carter", Password: goodPassword, AccountEnabled: true,
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s.member(contoso, addr)
 	inv := s.invite(addr)
 	link, _ := url.Parse(inv.RedeemURL)
 	b := s.browser()

@@ -1,18 +1,13 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/guestgate/guestgate/internal/member"
-	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/server"
 )
-
-const goodPassword = "tulip-Quarry-2026"
 
 // TestPasswordSignInOverHTTP: the address form sets the CSRF cookie with
 // the pages' flags; a member's address leads to the password page; a
@@ -24,11 +19,7 @@ func TestPasswordSignInOverHTTP(t *testing.T) {
 	t.Parallel()
 	s := newSite(t, nil)
 	const addr = "kim@fabrikam.example"
-	if _, err := s.srv.CreateMember(context.Background(), s.tenant, member.NewMember{
-		UserPrincipalName: addr, DisplayName: "Kim Akers", Password: goodPassword, AccountEnabled: true,
-	}); err != nil {
-		t.Fatal(err)
-	}
+	kim := s.member(s.tenant, addr)
 	b := s.browser()
 	start := b.get(s.path("/login"))
 	if start.Status != http.StatusOK {
@@ -72,13 +63,7 @@ func TestPasswordSignInOverHTTP(t *testing.T) {
 
 	// A disabled account is refused even with the right password (R9),
 	// and its live session no longer opens My Apps.
-	u, err := s.srv.FindUser(context.Background(), s.tenant, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.srv.SetAccountEnabled(context.Background(), s.tenant, u.ID, false); err != nil {
-		t.Fatal(err)
-	}
+	s.disable(kim.ID)
 	if a := b.get(s.path("/")); a.Status == http.StatusOK {
 		t.Fatalf("My Apps of a disabled account = %d", a.Status)
 	}
@@ -152,11 +137,7 @@ func TestSignOutOverHTTP(t *testing.T) {
 	t.Parallel()
 	s := newSite(t, nil)
 	const addr = "kim@fabrikam.example"
-	if _, err := s.srv.CreateMember(context.Background(), s.tenant, member.NewMember{
-		UserPrincipalName: addr, DisplayName: "Kim Akers", Password: goodPassword, AccountEnabled: true,
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s.member(s.tenant, addr)
 	b := s.browser()
 	pw := b.submit(b.get(s.path("/login")), s.path("/login/next"), url.Values{"email": {addr}})
 	b.submit(pw, s.path("/login/password"), url.Values{"password": {goodPassword}})
@@ -253,9 +234,7 @@ func TestErrorPages(t *testing.T) {
 	if a := guest.get(s.path("/")); a.Status != http.StatusOK {
 		t.Fatalf("My Apps of the redeemed guest = %d", a.Status)
 	}
-	if _, err := s.srv.SetEmailPolicy(context.Background(), s.tenant, policy.AllowDisabled); err != nil {
-		t.Fatal(err)
-	}
+	s.passcodesOff()
 	// R9: a passcode guest is refused once passcodes are off, and told why.
 	if a := b.submit(b.get(s.path("/login")), s.path("/login/next"), url.Values{"email": {addr}}); a.Status != http.StatusForbidden ||
 		!a.has("Sign-in with a one-time code is turned off") || b.session() != "" {

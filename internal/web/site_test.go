@@ -17,7 +17,9 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
+	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/server"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
@@ -26,7 +28,10 @@ import (
 // a serving process on SQLite, with mail to a real SMTP peer: a handler
 // that forgets its check fails here, whatever its internals look like.
 
-const publicURL = "https://id.guestgate.example"
+const (
+	publicURL    = "https://id.guestgate.example"
+	goodPassword = "tulip-Quarry-2026"
+)
 
 // site is one serving process with one tenant (Fabrikam) and one app
 // that registered a redirect and a post-logout URI.
@@ -83,9 +88,7 @@ func newSite(t *testing.T, change func(*server.Config)) *site {
 		srv.Close()
 	})
 	s := &site{t: t, srv: srv, h: srv.Handler(), mail: m}
-	if s.tenant, err = srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}}); err != nil {
-		t.Fatal(err)
-	}
+	s.tenant = s.otherTenant("Fabrikam", "fabrikam.example")
 	if s.app, _, err = srv.CreateApp(ctx, s.tenant.ID, "Woodgrove", nil, []string{appRedirect}, []string{appLogout}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +103,55 @@ func (s *site) invite(addr string) invitation.Result {
 		s.t.Fatal(err)
 	}
 	return res
+}
+
+// The rest of the process is set up through these few calls, so that a
+// change of the serving process's admin operations touches only them.
+
+// member makes addr a member of tn with goodPassword.
+func (s *site) member(tn directory.Tenant, addr string) directory.User {
+	s.t.Helper()
+	u, err := s.srv.CreateMember(context.Background(), tn, member.NewMember{
+		UserPrincipalName: addr, DisplayName: "Kim Akers", Password: goodPassword, AccountEnabled: true,
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return u
+}
+
+// otherTenant makes another managed tenant that verified domain.
+func (s *site) otherTenant(name, domain string) directory.Tenant {
+	s.t.Helper()
+	tn, err := s.srv.CreateTenant(context.Background(), directory.NewTenantRequest{Name: name, Domains: []string{domain}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return tn
+}
+
+// disable disables the tenant's user with id.
+func (s *site) disable(id string) {
+	s.t.Helper()
+	if err := s.srv.SetAccountEnabled(context.Background(), s.tenant, id, false); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// passcodesOff turns email one-time passcodes off at the tenant.
+func (s *site) passcodesOff() {
+	s.t.Helper()
+	if _, err := s.srv.SetEmailPolicy(context.Background(), s.tenant, policy.AllowDisabled); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// offerSignUp makes the app offer self-service sign-up (R13).
+func (s *site) offerSignUp() {
+	s.t.Helper()
+	if err := s.srv.SetAppSignUp(context.Background(), s.tenant.ID, s.app.AppID, true); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // user is the tenant's user with id, as stored.

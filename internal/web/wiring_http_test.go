@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -24,11 +22,7 @@ func TestConfigurationReachesThePages(t *testing.T) {
 		c.OTP.Validity = 10 * time.Minute
 	})
 	const addr = "kim@fabrikam.example"
-	if _, err := s.srv.CreateMember(context.Background(), s.tenant, member.NewMember{
-		UserPrincipalName: addr, DisplayName: "Kim Akers", Password: goodPassword, AccountEnabled: true,
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s.member(s.tenant, addr)
 	b := s.browser()
 	pw := b.submit(b.get(s.path("/login")), s.path("/login/next"), url.Values{"email": {addr}})
 	done := b.submit(pw, s.path("/login/password"), url.Values{"password": {goodPassword}})
