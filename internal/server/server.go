@@ -195,6 +195,7 @@ func openStore(ctx context.Context, cfg Config, opts Options, so sqlstore.Option
 		opts.Clock = clock.Real{}
 	}
 	so.Logger = opts.Logger
+	so.Pooler, so.ListenURL = cfg.DatabasePooler, cfg.DatabaseListenURL
 	db, err := sqlstore.Open(ctx, cfg.DatabaseURL, so)
 	if err != nil {
 		return nil, err
