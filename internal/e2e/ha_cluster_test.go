@@ -342,6 +342,23 @@ func (c *haCluster) createDatabase(db string) {
 	}
 }
 
+// writeCount is the sum of the admin API write limit's counters in db.
+func (c *haCluster) writeCount(db string) int64 {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.multiHostURL(db))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int64
+	if err := conn.QueryRow(ctx, `SELECT COALESCE(SUM(count), 0) FROM rate_limits WHERE key LIKE 'graph-write|%'`).Scan(&n); err != nil {
+		c.t.Fatal(err)
+	}
+	return n
+}
+
 // stop ends everything the harness started: each postmaster at once
 // (SIGQUIT: immediate shutdown), then each daemon's process group, and
 // removes the directory.
