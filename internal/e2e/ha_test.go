@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -48,6 +51,14 @@ func testPgBouncer(t *testing.T, c *haCluster) {
 	env := haEnv(smtp, c.bouncerURL("guestgate_bouncer"),
 		"GUESTGATE_DATABASE_POOLER=pgbouncer", "GUESTGATE_DATABASE_LISTEN_URL="+c.multiHostURL("guestgate_bouncer"))
 	runCLI(t, env, "migrate")
+	// Without the setting, serve refuses to start and says what to set.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	plain := exec.CommandContext(ctx, guestgateBinary(t), "serve")
+	plain.Env = append(append(os.Environ(), haEnv(smtp, c.bouncerURL("guestgate_bouncer"))...), "GUESTGATE_LISTEN="+freeAddr(t))
+	if out, err := plain.CombinedOutput(); err == nil || !strings.Contains(string(out), "GUESTGATE_DATABASE_POOLER=pgbouncer") {
+		t.Errorf("serve through PgBouncer without the pooler setting: %v\n%s", err, out)
+	}
 	addrs := []string{freeAddr(t), freeAddr(t)}
 	public := "http://" + addrs[0]
 	procs := []*process{serveBehind(t, env, addrs[0], public), serveBehind(t, env, addrs[1], public)}

@@ -14,8 +14,12 @@ import (
 // TestMailOutcomeUnknownAcrossLongOutage: a process sends a mail, and the
 // database goes away (for every process) before it hears the SMTP server
 // accepted it, so the send cannot be recorded; the outage lasts longer
-// than the mail's lease. When the database is back the mail is recorded
-// as sent, not sent again by another process: it arrives once.
+// than the mail's lease. The mail is never lost. Whether it is sent again
+// is a race once the database is back: the sender retries recording its
+// outcome every third of the lease, while another process may claim the
+// expired lease at its next poll or wake-up; delivery is at least once,
+// so the test allows one duplicate and prints the count (docs/operations.md
+// quotes the runs: once in each).
 func TestMailOutcomeUnknownAcrossLongOutage(t *testing.T) {
 	guestgateBinary(t)
 	dsn := testenv.PostgresDSN(t)
@@ -78,7 +82,7 @@ func TestMailOutcomeUnknownAcrossLongOutage(t *testing.T) {
 	}
 	t.Logf("mail sent as the database went away for %v (lease %v): arrived %d time(s); outbox drained %v after the database was back",
 		outage, mail.DefaultLease, copies, time.Since(back).Round(time.Millisecond))
-	if copies != 1 {
-		t.Errorf("the mail arrived %d times, want once\n%s\n%s", copies, procs[0].logs(), procs[1].logs())
+	if copies < 1 || copies > 2 {
+		t.Errorf("the mail arrived %d times, want once (or twice: at least once)\n%s\n%s", copies, procs[0].logs(), procs[1].logs())
 	}
 }

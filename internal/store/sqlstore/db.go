@@ -99,7 +99,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	db.stmtTimeout, db.jobTimeout = max(opts.StatementTimeout, 0), max(opts.JobStatementTimeout, 0)
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s database: %w", db.d.engine, err)
+		return nil, fmt.Errorf("open %s database: %w%s", db.d.engine, err, poolerHint(err, opts))
 	}
 	return db, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -57,6 +58,15 @@ func forTransactionPooling(cfg *pgx.ConnConfig) {
 	cfg.StatementCacheCapacity = 0
 	cfg.DescriptionCacheCapacity = 0
 	delete(cfg.RuntimeParams, "statement_timeout")
+}
+
+// poolerHint explains a refusal by PgBouncer of a direct connection's
+// startup parameters: the operator should say a pooler is there.
+func poolerHint(err error, opts Options) string {
+	if opts.Pooler == "" && strings.Contains(err.Error(), "unsupported startup parameter") {
+		return " (this looks like PgBouncer: set GUESTGATE_DATABASE_POOLER=pgbouncer, or give guestgate a direct URL)"
+	}
+	return ""
 }
 
 // listenDSN is the URL the outbox listener connects to: Options.ListenURL,
