@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
@@ -51,6 +52,9 @@ func TestRollingRestart(t *testing.T) {
 	f := b.waitMail(t, smtp, 30*time.Second)
 	if f.duplicates != 0 {
 		t.Errorf("%d mails sent twice", f.duplicates)
+	}
+	if f.max >= mail.DefaultLease {
+		t.Errorf("a mail waited %v: it waited for the lease of a stopped process (%v) instead of being sent or released", f.max, mail.DefaultLease)
 	}
 	t.Logf("rolling restart of 2 processes under %d invitations: %s; stops took %v; %d mails, %d duplicates, wait from acknowledgement to arrival p50 %v max %v",
 		n, b.summary(), stops, f.received, f.duplicates, f.p50.Round(time.Millisecond), f.max.Round(time.Millisecond))
