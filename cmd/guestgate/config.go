@@ -61,6 +61,8 @@ func settings(f *configFlags) []setting {
 	}
 	return []setting{
 		{"database-url", "GUESTGATE_DATABASE_URL", "SQLite file path or postgres:// URL, required by every command but demo (no default file); a password is taken only from the variable or --database-url-file, never the flag", str(&c.DatabaseURL)},
+		{"database-pooler", "GUESTGATE_DATABASE_POOLER", "what stands between guestgate and PostgreSQL: empty (a direct connection, or a pooler in session mode) or pgbouncer (PgBouncer in transaction pooling mode: no named prepared statements, the query budget set per transaction)", str(&c.DatabasePooler)},
+		{"database-listen-url", "GUESTGATE_DATABASE_LISTEN_URL", "a direct postgres:// URL (not through a transaction pooler) for the outbox's LISTEN, so mail queued by another process is sent at once; empty: the database URL, or none with --database-pooler (then such mail waits for the 5 s poll); a password only from the variable", str(&c.DatabaseListenURL)},
 		{"public-url", "GUESTGATE_PUBLIC_URL", "URL browsers and apps use to reach guestgate", str(&c.PublicURL)},
 		{"listen", "GUESTGATE_LISTEN", "address to serve HTTP on", str(&c.Listen)},
 		{"metrics-listen", "GUESTGATE_METRICS_LISTEN", "address to serve /metrics on, apart from --listen (which then does not serve it); empty: /metrics on --listen", str(&c.MetricsListen)},

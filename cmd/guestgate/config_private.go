@@ -43,9 +43,13 @@ func permText(p fs.FileMode) string { return fmt.Sprintf("mode %#o", uint32(p)) 
 // command line (ps, /proc). Call it before GUESTGATE_* variables are
 // applied to the flags, so that a changed flag is one the command line set.
 func refuseFlagPasswords(fs *pflag.FlagSet) error {
-	for _, c := range []struct{ flag, env string }{
-		{"database-url", "GUESTGATE_DATABASE_URL"},
-		{"smtp-url", "GUESTGATE_SMTP_URL"},
+	for _, c := range []struct {
+		flag, env string
+		noFile    bool
+	}{
+		{"database-url", "GUESTGATE_DATABASE_URL", false},
+		{"database-listen-url", "GUESTGATE_DATABASE_LISTEN_URL", true},
+		{"smtp-url", "GUESTGATE_SMTP_URL", false},
 	} {
 		if !fs.Changed(c.flag) {
 			continue
@@ -53,6 +57,9 @@ func refuseFlagPasswords(fs *pflag.FlagSet) error {
 		v := fs.Lookup(c.flag).Value.String()
 		if c.flag == "database-url" && !sqlstore.IsPostgresURL(v) {
 			continue // a SQLite path carries no password
+		}
+		if hasPassword(v) && c.noFile {
+			return fmt.Errorf("--%s is refused: its value holds a password, and a command line is visible to every user of the machine (ps, /proc); set %s instead", c.flag, c.env)
 		}
 		if hasPassword(v) {
 			return fmt.Errorf("--%s is refused: its value holds a password, and a command line is visible to every user of the machine (ps, /proc); set %s, or %s_FILE (--%s-file) to a file holding the URL, instead", c.flag, c.env, c.env, c.flag)

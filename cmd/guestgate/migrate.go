@@ -26,7 +26,9 @@ the deployment's public URL, which admin commands use to build links (serve reco
 			if err != nil {
 				return err
 			}
-			db, err := sqlstore.Open(cmd.Context(), cfg.DatabaseURL, sqlstore.Options{Logger: log})
+			so := cfg.DatabaseOptions()
+			so.Logger = log
+			db, err := sqlstore.Open(cmd.Context(), cfg.DatabaseURL, so)
 			if err != nil {
 				return err
 			}

@@ -78,7 +78,9 @@ shown. --output json prints {"value": [...]}.`,
 			if err != nil {
 				return err
 			}
-			db, err := sqlstore.Open(cmd.Context(), cfg.DatabaseURL, sqlstore.Options{Logger: log})
+			so := cfg.DatabaseOptions()
+			so.Logger = log
+			db, err := sqlstore.Open(cmd.Context(), cfg.DatabaseURL, so)
 			if err != nil {
 				return err
 			}

@@ -69,7 +69,6 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request, a admin) {
 		req.CCNames = append(req.CCNames, "")
 	}
 	res, err := h.d.Invitations.Invite(r.Context(), a.Tenant, req)
-	h.countWrite(r, a)
 	if err != nil {
 		if msg, ok := invitationMessage(lang(r), err); ok {
 			h.inviteForm(w, r, a, http.StatusBadRequest, d, msg)

@@ -21,23 +21,18 @@ import (
 func writer(a admin) ratelimit.Subject { return ratelimit.MemberWrites(a.Tenant.ID, a.User.ID) }
 
 // checkWrites returns a *ratelimit.LimitedError when the member may not
-// write now.
+// write now. Otherwise it counts the write, before it is done (every write counts,
+// whatever its outcome): a count that cannot be stored (the database down
+// or failing over) is returned, and the write is not done, so none is
+// ever done uncounted.
 func (h *Handler) checkWrites(r *http.Request, a admin) error {
 	if h.d.Limiter == nil {
 		return nil
 	}
-	return h.d.Limiter.Check(r.Context(), h.d.WriteLimit, writer(a))
-}
-
-// countWrite counts one write of the member; a failure is logged (the
-// write is done).
-func (h *Handler) countWrite(r *http.Request, a admin) {
-	if h.d.Limiter == nil {
-		return
+	if err := h.d.Limiter.Check(r.Context(), h.d.WriteLimit, writer(a)); err != nil {
+		return err
 	}
-	if err := h.d.Limiter.Count(r.Context(), h.d.WriteLimit, writer(a)); err != nil {
-		h.d.Log.ErrorContext(r.Context(), "count a console write", "err", err)
-	}
+	return h.d.Limiter.Count(r.Context(), h.d.WriteLimit, writer(a))
 }
 
 // tooManyWrites is the text of a refusal by the write limit, with the

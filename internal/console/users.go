@@ -245,7 +245,6 @@ func (h *Handler) resetRedemption(w http.ResponseWriter, r *http.Request, a admi
 	}
 	_, err := h.d.Invitations.ResetRedemption(r.Context(), a.Tenant, u.ID,
 		invitation.Request{RedirectURL: h.redirectURL(a), SendMessage: true, InvitedBy: a.User.DisplayName}, a.actor(), a.authority())
-	h.countWrite(r, a)
 	if h.userActionFailed(w, r, a, u, err) {
 		return
 	}
@@ -269,7 +268,6 @@ func (h *Handler) resendInvitation(w http.ResponseWriter, r *http.Request, a adm
 	}
 	_, err := h.d.Invitations.Invite(r.Context(), a.Tenant, invitation.Request{Email: u.Mail, DisplayName: u.DisplayName,
 		RedirectURL: h.redirectURL(a), SendMessage: true, InvitedBy: a.User.DisplayName, By: a.actor()})
-	h.countWrite(r, a)
 	if h.userActionFailed(w, r, a, u, err) {
 		return
 	}

@@ -99,9 +99,16 @@ type process struct {
 // it answers /readyz.
 func serveProcess(t *testing.T, env []string, addr string) *process {
 	t.Helper()
+	return serveBehind(t, env, addr, "http://"+addr)
+}
+
+// serveBehind is serveProcess for one of several processes behind one
+// public URL (a load balancer's): tokens one issues, another accepts.
+func serveBehind(t *testing.T, env []string, addr, publicURL string) *process {
+	t.Helper()
 	cmd := exec.Command(guestgateBinary(t), "serve")
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Env = append(cmd.Env, "GUESTGATE_LISTEN="+addr, "GUESTGATE_PUBLIC_URL=http://"+addr)
+	cmd.Env = append(cmd.Env, "GUESTGATE_LISTEN="+addr, "GUESTGATE_PUBLIC_URL="+publicURL)
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &syncWriter{w: &log}, &syncWriter{w: &log}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test

@@ -262,7 +262,10 @@ func (a *API) handle(pattern string, scope queryScope, h handlerFunc, options ..
 // limitWrites runs h, under Graph's write limit when the request writes:
 // every write of an app in a tenant counts (whatever its answer), and
 // past the limit the answer is 429 TooManyRequests with Retry-After until
-// the window ends; refused writes are not counted.
+// the window ends; refused writes are not counted. The write is counted
+// before it runs, failing closed: when the count cannot be stored (the
+// database down or failing over) the write is not done and the answer is
+// 503, so no write is ever done uncounted.
 func (a *API) limitWrites(w http.ResponseWriter, r *http.Request, c Caller, h handlerFunc) error {
 	if a.deps.Limiter == nil || r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut && r.Method != http.MethodDelete {
 		return h(w, r, c)
@@ -276,11 +279,10 @@ func (a *API) limitWrites(w http.ResponseWriter, r *http.Request, c Caller, h ha
 	case err != nil:
 		return err
 	}
-	err := h(w, r, c)
-	if cerr := a.deps.Limiter.Count(r.Context(), a.deps.WriteLimit, subj); cerr != nil {
-		a.log.ErrorContext(r.Context(), "count an admin API write", "err", cerr)
+	if err := a.deps.Limiter.Count(r.Context(), a.deps.WriteLimit, subj); err != nil {
+		return err
 	}
-	return err
+	return h(w, r, c)
 }
 
 func (a *API) authenticate(r *http.Request) (Caller, error) {

@@ -25,13 +25,17 @@ import (
 // Config is a deployment's configuration; cmd/guestgate fills it from
 // flags and GUESTGATE_* variables. Validate runs before anything starts.
 type Config struct {
-	DatabaseURL    string // SQLite file path or postgres:// URL
-	PublicURL      string // how browsers and apps reach guestgate
-	Listen         string // host:port to serve on
-	SMTPURL        string // smtp://user:pass@host:587?tls=starttls; required unless DevMailbox
-	MailFrom       string // sender address of every mail
-	DeploymentName string // "from {deployment name} on behalf of {tenant}"
-	DomainSuffix   string // tenants' initial domains are {name}.{suffix}
+	DatabaseURL string // SQLite file path or postgres:// URL
+	// DatabasePooler is "" or "pgbouncer" (transaction pooling), and
+	// DatabaseListenURL a direct connection for LISTEN behind it
+	// (sqlstore.PoolerPgBouncer).
+	DatabasePooler, DatabaseListenURL string
+	PublicURL                         string // how browsers and apps reach guestgate
+	Listen                            string // host:port to serve on
+	SMTPURL                           string // smtp://user:pass@host:587?tls=starttls; required unless DevMailbox
+	MailFrom                          string // sender address of every mail
+	DeploymentName                    string // "from {deployment name} on behalf of {tenant}"
+	DomainSuffix                      string // tenants' initial domains are {name}.{suffix}
 	// Secret keys passcode hashes, CSRF tokens, sealed sign-in states, code
 	// and token encryption and the sealing of signing keys at rest. It may
 	// hold several secrets separated by commas or white space (Secrets):
@@ -285,3 +289,9 @@ func (c Config) insecure() bool { return strings.HasPrefix(c.PublicURL, "http://
 
 // IsPostgres reports whether the database is PostgreSQL.
 func (c Config) IsPostgres() bool { return sqlstore.IsPostgresURL(c.DatabaseURL) }
+
+// DatabaseOptions returns the store options every command takes from the
+// configuration: how PostgreSQL is reached (directly or through a pooler).
+func (c Config) DatabaseOptions() sqlstore.Options {
+	return sqlstore.Options{Pooler: c.DatabasePooler, ListenURL: c.DatabaseListenURL}
+}

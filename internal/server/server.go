@@ -195,6 +195,7 @@ func openStore(ctx context.Context, cfg Config, opts Options, so sqlstore.Option
 		opts.Clock = clock.Real{}
 	}
 	so.Logger = opts.Logger
+	so.Pooler, so.ListenURL = cfg.DatabasePooler, cfg.DatabaseListenURL
 	db, err := sqlstore.Open(ctx, cfg.DatabaseURL, so)
 	if err != nil {
 		return nil, err
@@ -367,6 +368,13 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
+	// The dispatcher stops only after the HTTP servers have drained: a
+	// request that finishes during the drain hands its mail to a running
+	// dispatcher (or has it released to the others), never to a stopped
+	// one whose hand-off lease would hold it from every process.
+	dispatchCtx, stopDispatch := context.WithCancel(context.WithoutCancel(gctx))
+	defer stopDispatch()
+	var stopping time.Time
 	g.Go(func() error {
 		s.log.Info("guestgate serving", "listen", ln.Addr().String(), "public_url", s.cfg.PublicURL,
 			"engine", s.db.Engine(), "mail", s.mailMode())
@@ -388,7 +396,9 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	g.Go(func() error {
 		<-gctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		stopping = time.Now()
+		defer stopDispatch()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		var errs []error
 		for _, hs := range servers {
@@ -396,7 +406,7 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 		return errors.Join(errs...)
 	})
-	g.Go(func() error { return dispatcher.Run(gctx) })
+	g.Go(func() error { return dispatcher.Run(dispatchCtx) })
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.bulk.Run(gctx, s.bulkSweep) })
@@ -405,8 +415,14 @@ func (s *Server) Run(ctx context.Context) error {
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
+	s.log.Info("guestgate stopped: requests in flight answered, mail in hand sent or released", "took", time.Since(stopping).Round(time.Millisecond), "err", err)
 	return err
 }
+
+// shutdownGrace bounds how long serve waits, once told to stop, for the
+// requests in flight; the mail they queued is then sent or released to
+// the other processes (the dispatcher's own SendTimeout bounds a send).
+const shutdownGrace = 10 * time.Second
 
 func (s *Server) mailMode() string {
 	if s.cfg.DevMailbox {

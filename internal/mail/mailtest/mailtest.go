@@ -95,6 +95,9 @@ type Server struct {
 	refuse   *smtp.SMTPError // answer to MAIL FROM, if set
 	rejected map[string]bool // recipients answered 550
 	stats    Stats
+	// beforeAccept runs with each message stored, before the client
+	// hears it was accepted (WithBeforeAccept).
+	beforeAccept func(Received)
 }
 
 // Option configures Start.
@@ -112,6 +115,14 @@ func WithStartTLS() Option { return func(s *Server) { s.tlsMode = "starttls" } }
 
 // WithImplicitTLS makes the server speak TLS from the first byte.
 func WithImplicitTLS() Option { return func(s *Server) { s.tlsMode = "implicit" } }
+
+// WithBeforeAccept makes the server call fn with each message once it is
+// stored and before it answers the client that the message was accepted:
+// a test can make something happen (a database outage) while the sender
+// has sent a message but has not heard so.
+func WithBeforeAccept(fn func(Received)) Option {
+	return func(s *Server) { s.beforeAccept = fn }
+}
 
 // Start starts a server on 127.0.0.1 on a free port; it stops when the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
@@ -388,9 +399,13 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	msg.From, msg.To, msg.User, msg.At = ss.from, slices.Clone(ss.rcpt), ss.user, time.Now()
 	ss.srv.mu.Lock()
-	defer ss.srv.mu.Unlock()
 	ss.srv.msgs = append(ss.srv.msgs, msg)
 	ss.srv.changedLocked()
+	hook := ss.srv.beforeAccept
+	ss.srv.mu.Unlock()
+	if hook != nil {
+		hook(msg)
+	}
 	return nil
 }
 

@@ -31,6 +31,11 @@ type DB struct {
 	// jobs is PostgreSQL's pool for background jobs (asJob), opened
 	// with their budget; nil when jobs share the request pools.
 	jobs *sql.DB
+	// pooled: PostgreSQL is reached through a pooler in transaction mode
+	// (pooler.go); listenDSN is the URL of the LISTEN connection, "" for
+	// none.
+	pooled    bool
+	listenDSN string
 	// stmtTimeout and jobTimeout are the statement budgets (budget.go).
 	stmtTimeout, jobTimeout time.Duration
 
@@ -56,6 +61,13 @@ type Options struct {
 	// connections (default 2).
 	JobStatementTimeout time.Duration
 	JobConns            int
+	// Pooler names what stands between guestgate and PostgreSQL: "" (a
+	// direct connection, or a pooler in session mode) or PoolerPgBouncer
+	// (transaction pooling; pooler.go).
+	Pooler string
+	// ListenURL is a direct (session) connection URL for LISTEN; "" uses
+	// the database URL unless Pooler is set (pooler.go).
+	ListenURL string
 }
 
 // IsPostgresURL reports whether a GUESTGATE_DATABASE_URL names PostgreSQL.
@@ -73,6 +85,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db  *DB
 		err error
 	)
+	if err := checkPooler(dsn, opts); err != nil {
+		return nil, err
+	}
 	if IsPostgresURL(dsn) {
 		db, err = openPostgres(dsn, opts)
 	} else {
@@ -84,7 +99,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	db.stmtTimeout, db.jobTimeout = max(opts.StatementTimeout, 0), max(opts.JobStatementTimeout, 0)
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s database: %w", db.d.engine, err)
+		return nil, fmt.Errorf("open %s database: %w%s", db.d.engine, err, poolerHint(err, opts))
 	}
 	return db, nil
 }
@@ -94,17 +109,19 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	if n <= 0 {
 		n = 16
 	}
-	pool, err := openPostgresPool(dsn, opts.StatementTimeout, n)
+	pooled := opts.Pooler != ""
+	pool, err := openPostgresPool(dsn, opts.StatementTimeout, n, pooled)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{d: postgresDialect, write: pool, read: pool, dsn: dsn, log: opts.Logger}
+	db := &DB{d: postgresDialect, write: pool, read: pool, dsn: dsn, log: opts.Logger,
+		pooled: pooled, listenDSN: listenDSN(dsn, opts)}
 	if opts.StatementTimeout > 0 {
 		jobs := opts.JobConns
 		if jobs <= 0 {
 			jobs = 2
 		}
-		if db.jobs, err = openPostgresPool(dsn, opts.JobStatementTimeout, jobs); err != nil {
+		if db.jobs, err = openPostgresPool(dsn, opts.JobStatementTimeout, jobs, pooled); err != nil {
 			pool.Close()
 			return nil, err
 		}
@@ -113,13 +130,17 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 }
 
 // openPostgresPool opens a pool of at most n connections, each with
-// statement_timeout set to timeout when it is positive (budget.go).
-func openPostgresPool(dsn string, timeout time.Duration, n int) (*sql.DB, error) {
+// statement_timeout set to timeout when it is positive (budget.go). A
+// pooled pool names no statement and sets no startup parameter
+// (pooler.go).
+func openPostgresPool(dsn string, timeout time.Duration, n int, pooled bool) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	if timeout > 0 {
+	if pooled {
+		forTransactionPooling(cfg)
+	} else if timeout > 0 {
 		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(max(timeout.Milliseconds(), 1), 10)
 	}
 	pool := stdlib.OpenDB(*cfg)

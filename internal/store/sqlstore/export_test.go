@@ -62,3 +62,8 @@ func WithoutBudget(ctx context.Context) context.Context { return withoutBudget(c
 
 // PGGrace is how much longer than statement_timeout a request context lives on PostgreSQL.
 const PGGrace = pgGrace
+
+// QueryRowRaw reads one row of a query in the PostgreSQL dialect.
+func (db *DB) QueryRowRaw(ctx context.Context, q string, args ...any) interface{ Scan(...any) error } {
+	return db.queryRowWrite(ctx, q, args...)
+}

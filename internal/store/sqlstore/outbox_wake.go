@@ -49,7 +49,8 @@ func (db *DB) wakeOutbox() { db.outboxWake.signal() }
 // OutboxWakeups returns a channel that receives when mail may have become
 // due: after this process commits a transaction that enqueued mail and, on
 // PostgreSQL, when any process's such transaction commits (LISTEN on
-// guestgate_outbox over a dedicated connection, reconnecting with backoff;
+// guestgate_outbox over a dedicated connection to Options.ListenURL or the
+// database URL (none through a transaction pooler: pooler.go), reconnecting with backoff;
 // each (re)connection also sends one signal, since notifications sent while
 // disconnected are lost). Signals are coalesced: the channel buffers one and
 // never blocks a sender. It stops receiving when ctx ends; it is not closed.
@@ -63,7 +64,11 @@ func (db *DB) OutboxWakeups(ctx context.Context) <-chan struct{} {
 		}
 	}
 	go func() {
-		if db.d.notifyOutbox != "" {
+		switch {
+		case db.d.notifyOutbox == "":
+		case db.listenDSN == "":
+			db.log.WarnContext(ctx, "no LISTEN through a transaction pooler: mail queued by another process waits for the outbox's fallback poll; set GUESTGATE_DATABASE_LISTEN_URL to a direct connection")
+		default:
 			db.listenOutbox(ctx, notify)
 		}
 		<-ctx.Done()
@@ -104,7 +109,7 @@ func (db *DB) listenOutbox(ctx context.Context, notify func()) {
 // listenOnce connects, listens and forwards notifications until the
 // connection fails or ctx ends. connected reports whether LISTEN succeeded.
 func (db *DB) listenOnce(ctx context.Context, notify func()) (connected bool, err error) {
-	conn, err := pgx.Connect(ctx, db.dsn)
+	conn, err := pgx.Connect(ctx, db.listenDSN)
 	if err != nil {
 		return false, err
 	}

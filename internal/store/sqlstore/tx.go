@@ -70,7 +70,11 @@ func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (er
 			db.writeStmts.prepareLater(ctx, db.write, st.toPrepare)
 		}
 	}()
-	if err = fn(context.WithValue(ctx, txKey{}, st)); err != nil {
+	txCtx := context.WithValue(ctx, txKey{}, st)
+	if err = db.setTxBudget(txCtx); err != nil {
+		return fmt.Errorf("set the statement budget: %w", unavailable(err))
+	}
+	if err = fn(txCtx); err != nil {
 		return unavailable(err)
 	}
 	if err = tx.Commit(); err != nil {
