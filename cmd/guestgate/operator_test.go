@@ -93,6 +93,29 @@ func TestServeSMTPCheckStrict(t *testing.T) {
 	}
 }
 
+// TestServeRefusesSMTPWithoutStartTLS: tls=starttls (the default) against a
+// server that offers no STARTTLS is a configuration error, not a temporary
+// one: serve refuses to start under the default check and says what to set.
+func TestServeRefusesSMTPWithoutStartTLS(t *testing.T) {
+	smtp := mailtest.Start(t) // plain SMTP, no STARTTLS
+	t.Setenv("GUESTGATE_SECRET", strings.Repeat("s", 40))
+	t.Setenv("GUESTGATE_SMTP_URL", strings.Replace(smtp.URL(), "tls=none", "tls=starttls", 1))
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(t, "serve", "--database-url="+filepath.Join(t.TempDir(), "serve.db"), "--listen", freeAddr(t),
+			"--mail-from", "noreply@fabrikam.example")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "configuration error") || !strings.Contains(err.Error(), "tls=implicit") {
+			t.Fatalf("serve against a server without STARTTLS = %v; want a configuration error naming tls=", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop on an SMTP server without STARTTLS")
+	}
+}
+
 // TestServeSMTPCheckWarns: without strict, a failed check is one clear
 // warning and serve goes on serving.
 func TestServeSMTPCheckWarns(t *testing.T) {
