@@ -246,7 +246,7 @@ func TestREADMERunningItForReal(t *testing.T) {
 	}
 
 	// 3. The environment file, written by the README's block.
-	runScript(t, ctx, clone, shellEnv, "", localize(blockWith(t, section, "guestgate.env"), pairs...))
+	runScript(t, ctx, clone, shellEnv, "", localize(blockWith(t, section, "<<EOF"), pairs...))
 	envFile := filepath.Join(etcDir, "guestgate.env")
 	if fi, err := os.Stat(envFile); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("environment file: %v (mode %v); want one only its owner reads", err, fi)
