@@ -245,14 +245,16 @@ func pageHasNot(b context.Context, t *testing.T, what string, bad ...string) {
 	}
 }
 
-// TestErrorPagesJSONOnlyWhenAsked: an unknown tenant, an unknown client_id
-// and a bogus redeem link are pages for a browser (with the request id),
-// and JSON only for a client whose Accept asks for it.
+// TestErrorPagesJSONOnlyWhenAsked: an unknown tenant (also at the
+// authorization endpoint), an unknown client_id, a bogus redeem link and an
+// address under a tenant that serves nothing are pages for a browser (with
+// the request id), and JSON only for a client whose Accept asks for it.
 func TestErrorPagesJSONOnlyWhenAsked(t *testing.T) {
 	in := start(t, startOptions{dsn: testenv.SQLiteDSN(t)})
 	tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
 	q := url.Values{"client_id": {"00000000-0000-0000-0000-000000000000"}, "response_type": {"code"}, "scope": {"openid"}, "redirect_uri": {"https://x.example/cb"}}
-	for _, p := range []string{"/nosuch.example/login", "/" + tn.ID + "/oauth2/v2.0/authorize?" + q.Encode(), "/redeem?ticket=" + tn.ID + ".AAAA"} {
+	for _, p := range []string{"/nosuch.example/login", "/" + tn.ID + "/oauth2/v2.0/authorize?" + q.Encode(), "/redeem?ticket=" + tn.ID + ".AAAA",
+		"/nosuch.example/oauth2/v2.0/authorize?" + q.Encode(), "/" + tn.ID + "/no/such/page", "/fabrikam.example/myapps/x"} {
 		for _, accept := range []string{"text/html,application/xhtml+xml,*/*;q=0.8", "application/json"} {
 			req, _ := http.NewRequest(http.MethodGet, in.URL+p, nil)
 			req.Header.Set("Accept", accept)

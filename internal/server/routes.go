@@ -133,7 +133,10 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		t, err = s.resolveTenant(r, name)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		if tr.OIDC {
+		// The browser's endpoints (authorize, logout) get the page, in the
+		// guest's language; the other endpoints, and clients asking for
+		// JSON, the OAuth error.
+		if tr.OIDC && (wantsJSON(r) || !isBrowserEndpoint(tr.Rest)) {
 			s.oidcError(w, r, http.StatusNotFound, "invalid_request", "unknown tenant "+name)
 			return
 		}
@@ -184,6 +187,11 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 	if r2.Pattern != "" {
 		metrics.SetRoute(ctx, "/{tenant}"+strings.TrimPrefix(r2.Pattern[strings.IndexByte(r2.Pattern, ' ')+1:], "/{$}"))
 	}
+}
+
+// isBrowserEndpoint reports the provider's endpoints a browser navigates to.
+func isBrowserEndpoint(rest string) bool {
+	return strings.HasSuffix(rest, "/authorize") || strings.HasSuffix(rest, "/logout")
 }
 
 // isOIDCPath reports the provider's paths under /{tenant}.

@@ -153,7 +153,7 @@ func passcodeMessage(l string, err error, validity time.Duration, now time.Time)
 		if te.Hourly {
 			key = "otp.throttled_hourly"
 		}
-		return i18n.T(l, key, waitText(l, te.RetryAt.Sub(now))) + " " + i18n.T(l, "otp.throttled_use_last"), http.StatusTooManyRequests, true
+		return sentences(l, i18n.T(l, key, waitText(l, te.RetryAt.Sub(now))), i18n.T(l, "otp.throttled_use_last")), http.StatusTooManyRequests, true
 	case errors.Is(err, otp.ErrWrongCode):
 		return i18n.T(l, "otp.err_wrong"), http.StatusBadRequest, true
 	case errors.Is(err, otp.ErrExpired):
