@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -224,10 +225,40 @@ func (f *configFlags) logger(cmd *cobra.Command, quiet bool) (*slog.Logger, erro
 	}
 	// Every line logged with a request's context carries its request id.
 	log := slog.New(httpx.LogHandler(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl})))
-	slog.SetDefault(log) // libraries that log through slog.Default write JSON too
+	// Libraries that log through slog.Default write JSON too, their info
+	// lines (zitadel's "registered route") at debug: serve's info is its
+	// start and stop lines.
+	slog.SetDefault(slog.New(libraryHandler{log.Handler()}))
 	for _, w := range f.warnings {
 		log.Warn(w)
 	}
 	f.warnings = nil
 	return log, nil
+}
+
+// libraryHandler lowers libraries' info records to debug.
+type libraryHandler struct{ slog.Handler }
+
+func (h libraryHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.Handler.Enabled(ctx, lowered(l))
+}
+
+func (h libraryHandler) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = lowered(r.Level)
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h libraryHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return libraryHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h libraryHandler) WithGroup(name string) slog.Handler {
+	return libraryHandler{h.Handler.WithGroup(name)}
+}
+
+func lowered(l slog.Level) slog.Level {
+	if l == slog.LevelInfo {
+		return slog.LevelDebug
+	}
+	return l
 }
