@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -369,5 +370,129 @@ func TestREADMERunningItForReal(t *testing.T) {
 	done := br.submit(public, review, "/"+tenantID+"/consent/accept", nil)
 	if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example" {
 		t.Fatalf("the guest was not redeemed: %d → %q\n%s", done.Status, done.Location, done.Body)
+	}
+}
+
+// TestREADMETryIt runs the README's first command on a fresh clone, as its
+// text says to when port 8080 is taken: `go run ./cmd/guestgate demo` with
+// --listen (and --demo-app-listen) on free ports. The banner's links answer
+// on that port: the redeem link offers Send code, the console signs in the
+// printed Global Administrator, the printed curl invitation (run with bash)
+// is accepted and its mail shows in the dev mailbox, and the sample app
+// starts a sign-in. The second command, ./scripts/test, runs every test
+// (this one among them), so here it is only checked to be the README's
+// second command and a valid bash script of the clone.
+func TestREADMETryIt(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	clone := freshClone(t, ctx)
+	block := codeBlocks(readmeSectionIn(t, filepath.Join(clone, "README.md"), "Try it, test it"), "sh")
+	if len(block) == 0 {
+		t.Fatal("README: Try it has no commands")
+	}
+	var cmds []string
+	for _, line := range strings.Split(block[0], "\n") {
+		if c, _, _ := strings.Cut(line, "#"); strings.TrimSpace(c) != "" {
+			cmds = append(cmds, strings.TrimSpace(c))
+		}
+	}
+	if len(cmds) != 2 || cmds[0] != "go run ./cmd/guestgate demo" || cmds[1] != "./scripts/test" {
+		t.Fatalf("README's first two commands = %q; update this walk", cmds)
+	}
+	if out, err := exec.CommandContext(ctx, "bash", "-n", filepath.Join(clone, "scripts", "test")).CombinedOutput(); err != nil {
+		t.Fatalf("scripts/test: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(filepath.Join(clone, "scripts", "test")); err != nil || fi.Mode().Perm()&0o100 == 0 {
+		t.Fatalf("scripts/test is not executable in a clone: %v", err)
+	}
+
+	addr, appAddr := freeAddr(t), freeAddr(t)
+	public := "http://" + addr
+	demo := exec.Command("bash", "-c", "exec "+cmds[0]+" --listen "+addr+" --demo-app-listen "+appAddr)
+	demo.Dir = clone
+	demo.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GUESTGATE_") }), "GOFLAGS=-buildvcs=auto")
+	demo.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // go run's child is in the group
+	var outBuf bytes.Buffer
+	out := &syncWriter{w: &outBuf}
+	text := func() string { bufMu.Lock(); defer bufMu.Unlock(); return outBuf.String() }
+	demo.Stdout, demo.Stderr = out, out
+	if err := demo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-demo.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = demo.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = syscall.Kill(-demo.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	})
+	for !strings.Contains(text(), "Press Ctrl+C to stop") {
+		if ctx.Err() != nil {
+			t.Fatalf("the demo printed no banner:\n%s", text())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	banner := text()
+	if !strings.Contains(banner, "guestgate demo is running at "+public+"\n") || strings.Contains(banner, "127.0.0.1:8080") {
+		t.Fatalf("the banner does not follow --listen:\n%s", banner)
+	}
+
+	// The redeem link.
+	link := regexp.MustCompile(`Open the redeem link:\s+(\S+)`).FindStringSubmatch(banner)
+	if link == nil || !strings.HasPrefix(link[1], public+"/redeem?") {
+		t.Fatalf("banner redeem link: %q\n%s", link, banner)
+	}
+	if p := newBrowser(t).get(link[1]); p.Status != http.StatusOK || !strings.Contains(p.Body, `id="send-code"`) {
+		t.Fatalf("the banner's redeem link = %d\n%s", p.Status, p.Body)
+	}
+
+	// The console, with the printed administrator.
+	console := regexp.MustCompile(`The admin console:\s+(\S+)\n\s+sign in as (\S+) \(Global Administrator\) with the password\s+(\S+)`).FindStringSubmatch(banner)
+	if console == nil || console[1] != public+"/fabrikam.example/admin/" {
+		t.Fatalf("banner console lines: %q\n%s", console, banner)
+	}
+	cb := newBrowser(t)
+	sp := cb.get(console[1] + "signin")
+	action := ""
+	for _, m := range formRe.FindAllStringSubmatch(sp.Body, -1) {
+		if strings.HasSuffix(m[1], "/admin/signin") {
+			action = m[1]
+		}
+	}
+	if action == "" {
+		t.Fatalf("console sign-in page = %d\n%s", sp.Status, sp.Body)
+	}
+	if done := cb.submit(public, sp, action, map[string]string{"email": console[2], "password": console[3]}); done.Status != http.StatusSeeOther || done.Location != strings.TrimSuffix(action, "signin") {
+		t.Fatalf("console sign-in as the demo's administrator = %d → %q\n%s", done.Status, done.Location, done.Body)
+	}
+
+	// The printed curl invitation, run as printed.
+	i := strings.Index(banner, "  TOKEN=$(curl")
+	j := strings.Index(banner, "  (the mail arrives")
+	if i < 0 || j < i {
+		t.Fatalf("banner has no curl invitation:\n%s", banner)
+	}
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GUESTGATE_") })
+	got := runScript(t, ctx, clone, env, "", banner[i:j])
+	if !strings.Contains(got, `"inviteRedeemUrl"`) {
+		t.Fatalf("the banner's curl invitation printed:\n%s", got)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if p := newBrowser(t).get(public + "/dev/mailbox"); strings.Contains(p.Body, "kim@contoso.example") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the curl invitation's mail is not in the dev mailbox")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	// The sample app starts a sign-in at guestgate.
+	if p := newBrowser(t).get("http://" + appAddr + "/"); p.Status/100 != 3 || !strings.HasPrefix(p.Location, public+"/") {
+		t.Fatalf("the sample app = %d → %q", p.Status, p.Location)
 	}
 }
