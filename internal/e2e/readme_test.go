@@ -22,13 +22,6 @@ import (
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
-// readmeSection returns the text of this checkout's README section with
-// that heading.
-func readmeSection(t *testing.T, heading string) string {
-	t.Helper()
-	return readmeSectionIn(t, filepath.Join("..", "..", "README.md"), heading)
-}
-
 // readmeSectionIn returns the text of the section with that heading of the
 // README at path.
 func readmeSectionIn(t *testing.T, path, heading string) string {
