@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -143,15 +144,21 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		s.web.UnknownTenant(w, r, name)
 		return
 	}
-	if errors.Is(err, store.ErrUnavailable) {
-		s.log.WarnContext(r.Context(), "resolve tenant: database unavailable", "err", err, "request_id", httpx.RequestID(r.Context()))
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, "service unavailable; retry shortly", http.StatusServiceUnavailable)
+	if err != nil && tr.OIDC && (wantsJSON(r) || !isBrowserEndpoint(tr.Rest)) {
+		if errors.Is(err, store.ErrUnavailable) {
+			s.log.WarnContext(r.Context(), "resolve tenant: database unavailable", "err", err, "request_id", httpx.RequestID(r.Context()))
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "service unavailable; retry shortly", http.StatusServiceUnavailable)
+			return
+		}
+		s.log.ErrorContext(r.Context(), "resolve tenant", "err", err, "request_id", httpx.RequestID(r.Context()))
+		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "resolve tenant", "err", err, "request_id", httpx.RequestID(r.Context()))
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		// A page, in the guest's language: 503 with Retry-After while the
+		// database is unreachable, else 500 (the detail only in the log).
+		s.web.Error(w, r, fmt.Errorf("resolve tenant: %w", err))
 		return
 	}
 	ctx := web.WithTenant(oidc.WithTenant(oidc.WithRequestMemo(r.Context()), t), t)

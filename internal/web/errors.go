@@ -89,6 +89,14 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	h.r.render(w, r, status, "message", p)
 }
 
+// Error answers a request the pages could not serve before reaching a page
+// (the tenant could not be looked up) with fail's page: 503 with
+// Retry-After while the database is unreachable, else a 500 with the
+// request id, in the guest's language.
+func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
+	h.fail(w, r, "", err)
+}
+
 // BadRequest answers a browser's malformed request (e.g. a NUL in an
 // OpenID Connect parameter) with the localized 400 page.
 func (h *Handler) BadRequest(w http.ResponseWriter, r *http.Request) {
