@@ -12,7 +12,7 @@ import (
 
 func newAppCommand(f *configFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "app", Short: "Register applications (OAuth clients) in a tenant"}
-	cmd.AddCommand(newAppCreateCommand(f), newAppUpdateCommand(f), newAppDeleteCommand(f), newAppSecretCommand(f))
+	cmd.AddCommand(newAppCreateCommand(f), newAppListCommand(f), newAppUpdateCommand(f), newAppDeleteCommand(f), newAppSecretCommand(f))
 	return cmd
 }
 

@@ -19,12 +19,15 @@ func newAppUpdateCommand(f *configFlags) *cobra.Command {
 		signUp        bool
 	)
 	cmd := &cobra.Command{
-		Use:   "update --tenant T --app-id A --sign-up[=false]",
+		Use:   "update --tenant T --app A --sign-up[=false]",
 		Short: "Change an app: --sign-up lets people without an invitation sign up as guests from its sign-in",
-		Example: `  guestgate app update --tenant fabrikam.example --app-id 0f1e… --sign-up
-  guestgate app update --tenant fabrikam.example --app-id 0f1e… --sign-up=false`,
+		Example: `  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up
+  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up=false`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if appID == "" {
+				return fmt.Errorf("required flag \"app\" not set: give the app's id (client_id), as app list shows it")
+			}
 			if !cmd.Flags().Changed("sign-up") {
 				return fmt.Errorf("nothing to change: give --sign-up or --sign-up=false")
 			}
@@ -40,10 +43,10 @@ func newAppUpdateCommand(f *configFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant id or verified domain (required)")
-	cmd.Flags().StringVar(&appID, "app-id", "", "the app's appId (client_id) (required)")
-	cmd.Flags().BoolVar(&signUp, "sign-up", false, "offer self-service sign-up to people without an invitation (R13)")
+	cmd.Flags().StringVar(&appID, "app", "", "the app's id (client_id) (required)")
+	appIDAlias(cmd, &appID)
+	cmd.Flags().BoolVar(&signUp, "sign-up", false, "offer self-service sign-up to people without an invitation")
 	_ = cmd.MarkFlagRequired("tenant")
-	_ = cmd.MarkFlagRequired("app-id")
 	addOutputFlag(cmd)
 	return cmd
 }
@@ -96,4 +99,12 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// appIDAlias keeps --app-id, the flag's old name, working for scripts: the
+// same value as --app, hidden from help. It prints no deprecation notice,
+// which would break a script that reads both output streams as JSON.
+func appIDAlias(cmd *cobra.Command, appID *string) {
+	cmd.Flags().StringVar(appID, "app-id", "", "deprecated: the old name of --app")
+	_ = cmd.Flags().MarkHidden("app-id")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -69,9 +70,9 @@ func settings(f *configFlags) []setting {
 		{"database-url-file", "GUESTGATE_DATABASE_URL_FILE", "file holding the database URL (a PostgreSQL password is never a flag value)", str(&f.dbURLFile)},
 		{"smtp-url", "GUESTGATE_SMTP_URL", "smtp://host:587?tls=starttls|implicit|none (required by serve); a user:password@ is taken only from the variable or --smtp-url-file, never the flag", str(&c.SMTPURL)},
 		{"smtp-url-file", "GUESTGATE_SMTP_URL_FILE", "file holding the SMTP URL with its password", str(&f.smtpURLFile)},
-		{"mail-from", "GUESTGATE_MAIL_FROM", "sender address of guestgate's mail", str(&c.MailFrom)},
+		{"mail-from", "GUESTGATE_MAIL_FROM", "sender address of guestgate's mail (envelope and From); mail shows it as \"<deployment-name> on behalf of <tenant>\", not with a display name given here", str(&c.MailFrom)},
 		{"smtp-check", "GUESTGATE_SMTP_CHECK", "serve's SMTP check at start (EHLO, STARTTLS, AUTH): warn logs a failure, strict refuses to start, off skips it", str(&c.SMTPCheck)},
-		{"deployment-name", "GUESTGATE_DEPLOYMENT_NAME", "name shown as the sender of mail", str(&c.DeploymentName)},
+		{"deployment-name", "GUESTGATE_DEPLOYMENT_NAME", "the sender's name in mail: \"<name> on behalf of <tenant>\"", str(&c.DeploymentName)},
 		{"domain-suffix", "GUESTGATE_DOMAIN_SUFFIX", "suffix of tenants' initial domains", str(&c.DomainSuffix)},
 		{"secret-file", "GUESTGATE_SECRET_FILE", "file holding the server secret(s) (see GUESTGATE_SECRET); the secret is never taken from the command line", str(&f.secretFile)},
 		{"session-lifetime", "GUESTGATE_SESSION_LIFETIME", "absolute lifetime of a guest session", dur(&c.SessionLifetime)},
@@ -226,10 +227,40 @@ func (f *configFlags) logger(cmd *cobra.Command, quiet bool) (*slog.Logger, erro
 	}
 	// Every line logged with a request's context carries its request id.
 	log := slog.New(httpx.LogHandler(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl})))
-	slog.SetDefault(log) // libraries that log through slog.Default write JSON too
+	// Libraries that log through slog.Default write JSON too, their info
+	// lines (zitadel's "registered route") at debug: serve's info is its
+	// start and stop lines.
+	slog.SetDefault(slog.New(libraryHandler{log.Handler()}))
 	for _, w := range f.warnings {
 		log.Warn(w)
 	}
 	f.warnings = nil
 	return log, nil
+}
+
+// libraryHandler lowers libraries' info records to debug.
+type libraryHandler struct{ slog.Handler }
+
+func (h libraryHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.Handler.Enabled(ctx, lowered(l))
+}
+
+func (h libraryHandler) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = lowered(r.Level)
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h libraryHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return libraryHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h libraryHandler) WithGroup(name string) slog.Handler {
+	return libraryHandler{h.Handler.WithGroup(name)}
+}
+
+func lowered(l slog.Level) slog.Level {
+	if l == slog.LevelInfo {
+		return slog.LevelDebug
+	}
+	return l
 }

@@ -32,7 +32,9 @@ func newRootCommand() *cobra.Command {
 A guest signs in with an email one-time passcode; apps sign people in with OpenID Connect;
 admins use a Microsoft-Graph-shaped API and this CLI.
 
-Every flag can also be set with the GUESTGATE_* variable named in its help.
+Every flag can also be set with the GUESTGATE_* variable named in its help. The server's
+tuning flags (listeners, limits, throttles, timeouts) are listed by serve --help and demo --help;
+every command accepts them, so one environment file serves all.
 
 ` + secretHelp,
 		SilenceUsage:  true,
@@ -41,6 +43,7 @@ Every flag can also be set with the GUESTGATE_* variable named in its help.
 	}
 	root.SetVersionTemplate("guestgate {{.Version}}\n")
 	flags := bindConfigFlags(root)
+	tuningHelp(root)
 	root.AddCommand(
 		newServeCommand(flags),
 		newMigrateCommand(flags),

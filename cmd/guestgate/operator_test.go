@@ -60,9 +60,11 @@ func TestAdminCommandsPrintNoLogLines(t *testing.T) {
 			t.Fatalf("%v printed log lines or failed: %v\n%s", args, err, out)
 		}
 	}
-	out, err := run(t, "tenant", "list", db, "--log-level", "info")
-	if err != nil || !strings.Contains(out, `"level":"INFO"`) {
-		t.Fatalf("tenant list --log-level info: want its log lines: %v\n%s", err, out)
+	// Migration details are debug lines (issue 24: serve's info is its
+	// start and stop lines); --log-level debug shows them.
+	out, err := run(t, "tenant", "list", db, "--log-level", "debug")
+	if err != nil || !strings.Contains(out, `"level":"DEBUG"`) {
+		t.Fatalf("tenant list --log-level debug: want its log lines: %v\n%s", err, out)
 	}
 }
 
@@ -90,6 +92,29 @@ func TestServeSMTPCheckStrict(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop on a failed strict SMTP check")
+	}
+}
+
+// TestServeRefusesSMTPWithoutStartTLS: tls=starttls (the default) against a
+// server that offers no STARTTLS is a configuration error, not a temporary
+// one: serve refuses to start under the default check and says what to set.
+func TestServeRefusesSMTPWithoutStartTLS(t *testing.T) {
+	smtp := mailtest.Start(t) // plain SMTP, no STARTTLS
+	t.Setenv("GUESTGATE_SECRET", strings.Repeat("s", 40))
+	t.Setenv("GUESTGATE_SMTP_URL", strings.Replace(smtp.URL(), "tls=none", "tls=starttls", 1))
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(t, "serve", "--database-url="+filepath.Join(t.TempDir(), "serve.db"), "--listen", freeAddr(t),
+			"--mail-from", "noreply@fabrikam.example")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "configuration error") || !strings.Contains(err.Error(), "tls=implicit") {
+			t.Fatalf("serve against a server without STARTTLS = %v; want a configuration error naming tls=", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop on an SMTP server without STARTTLS")
 	}
 }
 

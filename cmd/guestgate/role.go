@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -139,9 +140,13 @@ func newRoleListCommand(f *configFlags) *cobra.Command {
 				}
 				format, _ := cmd.Flags().GetString("output")
 				return printResult(cmd.OutOrStdout(), format, out, func(w io.Writer) {
-					for _, a := range out {
-						fmt.Fprintf(w, "%s\t%s\t%s\n", a.PrincipalID, a.RoleName, a.ID)
-					}
+					printRoleTable(w, out, func(id string) string {
+						u, err := srv.GetUser(cmd.Context(), t, id)
+						if err != nil {
+							return "-"
+						}
+						return u.UserPrincipalName
+					})
 				})
 			})
 		},
@@ -173,4 +178,19 @@ func createTenantWithAdmin(cmd *cobra.Command, srv *server.Server, req directory
 	return printResult(cmd.OutOrStdout(), format, out, func(w io.Writer) {
 		fmt.Fprintf(w, "created tenant %q\n  id:      %s\n  admin:   %s (%s), Global Administrator\n", t.DisplayName, t.ID, u.UserPrincipalName, u.ID)
 	})
+}
+
+// printRoleTable prints role assignments under a header, each member's
+// sign-in name beside its id (name looks it up; "-" when it cannot).
+func printRoleTable(w io.Writer, as []roleAssignmentJSON, name func(id string) string) {
+	if len(as) == 0 {
+		fmt.Fprintln(w, "no role assignments")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROLE\tMEMBER\tMEMBER ID\tASSIGNMENT ID")
+	for _, a := range as {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.RoleName, name(a.PrincipalID), a.PrincipalID, a.ID)
+	}
+	_ = tw.Flush()
 }

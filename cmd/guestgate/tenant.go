@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -128,9 +129,16 @@ func newTenantListCommand(f *configFlags) *cobra.Command {
 				}
 				format, _ := cmd.Flags().GetString("output")
 				return printResult(cmd.OutOrStdout(), format, map[string]any{"value": out}, func(w io.Writer) {
-					for _, t := range ts {
-						fmt.Fprintf(w, "%s  %-30s %s\n", t.ID, t.DisplayName, strings.Join(t.Domains, ", "))
+					if len(ts) == 0 {
+						fmt.Fprintln(w, "no tenants")
+						return
 					}
+					tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+					fmt.Fprintln(tw, "NAME\tID\tDOMAINS")
+					for _, t := range ts {
+						fmt.Fprintf(tw, "%s\t%s\t%s\n", t.DisplayName, t.ID, strings.Join(t.Domains, ", "))
+					}
+					_ = tw.Flush()
 				})
 			})
 		},

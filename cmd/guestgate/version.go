@@ -22,11 +22,47 @@ func newVersionCommand() *cobra.Command {
 	}
 }
 
-// versionString is the build's version: the -X value, else the module's.
+// versionString is the build's version: the -X value, else the module's
+// (go install …@v1.2.3), else the commit a build from a checkout was made
+// of, which the go command stamps (vcs.revision, vcs.modified).
 func versionString() string {
-	v := version
-	if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		v = bi.Main.Version
+	if version != "dev" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version
+	}
+	return describeBuild(bi.Main.Version, bi.Settings)
+}
+
+// describeBuild names a build from its module version and build settings:
+// "v1.2.3", or "dev-<12 hex of the commit>[-modified] (<commit time>)".
+func describeBuild(moduleVersion string, settings []debug.BuildSetting) string {
+	if moduleVersion != "" && moduleVersion != "(devel)" {
+		return moduleVersion
+	}
+	var rev, at string
+	modified := false
+	for _, s := range settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return version
+	}
+	v := "dev-" + rev[:min(12, len(rev))]
+	if modified {
+		v += "-modified"
+	}
+	if at != "" {
+		v += " (" + at + ")"
 	}
 	return v
 }

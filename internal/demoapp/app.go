@@ -47,6 +47,13 @@ func New(ctx context.Context, cfg Config) (http.Handler, error) {
 // index shows the signed-in guest's claims, or starts a sign-in.
 func (a *app) index(w http.ResponseWriter, r *http.Request) {
 	s, ok := a.sessions.lookup(r, a.now())
+	if c, err := r.Cookie(signedOutCookie); !ok && err == nil && c.Value == "1" {
+		// Back from signing out: say so once; the link signs in again.
+		setCookie(w, signedOutCookie, "", -1, a.secure)
+		a.pages.render(w, http.StatusOK, "signedout", pageData{Title: a.title(),
+			Message: "You signed out of " + a.title() + " and of " + a.cfg.TenantName + "'s sign-in. On a shared computer, close the browser as well."})
+		return
+	}
 	if !ok {
 		a.startSignIn(w, r)
 		return

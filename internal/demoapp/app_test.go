@@ -107,3 +107,30 @@ func TestSignOutWithoutSession(t *testing.T) {
 		t.Fatalf("sign-out = %d → %s", rec.Code, loc)
 	}
 }
+
+// TestSignOutSaysSo: back from the provider's sign-out, the app says the
+// guest signed out (once) and offers to sign in again, instead of starting
+// a new sign-in at once.
+func TestSignOutSaysSo(t *testing.T) {
+	var up atomic.Bool
+	up.Store(true)
+	idp := fakeDiscovery(t, &up)
+	app := newTestApp(t, idp.URL+"/tenant/v2.0")
+	out := get(app, "/signout")
+	var marker *http.Cookie
+	for _, c := range out.Result().Cookies() {
+		if c.Name == signedOutCookie && c.MaxAge > 0 {
+			marker = c
+		}
+	}
+	if marker == nil {
+		t.Fatal("sign-out set no signed-out marker")
+	}
+	back := get(app, "/", marker)
+	if back.Code != http.StatusOK || !strings.Contains(back.Body.String(), "You signed out") || !strings.Contains(back.Body.String(), `id="sign-in-again"`) {
+		t.Fatalf("back from sign-out = %d\n%s", back.Code, back.Body.String())
+	}
+	if again := get(app, "/"); again.Code != http.StatusFound && again.Code != http.StatusSeeOther {
+		t.Fatalf("without the marker / = %d, want the sign-in to start", again.Code)
+	}
+}

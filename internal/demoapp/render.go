@@ -12,7 +12,7 @@ import (
 var templateFiles embed.FS
 
 // pageNames are the pages, each parsed with the layout.
-var pageNames = []string{"claims", "error"}
+var pageNames = []string{"claims", "error", "signedout"}
 
 // pageData is what every page gets; each uses the fields it needs.
 type pageData struct {

@@ -13,6 +13,9 @@ import (
 const (
 	sessionCookie = "demoapp_session"
 	flowCookie    = "demoapp_signin"
+	// signedOutCookie marks a browser that signed out, so that the page the
+	// provider sends it back to says so instead of starting a new sign-in.
+	signedOutCookie = "demoapp_signedout"
 )
 
 // sessionLifetime bounds an app session; the demo keeps it short.

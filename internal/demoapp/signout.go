@@ -12,6 +12,7 @@ import (
 func (a *app) signOut(w http.ResponseWriter, r *http.Request) {
 	s, _ := a.sessions.end(r)
 	setCookie(w, sessionCookie, "", -1, a.secure)
+	setCookie(w, signedOutCookie, "1", 300, a.secure)
 	p, err := a.discovery.get(r.Context())
 	if err != nil || p.endSession == "" {
 		// No logout endpoint known: the app session is over at least.

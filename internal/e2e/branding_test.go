@@ -164,6 +164,12 @@ func TestBrandingShowsOnPagesAndMail(t *testing.T) {
 				t.Fatalf("privacy link = %q", href)
 			}
 			checkAccessibility(b, t, "branded redeem page "+l)
+			// The logo, colours and text fit a desktop and a phone screen.
+			browserDo(b, t, "desktop", chromedp.EmulateViewport(1280, 900))
+			guestPageFits(b, t, "branded redeem page "+l, 1280)
+			browserDo(b, t, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+			guestPageFits(b, t, "branded redeem page "+l, 390)
+			browserDo(b, t, "back", chromedp.ResetViewport())
 			if l == "ja" {
 				// The ja-JP localization serves the Japanese sign-in page, its hint in the address field.
 				browserDo(b, t, "sign-in page", chromedp.Navigate(in.URL+"/"+tn.ID+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")))

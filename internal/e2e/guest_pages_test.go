@@ -45,10 +45,15 @@ func TestGuestPagesNoDeadEnds(t *testing.T) {
 				T := func(key string, args ...any) string { return i18n.T(l, key, args...) }
 				shot := func(name string) {
 					t.Helper()
+					// A desktop screen, then a phone-sized one: each passes
+					// axe and scrolls no page sideways.
+					browserDo(b, t, "desktop", chromedp.EmulateViewport(1280, 900))
 					checkAccessibility(b, t, name)
+					guestPageFits(b, t, name, 1280)
 					saveScreenshot(b, t, "guest-"+name+"-"+l+"-"+engine+".png")
-					// And on a phone-sized screen.
 					browserDo(b, t, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+					checkAccessibility(b, t, name+" (phone)")
+					guestPageFits(b, t, name, 390)
 					saveScreenshot(b, t, "guest-"+name+"-"+l+"-phone-"+engine+".png")
 					browserDo(b, t, "desktop", chromedp.ResetViewport())
 				}
@@ -143,7 +148,18 @@ func TestGuestPagesNoDeadEnds(t *testing.T) {
 				browserDo(b, t, "the address", chromedp.SetValue(chromedp.CSS("#email"), addr))
 				clickAndLoad(b, t, "#next")
 				browserDo(b, t, "Send code page", chromedp.WaitVisible(chromedp.CSS("#send-code")))
+				if href := browserValue(b, t, chromedp.AttributeValue(chromedp.CSS("#use-another"), "href")).Value; !strings.HasPrefix(href, "/"+tn.ID+"/login?authRequestID=") {
+					t.Fatalf("the app-started Send code page's other-address link = %q", href)
+				}
 				shot("signin-send-code")
+
+				// Signing in again within the resend window of the code just
+				// used: the page says a code was sent a moment ago, not that
+				// "that code was already used".
+				clickAndLoad(b, t, "#send-code")
+				pageHas(b, t, "again within the resend window", T("otp.used_moment_ago", addr))
+				pageHasNot(b, t, "again within the resend window", T("otp.err_used"))
+				shot("signin-again-moment-ago")
 
 				// A bogus redeem link: what happened, what to do, the request id.
 				browserDo(b, t, "bogus link", chromedp.Navigate(in.URL+"/redeem?ticket="+tn.ID+".AAAA"), chromedp.WaitVisible(chromedp.CSS("h1")))
@@ -165,6 +181,21 @@ func TestGuestPagesNoDeadEnds(t *testing.T) {
 					t.Fatalf("the signed-out page links to %q, want the app", href)
 				}
 				shot("signed-out")
+				// Without an app to go back to: the next step is signing in again.
+				browserDo(b, t, "signed out, no app", chromedp.Navigate(in.URL+"/"+tn.ID+"/signedout"), chromedp.WaitVisible(chromedp.CSS("h1")))
+				pageHas(b, t, "signed out, no app", T("session.signed_out_title"), T("session.signed_out_next"), T("session.sign_in_again"))
+				if href := browserValue(b, t, chromedp.AttributeValue(chromedp.CSS("#action-link"), "href")).Value; href != "/"+tn.ID+"/" {
+					t.Fatalf("the signed-out page without an app links to %q", href)
+				}
+				shot("signed-out-no-app")
+
+				// Addresses that serve nothing: pages in the guest's language.
+				browserDo(b, t, "no such page", chromedp.Navigate(in.URL+"/"+tn.ID+"/no/such/page"), chromedp.WaitVisible(chromedp.CSS("h1")))
+				pageHas(b, t, "no such page", T("notfound.title"), T("notfound.todo"))
+				shot("not-found")
+				browserDo(b, t, "unknown tenant at authorize", chromedp.Navigate(in.URL+"/nosuch.example/oauth2/v2.0/authorize?"+q.Encode()), chromedp.WaitVisible(chromedp.CSS("h1")))
+				pageHas(b, t, "unknown tenant at authorize", T("tenant.unknown_title"), T("tenant.unknown_quoted", "nosuch.example"))
+				shot("unknown-tenant")
 
 				// Sign in to an organization: never an empty domain.
 				browserDo(b, t, "no tenant", chromedp.Navigate(in.URL+"/common/oauth2/v2.0/authorize"), chromedp.WaitVisible(chromedp.CSS("#domain")))
@@ -245,14 +276,16 @@ func pageHasNot(b context.Context, t *testing.T, what string, bad ...string) {
 	}
 }
 
-// TestErrorPagesJSONOnlyWhenAsked: an unknown tenant, an unknown client_id
-// and a bogus redeem link are pages for a browser (with the request id),
-// and JSON only for a client whose Accept asks for it.
+// TestErrorPagesJSONOnlyWhenAsked: an unknown tenant (also at the
+// authorization endpoint), an unknown client_id, a bogus redeem link and an
+// address under a tenant that serves nothing are pages for a browser (with
+// the request id), and JSON only for a client whose Accept asks for it.
 func TestErrorPagesJSONOnlyWhenAsked(t *testing.T) {
 	in := start(t, startOptions{dsn: testenv.SQLiteDSN(t)})
 	tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
 	q := url.Values{"client_id": {"00000000-0000-0000-0000-000000000000"}, "response_type": {"code"}, "scope": {"openid"}, "redirect_uri": {"https://x.example/cb"}}
-	for _, p := range []string{"/nosuch.example/login", "/" + tn.ID + "/oauth2/v2.0/authorize?" + q.Encode(), "/redeem?ticket=" + tn.ID + ".AAAA"} {
+	for _, p := range []string{"/nosuch.example/login", "/" + tn.ID + "/oauth2/v2.0/authorize?" + q.Encode(), "/redeem?ticket=" + tn.ID + ".AAAA",
+		"/nosuch.example/oauth2/v2.0/authorize?" + q.Encode(), "/" + tn.ID + "/no/such/page", "/fabrikam.example/myapps/x"} {
 		for _, accept := range []string{"text/html,application/xhtml+xml,*/*;q=0.8", "application/json"} {
 			req, _ := http.NewRequest(http.MethodGet, in.URL+p, nil)
 			req.Header.Set("Accept", accept)
@@ -271,5 +304,16 @@ func TestErrorPagesJSONOnlyWhenAsked(t *testing.T) {
 				t.Errorf("%s in a browser = %s:\n%s", p, ct, pg.Body)
 			}
 		}
+	}
+}
+
+// guestPageFits asserts the page scrolls no wider than the screen: nothing
+// runs off the side at this width (a phone's 390 px, a desktop's 1280 px).
+func guestPageFits(b context.Context, t *testing.T, name string, width int) {
+	t.Helper()
+	scroll := browserValue(b, t, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	inner := browserValue(b, t, chromedp.Evaluate[int](`window.innerWidth`))
+	if scroll > inner || scroll > width {
+		t.Fatalf("%s at %d px: the page is %d px wide (window %d px): it scrolls sideways", name, width, scroll, inner)
 	}
 }

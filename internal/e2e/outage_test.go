@@ -110,6 +110,11 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 	if next.Status != http.StatusServiceUnavailable || next.Header.Get("Retry-After") == "" || !strings.Contains(next.Body, "briefly unavailable") {
 		t.Fatalf("sign-in page while the database is down = %d:\n%s", next.Status, next.Body)
 	}
+	// A tenant that must be looked up: the same page, not plain text.
+	if p := newBrowser(t).get(in.URL + "/contoso-outage.example/login"); p.Status != http.StatusServiceUnavailable ||
+		p.Header.Get("Retry-After") == "" || !strings.Contains(p.Body, "briefly unavailable") {
+		t.Fatalf("a tenant's page while the database is down = %d %s:\n%s", p.Status, p.Header.Get("Content-Type"), p.Body)
+	}
 	if p := newBrowser(t).get(in.URL + "/readyz"); p.Status != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz while the database is down = %d", p.Status)
 	}

@@ -5,9 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,10 +22,11 @@ import (
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
-// readmeSection returns the text of the README section with that heading.
-func readmeSection(t *testing.T, heading string) string {
+// readmeSectionIn returns the text of the section with that heading of the
+// README at path.
+func readmeSectionIn(t *testing.T, path, heading string) string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,51 +55,110 @@ func codeBlocks(section, lang string) []string {
 	return out
 }
 
-// shellWords splits a command line as sh would for the README's simple
-// commands (double and single quotes, no expansions).
-func shellWords(line string) []string {
-	var (
-		words []string
-		cur   strings.Builder
-		quote rune
-		in    bool
-	)
-	for _, r := range line {
-		switch {
-		case quote != 0 && r == quote:
-			quote = 0
-		case quote != 0:
-			cur.WriteRune(r)
-		case r == '"' || r == '\'':
-			quote, in = r, true
-		case r == ' ' || r == '\t':
-			if in {
-				words, in = append(words, cur.String()), false
-				cur.Reset()
-			}
-		default:
-			cur.WriteRune(r)
-			in = true
-		}
-	}
-	if in {
-		words = append(words, cur.String())
-	}
-	return words
-}
-
-// TestREADMERunningItForReal walks the README's "Running it for real" on a
-// clean machine: it builds the binary with the README's command, creates
-// the PostgreSQL role and database with its SQL, starts `guestgate serve`
-// with exactly the variables it exports (values pointing at this test's
-// database and SMTP server), runs its tenant and app commands, takes a
-// token and posts its invitation, and redeems the invitation from the mail
-// the SMTP server received. Bounded in time; PostgreSQL only.
 // readmeAdminPassword is what the walk types at tenant create's prompt.
 const readmeAdminPassword = "correct-Horse-Battery-2026"
 
+// freshClone clones the repository's committed state into a temporary
+// directory: the walk sees what a new user's `git clone` gets, not files
+// left uncommitted in this checkout.
+func freshClone(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "guestgate")
+	out, err := exec.CommandContext(ctx, "git", "clone", "--quiet", "--no-hardlinks", filepath.Join("..", ".."), dir).CombinedOutput()
+	if err != nil {
+		testenv.Unavailable(t, "git clone of this checkout: "+err.Error()+": "+string(out))
+	}
+	return dir
+}
+
+// blockWith returns the section's one sh block containing marker.
+func blockWith(t *testing.T, section, marker string) string {
+	t.Helper()
+	var found []string
+	for _, b := range codeBlocks(section, "sh") {
+		if strings.Contains(b, marker) {
+			found = append(found, b)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("README: want one sh block with %q, got %d", marker, len(found))
+	}
+	return found[0]
+}
+
+// localize rewrites a README script for this machine: each from→to pair
+// is replaced where it occurs, then sudo is dropped.
+func localize(script string, pairs ...string) string {
+	for i := 0; i < len(pairs); i += 2 {
+		script = strings.ReplaceAll(script, pairs[i], pairs[i+1])
+	}
+	return regexp.MustCompile(`(?m)(^|&& |; )sudo `).ReplaceAllString(script, "$1")
+}
+
+// runScript runs a README script with bash (-e, pipefail) in dir and
+// returns its standard output; anything on standard error fails the walk.
+func runScript(t *testing.T, ctx context.Context, dir string, env []string, stdin, script string) string {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir, cmd.Env = dir, env
+	cmd.Stdin = strings.NewReader(stdin)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("README script failed: %v\n--- script\n%s\n--- stdout\n%s\n--- stderr\n%s", err, script, out, stderr.String())
+	}
+	return string(out)
+}
+
+// systemdEnv reads an environment file as systemd's EnvironmentFile= does:
+// VAR=value lines, nothing run. A line a shell would have to run (export,
+// $(…), backquotes) fails the walk.
+func systemdEnv(t *testing.T, path string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "export ") || strings.Contains(v, "$(") || strings.Contains(v, "`") || strings.ContainsAny(k, " \t") {
+			t.Fatalf("environment file line %q is not one systemd reads as VAR=value", line)
+		}
+		env = append(env, k+"="+strings.Trim(v, `"'`))
+	}
+	return env
+}
+
+// unitSetting returns the values of a key in the systemd unit, in order.
+func unitSetting(unit, key string) []string {
+	var out []string
+	for _, line := range strings.Split(unit, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), key+"="); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// TestREADMERunningItForReal walks the README's "Running it for real" as
+// written, on a fresh clone and a port other than 8080: it runs the build
+// block with bash (binary installed on PATH, version stamped), the SQL, the
+// block writing the environment file, starts `guestgate serve` as the
+// systemd unit would (its Environment= lines, then the file read as
+// systemd reads it), runs the admin block (tenant with its administrator,
+// app, APP_ID and CLIENT_SECRET with jq) and the curl invitation with bash,
+// signs in to the console as the administrator, and redeems the invitation
+// from the mail the SMTP server received. /usr/local/bin and /etc/guestgate
+// become temporary directories, sudo is dropped, and the deployment's
+// values (public URL, database, SMTP relay) point at this test's.
+// PostgreSQL only.
 func TestREADMERunningItForReal(t *testing.T) {
-	section := readmeSection(t, "Running it for real")
 	base := os.Getenv(testenv.PostgresEnv)
 	if base == "" {
 		base = testenv.DefaultPostgres
@@ -109,33 +168,13 @@ func TestREADMERunningItForReal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	if err := admin.PingContext(ctx); err != nil {
 		testenv.Unavailable(t, "PostgreSQL ("+testenv.PostgresEnv+")")
 	}
-
-	// 1. The binary, with the README's build command.
-	var build []string
-	for _, block := range codeBlocks(section, "sh") {
-		for _, line := range strings.Split(block, "\n") {
-			if strings.Contains(line, "go build") {
-				build = shellWords(line)
-			}
-		}
-	}
-	if len(build) < 3 || build[0] != "CGO_ENABLED=0" || !slices.Contains(build, "-o") {
-		t.Fatalf("README: no build command: %q", build)
-	}
-	bin := filepath.Join(t.TempDir(), "guestgate")
-	args := slices.Clone(build[2:])
-	args[slices.Index(args, "-o")+1] = bin
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = filepath.Join("..", "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("README build %v: %v\n%s", args, err, out)
-	}
+	clone := freshClone(t, ctx)
+	section := readmeSectionIn(t, filepath.Join(clone, "README.md"), "Running it for real")
 
 	// 2. The role and the database, with the README's SQL (names made unique).
 	sqlBlocks := codeBlocks(section, "sql")
@@ -161,58 +200,84 @@ func TestREADMERunningItForReal(t *testing.T) {
 		_, _ = admin.ExecContext(c, "DROP ROLE IF EXISTS "+name)
 	})
 
-	// 3. The variables: exactly those the README exports, pointing here.
+	// This machine's stand-ins for the README's places and values.
 	smtp := mailtest.Start(t, mailtest.WithAuth("relay-user", "relay-pass"))
 	addr := freeAddr(t)
+	if strings.HasSuffix(addr, ":8080") {
+		t.Fatal("the walk must run on a port other than the default")
+	}
+	public := "http://" + addr // a loopback public URL may be plain http
 	pg, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	exportRe := regexp.MustCompile(`(?m)^export (GUESTGATE_\w+)=(.*)$`)
-	readmeVars := map[string]string{}
-	for _, block := range codeBlocks(section, "sh") {
-		for _, m := range exportRe.FindAllStringSubmatch(block, -1) {
-			readmeVars[m[1]] = strings.Trim(m[2], `'"`)
-		}
+	binDir, etcDir := t.TempDir(), t.TempDir()
+	dbURL := url.URL{Scheme: "postgres", User: url.UserPassword(name, "change-me"), Host: pg.Host, Path: "/" + name, RawQuery: "sslmode=disable"}
+	pairs := []string{
+		"postgres://guestgate:change-me@127.0.0.1:5432/guestgate?sslmode=disable", dbURL.String(),
+		"smtp://user:pass@smtp.example.com:587?tls=starttls", smtp.URL(),
+		"https://login.example.com", public,
+		"127.0.0.1:8080", addr,
+		"/usr/local/bin", binDir,
+		"/etc/guestgate", etcDir,
 	}
-	var env []string
-	for k, v := range readmeVars {
-		switch k {
-		case "GUESTGATE_DATABASE_URL":
-			u, err := url.Parse(v)
-			if err != nil {
-				t.Fatalf("README database URL %q: %v", v, err)
-			}
-			pass, _ := u.User.Password()
-			u.User, u.Host, u.Path = url.UserPassword(name, pass), pg.Host, "/"+name
-			v = u.String()
-		case "GUESTGATE_PUBLIC_URL":
-			v = "http://" + addr // a loopback URL may be plain http
-		case "GUESTGATE_LISTEN":
-			v = addr
-		case "GUESTGATE_SMTP_URL":
-			v = smtp.URL()
-		case "GUESTGATE_SECRET":
-			var s [48]byte
-			_, _ = rand.Read(s[:])
-			v = base64.StdEncoding.EncodeToString(s[:])
-		case "GUESTGATE_MAIL_FROM":
-		default:
-			t.Fatalf("README exports %s, which this walk does not know", k)
-		}
-		env = append(env, k+"="+v)
-	}
-	for _, want := range []string{"GUESTGATE_DATABASE_URL", "GUESTGATE_PUBLIC_URL", "GUESTGATE_LISTEN", "GUESTGATE_SMTP_URL", "GUESTGATE_MAIL_FROM", "GUESTGATE_SECRET"} {
-		if _, ok := readmeVars[want]; !ok {
-			t.Fatalf("README does not export %s", want)
-		}
-	}
-	clean := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GUESTGATE_") })
-	env = append(clean, env...)
+	clean := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "GUESTGATE_") || strings.HasPrefix(kv, "PATH=") || strings.HasPrefix(kv, "GOFLAGS=")
+	})
+	// PATH as a shell after `install … /usr/local/bin` has it; GOFLAGS as
+	// go's default (a machine's go env may turn VCS stamping off).
+	shellEnv := append(clean, "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"), "GOFLAGS=-buildvcs=auto")
 
-	// 4. serve, which checks SMTP at start.
+	// 1. The binary: built and installed on PATH by the README's block.
+	build := blockWith(t, section, "go build")
+	out := runScript(t, ctx, clone, shellEnv, "", localize(build, pairs...))
+	bin := filepath.Join(binDir, "guestgate")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("README build block installed no binary on PATH: %v", err)
+	}
+	if !strings.HasPrefix(out, "guestgate ") || strings.TrimSpace(out) == "guestgate dev" {
+		t.Fatalf("guestgate version of a build from a clone = %q; want the commit it was built from", out)
+	}
+
+	// 3. The environment file, written by the README's block.
+	runScript(t, ctx, clone, shellEnv, "", localize(blockWith(t, section, "<<EOF"), pairs...))
+	envFile := filepath.Join(etcDir, "guestgate.env")
+	if fi, err := os.Stat(envFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("environment file: %v (mode %v); want one only its owner reads", err, fi)
+	}
+	fileEnv := systemdEnv(t, envFile)
+	for _, want := range []string{"GUESTGATE_DATABASE_URL", "GUESTGATE_PUBLIC_URL", "GUESTGATE_LISTEN", "GUESTGATE_SMTP_URL", "GUESTGATE_MAIL_FROM", "GUESTGATE_SECRET"} {
+		if !slices.ContainsFunc(fileEnv, func(kv string) bool { return strings.HasPrefix(kv, want+"=") }) {
+			t.Fatalf("README's environment file does not set %s", want)
+		}
+	}
+	if !slices.Contains(fileEnv, "GUESTGATE_LISTEN="+addr) {
+		t.Fatalf("README's environment file does not listen on loopback behind the proxy: %q", fileEnv)
+	}
+
+	// 4. serve, as the README's unit starts it: its Environment= lines,
+	// then the file it names.
+	if !strings.Contains(blockWith(t, section, "systemctl"), "deploy/guestgate.service") {
+		t.Fatal("README: the service block no longer installs deploy/guestgate.service; update this walk")
+	}
+	unitRaw, err := os.ReadFile(filepath.Join(clone, "deploy", "guestgate.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := string(unitRaw)
+	if got := unitSetting(unit, "EnvironmentFile"); !slices.Equal(got, []string{"/etc/guestgate/guestgate.env"}) {
+		t.Fatalf("unit EnvironmentFile = %q", got)
+	}
+	if got := unitSetting(unit, "ExecStart"); !slices.Equal(got, []string{"/usr/local/bin/guestgate serve"}) {
+		t.Fatalf("unit ExecStart = %q", got)
+	}
+	serveEnv := slices.Clone(clean)
+	for _, kv := range unitSetting(unit, "Environment") {
+		serveEnv = append(serveEnv, localize(kv, pairs...))
+	}
+	serveEnv = append(serveEnv, fileEnv...)
 	srv := exec.Command(bin, "serve")
-	srv.Env = env
+	srv.Env = serveEnv
 	var logBuf bytes.Buffer
 	logs := &syncWriter{w: &logBuf}
 	logText := func() string { bufMu.Lock(); defer bufMu.Unlock(); return logBuf.String() }
@@ -221,7 +286,6 @@ func TestREADMERunningItForReal(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	public := "http://" + addr
 	for deadline := time.Now().Add(60 * time.Second); ; {
 		if resp, err := http.Get(public + "/readyz"); err == nil {
 			resp.Body.Close()
@@ -234,88 +298,49 @@ func TestREADMERunningItForReal(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if !strings.Contains(logText(), "SMTP check passed") {
-		t.Fatalf("serve did not report its SMTP check:\n%s", logText())
+	// One line at start: where it listens, the store, the public URL and
+	// the SMTP check; migrations and routes only at debug level.
+	if l := logText(); !strings.Contains(l, `"msg":"guestgate serving"`) || !strings.Contains(l, `"smtp_check":"passed"`) ||
+		!strings.Contains(l, `"store":"postgres"`) || !strings.Contains(l, `"public_url":"`+public+`"`) ||
+		strings.Contains(l, "applied migration") || strings.Contains(l, "registered route") {
+		t.Fatalf("serve's start line:\n%s", l)
 	}
 
-	// 5. The README's admin commands, with the same variables.
-	var outs []string
-	for _, block := range codeBlocks(section, "sh") {
-		for _, line := range strings.Split(block, "\n") {
-			if !strings.HasPrefix(line, "guestgate ") {
-				continue
-			}
-			words := shellWords(line)
-			c := exec.CommandContext(ctx, bin, words[1:]...)
-			c.Env = env
-			if slices.Contains(words, "--admin-email") {
-				c.Stdin = strings.NewReader(readmeAdminPassword + "\n") // what the prompt would read
-			}
-			var stderr strings.Builder
-			c.Stderr = &stderr
-			out, err := c.Output()
-			if err != nil || stderr.Len() > 0 {
-				t.Fatalf("README %q: %v\nstdout %s\nstderr %s", line, err, out, stderr.String())
-			}
-			outs = append(outs, string(out))
+	// 5 and 6. The admin block and the curl invitation, in one shell (the
+	// second uses APP_ID and CLIENT_SECRET the first set); the password is
+	// what tenant create's prompt reads.
+	adminBlock := blockWith(t, section, "tenant create")
+	for _, want := range []string{"--admin-email", "APP_ID=", "CLIENT_SECRET=", "jq"} {
+		if !strings.Contains(adminBlock, want) {
+			t.Fatalf("README admin block lacks %q", want)
 		}
 	}
-	if len(outs) != 2 {
-		t.Fatalf("README: want the tenant and app commands, ran %d", len(outs))
+	script := localize(adminBlock+"\n"+blockWith(t, section, "v1.0/invitations"), pairs...)
+	out = runScript(t, ctx, clone, shellEnv, readmeAdminPassword+"\n", script)
+	if !strings.Contains(out, `"inviteRedeemUrl"`) {
+		t.Fatalf("the README's curl invitation printed no invitation:\n%s", out)
 	}
-	var tn struct{ ID, AdminID string }
-	var app struct{ AppID, ClientSecret string }
-	if json.Unmarshal([]byte(outs[0]), &tn) != nil || json.Unmarshal([]byte(outs[1]), &app) != nil || tn.ID == "" || app.AppID == "" {
-		t.Fatalf("tenant and app create printed %q", outs)
-	}
-	if tn.AdminID == "" {
-		t.Fatalf("README: tenant create made no administrator (--admin-email): %s", outs[0])
-	}
+
 	// The administrator signs in to the console the README names.
 	if !strings.Contains(section, "https://login.example.com/fabrikam.example/admin/") {
 		t.Fatal("README: the console URL changed; update this walk")
 	}
-	adminBase := "/" + tn.ID + "/admin" // the form posts to the tenant's id
 	cb := newBrowser(t)
 	sp := cb.get(public + "/fabrikam.example/admin/signin")
-	if done := cb.submit(public, sp, adminBase+"/signin", map[string]string{"email": "admin@fabrikam.example", "password": readmeAdminPassword}); done.Status != http.StatusSeeOther || done.Location != adminBase+"/" {
+	action := ""
+	for _, m := range formRe.FindAllStringSubmatch(sp.Body, -1) {
+		if strings.HasSuffix(m[1], "/admin/signin") {
+			action = m[1]
+		}
+	}
+	if sp.Status != http.StatusOK || action == "" {
+		t.Fatalf("console sign-in page = %d\n%s", sp.Status, sp.Body)
+	}
+	adminBase := strings.TrimSuffix(action, "signin")
+	if done := cb.submit(public, sp, action, map[string]string{"email": "admin@fabrikam.example", "password": readmeAdminPassword}); done.Status != http.StatusSeeOther || done.Location != adminBase {
 		t.Fatalf("console sign-in as the README's administrator = %d → %q\n%s", done.Status, done.Location, done.Body)
 	}
-
-	// 6. A token and the README's invitation.
-	if !strings.Contains(section, "/fabrikam.example/oauth2/v2.0/token") || !strings.Contains(section, "grant_type=client_credentials") ||
-		!strings.Contains(section, "scope=https://graph.microsoft.com/.default") {
-		t.Fatal("README: the token request changed; update this walk")
-	}
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {app.AppID}, "client_secret": {app.ClientSecret},
-		"scope": {"https://graph.microsoft.com/.default"}}
-	resp, err := http.PostForm(public+"/fabrikam.example/oauth2/v2.0/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || tok.AccessToken == "" {
-		t.Fatalf("token = %d", resp.StatusCode)
-	}
-	body := regexp.MustCompile(`-d '(\{"invitedUserEmailAddress".*\})'`).FindStringSubmatch(section)
-	if body == nil {
-		t.Fatal("README: no invitation body")
-	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, public+"/v1.0/invitations", strings.NewReader(body[1]))
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("README invitation = %d", resp.StatusCode)
-	}
+	tenantID := strings.TrimSuffix(strings.TrimPrefix(adminBase, "/"), "/admin/")
 
 	// The guest redeems from the mail.
 	invMail := smtp.WaitFor(t, mailtest.To("teri@gmail.example"))
@@ -331,12 +356,136 @@ func TestREADMERunningItForReal(t *testing.T) {
 		return mailtest.To("teri@gmail.example")(m) && m.MessageID() != invMail.MessageID()
 	}))
 	proved := br.submit(public, codePage, "/redeem/verify", map[string]string{"code": code})
-	if proved.Location != "/"+tn.ID+"/consent" {
+	if proved.Location != "/"+tenantID+"/consent" {
 		t.Fatalf("after the code: %d → %q\n%s", proved.Status, proved.Location, proved.Body)
 	}
 	review := br.get(public + proved.Location)
-	done := br.submit(public, review, "/"+tn.ID+"/consent/accept", nil)
+	done := br.submit(public, review, "/"+tenantID+"/consent/accept", nil)
 	if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example" {
 		t.Fatalf("the guest was not redeemed: %d → %q\n%s", done.Status, done.Location, done.Body)
+	}
+}
+
+// TestREADMETryIt runs the README's first command on a fresh clone, as its
+// text says to when port 8080 is taken: `go run ./cmd/guestgate demo` with
+// --listen (and --demo-app-listen) on free ports. The banner's links answer
+// on that port: the redeem link offers Send code, the console signs in the
+// printed Global Administrator, the printed curl invitation (run with bash)
+// is accepted and its mail shows in the dev mailbox, and the sample app
+// starts a sign-in. The second command, ./scripts/test, runs every test
+// (this one among them), so here it is only checked to be the README's
+// second command and a valid bash script of the clone.
+func TestREADMETryIt(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	clone := freshClone(t, ctx)
+	block := codeBlocks(readmeSectionIn(t, filepath.Join(clone, "README.md"), "Try it, test it"), "sh")
+	if len(block) == 0 {
+		t.Fatal("README: Try it has no commands")
+	}
+	var cmds []string
+	for _, line := range strings.Split(block[0], "\n") {
+		if c, _, _ := strings.Cut(line, "#"); strings.TrimSpace(c) != "" {
+			cmds = append(cmds, strings.TrimSpace(c))
+		}
+	}
+	if len(cmds) != 2 || cmds[0] != "go run ./cmd/guestgate demo" || cmds[1] != "./scripts/test" {
+		t.Fatalf("README's first two commands = %q; update this walk", cmds)
+	}
+	if out, err := exec.CommandContext(ctx, "bash", "-n", filepath.Join(clone, "scripts", "test")).CombinedOutput(); err != nil {
+		t.Fatalf("scripts/test: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(filepath.Join(clone, "scripts", "test")); err != nil || fi.Mode().Perm()&0o100 == 0 {
+		t.Fatalf("scripts/test is not executable in a clone: %v", err)
+	}
+
+	addr, appAddr := freeAddr(t), freeAddr(t)
+	public := "http://" + addr
+	demo := exec.Command("bash", "-c", "exec "+cmds[0]+" --listen "+addr+" --demo-app-listen "+appAddr)
+	demo.Dir = clone
+	demo.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GUESTGATE_") }), "GOFLAGS=-buildvcs=auto")
+	demo.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // go run's child is in the group
+	var outBuf bytes.Buffer
+	out := &syncWriter{w: &outBuf}
+	text := func() string { bufMu.Lock(); defer bufMu.Unlock(); return outBuf.String() }
+	demo.Stdout, demo.Stderr = out, out
+	if err := demo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-demo.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = demo.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = syscall.Kill(-demo.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	})
+	for !strings.Contains(text(), "Press Ctrl+C to stop") {
+		if ctx.Err() != nil {
+			t.Fatalf("the demo printed no banner:\n%s", text())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	banner := text()
+	if !strings.Contains(banner, "guestgate demo is running at "+public+"\n") || strings.Contains(banner, "127.0.0.1:8080") {
+		t.Fatalf("the banner does not follow --listen:\n%s", banner)
+	}
+
+	// The redeem link.
+	link := regexp.MustCompile(`Open the redeem link:\s+(\S+)`).FindStringSubmatch(banner)
+	if link == nil || !strings.HasPrefix(link[1], public+"/redeem?") {
+		t.Fatalf("banner redeem link: %q\n%s", link, banner)
+	}
+	if p := newBrowser(t).get(link[1]); p.Status != http.StatusOK || !strings.Contains(p.Body, `id="send-code"`) {
+		t.Fatalf("the banner's redeem link = %d\n%s", p.Status, p.Body)
+	}
+
+	// The console, with the printed administrator.
+	console := regexp.MustCompile(`The admin console:\s+(\S+)\n\s+sign in as (\S+) \(Global Administrator\) with the password\s+(\S+)`).FindStringSubmatch(banner)
+	if console == nil || console[1] != public+"/fabrikam.example/admin/" {
+		t.Fatalf("banner console lines: %q\n%s", console, banner)
+	}
+	cb := newBrowser(t)
+	sp := cb.get(console[1] + "signin")
+	action := ""
+	for _, m := range formRe.FindAllStringSubmatch(sp.Body, -1) {
+		if strings.HasSuffix(m[1], "/admin/signin") {
+			action = m[1]
+		}
+	}
+	if action == "" {
+		t.Fatalf("console sign-in page = %d\n%s", sp.Status, sp.Body)
+	}
+	if done := cb.submit(public, sp, action, map[string]string{"email": console[2], "password": console[3]}); done.Status != http.StatusSeeOther || done.Location != strings.TrimSuffix(action, "signin") {
+		t.Fatalf("console sign-in as the demo's administrator = %d → %q\n%s", done.Status, done.Location, done.Body)
+	}
+
+	// The printed curl invitation, run as printed.
+	i := strings.Index(banner, "  TOKEN=$(curl")
+	j := strings.Index(banner, "  (the mail arrives")
+	if i < 0 || j < i {
+		t.Fatalf("banner has no curl invitation:\n%s", banner)
+	}
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GUESTGATE_") })
+	got := runScript(t, ctx, clone, env, "", banner[i:j])
+	if !strings.Contains(got, `"inviteRedeemUrl"`) {
+		t.Fatalf("the banner's curl invitation printed:\n%s", got)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if p := newBrowser(t).get(public + "/dev/mailbox"); strings.Contains(p.Body, "kim@contoso.example") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the curl invitation's mail is not in the dev mailbox")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	// The sample app starts a sign-in at guestgate.
+	if p := newBrowser(t).get("http://" + appAddr + "/"); p.Status/100 != 3 || !strings.HasPrefix(p.Location, public+"/") {
+		t.Fatalf("the sample app = %d → %q", p.Status, p.Location)
 	}
 }

@@ -450,6 +450,9 @@ func (d *Dispatcher) deliver(ctx context.Context, dl Delivery) {
 	}
 	if giveUp {
 		log.ErrorContext(ctx, "mail delivery failed; giving up", "err", err, "permanent", errors.Is(err, ErrPermanent))
+	} else if errors.Is(err, ErrConfiguration) {
+		d.noteRetry(res.RetryAt)
+		log.ErrorContext(ctx, "mail delivery failed: the SMTP settings do not fit the server; fix GUESTGATE_SMTP_URL and restart (the mail waits)", "err", err, "retry_at", res.RetryAt)
 	} else {
 		d.noteRetry(res.RetryAt)
 		log.WarnContext(ctx, "mail delivery failed; will retry", "err", err, "retry_at", res.RetryAt)

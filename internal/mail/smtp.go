@@ -29,6 +29,12 @@ type Sender interface {
 // ErrPermanent marks a send error that retrying cannot fix.
 var ErrPermanent = errors.New("permanent delivery failure")
 
+// ErrConfiguration marks a failure the SMTP settings cause and only a change
+// of them fixes: tls=starttls (the default) against a server that offers no
+// STARTTLS. serve refuses to start on it; the dispatcher names it (reason
+// "configuration") and keeps the mail waiting for the fixed settings.
+var ErrConfiguration = errors.New("SMTP settings do not fit the server")
+
 // TLSMode says how an SMTP connection is secured (the tls= parameter of
 // GUESTGATE_SMTP_URL).
 type TLSMode string
@@ -279,7 +285,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 func (s *SMTPSender) Check(ctx context.Context) error {
 	c, err := s.client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return fmt.Errorf("SMTP check of %s: %w", s.cfg, err)
+		return fmt.Errorf("SMTP check of %s: %w", s.cfg, s.configError(err))
 	}
 	s.quit(c)
 	return nil
@@ -372,7 +378,19 @@ func (s *SMTPSender) get(ctx context.Context) (c *gosmtp.Client, reused bool, er
 	}
 	s.mu.Unlock()
 	c, err = s.client.DialToSMTPClientWithContext(ctx)
-	return c, false, err
+	return c, false, s.configError(err)
+}
+
+// configError names a missing STARTTLS as the configuration error it is,
+// with what to change; other errors pass unchanged. go-mail reports it only
+// as text.
+func (s *SMTPSender) configError(err error) error {
+	if err == nil || s.cfg.TLS != TLSStartTLS || !strings.Contains(err.Error(), "does not support STARTTLS") {
+		return err
+	}
+	return fmt.Errorf("%w: %s offers no STARTTLS, which tls=starttls in GUESTGATE_SMTP_URL requires; "+
+		"use tls=implicit for a server that speaks TLS from the start (port 465), or tls=none only for a server on this machine: %w",
+		ErrConfiguration, s.cfg.Addr(), err)
 }
 
 // put keeps c for the next message, or closes it when enough are kept.
@@ -505,6 +523,9 @@ const (
 	ReasonTimeout    = "timeout"    // the send took longer than its timeout
 	ReasonConnection = "connection" // the server could not be reached
 	ReasonTemporary  = "temporary"  // anything else, such as a 4xx answer; retried
+	// ReasonConfiguration: the settings do not fit the server (no STARTTLS);
+	// the mail waits until they are fixed.
+	ReasonConfiguration = "configuration"
 )
 
 // FailureReason classifies a Sender's error for metrics.
@@ -516,6 +537,8 @@ func FailureReason(err error) string {
 	switch {
 	case errors.Is(err, ErrPermanent):
 		return ReasonPermanent
+	case errors.Is(err, ErrConfiguration):
+		return ReasonConfiguration
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return ReasonTimeout
 	case errors.As(err, &opErr), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),

@@ -341,8 +341,17 @@ func TestSMTPSender_tls(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Send(ctxT(t), testMessage(idN(2), "a@partner.example")); err == nil {
+	err = s.Send(ctxT(t), testMessage(idN(2), "a@partner.example"))
+	switch {
+	case err == nil:
 		t.Error("tls=starttls against a server without STARTTLS: want an error")
+	case !errors.Is(err, guestmail.ErrConfiguration) || guestmail.FailureReason(err) != guestmail.ReasonConfiguration ||
+		!strings.Contains(err.Error(), "tls=implicit"):
+		// A configuration error, saying what to change, not a temporary one.
+		t.Errorf("no STARTTLS = %v (reason %s); want ErrConfiguration naming the tls= choices", err, guestmail.FailureReason(err))
+	}
+	if err := s.Check(ctxT(t)); !errors.Is(err, guestmail.ErrConfiguration) {
+		t.Errorf("Check without STARTTLS = %v; want ErrConfiguration", err)
 	}
 	if n := len(plain.Messages()); n != 0 {
 		t.Errorf("%d messages sent in clear", n)

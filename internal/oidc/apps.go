@@ -117,6 +117,15 @@ func (p *Provider) AppSecrets(ctx context.Context, tenantID, appID string) ([]Ap
 	return list, nil
 }
 
+// ListApps lists a tenant's app registrations, oldest first.
+func (p *Provider) ListApps(ctx context.Context, tenantID string) ([]App, error) {
+	list, err := p.deps.Apps.ListApps(ctx, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("list apps: %w", err)
+	}
+	return list, nil
+}
+
 // RemoveAppSecret removes one secret of an app: it no longer
 // authenticates the app, at once. An unknown secret is store.ErrNotFound.
 func (p *Provider) RemoveAppSecret(ctx context.Context, tenantID, appID, secretID string) error {

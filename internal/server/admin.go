@@ -43,6 +43,11 @@ func (s *Server) CreateApp(ctx context.Context, tenantID, name string, permissio
 	return s.oidc.CreateApp(ctx, tenantID, name, permissions, redirectURIs, postLogoutURIs, public)
 }
 
+// ListApps lists a tenant's apps (guestgate app list).
+func (s *Server) ListApps(ctx context.Context, tenantID string) ([]oidc.App, error) {
+	return s.oidc.ListApps(ctx, tenantID)
+}
+
 // DeleteApp deletes an app; its tokens stop working at once (guestgate app delete).
 func (s *Server) DeleteApp(ctx context.Context, tenantID, appID string) error {
 	return s.oidc.DeleteApp(ctx, tenantID, appID)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -83,7 +84,8 @@ const smtpCheckTimeout = 20 * time.Second
 // (EHLO, STARTTLS or TLS as configured, AUTH). A failure is a clear
 // warning — mail waits in the outbox and is retried, and the invitation
 // API still answers 201 — or, with --smtp-check=strict, an error that stops
-// serve.
+// serve. A configuration error (tls=starttls against a server without
+// STARTTLS) stops serve in both modes: waiting cannot fix it.
 func (s *Server) checkSMTP(ctx context.Context) error {
 	checker, ok := s.sender.(interface{ Check(context.Context) error })
 	if !ok || s.cfg.SMTPCheck == SMTPCheckOff {
@@ -94,11 +96,15 @@ func (s *Server) checkSMTP(ctx context.Context) error {
 	err := checker.Check(ctx)
 	switch {
 	case err == nil:
-		s.log.Info("SMTP check passed", "smtp", s.cfg.smtpForLog())
+		s.smtpCheck = "passed" // said in serve's start line
+		s.log.Debug("SMTP check passed", "smtp", s.cfg.smtpForLog())
 		return nil
 	case s.cfg.SMTPCheck == SMTPCheckStrict:
 		return fmt.Errorf("SMTP check failed (--smtp-check=strict): %w", err)
+	case errors.Is(err, mail.ErrConfiguration):
+		return fmt.Errorf("SMTP check failed, a configuration error (fix GUESTGATE_SMTP_URL, or skip the check with --smtp-check=off): %w", err)
 	}
+	s.smtpCheck = "failed"
 	s.log.Warn("SMTP check failed: guestgate serves, but invitation and passcode mail will wait in the outbox "+
 		"and be retried until the mail server accepts it (see `guestgate outbox list`); fix GUESTGATE_SMTP_URL "+
 		"and GUESTGATE_MAIL_FROM, or start with --smtp-check=strict to refuse to start",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -133,22 +134,31 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		t, err = s.resolveTenant(r, name)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		if tr.OIDC {
+		// The browser's endpoints (authorize, logout) get the page, in the
+		// guest's language; the other endpoints, and clients asking for
+		// JSON, the OAuth error.
+		if tr.OIDC && (wantsJSON(r) || !isBrowserEndpoint(tr.Rest)) {
 			s.oidcError(w, r, http.StatusNotFound, "invalid_request", "unknown tenant "+name)
 			return
 		}
 		s.web.UnknownTenant(w, r, name)
 		return
 	}
-	if errors.Is(err, store.ErrUnavailable) {
-		s.log.WarnContext(r.Context(), "resolve tenant: database unavailable", "err", err, "request_id", httpx.RequestID(r.Context()))
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, "service unavailable; retry shortly", http.StatusServiceUnavailable)
+	if err != nil && tr.OIDC && (wantsJSON(r) || !isBrowserEndpoint(tr.Rest)) {
+		if errors.Is(err, store.ErrUnavailable) {
+			s.log.WarnContext(r.Context(), "resolve tenant: database unavailable", "err", err, "request_id", httpx.RequestID(r.Context()))
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "service unavailable; retry shortly", http.StatusServiceUnavailable)
+			return
+		}
+		s.log.ErrorContext(r.Context(), "resolve tenant", "err", err, "request_id", httpx.RequestID(r.Context()))
+		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "resolve tenant", "err", err, "request_id", httpx.RequestID(r.Context()))
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		// A page, in the guest's language: 503 with Retry-After while the
+		// database is unreachable, else 500 (the detail only in the log).
+		s.web.Error(w, r, fmt.Errorf("resolve tenant: %w", err))
 		return
 	}
 	ctx := web.WithTenant(oidc.WithTenant(oidc.WithRequestMemo(r.Context()), t), t)
@@ -184,6 +194,11 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 	if r2.Pattern != "" {
 		metrics.SetRoute(ctx, "/{tenant}"+strings.TrimPrefix(r2.Pattern[strings.IndexByte(r2.Pattern, ' ')+1:], "/{$}"))
 	}
+}
+
+// isBrowserEndpoint reports the provider's endpoints a browser navigates to.
+func isBrowserEndpoint(rest string) bool {
+	return strings.HasSuffix(rest, "/authorize") || strings.HasSuffix(rest, "/logout")
 }
 
 // isOIDCPath reports the provider's paths under /{tenant}.

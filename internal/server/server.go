@@ -73,22 +73,25 @@ type Server struct {
 	publicURLUnknown bool
 	// secretMissing: an admin process runs without the deployment secret
 	// (nothing it seals could be opened by serve).
-	secretMissing  bool
-	policies       *policy.Service
-	members        *member.Service
-	lifecycle      *lifecycle.Service
-	bulk           *bulkinvite.Service
-	bulkSweep      time.Duration // how often bulk invitations are swept
-	roles          *roles.Service
-	collab         *collab.Service
-	federations    *federation.Service
-	branding       *branding.Service
-	limiter        *ratelimit.Limiter
-	oidc           *oidc.Provider
-	oidcSessions   *sessionEnder
-	oidcAccess     *accessChecker
-	web            *web.Handler
-	tenantPages    http.Handler // s.web.Tenant(), built once by routes
+	secretMissing bool
+	policies      *policy.Service
+	members       *member.Service
+	lifecycle     *lifecycle.Service
+	bulk          *bulkinvite.Service
+	bulkSweep     time.Duration // how often bulk invitations are swept
+	roles         *roles.Service
+	collab        *collab.Service
+	federations   *federation.Service
+	branding      *branding.Service
+	limiter       *ratelimit.Limiter
+	oidc          *oidc.Provider
+	oidcSessions  *sessionEnder
+	oidcAccess    *accessChecker
+	web           *web.Handler
+	tenantPages   http.Handler // s.web.Tenant(), built once by routes
+	// smtpCheck is the outcome of serve's SMTP check at start ("passed",
+	// "failed"; "" when not run), for the start line.
+	smtpCheck      string
 	console        *console.Handler
 	api            *graph.API
 	sender         mail.Sender
@@ -375,9 +378,16 @@ func (s *Server) Run(ctx context.Context) error {
 	dispatchCtx, stopDispatch := context.WithCancel(context.WithoutCancel(gctx))
 	defer stopDispatch()
 	var stopping time.Time
+	// One line at start says what serves where; one at stop (below) says it ended.
+	started := []any{"listen", ln.Addr().String(), "public_url", s.cfg.PublicURL, "store", s.db.Engine(), "mail", s.mailMode()}
+	if s.smtpCheck != "" {
+		started = append(started, "smtp_check", s.smtpCheck)
+	}
+	if mln != nil {
+		started = append(started, "metrics_listen", mln.Addr().String())
+	}
+	s.log.Info("guestgate serving", started...)
 	g.Go(func() error {
-		s.log.Info("guestgate serving", "listen", ln.Addr().String(), "public_url", s.cfg.PublicURL,
-			"engine", s.db.Engine(), "mail", s.mailMode())
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("serve http: %w", err)
 		}
@@ -387,7 +397,6 @@ func (s *Server) Run(ctx context.Context) error {
 		msrv := newHTTPServer(s.metricsOnly())
 		servers = append(servers, msrv)
 		g.Go(func() error {
-			s.log.Info("serving /metrics apart from the public listener", "listen", mln.Addr().String())
 			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
 				return fmt.Errorf("serve /metrics: %w", err)
 			}

@@ -31,7 +31,7 @@ func (h *Handler) UnknownTenant(w http.ResponseWriter, r *http.Request, name str
 	l := lang(r)
 	h.r.render(w, r, http.StatusNotFound, "message", page{
 		Lang: l, Title: i18n.T(l, "tenant.unknown_title"),
-		Heading: i18n.T(l, "tenant.unknown_title"), Paragraphs: []string{i18n.T(l, "tenant.unknown", name), i18n.T(l, "tenant.todo")},
+		Heading: i18n.T(l, "tenant.unknown_title"), Paragraphs: []string{i18n.T(l, "tenant.unknown_quoted", name), i18n.T(l, "tenant.todo")},
 		RequestID: httpx.RequestID(r.Context()),
 	})
 }
@@ -79,4 +79,21 @@ func (h *Handler) AuthorizeError(w http.ResponseWriter, r *http.Request, status 
 		p.Paragraphs = append(p.Paragraphs, i18n.T(l, "authorize.detail", description))
 	}
 	h.r.render(w, r, status, "message", p)
+}
+
+// NotFound is the page for an address under a tenant that serves nothing:
+// in the guest's language, with the way back, never Go's plain text.
+func (h *Handler) NotFound(w http.ResponseWriter, r *http.Request) {
+	l := lang(r)
+	h.r.render(w, r, http.StatusNotFound, "message", page{
+		Lang: l, Title: i18n.T(l, "notfound.title"), TenantName: tenantFrom(r.Context()).DisplayName,
+		Heading: i18n.T(l, "notfound.title"), Paragraphs: []string{i18n.T(l, "notfound.explain"), i18n.T(l, "notfound.todo")},
+		RequestID: httpx.RequestID(r.Context()),
+	})
+}
+
+// myAppsAlias sends /{tenant}/myapps, the name guests know from Microsoft's
+// My Apps, to the tenant's My Apps page.
+func (h *Handler) myAppsAlias(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, tenantPath(tenantFrom(r.Context()), "/"), http.StatusSeeOther)
 }

@@ -89,6 +89,14 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	h.r.render(w, r, status, "message", p)
 }
 
+// Error answers a request the pages could not serve before reaching a page
+// (the tenant could not be looked up) with fail's page: 503 with
+// Retry-After while the database is unreachable, else a 500 with the
+// request id, in the guest's language.
+func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
+	h.fail(w, r, "", err)
+}
+
 // BadRequest answers a browser's malformed request (e.g. a NUL in an
 // OpenID Connect parameter) with the localized 400 page.
 func (h *Handler) BadRequest(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +161,7 @@ func passcodeMessage(l string, err error, validity time.Duration, now time.Time)
 		if te.Hourly {
 			key = "otp.throttled_hourly"
 		}
-		return i18n.T(l, key, waitText(l, te.RetryAt.Sub(now))) + " " + i18n.T(l, "otp.throttled_use_last"), http.StatusTooManyRequests, true
+		return sentences(l, i18n.T(l, key, waitText(l, te.RetryAt.Sub(now))), i18n.T(l, "otp.throttled_use_last")), http.StatusTooManyRequests, true
 	case errors.Is(err, otp.ErrWrongCode):
 		return i18n.T(l, "otp.err_wrong"), http.StatusBadRequest, true
 	case errors.Is(err, otp.ErrExpired):

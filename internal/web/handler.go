@@ -165,6 +165,8 @@ func (h *Handler) Tenant() http.Handler {
 	mux.HandleFunc("POST /signout", h.form(h.signOut))
 	h.signUpRoutes(mux)
 	mux.HandleFunc("GET /signedout", h.signedOutPage)
+	mux.HandleFunc("GET /myapps", h.myAppsAlias)
+	mux.HandleFunc("GET /", h.NotFound) // any other address a browser opens
 	return h.withBrowser(mux)
 }
 

@@ -60,6 +60,10 @@ func (h *Handler) codePage(w http.ResponseWriter, r *http.Request, status int, t
 		switch {
 		case errors.Is(st.Void, otp.ErrTooManyAttempts):
 			v.Status = i18n.T(l, "otp.err_too_many")
+		case errors.Is(st.Void, otp.ErrUsed) && st.ResendAt.After(h.deps.Clock.Now()):
+			// Signing in again right after a sign-in: the guest typed
+			// nothing here; say what happened, not "already used".
+			v.Status = i18n.T(l, "otp.used_moment_ago", address)
 		case errors.Is(st.Void, otp.ErrUsed):
 			v.Status = i18n.T(l, "otp.err_used")
 		case errors.Is(st.Void, otp.ErrExpired):

@@ -41,7 +41,7 @@ type brandView struct {
 func newRenderer(log *slog.Logger) (*renderer, error) {
 	r := &renderer{byLang: map[string]map[string]*template.Template{}, log: log}
 	for _, lang := range i18n.Languages {
-		funcs := template.FuncMap{"t": func(key string, args ...any) string { return i18n.T(lang, key, args...) }}
+		funcs := template.FuncMap{"t": func(key string, args ...any) string { return i18n.T(lang, key, args...) }, "sep": func() string { return sentenceSep(lang) }}
 		r.byLang[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")

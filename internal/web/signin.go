@@ -103,6 +103,7 @@ func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
 		h.r.render(w, r, http.StatusOK, "redeem", page{
 			Lang: l, Title: i18n.T(l, "signin.title"), TenantName: t.DisplayName, Heading: i18n.T(l, "signin.title"),
 			CSRF: h.csrf.Token(w, r), Action: tenantPath(t, "/login/send"), Hidden: hidden, Address: route.User.Mail,
+			LinkURL: tenantPath(t, "/login?authRequestID="+url.QueryEscape(reqID)), LinkText: i18n.T(l, "signin.use_another"),
 		})
 	default:
 		h.fail(w, r, t.DisplayName, signin.ErrDecisionChanged)

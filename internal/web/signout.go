@@ -49,10 +49,14 @@ func (h *Handler) signedOut(w http.ResponseWriter, r *http.Request, t directory.
 	l := lang(r)
 	p := page{
 		Lang: l, Title: i18n.T(l, "session.signed_out_title"), TenantName: t.DisplayName,
-		Heading: i18n.T(l, "session.signed_out_title"), Paragraphs: []string{i18n.T(l, "session.signed_out", t.DisplayName)},
+		Heading:    i18n.T(l, "session.signed_out_title"),
+		Paragraphs: []string{i18n.T(l, "session.signed_out", t.DisplayName), i18n.T(l, "session.signed_out_next")},
 	}
 	if back != "" {
 		p.LinkURL, p.LinkText = back, i18n.T(l, "session.back_to_app")
+	} else {
+		// No app to return to: the next step is signing in again here.
+		p.LinkURL, p.LinkText = tenantPath(t, "/"), i18n.T(l, "session.sign_in_again")
 	}
 	h.r.render(w, r, http.StatusOK, "message", p)
 }

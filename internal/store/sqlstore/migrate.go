@@ -95,7 +95,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		}
 		if did {
 			applied++
-			db.log.InfoContext(ctx, "applied migration", "version", m.version, "name", m.name, "engine", db.d.engine)
+			db.log.DebugContext(ctx, "applied migration", "version", m.version, "name", m.name, "engine", db.d.engine)
 		}
 	}
 	return applied, nil
