@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/guestgate/guestgate/internal/admin"
 	"io"
 	"strings"
 
@@ -28,8 +29,8 @@ func newAppUpdateCommand(f *configFlags) *cobra.Command {
 			if !cmd.Flags().Changed("sign-up") {
 				return fmt.Errorf("nothing to change: give --sign-up or --sign-up=false")
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				if err := srv.SetAppSignUp(cmd.Context(), t.ID, appID, signUp); err != nil {
+			return withTenant(cmd, f, tenant, (*server.Base).Directory, func(ops admin.Directory, t directory.Tenant) error {
+				if err := ops.SetAppSignUp(cmd.Context(), t.ID, appID, signUp); err != nil {
 					return fmt.Errorf("app %s: %w", appID, err)
 				}
 				format, _ := cmd.Flags().GetString("output")
@@ -61,8 +62,8 @@ func newTenantSignUpDomainsCommand(f *configFlags) *cobra.Command {
   guestgate tenant sign-up-domains --tenant fabrikam.example   # any domain again`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				got, err := srv.SetSignUpDomains(cmd.Context(), t, domains)
+			return withTenant(cmd, f, tenant, (*server.Base).Directory, func(ops admin.Directory, t directory.Tenant) error {
+				got, err := ops.SetSignUpDomains(cmd.Context(), t, domains)
 				if err != nil {
 					return err
 				}

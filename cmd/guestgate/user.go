@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/guestgate/guestgate/internal/admin"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -45,8 +46,8 @@ written to the tenant's audit log.`,
 		Example: "  guestgate user reset-redemption --tenant fabrikam.example --user 0b6f… --redirect-url https://wiki.fabrikam.example --send-message",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				res, err := srv.ResetRedemption(cmd.Context(), t, userID, req)
+			return withTenant(cmd, f, tenant, (*server.Base).Invitations, func(ops admin.Invitations, t directory.Tenant) error {
+				res, err := ops.ResetRedemption(cmd.Context(), t, userID, req)
 				if err != nil {
 					return fmt.Errorf("reset redemption of user %s: %w", userID, err)
 				}

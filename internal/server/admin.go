@@ -1,101 +1,89 @@
 package server
 
 import (
-	"context"
+	"errors"
 
-	"github.com/guestgate/guestgate/internal/audit"
-	"github.com/guestgate/guestgate/internal/directory"
-	"github.com/guestgate/guestgate/internal/invitation"
-	"github.com/guestgate/guestgate/internal/oidc"
-	"github.com/guestgate/guestgate/internal/policy"
-	"github.com/guestgate/guestgate/internal/roles"
+	"github.com/guestgate/guestgate/internal/admin"
 )
 
-// CreateTenant creates a tenant (guestgate tenant create).
-func (s *Server) CreateTenant(ctx context.Context, req directory.NewTenantRequest) (directory.Tenant, error) {
-	return directory.CreateOrTakeOver(ctx, s.db, req, s.cfg.DomainSuffix, s.clock.Now())
+// The operator's operations (internal/admin), each built over only the
+// services it uses: a command names the one it needs (cmd/guestgate).
+
+// Directory builds the tenants and the reading of users: the store alone.
+func (b *Base) Directory() (admin.Directory, error) {
+	return admin.NewDirectory(b.db, b.cfg.DomainSuffix, b.clock)
 }
 
-// ListTenants lists every tenant (guestgate tenant list).
-func (s *Server) ListTenants(ctx context.Context) ([]directory.Tenant, error) {
-	var all []directory.Tenant
-	after := ""
-	for {
-		page, err := s.db.ListTenants(ctx, after, 500)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(page) < 500 {
-			return all, nil
-		}
-		after = page[len(page)-1].ID
+// Users builds the changes to users: lifecycle and members.
+func (b *Base) Users() (admin.Users, error) {
+	d, err := b.Directory()
+	if err != nil {
+		return admin.Users{}, err
 	}
-}
-
-// ResolveTenant finds a tenant by id or verified domain.
-func (s *Server) ResolveTenant(ctx context.Context, idOrDomain string) (directory.Tenant, error) {
-	return directory.Resolve(ctx, s.db, idOrDomain)
-}
-
-// CreateApp registers an app (guestgate app create); the secret is returned only here.
-func (s *Server) CreateApp(ctx context.Context, tenantID, name string, permissions, redirectURIs, postLogoutURIs []string, public bool) (oidc.App, string, error) {
-	return s.oidc.CreateApp(ctx, tenantID, name, permissions, redirectURIs, postLogoutURIs, public)
-}
-
-// DeleteApp deletes an app; its tokens stop working at once (guestgate app delete).
-func (s *Server) DeleteApp(ctx context.Context, tenantID, appID string) error {
-	return s.oidc.DeleteApp(ctx, tenantID, appID)
-}
-
-// AddAppSecret adds a client secret to an app; the secret is returned only
-// here (guestgate app secret add).
-func (s *Server) AddAppSecret(ctx context.Context, tenantID, appID string) (oidc.AppSecret, string, error) {
-	return s.oidc.AddAppSecret(ctx, tenantID, appID)
-}
-
-// AppSecrets lists an app's secrets, ids and creation times only (guestgate app secret list).
-func (s *Server) AppSecrets(ctx context.Context, tenantID, appID string) ([]oidc.AppSecret, error) {
-	return s.oidc.AppSecrets(ctx, tenantID, appID)
-}
-
-// RemoveAppSecret removes one client secret of an app (guestgate app secret remove).
-func (s *Server) RemoveAppSecret(ctx context.Context, tenantID, appID, secretID string) error {
-	return s.oidc.RemoveAppSecret(ctx, tenantID, appID, secretID)
-}
-
-// Invite invites a guest (guestgate invite); the redeem link uses the
-// public URL given or stored by serve, never a guess.
-func (s *Server) Invite(ctx context.Context, t directory.Tenant, req invitation.Request) (invitation.Result, error) {
-	if s.publicURLUnknown {
-		return invitation.Result{}, ErrPublicURLUnknown
+	m, err := b.members()
+	if err != nil {
+		return admin.Users{}, err
 	}
-	if req.By == (audit.Actor{}) {
-		req.By = audit.CLI
+	return admin.NewUsers(d, b.lifecycle(), m)
+}
+
+// Roles builds the directory roles and the founding of a tenant.
+func (b *Base) Roles() (admin.Roles, error) {
+	d, err := b.Directory()
+	if err != nil {
+		return admin.Roles{}, err
 	}
-	return s.invitations.Invite(ctx, t, req)
-}
-
-// RotateKeys creates a new signing key and retires the others (guestgate keys rotate).
-func (s *Server) RotateKeys(ctx context.Context) (string, error) { return s.oidc.RotateKeys(ctx) }
-
-// EmailPolicy returns the tenant's email OTP policy and its effective state
-// (guestgate policy email show).
-func (s *Server) EmailPolicy(ctx context.Context, t directory.Tenant) (policy.View, error) {
-	return s.policies.Get(ctx, t)
-}
-
-// SetEmailPolicy sets allowExternalIdToUseEmailOtp, recorded in the audit
-// log as done by the CLI (guestgate policy email set).
-func (s *Server) SetEmailPolicy(ctx context.Context, t directory.Tenant, v policy.AllowExternal) (policy.View, error) {
-	return s.policies.Update(ctx, t, policy.Patch{AllowExternal: &v}, audit.CLI)
-}
-
-// ResetRedemption resets a guest's redemption status and invites them
-// again, recorded as done by the CLI (guestgate user reset-redemption).
-func (s *Server) ResetRedemption(ctx context.Context, t directory.Tenant, userID string, req invitation.Request) (invitation.Result, error) {
-	if s.publicURLUnknown {
-		return invitation.Result{}, ErrPublicURLUnknown
+	m, err := b.members()
+	if err != nil {
+		return admin.Roles{}, err
 	}
-	return s.invitations.ResetRedemption(ctx, t, userID, req, audit.CLI, roles.AsOperator())
+	return admin.NewRoles(d, b.roles(), m)
+}
+
+// Apps builds apps, client secrets and keys: the provider's core (which
+// derives its keys), not its endpoints.
+func (b *Base) Apps() (admin.Apps, error) {
+	c, err := b.oidcCore()
+	if err != nil {
+		return admin.Apps{}, err
+	}
+	return admin.NewApps(c)
+}
+
+// Invitations builds invitations and redemption resets.
+func (b *Base) Invitations() (admin.Invitations, error) {
+	return admin.NewInvitations(b.invitations(b.collab(), b.branding()), b.publicURLKnown)
+}
+
+// Policies builds the email passcode and redemption policies.
+func (b *Base) Policies() (admin.Policies, error) { return admin.NewPolicies(b.policies()) }
+
+// Federations builds the partners' identity providers.
+func (b *Base) Federations() (admin.Federations, error) {
+	f, err := b.federations()
+	if err != nil {
+		return admin.Federations{}, err
+	}
+	return admin.NewFederations(f, b.secretKnown)
+}
+
+// Branding builds the company branding.
+func (b *Base) Branding() (admin.Branding, error) {
+	return admin.NewBranding(b.branding(), b.cfg.PublicURL)
+}
+
+// Operator builds every operation at once (the demo, tests).
+func (b *Base) Operator() (*admin.Operator, error) {
+	d, errD := b.Directory()
+	u, errU := b.Users()
+	r, errR := b.Roles()
+	a, errA := b.Apps()
+	i, errI := b.Invitations()
+	p, errP := b.Policies()
+	f, errF := b.Federations()
+	br, errB := b.Branding()
+	if err := errors.Join(errD, errU, errR, errA, errI, errP, errF, errB); err != nil {
+		return nil, err
+	}
+	return &admin.Operator{Directory: d, Users: u, Roles: r, Apps: a, Invitations: i, Policies: p, Federations: f, Branding: br}, nil
 }
