@@ -36,9 +36,6 @@ type Config struct {
 	// OldCSRFKeys are earlier secrets' keys: forms served before a
 	// rotation still post.
 	OldCSRFKeys [][]byte
-	// AutoEnableDate is the deployment's auto-enable date of email
-	// one-time passcodes (section 4), shown in the pane.
-	AutoEnableDate time.Time
 }
 
 // Stats are the counts the Overview shows (the store has them).

@@ -12,7 +12,7 @@ import (
 func buildConsole(b *Base, s *services, bulk *bulkinvite.Service, signins *signin.Service, sessions *session.Service) (*console.Handler, error) {
 	cfg := b.cfg
 	return console.New(
-		console.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("console"), OldCSRFKeys: cfg.subkeys("console")[1:], AutoEnableDate: s.policies.AutoEnableDate()},
+		console.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("console"), OldCSRFKeys: cfg.subkeys("console")[1:]},
 		console.Deps{
 			Directory: b.db, SignIn: signins, Sessions: sessions, Roles: s.roles, Collab: s.collab, Policies: s.policies,
 			Invitations: s.invitations, Lifecycle: s.lifecycle, Bulk: bulk, Federations: s.federations, Audit: b.db, SignIns: b.db,
