@@ -60,7 +60,7 @@ type Deps struct {
 	Policies    *policy.Service
 	Invitations *invitation.Service
 	Lifecycle   *lifecycle.Service
-	// Bulk runs bulk invitations; its Describe is DescribeInvitationError.
+	// Bulk runs bulk invitations; the console words their rows' failures.
 	Bulk *bulkinvite.Service
 	// Federations is the service the admin API uses (federation.Service),
 	// so the panes' rules, messages and audit records are the API's.

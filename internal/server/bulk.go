@@ -6,7 +6,6 @@ import (
 
 	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/collab"
-	"github.com/guestgate/guestgate/internal/console"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/roles"
 )
@@ -19,7 +18,7 @@ func buildBulk(b *Base, s *services) *bulkinvite.Service {
 	return bulkinvite.NewService(bulkinvite.Deps{
 		Store: b.db, Tenants: b.db, Members: b.db, Invitations: s.invitations, Tx: b.db,
 		MayInvite: inviters{roles: s.roles, collab: s.collab}.mayInvite, Limiter: s.limiter, WriteLimit: b.cfg.Abuse.GraphWrites, MaxQueued: b.cfg.BulkInviteQueue,
-		Describe: console.DescribeInvitationError, Clock: b.clock, Log: b.log,
+		Clock: b.clock, Log: b.log,
 	})
 }
 
