@@ -180,6 +180,8 @@ func assemble(b *Base, opts Options) (*Server, error) {
 		web: pages, tenantPages: pages.Tenant(), console: adminConsole, api: buildGraph(b, s, provider),
 		sender: sender, metrics: s.metrics, metricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}
+	// The routes read the assembled parts; the handler is made once, before
+	// Open returns the server.
 	srv.handler = srv.routes()
 	return srv, nil
 }
