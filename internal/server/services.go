@@ -1,92 +1,100 @@
 package server
 
 import (
+	"context"
+	"log/slog"
+	"time"
+
 	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
+	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
+	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/roles"
+	"github.com/guestgate/guestgate/internal/session"
+	"github.com/guestgate/guestgate/internal/signin"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
 )
 
-// The domain services, each built from the Base and the services it
-// needs, given as arguments: a service cannot be built before what it
-// uses, and none is completed after construction.
-
-// collab builds the collaboration settings (allowInvitesFrom, domains).
-func (b *Base) collab() *collab.Service {
-	return collab.NewService(collab.Deps{Store: b.db, Tx: b.db, Audit: b.db, Clock: b.clock})
+// services are the domain services a serving process shares between the
+// sign-in pages, the console and the admin API, built once by newServices.
+type services struct {
+	cfg         Config
+	db          *sqlstore.DB
+	clock       clock.Clock
+	log         *slog.Logger
+	metrics     *metrics.Metrics
+	collab      *collab.Service
+	branding    *branding.Service
+	invitations *invitation.Service
+	policies    *policy.Service
+	members     *member.Service
+	lifecycle   *lifecycle.Service
+	roles       *roles.Service
+	federations *federation.Service
+	limiter     *ratelimit.Limiter
+	// oidc is the provider's core: the sign-in service completes
+	// authorization requests through it; the endpoints come later.
+	oidc *oidc.Core
+	mail composer
 }
 
-// branding builds the company branding.
-func (b *Base) branding() *branding.Service { return branding.NewService(b.db, b.clock) }
-
-// invitations builds the invitation service; its mails carry the tenant's
-// branding, and its domain rules are the collaboration settings.
-func (b *Base) invitations(c *collab.Service, br *branding.Service) *invitation.Service {
-	// Resetting a redemption ends every sign-in of the user, tokens
-	// included, not only its sessions.
-	endAccess := directory.AccessEnder{Store: b.db}
-	compose := composer{cfg: b.cfg, clock: b.clock, log: b.log, branding: br}
-	return invitation.NewService(
-		invitation.Config{PublicURL: b.cfg.PublicURL, AllowHTTP: b.cfg.insecure()},
-		invitation.Deps{Directory: b.db, Store: b.db, Outbox: b.db, Tx: b.db, Clock: b.clock, Compose: compose.invitation, Audit: b.db, Sessions: endAccess,
-			Domains: c, Roles: b.db},
-	)
-}
-
-// policies builds the email passcode and redemption policies.
-func (b *Base) policies() *policy.Service {
-	return policy.NewService(policy.Deps{Store: b.db, Audit: b.db, Tx: b.db, Clock: b.clock, AutoEnable: b.cfg.AutoEnableDate})
-}
-
-// members builds the member accounts; disabling one ends all its access.
-func (b *Base) members() (*member.Service, error) {
-	return member.NewService(member.Deps{Directory: b.db, Store: b.db, Tx: b.db, Clock: b.clock, Audit: b.db,
-		Sessions: directory.AccessEnder{Store: b.db}, Roles: b.db, Limits: b.cfg.Members, Log: b.log})
-}
-
-// lifecycle builds user updates, deletion and restore.
-func (b *Base) lifecycle() *lifecycle.Service {
-	return lifecycle.NewService(lifecycle.Deps{Directory: b.db, Lifecycle: b.db, Access: b.db, Audit: b.db, Roles: b.db, Tx: b.db, Clock: b.clock, Log: b.log})
-}
-
-// roles builds the directory roles.
-func (b *Base) roles() *roles.Service {
-	return roles.NewService(roles.Deps{Store: b.db, Directory: b.db, Tx: b.db, Audit: b.db, Clock: b.clock, Guard: b.db})
-}
-
-// federations builds the partners' identity providers.
-func (b *Base) federations() (*federation.Service, error) {
-	egress, err := b.cfg.federationEgress()
+// newServices builds the domain services over b.
+func newServices(b *Base, m *metrics.Metrics) (*services, error) {
+	members, err := b.members()
 	if err != nil {
 		return nil, err
 	}
-	return federation.NewService(
-		federation.Config{PublicURL: b.cfg.PublicURL, Key: b.cfg.subkey("federation"), GoogleIssuer: b.cfg.GoogleIssuer, Egress: egress},
-		federation.Deps{Store: b.db, Directory: b.db, Audit: b.db, Tx: b.db, Clock: b.clock, Log: b.log})
+	core, err := b.oidcCore()
+	if err != nil {
+		return nil, err
+	}
+	if b.cfg.FederationAllowHTTP {
+		b.log.Info("partners' identity providers may be reached over plain http (--federation-allow-http): for development only")
+	}
+	federations, err := b.federations()
+	if err != nil {
+		return nil, err
+	}
+	c, br := b.collab(), b.branding()
+	return &services{
+		cfg: b.cfg, db: b.db, clock: b.clock, log: b.log, metrics: m,
+		collab: c, branding: br, invitations: b.invitations(c, br), policies: b.policies(), members: members,
+		lifecycle: b.lifecycle(), roles: b.roles(), federations: federations, limiter: ratelimit.New(b.db, b.clock),
+		oidc: core, mail: composer{cfg: b.cfg, clock: b.clock, log: b.log, branding: br},
+	}, nil
 }
 
-// oidcCore builds the OpenID provider's core: apps, keys and the
-// authorization requests the sign-in pages complete. Its endpoints are
-// built later, over the sign-in service and the pages (oidcProvider).
-func (b *Base) oidcCore() (*oidc.Core, error) {
-	keys := b.cfg.subkeys("oidc")
-	var key [32]byte
-	copy(key[:], keys[0])
-	var old [][32]byte
-	for _, k := range keys[1:] {
-		var o [32]byte
-		copy(o[:], k)
-		old = append(old, o)
+// composePasscode renders a passcode mail.
+func (s *services) composePasscode(ctx context.Context, t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error) {
+	return s.mail.passcode(ctx, t, address, code, validity, lang)
+}
+
+// newSignIn builds the sign-in service over the domain services; it
+// completes authorization requests through the provider's core.
+func newSignIn(s *services, otps *otp.Service, sessions *session.Service, publicDomains directory.PublicMailDomains) (*signin.Service, error) {
+	cfg := s.cfg
+	signins, err := signin.New(
+		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin"), OldKeys: cfg.subkeys("signin")[1:],
+			UnmanagedRetired: cfg.UnmanagedRetired(), PublicMailDomains: publicDomains, DomainSuffix: cfg.DomainSuffix},
+		signin.Deps{
+			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
+			Policies: s.policies, Members: s.members, Accounts: s.members, SignUps: s.db, Federations: s.federations,
+			ComposePasscode: s.composePasscode, Outbox: s.db,
+			Login: loginBridge{s.oidc}, SignInLog: s.db, Limiter: s.limiter, Limits: cfg.Abuse,
+			Tx: s.db, Clock: s.clock, Log: s.log, Metrics: s.metrics,
+		})
+	if err != nil {
+		return nil, err
 	}
-	return oidc.NewCore(
-		oidc.Config{PublicURL: b.cfg.PublicURL, Insecure: b.cfg.insecure(), CryptoKey: key, OldCryptoKeys: old,
-			AdminOnly: b.cfg.adminOnly, RefreshTokenLifetime: b.cfg.SessionLifetime},
-		oidc.Deps{Apps: b.db, Keys: b.db, AuthRequests: b.db, Directory: b.db, Salts: b.db, Tx: b.db, Clock: b.clock, Log: b.log},
-	)
+	return signins, nil
 }
