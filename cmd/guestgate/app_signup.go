@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/guestgate/guestgate/internal/admin"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/server"
 )

@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/guestgate/guestgate/internal/admin"
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/server"
 )
 

@@ -3,11 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	adminops "github.com/guestgate/guestgate/internal/admin"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	adminops "github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/roles"

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	adminops "github.com/guestgate/guestgate/internal/admin"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	adminops "github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/server"

@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/guestgate/guestgate/internal/admin"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/invitation"

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"github.com/guestgate/guestgate/internal/admin"
 	"html"
 	"io"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
