@@ -34,11 +34,15 @@ const benchRedirect = "https://app.bench.example/callback"
 // spread over tenants of 1 000 so the directory has the requested size.
 func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(string, ...any)) (fixture, error) {
 	var f fixture
-	tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: benchTenantName(), Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
+	ops, err := srv.Base().Operator()
+	if err != nil {
+		return f, err
+	}
+	tn, err := ops.CreateTenant(ctx, directory.NewTenantRequest{Name: benchTenantName(), Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
 	if err != nil {
 		return f, fmt.Errorf("seed: tenant: %w", err)
 	}
-	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench app", []string{roles.UserInviteAll}, []string{benchRedirect}, nil, false)
+	app, secret, err := ops.CreateApp(ctx, tn.ID, "Bench app", []string{roles.UserInviteAll}, []string{benchRedirect}, nil, false)
 	if err != nil {
 		return f, fmt.Errorf("seed: app: %w", err)
 	}
@@ -55,7 +59,7 @@ func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(
 	start = time.Now()
 	for done, t := 0, 0; done < padding; t++ {
 		n := min(1000, padding-done)
-		tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: fmt.Sprintf("Padding %d", t)})
+		tn, err := ops.CreateTenant(ctx, directory.NewTenantRequest{Name: fmt.Sprintf("Padding %d", t)})
 		if err != nil {
 			return f, fmt.Errorf("seed: padding tenant: %w", err)
 		}

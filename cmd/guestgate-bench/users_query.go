@@ -80,11 +80,15 @@ func seedAddress(i int) string {
 // seedUsersQuery creates a tenant with an app allowed to read users and
 // seeds n users in it (nine guests in ten); guestgate's process runs it.
 func seedUsersQuery(ctx context.Context, srv *server.Server, n int) (fixture, error) {
-	tn, err := srv.CreateTenant(ctx, directory.NewTenantRequest{Name: benchTenantName(), Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
+	ops, err := srv.Base().Operator()
+	if err != nil {
+		return fixture{}, err
+	}
+	tn, err := ops.CreateTenant(ctx, directory.NewTenantRequest{Name: benchTenantName(), Domains: []string{"bench-" + uuid.NewString()[:8] + ".example"}})
 	if err != nil {
 		return fixture{}, fmt.Errorf("users query: tenant: %w", err)
 	}
-	app, secret, err := srv.CreateApp(ctx, tn.ID, "Bench reader", []string{roles.UserReadAll, roles.AuditLogReadAll}, nil, nil, false)
+	app, secret, err := ops.CreateApp(ctx, tn.ID, "Bench reader", []string{roles.UserReadAll, roles.AuditLogReadAll}, nil, nil, false)
 	if err != nil {
 		return fixture{}, fmt.Errorf("users query: app: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guestgate/guestgate/internal/directory"
-	"github.com/guestgate/guestgate/internal/server"
 )
 
 func newAppCommand(f *configFlags) *cobra.Command {
@@ -38,13 +37,13 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
   guestgate app create --tenant fabrikam.example --name Wiki --redirect-uri https://wiki.fabrikam.example/callback`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				app, secret, err := srv.CreateApp(cmd.Context(), t.ID, name, permissions, redirects, postLogouts, public)
+			return withTenant(cmd, f, tenant, openAppsWithSignUp, func(ops appsWithSignUp, t directory.Tenant) error {
+				app, secret, err := ops.CreateApp(cmd.Context(), t.ID, name, permissions, redirects, postLogouts, public)
 				if err != nil {
 					return err
 				}
 				if signUp {
-					if err := srv.SetAppSignUp(cmd.Context(), t.ID, app.AppID, true); err != nil {
+					if err := ops.SetAppSignUp(cmd.Context(), t.ID, app.AppID, true); err != nil {
 						return err
 					}
 				}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/server"
@@ -34,8 +35,8 @@ func newAppListCommand(f *configFlags) *cobra.Command {
 		Example: `  guestgate app list --tenant fabrikam.example`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				apps, err := srv.ListApps(cmd.Context(), t.ID)
+			return withTenant(cmd, f, tenant, (*server.Base).Apps, func(ops admin.Apps, t directory.Tenant) error {
+				apps, err := ops.ListApps(cmd.Context(), t.ID)
 				if err != nil {
 					return err
 				}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/server"
 	"github.com/guestgate/guestgate/internal/store"
@@ -24,8 +25,8 @@ userinfo) are refused from now on.`,
 		Example: `  guestgate app delete --tenant fabrikam.example --app 6f1c…`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				if err := srv.DeleteApp(cmd.Context(), t.ID, appID); err != nil {
+			return withTenant(cmd, f, tenant, (*server.Base).Apps, func(ops admin.Apps, t directory.Tenant) error {
+				if err := ops.DeleteApp(cmd.Context(), t.ID, appID); err != nil {
 					return appError(appID, err)
 				}
 				_, err := fmt.Fprintf(cmd.OutOrStdout(), "deleted app %s from %s\n", appID, t.DisplayName)
@@ -65,8 +66,8 @@ func newAppSecretAddCommand(f *configFlags) *cobra.Command {
 		Example: `  guestgate app secret add --tenant fabrikam.example --app 6f1c… --output json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				sec, secret, err := srv.AddAppSecret(cmd.Context(), t.ID, appID)
+			return withTenant(cmd, f, tenant, (*server.Base).Apps, func(ops admin.Apps, t directory.Tenant) error {
+				sec, secret, err := ops.AddAppSecret(cmd.Context(), t.ID, appID)
 				if err != nil {
 					return appError(appID, err)
 				}
@@ -91,8 +92,8 @@ func newAppSecretListCommand(f *configFlags) *cobra.Command {
 		Short: "List an app's client secrets (ids and creation times, never the secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				list, err := srv.AppSecrets(cmd.Context(), t.ID, appID)
+			return withTenant(cmd, f, tenant, (*server.Base).Apps, func(ops admin.Apps, t directory.Tenant) error {
+				list, err := ops.AppSecrets(cmd.Context(), t.ID, appID)
 				if err != nil {
 					return appError(appID, err)
 				}
@@ -116,8 +117,8 @@ func newAppSecretRemoveCommand(f *configFlags) *cobra.Command {
 		Example: `  guestgate app secret remove --tenant fabrikam.example --app 6f1c… --secret-id 0b7e…`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				if err := srv.RemoveAppSecret(cmd.Context(), t.ID, appID, secretID); err != nil {
+			return withTenant(cmd, f, tenant, (*server.Base).Apps, func(ops admin.Apps, t directory.Tenant) error {
+				if err := ops.RemoveAppSecret(cmd.Context(), t.ID, appID, secretID); err != nil {
 					if errors.Is(err, store.ErrNotFound) {
 						return fmt.Errorf("app %s has no secret %s", appID, secretID)
 					}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/server"
 )
@@ -31,8 +32,8 @@ func newAppUpdateCommand(f *configFlags) *cobra.Command {
 			if !cmd.Flags().Changed("sign-up") {
 				return fmt.Errorf("nothing to change: give --sign-up or --sign-up=false")
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				if err := srv.SetAppSignUp(cmd.Context(), t.ID, appID, signUp); err != nil {
+			return withTenant(cmd, f, tenant, (*server.Base).Directory, func(ops admin.Directory, t directory.Tenant) error {
+				if err := ops.SetAppSignUp(cmd.Context(), t.ID, appID, signUp); err != nil {
 					return fmt.Errorf("app %s: %w", appID, err)
 				}
 				format, _ := cmd.Flags().GetString("output")
@@ -64,8 +65,8 @@ func newTenantSignUpDomainsCommand(f *configFlags) *cobra.Command {
   guestgate tenant sign-up-domains --tenant fabrikam.example   # any domain again`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				got, err := srv.SetSignUpDomains(cmd.Context(), t, domains)
+			return withTenant(cmd, f, tenant, (*server.Base).Directory, func(ops admin.Directory, t directory.Tenant) error {
+				got, err := ops.SetSignUpDomains(cmd.Context(), t, domains)
 				if err != nil {
 					return err
 				}

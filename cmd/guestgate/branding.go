@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/server"
@@ -40,9 +41,9 @@ type brandingJSON struct {
 	BannerLogoURL   string `json:"bannerLogoUrl"`
 }
 
-func printBranding(cmd *cobra.Command, srv *server.Server, t directory.Tenant, b branding.Branding) error {
+func printBranding(cmd *cobra.Command, ops admin.Branding, t directory.Tenant, b branding.Branding) error {
 	out := brandingJSON{TenantID: t.ID, Language: b.Lang, BackgroundColor: b.BackgroundColor, SignInPageText: b.SignInPageText,
-		UsernameHint: b.UsernameHintText, PrivacyURL: b.PrivacyURL, BannerLogoURL: srv.LogoURL(b)}
+		UsernameHint: b.UsernameHintText, PrivacyURL: b.PrivacyURL, BannerLogoURL: ops.LogoURL(b)}
 	if out.Language == "" {
 		out.Language = "default"
 	}
@@ -76,15 +77,15 @@ func newBrandingShowCommand(f *configFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				b, err := srv.Branding(cmd.Context(), t, l)
+			return withTenant(cmd, f, tenant, (*server.Base).Branding, func(ops admin.Branding, t directory.Tenant) error {
+				b, err := ops.Branding(cmd.Context(), t, l)
 				if errors.Is(err, branding.ErrNotFound) {
 					b, err = branding.Branding{TenantID: t.ID, Lang: l}, nil
 				}
 				if err != nil {
 					return err
 				}
-				return printBranding(cmd, srv, t, b)
+				return printBranding(cmd, ops, t, b)
 			})
 		},
 	}
@@ -127,17 +128,17 @@ func newBrandingSetCommand(f *configFlags) *cobra.Command {
 					return fmt.Errorf("--logo: %w", err)
 				}
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				b, err := srv.UpdateBranding(cmd.Context(), t, l, p)
+			return withTenant(cmd, f, tenant, (*server.Base).Branding, func(ops admin.Branding, t directory.Tenant) error {
+				b, err := ops.UpdateBranding(cmd.Context(), t, l, p)
 				if err != nil {
 					return err
 				}
 				if data != nil {
-					if b, err = srv.SetBannerLogo(cmd.Context(), t, l, data); err != nil {
+					if b, err = ops.SetBannerLogo(cmd.Context(), t, l, data); err != nil {
 						return err
 					}
 				}
-				return printBranding(cmd, srv, t, b)
+				return printBranding(cmd, ops, t, b)
 			})
 		},
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/demoapp"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -106,7 +107,11 @@ func runDemo(cmd *cobra.Command, f *configFlags, appListen string) error {
 	}
 	defer ln.Close()
 	appURL := listenerURL(ln)
-	seed, err := seedDemo(ctx, srv, cfg, appURL)
+	ops, err := srv.Base().Operator()
+	if err != nil {
+		return err
+	}
+	seed, err := seedDemo(ctx, ops, cfg, appURL)
 	if err != nil {
 		return err
 	}
@@ -172,25 +177,25 @@ type demoSeed struct {
 // seedDemo creates the demo tenant with its Global Administrator, the
 // sample app's registration (served at appURL), an invite bot app and an
 // invitation that leads to the sample app.
-func seedDemo(ctx context.Context, srv *server.Server, cfg server.Config, appURL string) (demoSeed, error) {
+func seedDemo(ctx context.Context, ops *admin.Operator, cfg server.Config, appURL string) (demoSeed, error) {
 	password, err := demoPassword()
 	if err != nil {
 		return demoSeed{}, fmt.Errorf("demo: administrator password: %w", err)
 	}
-	t, _, err := srv.CreateTenantWithAdmin(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}},
+	t, _, err := ops.CreateTenantWithAdmin(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}},
 		member.NewMember{UserPrincipalName: demoAdmin, DisplayName: "Fabrikam Admin", Password: password, AccountEnabled: true})
 	if err != nil {
 		return demoSeed{}, fmt.Errorf("demo: create tenant: %w", err)
 	}
-	app, secret, err := srv.CreateApp(ctx, t.ID, "Fabrikam shared resource", nil, []string{appURL + "/callback"}, []string{appURL + "/"}, false)
+	app, secret, err := ops.CreateApp(ctx, t.ID, "Fabrikam shared resource", nil, []string{appURL + "/callback"}, []string{appURL + "/"}, false)
 	if err != nil {
 		return demoSeed{}, fmt.Errorf("demo: create app: %w", err)
 	}
-	bot, botSecret, err := srv.CreateApp(ctx, t.ID, "Invite bot", []string{"User.Invite.All"}, nil, nil, false)
+	bot, botSecret, err := ops.CreateApp(ctx, t.ID, "Invite bot", []string{"User.Invite.All"}, nil, nil, false)
 	if err != nil {
 		return demoSeed{}, fmt.Errorf("demo: create invite bot: %w", err)
 	}
-	res, err := srv.Invite(ctx, t, invitation.Request{
+	res, err := ops.Invite(ctx, t, invitation.Request{
 		Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: appURL, SendMessage: true,
 		CustomMessage: "Welcome to Fabrikam's shared resources!",
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/server"
@@ -53,8 +54,8 @@ func newIdPListCommand(f *configFlags) *cobra.Command {
 		Short: "List a tenant's partner identity providers (secrets are never shown)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				fs, err := srv.ListFederations(cmd.Context(), t)
+			return withTenant(cmd, f, tenant, (*server.Base).Federations, func(ops admin.Federations, t directory.Tenant) error {
+				fs, err := ops.ListFederations(cmd.Context(), t)
 				if err != nil {
 					return err
 				}
@@ -125,8 +126,8 @@ from a flag. It is sealed with the deployment secret, so GUESTGATE_SECRET must b
 			default:
 				return errors.New("--type must be saml, oidc or google")
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				x, err := srv.AddFederation(cmd.Context(), t, d)
+			return withTenant(cmd, f, tenant, (*server.Base).Federations, func(ops admin.Federations, t directory.Tenant) error {
+				x, err := ops.AddFederation(cmd.Context(), t, d)
 				if err != nil {
 					return err
 				}
@@ -160,8 +161,8 @@ func newIdPRemoveCommand(f *configFlags) *cobra.Command {
 		Short: "Remove a partner identity provider; its guests cannot sign in until their redemption is reset",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				if err := srv.RemoveFederation(cmd.Context(), t, id); err != nil {
+			return withTenant(cmd, f, tenant, (*server.Base).Federations, func(ops admin.Federations, t directory.Tenant) error {
+				if err := ops.RemoveFederation(cmd.Context(), t, id); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "removed identity provider %s from tenant %q\n", id, t.DisplayName)

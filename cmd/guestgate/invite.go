@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -26,8 +27,8 @@ the invitation mail is queued and sent by the running guestgate's dispatcher.`,
 		Example: "  guestgate invite --tenant fabrikam.example --email teri@gmail.example --redirect-url https://wiki.fabrikam.example --output json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				res, err := srv.Invite(cmd.Context(), t, req)
+			return withTenant(cmd, f, tenant, (*server.Base).Invitations, func(ops admin.Invitations, t directory.Tenant) error {
+				res, err := ops.Invite(cmd.Context(), t, req)
 				if err != nil {
 					return err
 				}

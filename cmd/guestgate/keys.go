@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -19,8 +20,8 @@ tokens it signed have expired, then it is deleted. Keys are sealed at rest with 
 so this command needs it (GUESTGATE_SECRET or GUESTGATE_SECRET_FILE), as serve does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withAdmin(cmd, f, func(srv *server.Server) error {
-				kid, err := srv.RotateKeys(cmd.Context())
+			return withAdmin(cmd, f, (*server.Base).Apps, func(ops admin.Apps) error {
+				kid, err := ops.RotateKeys(cmd.Context())
 				if err != nil {
 					return err
 				}

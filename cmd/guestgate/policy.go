@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/policy"
@@ -79,8 +80,8 @@ func newPolicyEmailShowCommand(f *configFlags) *cobra.Command {
 		Example: "  guestgate policy email show --tenant fabrikam.example --output json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				v, err := srv.EmailPolicy(cmd.Context(), t)
+			return withTenant(cmd, f, tenant, (*server.Base).Policies, func(ops admin.Policies, t directory.Tenant) error {
+				v, err := ops.EmailPolicy(cmd.Context(), t)
 				if err != nil {
 					return err
 				}
@@ -111,8 +112,8 @@ preview returns it to the three options (and it no longer counts as a preview te
 			if !value.Valid() {
 				return fmt.Errorf("%q: want default, enabled or disabled", args[0])
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				v, err := srv.SetEmailPolicy(cmd.Context(), t, value)
+			return withTenant(cmd, f, tenant, (*server.Base).Policies, func(ops admin.Policies, t directory.Tenant) error {
+				v, err := ops.SetEmailPolicy(cmd.Context(), t, value)
 				if err != nil {
 					return err
 				}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/policy"
@@ -81,8 +82,8 @@ func newPolicyRedemptionShowCommand(f *configFlags) *cobra.Command {
 		Example: "  guestgate policy redemption show --tenant fabrikam.example --output json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				c, err := srv.RedemptionPolicy(cmd.Context(), t)
+			return withTenant(cmd, f, tenant, (*server.Base).Policies, func(ops admin.Policies, t directory.Tenant) error {
+				c, err := ops.RedemptionPolicy(cmd.Context(), t)
 				if err != nil {
 					return err
 				}
@@ -139,8 +140,8 @@ emailOneTimePasscode, microsoftAccount.`,
 			if err != nil {
 				return err
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				c, err := srv.SetRedemptionPolicy(cmd.Context(), t, p)
+			return withTenant(cmd, f, tenant, (*server.Base).Policies, func(ops admin.Policies, t directory.Tenant) error {
+				c, err := ops.SetRedemptionPolicy(cmd.Context(), t, p)
 				if err != nil {
 					return err
 				}

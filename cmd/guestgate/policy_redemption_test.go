@@ -86,7 +86,7 @@ func TestPolicyRedemptionCommands(t *testing.T) {
 			// One audit record per change, as the CLI, newest first.
 			cfg := server.Defaults()
 			cfg.DatabaseURL = dsn
-			srv, err := server.OpenAdmin(context.Background(), cfg, server.Options{Logger: slog.New(slog.DiscardHandler)})
+			srv, err := server.OpenBase(context.Background(), cfg, server.Options{Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
 			}

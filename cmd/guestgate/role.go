@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	adminops "github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/roles"
@@ -57,12 +58,12 @@ cannot hold roles. The assignment is written to the tenant's audit log.`,
   guestgate role assign --tenant fabrikam.example --user 0b6f… --role "Guest Inviter"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				u, err := srv.FindUser(cmd.Context(), t, user)
+			return withTenant(cmd, f, tenant, (*server.Base).Roles, func(ops adminops.Roles, t directory.Tenant) error {
+				u, err := ops.FindUser(cmd.Context(), t, user)
 				if err != nil {
 					return fmt.Errorf("assign role %q to %s: %w", role, user, err)
 				}
-				a, err := srv.AssignRole(cmd.Context(), t, u.ID, role)
+				a, err := ops.AssignRole(cmd.Context(), t, u.ID, role)
 				if err != nil {
 					return fmt.Errorf("assign role %q to %s: %w", role, user, err)
 				}
@@ -98,8 +99,8 @@ assigned (a recovery step for the operator only; the admin API and the console n
   guestgate role remove --tenant fabrikam.example --id 7c1e…`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				if err := srv.RemoveRole(cmd.Context(), t, id, force); err != nil {
+			return withTenant(cmd, f, tenant, (*server.Base).Roles, func(ops adminops.Roles, t directory.Tenant) error {
+				if err := ops.RemoveRole(cmd.Context(), t, id, force); err != nil {
 					if errors.Is(err, roles.ErrLastGlobalAdmin) {
 						return fmt.Errorf("remove role assignment %s: %w (assign the role to another member first, or use --force)", id, err)
 					}
@@ -129,8 +130,8 @@ func newRoleListCommand(f *configFlags) *cobra.Command {
 		Short: "List a tenant's role assignments",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				as, err := srv.RoleAssignments(cmd.Context(), t)
+			return withTenant(cmd, f, tenant, (*server.Base).Roles, func(ops adminops.Roles, t directory.Tenant) error {
+				as, err := ops.RoleAssignments(cmd.Context(), t)
 				if err != nil {
 					return err
 				}
@@ -141,7 +142,7 @@ func newRoleListCommand(f *configFlags) *cobra.Command {
 				format, _ := cmd.Flags().GetString("output")
 				return printResult(cmd.OutOrStdout(), format, out, func(w io.Writer) {
 					printRoleTable(w, out, func(id string) string {
-						u, err := srv.GetUser(cmd.Context(), t, id)
+						u, err := ops.GetUser(cmd.Context(), t, id)
 						if err != nil {
 							return "-"
 						}
@@ -160,13 +161,13 @@ func newRoleListCommand(f *configFlags) *cobra.Command {
 // createTenantWithAdmin is tenant create --admin-email: the tenant, then
 // its first member (password from a prompt or standard input) as a
 // Global Administrator.
-func createTenantWithAdmin(cmd *cobra.Command, srv *server.Server, req directory.NewTenantRequest, admin member.NewMember) error {
+func createTenantWithAdmin(cmd *cobra.Command, ops adminops.Roles, req directory.NewTenantRequest, admin member.NewMember) error {
 	password, err := readPassword(cmd)
 	if err != nil {
 		return err
 	}
 	admin.Password, admin.AccountEnabled = password, true
-	t, u, err := srv.CreateTenantWithAdmin(cmd.Context(), req, admin)
+	t, u, err := ops.CreateTenantWithAdmin(cmd.Context(), req, admin)
 	if err != nil {
 		return err
 	}

@@ -46,30 +46,47 @@ only with a loopback public URL. For a local try-out, use guestgate demo.)`,
 	}
 }
 
-// withAdmin opens the store and services for a one-shot admin command,
-// runs fn, and closes them.
-func withAdmin(cmd *cobra.Command, f *configFlags, fn func(srv *server.Server) error) error {
-	srv, err := openAdmin(cmd, f)
+// withAdmin opens the store for a one-shot admin command, builds with
+// build only the operations the command uses (e.g. (*server.Base).Directory
+// for the store alone), runs fn over them, and closes the store.
+func withAdmin[T any](cmd *cobra.Command, f *configFlags, build func(*server.Base) (T, error), fn func(ops T) error) error {
+	b, err := openAdmin(cmd, f)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	return fn(srv)
+	defer b.Close()
+	ops, err := build(b)
+	if err != nil {
+		return err
+	}
+	return fn(ops)
 }
 
-// withTenant is withAdmin for commands about one tenant (--tenant: id or verified domain).
-func withTenant(cmd *cobra.Command, f *configFlags, tenant string, fn func(srv *server.Server, t directory.Tenant) error) error {
-	return withAdmin(cmd, f, func(srv *server.Server) error {
-		t, err := srv.ResolveTenant(cmd.Context(), tenant)
-		if err != nil {
-			return fmt.Errorf("tenant %q: %w", tenant, err)
-		}
-		return fn(srv, t)
-	})
+// withTenant is withAdmin for commands about one tenant (--tenant: id or
+// verified domain), resolved before the operations are built.
+func withTenant[T any](cmd *cobra.Command, f *configFlags, tenant string, build func(*server.Base) (T, error), fn func(ops T, t directory.Tenant) error) error {
+	b, err := openAdmin(cmd, f)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	dir, err := b.Directory()
+	if err != nil {
+		return err
+	}
+	t, err := dir.ResolveTenant(cmd.Context(), tenant)
+	if err != nil {
+		return fmt.Errorf("tenant %q: %w", tenant, err)
+	}
+	ops, err := build(b)
+	if err != nil {
+		return err
+	}
+	return fn(ops, t)
 }
 
-// openAdmin opens the store and services for a one-shot admin command.
-func openAdmin(cmd *cobra.Command, f *configFlags) (*server.Server, error) {
+// openAdmin opens the store for a one-shot admin command.
+func openAdmin(cmd *cobra.Command, f *configFlags) (*server.Base, error) {
 	cfg, err := f.loadWithDatabase(cmd)
 	if err != nil {
 		return nil, err
@@ -81,5 +98,5 @@ func openAdmin(cmd *cobra.Command, f *configFlags) (*server.Server, error) {
 	// A public URL given on this command line or in the environment wins;
 	// otherwise the one serve stored is used, never a guess.
 	given := cmd.Flags().Changed("public-url")
-	return server.OpenAdmin(cmd.Context(), cfg, server.Options{Logger: log, PublicURLGiven: given})
+	return server.OpenBase(cmd.Context(), cfg, server.Options{Logger: log, PublicURLGiven: given})
 }

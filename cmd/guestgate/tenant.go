@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	adminops "github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/server"
@@ -48,8 +49,8 @@ localhost), or "" to remove the link. Running servers show a change within secon
 			if _, err := directory.CheckPrivacyURL(privacyURL); err != nil {
 				return fmt.Errorf("--privacy-url: %w", err)
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				t, err := srv.SetTenantPrivacyURL(cmd.Context(), t, privacyURL)
+			return withTenant(cmd, f, tenant, (*server.Base).Directory, func(ops adminops.Directory, t directory.Tenant) error {
+				t, err := ops.SetTenantPrivacyURL(cmd.Context(), t, privacyURL)
 				if err != nil {
 					return err
 				}
@@ -85,12 +86,12 @@ func newTenantCreateCommand(f *configFlags) *cobra.Command {
 		Example: "  guestgate tenant create --name Fabrikam --domain fabrikam.example --output json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withAdmin(cmd, f, func(srv *server.Server) error {
+			return withAdmin(cmd, f, (*server.Base).Roles, func(ops adminops.Roles) error {
 				req.Domains, req.Cloud = domains, directory.Cloud(cloud)
 				if admin.UserPrincipalName != "" {
-					return createTenantWithAdmin(cmd, srv, req, admin)
+					return createTenantWithAdmin(cmd, ops, req, admin)
 				}
-				t, err := srv.CreateTenant(cmd.Context(), req)
+				t, err := ops.CreateTenant(cmd.Context(), req)
 				if err != nil {
 					return err
 				}
@@ -118,8 +119,8 @@ func newTenantListCommand(f *configFlags) *cobra.Command {
 		Short: "List tenants",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withAdmin(cmd, f, func(srv *server.Server) error {
-				ts, err := srv.ListTenants(cmd.Context())
+			return withAdmin(cmd, f, (*server.Base).Directory, func(ops adminops.Directory) error {
+				ts, err := ops.ListTenants(cmd.Context())
 				if err != nil {
 					return err
 				}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/invitation"
@@ -45,8 +46,8 @@ written to the tenant's audit log.`,
 		Example: "  guestgate user reset-redemption --tenant fabrikam.example --user 0b6f… --redirect-url https://wiki.fabrikam.example --send-message",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				res, err := srv.ResetRedemption(cmd.Context(), t, userID, req)
+			return withTenant(cmd, f, tenant, (*server.Base).Invitations, func(ops admin.Invitations, t directory.Tenant) error {
+				res, err := ops.ResetRedemption(cmd.Context(), t, userID, req)
 				if err != nil {
 					return fmt.Errorf("reset redemption of user %s: %w", userID, err)
 				}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/member"
@@ -50,8 +51,8 @@ address's user name. The creation is written to the tenant's audit log.`,
 				return err
 			}
 			req.Password, req.AccountEnabled = password, !disabled
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				u, err := srv.CreateMember(cmd.Context(), t, req)
+			return withTenant(cmd, f, tenant, (*server.Base).Users, func(ops admin.Users, t directory.Tenant) error {
+				u, err := ops.CreateMember(cmd.Context(), t, req)
 				if err != nil {
 					return fmt.Errorf("create member %s: %w", req.UserPrincipalName, err)
 				}
@@ -85,11 +86,11 @@ func newUserEnableCommand(f *configFlags, enable bool) *cobra.Command {
 		Example: "  guestgate user " + verb + " --tenant fabrikam.example --user 0b6f…",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				if err := srv.SetAccountEnabled(cmd.Context(), t, userID, enable); err != nil {
+			return withTenant(cmd, f, tenant, (*server.Base).Users, func(ops admin.Users, t directory.Tenant) error {
+				if err := ops.SetAccountEnabled(cmd.Context(), t, userID, enable); err != nil {
 					return fmt.Errorf("%s user %s: %w", verb, userID, err)
 				}
-				u, err := srv.GetUser(cmd.Context(), t, userID)
+				u, err := ops.GetUser(cmd.Context(), t, userID)
 				if err != nil {
 					return fmt.Errorf("%s user %s: %w", verb, userID, err)
 				}

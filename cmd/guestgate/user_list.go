@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/server"
@@ -26,10 +27,10 @@ users deleted in the last 30 days instead, which "guestgate user restore" can br
 		Example: "  guestgate user list --tenant fabrikam.example --output json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
+			return withTenant(cmd, f, tenant, (*server.Base).Users, func(ops admin.Users, t directory.Tenant) error {
 				format, _ := cmd.Flags().GetString("output")
 				if deleted {
-					list, err := srv.ListDeletedUsers(cmd.Context(), t)
+					list, err := ops.ListDeletedUsers(cmd.Context(), t)
 					if err != nil {
 						return fmt.Errorf("list deleted users: %w", err)
 					}
@@ -40,7 +41,7 @@ users deleted in the last 30 days instead, which "guestgate user restore" can br
 						}
 					})
 				}
-				users, err := srv.ListUsers(cmd.Context(), t)
+				users, err := ops.ListUsers(cmd.Context(), t)
 				if err != nil {
 					return fmt.Errorf("list users: %w", err)
 				}
@@ -74,8 +75,8 @@ prints the Graph user object, as GET /v1.0/users/{id} answers it.`,
 		Example: "  guestgate user show --tenant fabrikam.example --user 'teri_gmail.example#EXT#@fabrikam.guestgate.local'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				u, err := srv.FindUser(cmd.Context(), t, user)
+			return withTenant(cmd, f, tenant, (*server.Base).Users, func(ops admin.Users, t directory.Tenant) error {
+				u, err := ops.FindUser(cmd.Context(), t, user)
 				if err != nil {
 					return fmt.Errorf("show user %s: %w", user, err)
 				}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/lifecycle"
@@ -41,12 +42,12 @@ flags given change anything. The change is written to the tenant's audit log ("U
 			if p.DisplayName == nil && p.Mail == nil && p.AccountEnabled == nil {
 				return errors.New("nothing to change: give --display-name, --mail or --account-enabled")
 			}
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				u, err := srv.FindUser(cmd.Context(), t, user)
+			return withTenant(cmd, f, tenant, (*server.Base).Users, func(ops admin.Users, t directory.Tenant) error {
+				u, err := ops.FindUser(cmd.Context(), t, user)
 				if err != nil {
 					return fmt.Errorf("update user %s: %w", user, err)
 				}
-				if u, err = srv.UpdateUser(cmd.Context(), t, u.ID, p); err != nil {
+				if u, err = ops.UpdateUser(cmd.Context(), t, u.ID, p); err != nil {
 					return fmt.Errorf("update user %s: %w", user, err)
 				}
 				return printUser(cmd, t, u, "updated")
@@ -76,15 +77,15 @@ links and passcodes stop working, and it moves to the deleted users ("guestgate 
 		Example: "  guestgate user delete --tenant fabrikam.example --user 0b6f…",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				u, err := srv.FindUser(cmd.Context(), t, user)
+			return withTenant(cmd, f, tenant, (*server.Base).Users, func(ops admin.Users, t directory.Tenant) error {
+				u, err := ops.FindUser(cmd.Context(), t, user)
 				if err != nil {
 					return fmt.Errorf("delete user %s: %w", user, err)
 				}
-				if err := srv.DeleteUser(cmd.Context(), t, u.ID); err != nil {
+				if err := ops.DeleteUser(cmd.Context(), t, u.ID); err != nil {
 					return fmt.Errorf("delete user %s: %w", user, err)
 				}
-				d, err := srv.FindDeletedUser(cmd.Context(), t, u.ID)
+				d, err := ops.FindDeletedUser(cmd.Context(), t, u.ID)
 				if err != nil {
 					return fmt.Errorf("delete user %s: %w", user, err)
 				}
@@ -116,12 +117,12 @@ restore is written to the tenant's audit log ("Restore user").`,
 		Example: "  guestgate user restore --tenant fabrikam.example --user 0b6f…",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withTenant(cmd, f, tenant, func(srv *server.Server, t directory.Tenant) error {
-				d, err := srv.FindDeletedUser(cmd.Context(), t, user)
+			return withTenant(cmd, f, tenant, (*server.Base).Users, func(ops admin.Users, t directory.Tenant) error {
+				d, err := ops.FindDeletedUser(cmd.Context(), t, user)
 				if err != nil {
 					return fmt.Errorf("restore user %s: %w", user, err)
 				}
-				u, err := srv.RestoreUser(cmd.Context(), t, d.ID)
+				u, err := ops.RestoreUser(cmd.Context(), t, d.ID)
 				if err != nil {
 					return fmt.Errorf("restore user %s: %w", user, err)
 				}

@@ -35,9 +35,11 @@
 // The creator is the initiator of the invitations' audit records. A tenant
 // has at most Deps.MaxQueued unfinished jobs: Start refuses another.
 //
-// Failed rows are recorded with the message the admin must act on (the
-// console's, given as Deps.Describe); a failure the admin cannot correct
-// is tried once more, then recorded as "internal error" and logged. When
+// Failed rows are recorded with the reason the admin must act on (a
+// Failure: a blocked domain, an invalid row, …), in no surface's words;
+// the console words it in the reader's language. A failure the admin
+// cannot correct is tried once more, then recorded as ReasonInternal and
+// logged. When
 // the database is unavailable, the worker stops and gives up the job, and
 // Run resumes it later.
 package bulkinvite

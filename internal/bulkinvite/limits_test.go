@@ -203,7 +203,7 @@ func TestJobStopsWhenTheCreatorMayNoLongerInvite(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range res[3:] {
-			if r.State != bulkinvite.RowFailed || r.Error != "inviter refused" {
+			if r.State != bulkinvite.RowFailed || r.Error != "inviter_refused" {
 				t.Fatalf("row %+v, want refused", r)
 			}
 		}

@@ -73,12 +73,8 @@ type Deps struct {
 	// MaxQueued caps a tenant's unfinished jobs (waiting or in progress):
 	// Start refuses another with a *QueueFullError. 0: no cap.
 	MaxQueued int
-	// Describe returns the message of an invitation error the admin must
-	// act on (a malformed address, a blocked domain); ok is false for
-	// other errors.
-	Describe func(err error) (msg string, ok bool)
-	Clock    clock.Clock
-	Log      *slog.Logger
+	Clock     clock.Clock
+	Log       *slog.Logger
 }
 
 // Service starts, resumes and reads bulk invitations. It is safe for
@@ -101,9 +97,6 @@ func NewService(d Deps) *Service {
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
-	}
-	if d.Describe == nil {
-		d.Describe = func(error) (string, bool) { return "", false }
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{d: d, ctx: ctx, cancel: cancel}

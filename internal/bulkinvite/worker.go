@@ -19,7 +19,7 @@ import (
 var errLeaseLost = errors.New("the bulk invitation's lease is lost")
 
 // internalError is what a row records for a failure the admin cannot act on.
-const internalError = "internal error"
+var internalError = Failure{Reason: ReasonInternal}.String()
 
 // work invites j's pending rows, then marks j finished. A worker that
 // stops before (its context ended, the database failed) gives the job up;
@@ -103,10 +103,7 @@ func (s *Service) initiator(ctx context.Context, t directory.Tenant, j Job) (aud
 // invite; they are not counted against the write limit (nothing was
 // tried).
 func (s *Service) refuse(ctx context.Context, j Job, rows []Row) error {
-	msg, ok := s.d.Describe(ErrInviterRefused)
-	if !ok {
-		msg = ErrInviterRefused.Error()
-	}
+	msg := Failure{Reason: ReasonInviterRefused}.String()
 	s.d.Log.InfoContext(ctx, "a bulk invitation's creator may no longer invite; its remaining rows fail", "tenant_id", j.TenantID, "job_id", j.ID)
 	for _, r := range rows {
 		if err := s.fail(ctx, j, r, msg, false); err != nil {
@@ -131,8 +128,8 @@ func (s *Service) row(ctx context.Context, t directory.Tenant, j Job, by audit.A
 		if err = s.invite(ctx, t, j, by, r); err == nil || stops(ctx, err) {
 			return err
 		}
-		if msg, ok := s.d.Describe(err); ok {
-			return s.fail(ctx, j, r, msg, true)
+		if f, ok := failureOf(err); ok {
+			return s.fail(ctx, j, r, f.String(), true)
 		}
 	}
 	s.d.Log.ErrorContext(ctx, "a bulk invitation row failed", "tenant_id", j.TenantID, "job_id", j.ID, "line", r.Line, "err", err)

@@ -47,7 +47,7 @@ type bulkView struct {
 	Finished     bool
 	Succeeded    int
 	Failed       int
-	Rows         []bulkinvite.Row
+	Rows         []bulkRow
 	ResultCSVURL string
 	Percent      int
 	// RetentionDays is how long the results stay available.
@@ -178,10 +178,12 @@ func (h *Handler) bulkJob(w http.ResponseWriter, r *http.Request, a admin, needF
 		v.Waiting = i18n.T(l, "console.bulk.waiting", j.InvitedBy, waitText(l, until.Sub(h.now())))
 	}
 	if v.Finished {
-		if v.Rows, err = h.d.Bulk.Results(r.Context(), a.Tenant.ID, j.ID); err != nil {
+		rows, err := h.d.Bulk.Results(r.Context(), a.Tenant.ID, j.ID)
+		if err != nil {
 			h.fail(w, r, err)
 			return bulkView{}, false
 		}
+		v.Rows = bulkRows(lang(r), rows)
 	}
 	return v, true
 }

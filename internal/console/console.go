@@ -36,9 +36,6 @@ type Config struct {
 	// OldCSRFKeys are earlier secrets' keys: forms served before a
 	// rotation still post.
 	OldCSRFKeys [][]byte
-	// AutoEnableDate is the deployment's auto-enable date of email
-	// one-time passcodes (section 4), shown in the pane.
-	AutoEnableDate time.Time
 }
 
 // Stats are the counts the Overview shows (the store has them).
@@ -63,7 +60,7 @@ type Deps struct {
 	Policies    *policy.Service
 	Invitations *invitation.Service
 	Lifecycle   *lifecycle.Service
-	// Bulk runs bulk invitations; its Describe is DescribeInvitationError.
+	// Bulk runs bulk invitations; the console words their rows' failures.
 	Bulk *bulkinvite.Service
 	// Federations is the service the admin API uses (federation.Service),
 	// so the panes' rules, messages and audit records are the API's.

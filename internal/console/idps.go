@@ -142,7 +142,7 @@ func (h *Handler) emailOTPPane(w http.ResponseWriter, r *http.Request, a admin) 
 		return
 	}
 	l := lang(r)
-	d := paneOf(l, a.Tenant, pv, h.cfg.AutoEnableDate)
+	d := paneOf(l, a.Tenant, pv, h.d.Policies.AutoEnableDate())
 	d.CanChange = a.may(roles.PolicyReadWriteAuthn)
 	v := h.newView(w, r, a, "idps", "console.otp.title")
 	if r.URL.Query().Get("saved") == "1" {
@@ -171,7 +171,7 @@ func (h *Handler) emailOTPConfirm(w http.ResponseWriter, r *http.Request, a admi
 		return
 	}
 	var choice string
-	for _, o := range paneOf(l, a.Tenant, pv, h.cfg.AutoEnableDate).Options {
+	for _, o := range paneOf(l, a.Tenant, pv, h.d.Policies.AutoEnableDate()).Options {
 		if o.Value == string(value) {
 			choice = o.Label
 		}
@@ -185,9 +185,14 @@ func (h *Handler) emailOTPConfirm(w http.ResponseWriter, r *http.Request, a admi
 		h.fail(w, r, err)
 		return
 	}
-	after := pv
-	after.Config.AllowExternal = value
-	eff := policy.EffectiveEmailOTP(after.Config, a.Tenant, h.cfg.AutoEnableDate, h.now())
+	// The policy service says what saving would make effective: the same
+	// rules, auto-enable date and clock as the sign-ins that follow.
+	after, err := h.d.Policies.Preview(r.Context(), a.Tenant, policy.Patch{AllowExternal: &value})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	eff := after.Effective
 	v := h.newView(w, r, a, "idps", "console.otp.confirm_title")
 	v.Data = otpConfirmData{Value: string(value), Choice: choice, PasscodeUsed: byIdP[directory.IdPMail],
 		Disables: pv.Effective.Enabled && !eff.Enabled, Enables: !pv.Effective.Enabled && eff.Enabled}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/guestgate/guestgate/internal/bulkinvite"
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/i18n"
@@ -82,13 +81,6 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request, a admin) {
 	h.render(w, r, http.StatusOK, "invite_result", v)
 }
 
-// DescribeInvitationError is the message, in the default language, of an
-// invitation error the admin must act on (a bulk invitation row's result);
-// ok is false for other errors.
-func DescribeInvitationError(err error) (msg string, ok bool) {
-	return invitationMessage(i18n.Default, err)
-}
-
 // invitationMessage is the text of an invitation the admin must correct;
 // a domain the collaboration restrictions block says what the API says.
 func invitationMessage(l string, err error) (string, bool) {
@@ -105,8 +97,6 @@ func invitationMessage(l string, err error) (string, bool) {
 		return i18n.T(l, "console.invite.member_exists"), true
 	case errors.As(err, &ve):
 		return ve.Error(), true
-	case errors.Is(err, bulkinvite.ErrInviterRefused):
-		return i18n.T(l, "console.bulk.inviter_refused"), true
 	}
 	return "", false
 }

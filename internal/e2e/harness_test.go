@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
@@ -24,10 +25,17 @@ import (
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
+// running is a serving process and the operator's operations over its
+// store (what the CLI would do beside it).
+type running struct {
+	*server.Server
+	*admin.Operator
+}
+
 // instance is one running guestgate with its SMTP peer.
 type instance struct {
 	t    *testing.T
-	srv  *server.Server
+	srv  running
 	URL  string
 	Mail *mailtest.Server
 	cfg  server.Config
@@ -83,10 +91,14 @@ func start(t *testing.T, o startOptions) *instance {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ops, err := srv.Base().Operator()
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx) }()
-	in := &instance{t: t, srv: srv, URL: cfg.PublicURL, Mail: o.mail, cfg: cfg}
+	in := &instance{t: t, srv: running{srv, ops}, URL: cfg.PublicURL, Mail: o.mail, cfg: cfg}
 	var once bool
 	in.stop = func() {
 		if once {

@@ -55,11 +55,15 @@ func TestInvitationMailSentOnceAfterRestart(t *testing.T) {
 		// A one-shot admin process commits an invitation and exits without sending.
 		invite := func(addr string) {
 			t.Helper()
-			admin, err := server.OpenAdmin(context.Background(), cfg, server.Options{})
+			base, err := server.OpenBase(context.Background(), cfg, server.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer admin.Close()
+			defer base.Close()
+			admin, err := base.Operator()
+			if err != nil {
+				t.Fatal(err)
+			}
 			tn, err := admin.ResolveTenant(context.Background(), "fabrikam.example")
 			if errors.Is(err, store.ErrNotFound) {
 				tn, err = admin.CreateTenant(context.Background(), directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}})

@@ -26,7 +26,7 @@ func WithRequestMemo(ctx context.Context) context.Context {
 }
 
 // getApp reads an app through the request's memo, if ctx has one.
-func (p *Provider) getApp(ctx context.Context, tenantID, appID string) (App, error) {
+func (p *Core) getApp(ctx context.Context, tenantID, appID string) (App, error) {
 	m, _ := ctx.Value(appMemoKey{}).(*appMemo)
 	if m == nil {
 		return p.deps.Apps.GetApp(ctx, tenantID, appID)

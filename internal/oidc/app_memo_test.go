@@ -26,7 +26,7 @@ func (c *countingApps) GetApp(_ context.Context, tenantID, appID string) (App, e
 
 func TestAppMemo(t *testing.T) {
 	apps := &countingApps{apps: map[string]App{"t1/app": {TenantID: "t1", AppID: "app", DisplayName: "Wiki"}}}
-	p := &Provider{deps: Deps{Apps: apps}}
+	p := &Core{deps: Deps{Apps: apps}}
 	req := WithRequestMemo(context.Background())
 	for range 3 {
 		if a, err := p.getApp(req, "t1", "app"); err != nil || a.DisplayName != "Wiki" {

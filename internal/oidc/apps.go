@@ -28,7 +28,7 @@ var errBadClientSecret = errors.New("client authentication failed")
 // are matched exactly at sign-in; they must be absolute, without fragment,
 // and https unless they point at the loopback interface (or the provider
 // runs Insecure). Public apps may also use a custom scheme (native apps).
-func (p *Provider) CreateApp(ctx context.Context, tenantID, name string, permissions, redirectURIs, postLogoutURIs []string, public bool) (App, string, error) {
+func (p *Core) CreateApp(ctx context.Context, tenantID, name string, permissions, redirectURIs, postLogoutURIs []string, public bool) (App, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return App{}, "", fmt.Errorf("%w: the display name is empty", ErrInvalidApp)
@@ -73,7 +73,7 @@ func (p *Provider) CreateApp(ctx context.Context, tenantID, name string, permiss
 // The app's other secrets stay valid until removed (RemoveAppSecret), so a
 // secret is rotated without downtime. A public app is ErrInvalidApp, an
 // unknown one store.ErrNotFound.
-func (p *Provider) AddAppSecret(ctx context.Context, tenantID, appID string) (AppSecret, string, error) {
+func (p *Core) AddAppSecret(ctx context.Context, tenantID, appID string) (AppSecret, string, error) {
 	a, err := p.deps.Apps.GetApp(ctx, tenantID, appID)
 	if err != nil {
 		return AppSecret{}, "", fmt.Errorf("add app secret: %w", err)
@@ -89,7 +89,7 @@ func (p *Provider) AddAppSecret(ctx context.Context, tenantID, appID string) (Ap
 	return AppSecret{ID: id, CreatedAt: p.clock.Now()}, secret, nil
 }
 
-func (p *Provider) addSecret(ctx context.Context, a App, id string) (string, error) {
+func (p *Core) addSecret(ctx context.Context, a App, id string) (string, error) {
 	secret, err := randomToken()
 	if err != nil {
 		return "", err
@@ -103,7 +103,7 @@ func (p *Provider) addSecret(ctx context.Context, a App, id string) (string, err
 
 // AppSecrets lists a confidential app's secrets (ids and creation times;
 // the hashes are left out), oldest first.
-func (p *Provider) AppSecrets(ctx context.Context, tenantID, appID string) ([]AppSecret, error) {
+func (p *Core) AppSecrets(ctx context.Context, tenantID, appID string) ([]AppSecret, error) {
 	if _, err := p.deps.Apps.GetApp(ctx, tenantID, appID); err != nil {
 		return nil, fmt.Errorf("app secrets: %w", err)
 	}
@@ -118,7 +118,7 @@ func (p *Provider) AppSecrets(ctx context.Context, tenantID, appID string) ([]Ap
 }
 
 // ListApps lists a tenant's app registrations, oldest first.
-func (p *Provider) ListApps(ctx context.Context, tenantID string) ([]App, error) {
+func (p *Core) ListApps(ctx context.Context, tenantID string) ([]App, error) {
 	list, err := p.deps.Apps.ListApps(ctx, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("list apps: %w", err)
@@ -128,7 +128,7 @@ func (p *Provider) ListApps(ctx context.Context, tenantID string) ([]App, error)
 
 // RemoveAppSecret removes one secret of an app: it no longer
 // authenticates the app, at once. An unknown secret is store.ErrNotFound.
-func (p *Provider) RemoveAppSecret(ctx context.Context, tenantID, appID, secretID string) error {
+func (p *Core) RemoveAppSecret(ctx context.Context, tenantID, appID, secretID string) error {
 	if err := p.deps.Apps.DeleteAppSecret(ctx, tenantID, appID, secretID); err != nil {
 		return fmt.Errorf("remove app secret: %w", err)
 	}
@@ -139,7 +139,7 @@ func (p *Provider) RemoveAppSecret(ctx context.Context, tenantID, appID, secretI
 // its refresh tokens and pending sign-ins are deleted with it, and its
 // access tokens (client-credentials JWTs at the admin API, users' opaque
 // tokens at userinfo) are refused because the app no longer exists.
-func (p *Provider) DeleteApp(ctx context.Context, tenantID, appID string) error {
+func (p *Core) DeleteApp(ctx context.Context, tenantID, appID string) error {
 	if err := p.deps.Apps.DeleteApp(ctx, tenantID, appID); err != nil {
 		return fmt.Errorf("delete app: %w", err)
 	}
@@ -147,7 +147,7 @@ func (p *Provider) DeleteApp(ctx context.Context, tenantID, appID string) error 
 }
 
 // checkRedirectURI refuses URIs that cannot be matched safely.
-func (p *Provider) checkRedirectURI(raw string, public bool) error {
+func (p *Core) checkRedirectURI(raw string, public bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Fragment != "" || strings.Contains(raw, "#") {
 		return fmt.Errorf("%w: redirect URI %q must be absolute and without fragment", ErrInvalidApp, raw)

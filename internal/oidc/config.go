@@ -149,10 +149,6 @@ func (d Deps) validate() error {
 		return errors.New("oidc: Deps.Salts is nil")
 	case d.Tx == nil:
 		return errors.New("oidc: Deps.Tx is nil")
-	case d.Sessions == nil:
-		return errors.New("oidc: Deps.Sessions is nil: logout would leave the browser session")
-	case d.Access == nil:
-		return errors.New("oidc: Deps.Access is nil: grants would outlive the user's access")
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ const (
 // expired). A sealed request the user already signed in for still opens
 // here (nothing is read); its completion says ErrAuthRequestDone. A request
 // stored by an earlier version is ErrAuthRequestDone here already.
-func (p *Provider) AuthRequest(ctx context.Context, tenantID, id string) (AuthRequestInfo, error) {
+func (p *Core) AuthRequest(ctx context.Context, tenantID, id string) (AuthRequestInfo, error) {
 	rec, err := p.pendingRequest(ctx, tenantID, id)
 	if err != nil {
 		return AuthRequestInfo{}, err
@@ -101,7 +101,7 @@ func (p *Provider) AuthRequest(ctx context.Context, tenantID, id string) (AuthRe
 // app. The user must exist in the tenant. A sign-in older than the
 // request's max_age is ErrLoginTooOld: the page must authenticate the user
 // again.
-func (p *Provider) CompleteAuthRequest(ctx context.Context, tenantID, id string, done Login) (string, error) {
+func (p *Core) CompleteAuthRequest(ctx context.Context, tenantID, id string, done Login) (string, error) {
 	if done.UserID == "" || done.AuthTime.IsZero() {
 		return "", errors.New("complete auth request: user id and auth time are required")
 	}
@@ -148,7 +148,7 @@ func (p *Provider) CompleteAuthRequest(ctx context.Context, tenantID, id string,
 // the Fail* constants), state included. The login page uses it for
 // prompt=none without a session (FailLoginRequired) or when the user
 // cancels (FailAccessDenied).
-func (p *Provider) FailAuthRequest(ctx context.Context, tenantID, id, code, description string) (string, error) {
+func (p *Core) FailAuthRequest(ctx context.Context, tenantID, id, code, description string) (string, error) {
 	rec, err := p.pendingRequest(ctx, tenantID, id)
 	if err != nil {
 		return "", err
@@ -175,7 +175,7 @@ func (p *Provider) FailAuthRequest(ctx context.Context, tenantID, id, code, desc
 			return "", fmt.Errorf("fail auth request: %w", err)
 		}
 	}
-	u, err := op.AuthResponseURL(rec.RedirectURI, oidc.ResponseType(rec.ResponseType), oidc.ResponseMode(rec.ResponseMode), e, p.op.Encoder())
+	u, err := op.AuthResponseURL(rec.RedirectURI, oidc.ResponseType(rec.ResponseType), oidc.ResponseMode(rec.ResponseMode), e, encoder)
 	if err != nil {
 		return "", fmt.Errorf("fail auth request: %w", err)
 	}
@@ -200,7 +200,7 @@ func freshEnough(rec AuthRequestRecord, authTime, now time.Time) bool {
 // its completion's insert (ErrAuthRequestDone), which spares every page of
 // a sign-in a read. A request stored at authorize by an earlier version is
 // read.
-func (p *Provider) pendingRequest(ctx context.Context, tenantID, id string) (AuthRequestRecord, error) {
+func (p *Core) pendingRequest(ctx context.Context, tenantID, id string) (AuthRequestRecord, error) {
 	if isPendingHandle(id) {
 		return p.pending.open(tenantID, id, p.clock.Now())
 	}

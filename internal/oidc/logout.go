@@ -63,7 +63,7 @@ func (p *Provider) endSession(ctx context.Context, req *op.EndSessionRequest) (s
 		}
 	}
 	if lr, ok := ctx.Value(logoutKey{}).(*logoutRequest); ok {
-		if err := p.deps.Sessions.EndBrowserSession(lr.w, lr.r, tid); err != nil {
+		if err := p.sessions.EndBrowserSession(lr.w, lr.r, tid); err != nil {
 			return "", oidc.ErrServerError().WithParent(fmt.Errorf("logout: end browser session: %w", err))
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // tokens they signed have expired; keys retired longer ago are deleted.
 // Other processes see the new key within Config.KeyRefresh, or at once when
 // they meet a token signed by it. It returns the new key's id.
-func (p *Provider) RotateKeys(ctx context.Context) (string, error) {
+func (p *Core) RotateKeys(ctx context.Context) (string, error) {
 	if p.cfg.AdminOnly {
 		return "", errors.New("rotate signing keys: signing keys are sealed with the deployment's secret; set GUESTGATE_SECRET or GUESTGATE_SECRET_FILE")
 	}

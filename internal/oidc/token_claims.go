@@ -122,7 +122,7 @@ func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTi
 			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: tenant: %w", err))
 		}
 	}
-	if err := p.deps.Access.Allowed(ctx, t, u); err != nil {
+	if err := p.access.Allowed(ctx, t, u); err != nil {
 		if !errors.Is(err, ErrAccessEnded) {
 			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
 		}

@@ -56,7 +56,7 @@ type Config struct {
 	Dev bool
 	// HTTP bounds each connection's time and the number held at once.
 	HTTP HTTPLimits
-	// adminOnly: opened by OpenAdmin without a secret.
+	// adminOnly: opened by OpenBase without a secret.
 	adminOnly bool
 	// DevMailbox keeps mail in the process and serves it, unauthenticated,
 	// at /dev/mailbox: passcodes and redeem links of every tenant. Only

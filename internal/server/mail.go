@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/branding"
+	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/i18n"
 
 	"github.com/guestgate/guestgate/internal/directory"
@@ -16,33 +18,41 @@ import (
 )
 
 // newSender is SMTP, or the dev mailbox when the configuration asks for it.
-func (s *Server) newSender() (mail.Sender, error) {
-	if s.cfg.DevMailbox {
-		return s.devMailbox, nil
+func newSender(cfg Config, log *slog.Logger, devMailbox *mail.DevMailbox) (mail.Sender, error) {
+	if cfg.DevMailbox {
+		return devMailbox, nil
 	}
-	sc, err := mail.ParseSMTPURL(s.cfg.SMTPURL)
+	sc, err := mail.ParseSMTPURL(cfg.SMTPURL)
 	if err != nil {
 		return nil, fmt.Errorf("GUESTGATE_SMTP_URL: %w", err)
 	}
-	return mail.NewSMTPSender(sc, mail.SMTPSenderOptions{From: s.cfg.MailFrom, Logger: s.log, MaxIdle: mailConcurrency})
+	return mail.NewSMTPSender(sc, mail.SMTPSenderOptions{From: cfg.MailFrom, Logger: log, MaxIdle: mailConcurrency})
 }
 
-// composeInvitation renders an invitation mail (DESIGN section 6).
-func (s *Server) composeInvitation(ctx context.Context, t directory.Tenant, inv invitation.Invitation, redeemURL, lang string) (mail.Message, error) {
+// composer renders the mails guestgate sends, with the tenant's branding.
+type composer struct {
+	cfg      Config
+	clock    clock.Clock
+	log      *slog.Logger
+	branding *branding.Service
+}
+
+// invitation renders an invitation mail (DESIGN section 6).
+func (c composer) invitation(ctx context.Context, t directory.Tenant, inv invitation.Invitation, redeemURL, lang string) (mail.Message, error) {
 	return mail.RenderInvitation(mail.InvitationMail{
-		CreatedAt: s.clock.Now(), Language: lang, DeploymentName: s.cfg.DeploymentName,
+		CreatedAt: c.clock.Now(), Language: lang, DeploymentName: c.cfg.DeploymentName,
 		TenantID: t.ID, TenantName: t.DisplayName, TenantDomain: tenantDomain(t),
 		To: inv.Email, Cc: inv.CCRecipients, InviterName: inv.InvitedBy,
-		CustomMessage: inv.CustomMessage, RedeemURL: redeemURL, Brand: s.mailBrand(ctx, t.ID, lang),
+		CustomMessage: inv.CustomMessage, RedeemURL: redeemURL, Brand: c.mailBrand(ctx, t.ID, lang),
 	})
 }
 
-// composePasscode renders a passcode mail.
-func (s *Server) composePasscode(ctx context.Context, t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error) {
+// passcode renders a passcode mail.
+func (c composer) passcode(ctx context.Context, t directory.Tenant, address, code string, validity time.Duration, lang string) (mail.Message, error) {
 	return mail.RenderPasscode(mail.PasscodeMail{
-		CreatedAt: s.clock.Now(), Language: lang, DeploymentName: s.cfg.DeploymentName,
+		CreatedAt: c.clock.Now(), Language: lang, DeploymentName: c.cfg.DeploymentName,
 		TenantID: t.ID, TenantName: t.DisplayName, To: address, Code: code, Validity: validity,
-		Brand: s.mailBrand(ctx, t.ID, lang),
+		Brand: c.mailBrand(ctx, t.ID, lang),
 	})
 }
 
@@ -55,15 +65,15 @@ func (s *Server) composePasscode(ctx context.Context, t directory.Tenant, addres
 // invitations, a second connection per transaction could wait for a pool
 // the transactions themselves hold. A failed read sends the mail without
 // branding (on PostgreSQL the transaction then fails anyway).
-func (s *Server) mailBrand(ctx context.Context, tenantID, lang string) mail.Brand {
-	b, err := s.branding.ForDisplay(ctx, tenantID, i18n.Match("", lang))
+func (c composer) mailBrand(ctx context.Context, tenantID, lang string) mail.Brand {
+	b, err := c.branding.ForDisplay(ctx, tenantID, i18n.Match("", lang))
 	if err != nil {
-		s.log.Warn("mail sent without branding", "tenant_id", tenantID, "err", err)
+		c.log.Warn("mail sent without branding", "tenant_id", tenantID, "err", err)
 		return mail.Brand{}
 	}
 	out := mail.Brand{PrivacyURL: b.PrivacyURL, Color: b.BackgroundColor}
 	if b.LogoType != "" {
-		out.LogoURL = strings.TrimSuffix(s.cfg.PublicURL, "/") + branding.LogoPath(b)
+		out.LogoURL = strings.TrimSuffix(c.cfg.PublicURL, "/") + branding.LogoPath(b)
 	}
 	return out
 }
@@ -85,31 +95,30 @@ const smtpCheckTimeout = 20 * time.Second
 // warning — mail waits in the outbox and is retried, and the invitation
 // API still answers 201 — or, with --smtp-check=strict, an error that stops
 // serve. A configuration error (tls=starttls against a server without
-// STARTTLS) stops serve in both modes: waiting cannot fix it.
-func (s *Server) checkSMTP(ctx context.Context) error {
+// STARTTLS) stops serve in both modes: waiting cannot fix it. The outcome
+// ("passed", "failed"; "" when not run) is for serve's start line.
+func (s *Server) checkSMTP(ctx context.Context) (string, error) {
 	checker, ok := s.sender.(interface{ Check(context.Context) error })
 	if !ok || s.cfg.SMTPCheck == SMTPCheckOff {
-		return nil
+		return "", nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, smtpCheckTimeout)
 	defer cancel()
 	err := checker.Check(ctx)
 	switch {
 	case err == nil:
-		s.smtpCheck = "passed" // said in serve's start line
 		s.log.Debug("SMTP check passed", "smtp", s.cfg.smtpForLog())
-		return nil
+		return "passed", nil
 	case s.cfg.SMTPCheck == SMTPCheckStrict:
-		return fmt.Errorf("SMTP check failed (--smtp-check=strict): %w", err)
+		return "", fmt.Errorf("SMTP check failed (--smtp-check=strict): %w", err)
 	case errors.Is(err, mail.ErrConfiguration):
-		return fmt.Errorf("SMTP check failed, a configuration error (fix GUESTGATE_SMTP_URL, or skip the check with --smtp-check=off): %w", err)
+		return "", fmt.Errorf("SMTP check failed, a configuration error (fix GUESTGATE_SMTP_URL, or skip the check with --smtp-check=off): %w", err)
 	}
-	s.smtpCheck = "failed"
 	s.log.Warn("SMTP check failed: guestgate serves, but invitation and passcode mail will wait in the outbox "+
 		"and be retried until the mail server accepts it (see `guestgate outbox list`); fix GUESTGATE_SMTP_URL "+
 		"and GUESTGATE_MAIL_FROM, or start with --smtp-check=strict to refuse to start",
 		"smtp", s.cfg.smtpForLog(), "err", err)
-	return nil
+	return "failed", nil
 }
 
 // smtpForLog is GUESTGATE_SMTP_URL with the password redacted.

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
@@ -19,75 +18,34 @@ import (
 	"github.com/guestgate/guestgate/internal/web"
 )
 
-// buildOIDC builds the provider. Its access checks and RP-initiated
-// logouts go to the sign-in service and the pages, which are built after
-// it (they need the provider): the bind it returns connects them, and
-// build must call it once they exist (a bind left uncalled does not
-// compile: its variable would be unused). Until bound, and if bound to
-// nothing, both refuse: a wiring mistake fails closed.
-func (s *Server) buildOIDC() (bind func(pages *web.Handler, signins *signin.Service), err error) {
-	keys := s.cfg.subkeys("oidc")
-	var key [32]byte
-	copy(key[:], keys[0])
-	var old [][32]byte
-	for _, k := range keys[1:] {
-		var o [32]byte
-		copy(o[:], k)
-		old = append(old, o)
-	}
-	s.oidcSessions = &sessionEnder{}
-	s.oidcAccess = &accessChecker{}
-	p, err := oidc.NewProvider(
-		oidc.Config{PublicURL: s.cfg.PublicURL, Insecure: s.cfg.insecure(), CryptoKey: key, OldCryptoKeys: old,
-			AdminOnly: s.cfg.adminOnly, RefreshTokenLifetime: s.cfg.SessionLifetime},
-		oidc.Deps{Apps: s.db, Keys: s.db, AuthRequests: s.db, Directory: s.db, Salts: s.db, Tx: s.db, Clock: s.clock, Log: s.log,
-			Sessions: s.oidcSessions, Access: s.oidcAccess},
-	)
+// oidcProvider builds the provider's endpoints over its core, once the
+// pages (which own the browser session ended at logout) and the sign-in
+// service (asked wherever a grant is used) exist. Each is a constructor
+// argument: a missing one is an error at start, never an open door.
+func oidcProvider(core *oidc.Core, pages *web.Handler, signins *signin.Service) (*oidc.Provider, error) {
+	access, err := newAccessChecker(signins)
 	if err != nil {
 		return nil, err
 	}
-	s.oidc = p
-	return func(pages *web.Handler, signins *signin.Service) {
-		s.oidcSessions.web, s.oidcAccess.signin = pages, signins
-	}, nil
+	if pages == nil {
+		return nil, errors.New("oidc logout: the pages are missing")
+	}
+	return oidc.NewProviderOver(core, pages, access)
 }
 
-// errNotWired: a forwarder was used before build bound it to its target.
-var errNotWired = errors.New("the server's wiring left this unbound")
-
-// oidcWired reports a forwarder build left unbound.
-func (s *Server) oidcWired() error {
-	if s.oidcSessions == nil || s.oidcSessions.web == nil {
-		return fmt.Errorf("oidc logout: %w", errNotWired)
-	}
-	if s.oidcAccess == nil || s.oidcAccess.signin == nil {
-		return fmt.Errorf("oidc access check: %w", errNotWired)
-	}
-	return nil
-}
-
-// sessionEnder forwards RP-initiated logout to the pages, which own the
-// session cookie (the pages are built after the provider). Unbound, it
-// refuses: a logout must never leave the session silently.
-type sessionEnder struct{ web *web.Handler }
-
-func (e *sessionEnder) EndBrowserSession(w http.ResponseWriter, r *http.Request, tenantID string) error {
-	if e.web == nil {
-		return fmt.Errorf("end browser session: %w", errNotWired)
-	}
-	return e.web.EndBrowserSession(w, r, tenantID)
-}
-
-// accessChecker forwards the provider's access checks to the sign-in
-// service (built after the provider), marking its refusals for the
-// provider. Unbound, it refuses every grant (a server error, never a
-// pass).
+// accessChecker puts the provider's access checks to the sign-in service,
+// marking its refusals for the provider.
 type accessChecker struct{ signin *signin.Service }
 
-func (a *accessChecker) Allowed(ctx context.Context, t directory.Tenant, u directory.User) error {
-	if a.signin == nil {
-		return fmt.Errorf("access check: %w", errNotWired)
+// newAccessChecker refuses to build a check over no sign-in service.
+func newAccessChecker(s *signin.Service) (accessChecker, error) {
+	if s == nil {
+		return accessChecker{}, errors.New("oidc access check: the sign-in service is missing")
 	}
+	return accessChecker{signin: s}, nil
+}
+
+func (a accessChecker) Allowed(ctx context.Context, t directory.Tenant, u directory.User) error {
 	err := a.signin.AllowedUser(ctx, t, u)
 	if err != nil && signin.IsRefusal(err) {
 		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: signin.ErrorCode(err), Err: err})
@@ -95,8 +53,8 @@ func (a *accessChecker) Allowed(ctx context.Context, t directory.Tenant, u direc
 	return err
 }
 
-// loginBridge adapts the provider to the pages' LoginBridge.
-type loginBridge struct{ p *oidc.Provider }
+// loginBridge adapts the provider's core to the sign-in service's LoginBridge.
+type loginBridge struct{ p *oidc.Core }
 
 func (b loginBridge) AuthRequest(ctx context.Context, tenantID, id string) (signin.AuthRequest, error) {
 	info, err := b.p.AuthRequest(ctx, tenantID, id)

@@ -43,9 +43,8 @@ func TestLoginBridgeFinishedRequest(t *testing.T) {
 			}
 			var key [32]byte
 			key[0] = 7
-			p, err := oidc.NewProvider(oidc.Config{PublicURL: "https://id.guestgate.example", CryptoKey: key},
-				oidc.Deps{Apps: db, Keys: db, AuthRequests: db, Directory: db, Salts: db, Tx: db, Clock: c,
-					Sessions: &sessionEnder{}, Access: &accessChecker{}})
+			p, err := oidc.NewCore(oidc.Config{PublicURL: "https://id.guestgate.example", CryptoKey: key},
+				oidc.Deps{Apps: db, Keys: db, AuthRequests: db, Directory: db, Salts: db, Tx: db, Clock: c})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/ratelimit"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
 )
 
 // QueryLimits bound what one request may cost the database, so that one
@@ -55,10 +57,10 @@ func (q QueryLimits) Validate() error {
 // readGate bounds the admin API's reads: ReadConcurrency per tenant, and
 // half of the database's read connections in all. A read waits for a
 // place at most the query timeout (a second without one), then answers 429.
-func (s *Server) readGate() *ratelimit.Gate {
-	wait := s.cfg.Queries.Timeout
+func readGate(cfg Config, db *sqlstore.DB, c clock.Clock) *ratelimit.Gate {
+	wait := cfg.Queries.Timeout
 	if wait <= 0 {
 		wait = time.Second
 	}
-	return ratelimit.NewGate(s.cfg.Queries.ReadConcurrency, max(1, s.db.ReadConns()/2), wait, s.clock)
+	return ratelimit.NewGate(cfg.Queries.ReadConcurrency, max(1, db.ReadConns()/2), wait, c)
 }

@@ -34,7 +34,6 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/v1.0/", s.api)
 	mux.Handle("/beta/", s.api)
 	global := s.web.Global()
-	s.tenantPages = s.web.Tenant()
 	mux.Handle("GET /redeem", global)
 	mux.Handle("/redeem/", global)
 	mux.Handle("GET /signin-to-organization", global)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
@@ -39,6 +40,7 @@ type site struct {
 	t        *testing.T
 	browsers int // browsers made so far: each has its own client address
 	srv      *server.Server
+	ops      *admin.Operator // the operator's operations, as the CLI runs them
 	h        http.Handler
 	mail     *mailtest.Server
 	tenant   directory.Tenant
@@ -87,9 +89,13 @@ func newSite(t *testing.T, change func(*server.Config)) *site {
 		}
 		srv.Close()
 	})
-	s := &site{t: t, srv: srv, h: srv.Handler(), mail: m}
+	ops, err := srv.Base().Operator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, srv: srv, ops: ops, h: srv.Handler(), mail: m}
 	s.tenant = s.otherTenant("Fabrikam", "fabrikam.example")
-	if s.app, _, err = srv.CreateApp(ctx, s.tenant.ID, "Woodgrove", nil, []string{appRedirect}, []string{appLogout}, false); err != nil {
+	if s.app, _, err = ops.CreateApp(ctx, s.tenant.ID, "Woodgrove", nil, []string{appRedirect}, []string{appLogout}, false); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -98,7 +104,7 @@ func newSite(t *testing.T, change func(*server.Config)) *site {
 // invite makes addr a pending guest of the tenant and returns the redeem link's path and query.
 func (s *site) invite(addr string) invitation.Result {
 	s.t.Helper()
-	res, err := s.srv.Invite(context.Background(), s.tenant, invitation.Request{Email: addr, RedirectURL: guestRedirect})
+	res, err := s.ops.Invite(context.Background(), s.tenant, invitation.Request{Email: addr, RedirectURL: guestRedirect})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -111,7 +117,7 @@ func (s *site) invite(addr string) invitation.Result {
 // member makes addr a member of tn with goodPassword.
 func (s *site) member(tn directory.Tenant, addr string) directory.User {
 	s.t.Helper()
-	u, err := s.srv.CreateMember(context.Background(), tn, member.NewMember{
+	u, err := s.ops.CreateMember(context.Background(), tn, member.NewMember{
 		UserPrincipalName: addr, DisplayName: "Kim Akers", Password: goodPassword, AccountEnabled: true,
 	})
 	if err != nil {
@@ -123,7 +129,7 @@ func (s *site) member(tn directory.Tenant, addr string) directory.User {
 // otherTenant makes another managed tenant that verified domain.
 func (s *site) otherTenant(name, domain string) directory.Tenant {
 	s.t.Helper()
-	tn, err := s.srv.CreateTenant(context.Background(), directory.NewTenantRequest{Name: name, Domains: []string{domain}})
+	tn, err := s.ops.CreateTenant(context.Background(), directory.NewTenantRequest{Name: name, Domains: []string{domain}})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -133,7 +139,7 @@ func (s *site) otherTenant(name, domain string) directory.Tenant {
 // disable disables the tenant's user with id.
 func (s *site) disable(id string) {
 	s.t.Helper()
-	if err := s.srv.SetAccountEnabled(context.Background(), s.tenant, id, false); err != nil {
+	if err := s.ops.SetAccountEnabled(context.Background(), s.tenant, id, false); err != nil {
 		s.t.Fatal(err)
 	}
 }
@@ -141,7 +147,7 @@ func (s *site) disable(id string) {
 // passcodesOff turns email one-time passcodes off at the tenant.
 func (s *site) passcodesOff() {
 	s.t.Helper()
-	if _, err := s.srv.SetEmailPolicy(context.Background(), s.tenant, policy.AllowDisabled); err != nil {
+	if _, err := s.ops.SetEmailPolicy(context.Background(), s.tenant, policy.AllowDisabled); err != nil {
 		s.t.Fatal(err)
 	}
 }
@@ -149,7 +155,7 @@ func (s *site) passcodesOff() {
 // offerSignUp makes the app offer self-service sign-up (R13).
 func (s *site) offerSignUp() {
 	s.t.Helper()
-	if err := s.srv.SetAppSignUp(context.Background(), s.tenant.ID, s.app.AppID, true); err != nil {
+	if err := s.ops.SetAppSignUp(context.Background(), s.tenant.ID, s.app.AppID, true); err != nil {
 		s.t.Fatal(err)
 	}
 }
