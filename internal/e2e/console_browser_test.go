@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/member"
 )
@@ -362,7 +363,7 @@ func TestConsoleBrowserSignInLog(t *testing.T) {
 					failures++
 				}
 			}
-			if len(api1.Value) != 2 || failures != 1 || len(rowsShown) != failures || !strings.Contains(text, "plain@"+domain) || !strings.Contains(text, "failure") || strings.Contains(text, "success") {
+			if len(api1.Value) != 2 || failures != 1 || len(rowsShown) != failures || !strings.Contains(text, "plain@"+domain) || !strings.Contains(text, i18n.T(lang, "console.logs.failure")) || strings.Contains(text, i18n.T(lang, "console.logs.success")) {
 				t.Fatalf("filtered log: %d rows %q; API %d sign-ins, %d failures", len(rowsShown), text, len(api1.Value), failures)
 			}
 			c.shot("signin_log_filtered")
