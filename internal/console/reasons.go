@@ -15,19 +15,19 @@ import (
 // reasonKeys maps a recorded failure reason to its message id.
 var reasonKeys = map[string]string{
 	"The user account does not exist in the directory. To sign into this application, the account must be added to the directory.": "console.reason.not_found",
-	"The user account is disabled. The account has been disabled by an administrator.":                                               "console.reason.disabled",
-	"Error validating credentials due to invalid username or password.":                                                              "console.reason.wrong_password",
-	"The account is locked because the user tried to sign in too many times with an incorrect user ID or password.":                  "console.reason.locked",
-	"Too many one-time passcodes were asked for; the user must wait before asking again.":                                            "console.reason.passcode_locked",
-	"Too many sign-in attempts from this client address or to this organization; the user must wait before trying again.":            "console.reason.rate_limited",
-	"The one-time passcode is not valid.":                                                                                             "console.reason.wrong_code",
-	"The one-time passcode has expired.":                                                                                              "console.reason.expired_code",
-	"The one-time passcode was already used.":                                                                                         "console.reason.used_code",
-	"Too many wrong one-time passcodes were entered; the passcode is void.":                                                          "console.reason.void_code",
-	"No one-time passcode was sent to this address.":                                                                                  "console.reason.no_code",
-	"This organization turned off sign-in with email one-time passcodes, the only way this guest can sign in.":                       "console.reason.otp_disabled",
-	"No identity provider this organization allows applies to this guest.":                                                            "console.reason.no_method",
-	"The user declined to consent to access the app.":                                                                                 "console.reason.declined",
+	"The user account is disabled. The account has been disabled by an administrator.":                                             "console.reason.disabled",
+	"Error validating credentials due to invalid username or password.":                                                            "console.reason.wrong_password",
+	"The account is locked because the user tried to sign in too many times with an incorrect user ID or password.":                "console.reason.locked",
+	"Too many one-time passcodes were asked for; the user must wait before asking again.":                                          "console.reason.passcode_locked",
+	"Too many sign-in attempts from this client address or to this organization; the user must wait before trying again.":          "console.reason.rate_limited",
+	"The one-time passcode is not valid.":                                                                      "console.reason.wrong_code",
+	"The one-time passcode has expired.":                                                                       "console.reason.expired_code",
+	"The one-time passcode was already used.":                                                                  "console.reason.used_code",
+	"Too many wrong one-time passcodes were entered; the passcode is void.":                                    "console.reason.void_code",
+	"No one-time passcode was sent to this address.":                                                           "console.reason.no_code",
+	"This organization turned off sign-in with email one-time passcodes, the only way this guest can sign in.": "console.reason.otp_disabled",
+	"No identity provider this organization allows applies to this guest.":                                     "console.reason.no_method",
+	"The user declined to consent to access the app.":                                                          "console.reason.declined",
 }
 
 // failureLabel names an error code in lang ("Error 12345" when unknown).
