@@ -156,7 +156,7 @@ func (ch *signInChart) layout() {
 			y -= h
 			ch.Bars = append(ch.Bars, rect{X: x, Y: y, W: slot * 0.7, H: h, Color: ch.Series[s].Color})
 		}
-		if i%7 == 0 || i == chartDays-1 {
+		if (chartDays-1-i)%7 == 0 { // a label a week, today's included
 			ch.XLabels = append(ch.XLabels, axisLabel{X: x + slot*0.35, Y: plotBase + 18, Text: d.Date[5:]})
 		}
 	}
@@ -182,11 +182,12 @@ type stateChart struct {
 }
 
 type stateBar struct {
-	Label      string
-	Count      int
-	Y, W       float64
-	TextX      float64
-	LabelWidth float64
+	Label string
+	Count int
+	// LabelY is the label's baseline, Y the bar's top, W its width.
+	LabelY, Y, W float64
+	// TextX is where the count goes, after the bar.
+	TextX float64
 }
 
 // State chart geometry: a bar per state, its count after it.
@@ -194,7 +195,7 @@ const (
 	stateWidth    = 640
 	stateBarLeft  = 0
 	stateBarMax   = 560
-	stateRowPitch = 34
+	stateRowPitch = 48
 )
 
 func newStateChart(rows []countRow) stateChart {
@@ -205,7 +206,8 @@ func newStateChart(rows []countRow) stateChart {
 	ch := stateChart{Width: stateWidth, Height: float64(len(rows)*stateRowPitch + 4)}
 	for i, r := range rows {
 		w := float64(r.Count) / float64(top) * stateBarMax
-		ch.Bars = append(ch.Bars, stateBar{Label: r.Name, Count: r.Count, Y: float64(i*stateRowPitch) + 4, W: w, TextX: stateBarLeft + w + 8})
+		top := float64(i * stateRowPitch)
+		ch.Bars = append(ch.Bars, stateBar{Label: r.Name, Count: r.Count, LabelY: top + 15, Y: top + 20, W: w, TextX: stateBarLeft + w + 8})
 	}
 	return ch
 }

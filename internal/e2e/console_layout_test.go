@@ -34,12 +34,12 @@ var (
 )
 
 // layoutProblems is run in the page: what overflows, as sentences ("" if
-// nothing). The content card is main; a table is in a scroll container
+// nothing). The window's width is the root's clientWidth, which leaves
+// out a scroll bar (window.innerWidth counts it). The content card is main; a table is in a scroll container
 // when an ancestor inside main scrolls sideways (overflow-x auto/scroll).
 const layoutProblems = `(() => {
-  const vw = window.innerWidth, out = [];
-  const de = document.documentElement;
-  if (de.scrollWidth > vw) out.push("the page is " + de.scrollWidth + " px wide in a " + vw + " px window");
+  const de = document.documentElement, vw = de.clientWidth, out = [];
+  if (de.scrollWidth > vw) out.push("the page is " + de.scrollWidth + " px wide in a " + vw + " px window (" + window.innerWidth + " px with its scroll bar)");
   const main = document.querySelector("main");
   if (!main) return out.join("; ");
   const mr = main.getBoundingClientRect();
@@ -95,7 +95,12 @@ func openLayoutTab(t *testing.T, in *instance, tn directory.Tenant, addr, lang s
 		t.Fatal(err)
 	}
 	c := layoutTab{consoleTab: &consoleTab{t: t, b: newChromium(t), in: in, base: in.URL + "/" + tn.ID + "/admin", lang: lang}, width: width}
-	browserDo(c.b, t, "open the sign-in page", chromedp.EmulateViewport(width, 844), acceptLanguage(lang),
+	viewport := chromedp.EmulateViewport(width, 844)
+	if width < 768 {
+		// A phone: overlay scroll bars, and the page's viewport meta.
+		viewport = chromedp.EmulateViewport(width, 844, chromedp.EmulateMobile)
+	}
+	browserDo(c.b, t, "open the sign-in page", viewport, acceptLanguage(lang),
 		chromedp.Navigate(c.base+"/signin"), chromedp.WaitVisible(chromedp.CSS("#password")))
 	c.checkLayout("signin")
 	browserDo(c.b, t, "sign in",
@@ -161,7 +166,7 @@ func TestConsoleLayout(t *testing.T) {
 				}
 				c.visit("users", "/users", "#users")
 				c.visit("users_search", "/users?q="+url.QueryEscape(longJapaneseName[3*5:3*9])+"&type=Guest&state=PendingAcceptance", "#users")
-				if n := len(browserValue(c.b, t, chromedp.Nodes(chromedp.CSS("#users tbody tr a")))); n != 6 {
+				if n := len(browserValue(c.b, t, chromedp.Nodes(chromedp.CSSAll("#users tbody tr a")))); n != 6 {
 					t.Errorf("a search by the middle of the name lists %d guests, want 6", n)
 				}
 				c.visit("user", "/users/"+guest, "#reset")
