@@ -354,11 +354,18 @@ func TestConsoleBrowserSignInLog(t *testing.T) {
 			rowsShown := browserValue(c.b, t, chromedp.Nodes(chromedp.CSS("#log tbody tr")))
 			text := browserValue(c.b, t, chromedp.Text(chromedp.CSS("#log tbody")))
 			var api1 struct {
-				Value []struct{ Status struct{ ErrorCode int } }
+				Value []struct {
+					Status         struct{ ErrorCode int }
+					AppDisplayName string
+				}
 			}
 			api(t, app, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?$filter="+url.QueryEscape("userPrincipalName eq 'plain@"+domain+"'"), nil, &api1)
 			failures := 0
 			for _, s := range api1.Value {
+				// The console signs in under its own name, not My Apps.
+				if s.AppDisplayName != "guestgate admin console" {
+					t.Errorf("a console sign-in is logged for app %q", s.AppDisplayName)
+				}
 				if s.Status.ErrorCode != 0 {
 					failures++
 				}
