@@ -35,9 +35,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	email := r.PostFormValue("email")
 	refused := func(status int, key string) { h.signInForm(w, r, status, email, i18n.T(l, key, t.DisplayName)) }
-	// The sign-in log names the console, not My Apps, as the app.
-	next := signin.Continuation{Portal: signin.ConsoleName}
-	route, err := h.d.SignIn.BeginFor(r.Context(), t, email, next)
+	route, err := h.d.SignIn.Begin(r.Context(), t, email)
 	if err != nil || route.Kind != signin.RoutePassword {
 		if err != nil && !signin.IsRefusal(err) {
 			h.fail(w, r, err)
@@ -46,7 +44,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		refused(http.StatusUnauthorized, "console.signin.refused")
 		return
 	}
-	res, err := h.d.SignIn.CheckPassword(r.Context(), route, r.PostFormValue("password"), clientAddr(r), next)
+	res, err := h.d.SignIn.CheckPassword(r.Context(), route, r.PostFormValue("password"), clientAddr(r), consoleSignIn)
 	var throttled *member.ThrottledError
 	switch {
 	case errors.As(err, &throttled):
