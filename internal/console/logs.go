@@ -179,16 +179,19 @@ func (h *Handler) logPage(w http.ResponseWriter, r *http.Request, a admin, kind 
 		rows, d.More = rows[:logPageRows], true
 	}
 	v := h.newView(w, r, a, "logs", "console.logs."+kind+"_title")
-	d.Rows = localRows(v.Lang, rows)
+	d.Rows = localRows(v.Lang, kind, rows)
 	v.Data = d
 	h.render(w, r, http.StatusOK, "logs", v)
 }
 
 // localRows are the rows as the page shows them in lang: the result in
-// words and a refused sign-in's reason translated.
-func localRows(lang string, rows []logRow) []logRow {
+// words, a sign-in's method and a refused sign-in's reason translated.
+func localRows(lang, kind string, rows []logRow) []logRow {
 	out := make([]logRow, len(rows))
 	for i, row := range rows {
+		if kind == "signins" {
+			row.Activity = methodName(lang, row.Activity)
+		}
 		if row.Result == "success" || row.Result == "failure" {
 			row.Result = i18n.T(lang, "console.logs."+row.Result)
 		}

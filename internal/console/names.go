@@ -16,3 +16,14 @@ func roleName(lang string, r roles.Role) string {
 	}
 	return r.DisplayName
 }
+
+// methodName is a sign-in's authentication method ("Password", "Email
+// OTP", …, as Entra's sign-in details name them) in lang; an unknown one
+// as recorded.
+func methodName(lang, method string) string {
+	id := "console.method." + strings.ReplaceAll(method, " ", "")
+	if method != "" && i18n.Has(i18n.Default, id) {
+		return i18n.T(lang, id)
+	}
+	return method
+}

@@ -35,7 +35,7 @@ func TestSignInChart(t *testing.T) {
 	for _, s := range ch.Series {
 		labels = append(labels, s.Label)
 	}
-	want := []string{"成功", "ワンタイム パスコードが無効", "パスワードが正しくない", "アカウントが存在しない", "その他の失敗"}
+	want := []string{"成功", "無効なワンタイム パスコード", "パスワードの誤り", "存在しないアカウント", "その他の失敗"}
 	if !reflect.DeepEqual(labels, want) {
 		t.Fatalf("series = %q, want %q", labels, want)
 	}
@@ -83,7 +83,7 @@ func TestFailureText(t *testing.T) {
 		{"en", 50126, "Error validating credentials due to invalid username or password.", "50126: Error validating credentials due to invalid username or password."},
 		{"ja", 50126, "Error validating credentials due to invalid username or password.", "50126: ユーザー名またはパスワードが正しくないため、資格情報を検証できませんでした。"},
 		{"ja", 50181, "The one-time passcode has expired.", "50181: ワンタイム パスコードの有効期限が切れています。"},
-		{"ja", 50020, "A reason recorded by a newer version.", "50020: サインイン方法がない"},
+		{"ja", 50020, "A reason recorded by a newer version.", "50020: 利用できるサインイン方法なし"},
 		{"en", 50020, "A reason recorded by a newer version.", "50020: A reason recorded by a newer version."},
 		{"ja", 12345, "Something else.", "12345: Something else."},
 	}
@@ -147,5 +147,26 @@ func TestUserFilters(t *testing.T) {
 	st := readUserFilters(httptest.NewRequest("GET", "/admin/users?state=PendingAcceptance", nil))
 	if got := st.filter(); !reflect.DeepEqual(got, directory.AllOf{directory.Match{Field: directory.FieldExternalUserState, Op: directory.MatchEq, Value: "PendingAcceptance"}}) {
 		t.Fatalf("state filter = %#v", got)
+	}
+}
+
+// TestLocalRows: the sign-in log page shows the result, the method and a
+// refusal's reason in the page's language; the audit log's activities
+// stay as recorded (Graph's activityDisplayName).
+func TestLocalRows(t *testing.T) {
+	rows := []logRow{{Activity: "Password", Result: "failure", Code: 50126, Reason: "Error validating credentials due to invalid username or password.", Detail: "50126: Error validating credentials due to invalid username or password."}}
+	got := localRows("ja", "signins", rows)[0]
+	if got.Activity != "パスワード" || got.Result != "失敗" || got.Detail != "50126: ユーザー名またはパスワードが正しくないため、資格情報を検証できませんでした。" {
+		t.Fatalf("ja sign-in row = %+v", got)
+	}
+	if rows[0].Activity != "Password" {
+		t.Fatal("localRows changed the CSV's rows")
+	}
+	audit := localRows("ja", "audit", []logRow{{Activity: "Password", Result: "success"}})[0]
+	if audit.Activity != "Password" || audit.Result != "成功" {
+		t.Fatalf("ja audit row = %+v", audit)
+	}
+	if m := methodName("ja", "Some new method"); m != "Some new method" {
+		t.Fatalf("unknown method = %q", m)
 	}
 }
