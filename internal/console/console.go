@@ -48,6 +48,8 @@ type Stats interface {
 	// LatestInvitation returns the user's newest invitation, or
 	// store.ErrNotFound.
 	LatestInvitation(ctx context.Context, tenantID, userID string) (invitation.Invitation, error)
+	// SignInCounter counts sign-ins by day for the Overview's chart.
+	audit.SignInCounter
 }
 
 // Deps are the services the console calls.

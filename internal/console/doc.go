@@ -14,6 +14,12 @@
 // table (changes, routes.go), which the wrapper around every change
 // enforces before its handler runs; pages are GET only.
 //
+// Pages fit a phone with CSS alone: below 768 px the navigation folds
+// into a details menu and wide tables scroll inside their card. The
+// Overview's charts are SVG drawn on the server (charts.go), each beside
+// its numbers; recorded English (roles, sign-in failure reasons and
+// methods) is shown in the page's language (names.go, reasons.go).
+//
 // It calls the domain services (invitation, lifecycle, policy, collab,
 // roles, signin) and never the admin API or the web package.
 package console

@@ -69,10 +69,7 @@ func samlDraft(in url.Values) federation.Draft {
 	f := federation.Federation{Kind: federation.KindSAML, DisplayName: strings.TrimSpace(in.Get("displayName")),
 		Issuer: strings.TrimSpace(in.Get("issuerUri")), Domains: splitDomains(in.Get("domains")),
 		Settings: federation.Settings{PassiveSignInURI: strings.TrimSpace(in.Get("passiveSignInUri")),
-			MetadataURL: strings.TrimSpace(in.Get("metadataUrl")), Protocol: in.Get("protocol")}}
-	if f.Settings.Protocol == "" {
-		f.Settings.Protocol = federation.ProtocolSAML
-	}
+			MetadataURL: strings.TrimSpace(in.Get("metadataUrl")), Protocol: federation.ProtocolSAML}}
 	if c := strings.TrimSpace(in.Get("signingCertificate")); c != "" {
 		f.Settings.SigningCertificates = []string{c}
 	}
@@ -93,19 +90,15 @@ func googleDraft(in url.Values) federation.Draft {
 
 func (h *Handler) samlForm(l string, a admin, in url.Values) idpFormData {
 	sp := federation.SAMLServiceProvider(h.cfg.PublicURL, a.Tenant.ID)
-	proto := in.Get("protocol")
-	if proto == "" {
-		proto = federation.ProtocolSAML
-	}
-	protocol := formField{ID: "protocol", Type: "radio", Label: i18n.T(l, "console.idps.field.protocol"), Help: i18n.T(l, "console.idps.help.protocol"),
-		Choices: []choice{{federation.ProtocolSAML, "SAML", proto == federation.ProtocolSAML}, {federation.ProtocolWSFed, "WS-Fed", proto == federation.ProtocolWSFed}}}
 	return idpFormData{
-		Intro: []string{i18n.T(l, "console.idps.saml.intro"), i18n.T(l, "console.idps.saml.give")},
+		// SAML is the one protocol offered: WS-Fed is refused (federation.
+		// ErrWSFedUnsupported), so the form offers no choice it would refuse.
+		Intro: []string{i18n.T(l, "console.idps.saml.intro"), i18n.T(l, "console.idps.saml.protocol_note"), i18n.T(l, "console.idps.saml.give")},
 		Facts: []fact{{"sp-metadata", i18n.T(l, "console.idps.saml.sp_metadata"), sp.Metadata},
 			{"sp-entity-id", i18n.T(l, "console.idps.saml.sp_entity_id"), sp.EntityID}, {"sp-acs", i18n.T(l, "console.idps.saml.sp_acs"), sp.ACS}},
 		Action: base(a.Tenant) + "/identity-providers/saml",
 		Fields: []formField{
-			textField(l, in, "displayName", "text", true), protocol,
+			textField(l, in, "displayName", "text", true),
 			textField(l, in, "domains", "textarea", true),
 			textField(l, in, "metadataUrl", "url", false),
 			textField(l, in, "issuerUri", "text", false),

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/roles"
 )
 
@@ -24,6 +25,10 @@ type logFilter struct {
 
 type logRow struct {
 	When, User, Activity, App, Result, Detail, IP string
+	// Code and Reason are a refused sign-in's, which the page shows in
+	// its language (Detail is the CSV's, in English as recorded).
+	Code   int
+	Reason string
 }
 
 type logsData struct {
@@ -97,7 +102,8 @@ func (h *Handler) signInLog(w http.ResponseWriter, r *http.Request, a admin) {
 		if app == "" {
 			app = "—"
 		}
-		rows = append(rows, logRow{When: formatTime(s.CreatedAt), User: s.UserPrincipalName, Activity: s.AuthenticationMethod, App: app, Result: res, Detail: detail, IP: s.IPAddress})
+		rows = append(rows, logRow{When: formatTime(s.CreatedAt), User: s.UserPrincipalName, Activity: s.AuthenticationMethod, App: app, Result: res, Detail: detail, IP: s.IPAddress,
+			Code: s.ErrorCode, Reason: s.FailureReason})
 	}
 	h.logPage(w, r, a, "signins", f, rows, csvOut)
 }
@@ -172,8 +178,27 @@ func (h *Handler) logPage(w http.ResponseWriter, r *http.Request, a admin, kind 
 	if len(rows) > logPageRows {
 		rows, d.More = rows[:logPageRows], true
 	}
-	d.Rows = rows
 	v := h.newView(w, r, a, "logs", "console.logs."+kind+"_title")
+	d.Rows = localRows(v.Lang, kind, rows)
 	v.Data = d
 	h.render(w, r, http.StatusOK, "logs", v)
+}
+
+// localRows are the rows as the page shows them in lang: the result in
+// words, a sign-in's method and a refused sign-in's reason translated.
+func localRows(lang, kind string, rows []logRow) []logRow {
+	out := make([]logRow, len(rows))
+	for i, row := range rows {
+		if kind == "signins" {
+			row.Activity = methodName(lang, row.Activity)
+		}
+		if row.Result == "success" || row.Result == "failure" {
+			row.Result = i18n.T(lang, "console.logs."+row.Result)
+		}
+		if row.Code != 0 {
+			row.Detail = failureText(lang, row.Code, row.Reason)
+		}
+		out[i] = row
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/i18n"
 )
 
 type countRow struct {
@@ -24,6 +25,9 @@ type overviewData struct {
 	SignInsTruncate bool
 	MailWaiting     int
 	MailFailed      int
+	// SignInChart and StateChart are the Overview's charts.
+	SignInChart signInChart
+	StateChart  stateChart
 }
 
 // maxOverviewSignIns bounds the sign-ins the Overview counts.
@@ -40,6 +44,12 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request, a admin) {
 	for _, s := range []directory.ExternalUserState{directory.StatePendingAcceptance, directory.StateAccepted} {
 		d.GuestsByState = append(d.GuestsByState, countRow{string(s), byState[s]})
 	}
+	l := lang(r)
+	states := make([]countRow, 0, len(d.GuestsByState))
+	for _, row := range d.GuestsByState {
+		states = append(states, countRow{i18n.T(l, "console.users.state_"+row.Name), row.Count})
+	}
+	d.StateChart = newStateChart(states)
 	for _, p := range []directory.IdP{directory.IdPMail, directory.IdPHomeTenant, directory.IdPFederation, directory.IdPPersonal, directory.IdPUnmanaged, directory.IdPNone} {
 		if n := byIdP[p]; n > 0 || p == directory.IdPMail {
 			name := string(p)
@@ -63,6 +73,13 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request, a admin) {
 			d.SignInsFailed++
 		}
 	}
+	today := h.now().UTC().Truncate(24 * time.Hour)
+	days, err := h.d.Stats.CountSignInsByDay(ctx, a.Tenant.ID, today.AddDate(0, 0, -(chartDays-1)))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.SignInChart = newSignInChart(l, today, days)
 	if d.MailWaiting, d.MailFailed, err = h.d.Stats.OutboxCounts(ctx, a.Tenant.ID); err != nil {
 		h.fail(w, r, err)
 		return

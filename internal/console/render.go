@@ -86,7 +86,7 @@ func (h *Handler) newView(w http.ResponseWriter, r *http.Request, a admin, nav, 
 		v.User = a.User.UserPrincipalName
 		for _, id := range a.Roles {
 			if role, ok := roles.Lookup(id); ok {
-				v.RoleNames = append(v.RoleNames, role.DisplayName)
+				v.RoleNames = append(v.RoleNames, roleName(l, role))
 			}
 		}
 		if len(v.RoleNames) == 0 {

@@ -36,7 +36,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	email := r.PostFormValue("email")
 	refused := func(status int, key string) { h.signInForm(w, r, status, email, i18n.T(l, key, t.DisplayName)) }
-	route, err := h.d.SignIn.Begin(r.Context(), t, email)
+	route, err := h.d.SignIn.BeginFor(r.Context(), t, email, consoleSignIn)
 	if _, password := route.Method.(signin.PasswordMethod); err != nil || !password {
 		if err != nil && !signin.IsRefusal(err) {
 			h.fail(w, r, err)
@@ -45,7 +45,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		refused(http.StatusUnauthorized, "console.signin.refused")
 		return
 	}
-	res, err := h.d.SignIn.CheckPassword(r.Context(), route, r.PostFormValue("password"), clientAddr(r), signin.Continuation{})
+	res, err := h.d.SignIn.CheckPassword(r.Context(), route, r.PostFormValue("password"), clientAddr(r), consoleSignIn)
 	var throttled *member.ThrottledError
 	switch {
 	case errors.As(err, &throttled):

@@ -15,16 +15,78 @@ import (
 	"github.com/guestgate/guestgate/internal/store"
 )
 
-// usersPerPage is the Users page size. Search is a prefix match on the
-// name and the addresses and paging uses the store's cursor, so both stay
-// fast with a million guests (the same query as GET /v1.0/users).
+// usersPerPage is the Users page size. The list is sorted by display
+// name; the search finds the text anywhere in the name, the address or
+// the user principal name (a contains match no index serves), so every
+// read is one page of the store's cursor: LIMIT usersPerPage+1 rows.
 const usersPerPage = 25
 
+// userFilters are the Users page's query: the search text and the
+// user type and invitation state filters ("" is any).
+type userFilters struct {
+	Query, Type, State string
+}
+
+func readUserFilters(r *http.Request) userFilters {
+	q := r.URL.Query()
+	f := userFilters{Query: strings.TrimSpace(q.Get("q"))}
+	if t := q.Get("type"); t == string(directory.UserTypeGuest) || t == string(directory.UserTypeMember) {
+		f.Type = t
+	}
+	if st := q.Get("state"); st == string(directory.StatePendingAcceptance) || st == string(directory.StateAccepted) {
+		f.State = st
+	}
+	return f
+}
+
+// filter is the store filter of f (nil: every user).
+func (f userFilters) filter() directory.UserFilter {
+	var all directory.AllOf
+	if f.Query != "" {
+		all = append(all, directory.AnyOf{
+			directory.Match{Field: directory.FieldDisplayName, Op: directory.MatchContains, Value: f.Query},
+			directory.Match{Field: directory.FieldMail, Op: directory.MatchContains, Value: f.Query},
+			directory.Match{Field: directory.FieldUserPrincipalName, Op: directory.MatchContains, Value: f.Query},
+		})
+	}
+	if f.Type != "" {
+		all = append(all, directory.Match{Field: directory.FieldUserType, Op: directory.MatchEq, Value: f.Type})
+	}
+	if f.State != "" {
+		all = append(all, directory.Match{Field: directory.FieldExternalUserState, Op: directory.MatchEq, Value: f.State})
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return all
+}
+
+// url is the Users page of f, after the cursor ("" is the first page).
+func (f userFilters) url(b, after string) string {
+	v := url.Values{}
+	for k, val := range map[string]string{"q": f.Query, "type": f.Type, "state": f.State, "after": after} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if len(v) == 0 {
+		return b + "/users"
+	}
+	return b + "/users?" + v.Encode()
+}
+
 type usersData struct {
-	Query    string
-	Users    []directory.User
-	NextURL  string
-	FirstURL string
+	userFilters
+	Types, States []option
+	Users         []directory.User
+	NextURL       string
+	FirstURL      string
+}
+
+// option is one choice of a select.
+type option struct {
+	Value, Label string
+	Selected     bool
 }
 
 func (h *Handler) users(w http.ResponseWriter, r *http.Request, a admin) {
@@ -32,15 +94,8 @@ func (h *Handler) users(w http.ResponseWriter, r *http.Request, a admin) {
 		h.forbidden(w, r, a)
 		return
 	}
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	uq := directory.UserQuery{After: r.URL.Query().Get("after"), Limit: usersPerPage}
-	if q != "" {
-		uq.Filter = directory.AnyOf{
-			directory.Match{Field: directory.FieldDisplayName, Op: directory.MatchStartsWith, Value: q},
-			directory.Match{Field: directory.FieldMail, Op: directory.MatchStartsWith, Value: q},
-			directory.Match{Field: directory.FieldUserPrincipalName, Op: directory.MatchStartsWith, Value: q},
-		}
-	}
+	f := readUserFilters(r)
+	uq := directory.UserQuery{Filter: f.filter(), Order: directory.OrderDisplayName, After: r.URL.Query().Get("after"), Limit: usersPerPage}
 	page, err := h.d.Directory.QueryUsers(r.Context(), a.Tenant.ID, uq)
 	if errors.Is(err, directory.ErrInvalidCursor) {
 		uq.After = ""
@@ -50,16 +105,28 @@ func (h *Handler) users(w http.ResponseWriter, r *http.Request, a admin) {
 		h.fail(w, r, err)
 		return
 	}
-	d := usersData{Query: q, Users: page.Users}
+	v := h.newView(w, r, a, "users", "console.users.title")
+	d := usersData{userFilters: f, Users: page.Users,
+		Types:  choices(v.Lang, "console.users.type_", f.Type, string(directory.UserTypeGuest), string(directory.UserTypeMember)),
+		States: choices(v.Lang, "console.users.state_", f.State, string(directory.StatePendingAcceptance), string(directory.StateAccepted))}
 	if page.Next != "" {
-		d.NextURL = base(a.Tenant) + "/users?" + url.Values{"q": {q}, "after": {page.Next}}.Encode()
+		d.NextURL = f.url(base(a.Tenant), page.Next)
 	}
 	if uq.After != "" {
-		d.FirstURL = base(a.Tenant) + "/users?" + url.Values{"q": {q}}.Encode()
+		d.FirstURL = f.url(base(a.Tenant), "")
 	}
-	v := h.newView(w, r, a, "users", "console.users.title")
 	v.Data = d
 	h.render(w, r, http.StatusOK, "users", v)
+}
+
+// choices are a filter's options: "any", then values labelled by
+// prefix+value in lang.
+func choices(lang, prefix, selected string, values ...string) []option {
+	opts := []option{{Value: "", Label: i18n.T(lang, prefix+"any"), Selected: selected == ""}}
+	for _, val := range values {
+		opts = append(opts, option{Value: val, Label: i18n.T(lang, prefix+val), Selected: val == selected})
+	}
+	return opts
 }
 
 type userData struct {

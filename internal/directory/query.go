@@ -88,6 +88,9 @@ const (
 	// MatchWord: a word of the value starts with Value; words are split
 	// at spaces and . @ _ - ($search's tokenized match).
 	MatchWord MatchOp = "word"
+	// MatchContains: Value occurs anywhere in the value (the console's
+	// search). No index serves it: callers bound the read with a Limit.
+	MatchContains MatchOp = "contains"
 )
 
 // UserFilter is a condition on users: a Match, or AllOf, AnyOf or Not of

@@ -55,6 +55,10 @@ type SignInLog interface {
 // pages (My Apps, a redeem link's redirect) rather than to an app.
 const PortalName = "My Apps"
 
+// ConsoleName is the app name recorded for sign-ins to the admin console
+// (Continuation.Portal), as Entra ID logs its admin center by name.
+const ConsoleName = "guestgate admin console"
+
 // Status texts of recorded sign-ins.
 const (
 	// successReason is what Graph shows as a success's failureReason.
@@ -135,6 +139,9 @@ type appRef struct{ ID, Name string }
 // appOf names the app of a continuation: the app of its OpenID Connect
 // request, else the tenant's own pages. It reads outside any transaction.
 func (s *Service) appOf(ctx context.Context, t directory.Tenant, next Continuation) appRef {
+	if next.AuthRequestID == "" && next.Portal != "" {
+		return appRef{Name: next.Portal}
+	}
 	if next.AuthRequestID == "" || s.d.Login == nil {
 		return appRef{Name: PortalName}
 	}

@@ -123,6 +123,9 @@ func (s *Service) Issuer(tenantID string) string {
 type Continuation struct {
 	AuthRequestID string `json:"ar,omitempty"`
 	RedirectURL   string `json:"ru,omitempty"`
+	// Portal, when there is no app request, names the tenant's own page
+	// signed in to in the sign-in log (ConsoleName); "" is PortalName.
+	Portal string `json:"p,omitempty"`
 }
 
 // Route is how an address signs in at a tenant.

@@ -225,6 +225,8 @@ func (db *DB) textMatch(k userKey, m directory.Match, args *sqlArgs) (string, er
 		return key + " >= " + val(m.Value) + " AND " + key + " < " + val(m.Value+maxRune), nil
 	case directory.MatchEndsWith:
 		return key + " LIKE " + val("%"+likeEscape(m.Value)) + ` ESCAPE '\'`, nil
+	case directory.MatchContains:
+		return key + " LIKE " + val("%"+likeEscape(m.Value)+"%") + ` ESCAPE '\'`, nil
 	case directory.MatchWord:
 		w := likeEscape(m.Value)
 		parts := []string{key + " LIKE " + val(w+"%") + ` ESCAPE '\'`}

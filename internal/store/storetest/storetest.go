@@ -45,6 +45,7 @@ type Store interface {
 	policy.Store
 	audit.Store
 	audit.SignInStore
+	audit.SignInCounter
 	member.Store
 	ratelimit.Store
 	federation.Store
@@ -70,6 +71,7 @@ func Run(t *testing.T, open Open) {
 		{"directory", testDirectory},
 		{"user_query", testUserQuery},
 		{"user_query_wildcards", testUserQueryWildcards},
+		{"signin_counts", testSignInCounts},
 		{"user_properties", testUserProperties},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},

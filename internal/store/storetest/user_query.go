@@ -84,6 +84,9 @@ func testUserQuery(t *testing.T, open Open) {
 		{"search_word_prefix", m(directory.FieldDisplayName, directory.MatchWord, "smi"), []string{"alice"}},
 		{"search_word_start_only", m(directory.FieldDisplayName, directory.MatchWord, "mith"), nil},
 		{"search_mail_word", m(directory.FieldMail, directory.MatchWord, "gmail"), []string{"ter", "teri"}},
+		{"contains_middle_of_name", m(directory.FieldDisplayName, directory.MatchContains, "MITH"), []string{"alice"}},
+		{"contains_middle_of_mail", m(directory.FieldMail, directory.MatchContains, "mail.EX"), []string{"ter", "teri"}},
+		{"contains_wildcards_are_literal", m(directory.FieldMail, directory.MatchContains, "r%x"), []string{"ter"}},
 	}
 	for _, c := range cases {
 		t.Run("filter_"+c.name, func(t *testing.T) {
