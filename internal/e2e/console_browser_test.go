@@ -351,7 +351,7 @@ func TestConsoleBrowserSignInLog(t *testing.T) {
 			if !strings.Contains(loc, "result=failure") || !strings.Contains(loc, "user=plain%40") {
 				t.Fatalf("filter URL %s", loc)
 			}
-			rowsShown := browserValue(c.b, t, chromedp.Nodes(chromedp.CSS("#log tbody tr")))
+			rowsShown := browserValue(c.b, t, chromedp.Nodes(chromedp.CSSAll("#log tbody tr")))
 			text := browserValue(c.b, t, chromedp.Text(chromedp.CSS("#log tbody")))
 			var api1 struct {
 				Value []struct {
