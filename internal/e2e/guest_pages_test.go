@@ -46,17 +46,7 @@ func TestGuestPagesNoDeadEnds(t *testing.T) {
 				T := func(key string, args ...any) string { return i18n.T(l, key, args...) }
 				shot := func(name string) {
 					t.Helper()
-					// A desktop screen, then a phone-sized one: each passes
-					// axe and scrolls no page sideways.
-					browserDo(b, t, "desktop", chromedp.EmulateViewport(1280, 900))
-					checkAccessibility(b, t, name)
-					guestPageFits(b, t, name, 1280)
-					saveScreenshot(b, t, "guest-"+name+"-"+l+"-"+engine+".png")
-					browserDo(b, t, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-					checkAccessibility(b, t, name+" (phone)")
-					guestPageFits(b, t, name, 390)
-					saveScreenshot(b, t, "guest-"+name+"-"+l+"-phone-"+engine+".png")
-					browserDo(b, t, "desktop", chromedp.ResetViewport())
+					guestPageShots(b, t, name+"-"+l, engine)
 				}
 				addr := "lockout-" + l + "@gmail.example"
 				res, err := in.srv.Invite(ctx, tn, invitation.Request{Email: addr, RedirectURL: appURL})
@@ -311,6 +301,22 @@ func TestErrorPagesJSONOnlyWhenAsked(t *testing.T) {
 			}
 		}
 	}
+}
+
+// guestPageShots checks the page in b on a desktop screen, then a
+// phone-sized one: each passes axe, scrolls no page sideways and is saved
+// as a screenshot.
+func guestPageShots(b context.Context, t *testing.T, name, engine string) {
+	t.Helper()
+	browserDo(b, t, "desktop", chromedp.EmulateViewport(1280, 900))
+	checkAccessibility(b, t, name)
+	guestPageFits(b, t, name, 1280)
+	saveScreenshot(b, t, "guest-"+name+"-"+engine+".png")
+	browserDo(b, t, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	checkAccessibility(b, t, name+" (phone)")
+	guestPageFits(b, t, name, 390)
+	saveScreenshot(b, t, "guest-"+name+"-phone-"+engine+".png")
+	browserDo(b, t, "desktop", chromedp.ResetViewport())
 }
 
 // guestPageFits asserts the page scrolls no wider than the screen: nothing
