@@ -2,27 +2,42 @@ package e2e
 
 import (
 	"context"
+	"net/url"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/member"
+	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
 // TestGuestPagesFitTheScreen: the pages a guest or member meets that
-// TestGuestPagesNoDeadEnds does not reach — the password page and its
-// refusal, My Apps, the sign-out question, the start-again page of a
-// stale round trip to a partner, and the consumers directory's sign-up
-// (address, Send code, code and password) — pass axe and scroll no page
-// sideways at 1280 and 390 px, in every language. Layout does not depend
-// on the engine, so SQLite only.
+// TestGuestPagesNoDeadEnds does not reach — an app's sign-up offer, the
+// password page and its refusal, My Apps, the sign-out question, the
+// start-again page of a stale round trip to a partner, and the consumers
+// directory's sign-up (address, Send code, code and password) — pass axe
+// and scroll no page sideways at 1280 and 390 px, in every language.
+// Layout does not depend on the engine, so SQLite only.
 func TestGuestPagesFitTheScreen(t *testing.T) {
 	in := start(t, startOptions{dsn: testenv.SQLiteDSN(t)})
 	ctx := context.Background()
 	tn, _ := in.tenantWithAdmin("Fabrikam Partner Collaboration 株式会社ファブリカム", "fabrikam.example")
 	const password = "a long enough password 1"
+	const appURL = "https://wiki.fabrikam.example"
+	app, _, err := in.srv.CreateApp(ctx, tn.ID, "Fabrikam Wiki", nil, []string{appURL + "/callback"}, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.srv.SetAppSignUp(ctx, tn.ID, app.AppID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.srv.SetEmailPolicy(ctx, tn, policy.AllowEnabled); err != nil {
+		t.Fatal(err)
+	}
+	authorize := in.URL + "/" + tn.ID + "/oauth2/v2.0/authorize?" + url.Values{"client_id": {app.AppID}, "response_type": {"code"},
+		"scope": {"openid"}, "redirect_uri": {appURL + "/callback"}, "state": {"s"}, "nonce": {"n"}}.Encode()
 	for _, l := range i18n.Languages {
 		t.Run(l, func(t *testing.T) {
 			addr := "member-" + l + "@fabrikam.example"
@@ -34,6 +49,12 @@ func TestGuestPagesFitTheScreen(t *testing.T) {
 			browserDo(b, t, "language", acceptLanguage(l))
 			T := func(key string, args ...any) string { return i18n.T(l, key, args...) }
 			shot := func(name string) { t.Helper(); guestPageShots(b, t, name+"-"+l, "sqlite") }
+
+			browserDo(b, t, "an app's sign-in", chromedp.Navigate(authorize), chromedp.WaitVisible(chromedp.CSS("#email")))
+			browserDo(b, t, "an address with no account", chromedp.SetValue(chromedp.CSS("#email"), "ivy-"+l+"@tailspin.example"))
+			clickAndLoad(b, t, "#next")
+			browserDo(b, t, "the app's sign-up offer", chromedp.WaitVisible(chromedp.CSS("#signup-passcode")))
+			shot("app-signup-offer")
 
 			browserDo(b, t, "sign-in page", chromedp.Navigate(in.URL+"/"+tn.ID+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")))
 			browserDo(b, t, "the address", chromedp.SetValue(chromedp.CSS("#email"), addr))
