@@ -15,6 +15,7 @@ import (
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -54,6 +55,7 @@ type Store interface {
 	roles.GuardStore
 	collab.Store
 	bulkinvite.Store
+	groups.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -97,6 +99,8 @@ func Run(t *testing.T, open Open) {
 		{"collab", testCollab},
 		{"bulk", testBulk},
 		{"bulk_queued", testBulkQueued},
+		{"groups", testGroups},
+		{"group_members", testGroupMembers},
 	} {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel() // each subtest opens a store of its own
