@@ -1,0 +1,182 @@
+package e2e
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+)
+
+// TestGroupsAPI (issue 23, groups): the requests of Graph's group pages
+// through a real server on both engines — create a security group, add a
+// guest with members/$ref, list members, memberOf and transitiveMemberOf
+// of nested groups, checkMemberGroups, update, delete to deletedItems and
+// restore with the members kept — with Entra's audit names, and another
+// tenant's group, member and user answering 404.
+func TestGroupsAPI(t *testing.T) {
+	forEngine(t, func(t *testing.T, dsn string) {
+		in := start(t, startOptions{dsn: dsn})
+		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "Group.ReadWrite.All", "User.Invite.All", "AuditLog.Read.All")
+		_, other := in.tenantWithAdmin("Contoso", "contoso.example", "Group.ReadWrite.All", "User.Invite.All")
+		_, reader := in.tenantWithAdmin("Northwind", "northwind.example", "User.Read.All")
+		var inv struct{ InvitedUser struct{ ID string } }
+		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "ana@partner.example", "inviteRedirectUrl": "https://app.example/"}, &inv); s != http.StatusCreated {
+			t.Fatalf("invite = %d", s)
+		}
+		guestID := inv.InvitedUser.ID
+		groups := in.URL + "/v1.0/groups"
+
+		// Graph's "Create a security group" request (without owners and members).
+		var g map[string]any
+		body := map[string]any{"description": "Group with designated owner and members", "displayName": "Operations group",
+			"groupTypes": []string{}, "mailEnabled": false, "mailNickname": "operations2019", "securityEnabled": true}
+		if s := api(t, admin, http.MethodPost, groups, body, &g); s != http.StatusCreated || g["id"] == "" ||
+			g["@odata.context"] != "https://graph.microsoft.com/v1.0/$metadata#groups/$entity" || g["displayName"] != "Operations group" ||
+			g["securityEnabled"] != true || g["mailEnabled"] != false || g["mailNickname"] != "operations2019" || g["mail"] != nil {
+			t.Fatalf("POST /groups = %d %v", s, g)
+		}
+		if gt, ok := g["groupTypes"].([]any); !ok || len(gt) != 0 {
+			t.Fatalf("groupTypes = %v, want []", g["groupTypes"])
+		}
+		opsID := g["id"].(string)
+		unified := map[string]any{"displayName": "Library Assist", "groupTypes": []string{"Unified"}, "mailEnabled": true, "mailNickname": "library", "securityEnabled": false}
+		if s := api(t, admin, http.MethodPost, groups, unified, nil); s != http.StatusBadRequest {
+			t.Fatalf("a Microsoft 365 group = %d, want 400", s)
+		}
+		if s := api(t, reader, http.MethodGet, groups, nil, nil); s != http.StatusForbidden {
+			t.Fatalf("GET /groups with User.Read.All only = %d, want 403", s)
+		}
+		var all map[string]any
+		if s := api(t, admin, http.MethodPost, groups, map[string]any{"displayName": "All partners", "mailEnabled": false, "mailNickname": "all-partners", "securityEnabled": true}, &all); s != http.StatusCreated {
+			t.Fatalf("POST second group = %d", s)
+		}
+		allID := all["id"].(string)
+
+		// Graph's "Add a member" request, with Graph's base in @odata.id.
+		ref := func(id string) map[string]any {
+			return map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + id}
+		}
+		if s := api(t, admin, http.MethodPost, groups+"/"+opsID+"/members/$ref", ref(guestID), nil); s != http.StatusNoContent {
+			t.Fatalf("add the guest = %d, want 204", s)
+		}
+		var e struct{ Error struct{ Code, Message string } }
+		if s := api(t, admin, http.MethodPost, groups+"/"+opsID+"/members/$ref", ref(guestID), &e); s != http.StatusBadRequest || e.Error.Code != "Request_BadRequest" {
+			t.Fatalf("add the guest twice = %d %+v, want 400", s, e)
+		}
+		// This deployment's base names a member too.
+		if s := api(t, admin, http.MethodPost, groups+"/"+allID+"/members/$ref", map[string]any{"@odata.id": in.URL + "/v1.0/groups/" + opsID}, nil); s != http.StatusNoContent {
+			t.Fatalf("nest the group = %d, want 204", s)
+		}
+		if s := api(t, admin, http.MethodPost, groups+"/"+opsID+"/members/$ref", ref(allID), nil); s != http.StatusBadRequest {
+			t.Fatalf("a group inside its own member = %d, want 400", s)
+		}
+		type list struct {
+			Context string           `json:"@odata.context"`
+			Value   []map[string]any `json:"value"`
+		}
+		var ms list
+		if s := api(t, admin, http.MethodGet, groups+"/"+opsID+"/members", nil, &ms); s != http.StatusOK || len(ms.Value) != 1 ||
+			ms.Value[0]["id"] != guestID || ms.Value[0]["@odata.type"] != "#microsoft.graph.user" || ms.Value[0]["userType"] != "Guest" {
+			t.Fatalf("GET members = %d %+v", s, ms)
+		}
+		ids := func(l list) []string {
+			var out []string
+			for _, v := range l.Value {
+				out = append(out, v["id"].(string))
+			}
+			return out
+		}
+		var of list
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+guestID+"/memberOf", nil, &of); s != http.StatusOK ||
+			!slices.Equal(ids(of), []string{opsID}) || of.Value[0]["@odata.type"] != "#microsoft.graph.group" ||
+			of.Context != "https://graph.microsoft.com/v1.0/$metadata#directoryObjects" {
+			t.Fatalf("memberOf = %d %+v", s, of)
+		}
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+guestID+"/transitiveMemberOf", nil, &of); s != http.StatusOK ||
+			!slices.Equal(ids(of), []string{opsID, allID}) {
+			t.Fatalf("transitiveMemberOf = %d %+v", s, of)
+		}
+		// Graph's checkMemberGroups request and answer.
+		var check struct {
+			Context string   `json:"@odata.context"`
+			Value   []string `json:"value"`
+		}
+		unknown := "4fe90ae7-065a-478b-9400-e0a0e1cbd540"
+		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/users/"+guestID+"/checkMemberGroups", map[string]any{"groupIds": []string{allID, unknown}}, &check); s != http.StatusOK ||
+			!slices.Equal(check.Value, []string{allID}) || check.Context != "https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)" {
+			t.Fatalf("checkMemberGroups = %d %+v", s, check)
+		}
+
+		// Tenant isolation: another tenant's group, member and user are not found.
+		if s := api(t, other, http.MethodGet, groups+"/"+opsID, nil, nil); s != http.StatusNotFound {
+			t.Fatalf("another tenant's group = %d, want 404", s)
+		}
+		if s := api(t, other, http.MethodGet, groups+"/"+opsID+"/members", nil, nil); s != http.StatusNotFound {
+			t.Fatalf("another tenant's members = %d, want 404", s)
+		}
+		var theirs map[string]any
+		if s := api(t, other, http.MethodPost, groups, map[string]any{"displayName": "Theirs", "mailEnabled": false, "mailNickname": "theirs", "securityEnabled": true}, &theirs); s != http.StatusCreated {
+			t.Fatalf("POST in the other tenant = %d", s)
+		}
+		if s := api(t, other, http.MethodPost, groups+"/"+theirs["id"].(string)+"/members/$ref", ref(guestID), nil); s != http.StatusNotFound {
+			t.Fatalf("another tenant's guest as a member = %d, want 404", s)
+		}
+		if s := api(t, other, http.MethodDelete, groups+"/"+opsID+"/members/"+guestID+"/$ref", nil, nil); s != http.StatusNotFound {
+			t.Fatalf("remove through another tenant = %d, want 404", s)
+		}
+		if s := api(t, other, http.MethodGet, in.URL+"/v1.0/users/"+guestID+"/memberOf", nil, nil); s != http.StatusNotFound {
+			t.Fatalf("another tenant's user's memberOf = %d, want 404", s)
+		}
+		if s := api(t, other, http.MethodDelete, groups+"/"+opsID, nil, nil); s != http.StatusNotFound {
+			t.Fatalf("delete through another tenant = %d, want 404", s)
+		}
+
+		// Update, list, delete and restore.
+		if s := api(t, admin, http.MethodPatch, groups+"/"+opsID, map[string]any{"description": "Partners who run operations"}, nil); s != http.StatusNoContent {
+			t.Fatalf("PATCH = %d, want 204", s)
+		}
+		var one map[string]any
+		if s := api(t, admin, http.MethodGet, groups+"/"+opsID+"?$select=id,description", nil, &one); s != http.StatusOK ||
+			one["description"] != "Partners who run operations" || len(one) != 3 {
+			t.Fatalf("GET with $select = %d %v", s, one)
+		}
+		var page list
+		if s := api(t, admin, http.MethodGet, groups+"?$top=1", nil, &page); s != http.StatusOK || len(page.Value) != 1 {
+			t.Fatalf("GET /groups?$top=1 = %d %+v", s, page)
+		}
+		if s := api(t, admin, http.MethodGet, groups+"?$filter="+url.QueryEscape("displayName eq 'x'"), nil, &e); s != http.StatusBadRequest || e.Error.Code != "Request_UnsupportedQuery" {
+			t.Fatalf("$filter on groups = %d %+v, want 400 Request_UnsupportedQuery", s, e)
+		}
+		if s := api(t, admin, http.MethodDelete, groups+"/"+opsID, nil, nil); s != http.StatusNoContent {
+			t.Fatalf("DELETE = %d, want 204", s)
+		}
+		if s := api(t, admin, http.MethodGet, groups+"/"+opsID, nil, nil); s != http.StatusNotFound {
+			t.Fatalf("GET a deleted group = %d, want 404", s)
+		}
+		var deleted list
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/directory/deletedItems/microsoft.graph.group", nil, &deleted); s != http.StatusOK ||
+			!slices.Equal(ids(deleted), []string{opsID}) || deleted.Value[0]["deletedDateTime"] == nil {
+			t.Fatalf("deletedItems/microsoft.graph.group = %d %+v", s, deleted)
+		}
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+guestID+"/memberOf", nil, &of); s != http.StatusOK || len(of.Value) != 0 {
+			t.Fatalf("memberOf while the group is deleted = %d %+v", s, of)
+		}
+		var restored map[string]any
+		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/directory/deletedItems/"+opsID+"/restore", nil, &restored); s != http.StatusOK ||
+			restored["id"] != opsID || restored["@odata.type"] != "#microsoft.graph.group" || restored["deletedDateTime"] != nil {
+			t.Fatalf("restore = %d %v", s, restored)
+		}
+		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+guestID+"/memberOf", nil, &of); s != http.StatusOK || !slices.Equal(ids(of), []string{opsID}) {
+			t.Fatalf("memberOf after restore = %d %+v", s, of)
+		}
+		if s := api(t, admin, http.MethodDelete, groups+"/"+opsID+"/members/"+guestID+"/$ref", nil, nil); s != http.StatusNoContent {
+			t.Fatalf("remove the guest = %d, want 204", s)
+		}
+		for activity, want := range map[string]int{"Add group": 2, "Update group": 1, "Delete group": 1, "Add member to group": 2, "Remove member from group": 1} {
+			var audits struct{ Value []map[string]any }
+			if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$filter="+url.QueryEscape("activityDisplayName eq '"+activity+"'"), nil, &audits); s != http.StatusOK || len(audits.Value) != want {
+				t.Fatalf("audit %q = %d, %d records, want %d", activity, s, len(audits.Value), want)
+			}
+		}
+	})
+}
