@@ -59,7 +59,9 @@ func TestGroupsAPI(t *testing.T) {
 		if s := api(t, admin, http.MethodPost, groups+"/"+opsID+"/members/$ref", ref(guestID), nil); s != http.StatusNoContent {
 			t.Fatalf("add the guest = %d, want 204", s)
 		}
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		if s := api(t, admin, http.MethodPost, groups+"/"+opsID+"/members/$ref", ref(guestID), &e); s != http.StatusBadRequest || e.Error.Code != "Request_BadRequest" {
 			t.Fatalf("add the guest twice = %d %+v, want 400", s, e)
 		}
