@@ -53,6 +53,7 @@ every command accepts them, so one environment file serves all.
 		newInviteCommand(flags),
 		newUserCommand(flags),
 		newRoleCommand(flags),
+		newGroupCommand(flags),
 		newPolicyCommand(flags),
 		newKeysCommand(flags),
 		newIdPCommand(flags),

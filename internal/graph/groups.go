@@ -322,3 +322,21 @@ func (a *API) restoreGroup(w http.ResponseWriter, r *http.Request, c Caller, id 
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
+
+// GroupJSON is group g as GET /v1.0/groups/{id} answers it (what
+// `guestgate group create --output json` prints).
+func GroupJSON(g groups.Group) any {
+	out := groupOut(g)
+	out.ODataContext = groupEntityContext
+	return out
+}
+
+// GroupsJSON is a page of groups as GET /v1.0/groups answers it (what
+// `guestgate group list --output json` prints).
+func GroupsJSON(gs []groups.Group) any {
+	page := groupPage{ODataContext: groupsContext, Value: []any{}}
+	for _, g := range gs {
+		page.Value = append(page.Value, groupOut(g))
+	}
+	return page
+}

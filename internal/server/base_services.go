@@ -61,8 +61,8 @@ func (b *Base) roles() *roles.Service {
 	return roles.NewService(roles.Deps{Store: b.db, Directory: b.db, Tx: b.db, Audit: b.db, Clock: b.clock, Guard: b.db})
 }
 
-// Groups builds the security groups and their members.
-func (b *Base) Groups() *groups.Service {
+// groups builds the security groups and their members.
+func (b *Base) groups() *groups.Service {
 	return groups.NewService(groups.Deps{Store: b.db, Directory: b.db, Tx: b.db, Audit: b.db, Clock: b.clock})
 }
 

@@ -71,7 +71,7 @@ func newServices(b *Base, m *metrics.Metrics) (*services, error) {
 	return &services{
 		cfg: b.cfg, db: b.db, clock: b.clock, log: b.log, metrics: m,
 		collab: c, branding: br, invitations: b.invitations(c, br), policies: b.policies(), members: members,
-		lifecycle: b.lifecycle(), roles: b.roles(), groups: b.Groups(), federations: federations, limiter: ratelimit.New(b.db, b.clock),
+		lifecycle: b.lifecycle(), roles: b.roles(), groups: b.groups(), federations: federations, limiter: ratelimit.New(b.db, b.clock),
 		oidc: core, mail: composer{cfg: b.cfg, clock: b.clock, log: b.log, branding: br},
 	}, nil
 }
