@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -146,8 +147,35 @@ func TestGroupsAPI(t *testing.T) {
 		if s := api(t, admin, http.MethodGet, groups+"?$top=1", nil, &page); s != http.StatusOK || len(page.Value) != 1 {
 			t.Fatalf("GET /groups?$top=1 = %d %+v", s, page)
 		}
-		if s := api(t, admin, http.MethodGet, groups+"?$filter="+url.QueryEscape("displayName eq 'x'"), nil, &e); s != http.StatusBadRequest || e.Error.Code != "Request_UnsupportedQuery" {
-			t.Fatalf("$filter on groups = %d %+v, want 400 Request_UnsupportedQuery", s, e)
+		// List queries as on users: $filter, $search with $count, $orderby with paging.
+		if s := api(t, admin, http.MethodGet, groups+"?$filter="+url.QueryEscape("startswith(displayName,'oper')"), nil, &page); s != http.StatusOK ||
+			!slices.Equal(ids(page), []string{opsID}) {
+			t.Fatalf("$filter=startswith = %d %+v", s, page)
+		}
+		if s := api(t, admin, http.MethodGet, groups+"?$filter="+url.QueryEscape("displayName ne 'x'"), nil, &e); s != http.StatusBadRequest || e.Error.Code != "Request_UnsupportedQuery" {
+			t.Fatalf("$filter with ne on groups = %d %+v, want 400 Request_UnsupportedQuery", s, e)
+		}
+		var counted struct {
+			Count int              `json:"@odata.count"`
+			Value []map[string]any `json:"value"`
+		}
+		if s, raw := graphGet(t, admin, groups+"?$count=true&$search="+url.QueryEscape(`"displayName:partners"`), eventualHeader); s != http.StatusOK ||
+			json.Unmarshal(raw, &counted) != nil || counted.Count != 1 || len(counted.Value) != 1 || counted.Value[0]["id"] != allID {
+			t.Fatalf("$search with $count = %d %s", s, raw)
+		}
+		var byName struct {
+			Value []map[string]any `json:"value"`
+			Next  string           `json:"@odata.nextLink"`
+		}
+		if s := api(t, admin, http.MethodGet, groups+"?$orderby=displayName&$top=1", nil, &byName); s != http.StatusOK || len(byName.Value) != 1 ||
+			byName.Value[0]["displayName"] != "All partners" || byName.Next == "" {
+			t.Fatalf("$orderby=displayName page 1 = %d %+v", s, byName)
+		}
+		next := byName.Next
+		byName.Value, byName.Next = nil, ""
+		if s := api(t, admin, http.MethodGet, next, nil, &byName); s != http.StatusOK || len(byName.Value) != 1 ||
+			byName.Value[0]["displayName"] != "Operations group" || byName.Next != "" {
+			t.Fatalf("$orderby=displayName page 2 (%s) = %d %+v", next, s, byName)
 		}
 		if s := api(t, admin, http.MethodDelete, groups+"/"+opsID, nil, nil); s != http.StatusNoContent {
 			t.Fatalf("DELETE = %d, want 204", s)

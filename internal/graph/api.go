@@ -162,7 +162,8 @@ func New(d Deps) *API {
 	a.handle("POST "+deletedItemsPath+"/{id}/restore", directoryObjects, a.restoreDeletedItem)
 	a.handle("DELETE "+deletedItemsPath+"/{id}", directoryObjects, a.purgeDeletedItem)
 	a.handle("GET "+deletedItemsPath+"/microsoft.graph.group", directoryObjects, a.listDeletedGroups, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
-	a.handle("GET "+groupsPath, directoryObjects, a.listGroups, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET "+groupsPath, directoryObjects, a.listGroups,
+		odata.OptFilter, odata.OptSearch, odata.OptSelect, odata.OptOrderBy, odata.OptCount, odata.OptTop, odata.OptSkipToken)
 	a.handle("POST "+groupsPath, directoryObjects, a.createGroup)
 	a.handle("GET "+groupsPath+"/{id}", directoryObjects, a.getGroup, odata.OptSelect)
 	a.handle("PATCH "+groupsPath+"/{id}", directoryObjects, a.patchGroup)

@@ -24,6 +24,8 @@ type Groups interface {
 	Create(ctx context.Context, tenantID string, in groups.Input, by audit.Actor) (groups.Group, error)
 	Get(ctx context.Context, tenantID, id string) (groups.Group, error)
 	List(ctx context.Context, tenantID, afterID string, limit int) ([]groups.Group, error)
+	Query(ctx context.Context, tenantID string, q groups.Query) ([]groups.Group, error)
+	Count(ctx context.Context, tenantID string, q groups.Query) (int, error)
 	Update(ctx context.Context, tenantID, id string, p groups.Patch, by audit.Actor) (groups.Group, error)
 	Delete(ctx context.Context, tenantID, id string, by audit.Actor) error
 	GetDeleted(ctx context.Context, tenantID, id string) (groups.Group, error)
@@ -195,19 +197,54 @@ func writeGroup(w http.ResponseWriter, status int, g groups.Group, sel []string,
 
 type groupPage struct {
 	ODataContext  string `json:"@odata.context"`
+	ODataCount    *int   `json:"@odata.count,omitempty"`
 	ODataNextLink string `json:"@odata.nextLink,omitempty"`
 	Value         []any  `json:"value"`
 }
 
-// listGroups is GET /v1.0/groups with $select, $top (1–999, default 100)
-// and $skiptoken, ordered by id.
+// listGroups is GET /v1.0/groups with $filter, $search, $orderby,
+// $count, $select, $top (1–999, default 100) and $skiptoken
+// (groups_query.go).
 func (a *API) listGroups(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := require(c, permGroupsRead...); err != nil {
 		return err
 	}
-	return a.groupList(w, r, groupsContext, func(after string, limit int) ([]groups.Group, error) {
-		return a.deps.Groups.List(r.Context(), c.TenantID, after, limit)
-	})
+	req, err := mapGroupsQuery(routeQuery(r), eventual(r))
+	if err != nil {
+		return err
+	}
+	gs, err := a.deps.Groups.Query(r.Context(), c.TenantID, req.query)
+	if err != nil {
+		return err
+	}
+	page := groupPage{ODataContext: selectContext(groupsContext, req.sel), Value: []any{}}
+	if req.count {
+		n, err := a.deps.Groups.Count(r.Context(), c.TenantID, req.query)
+		if err != nil {
+			return err
+		}
+		page.ODataCount = &n
+	}
+	if len(gs) > req.top {
+		gs = gs[:req.top]
+		page.ODataNextLink = a.nextLink(r, groupSkipToken(gs[len(gs)-1], req.query.ByName))
+	}
+	for _, g := range gs {
+		page.Value = append(page.Value, groupItem(g, req.sel))
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// groupItem is a group of a list, with its @odata.type, or the
+// selected properties.
+func groupItem(g groups.Group, sel []string) any {
+	out := groupOut(g)
+	out.ODataType = "#microsoft.graph.group"
+	if sel != nil {
+		return selectObject(out, sel, "")
+	}
+	return out
 }
 
 // groupList answers one page of groups that list reads in id order.
@@ -231,13 +268,7 @@ func (a *API) groupList(w http.ResponseWriter, r *http.Request, context string, 
 		page.ODataNextLink = a.nextLink(r, gs[len(gs)-1].ID)
 	}
 	for _, g := range gs {
-		out := groupOut(g)
-		out.ODataType = "#microsoft.graph.group"
-		if sel != nil {
-			page.Value = append(page.Value, selectObject(out, sel, ""))
-			continue
-		}
-		page.Value = append(page.Value, out)
+		page.Value = append(page.Value, groupItem(g, sel))
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil

@@ -100,6 +100,24 @@ func (s *Service) List(ctx context.Context, tenantID, afterID string, limit int)
 	return gs, nil
 }
 
+// Query returns one page of tenantID's live groups q selects.
+func (s *Service) Query(ctx context.Context, tenantID string, q Query) ([]Group, error) {
+	gs, err := s.d.Store.QueryGroups(ctx, tenantID, q)
+	if err != nil {
+		return nil, fmt.Errorf("query groups: %w", err)
+	}
+	return gs, nil
+}
+
+// Count counts tenantID's live groups q's Filter and Search select.
+func (s *Service) Count(ctx context.Context, tenantID string, q Query) (int, error) {
+	n, err := s.d.Store.CountGroups(ctx, tenantID, q)
+	if err != nil {
+		return 0, fmt.Errorf("count groups: %w", err)
+	}
+	return n, nil
+}
+
 // Update changes the group's properties named in p, with the audit record.
 func (s *Service) Update(ctx context.Context, tenantID, id string, p Patch, by audit.Actor) (Group, error) {
 	var g Group

@@ -21,6 +21,12 @@ type Store interface {
 	// DeleteGroup soft-deletes the tenant's live group id at at, keeping
 	// its memberships for a restore, or answers store.ErrNotFound.
 	DeleteGroup(ctx context.Context, tenantID, id string, at time.Time) error
+	// QueryGroups returns one page of the tenant's live groups that q
+	// selects, in q's order.
+	QueryGroups(ctx context.Context, tenantID string, q Query) ([]Group, error)
+	// CountGroups counts the tenant's live groups q's Filter and Search
+	// select.
+	CountGroups(ctx context.Context, tenantID string, q Query) (int, error)
 	// GetDeletedGroup returns the tenant's deleted group id, or store.ErrNotFound.
 	GetDeletedGroup(ctx context.Context, tenantID, id string) (Group, error)
 	// ListDeletedGroups returns the tenant's deleted groups ordered by id.

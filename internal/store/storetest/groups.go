@@ -183,3 +183,47 @@ func testGroupMembers(t *testing.T, open Open) {
 		}
 	})
 }
+
+func testGroupQuery(t *testing.T, open Open) {
+	t.Run("filter_search_order_count_paged", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		other := seedTenant(t, s, "fabrikam")
+		for _, n := range []string{"Partners-A", "partners-b", "Sales", "Partners_C"} {
+			seedGroup(t, s, tn, n)
+		}
+		seedGroup(t, s, other, "Partners-Other")
+		gone := seedGroup(t, s, tn, "Partners-Gone")
+		must(t, "delete", s.DeleteGroup(t.Context(), tn.ID, gone.ID, at(time.Hour)))
+		names := func(gs []groups.Group) []string {
+			var out []string
+			for _, g := range gs {
+				out = append(out, g.DisplayName)
+			}
+			return out
+		}
+		prefix := groups.Query{Filter: []groups.Clause{{Field: groups.FieldDisplayName, Op: groups.OpStartsWith, Values: []string{"PARTNERS"}}}, ByName: true}
+		got, err := s.QueryGroups(t.Context(), tn.ID, prefix)
+		must(t, "startsWith", err)
+		wantEqual(t, "startsWith ignores case, by name, live, this tenant's", names(got), []string{"Partners-A", "Partners_C", "partners-b"})
+		n, err := s.CountGroups(t.Context(), tn.ID, prefix)
+		must(t, "count", err)
+		wantEqual(t, "count", n, 3)
+		underscore := groups.Query{Filter: []groups.Clause{{Field: groups.FieldDisplayName, Op: groups.OpStartsWith, Values: []string{"partners_"}}}}
+		got, err = s.QueryGroups(t.Context(), tn.ID, underscore)
+		must(t, "startsWith with _", err)
+		wantEqual(t, "_ is not a wildcard", names(got), []string{"Partners_C"})
+		eq := groups.Query{Filter: []groups.Clause{{Field: groups.FieldMailNickname, Op: groups.OpIn, Values: []string{"SALES", "nobody"}}}}
+		got, err = s.QueryGroups(t.Context(), tn.ID, eq)
+		must(t, "in", err)
+		wantEqual(t, "in", names(got), []string{"Sales"})
+		search := groups.Query{Search: []groups.Clause{{Field: groups.FieldDisplayName, Op: groups.OpContains, Values: []string{"ART"}}}, ByName: true, Desc: true, Limit: 2}
+		first, err := s.QueryGroups(t.Context(), tn.ID, search)
+		must(t, "search page 1", err)
+		wantEqual(t, "search page 1, descending", names(first), []string{"partners-b", "Partners_C"})
+		search.AfterName, search.AfterID = first[1].DisplayName, first[1].ID
+		rest, err := s.QueryGroups(t.Context(), tn.ID, search)
+		must(t, "search page 2", err)
+		wantEqual(t, "search page 2", names(rest), []string{"Partners-A"})
+	})
+}

@@ -101,6 +101,7 @@ func Run(t *testing.T, open Open) {
 		{"bulk_queued", testBulkQueued},
 		{"groups", testGroups},
 		{"group_members", testGroupMembers},
+		{"group_query", testGroupQuery},
 	} {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel() // each subtest opens a store of its own
