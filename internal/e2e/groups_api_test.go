@@ -18,7 +18,7 @@ func TestGroupsAPI(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
 		in := start(t, startOptions{dsn: dsn})
 		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "Group.ReadWrite.All", "User.Invite.All", "AuditLog.Read.All")
-		_, other := in.tenantWithAdmin("Contoso", "contoso.example", "Group.ReadWrite.All", "User.Invite.All")
+		_, other := in.tenantWithAdmin("Contoso", "contoso.example", "Group.ReadWrite.All", "User.ReadWrite.All")
 		_, reader := in.tenantWithAdmin("Northwind", "northwind.example", "User.Read.All")
 		var inv struct{ InvitedUser struct{ ID string } }
 		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "ana@partner.example", "inviteRedirectUrl": "https://app.example/"}, &inv); s != http.StatusCreated {
@@ -202,7 +202,20 @@ func TestGroupsAPI(t *testing.T) {
 		if s := api(t, admin, http.MethodDelete, groups+"/"+opsID+"/members/"+guestID+"/$ref", nil, nil); s != http.StatusNoContent {
 			t.Fatalf("remove the guest = %d, want 204", s)
 		}
-		for activity, want := range map[string]int{"Add group": 2, "Update group": 1, "Delete group": 1, "Add member to group": 2, "Remove member from group": 1} {
+		if s := api(t, admin, http.MethodDelete, groups+"/"+allID, nil, nil); s != http.StatusNoContent {
+			t.Fatalf("DELETE all-partners = %d, want 204", s)
+		}
+		if s := api(t, other, http.MethodDelete, in.URL+"/v1.0/directory/deletedItems/"+allID, nil, nil); s != http.StatusNotFound {
+			t.Fatalf("purge through another tenant = %d, want 404", s)
+		}
+		if s := api(t, admin, http.MethodDelete, in.URL+"/v1.0/directory/deletedItems/"+allID, nil, nil); s != http.StatusNoContent {
+			t.Fatalf("purge = %d, want 204", s)
+		}
+		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/directory/deletedItems/"+allID+"/restore", nil, nil); s != http.StatusNotFound {
+			t.Fatalf("restore a purged group = %d, want 404", s)
+		}
+		for activity, want := range map[string]int{"Add group": 2, "Update group": 1, "Delete group": 2, "Add member to group": 2,
+			"Remove member from group": 1, "Restore group": 1, "Hard Delete group": 1} {
 			var audits struct{ Value []map[string]any }
 			if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$filter="+url.QueryEscape("activityDisplayName eq '"+activity+"'"), nil, &audits); s != http.StatusOK || len(audits.Value) != want {
 				t.Fatalf("audit %q = %d, %d records, want %d", activity, s, len(audits.Value), want)

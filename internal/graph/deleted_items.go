@@ -149,7 +149,7 @@ func (a *API) getDeletedItem(w http.ResponseWriter, r *http.Request, c Caller) e
 		return nil
 	}
 	if err := require(c, permUsersRead...); err != nil {
-		return err
+		return onlyGroups(r)
 	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
@@ -163,6 +163,13 @@ func (a *API) getDeletedItem(w http.ResponseWriter, r *http.Request, c Caller) e
 	out.ODataContext = "https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/$entity"
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// onlyGroups answers a caller that may reach deleted groups but not
+// deleted users, for an id that is no deleted group of its tenant: not
+// found, as for any object it cannot see.
+func onlyGroups(r *http.Request) error {
+	return notFound("Resource '" + r.PathValue("id") + "' does not exist or one of its queried reference-property objects are not present.")
 }
 
 // restoreBody is the optional body of a restore.
@@ -204,7 +211,7 @@ func (a *API) restoreDeletedItem(w http.ResponseWriter, r *http.Request, c Calle
 		return a.restoreGroup(w, r, c, g.ID)
 	}
 	if err := require(c, permUserDelete...); err != nil {
-		return err
+		return onlyGroups(r)
 	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
@@ -222,10 +229,26 @@ func (a *API) restoreDeletedItem(w http.ResponseWriter, r *http.Request, c Calle
 }
 
 // purgeDeletedItem is DELETE /v1.0/directory/deletedItems/{id} (204): the
-// deleted user is gone for good.
+// deleted user or group is gone for good.
 func (a *API) purgeDeletedItem(w http.ResponseWriter, r *http.Request, c Caller) error {
-	if err := require(c, permUserDelete...); err != nil {
+	if err := require(c, permDeletedRestore...); err != nil {
 		return err
+	}
+	if g, ok, err := a.deletedGroup(r.Context(), c, r.PathValue("id")); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		if err := require(c, permGroupsWrite...); err != nil {
+			return err
+		}
+		if err := a.deps.Groups.Purge(r.Context(), c.TenantID, g.ID, a.actor(r, c)); err != nil {
+			return orObjectNotFound(err, g.ID)
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	if err := require(c, permUserDelete...); err != nil {
+		return onlyGroups(r)
 	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {

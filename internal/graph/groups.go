@@ -31,6 +31,7 @@ type Groups interface {
 	GetDeleted(ctx context.Context, tenantID, id string) (groups.Group, error)
 	ListDeleted(ctx context.Context, tenantID, afterID string, limit int) ([]groups.Group, error)
 	Restore(ctx context.Context, tenantID, id string, by audit.Actor) (groups.Group, error)
+	Purge(ctx context.Context, tenantID, id string, by audit.Actor) error
 	AddMember(ctx context.Context, tenantID, groupID, memberID string, by audit.Actor) error
 	RemoveMember(ctx context.Context, tenantID, groupID, memberID string, by audit.Actor) error
 	Members(ctx context.Context, tenantID, groupID, afterID string, limit int) ([]groups.Object, error)
@@ -45,7 +46,7 @@ var (
 	permGroupsWrite  = []string{roles.GroupReadWriteAll, roles.DirectoryReadWriteAll}
 	permMembersRead  = []string{roles.GroupMemberReadAll, roles.GroupMemberReadWriteAll, roles.GroupReadAll, roles.GroupReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
 	permMembersWrite = []string{roles.GroupMemberReadWriteAll, roles.GroupReadWriteAll, roles.DirectoryReadWriteAll}
-	// deletedItems holds users and groups: reading or restoring one needs
+	// deletedItems holds users and groups: reading, restoring or purging one needs
 	// the permission of its kind, and one of these to get that far.
 	permDeletedRead    = []string{roles.UserReadAll, roles.UserReadWriteAll, roles.GroupReadAll, roles.GroupReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
 	permDeletedRestore = []string{roles.UserDeleteRestoreAll, roles.UserReadWriteAll, roles.GroupReadWriteAll, roles.DirectoryReadWriteAll}

@@ -66,7 +66,7 @@ var (
 		"GET /v1.0/users/{id}/memberOf":                                 grantMembersRead,
 		"GET /v1.0/users/{id}/transitiveMemberOf":                       grantMembersRead,
 		"POST /v1.0/users/{id}/checkMemberGroups":                       grantMembersRead,
-		"DELETE /v1.0/directory/deletedItems/{id}":                      grantUserDelete,
+		"DELETE /v1.0/directory/deletedItems/{id}":                      unionOf(grantUserDelete, grantGroupsWrite),
 		"GET /v1.0/policies/authenticationMethodsPolicy":                grantAuthnRead,
 		"GET " + authMethodConfigsPath:                                  grantAuthnRead,
 		"GET " + emailConfigPath:                                        grantAuthnRead,

@@ -20,6 +20,7 @@ const (
 	ActivityUpdateGroup       = "Update group"
 	ActivityDeleteGroup       = "Delete group"
 	ActivityRestoreGroup      = "Restore group"
+	ActivityHardDeleteGroup   = "Hard Delete group"
 	ActivityAddMember         = "Add member to group"
 	ActivityRemoveMember      = "Remove member from group"
 	CategoryGroupManagement   = "GroupManagement"
@@ -224,6 +225,20 @@ func (s *Service) Restore(ctx context.Context, tenantID, id string, by audit.Act
 		return Group{}, err
 	}
 	return g, nil
+}
+
+// Purge removes a deleted group for good, with its memberships.
+func (s *Service) Purge(ctx context.Context, tenantID, id string, by audit.Actor) error {
+	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		g, err := s.d.Store.GetDeletedGroup(ctx, tenantID, id)
+		if err != nil {
+			return fmt.Errorf("purge group: %w", err)
+		}
+		if err := s.d.Store.PurgeGroup(ctx, tenantID, id); err != nil {
+			return fmt.Errorf("purge group: %w", err)
+		}
+		return s.audit(ctx, tenantID, ActivityHardDeleteGroup, audit.OperationDelete, by, groupTarget(g))
+	})
 }
 
 func groupTarget(g Group) audit.Target {

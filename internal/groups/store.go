@@ -31,6 +31,9 @@ type Store interface {
 	GetDeletedGroup(ctx context.Context, tenantID, id string) (Group, error)
 	// ListDeletedGroups returns the tenant's deleted groups ordered by id.
 	ListDeletedGroups(ctx context.Context, tenantID, afterID string, limit int) ([]Group, error)
+	// PurgeGroup removes the tenant's deleted group id for good, with its
+	// members and its own memberships, or answers store.ErrNotFound.
+	PurgeGroup(ctx context.Context, tenantID, id string) error
 	// RestoreGroup makes the tenant's deleted group id live again, or
 	// answers store.ErrNotFound.
 	RestoreGroup(ctx context.Context, tenantID, id string) error

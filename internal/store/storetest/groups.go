@@ -108,6 +108,19 @@ func testGroups(t *testing.T, open Open) {
 		of, err = s.ListMemberOf(t.Context(), tn.ID, guest.ID, "", 10)
 		must(t, "memberOf after restore", err)
 		wantEqual(t, "memberOf after restore", groupIDs(of), []string{g.ID})
+		wantErr(t, "purge a live group", s.PurgeGroup(t.Context(), tn.ID, g.ID), store.ErrNotFound)
+		must(t, "delete again", s.DeleteGroup(t.Context(), tn.ID, g.ID, at(2*time.Hour)))
+		other := seedTenant(t, s, "fabrikam")
+		wantErr(t, "purge through another tenant", s.PurgeGroup(t.Context(), other.ID, g.ID), store.ErrNotFound)
+		must(t, "purge", s.PurgeGroup(t.Context(), tn.ID, g.ID))
+		_, err = s.GetDeletedGroup(t.Context(), tn.ID, g.ID)
+		wantErr(t, "get purged", err, store.ErrNotFound)
+		wantErr(t, "restore purged", s.RestoreGroup(t.Context(), tn.ID, g.ID), store.ErrNotFound)
+		// The memberships went too: a group made with the same id has none.
+		must(t, "create again", s.CreateGroup(t.Context(), g))
+		ms, err := s.ListGroupMembers(t.Context(), tn.ID, g.ID, "", 10)
+		must(t, "members of a new group with the id", err)
+		wantEqual(t, "members of a new group with the id", len(ms), 0)
 	})
 }
 
