@@ -44,6 +44,24 @@ func TestGroupsAPI(t *testing.T) {
 		if s := api(t, admin, http.MethodPost, groups, unified, nil); s != http.StatusBadRequest {
 			t.Fatalf("a Microsoft 365 group = %d, want 400", s)
 		}
+		// Graph's example with members@odata.bind (owners are not kept here).
+		var bound map[string]any
+		withMembers := map[string]any{"displayName": "Operations partners", "mailEnabled": false, "mailNickname": "opspartners", "securityEnabled": true,
+			"members@odata.bind": []string{"https://graph.microsoft.com/v1.0/users/" + guestID}}
+		if s := api(t, admin, http.MethodPost, groups, withMembers, &bound); s != http.StatusCreated {
+			t.Fatalf("POST with members@odata.bind = %d %v", s, bound)
+		}
+		var boundMembers struct{ Value []map[string]any }
+		if s := api(t, admin, http.MethodGet, groups+"/"+bound["id"].(string)+"/members", nil, &boundMembers); s != http.StatusOK ||
+			len(boundMembers.Value) != 1 || boundMembers.Value[0]["id"] != guestID {
+			t.Fatalf("members of a group created with members = %d %+v", s, boundMembers)
+		}
+		if s := api(t, admin, http.MethodDelete, groups+"/"+bound["id"].(string), nil, nil); s != http.StatusNoContent {
+			t.Fatalf("DELETE = %d", s)
+		}
+		if s := api(t, admin, http.MethodDelete, in.URL+"/v1.0/directory/deletedItems/"+bound["id"].(string), nil, nil); s != http.StatusNoContent {
+			t.Fatalf("purge = %d", s)
+		}
 		if s := api(t, reader, http.MethodGet, groups, nil, nil); s != http.StatusForbidden {
 			t.Fatalf("GET /groups with User.Read.All only = %d, want 403", s)
 		}
@@ -214,8 +232,8 @@ func TestGroupsAPI(t *testing.T) {
 		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/directory/deletedItems/"+allID+"/restore", nil, nil); s != http.StatusNotFound {
 			t.Fatalf("restore a purged group = %d, want 404", s)
 		}
-		for activity, want := range map[string]int{"Add group": 2, "Update group": 1, "Delete group": 2, "Add member to group": 2,
-			"Remove member from group": 1, "Restore group": 1, "Hard Delete group": 1} {
+		for activity, want := range map[string]int{"Add group": 3, "Update group": 1, "Delete group": 3, "Add member to group": 3,
+			"Remove member from group": 1, "Restore group": 1, "Hard Delete group": 2} {
 			var audits struct{ Value []map[string]any }
 			if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$filter="+url.QueryEscape("activityDisplayName eq '"+activity+"'"), nil, &audits); s != http.StatusOK || len(audits.Value) != want {
 				t.Fatalf("audit %q = %d, %d records, want %d", activity, s, len(audits.Value), want)

@@ -124,6 +124,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = directoryBadRequest("Invalid value specified for property 'description' of resource 'Group'. " + groups.ErrDescription.Error() + ".")
 	case errors.Is(err, groups.ErrCycle):
 		e = directoryBadRequest("The member cannot be added: " + groups.ErrCycle.Error() + ".")
+	case errors.Is(err, groups.ErrTooManyMembers):
+		e = directoryBadRequest(groups.ErrTooManyMembers.Error() + ".")
 	case errors.Is(err, groups.ErrTooDeep):
 		e = directoryBadRequest(groups.ErrTooDeep.Error() + ".")
 	case errors.Is(err, store.ErrAlreadyExists):

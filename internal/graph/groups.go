@@ -116,6 +116,8 @@ type groupIn struct {
 	MailEnabled     *bool     `json:"mailEnabled"`
 	SecurityEnabled *bool     `json:"securityEnabled"`
 	GroupTypes      *[]string `json:"groupTypes"`
+	// MembersBind are @odata.id references of the first members (create only).
+	MembersBind []string `json:"members@odata.bind"`
 }
 
 // errGroupKind answers a group guestgate does not keep.
@@ -137,6 +139,9 @@ func (in groupIn) check(create bool) error {
 			}
 		}
 	}
+	if !create && in.MembersBind != nil {
+		return directoryBadRequest("members@odata.bind is taken when a group is created; add members with members/$ref.")
+	}
 	if in.MailEnabled != nil && *in.MailEnabled || in.SecurityEnabled != nil && !*in.SecurityEnabled ||
 		in.GroupTypes != nil && len(*in.GroupTypes) > 0 {
 		return errGroupKind
@@ -156,8 +161,21 @@ func (a *API) createGroup(w http.ResponseWriter, r *http.Request, c Caller) erro
 	if err := in.check(true); err != nil {
 		return err
 	}
-	g, err := a.deps.Groups.Create(r.Context(), c.TenantID, groups.Input{DisplayName: deref(in.DisplayName),
-		Description: deref(in.Description), MailNickname: deref(in.MailNickname)}, a.actor(r, c))
+	create := groups.Input{DisplayName: deref(in.DisplayName), Description: deref(in.Description), MailNickname: deref(in.MailNickname)}
+	for _, ref := range in.MembersBind {
+		id, err := a.refID(ref)
+		if err != nil {
+			return err
+		}
+		create.MemberIDs = append(create.MemberIDs, id)
+	}
+	g, err := a.deps.Groups.Create(r.Context(), c.TenantID, create, a.actor(r, c))
+	if errors.Is(err, store.ErrAlreadyExists) {
+		return errAlreadyMember
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return badRequest("Invalid object identifier in members@odata.bind: every member must be a user or a group of this organization.")
+	}
 	if err != nil {
 		return err
 	}

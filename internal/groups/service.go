@@ -54,7 +54,16 @@ type Input struct {
 	DisplayName  string
 	Description  string
 	MailNickname string
+	// MemberIDs are directory objects (users or groups of the tenant) to
+	// add at once, at most MaxCreateMembers (Graph's members@odata.bind).
+	MemberIDs []string
 }
+
+// MaxCreateMembers is how many members a group may be created with.
+const MaxCreateMembers = 20
+
+// ErrTooManyMembers: more than MaxCreateMembers members at creation.
+var ErrTooManyMembers = errors.New("a group can be created with at most 20 members; add more afterwards")
 
 // Patch changes the properties that are not nil.
 type Patch struct {
@@ -63,10 +72,15 @@ type Patch struct {
 	MailNickname *string
 }
 
-// Create stores a new security group of tenantID, with its audit record.
+// Create stores a new security group of tenantID, and its first members,
+// with the audit records, in one transaction: a member that cannot be
+// added (not found in the tenant, named twice) leaves no group behind.
 func (s *Service) Create(ctx context.Context, tenantID string, in Input, by audit.Actor) (Group, error) {
 	if err := Validate(in.DisplayName, in.MailNickname, in.Description); err != nil {
 		return Group{}, fmt.Errorf("create group: %w", err)
+	}
+	if len(in.MemberIDs) > MaxCreateMembers {
+		return Group{}, fmt.Errorf("create group: %w", ErrTooManyMembers)
 	}
 	g := Group{TenantID: tenantID, ID: uuid.NewString(), DisplayName: in.DisplayName,
 		Description: in.Description, MailNickname: in.MailNickname}
@@ -75,7 +89,15 @@ func (s *Service) Create(ctx context.Context, tenantID string, in Input, by audi
 		if err := s.d.Store.CreateGroup(ctx, g); err != nil {
 			return fmt.Errorf("create group: %w", err)
 		}
-		return s.audit(ctx, tenantID, ActivityAddGroup, audit.OperationAdd, by, groupTarget(g))
+		if err := s.audit(ctx, tenantID, ActivityAddGroup, audit.OperationAdd, by, groupTarget(g)); err != nil {
+			return err
+		}
+		for _, id := range in.MemberIDs {
+			if err := s.AddMember(ctx, tenantID, g.ID, id, by); err != nil {
+				return fmt.Errorf("create group: %w", err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Group{}, err

@@ -209,3 +209,31 @@ func TestServiceUpdateDeleteRestore(t *testing.T) {
 		}
 	})
 }
+
+func TestServiceCreateWithMembers(t *testing.T) {
+	forEngine(t, func(t *testing.T, f *fixture) {
+		ctx := t.Context()
+		sub := f.create(t, "sub")
+		g, err := f.svc.Create(ctx, f.tenant.ID, groups.Input{DisplayName: "partners", MailNickname: "partners",
+			MemberIDs: []string{f.guest.ID, sub.ID}}, admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := f.svc.Members(ctx, f.tenant.ID, g.ID, "", 10)
+		if err != nil || len(ms) != 2 {
+			t.Fatalf("members = %+v, %v", ms, err)
+		}
+		_, err = f.svc.Create(ctx, f.tenant.ID, groups.Input{DisplayName: "bad", MailNickname: "bad", MemberIDs: []string{f.guest.ID, f.alien.ID}}, admin)
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("create with another tenant's guest = %v, want ErrNotFound", err)
+		}
+		all, err := f.svc.List(ctx, f.tenant.ID, "", 10)
+		if err != nil || len(all) != 2 {
+			t.Fatalf("a refused create left a group behind: %+v, %v", all, err)
+		}
+		many := make([]string, groups.MaxCreateMembers+1)
+		if _, err := f.svc.Create(ctx, f.tenant.ID, groups.Input{DisplayName: "big", MailNickname: "big", MemberIDs: many}, admin); !errors.Is(err, groups.ErrTooManyMembers) {
+			t.Fatalf("create with 21 members = %v, want ErrTooManyMembers", err)
+		}
+	})
+}
