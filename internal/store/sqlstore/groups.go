@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -176,20 +177,10 @@ func (db *DB) queryGroups(ctx context.Context, what, q string, args ...any) ([]g
 	return out, nil
 }
 
-// affectedOne turns an exec that changed no row into store.ErrNotFound.
-func affectedOne(res sqlResult, err error, what string) error {
+// affectedOne is affectedOrNotFound after an exec that may have failed.
+func affectedOne(res sql.Result, err error, what string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
-	return nil
+	return affectedOrNotFound(res, what)
 }
-
-// sqlResult is what affectedOne reads of an exec's result.
-type sqlResult interface{ RowsAffected() (int64, error) }
