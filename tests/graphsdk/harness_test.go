@@ -169,7 +169,10 @@ type staticToken struct {
 }
 
 func (s staticToken) GetAuthorizationToken(_ context.Context, u *url.URL, _ map[string]any) (string, error) {
-	v := s.GetAllowedHostsValidator()
+	v, err := s.validator()
+	if err != nil {
+		return "", err
+	}
 	if !v.IsUrlHostValid(u) {
 		return "", nil
 	}
@@ -177,8 +180,12 @@ func (s staticToken) GetAuthorizationToken(_ context.Context, u *url.URL, _ map[
 }
 
 func (s staticToken) GetAllowedHostsValidator() *authentication.AllowedHostsValidator {
-	v := authentication.NewAllowedHostsValidator(s.hosts)
-	return &v
+	v, _ := s.validator() // hosts from url.Hostname are valid
+	return v
+}
+
+func (s staticToken) validator() (*authentication.AllowedHostsValidator, error) {
+	return authentication.NewAllowedHostsValidatorErrorCheck(s.hosts)
 }
 
 // freeAddr returns a loopback address with a port free right now.
