@@ -7,7 +7,7 @@ import (
 )
 
 // Pages of users are written by appending to one buffer (appendUser,
-// writeUserPage): a page of 100 users with every property is ~15 000
+// userPage.write): a page of 100 users with every property is ~10 000
 // values, and encoding/json through Marshaler costs an allocation per
 // value and a second pass over every object to validate and compact it.
 // appendJSON writes what json.Marshal writes for the values property

@@ -21,7 +21,7 @@ type userPage struct {
 }
 
 // pageBuffers are reused between pages: a page of 100 users with every
-// property is ~200 KB of JSON.
+// property is 200–300 KB of JSON.
 var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
 // flushAt is how much of a page is buffered before it is written out.
