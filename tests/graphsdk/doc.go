@@ -8,6 +8,6 @@
 // root does not build it. It imports nothing of guestgate: the test builds
 // the guestgate binary from the repository (two directories up), prepares
 // a tenant and an app with the CLI, runs `guestgate serve` on SQLite and
-// talks to it over HTTP only. scripts/test-graphsdk runs it; .ci/run calls
-// that script.
+// talks to it over HTTP only. scripts/test (the README's test command, which
+// .ci/run calls) runs it after the root module's tests.
 package graphsdk
