@@ -15,6 +15,7 @@ import (
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/inactive"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -54,6 +55,7 @@ type Store interface {
 	roles.GuardStore
 	collab.Store
 	bulkinvite.Store
+	inactive.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -73,6 +75,7 @@ func Run(t *testing.T, open Open) {
 		{"user_query_wildcards", testUserQueryWildcards},
 		{"signin_counts", testSignInCounts},
 		{"user_properties", testUserProperties},
+		{"inactive_guests", testInactiveGuests},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},
 		{"invitation", testInvitation},
