@@ -78,8 +78,14 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
+		if _, err := gg.call(ctx, request{Op: "profile_start"}); err != nil {
+			return err
+		}
 		qs, err := runUsersQuery(ctx, base, *resp.Fixture, o.directory, o.requests)
 		if err != nil {
+			return err
+		}
+		if _, err := gg.call(ctx, request{Op: "profile_stop"}); err != nil {
 			return err
 		}
 		return writeReport(o, Report{When: time.Now().UTC(), Machine: machine(), UsersQuery: qs})

@@ -90,6 +90,7 @@ func serve() error {
 // served is the guestgate this process runs.
 type served struct {
 	srv        *server.Server
+	dsn        string
 	base       string
 	stop       func()
 	cpuProfile string
@@ -109,13 +110,13 @@ func (g *served) handle(ctx context.Context, r request) (response, error) {
 		if err != nil {
 			return response{}, err
 		}
-		g.srv, g.base, g.stop, g.cpuProfile = srv, base, stop, r.CPUProfile
+		g.srv, g.dsn, g.base, g.stop, g.cpuProfile = srv, r.DSN, base, stop, r.CPUProfile
 		return response{Base: base}, nil
 	case "seed":
 		f, err := seed(ctx, g.srv, r.Pool, r.Directory, logf)
 		return response{Fixture: &f}, err
 	case "seed_users":
-		f, err := seedUsersQuery(ctx, g.srv, r.Directory)
+		f, err := seedUsersQuery(ctx, g.srv, g.dsn, r.Directory)
 		return response{Fixture: &f}, err
 	case "counters":
 		c := counters{CPUSeconds: cpuSeconds(), WriteTx: g.srv.DB().WriteTxCount(), PeakRSSMiB: peakRSSMiB()}

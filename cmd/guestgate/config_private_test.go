@@ -84,6 +84,13 @@ func TestPasswordsNeverOnTheCommandLine(t *testing.T) {
 			}
 		})
 	}
+	t.Run("listen_url_userinfo_refused", func(t *testing.T) {
+		out, err := run(t, "tenant", "list", db, "--database-listen-url=postgres://guestgate:change-me@127.0.0.1:5432/guestgate")
+		if err == nil || !strings.Contains(err.Error(), "holds a password") || !strings.Contains(err.Error(), "set GUESTGATE_DATABASE_LISTEN_URL") ||
+			strings.Contains(err.Error(), "change-me") {
+			t.Fatalf("--database-listen-url with a password = %v\n%s; want a refusal naming GUESTGATE_DATABASE_LISTEN_URL, without the password", err, out)
+		}
+	})
 	t.Run("smtp_url_without_password_as_flag", func(t *testing.T) {
 		if out, err := run(t, "tenant", "list", db, "--smtp-url=smtp://smtp.example.com:25?tls=none"); err != nil {
 			t.Fatalf("--smtp-url without a password = %v\n%s", err, out)

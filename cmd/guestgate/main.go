@@ -52,6 +52,7 @@ every command accepts them, so one environment file serves all.
 		newAppCommand(flags),
 		newInviteCommand(flags),
 		newUserCommand(flags),
+		newGuestCommand(flags),
 		newRoleCommand(flags),
 		newGroupCommand(flags),
 		newPolicyCommand(flags),

@@ -17,6 +17,7 @@ import (
 	"github.com/guestgate/guestgate/internal/csrf"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/inactive"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/policy"
@@ -74,7 +75,10 @@ type Deps struct {
 	}
 	Audit   audit.Store
 	SignIns audit.SignInStore
-	Stats   Stats
+	// Inactive lists the guests who stopped signing in (the Inactive
+	// guests page).
+	Inactive inactive.Store
+	Stats    Stats
 	// Limiter and WriteLimit count the member's invitations (single,
 	// resend, reset) against Graph's write limit, per member as Graph
 	// counts per app (ratelimit.MemberWrites), shared with the rows of

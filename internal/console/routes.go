@@ -31,6 +31,8 @@ func (h *Handler) routes() {
 	view("GET /admin/users/{id}/reset", h.confirmReset)
 	view("GET /admin/users/{id}/delete", h.confirmDelete)
 
+	view("GET /admin/guests/inactive", h.inactiveGuests)
+
 	view("GET /admin/invite", h.invitePage)
 	view("GET /admin/invite/bulk/{id}", h.bulkStatus)
 	view("GET /admin/invite/bulk/{id}/results.csv", h.bulkResultCSV)
@@ -118,6 +120,10 @@ func (h *Handler) changes() []changeRoute {
 		{pattern: "POST /admin/users/{id}/enable", who: need(roles.UserReadWriteAll), fn: h.setEnabled(true)},
 		{pattern: "POST /admin/users/{id}/disable", who: need(roles.UserReadWriteAll), fn: h.setEnabled(false)},
 		{pattern: "POST /admin/users/{id}/delete", who: need(roles.UserReadWriteAll), fn: h.deleteUser},
+
+		{pattern: "POST /admin/guests/inactive/confirm", who: need(roles.UserReadWriteAll), fn: h.confirmInactive},
+		{pattern: "POST /admin/guests/inactive/disable", who: need(roles.UserReadWriteAll), fn: h.actOnInactive("disable")},
+		{pattern: "POST /admin/guests/inactive/delete", who: need(roles.UserReadWriteAll), fn: h.actOnInactive("delete")},
 
 		{pattern: "POST /admin/invite", who: inviters, fn: h.invite},
 		{pattern: "POST /admin/invite/bulk", who: inviters, fn: h.bulkUpload, maxBody: maxUpload},

@@ -43,6 +43,7 @@ var consoleViews = map[string]string{
 	"GET /admin/users/{id}":                     "any member",
 	"GET /admin/users/{id}/reset":               "any member",
 	"GET /admin/users/{id}/delete":              "any member",
+	"GET /admin/guests/inactive":                roles.UserReadWriteAll,
 	"GET /admin/invite":                         "any member",
 	"GET /admin/invite/bulk/{id}":               "any member",
 	"GET /admin/invite/bulk/{id}/results.csv":   "any member",

@@ -25,7 +25,7 @@ func TestHighAvailability(t *testing.T) {
 	guestgateBinary(t)
 	begin := time.Now()
 	c := startHA(t)
-	t.Logf("cluster up in %v: primary %s, synchronous standby %s", time.Since(begin).Round(time.Millisecond), c.primary().name, c.nodes[1].name)
+	t.Logf("figures: Patroni cluster up in %v: primary %s, synchronous standby %s", time.Since(begin).Round(time.Millisecond), c.primary().name, c.nodes[1].name)
 	t.Run("PgBouncer", func(t *testing.T) { testPgBouncer(t, c) })
 	t.Run("Failover", func(t *testing.T) { testFailover(t, c) })
 	t.Logf("whole run %v", time.Since(begin).Round(time.Second))
@@ -91,7 +91,7 @@ func testPgBouncer(t *testing.T, c *haCluster) {
 			t.Errorf("a prepared statement collided behind PgBouncer:\n%s", p.logs())
 		}
 	}
-	t.Logf("PgBouncer (transaction mode): %s; %d mails, %d duplicates, wait p50 %v max %v; mail queued by the CLI sent after %v (command included)",
+	t.Logf("figures: PgBouncer (transaction mode): %s; %d mails, %d duplicates, wait p50 %v max %v; mail queued by the CLI sent after %v (command included)",
 		b.summary(), f.received, f.duplicates, f.p50.Round(time.Millisecond), f.max.Round(time.Millisecond), wake.Round(time.Millisecond))
 }
 
@@ -152,7 +152,7 @@ func testFailover(t *testing.T, c *haCluster) {
 	if done := int64(haInvitations + len(procs)); counted < done {
 		t.Errorf("the write limit counted %d writes, %d were done: a count was lost in the failover", counted, done)
 	}
-	t.Logf("failover: postmaster of %s killed after %d acknowledged; standby promoted in %v; unavailability window (first to last answer not 201) %v; %s; %d mails, 0 lost, %d duplicates, wait p50 %v max %v; write limit counted %d writes (%d done, the rest answered 503)",
+	t.Logf("figures: failover: postmaster of %s killed after %d acknowledged; standby promoted in %v; unavailability window (first to last answer not 201) %v; %s; %d mails, 0 lost, %d duplicates, wait p50 %v max %v; write limit counted %d writes (%d done, the rest answered 503)",
 		old.name, ackedAtKill, promoted.Round(time.Millisecond), b.window().Round(time.Millisecond), b.summary(),
 		f.received, f.duplicates, f.p50.Round(time.Millisecond), f.max.Round(time.Millisecond), counted, haInvitations+len(procs))
 }

@@ -80,7 +80,7 @@ func TestMailOutcomeUnknownAcrossLongOutage(t *testing.T) {
 			copies++
 		}
 	}
-	t.Logf("mail sent as the database went away for %v (lease %v): arrived %d time(s); outbox drained %v after the database was back",
+	t.Logf("figures: mail sent as the database went away for %v (lease %v): arrived %d time(s); outbox drained %v after the database was back",
 		outage, mail.DefaultLease, copies, time.Since(back).Round(time.Millisecond))
 	if copies < 1 || copies > 2 {
 		t.Errorf("the mail arrived %d times, want once (or twice: at least once)\n%s\n%s", copies, procs[0].logs(), procs[1].logs())

@@ -56,6 +56,6 @@ func TestRollingRestart(t *testing.T) {
 	if f.max >= mail.DefaultLease {
 		t.Errorf("a mail waited %v: it waited for the lease of a stopped process (%v) instead of being sent or released", f.max, mail.DefaultLease)
 	}
-	t.Logf("rolling restart of 2 processes under %d invitations: %s; stops took %v; %d mails, %d duplicates, wait from acknowledgement to arrival p50 %v max %v",
+	t.Logf("figures: rolling restart of 2 processes under %d invitations: %s; stops took %v; %d mails, %d duplicates, wait from acknowledgement to arrival p50 %v max %v",
 		n, b.summary(), stops, f.received, f.duplicates, f.p50.Round(time.Millisecond), f.max.Round(time.Millisecond))
 }

@@ -3,7 +3,6 @@ package graph
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -217,7 +216,7 @@ func (a *API) putBannerLogo(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, branding.MaxLogoBytes+1))
+	data, err := readBody(w, r, branding.MaxLogoBytes+1)
 	if err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {

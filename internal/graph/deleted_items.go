@@ -2,7 +2,6 @@ package graph
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -192,14 +191,16 @@ func (a *API) restoreDeletedItem(w http.ResponseWriter, r *http.Request, c Calle
 		return err
 	}
 	// The body is optional; when present it is read as strictly as any.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := readBody(w, r, maxBody)
 	if err != nil {
 		return decodeError(err)
 	}
 	if len(bytes.TrimSpace(body)) > 0 {
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+			return badRequest("Content-Type must be application/json.")
+		}
 		var in restoreBody
-		if err := decode(w, r, &in); err != nil {
+		if err := decodeBody(body, &in); err != nil {
 			return err
 		}
 	}

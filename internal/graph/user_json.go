@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
@@ -20,23 +18,7 @@ type jsonMember struct {
 }
 
 func (o jsonObject) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.name)
-		v, err := json.Marshal(m.value)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return o.appendTo(nil), nil
 }
 
 // userProperty is one user property guestgate can answer.
@@ -63,11 +45,11 @@ var userProperties = append([]userProperty{
 	{"accountEnabled", false, func(u directory.User, _ string) any { return u.AccountEnabled }},
 	{"createdDateTime", false, func(u directory.User, _ string) any { return u.CreatedAt.UTC().Format(graphTime) }},
 	{"creationType", false, func(u directory.User, _ string) any { return nilIfEmpty(u.CreationType) }},
-	{"externalUserState", false, func(u directory.User, _ string) any { return userOut(u, "").ExternalUserState }},
+	{"externalUserState", false, func(u directory.User, _ string) any { return externalUserState(u) }},
 	{"externalUserStateChangeDateTime", false, func(u directory.User, _ string) any {
-		return userOut(u, "").ExternalUserStateChangeDateTime
+		return externalUserStateChangeDateTime(u)
 	}},
-	{"identities", false, func(u directory.User, d string) any { return userOut(u, d).Identities }},
+	{"identities", false, func(u directory.User, d string) any { return userIdentities(u, d) }},
 	{"otherMails", false, func(u directory.User, _ string) any { return u.AllOtherMails() }},
 	{"userType", false, func(u directory.User, _ string) any { return string(u.UserType) }},
 }, moreUserProperties()...)
@@ -100,16 +82,65 @@ func userSelect(names []string) ([]string, error) {
 // userObject is u with the selected properties (nil: the default set),
 // led by @odata.context when context is not empty.
 func userObject(u directory.User, initialDomain string, sel []string, context string) jsonObject {
-	out := make(jsonObject, 0, len(userProperties)+1)
+	fields := userFieldsOf(sel)
+	out := make(jsonObject, 0, len(fields)+1)
 	if context != "" {
 		out = append(out, jsonMember{"@odata.context", context})
 	}
-	for _, p := range userProperties {
+	for _, i := range fields {
+		p := userProperties[i]
+		out = append(out, jsonMember{p.name, p.get(u, initialDomain)})
+	}
+	return out
+}
+
+// userFields is a selection of userProperties by index, in answer order.
+type userFields []int
+
+var (
+	// defaultUserFields is Graph's default set.
+	defaultUserFields = selectUserFields(nil)
+	// userPropertyKeys are the properties' names as JSON keys, colon included.
+	userPropertyKeys = func() []string {
+		out := make([]string, len(userProperties))
+		for i, p := range userProperties {
+			out[i] = string(appendJSONString(nil, p.name)) + ":"
+		}
+		return out
+	}()
+)
+
+// userFieldsOf is the selection sel (canonical names from userSelect;
+// nil: the default set), worked out once per request rather than per user.
+func userFieldsOf(sel []string) userFields {
+	if sel == nil {
+		return defaultUserFields
+	}
+	return selectUserFields(sel)
+}
+
+func selectUserFields(sel []string) userFields {
+	out := make(userFields, 0, len(userProperties))
+	for i, p := range userProperties {
 		if (sel == nil && p.isDef) || (sel != nil && contains(sel, p.name)) {
-			out = append(out, jsonMember{p.name, p.get(u, initialDomain)})
+			out = append(out, i)
 		}
 	}
 	return out
+}
+
+// appendUser appends u with the fields as a JSON object (what
+// json.Marshal(userObject(u, initialDomain, sel, "")) writes).
+func appendUser(b []byte, u directory.User, initialDomain string, fields userFields) []byte {
+	b = append(b, '{')
+	for n, i := range fields {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, userPropertyKeys[i]...)
+		b = appendJSON(b, userProperties[i].get(u, initialDomain))
+	}
+	return append(b, '}')
 }
 
 func contains(list []string, s string) bool {

@@ -110,7 +110,11 @@ func storedGet(name string) func(directory.User, string) any {
 // mailboxes, on-premises sync, SharePoint profile), answered as Graph
 // answers them when unset.
 func answerNull(directory.User, string) any  { return nil }
-func answerEmpty(directory.User, string) any { return []string{} }
+func answerEmpty(directory.User, string) any { return emptyList }
+
+// emptyList is [] boxed once: a page with every property answers ~20 of
+// them per user.
+var emptyList any = []string{}
 
 // zeroDate is Graph's answer for a non-nullable date never set (birthday,
 // hireDate).

@@ -46,18 +46,37 @@ func userOut(u directory.User, initialDomain string) userBody {
 		UserType: string(u.UserType), CreationType: nilIfEmpty(u.CreationType),
 		PreferredLanguage: nilIfEmpty(u.PreferredLanguage), AccountEnabled: u.AccountEnabled, OtherMails: u.AllOtherMails(),
 		GivenName: nilIfEmpty(u.GivenName), Surname: nilIfEmpty(u.Surname), JobTitle: nilIfEmpty(u.JobTitle),
-		CreatedDateTime: u.CreatedAt.UTC().Format(graphTime),
-		Identities:      []identity{{SignInType: "userPrincipalName", Issuer: initialDomain, IssuerAssignedID: u.UserPrincipalName}},
+		CreatedDateTime:                 u.CreatedAt.UTC().Format(graphTime),
+		Identities:                      userIdentities(u, initialDomain),
+		ExternalUserState:               externalUserState(u),
+		ExternalUserStateChangeDateTime: externalUserStateChangeDateTime(u),
 	}
 	if len(u.OtherMails) > 0 {
 		out.OtherMails = u.OtherMails
 	}
-	if u.ExternalUserState != "" {
-		out.ExternalUserState = nilIfEmpty(string(u.ExternalUserState))
-		out.ExternalUserStateChangeDateTime = nilIfEmpty(u.ExternalUserStateChangedAt.UTC().Format(graphTime))
+	return out
+}
+
+// externalUserState is Graph's externalUserState: null for a member.
+func externalUserState(u directory.User) *string {
+	return nilIfEmpty(string(u.ExternalUserState))
+}
+
+// externalUserStateChangeDateTime is when externalUserState last changed
+// (null for a member).
+func externalUserStateChangeDateTime(u directory.User) *string {
+	if u.ExternalUserState == "" {
+		return nil
 	}
+	return nilIfEmpty(u.ExternalUserStateChangedAt.UTC().Format(graphTime))
+}
+
+// userIdentities is Graph's identities: the userPrincipalName in the
+// tenant, and the federated identity a guest signs in with.
+func userIdentities(u directory.User, initialDomain string) []identity {
+	out := []identity{{SignInType: "userPrincipalName", Issuer: initialDomain, IssuerAssignedID: u.UserPrincipalName}}
 	if u.IdPIssuer != "" {
-		out.Identities = append(out.Identities, identity{SignInType: "federated", Issuer: identityIssuer(u), IssuerAssignedID: u.Mail})
+		out = append(out, identity{SignInType: "federated", Issuer: identityIssuer(u), IssuerAssignedID: u.Mail})
 	}
 	return out
 }
@@ -137,13 +156,6 @@ func (a *API) countUsers(w http.ResponseWriter, r *http.Request, c Caller) error
 	return nil
 }
 
-type userPage struct {
-	ODataContext  string       `json:"@odata.context"`
-	ODataCount    *int         `json:"@odata.count,omitempty"`
-	ODataNextLink string       `json:"@odata.nextLink,omitempty"`
-	Value         []jsonObject `json:"value"`
-}
-
 // listUsers is GET /v1.0/users with $filter, $search, $select, $orderby,
 // $count, $top (1–999, default 100) and $skiptoken (docs/graph.md).
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c Caller) error {
@@ -170,20 +182,17 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request, c Caller) error 
 	if err != nil {
 		return err
 	}
-	page := userPage{ODataContext: usersContext(req.sel, false), Value: []jsonObject{}}
+	page := userPage{context: usersContext(req.sel, false), users: res.Users, initialDomain: t.InitialDomain, fields: userFieldsOf(req.sel)}
 	if req.count {
 		n, err := a.deps.Directory.CountUsers(r.Context(), t.ID, req.filter)
 		if err != nil {
 			return err
 		}
-		page.ODataCount = &n
+		page.count = &n
 	}
 	if res.Next != "" {
-		page.ODataNextLink = a.nextLink(r, res.Next)
+		page.nextLink = a.nextLink(r, res.Next)
 	}
-	for _, u := range res.Users {
-		page.Value = append(page.Value, userObject(u, t.InitialDomain, req.sel, ""))
-	}
-	writeJSON(w, http.StatusOK, page)
+	page.write(w)
 	return nil
 }

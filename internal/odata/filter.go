@@ -378,6 +378,11 @@ func (p *parser) primary() (Expr, error) {
 		if err != nil {
 			return nil, p.errAt(t.pos, "'"+t.text+"' is not a valid DateTimeOffset")
 		}
+		// In UTC it must stay within years 1–9999 (Edm.DateTimeOffset's
+		// range), or it could not be written back as a literal.
+		if y := tm.UTC().Year(); y < 1 || y > 9999 {
+			return nil, p.errAt(t.pos, "'"+t.text+"' is out of range")
+		}
 		return &Literal{Kind: DateTimeLit, Text: t.text, Time: tm.UTC(), At: t.pos}, nil
 	case tkGUID:
 		return &Literal{Kind: GUIDLit, Text: strings.ToLower(t.text), At: t.pos}, nil

@@ -100,6 +100,7 @@ func TestParseErrors(t *testing.T) {
 		{"n eq 99999999999999999999", 5, "out of range"},
 		{"n eq 12ab", 5, "not a number"},
 		{"t ge 2026-13-40T00:00:00Z", 5, "DateTimeOffset"},
+		{"t ge 0001-01-01T00:00:00+01:00", 5, "out of range"}, // year 0 in UTC: no literal could say it
 		{strings.Repeat("(", 100) + "a eq 1" + strings.Repeat(")", 100), 64, "nested too deeply"},
 		{strings.Repeat("not ", 100) + "a", 256, "nested too deeply"},
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/groups"
+	"github.com/guestgate/guestgate/internal/inactive"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -56,6 +57,7 @@ type Store interface {
 	collab.Store
 	bulkinvite.Store
 	groups.Store
+	inactive.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -75,6 +77,7 @@ func Run(t *testing.T, open Open) {
 		{"user_query_wildcards", testUserQueryWildcards},
 		{"signin_counts", testSignInCounts},
 		{"user_properties", testUserProperties},
+		{"inactive_guests", testInactiveGuests},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},
 		{"invitation", testInvitation},

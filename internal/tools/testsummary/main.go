@@ -3,8 +3,10 @@
 // package, the output of every failed test and of every failed build, the
 // skipped tests grouped by their skip message with how to install what was
 // missing, and, as the last line, "N passed, N failed, N skipped" (CI reads
-// that form). It exits 1 when anything failed, including a package that
-// failed outside any test (a build failure, a panic, a timeout).
+// that form); before it, the lines tests logged as "figures: …" (what the
+// high-availability tests measured). It exits 1 when anything failed,
+// including a package that failed outside any test (a build failure, a
+// panic, a timeout).
 //
 // scripts/test runs it: go test -json ... 2>&1 | go run ./internal/tools/testsummary
 package main

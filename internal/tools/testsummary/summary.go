@@ -36,7 +36,13 @@ type summary struct {
 	failedTests             map[string]int       // failed tests per package
 	failedPackages          []string             // packages that failed with no failed test
 	skips                   []skipped
+	figures                 []string // lines tests logged with FiguresPrefix, in order
 }
+
+// FiguresPrefix starts a line a test logs (t.Logf("figures: …")) to have
+// it printed at the end of the run even when the test passes: what the
+// failover, PgBouncer and rolling-restart tests measured.
+const FiguresPrefix = "figures: "
 
 func newSummary(out io.Writer) *summary {
 	return &summary{out: out, output: map[testKey][]string{}, failedTests: map[string]int{}}
@@ -68,6 +74,9 @@ func (s *summary) testEvent(e event) {
 	switch e.Action {
 	case "output":
 		s.output[k] = append(s.output[k], e.Output)
+		if f, ok := figure(e.Output); ok {
+			s.figures = append(s.figures, e.Test+": "+f)
+		}
 	case "pass":
 		s.passed++
 		delete(s.output, k)
@@ -132,6 +141,11 @@ func isProgressLine(o string) bool {
 // logPrefix is the file:line a t.Log or t.Skip line starts with.
 var logPrefix = regexp.MustCompile(`^[\w.\-]+\.go:\d+: `)
 
+// figure returns the text of a line logged with FiguresPrefix.
+func figure(o string) (string, bool) {
+	return strings.CutPrefix(logPrefix.ReplaceAllString(strings.TrimSpace(o), ""), FiguresPrefix)
+}
+
 // skipMessage is the message a test skipped with, without its file:line.
 func skipMessage(lines []string) string {
 	var msg []string
@@ -194,6 +208,12 @@ func (s *summary) finish() bool {
 			for _, k := range keys {
 				fmt.Fprintf(s.out, "    %s %s\n", k.pkg, k.test)
 			}
+		}
+	}
+	if len(s.figures) > 0 {
+		fmt.Fprintf(s.out, "\nFigures measured by the tests:\n")
+		for _, f := range s.figures {
+			fmt.Fprintf(s.out, "  %s\n", f)
 		}
 	}
 	if len(s.failedPackages) > 0 {

@@ -118,3 +118,25 @@ func TestNonJSONLinesPassThrough(t *testing.T) {
 		t.Errorf("ok=%v out:\n%s", ok, out)
 	}
 }
+
+// TestFiguresOfPassingTests: a line a passing test logs with the figures
+// prefix is printed at the end, before the count line; its other lines are
+// not.
+func TestFiguresOfPassingTests(t *testing.T) {
+	in := `{"Action":"output","Package":"p","Test":"TestHA/Failover","Output":"    ha_test.go:155: figures: standby promoted in 2.1s; 0 lost\n"}
+{"Action":"output","Package":"p","Test":"TestHA/Failover","Output":"    ha_test.go:160: cluster stopped\n"}
+{"Action":"pass","Package":"p","Test":"TestHA/Failover"}
+{"Action":"pass","Package":"p","Test":"TestHA"}
+{"Action":"pass","Package":"p"}
+`
+	out, ok := run(t, in)
+	if !ok || lastLine(out) != "2 passed, 0 failed, 0 skipped" {
+		t.Fatalf("run = %v:\n%s", ok, out)
+	}
+	if !strings.Contains(out, "Figures measured by the tests:\n  TestHA/Failover: standby promoted in 2.1s; 0 lost\n") {
+		t.Errorf("the figures line is missing:\n%s", out)
+	}
+	if strings.Contains(out, "cluster stopped") {
+		t.Errorf("a passing test's other log lines were printed:\n%s", out)
+	}
+}
