@@ -161,7 +161,10 @@ func New(d Deps) *API {
 	a.handle("GET "+deletedItemsPath+"/{id}", directoryObjects, a.getDeletedItem)
 	a.handle("POST "+deletedItemsPath+"/{id}/restore", directoryObjects, a.restoreDeletedItem)
 	a.handle("DELETE "+deletedItemsPath+"/{id}", directoryObjects, a.purgeDeletedItem)
+	// Graph takes the type cast with or without its namespace's alias
+	// (the Go SDK sends graph.group).
 	a.handle("GET "+deletedItemsPath+"/microsoft.graph.group", directoryObjects, a.listDeletedGroups, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET "+deletedItemsPath+"/graph.group", directoryObjects, a.listDeletedGroups, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
 	a.handle("GET "+groupsPath, directoryObjects, a.listGroups,
 		odata.OptFilter, odata.OptSearch, odata.OptSelect, odata.OptOrderBy, odata.OptCount, odata.OptTop, odata.OptSkipToken)
 	a.handle("POST "+groupsPath, directoryObjects, a.createGroup)

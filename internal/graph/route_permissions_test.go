@@ -55,6 +55,7 @@ var (
 		"GET /v1.0/directory/deletedItems/{id}":                         unionOf(grantUsersRead, grantGroupsRead),
 		"POST /v1.0/directory/deletedItems/{id}/restore":                unionOf(grantUserDelete, grantGroupsWrite),
 		"GET /v1.0/directory/deletedItems/microsoft.graph.group":        grantGroupsRead,
+		"GET /v1.0/directory/deletedItems/graph.group":                  grantGroupsRead,
 		"GET /v1.0/groups":                                              grantGroupsRead,
 		"POST /v1.0/groups":                                             grantGroupsWrite,
 		"GET /v1.0/groups/{id}":                                         grantGroupsRead,

@@ -95,6 +95,7 @@ func TestRouteOptions(t *testing.T) {
 		"GET /v1.0/directory/deletedItems/microsoft.graph.user":    {dir, []string{"$select", "$orderby", "$count", "$top", "$skiptoken"}},
 		"GET /v1.0/directory/deletedItems/{id}":                    {dir, nil},
 		"GET /v1.0/directory/deletedItems/microsoft.graph.group":   {dir, []string{"$select", "$top", "$skiptoken"}},
+		"GET /v1.0/directory/deletedItems/graph.group":             {dir, []string{"$select", "$top", "$skiptoken"}},
 		"GET /v1.0/groups":                                         {dir, userList},
 		"POST /v1.0/groups":                                        {dir, nil},
 		"GET /v1.0/groups/{id}":                                    {dir, []string{"$select"}},

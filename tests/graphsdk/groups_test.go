@@ -12,7 +12,8 @@ import (
 // TestGraphSDKGroups (issue 23, groups): the Go Graph SDK creates a
 // security group, adds an invited guest with members/$ref, reads the
 // members (a typed user), the guest's memberOf (a typed group) and
-// checkMemberGroups, deletes the group and restores it from deletedItems
+// checkMemberGroups, deletes the group, lists it among deleted groups and
+// restores it from deletedItems
 // with the guest still in it, and removes the guest.
 func TestGraphSDKGroups(t *testing.T) {
 	g := startGuestgate(t, "User.Invite.All", "Group.ReadWrite.All")
@@ -72,6 +73,13 @@ func TestGraphSDKGroups(t *testing.T) {
 
 	if err := client.Groups().ByGroupId(id).Delete(ctx, nil); err != nil {
 		t.Fatalf("DELETE groups/{id}: %v", describe(err))
+	}
+	deleted, err := client.Directory().DeletedItems().GraphGroup().Get(ctx, nil)
+	if err != nil {
+		t.Fatalf("GET deletedItems/graph.group: %v", describe(err))
+	}
+	if v := deleted.GetValue(); len(v) != 1 || deref(v[0].GetId()) != id || v[0].GetDeletedDateTime() == nil {
+		t.Fatalf("deleted groups = %d", len(v))
 	}
 	restored, err := client.Directory().DeletedItems().ByDirectoryObjectId(id).Restore().Post(ctx, nil)
 	if err != nil {
