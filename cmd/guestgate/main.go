@@ -54,6 +54,7 @@ every command accepts them, so one environment file serves all.
 		newUserCommand(flags),
 		newGuestCommand(flags),
 		newRoleCommand(flags),
+		newGroupCommand(flags),
 		newPolicyCommand(flags),
 		newKeysCommand(flags),
 		newIdPCommand(flags),

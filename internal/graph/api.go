@@ -98,7 +98,10 @@ type Deps struct {
 		Get(ctx context.Context, t directory.Tenant) (collab.Settings, error)
 		Update(ctx context.Context, t directory.Tenant, p collab.Patch, by audit.Actor) (collab.Settings, error)
 	}
-	Audit audit.Store
+	// Groups are the tenant's security groups and their members
+	// (groups.Service has it).
+	Groups Groups
+	Audit  audit.Store
 	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
 	SignIns audit.SignInStore
 	// Apps names the calling app in audit records (optional).
@@ -158,6 +161,22 @@ func New(d Deps) *API {
 	a.handle("GET "+deletedItemsPath+"/{id}", directoryObjects, a.getDeletedItem)
 	a.handle("POST "+deletedItemsPath+"/{id}/restore", directoryObjects, a.restoreDeletedItem)
 	a.handle("DELETE "+deletedItemsPath+"/{id}", directoryObjects, a.purgeDeletedItem)
+	// Graph takes the type cast with or without its namespace's alias
+	// (the Go SDK sends graph.group).
+	a.handle("GET "+deletedItemsPath+"/microsoft.graph.group", directoryObjects, a.listDeletedGroups, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET "+deletedItemsPath+"/graph.group", directoryObjects, a.listDeletedGroups, odata.OptSelect, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET "+groupsPath, directoryObjects, a.listGroups,
+		odata.OptFilter, odata.OptSearch, odata.OptSelect, odata.OptOrderBy, odata.OptCount, odata.OptTop, odata.OptSkipToken)
+	a.handle("POST "+groupsPath, directoryObjects, a.createGroup)
+	a.handle("GET "+groupsPath+"/{id}", directoryObjects, a.getGroup, odata.OptSelect)
+	a.handle("PATCH "+groupsPath+"/{id}", directoryObjects, a.patchGroup)
+	a.handle("DELETE "+groupsPath+"/{id}", directoryObjects, a.deleteGroup)
+	a.handle("GET "+groupsPath+"/{id}/members", directoryObjects, a.listGroupMembers, odata.OptTop, odata.OptSkipToken)
+	a.handle("POST "+groupsPath+"/{id}/members/$ref", directoryObjects, a.addGroupMember)
+	a.handle("DELETE "+groupsPath+"/{id}/members/{member}/$ref", directoryObjects, a.removeGroupMember)
+	a.handle("GET /v1.0/users/{id}/memberOf", directoryObjects, a.listMemberOf, odata.OptTop, odata.OptSkipToken)
+	a.handle("GET /v1.0/users/{id}/transitiveMemberOf", directoryObjects, a.listTransitiveMemberOf)
+	a.handle("POST /v1.0/users/{id}/checkMemberGroups", directoryObjects, a.checkMemberGroups)
 	a.handle("GET "+authMethodsPolicyPath, otherResources, a.getAuthMethodsPolicy)
 	a.handle("GET "+authMethodConfigsPath, otherResources, a.listAuthMethodConfigs)
 	a.handle("GET "+emailConfigPath, otherResources, a.getEmailConfig)

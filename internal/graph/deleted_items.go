@@ -128,15 +128,32 @@ func (a *API) listDeletedUsers(w http.ResponseWriter, r *http.Request, c Caller)
 }
 
 // getDeletedItem is GET /v1.0/directory/deletedItems/{id}.
+// A deleted group answers as a group (Group.Read.All and the like); any
+// other id is looked up among deleted users (User.Read.All and the like).
 func (a *API) getDeletedItem(w http.ResponseWriter, r *http.Request, c Caller) error {
-	if err := require(c, permUsersRead...); err != nil {
+	if err := require(c, permDeletedRead...); err != nil {
 		return err
+	}
+	id := r.PathValue("id")
+	if g, ok, err := a.deletedGroup(r.Context(), c, id); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		if err := require(c, permGroupsRead...); err != nil {
+			return err
+		}
+		out := groupOut(g)
+		out.ODataContext, out.ODataType = "https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/$entity", "#microsoft.graph.group"
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	}
+	if err := require(c, permUsersRead...); err != nil {
+		return onlyGroups(r)
 	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
 	d, err := a.deps.Lifecycle.GetDeleted(r.Context(), t, id)
 	if err != nil {
 		return orUserNotFound(err, id)
@@ -145,6 +162,13 @@ func (a *API) getDeletedItem(w http.ResponseWriter, r *http.Request, c Caller) e
 	out.ODataContext = "https://graph.microsoft.com/v1.0/$metadata#directory/deletedItems/$entity"
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// onlyGroups answers a caller that may reach deleted groups but not
+// deleted users, for an id that is no deleted group of its tenant: not
+// found, as for any object it cannot see.
+func onlyGroups(r *http.Request) error {
+	return notFound("Resource '" + r.PathValue("id") + "' does not exist or one of its queried reference-property objects are not present.")
 }
 
 // restoreBody is the optional body of a restore.
@@ -160,10 +184,10 @@ type restoredUserBody struct {
 }
 
 // restoreDeletedItem is POST /v1.0/directory/deletedItems/{id}/restore
-// (200 with the user, same id). A user created since with the deleted
+// (200 with the user or the group, same id). A user created since with the deleted
 // user's address is Graph's 400; nothing changes.
 func (a *API) restoreDeletedItem(w http.ResponseWriter, r *http.Request, c Caller) error {
-	if err := require(c, permUserDelete...); err != nil {
+	if err := require(c, permDeletedRestore...); err != nil {
 		return err
 	}
 	// The body is optional; when present it is read as strictly as any.
@@ -180,11 +204,20 @@ func (a *API) restoreDeletedItem(w http.ResponseWriter, r *http.Request, c Calle
 			return err
 		}
 	}
+	id := r.PathValue("id")
+	if g, ok, err := a.deletedGroup(r.Context(), c, id); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return a.restoreGroup(w, r, c, g.ID)
+	}
+	if err := require(c, permUserDelete...); err != nil {
+		return onlyGroups(r)
+	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
 	u, err := a.deps.Lifecycle.Restore(r.Context(), t, id, a.actor(r, c), c.authority())
 	if err != nil {
 		return orUserNotFound(err, id)
@@ -197,10 +230,26 @@ func (a *API) restoreDeletedItem(w http.ResponseWriter, r *http.Request, c Calle
 }
 
 // purgeDeletedItem is DELETE /v1.0/directory/deletedItems/{id} (204): the
-// deleted user is gone for good.
+// deleted user or group is gone for good.
 func (a *API) purgeDeletedItem(w http.ResponseWriter, r *http.Request, c Caller) error {
-	if err := require(c, permUserDelete...); err != nil {
+	if err := require(c, permDeletedRestore...); err != nil {
 		return err
+	}
+	if g, ok, err := a.deletedGroup(r.Context(), c, r.PathValue("id")); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		if err := require(c, permGroupsWrite...); err != nil {
+			return err
+		}
+		if err := a.deps.Groups.Purge(r.Context(), c.TenantID, g.ID, a.actor(r, c)); err != nil {
+			return orObjectNotFound(err, g.ID)
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	if err := require(c, permUserDelete...); err != nil {
+		return onlyGroups(r)
 	}
 	t, err := a.tenant(r.Context(), c)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
@@ -115,6 +116,18 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		e = directoryBadRequest("The last Global Administrator of the organization cannot be disabled, deleted or removed from the role. Assign the role to another user first.")
 	case errors.Is(err, roles.ErrScope):
 		e = badRequest("Invalid value for property 'directoryScopeId': " + roles.ErrScope.Error() + ".")
+	case errors.Is(err, groups.ErrDisplayName):
+		e = directoryBadRequest("Invalid value specified for property 'displayName' of resource 'Group'. " + groups.ErrDisplayName.Error() + ".")
+	case errors.Is(err, groups.ErrMailNickname):
+		e = directoryBadRequest("Invalid value specified for property 'mailNickname' of resource 'Group'. " + groups.ErrMailNickname.Error() + ".")
+	case errors.Is(err, groups.ErrDescription):
+		e = directoryBadRequest("Invalid value specified for property 'description' of resource 'Group'. " + groups.ErrDescription.Error() + ".")
+	case errors.Is(err, groups.ErrCycle):
+		e = directoryBadRequest("The member cannot be added: " + groups.ErrCycle.Error() + ".")
+	case errors.Is(err, groups.ErrTooManyMembers):
+		e = directoryBadRequest(groups.ErrTooManyMembers.Error() + ".")
+	case errors.Is(err, groups.ErrTooDeep):
+		e = directoryBadRequest(groups.ErrTooDeep.Error() + ".")
 	case errors.Is(err, store.ErrAlreadyExists):
 		e = directoryBadRequest("A conflicting object with one or more of the specified property values is present in the directory.")
 	case errors.Is(err, store.ErrNotFound):

@@ -43,6 +43,8 @@ var roleActions = map[string][]string{
 	roles.UserAdministrator.TemplateID: {"microsoft.directory/users/create", "microsoft.directory/users/delete", "microsoft.directory/users/restore",
 		"microsoft.directory/users/basic/update", "microsoft.directory/users/disable", "microsoft.directory/users/enable",
 		"microsoft.directory/users/invalidateAllRefreshTokens", "microsoft.directory/users/inviteGuest"},
+	roles.GroupsAdministrator.TemplateID: {"microsoft.directory/groups/create", "microsoft.directory/groups/delete", "microsoft.directory/groups/restore",
+		"microsoft.directory/groups/basic/update", "microsoft.directory/groups/members/update"},
 	roles.GuestInviter.TemplateID:   {"microsoft.directory/users/inviteGuest"},
 	roles.SecurityReader.TemplateID: {"microsoft.directory/auditLogs/allProperties/read", "microsoft.directory/signInReports/allProperties/read"},
 	roles.ReportsReader.TemplateID:  {"microsoft.directory/auditLogs/allProperties/read", "microsoft.directory/signInReports/allProperties/read"},

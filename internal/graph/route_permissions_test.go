@@ -18,27 +18,31 @@ import (
 // taken from the handlers' lists) so that a handler or a list that loses
 // or swaps a permission fails TestRoutePermissions.
 var (
-	grantUsersRead   = []string{roles.UserReadAll, roles.UserReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
-	grantUsersWrite  = []string{roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
-	grantUserDelete  = []string{roles.UserDeleteRestoreAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
-	grantRevoke      = []string{roles.UserRevokeSessionsAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
-	grantInvite      = []string{roles.UserInviteAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
-	grantAuthnRead   = []string{roles.PolicyReadAll, roles.PolicyReadWriteAuthn}
-	grantAuthnWrite  = []string{roles.PolicyReadWriteAuthn}
-	grantAuthzRead   = []string{roles.PolicyReadAll, roles.PolicyReadWriteAuthz}
-	grantAuthzWrite  = []string{roles.PolicyReadWriteAuthz}
-	grantXTRead      = []string{roles.PolicyReadAll, roles.PolicyReadWriteXTenant}
-	grantXTWrite     = []string{roles.PolicyReadWriteXTenant}
-	grantAudit       = []string{roles.AuditLogReadAll}
-	grantIdPRead     = []string{roles.IdentityProviderReadAll, roles.PolicyReadWriteIdP}
-	grantIdPWrite    = []string{roles.PolicyReadWriteIdP}
-	grantOrgRead     = []string{roles.OrganizationReadAll, roles.OrganizationReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
-	grantBrandRead   = []string{roles.OrganizationalBrandingReadAll, roles.OrganizationalBrandingReadWriteAll, roles.OrganizationReadAll, roles.OrganizationReadWriteAll}
-	grantBrandWrite  = []string{roles.OrganizationalBrandingReadWriteAll, roles.OrganizationReadWriteAll}
-	grantRolesRead   = []string{roles.RoleManagementRead, roles.RoleManagementReadWrite, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
-	grantRolesWrite  = []string{roles.RoleManagementReadWrite}
-	everyPermission  = unionOf(grantUsersRead, grantUserDelete, grantRevoke, grantInvite, grantAuthnRead, grantAuthzRead, grantXTRead, grantAudit, grantIdPRead, grantOrgRead, grantBrandRead, grantRolesRead)
-	routePermissions = map[string][]string{
+	grantUsersRead    = []string{roles.UserReadAll, roles.UserReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
+	grantUsersWrite   = []string{roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
+	grantUserDelete   = []string{roles.UserDeleteRestoreAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
+	grantRevoke       = []string{roles.UserRevokeSessionsAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
+	grantInvite       = []string{roles.UserInviteAll, roles.UserReadWriteAll, roles.DirectoryReadWriteAll}
+	grantAuthnRead    = []string{roles.PolicyReadAll, roles.PolicyReadWriteAuthn}
+	grantAuthnWrite   = []string{roles.PolicyReadWriteAuthn}
+	grantAuthzRead    = []string{roles.PolicyReadAll, roles.PolicyReadWriteAuthz}
+	grantAuthzWrite   = []string{roles.PolicyReadWriteAuthz}
+	grantXTRead       = []string{roles.PolicyReadAll, roles.PolicyReadWriteXTenant}
+	grantXTWrite      = []string{roles.PolicyReadWriteXTenant}
+	grantAudit        = []string{roles.AuditLogReadAll}
+	grantIdPRead      = []string{roles.IdentityProviderReadAll, roles.PolicyReadWriteIdP}
+	grantIdPWrite     = []string{roles.PolicyReadWriteIdP}
+	grantOrgRead      = []string{roles.OrganizationReadAll, roles.OrganizationReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
+	grantBrandRead    = []string{roles.OrganizationalBrandingReadAll, roles.OrganizationalBrandingReadWriteAll, roles.OrganizationReadAll, roles.OrganizationReadWriteAll}
+	grantBrandWrite   = []string{roles.OrganizationalBrandingReadWriteAll, roles.OrganizationReadWriteAll}
+	grantRolesRead    = []string{roles.RoleManagementRead, roles.RoleManagementReadWrite, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
+	grantRolesWrite   = []string{roles.RoleManagementReadWrite}
+	grantGroupsRead   = []string{roles.GroupReadAll, roles.GroupReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
+	grantGroupsWrite  = []string{roles.GroupReadWriteAll, roles.DirectoryReadWriteAll}
+	grantMembersRead  = []string{roles.GroupMemberReadAll, roles.GroupMemberReadWriteAll, roles.GroupReadAll, roles.GroupReadWriteAll, roles.DirectoryReadAll, roles.DirectoryReadWriteAll}
+	grantMembersWrite = []string{roles.GroupMemberReadWriteAll, roles.GroupReadWriteAll, roles.DirectoryReadWriteAll}
+	everyPermission   = unionOf(grantUsersRead, grantUserDelete, grantRevoke, grantInvite, grantAuthnRead, grantAuthzRead, grantXTRead, grantAudit, grantIdPRead, grantOrgRead, grantBrandRead, grantRolesRead, grantMembersRead)
+	routePermissions  = map[string][]string{
 		"POST /v1.0/invitations":                                        grantInvite,
 		"GET /v1.0/users":                                               grantUsersRead,
 		"GET /v1.0/users/$count":                                        grantUsersRead,
@@ -48,9 +52,22 @@ var (
 		"DELETE /v1.0/users/{id}":                                       grantUserDelete,
 		"POST /v1.0/users/{id}/revokeSignInSessions":                    grantRevoke,
 		"GET /v1.0/directory/deletedItems/microsoft.graph.user":         grantUsersRead,
-		"GET /v1.0/directory/deletedItems/{id}":                         grantUsersRead,
-		"POST /v1.0/directory/deletedItems/{id}/restore":                grantUserDelete,
-		"DELETE /v1.0/directory/deletedItems/{id}":                      grantUserDelete,
+		"GET /v1.0/directory/deletedItems/{id}":                         unionOf(grantUsersRead, grantGroupsRead),
+		"POST /v1.0/directory/deletedItems/{id}/restore":                unionOf(grantUserDelete, grantGroupsWrite),
+		"GET /v1.0/directory/deletedItems/microsoft.graph.group":        grantGroupsRead,
+		"GET /v1.0/directory/deletedItems/graph.group":                  grantGroupsRead,
+		"GET /v1.0/groups":                                              grantGroupsRead,
+		"POST /v1.0/groups":                                             grantGroupsWrite,
+		"GET /v1.0/groups/{id}":                                         grantGroupsRead,
+		"PATCH /v1.0/groups/{id}":                                       grantGroupsWrite,
+		"DELETE /v1.0/groups/{id}":                                      grantGroupsWrite,
+		"GET /v1.0/groups/{id}/members":                                 grantMembersRead,
+		"POST /v1.0/groups/{id}/members/$ref":                           grantMembersWrite,
+		"DELETE /v1.0/groups/{id}/members/{member}/$ref":                grantMembersWrite,
+		"GET /v1.0/users/{id}/memberOf":                                 grantMembersRead,
+		"GET /v1.0/users/{id}/transitiveMemberOf":                       grantMembersRead,
+		"POST /v1.0/users/{id}/checkMemberGroups":                       grantMembersRead,
+		"DELETE /v1.0/directory/deletedItems/{id}":                      unionOf(grantUserDelete, grantGroupsWrite),
 		"GET /v1.0/policies/authenticationMethodsPolicy":                grantAuthnRead,
 		"GET " + authMethodConfigsPath:                                  grantAuthnRead,
 		"GET " + emailConfigPath:                                        grantAuthnRead,

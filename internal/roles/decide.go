@@ -29,6 +29,11 @@ const (
 	OrganizationReadWriteAll           = "Organization.ReadWrite.All"
 	OrganizationalBrandingReadAll      = "OrganizationalBranding.Read.All"
 	OrganizationalBrandingReadWriteAll = "OrganizationalBranding.ReadWrite.All"
+
+	GroupReadAll            = "Group.Read.All"
+	GroupReadWriteAll       = "Group.ReadWrite.All"
+	GroupMemberReadAll      = "GroupMember.Read.All"
+	GroupMemberReadWriteAll = "GroupMember.ReadWrite.All"
 )
 
 // DelegatedScopes are the permissions an app may ask for on a user's
@@ -40,12 +45,15 @@ func DelegatedScopes() []string {
 		PolicyReadAll, PolicyReadWriteAuthn, PolicyReadWriteAuthz,
 		PolicyReadWriteXTenant, IdentityProviderReadAll, PolicyReadWriteIdP,
 		AuditLogReadAll, RoleManagementRead, RoleManagementReadWrite,
+		GroupReadAll, GroupReadWriteAll, GroupMemberReadAll, GroupMemberReadWriteAll,
 	}
 }
 
 // readOnly is what every member may do without a role (Entra's default
-// user permissions: members read the directory and the tenant's policies).
-var readOnly = []string{UserReadAll, DirectoryReadAll, PolicyReadAll, IdentityProviderReadAll, RoleManagementRead}
+// user permissions: members read the directory, its groups and the
+// tenant's policies).
+var readOnly = []string{UserReadAll, DirectoryReadAll, PolicyReadAll, IdentityProviderReadAll, RoleManagementRead,
+	GroupReadAll, GroupMemberReadAll}
 
 // allowed is the table: what each role allows beyond readOnly. Global
 // Administrator allows everything (see Allows).
@@ -53,10 +61,12 @@ var allowed = map[string][]string{
 	// R10: the email OTP policy is changed by Global or Authentication
 	// Policy Administrators only.
 	AuthenticationPolicyAdministrator.TemplateID: {PolicyReadWriteAuthn},
-	UserAdministrator.TemplateID:                 {UserReadWriteAll, UserInviteAll},
-	GuestInviter.TemplateID:                      {UserInviteAll},
-	SecurityReader.TemplateID:                    {AuditLogReadAll},
-	ReportsReader.TemplateID:                     {AuditLogReadAll},
+	// Entra's User Administrator manages users and groups.
+	UserAdministrator.TemplateID:   {UserReadWriteAll, UserInviteAll, GroupReadWriteAll, GroupMemberReadWriteAll},
+	GroupsAdministrator.TemplateID: {GroupReadWriteAll, GroupMemberReadWriteAll},
+	GuestInviter.TemplateID:        {UserInviteAll},
+	SecurityReader.TemplateID:      {AuditLogReadAll},
+	ReportsReader.TemplateID:       {AuditLogReadAll},
 }
 
 // Allows reports whether a member holding the roles (template ids) may use
@@ -82,7 +92,7 @@ func Allows(roleIDs []string, permission string) bool {
 func IsAdmin(roleIDs []string) bool {
 	for _, id := range roleIDs {
 		if id == GlobalAdministrator.TemplateID || id == AuthenticationPolicyAdministrator.TemplateID ||
-			id == UserAdministrator.TemplateID || id == GuestInviter.TemplateID {
+			id == UserAdministrator.TemplateID || id == GuestInviter.TemplateID || id == GroupsAdministrator.TemplateID {
 			return true
 		}
 	}
@@ -169,9 +179,10 @@ var (
 // Administrators only (Entra's Privileged Authentication Administrator,
 // which also manages them, does not exist here).
 var managers = map[string][]string{
-	UserAdministrator.TemplateID: {UserAdministrator.TemplateID},
-	GuestInviter.TemplateID:      {UserAdministrator.TemplateID},
-	ReportsReader.TemplateID:     {UserAdministrator.TemplateID},
+	UserAdministrator.TemplateID:   {UserAdministrator.TemplateID},
+	GuestInviter.TemplateID:        {UserAdministrator.TemplateID},
+	ReportsReader.TemplateID:       {UserAdministrator.TemplateID},
+	GroupsAdministrator.TemplateID: {UserAdministrator.TemplateID},
 }
 
 // Change is a guarded change with what DecideChange needs to know about

@@ -35,6 +35,15 @@ func TestAllows(t *testing.T) {
 		{"R10", "global_admin_assigns_roles", []string{ga}, RoleManagementReadWrite, true},
 		{"R10", "only_global_admin_changes_collaboration", []string{ua, apa}, PolicyReadWriteAuthz, false},
 		{"R10", "global_admin_changes_collaboration", []string{ga}, PolicyReadWriteAuthz, true},
+		{"groups", "groups_admin_changes_groups", []string{GroupsAdministrator.TemplateID}, GroupReadWriteAll, true},
+		{"groups", "groups_admin_changes_members", []string{GroupsAdministrator.TemplateID}, GroupMemberReadWriteAll, true},
+		{"groups", "groups_admin_cannot_change_users", []string{GroupsAdministrator.TemplateID}, UserReadWriteAll, false},
+		{"groups", "groups_admin_cannot_invite", []string{GroupsAdministrator.TemplateID}, UserInviteAll, false},
+		{"groups", "user_admin_changes_groups", []string{ua}, GroupReadWriteAll, true},
+		{"groups", "guest_inviter_cannot_change_groups", []string{gi}, GroupReadWriteAll, false},
+		{"groups", "no_role_reads_groups", nil, GroupReadAll, true},
+		{"groups", "no_role_reads_members", nil, GroupMemberReadAll, true},
+		{"groups", "no_role_cannot_change_members", nil, GroupMemberReadWriteAll, false},
 		{"R10", "unknown_role_allows_nothing_more", []string{"00000000-0000-0000-0000-000000000000"}, UserInviteAll, false},
 	}
 	for _, c := range cases {
@@ -54,6 +63,8 @@ func TestLookup(t *testing.T) {
 		"Guest Inviter":                        GuestInviter,
 		"AuthenticationPolicyAdministrator":    AuthenticationPolicyAdministrator,
 		"reports reader":                       ReportsReader,
+		"Groups Administrator":                 GroupsAdministrator,
+		"fdd7a751-b60b-444a-984c-02652fe8fa1c": GroupsAdministrator,
 	} {
 		if got, ok := Lookup(in); !ok || got != want {
 			t.Errorf("Lookup(%q) = %v, %t; want %v", in, got, ok, want)
@@ -106,6 +117,8 @@ func TestDecideChange(t *testing.T) {
 		{"R14", "user_admin_resets_user_admin", AsMember([]string{ua}), target(ResetRedemption, ua), nil},
 		{"R14", "user_admin_disables_guest_inviter", AsMember([]string{ua}), target(DisableAccount, gi), nil},
 		{"R14", "user_admin_revokes_reports_reader", AsMember([]string{ua}), target(RevokeSessions, rr), nil},
+		{"R14", "user_admin_disables_groups_admin", AsMember([]string{ua}), target(DisableAccount, GroupsAdministrator.TemplateID), nil},
+		{"R14", "groups_admin_cannot_disable_groups_admin", AsMember([]string{GroupsAdministrator.TemplateID}), target(DisableAccount, GroupsAdministrator.TemplateID), ErrPrivilegedTarget},
 		{"R14", "user_admin_cannot_reset_policy_admin", AsMember([]string{ua}), target(ResetRedemption, apa), ErrPrivilegedTarget},
 		{"R14", "user_admin_cannot_reset_security_reader", AsMember([]string{ua}), target(ResetRedemption, sr), ErrPrivilegedTarget},
 		{"R14", "user_admin_cannot_reset_unknown_role", AsMember([]string{ua}), target(ResetRedemption, unknown), ErrPrivilegedTarget},

@@ -22,13 +22,15 @@ var (
 		"Can invite guest users independent of the 'members can invite guests' setting."}
 	SecurityReader = Role{"5d6b6bb7-de71-4623-b4af-96380a352509", "Security Reader",
 		"Can read security information, policies and reports."}
+	GroupsAdministrator = Role{"fdd7a751-b60b-444a-984c-02652fe8fa1c", "Groups Administrator",
+		"Can create and manage groups and their members, guests included."}
 	ReportsReader = Role{"4a5d8f65-41da-4de4-8968-e035b65339cf", "Reports Reader",
 		"Can read sign-in and audit reports."}
 )
 
 // All lists the built-in roles, most powerful first.
 func All() []Role {
-	return []Role{GlobalAdministrator, AuthenticationPolicyAdministrator, UserAdministrator, GuestInviter, SecurityReader, ReportsReader}
+	return []Role{GlobalAdministrator, AuthenticationPolicyAdministrator, UserAdministrator, GroupsAdministrator, GuestInviter, SecurityReader, ReportsReader}
 }
 
 // Lookup finds a role by template id, display name or display name without

@@ -40,6 +40,15 @@ func (b *Base) Roles() (admin.Roles, error) {
 	return admin.NewRoles(d, b.roles(), m)
 }
 
+// Groups builds the security groups and their members.
+func (b *Base) Groups() (admin.Groups, error) {
+	d, err := b.Directory()
+	if err != nil {
+		return admin.Groups{}, err
+	}
+	return admin.NewGroups(d, b.groups())
+}
+
 // Apps builds apps, client secrets and keys: the provider's core (which
 // derives its keys), not its endpoints.
 func (b *Base) Apps() (admin.Apps, error) {

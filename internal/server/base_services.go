@@ -5,6 +5,7 @@ import (
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/member"
@@ -58,6 +59,11 @@ func (b *Base) lifecycle() *lifecycle.Service {
 // roles builds the directory roles.
 func (b *Base) roles() *roles.Service {
 	return roles.NewService(roles.Deps{Store: b.db, Directory: b.db, Tx: b.db, Audit: b.db, Clock: b.clock, Guard: b.db})
+}
+
+// groups builds the security groups and their members.
+func (b *Base) groups() *groups.Service {
+	return groups.NewService(groups.Deps{Store: b.db, Directory: b.db, Tx: b.db, Audit: b.db, Clock: b.clock})
 }
 
 // federations builds the partners' identity providers.

@@ -10,6 +10,7 @@ import (
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -40,6 +41,7 @@ type services struct {
 	members     *member.Service
 	lifecycle   *lifecycle.Service
 	roles       *roles.Service
+	groups      *groups.Service
 	federations *federation.Service
 	limiter     *ratelimit.Limiter
 	// oidc is the provider's core: the sign-in service completes
@@ -69,7 +71,7 @@ func newServices(b *Base, m *metrics.Metrics) (*services, error) {
 	return &services{
 		cfg: b.cfg, db: b.db, clock: b.clock, log: b.log, metrics: m,
 		collab: c, branding: br, invitations: b.invitations(c, br), policies: b.policies(), members: members,
-		lifecycle: b.lifecycle(), roles: b.roles(), federations: federations, limiter: ratelimit.New(b.db, b.clock),
+		lifecycle: b.lifecycle(), roles: b.roles(), groups: b.groups(), federations: federations, limiter: ratelimit.New(b.db, b.clock),
 		oidc: core, mail: composer{cfg: b.cfg, clock: b.clock, log: b.log, branding: br},
 	}, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
+	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/inactive"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
@@ -55,6 +56,7 @@ type Store interface {
 	roles.GuardStore
 	collab.Store
 	bulkinvite.Store
+	groups.Store
 	inactive.Store
 }
 
@@ -100,6 +102,9 @@ func Run(t *testing.T, open Open) {
 		{"collab", testCollab},
 		{"bulk", testBulk},
 		{"bulk_queued", testBulkQueued},
+		{"groups", testGroups},
+		{"group_members", testGroupMembers},
+		{"group_query", testGroupQuery},
 	} {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel() // each subtest opens a store of its own
