@@ -73,6 +73,8 @@ type Deps struct {
 		Create(ctx context.Context, t directory.Tenant, d federation.Draft, by audit.Actor) (federation.Federation, error)
 		Delete(ctx context.Context, t directory.Tenant, id string, by audit.Actor) error
 	}
+	// Groups is the groups service the admin API uses (groups.Service).
+	Groups  Groups
 	Audit   audit.Store
 	SignIns audit.SignInStore
 	// Inactive lists the guests who stopped signing in (the Inactive

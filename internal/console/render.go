@@ -21,7 +21,8 @@ var templateFiles embed.FS
 
 // pageNames are the console's page templates.
 var pageNames = []string{"signin", "message", "overview", "users", "user", "confirm", "invite", "invite_result",
-	"bulk", "idps", "idp_form", "email_otp", "email_otp_confirm", "collab", "logs", "inactive", "inactive_confirm"}
+	"bulk", "idps", "idp_form", "email_otp", "email_otp_confirm", "collab", "logs", "inactive", "inactive_confirm",
+	"groups", "group_new", "group"}
 
 type renderer struct {
 	byLang map[string]map[string]*template.Template

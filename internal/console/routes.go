@@ -33,6 +33,10 @@ func (h *Handler) routes() {
 
 	view("GET /admin/guests/inactive", h.inactiveGuests)
 
+	view("GET /admin/groups", h.groupsList)
+	view("GET /admin/groups/new", h.newGroupPage)
+	view("GET /admin/groups/{id}", h.group)
+
 	view("GET /admin/invite", h.invitePage)
 	view("GET /admin/invite/bulk/{id}", h.bulkStatus)
 	view("GET /admin/invite/bulk/{id}/results.csv", h.bulkResultCSV)
@@ -124,6 +128,10 @@ func (h *Handler) changes() []changeRoute {
 		{pattern: "POST /admin/guests/inactive/confirm", who: need(roles.UserReadWriteAll), fn: h.confirmInactive},
 		{pattern: "POST /admin/guests/inactive/disable", who: need(roles.UserReadWriteAll), fn: h.actOnInactive("disable")},
 		{pattern: "POST /admin/guests/inactive/delete", who: need(roles.UserReadWriteAll), fn: h.actOnInactive("delete")},
+
+		{pattern: "POST /admin/groups", who: need(roles.GroupReadWriteAll), fn: h.createGroup},
+		{pattern: "POST /admin/groups/{id}/members", who: need(roles.GroupMemberReadWriteAll), fn: h.addGroupMember},
+		{pattern: "POST /admin/groups/{id}/members/remove", who: need(roles.GroupMemberReadWriteAll), fn: h.removeGroupMember},
 
 		{pattern: "POST /admin/invite", who: inviters, fn: h.invite},
 		{pattern: "POST /admin/invite/bulk", who: inviters, fn: h.bulkUpload, maxBody: maxUpload},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/lifecycle"
@@ -142,6 +143,8 @@ type userData struct {
 	// not reset, re-address, disable, delete or sign out (R14); "" when
 	// it may.
 	Protected string
+	// Groups are the groups the user is directly in (memberOf).
+	Groups []groups.Group
 }
 
 type identity struct{ SignInType, Issuer, Value string }
@@ -190,6 +193,11 @@ func (h *Handler) user(w http.ResponseWriter, r *http.Request, a admin) {
 		d.Identities = append(d.Identities, identity{typ, issuer, u.Mail})
 	} else {
 		d.Identities = append(d.Identities, identity{"userPrincipalName", a.Tenant.InitialDomain, u.UserPrincipalName})
+	}
+	var err error
+	if d.Groups, err = h.userGroups(r, a, u); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	v := h.newView(w, r, a, "users", "console.user.title", u.DisplayName)
 	if d.Sessions, ok = h.sessionRows(w, r, a, u, v.Lang); !ok {
