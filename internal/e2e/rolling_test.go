@@ -13,9 +13,10 @@ import (
 // TestRollingRestart: two guestgate serve processes on one PostgreSQL,
 // restarted one after the other (SIGTERM, wait for the exit, start the
 // new one on the same address) under a burst of invitations with mail.
-// No request fails: the stopping process stops accepting (its clients
-// reach the other one, as through a load balancer) and answers every
-// request it took; each logs one line when it stops; every acknowledged
+// No request fails: the stopping process drains (responses close their
+// connections, so none is cut while a client sends on it), then stops
+// accepting (its clients reach the other one, as through a load
+// balancer) and answers every request it took; each logs one line when it stops; every acknowledged
 // mail arrives, and none twice.
 func TestRollingRestart(t *testing.T) {
 	guestgateBinary(t)

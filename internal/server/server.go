@@ -235,7 +235,8 @@ func (s *Server) Run(ctx context.Context) error {
 			WriteTimeout: lim.WriteTimeout, IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: 64 << 10,
 		}
 	}
-	srv := newHTTPServer(s.handler)
+	var drain httpx.Drain
+	srv := newHTTPServer(drain.Wrap(s.handler))
 	servers := []*http.Server{srv}
 	mln := s.metricsListener
 	if mln == nil && s.cfg.MetricsListen != "" {
@@ -296,6 +297,9 @@ func (s *Server) Run(ctx context.Context) error {
 		defer stopDispatch()
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
+		// Busy keep-alive connections are closed after a response first,
+		// so Shutdown cuts none a client is sending on (httpx.Drain).
+		drain.Run(shutdownCtx, drainQuiet, drainMax)
 		var errs []error
 		for _, hs := range servers {
 			errs = append(errs, hs.Shutdown(shutdownCtx))
@@ -319,6 +323,13 @@ func (s *Server) Run(ctx context.Context) error {
 // requests in flight; the mail they queued is then sent or released to
 // the other processes (the dispatcher's own SendTimeout bounds a send).
 const shutdownGrace = 10 * time.Second
+
+// drainQuiet and drainMax bound the drain before Shutdown: it ends once no
+// request has started for drainQuiet, or after drainMax under steady load.
+const (
+	drainQuiet = 100 * time.Millisecond
+	drainMax   = time.Second
+)
 
 func (s *Server) mailMode() string {
 	if s.cfg.DevMailbox {
