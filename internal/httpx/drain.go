@@ -14,8 +14,8 @@ import (
 // (EOF) for a request the server never read: a POST is not retried, so a
 // rolling deploy fails requests. While draining, every response carries
 // "Connection: close", so the server closes each busy connection right
-// after a response, which clients expect, and /healthz answers 503 so a
-// load balancer stops sending; Shutdown then finds only connections no
+// after a response, which clients expect, and /healthz and /readyz answer
+// 503 so a load balancer stops sending; Shutdown then finds only connections no
 // one used during the drain.
 type Drain struct {
 	on   atomic.Bool
@@ -28,7 +28,7 @@ func (d *Drain) Wrap(h http.Handler) http.Handler {
 		d.last.Store(time.Now().UnixNano())
 		if d.on.Load() {
 			w.Header().Set("Connection", "close")
-			if r.URL.Path == "/healthz" {
+			if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 				http.Error(w, "stopping", http.StatusServiceUnavailable)
 				return
 			}

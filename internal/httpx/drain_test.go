@@ -11,7 +11,7 @@ import (
 
 // TestDrain: before the drain, responses keep their connections and
 // /healthz is 200; while draining, every response says Connection: close
-// and /healthz is 503; Run returns once requests stop coming, or at its
+// and /healthz and /readyz are 503; Run returns once requests stop coming, or at its
 // bound while they keep coming.
 func TestDrain(t *testing.T) {
 	var d Drain
@@ -52,8 +52,10 @@ func TestDrain(t *testing.T) {
 	if res := get("/"); !res.Close {
 		t.Errorf("a response while draining keeps its connection")
 	}
-	if res := get("/healthz"); res.StatusCode != http.StatusServiceUnavailable || !res.Close {
-		t.Errorf("while draining: /healthz %d, close %v; want 503 and close", res.StatusCode, res.Close)
+	for _, probe := range []string{"/healthz", "/readyz"} {
+		if res := get(probe); res.StatusCode != http.StatusServiceUnavailable || !res.Close {
+			t.Errorf("while draining: %s %d, close %v; want 503 and close", probe, res.StatusCode, res.Close)
+		}
 	}
 
 	// Requests stop: Run returns after the quiet period, well before its bound.
