@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/guestgate/guestgate/internal/testenv"
 )
 
 // The high-availability harness: etcd, a two-node Patroni cluster in
@@ -81,10 +83,7 @@ func haTools(t *testing.T) (etcd, patroni, pgbouncer, pgBin string) {
 		pgBin = filepath.Dir(bins[len(bins)-1])
 	}
 	if len(missing) > 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("high-availability test: %v not installed (.ci/run installs etcd-server, patroni, python3-etcd, pgbouncer)", missing)
-		}
-		t.Skipf("high-availability test: %v not installed (apt-get install etcd-server patroni python3-etcd pgbouncer)", missing)
+		testenv.Unavailable(t, fmt.Sprintf("the high-availability cluster (%v not installed; apt-get install etcd-server patroni python3-etcd pgbouncer, as .ci/run does)", missing))
 	}
 	return etcd, patroni, pgbouncer, pgBin
 }

@@ -168,6 +168,7 @@ var installHints = []struct{ word, hint string }{
 	{"axe-core", "npm install --prefix ~/.cache/guestgate-axe axe-core@4, then GUESTGATE_AXE_JS=~/.cache/guestgate-axe/node_modules/axe-core/axe.min.js (scripts/test does both when npm is on PATH)"},
 	{"Chromium", "install Debian's chromium (apt-get install chromium)"},
 	{"PostgreSQL", "start PostgreSQL on 127.0.0.1:5432, or set GUESTGATE_TEST_POSTGRES to a server's URL"},
+	{"high-availability cluster", "apt-get install etcd-server patroni python3-etcd pgbouncer (.ci/run does; their services need not run)"},
 }
 
 // hint returns how to install what message names, or "".
