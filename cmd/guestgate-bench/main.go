@@ -28,6 +28,18 @@
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -users-query -directory 1000000
 //	go run ./cmd/guestgate-bench -engine sqlite -concurrency 8 -cpuprofile guestgate.prof -loadgen-cpuprofile loadgen.prof
 //
+// With -peer-kratos it drives a running Ory Kratos instead: its API login
+// flow with the one-time code method, the code read from the mail its
+// courier sends to an SMTP sink of this program (-peer-smtp-listen); its
+// CPU is read from /proc of its process and its PostgreSQL's as for
+// guestgate, from the sessions on its own database (-peer-kratos-db). With
+// -compare kratos guestgate and Kratos run in interleaved pairs per level,
+// and a Markdown table compares them.
+//
+//	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -compare kratos \
+//		-peer-kratos http://127.0.0.1:4433 -peer-kratos-db postgres://postgres@127.0.0.1:5432/kratos_peer \
+//		-pairs 3 -duration 20s -concurrency 1,8,32 -json compare.json -markdown compare.md
+//
 // With -users-query it instead seeds -directory users in one tenant and
 // times the first page of admin API user queries (p50/p99).
 //
@@ -64,6 +76,7 @@ type options struct {
 	loadgenProfile string
 	usersQuery     bool
 	requests       int
+	peer           peerOptions
 }
 
 func main() {
@@ -88,6 +101,15 @@ func main() {
 	flag.StringVar(&o.loadgenProfile, "loadgen-cpuprofile", "", "write a CPU profile of the load generator and SMTP sink during the measured levels to this file")
 	flag.BoolVar(&o.usersQuery, "users-query", false, "instead of sign-ins: seed -directory users in one tenant and time the first page of GET /v1.0/users?$filter=… (startsWith(mail,'a'), userType eq 'Guest', …)")
 	flag.IntVar(&o.requests, "requests", 200, "with -users-query: timed requests per query")
+	flag.StringVar(&o.peer.compare, "compare", "", `"kratos": measure guestgate and Ory Kratos in interleaved pairs per level (needs -peer-kratos and a postgres:// -engine)`)
+	flag.StringVar(&o.peer.public, "peer-kratos", "", "Ory Kratos's public API URL: drive its API login flow with the one-time code method (alone, or with -compare kratos)")
+	flag.StringVar(&o.peer.admin, "peer-kratos-admin", "http://127.0.0.1:4434", "Ory Kratos's admin API URL (identities are seeded through it)")
+	flag.IntVar(&o.peer.pid, "peer-kratos-pid", 0, "Ory Kratos's process id, for its CPU time (default: the process listening on -peer-kratos's port)")
+	flag.StringVar(&o.peer.db, "peer-kratos-db", "", "postgres:// URL of Ory Kratos's own database, for its PostgreSQL CPU and commits (plain URL, without Kratos's pool parameters)")
+	flag.StringVar(&o.peer.smtp, "peer-smtp-listen", "127.0.0.1:2526", "address of the SMTP sink Ory Kratos's courier mails to")
+	flag.IntVar(&o.peer.pool, "peer-pool", 1024, "Ory Kratos identities virtual guests take turns with (none is used by two guests at once)")
+	flag.IntVar(&o.peer.pairs, "pairs", 3, "with -compare: interleaved pairs per level")
+	flag.StringVar(&o.peer.markdown, "markdown", "", "with -compare: write the table as Markdown to this file")
 	flag.Parse()
 	for _, s := range strings.Split(levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -100,7 +122,11 @@ func main() {
 	// Interrupted or terminated, it stops guestgate and removes the database.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	runner := run
+	if o.peer.compare != "" || o.peer.public != "" {
+		runner = runPeer
+	}
+	if err := runner(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "guestgate-bench:", err)
 		os.Exit(1)
 	}

@@ -15,8 +15,11 @@ import (
 func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // peakRSSMiB reads VmHWM from /proc/self/status.
-func peakRSSMiB() float64 {
-	f, err := os.Open("/proc/self/status")
+func peakRSSMiB() float64 { return peakRSSOf("/proc/self/status") }
+
+// peakRSSOf reads VmHWM from a /proc/<pid>/status file.
+func peakRSSOf(status string) float64 {
+	f, err := os.Open(status)
 	if err != nil {
 		return 0
 	}
@@ -95,27 +98,71 @@ func readStat(pid int) (ticks uint64, ppid int, ok bool) {
 }
 
 func parseStat(stat string) (ticks uint64, ppid int, ok bool) {
-	open, shut := strings.IndexByte(stat, '('), strings.LastIndexByte(stat, ')')
-	if open < 0 || shut < open || stat[open+1:shut] != "postgres" {
+	name, ticks, ppid, ok := parseProcStat(stat)
+	if !ok || name != "postgres" {
 		return 0, 0, false
+	}
+	return ticks, ppid, true
+}
+
+// processCPUSeconds is the user + system CPU time of process pid (its own,
+// not its reaped children's).
+func processCPUSeconds(pid int) (float64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	_, ticks, _, ok := parseProcStat(string(b))
+	if !ok {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	return float64(ticks) / clockTicks, nil
+}
+
+// parseProcStat reads a /proc/<pid>/stat line: the command name, utime +
+// stime and the parent's pid.
+func parseProcStat(stat string) (name string, ticks uint64, ppid int, ok bool) {
+	open, shut := strings.IndexByte(stat, '('), strings.LastIndexByte(stat, ')')
+	if open < 0 || shut < open {
+		return "", 0, 0, false
 	}
 	// After the name: state (field 3), ppid (4), …, utime (14), stime (15).
 	f := strings.Fields(stat[shut+1:])
 	if len(f) < 13 {
-		return 0, 0, false
+		return "", 0, 0, false
 	}
 	ppid, err := strconv.Atoi(f[1])
 	if err != nil {
-		return 0, 0, false
+		return "", 0, 0, false
 	}
 	for _, v := range f[11:13] {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			return 0, 0, false
+			return "", 0, 0, false
 		}
 		ticks += n
 	}
-	return ticks, ppid, true
+	return stat[open+1 : shut], ticks, ppid, true
+}
+
+// loadAverage is the machine's 1-minute load average (0 where unknown).
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	v, _ := parseLoadavg(string(b))
+	return v
+}
+
+// parseLoadavg reads the first field of /proc/loadavg.
+func parseLoadavg(s string) (float64, bool) {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	return v, err == nil
 }
 
 func machine() string {

@@ -27,3 +27,27 @@ func TestSecondsSince(t *testing.T) {
 		t.Fatalf("secondsSince = %v, want 0.7 (50 + 0 + 20 ticks)", got)
 	}
 }
+
+func TestParseProcStat(t *testing.T) {
+	name, ticks, ppid, ok := parseProcStat("4242 (kratos) S 1 4242 4242 0 -1 4194560 9 0 0 0 120 30 0 0 20 0 12 0 5 0 0")
+	if !ok || name != "kratos" || ticks != 150 || ppid != 1 {
+		t.Fatalf("parseProcStat = %q, %d, %d, %v", name, ticks, ppid, ok)
+	}
+	if _, _, ok := parseStat("4242 (kratos) S 1 4242 4242 0 -1 4194560 9 0 0 0 120 30 0 0"); ok {
+		t.Error("parseStat took kratos for a postgres process")
+	}
+	if _, _, _, ok := parseProcStat("4242 (a) b) S 1 2 3 0 -1 0 0 0 0 0 x 30 0 0"); ok {
+		t.Error("parseProcStat: a non-number utime was taken")
+	}
+}
+
+func TestParseLoadavg(t *testing.T) {
+	if v, ok := parseLoadavg("3.90 1.64 0.65 2/301 4242\n"); !ok || v != 3.9 {
+		t.Fatalf("parseLoadavg = %v, %v", v, ok)
+	}
+	for _, s := range []string{"", "x 1 2"} {
+		if _, ok := parseLoadavg(s); ok {
+			t.Errorf("parseLoadavg(%q) ok", s)
+		}
+	}
+}

@@ -7,8 +7,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/pprof"
-	"sync"
-	"sync/atomic"
+	"strings"
 	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
@@ -19,6 +18,10 @@ import (
 // server's background processes, when PostgreSQL runs on this machine) and
 // the load generator's (with the SMTP sink).
 type Result struct {
+	// Product is what was measured: "guestgate", or a peer ("kratos").
+	Product string `json:"product"`
+	// Pair numbers the interleaved pair of a -compare run (from 1).
+	Pair             int                    `json:"pair,omitempty"`
 	Engine           string                 `json:"engine"`
 	DirectoryGuests  int                    `json:"directory_guests"`
 	Concurrency      int                    `json:"concurrency"`
@@ -27,16 +30,21 @@ type Result struct {
 	SignInsPerSecond float64                `json:"sign_ins_per_s"`
 	Steps            map[string]Percentiles `json:"steps"`
 	Errors           map[string]int         `json:"errors"`
-	PeakRSSMiB       float64                `json:"peak_rss_mib"` // guestgate's process
-	GuestgateCPUms   float64                `json:"guestgate_cpu_ms_per_sign_in"`
-	PostgresCPUms    *float64               `json:"postgres_cpu_ms_per_sign_in,omitempty"`
-	LoadgenCPUms     float64                `json:"loadgen_cpu_ms_per_sign_in"` // load generator and SMTP sink
-	WriteTxPerSignIn float64                `json:"write_tx_per_sign_in"`       // guestgate's count
+	PeakRSSMiB       float64                `json:"peak_rss_mib"` // the service's process (a peer's: since it started)
+	// ServerCPUms is the service's process's CPU per sign-in (guestgate's
+	// or the peer's); GuestgateCPUms repeats guestgate's.
+	ServerCPUms      float64  `json:"server_cpu_ms_per_sign_in"`
+	GuestgateCPUms   float64  `json:"guestgate_cpu_ms_per_sign_in,omitempty"`
+	PostgresCPUms    *float64 `json:"postgres_cpu_ms_per_sign_in,omitempty"`
+	LoadgenCPUms     float64  `json:"loadgen_cpu_ms_per_sign_in"` // load generator and SMTP sink
+	WriteTxPerSignIn float64  `json:"write_tx_per_sign_in"`       // guestgate's count
 	// PGCommitsPerSignIn is PostgreSQL's committed transactions in the
 	// database per sign-in: read-only ones included, and every session's,
 	// so other work on the same database counts too.
 	PGCommitsPerSignIn *float64 `json:"pg_commits_per_sign_in,omitempty"`
 	DatabaseBytes      int64    `json:"database_bytes"`
+	// LoadAverage is the machine's 1-minute load average at the level's end.
+	LoadAverage float64 `json:"load_average_1m"`
 }
 
 // Report is everything one run measured.
@@ -47,6 +55,11 @@ type Report struct {
 	// UsersQuery holds the -users-query timings.
 	UsersQuery []UsersQuery `json:"users_query,omitempty"`
 	Machine    string       `json:"machine"`
+	// Peer and PeerVersion name the peer of a -peer-kratos or -compare run.
+	Peer        string `json:"peer,omitempty"`
+	PeerVersion string `json:"peer_version,omitempty"`
+	// Pairs is how many interleaved pairs a -compare run measured per level.
+	Pairs int `json:"pairs,omitempty"`
 }
 
 // pgStatsSettle is how long the benchmark waits, idle, before reading
@@ -72,7 +85,6 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer gg.close() // before the database is removed
-	base := gg.base
 	if o.usersQuery {
 		resp, err := gg.call(ctx, request{Op: "seed_users", Directory: o.directory})
 		if err != nil {
@@ -81,7 +93,7 @@ func run(ctx context.Context, o options) error {
 		if _, err := gg.call(ctx, request{Op: "profile_start"}); err != nil {
 			return err
 		}
-		qs, err := runUsersQuery(ctx, base, *resp.Fixture, o.directory, o.requests)
+		qs, err := runUsersQuery(ctx, gg.base, *resp.Fixture, o.directory, o.requests)
 		if err != nil {
 			return err
 		}
@@ -90,43 +102,16 @@ func run(ctx context.Context, o options) error {
 		}
 		return writeReport(o, Report{When: time.Now().UTC(), Machine: machine(), UsersQuery: qs})
 	}
-	if o.pool == 0 {
-		// Each address may get one code a minute: enough addresses for
-		// 1 000 sign-ins/s through every level, so none is reused in a run.
-		o.pool = int(1000*o.duration.Seconds())*len(o.concurrency) + 2000
-	}
-	logf("seeding %s: %d pool guests, %d padding guests", db.engine, o.pool, o.directory)
-	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory})
+	sys, f, err := guestgateSystem(ctx, o, db, gg, mailSink, 1)
 	if err != nil {
 		return err
 	}
-	f := *resp.Fixture
-	verifierProvider, err := gooidc.NewProvider(ctx, base+"/"+f.TenantID+"/v2.0")
-	if err != nil {
-		return fmt.Errorf("discovery: %w", err)
-	}
-	j := &journey{
-		base: base, tenantID: f.TenantID, clientID: f.AppID, secret: f.Secret, redirectURI: f.RedirectURI,
-		transport:   &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute},
-		sink:        mailSink,
-		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.AppID}),
-		mailTimeout: 30 * time.Second,
-	}
-	var next atomic.Int64
-	take := func() (string, bool) {
-		i := next.Add(1) - 1
-		if int(i) >= f.Pool {
-			return "", false
-		}
-		return poolAddress(int(i)), true
-	}
 	logf("warming up")
-	runLevel(ctx, j, take, o.concurrency[0], 2*time.Second)
+	runLevel(ctx, sys.signIn, sys.addrs, o.concurrency[0], 2*time.Second)
 
 	rep := Report{When: time.Now().UTC(), Machine: machine()}
-	var commits0 int64
 	if db.commits != nil {
-		if commits0, err = settledCommits(ctx, db); err != nil {
+		if sys.commits0, err = settledCommits(ctx, db); err != nil {
 			return err
 		}
 	}
@@ -144,53 +129,9 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	for _, c := range o.concurrency {
-		g0, err := gg.counters(ctx, true)
+		r, err := measure(ctx, sys, c, o.duration)
 		if err != nil {
 			return err
-		}
-		pg0, err := db.postgresCPU(ctx)
-		if err != nil {
-			return err
-		}
-		lg0 := cpuSeconds()
-		start := time.Now()
-		rec := runLevel(ctx, j, take, c, o.duration)
-		elapsed := time.Since(start).Seconds()
-		lg1 := cpuSeconds()
-		pg1, err := db.postgresCPU(context.WithoutCancel(ctx))
-		if err != nil {
-			return err
-		}
-		g1, err := gg.counters(context.WithoutCancel(ctx), false)
-		if err != nil {
-			return err
-		}
-		size, _ := db.size(ctx)
-		r := Result{
-			Engine: db.engine, DirectoryGuests: o.directory, Concurrency: c, DurationSeconds: elapsed,
-			Completed: rec.completed, SignInsPerSecond: float64(rec.completed) / elapsed,
-			Steps: rec.percentiles(), Errors: rec.errors, PeakRSSMiB: g1.PeakRSSMiB, DatabaseBytes: size,
-		}
-		n := float64(rec.completed)
-		if n > 0 {
-			r.GuestgateCPUms = 1000 * (g1.CPUSeconds - g0.CPUSeconds) / n
-			r.LoadgenCPUms = 1000 * (lg1 - lg0) / n
-			r.WriteTxPerSignIn = float64(g1.WriteTx-g0.WriteTx) / n
-			if len(pg1) > 0 {
-				v := 1000 * pg1.secondsSince(pg0) / n
-				r.PostgresCPUms = &v
-			}
-		}
-		if db.commits != nil && ctx.Err() == nil {
-			commits1, err := settledCommits(ctx, db)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				v := float64(commits1-commits0) / n
-				r.PGCommitsPerSignIn = &v
-			}
-			commits0 = commits1
 		}
 		printResult(r)
 		rep.Levels = append(rep.Levels, r)
@@ -202,7 +143,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	if o.bulk > 0 {
-		b, err := bulkInvitations(ctx, base, f, mailSink, o.bulk)
+		b, err := bulkInvitations(ctx, gg.base, f, mailSink, o.bulk)
 		if err != nil {
 			return err
 		}
@@ -254,43 +195,44 @@ func writeReport(o options, rep Report) error {
 	return nil
 }
 
-// runLevel runs c virtual guests doing sign-ins back to back for d.
-func runLevel(ctx context.Context, j *journey, take func() (string, bool), c int, d time.Duration) *recorder {
-	rec := newRecorder()
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	var wg sync.WaitGroup
-	for i := 0; i < c; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				addr, ok := take()
-				if !ok {
-					rec.fail("pool exhausted (raise -pool)")
-					return
-				}
-				t, err := j.signIn(ctx, addr)
-				switch {
-				case err == nil:
-					rec.done(t)
-				case ctx.Err() != nil:
-					return // cut off by the end of the level: neither success nor error
-				default:
-					rec.fail(err.Error())
-				}
-			}
-		}()
+// guestgateSystem seeds guestgate's bench tenant, app and guest pool and
+// returns guestgate as a system to measure, with what was seeded. The pool
+// lasts rounds runs through every level.
+func guestgateSystem(ctx context.Context, o options, db *database, gg *guestgateProcess, mailSink *sink, rounds int) (*system, fixture, error) {
+	if o.pool == 0 {
+		// Each address may get one code a minute: enough addresses for
+		// 1 000 sign-ins/s through every level, so none is reused in a run.
+		o.pool = int(1000*o.duration.Seconds())*len(o.concurrency)*rounds + 2000
 	}
-	wg.Wait()
-	return rec
+	logf("seeding %s: %d pool guests, %d padding guests", db.engine, o.pool, o.directory)
+	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory})
+	if err != nil {
+		return nil, fixture{}, err
+	}
+	f := *resp.Fixture
+	verifierProvider, err := gooidc.NewProvider(ctx, gg.base+"/"+f.TenantID+"/v2.0")
+	if err != nil {
+		return nil, f, fmt.Errorf("discovery: %w", err)
+	}
+	j := &journey{
+		base: gg.base, tenantID: f.TenantID, clientID: f.AppID, secret: f.Secret, redirectURI: f.RedirectURI,
+		transport:   &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute},
+		sink:        mailSink,
+		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.AppID}),
+		mailTimeout: 30 * time.Second,
+	}
+	return &system{
+		product: productGuestgate, engine: db.engine, directory: o.directory,
+		signIn: j.signIn, addrs: &rotation{pool: f.Pool, addr: poolAddress},
+		counters: gg.counters, db: db,
+	}, f, nil
 }
 
 func printResult(r Result) {
-	fmt.Printf("\n%s, %d directory guests, %d virtual guests: %.0f sign-ins/s (%d in %.1fs)\n",
-		r.Engine, r.DirectoryGuests, r.Concurrency, r.SignInsPerSecond, r.Completed, r.DurationSeconds)
+	fmt.Printf("\n%s on %s, %d directory guests, %d virtual guests: %.0f sign-ins/s (%d in %.1fs)\n",
+		r.Product, r.Engine, r.DirectoryGuests, r.Concurrency, r.SignInsPerSecond, r.Completed, r.DurationSeconds)
 	fmt.Printf("  %-12s %9s %9s %9s\n", "step", "p50 ms", "p95 ms", "p99 ms")
-	for _, s := range steps {
+	for _, s := range stepsOf(r.Product) {
 		p := r.Steps[s]
 		fmt.Printf("  %-12s %9.2f %9.2f %9.2f\n", s, p.P50, p.P95, p.P99)
 	}
@@ -298,13 +240,17 @@ func printResult(r Result) {
 	if r.PostgresCPUms != nil {
 		pg = fmt.Sprintf(", PostgreSQL %.2f", *r.PostgresCPUms)
 	}
-	fmt.Printf("  CPU ms/sign-in: guestgate %.2f%s, load generator and SMTP sink %.2f\n", r.GuestgateCPUms, pg, r.LoadgenCPUms)
+	fmt.Printf("  CPU ms/sign-in: %s %.2f%s, load generator and SMTP sink %.2f; load average %.2f\n", r.Product, r.ServerCPUms, pg, r.LoadgenCPUms, r.LoadAverage)
 	commits := ""
 	if r.PGCommitsPerSignIn != nil {
 		commits = fmt.Sprintf(", %.2f PostgreSQL commits/sign-in (read-only ones too)", *r.PGCommitsPerSignIn)
 	}
-	fmt.Printf("  %.2f write tx/sign-in%s\n", r.WriteTxPerSignIn, commits)
-	fmt.Printf("  guestgate peak RSS %.1f MiB, database %.1f MiB\n", r.PeakRSSMiB, float64(r.DatabaseBytes)/(1<<20))
+	if r.Product == productKratos {
+		fmt.Printf("  %s\n", strings.TrimPrefix(commits, ", "))
+	} else {
+		fmt.Printf("  %.2f write tx/sign-in%s\n", r.WriteTxPerSignIn, commits)
+	}
+	fmt.Printf("  %s peak RSS %.1f MiB, database %.1f MiB\n", r.Product, r.PeakRSSMiB, float64(r.DatabaseBytes)/(1<<20))
 	if len(r.Errors) == 0 {
 		fmt.Println("  errors: none")
 	}

@@ -22,6 +22,9 @@ import (
 type sink struct {
 	srv *smtp.Server
 	ln  net.Listener
+	// read says what a mail's text part is (see readMail): guestgate's
+	// passcode mail and invitation, or a peer's code mail.
+	read func(text string) (code string, invitation bool)
 
 	mu      sync.Mutex
 	waiting map[string]chan string // lower-case address → code
@@ -30,12 +33,15 @@ type sink struct {
 	invites int
 }
 
-func startSink(addr string) (*sink, error) {
+func startSink(addr string) (*sink, error) { return startSinkReading(addr, readMail) }
+
+// startSinkReading starts a sink on addr that reads each mail with read.
+func startSinkReading(addr string, read func(string) (string, bool)) (*sink, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	s := &sink{ln: ln, waiting: map[string]chan string{}, early: map[string]string{}}
+	s := &sink{ln: ln, read: read, waiting: map[string]chan string{}, early: map[string]string{}}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "bench.sink"
 	s.srv.AllowInsecureAuth = true
@@ -117,7 +123,7 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	code, invitation := readMail(text)
+	code, invitation := ss.sink.read(text)
 	if code == "" && !invitation {
 		return errors.New("no passcode and no redeem link in message")
 	}
