@@ -168,11 +168,14 @@ type userApp struct {
 	AppID, Name string
 	// Role is the role's display name ("" for Default Access).
 	Role string
+	// GroupID and GroupName are the group that assigns the user ("" for
+	// an assignment of the user itself).
+	GroupID, GroupName string
 }
 
-// userApps are the first page of the assignments made to u itself (a
-// user's through its groups show on the groups' apps, as in Graph); each
-// app is read once for its roles' names.
+// userApps are the first page of the user's assignments, as Graph's
+// appRoleAssignments lists them: the user's own and those of the groups
+// the user is directly in; each app is read once for its roles' names.
 func (h *Handler) userApps(r *http.Request, a admin, u directory.User) ([]userApp, error) {
 	if h.d.Assignments == nil || !a.may(roles.ApplicationReadAll) {
 		return nil, nil
@@ -191,7 +194,11 @@ func (h *Handler) userApps(r *http.Request, a admin, u directory.User) ([]userAp
 			}
 			apps[x.AppID] = app
 		}
-		out = append(out, userApp{AppID: x.AppID, Name: app.DisplayName, Role: appRoleName(app, x.AppRoleID)})
+		ua := userApp{AppID: x.AppID, Name: app.DisplayName, Role: appRoleName(app, x.AppRoleID)}
+		if x.PrincipalType == assignment.PrincipalGroup {
+			ua.GroupID, ua.GroupName = x.PrincipalID, x.PrincipalDisplayName
+		}
+		out = append(out, ua)
 	}
 	return out, nil
 }

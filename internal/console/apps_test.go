@@ -178,6 +178,12 @@ func TestAppsConsole(t *testing.T) {
 			if up := c.page("/admin/users/" + stale.ID); !strings.Contains(up.body, `href="/`+tid+`/admin/apps/`+c.app+`"`) || !strings.Contains(up.body, "Wiki editor") {
 				t.Fatalf("the guest's page does not list the app:\n%s", up.body)
 			}
+			if up := c.page("/admin/users/" + c.ids["recent"]); !strings.Contains(up.body, `href="/`+tid+`/admin/apps/`+c.app+`"`) || !strings.Contains(up.body, `href="/`+tid+`/admin/groups/`+g.ID+`"`) {
+				t.Fatalf("the group member's page does not list the app through the group:\n%s", up.body)
+			}
+			if up := c.page("/admin/users/" + c.ids["member"]); !strings.Contains(up.body, `id="no-apps"`) {
+				t.Fatalf("an unassigned member's page lists apps:\n%s", up.body)
+			}
 
 			other, err := c.svc.Assign(ctx, c.other.TenantID, c.foreign, c.other.ID, assignment.DefaultAccessRoleID, audit.CLI)
 			if err != nil {

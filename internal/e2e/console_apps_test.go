@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -46,8 +47,10 @@ func seedAssignableApp(t *testing.T, in *instance, tn directory.Tenant, name, gr
 // TestConsoleAppAssignment (R16): a Global Administrator opens the app
 // from Enterprise applications, turns "Assignment required?" on and
 // assigns a group by name with the app's role in its Users and groups;
-// the service then requires assignment and admits the group's guest with
-// the role. The apps list, the app's page and the guest's page fit 390
+// the admin API then answers the service principal as requiring
+// assignment and lists the group with the role in appRoleAssignedTo, the
+// group's guest is admitted with the role, and the guest's page names the
+// group that assigns her. The apps list, the app's page and the guest's page fit 390
 // and 1280 px and pass axe-core, in English and Japanese.
 func TestConsoleAppAssignment(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
@@ -79,32 +82,40 @@ func TestConsoleAppAssignment(t *testing.T) {
 				if h := c.html(); !strings.Contains(h, "/groups/"+g.ID) || !strings.Contains(h, "Wiki editor") {
 					t.Fatalf("the app's page (%s, %d px) lacks the group and its role", lang, width)
 				}
-				c.visit("user_apps", "/users/"+guest, "#no-apps")
+				c.visit("user_apps", "/users/"+guest, "#app-assignments")
+				if !strings.Contains(c.html(), "/groups/"+g.ID) {
+					t.Fatalf("the guest's page (%s, %d px) does not say the group assigns her", lang, width)
+				}
 			}
 		}
-		checkAssignedTo(t, in, tn, app, g, role, guest)
+		_, client := in.tenantWithAdminIn(tn, "Application.Read.All")
+		var assignedTo struct {
+			Value []struct{ PrincipalID, PrincipalType, AppRoleID, ResourceID string }
+		}
+		if status := api(t, client, http.MethodGet, in.URL+"/v1.0/servicePrincipals/"+app.ServicePrincipalID+"/appRoleAssignedTo", nil, &assignedTo); status != http.StatusOK ||
+			len(assignedTo.Value) != 1 || assignedTo.Value[0].PrincipalID != g.ID || assignedTo.Value[0].PrincipalType != "Group" ||
+			assignedTo.Value[0].AppRoleID != role.ID || assignedTo.Value[0].ResourceID != app.ServicePrincipalID {
+			t.Fatalf("GET appRoleAssignedTo = %d %+v, want the group with the role", status, assignedTo)
+		}
+		var sp struct {
+			AppRoleAssignmentRequired bool
+		}
+		if status := api(t, client, http.MethodGet, in.URL+"/v1.0/servicePrincipals/"+app.ServicePrincipalID, nil, &sp); status != http.StatusOK || !sp.AppRoleAssignmentRequired {
+			t.Fatalf("GET servicePrincipal = %d %+v, want appRoleAssignmentRequired", status, sp)
+		}
+		checkAccess(t, in, tn, app, role, guest)
 	})
 }
 
-// checkAssignedTo asserts what the console did, as the assignment service
-// reads it: assignment required, the group assigned with the role, and
-// the group's guest admitted with the role's value.
-func checkAssignedTo(t *testing.T, in *instance, tn directory.Tenant, app assignment.App, g groups.Group, role assignment.AppRole, guest string) {
+// checkAccess asserts the group's guest is admitted to the app with the
+// role's value, as the sign-in reads it.
+func checkAccess(t *testing.T, in *instance, tn directory.Tenant, app assignment.App, role assignment.AppRole, guest string) {
 	t.Helper()
-	ctx := context.Background()
 	ops, err := in.srv.Base().Assignments()
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := ops.App(ctx, tn, app.AppID)
-	if err != nil || !got.AssignmentRequired {
-		t.Fatalf("after the console: %+v %v, want assignment required", got, err)
-	}
-	as, err := ops.AppAssignments(ctx, tn, app.AppID)
-	if err != nil || len(as) != 1 || as[0].PrincipalID != g.ID || as[0].PrincipalType != assignment.PrincipalGroup || as[0].AppRoleID != role.ID {
-		t.Fatalf("assignments = %+v %v, want the group with the role", as, err)
-	}
-	acc, err := ops.Access(ctx, tn, app.AppID, guest)
+	acc, err := ops.Access(context.Background(), tn, app.AppID, guest)
 	if err != nil || !acc.Allowed() || len(acc.Roles) != 1 || acc.Roles[0] != role.Value {
 		t.Fatalf("the guest's access = %+v %v, want admitted with %s", acc, err, role.Value)
 	}
