@@ -130,3 +130,30 @@ func TestAppAssignmentCommands(t *testing.T) {
 		})
 	}
 }
+
+// TestAppAssignmentHelp: each app assignment command answers --help with
+// its flags and an example.
+func TestAppAssignmentHelp(t *testing.T) {
+	for _, c := range []struct {
+		args  []string
+		flags []string
+	}{
+		{[]string{"app", "update"}, []string{"--assignment-required", "--groups-claim", "--sign-up"}},
+		{[]string{"app", "role", "add"}, []string{"--value", "--name"}},
+		{[]string{"app", "role", "list"}, []string{"--app"}},
+		{[]string{"app", "role", "disable"}, []string{"--value"}},
+		{[]string{"app", "assign"}, []string{"--user", "--group", "--role"}},
+		{[]string{"app", "unassign"}, []string{"--user", "--group", "--role"}},
+		{[]string{"app", "assignments"}, []string{"--app"}},
+	} {
+		out, err := run(t, append(c.args, "--help")...)
+		if err != nil || !strings.Contains(out, "Usage:") || !strings.Contains(out, "Examples:") {
+			t.Errorf("%v --help = %v\n%s", c.args, err, out)
+		}
+		for _, f := range c.flags {
+			if !strings.Contains(out, f+" ") {
+				t.Errorf("%v --help lacks %s\n%s", c.args, f, out)
+			}
+		}
+	}
+}

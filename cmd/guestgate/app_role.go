@@ -138,7 +138,7 @@ func withApp(cmd *cobra.Command, f *configFlags, tenant, app string, fn func(ops
 	return withTenant(cmd, f, tenant, (*server.Base).Assignments, func(ops admin.Assignments, t directory.Tenant) error {
 		a, err := ops.FindApp(cmd.Context(), t, app)
 		if err != nil {
-			return fmt.Errorf("app %s: %w", app, err)
+			return err
 		}
 		return fn(ops, t, a)
 	})

@@ -51,11 +51,11 @@ Assignment and groups-claim changes are written to the tenant's audit log.`,
 			return withTenant(cmd, f, tenant, (*server.Base).Assignments, func(ops admin.Assignments, t directory.Tenant) error {
 				a, err := ops.FindApp(cmd.Context(), t, app)
 				if err != nil {
-					return fmt.Errorf("app %s: %w", app, err)
+					return err
 				}
 				out, err := applyAppUpdate(cmd, ops, t, a, u)
 				if err != nil {
-					return fmt.Errorf("app %s: %w", app, err)
+					return fmt.Errorf("app %s: %w", a.DisplayName, err)
 				}
 				format, _ := cmd.Flags().GetString("output")
 				return printResult(cmd.OutOrStdout(), format, out, func(w io.Writer) {

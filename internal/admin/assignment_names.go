@@ -61,10 +61,10 @@ func (a Assignments) FindAssignedUser(ctx context.Context, t directory.Tenant, n
 		return u, err
 	}
 	u, err = a.store.GetUserByMail(ctx, t.ID, name)
-	if err != nil {
-		return directory.User{}, fmt.Errorf("user %q: %w", name, err)
+	if errors.Is(err, store.ErrNotFound) {
+		return directory.User{}, fmt.Errorf("user %q: %w", name, store.ErrNotFound)
 	}
-	return u, nil
+	return u, err
 }
 
 // FindAssignedGroup returns t's live group named by object id,
