@@ -12,6 +12,7 @@ import (
 	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/graph"
 )
 
 // principalFlags are --user and --group: who is assigned (one of them).
@@ -38,23 +39,6 @@ func (p principalFlags) resolve(ctx context.Context, ops admin.Assignments, t di
 		return "", "", err
 	}
 	return g.ID, g.DisplayName, nil
-}
-
-// assignmentJSON is an assignment as the CLI prints it (Graph's
-// appRoleAssignment names, and the role's value).
-type assignmentJSON struct {
-	ID                   string `json:"id"`
-	PrincipalType        string `json:"principalType"`
-	PrincipalID          string `json:"principalId"`
-	PrincipalDisplayName string `json:"principalDisplayName"`
-	AppRoleID            string `json:"appRoleId"`
-	Role                 string `json:"role"`
-	ResourceID           string `json:"resourceId"`
-}
-
-func assignmentOut(app assignment.App, a assignment.Assignment) assignmentJSON {
-	return assignmentJSON{ID: a.ID, PrincipalType: a.PrincipalType, PrincipalID: a.PrincipalID, PrincipalDisplayName: a.PrincipalDisplayName,
-		AppRoleID: a.AppRoleID, Role: roleLabel(app, a.AppRoleID), ResourceID: app.ServicePrincipalID}
 }
 
 // roleLabel is how a role is shown: its value, its name when it has none,
@@ -99,10 +83,9 @@ The assignment is written to the tenant's audit log.`,
 				if err != nil {
 					return fmt.Errorf("assign %s to app %s: %w", name, a.DisplayName, err)
 				}
-				out := assignmentOut(a, got)
 				format, _ := cmd.Flags().GetString("output")
-				return printResult(cmd.OutOrStdout(), format, out, func(w io.Writer) {
-					fmt.Fprintf(w, "assigned %s %s to app %s as %s\n  id: %s\n", got.PrincipalType, name, a.DisplayName, out.Role, got.ID)
+				return printResult(cmd.OutOrStdout(), format, graph.AppRoleAssignmentJSON(got), func(w io.Writer) {
+					fmt.Fprintf(w, "assigned %s %s to app %s as %s\n  id: %s\n", got.PrincipalType, name, a.DisplayName, roleLabel(a, got.AppRoleID), got.ID)
 				})
 			})
 		},
@@ -140,10 +123,9 @@ until they leave the group. The removal is written to the tenant's audit log.`,
 				if err := ops.Unassign(cmd.Context(), t, a.AppID, found.ID); err != nil {
 					return fmt.Errorf("unassign %s from app %s: %w", name, a.DisplayName, err)
 				}
-				out := assignmentOut(a, found)
 				format, _ := cmd.Flags().GetString("output")
-				return printResult(cmd.OutOrStdout(), format, out, func(w io.Writer) {
-					fmt.Fprintf(w, "removed the %s assignment of %s %s from app %s\n", out.Role, found.PrincipalType, name, a.DisplayName)
+				return printResult(cmd.OutOrStdout(), format, graph.AppRoleAssignmentJSON(found), func(w io.Writer) {
+					fmt.Fprintf(w, "removed the %s assignment of %s %s from app %s\n", roleLabel(a, found.AppRoleID), found.PrincipalType, name, a.DisplayName)
 				})
 			})
 		},
@@ -193,21 +175,17 @@ func newAppAssignmentsCommand(f *configFlags) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("assignments of app %s: %w", a.DisplayName, err)
 				}
-				out := make([]assignmentJSON, 0, len(as))
-				for _, x := range as {
-					out = append(out, assignmentOut(a, x))
-				}
 				format, _ := cmd.Flags().GetString("output")
-				return printResult(cmd.OutOrStdout(), format, map[string]any{"value": out}, func(w io.Writer) {
+				return printResult(cmd.OutOrStdout(), format, graph.AppRoleAssignmentsJSON(a.ServicePrincipalID, as), func(w io.Writer) {
 					fmt.Fprintf(w, "app %s: assignment required: %s\n", a.DisplayName, yesNo(a.AssignmentRequired))
-					if len(out) == 0 {
+					if len(as) == 0 {
 						fmt.Fprintln(w, "no users or groups are assigned")
 						return
 					}
 					tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 					fmt.Fprintln(tw, "TYPE\tNAME\tROLE\tPRINCIPAL ID")
-					for _, x := range out {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.PrincipalType, x.PrincipalDisplayName, x.Role, x.PrincipalID)
+					for _, x := range as {
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.PrincipalType, x.PrincipalDisplayName, roleLabel(a, x.AppRoleID), x.PrincipalID)
 					}
 					_ = tw.Flush()
 				})

@@ -7,6 +7,12 @@ import (
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
+// assignmentJSON is what the assignment commands print with --output
+// json: Graph's appRoleAssignment.
+type assignmentJSON struct {
+	ID, PrincipalType, PrincipalID, PrincipalDisplayName, AppRoleID, ResourceID string
+}
+
 // TestAppAssignmentCommands (R16): app update turns assignment required
 // and the groups claim on (an unknown claim value is refused), app role
 // add defines a role, app assign gives it to a group named by its display
@@ -76,7 +82,7 @@ func TestAppAssignmentCommands(t *testing.T) {
 			}
 			var got assignmentJSON
 			runJSON(t, &got, "app", "assign", db, "--tenant", tn.ID, "--app", "Wiki", "--group", "Contoso partners", "--role", "Wiki.Editor", "--output", "json")
-			if got.PrincipalType != "Group" || got.PrincipalID != g.ID || got.AppRoleID != role.ID || got.Role != "Wiki.Editor" {
+			if got.PrincipalType != "Group" || got.PrincipalID != g.ID || got.AppRoleID != role.ID || got.ResourceID == "" {
 				t.Fatalf("app assign --group = %+v", got)
 			}
 			if out, err := assign("--user", "ana@partner.example", "--role", "Wiki.Editor"); err != nil || !strings.Contains(out, "assigned User") {
@@ -93,13 +99,13 @@ func TestAppAssignmentCommands(t *testing.T) {
 			runJSON(t, &list, "app", "assignments", db, "--tenant", tn.ID, "--app", wiki.AppID, "--output", "json")
 			types := map[string]string{}
 			for _, a := range list.Value {
-				types[a.PrincipalType] = a.PrincipalID + " " + a.Role
+				types[a.PrincipalType] = a.PrincipalID + " " + a.AppRoleID
 			}
-			if len(list.Value) != 2 || types["Group"] != g.ID+" Wiki.Editor" || types["User"] != inv.InvitedUser.ID+" Wiki.Editor" {
+			if len(list.Value) != 2 || types["Group"] != g.ID+" "+role.ID || types["User"] != inv.InvitedUser.ID+" "+role.ID {
 				t.Fatalf("app assignments = %+v", list.Value)
 			}
 			out, err := run(t, "app", "assignments", db, "--tenant", tn.ID, "--app", "Wiki")
-			if err != nil || !strings.Contains(out, "assignment required: yes") || !strings.Contains(out, "TYPE") ||
+			if err != nil || !strings.Contains(out, "assignment required: yes") || !strings.Contains(out, "TYPE") || !strings.Contains(out, "Wiki.Editor") ||
 				!strings.Contains(out, "Contoso partners") || !strings.Contains(out, inv.InvitedUser.ID) {
 				t.Fatalf("app assignments (text): %v\n%s", err, out)
 			}
