@@ -147,17 +147,27 @@ func TestAppsConsole(t *testing.T) {
 				{"kind": {"user"}, "principal": {c.other.Mail}}, {"kind": {"user"}, "principal": {c.other.UserPrincipalName}},
 				{"kind": {"user"}, "principal": {c.other.ID}}, {"kind": {"group"}, "principal": {foreignGroup.ID}},
 				{"kind": {"group"}, "principal": {"Outsiders"}}, {"kind": {"user"}, "principal": {""}},
+				{"kind": {"user"}, "principal": {"No such person"}}, {"kind": {"group"}, "principal": {"No such group"}},
 			} {
 				f.Set("role", role.ID)
 				if a := c.form("POST /admin/apps/{id}/assignments", c.app, f); a.code != http.StatusNotFound {
-					t.Errorf("rule_other_tenant %v: %d, want 404", f, a.code)
+					t.Errorf("rule_other_tenant (or nobody) %v: %d, want 404", f, a.code)
 				}
+			}
+			var twin groups.Group
+			for _, nick := range []string{"twins-1", "twins-2"} {
+				if twin, err = c.groupsConsole.svc.Create(ctx, tid, groups.Input{DisplayName: "Twins", MailNickname: nick}, audit.CLI); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if a := c.form("POST /admin/apps/{id}/assignments", c.app, url.Values{"kind": {"group"}, "principal": {"Twins"}, "role": {role.ID}}); a.code != http.StatusBadRequest || !strings.Contains(a.body, "Several groups have that name") {
+				t.Errorf("rule_ambiguous_name: %d\n%s", a.code, a.body)
 			}
 			if a := c.form("POST /admin/apps/{id}/assignments", c.foreign, add); a.code != http.StatusNotFound {
 				t.Errorf("assign to another tenant's app: %d, want 404", a.code)
 			}
 			as := c.assigned(t)
-			if len(as) != 2 {
+			if len(as) != 2 || as[0].PrincipalID == twin.ID || as[1].PrincipalID == twin.ID {
 				t.Fatalf("assignments: %+v", as)
 			}
 
