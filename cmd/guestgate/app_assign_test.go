@@ -66,6 +66,9 @@ func TestAppAssignmentCommands(t *testing.T) {
 				t.Fatalf("a role value with a space was accepted\n%s", out)
 			}
 
+			for _, nick := range []string{"twins-1", "twins-2"} {
+				runJSON(t, &struct{}{}, "group", "create", db, "--tenant", tn.ID, "--name", "Twins", "--mail-nickname", nick, "--output", "json")
+			}
 			assign := func(args ...string) (string, error) {
 				return run(t, append([]string{"app", "assign", db, "--tenant", tn.ID, "--app", wiki.AppID}, args...)...)
 			}
@@ -75,6 +78,7 @@ func TestAppAssignmentCommands(t *testing.T) {
 				{"--user", "ana@partner.example", "--group", "contoso-partners", "--role", "Wiki.Editor"},
 				{"--role", "Wiki.Editor"},
 				{"--user", "nobody@partner.example", "--role", "Wiki.Editor"},
+				{"--group", "Twins", "--role", "Wiki.Editor"},
 			} {
 				if out, err := assign(bad...); err == nil {
 					t.Fatalf("app assign %v succeeded\n%s", bad, out)

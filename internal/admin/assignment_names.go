@@ -14,7 +14,7 @@ import (
 
 // ErrAmbiguousName: a display name names more than one app or group; the
 // id (or a group's mailNickname) says which.
-var ErrAmbiguousName = errors.New("more than one has that name: give the id instead")
+var ErrAmbiguousName = errors.New("more than one has that name: give the id (for a group, its mail nickname will do) instead")
 
 // appPage is how many apps one read of FindApp takes.
 const appPage = 200
