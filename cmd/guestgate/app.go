@@ -10,8 +10,9 @@ import (
 )
 
 func newAppCommand(f *configFlags) *cobra.Command {
-	cmd := &cobra.Command{Use: "app", Short: "Register applications (OAuth clients) in a tenant"}
-	cmd.AddCommand(newAppCreateCommand(f), newAppListCommand(f), newAppUpdateCommand(f), newAppDeleteCommand(f), newAppSecretCommand(f))
+	cmd := &cobra.Command{Use: "app", Short: "Register applications (OAuth clients) in a tenant and choose who may sign in to them"}
+	cmd.AddCommand(newAppCreateCommand(f), newAppListCommand(f), newAppUpdateCommand(f), newAppDeleteCommand(f), newAppSecretCommand(f),
+		newAppRoleCommand(f), newAppAssignCommand(f), newAppUnassignCommand(f), newAppAssignmentsCommand(f))
 	return cmd
 }
 

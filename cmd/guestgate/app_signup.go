@@ -12,46 +12,6 @@ import (
 	"github.com/guestgate/guestgate/internal/server"
 )
 
-// newAppUpdateCommand changes an app registration: today, whether its
-// sign-in offers self-service sign-up (R13).
-func newAppUpdateCommand(f *configFlags) *cobra.Command {
-	var (
-		tenant, appID string
-		signUp        bool
-	)
-	cmd := &cobra.Command{
-		Use:   "update --tenant T --app A --sign-up[=false]",
-		Short: "Change an app: --sign-up lets people without an invitation sign up as guests from its sign-in",
-		Example: `  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up
-  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up=false`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if appID == "" {
-				return fmt.Errorf("required flag \"app\" not set: give the app's id (client_id), as app list shows it")
-			}
-			if !cmd.Flags().Changed("sign-up") {
-				return fmt.Errorf("nothing to change: give --sign-up or --sign-up=false")
-			}
-			return withTenant(cmd, f, tenant, (*server.Base).Directory, func(ops admin.Directory, t directory.Tenant) error {
-				if err := ops.SetAppSignUp(cmd.Context(), t.ID, appID, signUp); err != nil {
-					return fmt.Errorf("app %s: %w", appID, err)
-				}
-				format, _ := cmd.Flags().GetString("output")
-				return printResult(cmd.OutOrStdout(), format, map[string]any{"appId": appID, "tenantId": t.ID, "signUp": signUp}, func(w io.Writer) {
-					fmt.Fprintf(w, "app %s in %s: self-service sign-up %s\n", appID, t.DisplayName, onOff(signUp))
-				})
-			})
-		},
-	}
-	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant id or verified domain (required)")
-	cmd.Flags().StringVar(&appID, "app", "", "the app's id (client_id) (required)")
-	appIDAlias(cmd, &appID)
-	cmd.Flags().BoolVar(&signUp, "sign-up", false, "offer self-service sign-up to people without an invitation")
-	_ = cmd.MarkFlagRequired("tenant")
-	addOutputFlag(cmd)
-	return cmd
-}
-
 // newTenantSignUpDomainsCommand restricts a tenant's app sign-up to domains.
 func newTenantSignUpDomainsCommand(f *configFlags) *cobra.Command {
 	var (

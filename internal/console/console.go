@@ -74,9 +74,12 @@ type Deps struct {
 		Delete(ctx context.Context, t directory.Tenant, id string, by audit.Actor) error
 	}
 	// Groups is the groups service the admin API uses (groups.Service).
-	Groups  Groups
-	Audit   audit.Store
-	SignIns audit.SignInStore
+	Groups Groups
+	// Assignments is the app assignment service the admin API uses
+	// (assignment.Service).
+	Assignments Assignments
+	Audit       audit.Store
+	SignIns     audit.SignInStore
 	// Inactive lists the guests who stopped signing in (the Inactive
 	// guests page).
 	Inactive inactive.Store

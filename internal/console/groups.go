@@ -28,6 +28,7 @@ type Groups interface {
 	Create(ctx context.Context, tenantID string, in groups.Input, by audit.Actor) (groups.Group, error)
 	Get(ctx context.Context, tenantID, id string) (groups.Group, error)
 	List(ctx context.Context, tenantID, afterID string, limit int) ([]groups.Group, error)
+	Query(ctx context.Context, tenantID string, q groups.Query) ([]groups.Group, error)
 	AddMember(ctx context.Context, tenantID, groupID, memberID string, by audit.Actor) error
 	RemoveMember(ctx context.Context, tenantID, groupID, memberID string, by audit.Actor) error
 	Members(ctx context.Context, tenantID, groupID, afterID string, limit int) ([]groups.Object, error)

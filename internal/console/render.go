@@ -22,7 +22,7 @@ var templateFiles embed.FS
 // pageNames are the console's page templates.
 var pageNames = []string{"signin", "message", "overview", "users", "user", "confirm", "invite", "invite_result",
 	"bulk", "idps", "idp_form", "email_otp", "email_otp_confirm", "collab", "logs", "inactive", "inactive_confirm",
-	"groups", "group_new", "group"}
+	"groups", "group_new", "group", "apps", "app"}
 
 type renderer struct {
 	byLang map[string]map[string]*template.Template

@@ -37,6 +37,9 @@ func (h *Handler) routes() {
 	view("GET /admin/groups/new", h.newGroupPage)
 	view("GET /admin/groups/{id}", h.group)
 
+	view("GET /admin/apps", h.appsList)
+	view("GET /admin/apps/{id}", h.app)
+
 	view("GET /admin/invite", h.invitePage)
 	view("GET /admin/invite/bulk/{id}", h.bulkStatus)
 	view("GET /admin/invite/bulk/{id}/results.csv", h.bulkResultCSV)
@@ -132,6 +135,11 @@ func (h *Handler) changes() []changeRoute {
 		{pattern: "POST /admin/groups", who: need(roles.GroupReadWriteAll), fn: h.createGroup},
 		{pattern: "POST /admin/groups/{id}/members", who: need(roles.GroupMemberReadWriteAll), fn: h.addGroupMember},
 		{pattern: "POST /admin/groups/{id}/members/remove", who: need(roles.GroupMemberReadWriteAll), fn: h.removeGroupMember},
+
+		{pattern: "POST /admin/apps/{id}/assignment-required", who: need(roles.ApplicationReadWriteAll), fn: h.setAssignmentRequired},
+		{pattern: "POST /admin/apps/{id}/groups-claim", who: need(roles.ApplicationReadWriteAll), fn: h.setGroupsClaim},
+		{pattern: "POST /admin/apps/{id}/assignments", who: need(roles.AppRoleAssignmentReadWriteAll), fn: h.addAssignment},
+		{pattern: "POST /admin/apps/{id}/assignments/remove", who: need(roles.AppRoleAssignmentReadWriteAll), fn: h.removeAssignment},
 
 		{pattern: "POST /admin/invite", who: inviters, fn: h.invite},
 		{pattern: "POST /admin/invite/bulk", who: inviters, fn: h.bulkUpload, maxBody: maxUpload},

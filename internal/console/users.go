@@ -145,6 +145,8 @@ type userData struct {
 	Protected string
 	// Groups are the groups the user is directly in (memberOf).
 	Groups []groups.Group
+	// Apps are the user's own app assignments (appRoleAssignments).
+	Apps []userApp
 }
 
 type identity struct{ SignInType, Issuer, Value string }
@@ -196,6 +198,10 @@ func (h *Handler) user(w http.ResponseWriter, r *http.Request, a admin) {
 	}
 	var err error
 	if d.Groups, err = h.userGroups(r, a, u); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if d.Apps, err = h.userApps(r, a, u); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -47,6 +47,8 @@ var consoleViews = map[string]string{
 	"GET /admin/groups":                         "any member",
 	"GET /admin/groups/new":                     roles.GroupReadWriteAll,
 	"GET /admin/groups/{id}":                    "any member",
+	"GET /admin/apps":                           "any member",
+	"GET /admin/apps/{id}":                      "any member",
 	"GET /admin/invite":                         "any member",
 	"GET /admin/invite/bulk/{id}":               "any member",
 	"GET /admin/invite/bulk/{id}/results.csv":   "any member",

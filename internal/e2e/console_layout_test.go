@@ -152,6 +152,7 @@ func TestConsoleLayout(t *testing.T) {
 		domain := "layout.example"
 		tn := newAdminTenant(t, in, longTenantName, domain, directory.CloudPublic, false)
 		guest := seedLongData(t, in, tn, domain)
+		appPath := seedLongApp(t, in, tn, guest)
 		var bulkPath string
 		for _, lang := range consoleLangs {
 			for _, width := range layoutWidths {
@@ -172,6 +173,8 @@ func TestConsoleLayout(t *testing.T) {
 				c.visit("user", "/users/"+guest, "#reset")
 				c.visit("reset_confirm", "/users/"+guest+"/reset", "#confirm")
 				c.visit("delete_confirm", "/users/"+guest+"/delete", "#confirm")
+				c.visit("apps", "/apps", "#apps")
+				c.visit("app", appPath, "#assignments")
 				c.visit("invite", "/invite", "#invite")
 				if bulkPath == "" {
 					bulkPath = uploadLongBulk(t, c)

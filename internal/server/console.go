@@ -15,7 +15,7 @@ func buildConsole(b *Base, s *services, bulk *bulkinvite.Service, signins *signi
 		console.Config{PublicURL: cfg.PublicURL, SecureCookies: !cfg.insecure(), CSRFKey: cfg.subkey("console"), OldCSRFKeys: cfg.subkeys("console")[1:]},
 		console.Deps{
 			Directory: b.db, SignIn: signins, Sessions: sessions, Roles: s.roles, Collab: s.collab, Policies: s.policies,
-			Invitations: s.invitations, Lifecycle: s.lifecycle, Bulk: bulk, Federations: s.federations, Groups: s.groups, Audit: b.db, SignIns: b.db,
+			Invitations: s.invitations, Lifecycle: s.lifecycle, Bulk: bulk, Federations: s.federations, Groups: s.groups, Assignments: s.assignments, Audit: b.db, SignIns: b.db,
 			Stats: b.db, Inactive: b.db, Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites, Clock: b.clock, Log: b.log,
 		})
 }
