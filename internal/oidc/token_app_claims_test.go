@@ -8,17 +8,27 @@ import (
 	"testing"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/google/uuid"
 	"golang.org/x/oauth2"
 
 	"github.com/guestgate/guestgate/internal/assignment"
+	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/groups"
 )
 
 // fakeAssignments answers each app and user the access it was given
-// (none by default) and counts the reads.
+// (none by default), or what store answers when set, and counts the reads.
 type fakeAssignments struct {
 	mu     sync.Mutex
 	access map[string]assignment.Access // by appID|userID
+	store  assignment.Reader
 	reads  int
+}
+
+func (f *fakeAssignments) readFrom(r assignment.Reader) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.store = r
 }
 
 func (f *fakeAssignments) set(appID, userID string, a assignment.Access) {
@@ -36,10 +46,13 @@ func (f *fakeAssignments) readCount() int {
 	return f.reads
 }
 
-func (f *fakeAssignments) Access(_ context.Context, _, appID, userID string) (assignment.Access, error) {
+func (f *fakeAssignments) Access(ctx context.Context, tenantID, appID, userID string) (assignment.Access, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reads++
+	if f.store != nil {
+		return f.store.Access(ctx, tenantID, appID, userID)
+	}
 	return f.access[appID+"|"+userID], nil
 }
 
@@ -179,6 +192,50 @@ func TestDelegatedTokenSharesTheRead(t *testing.T) {
 			if got := stringList(t, jwtClaims(t, raw)["roles"]); !slices.Equal(got, []string{"Reader"}) {
 				t.Errorf("%s roles = %v, want [Reader]", name, got)
 			}
+		}
+	})
+}
+
+// TestClaimsFromTheStore (R16): through the store's one read, a guest who
+// is a member of a group assigned an app role gets that role's value and,
+// the app having asked (groupMembershipClaims SecurityGroup), the group's
+// object id; the guest of the other tenant gets neither.
+func TestClaimsFromTheStore(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		svc := assignment.NewService(assignment.Deps{Store: e.db, Directory: e.db, Groups: e.db, Tx: e.db, Audit: e.db, Clock: e.clock})
+		e.assign.readFrom(svc)
+		app, _ := e.createApp(e.a, true)
+		roleID := uuid.NewString()
+		by := audit.Actor{AppName: "test"}
+		if _, err := svc.SetAppRoles(e.ctx, e.a.ID, app.AppID, []assignment.AppRole{{ID: roleID, Value: "Approver",
+			DisplayName: "Approver", AllowedMemberTypes: []string{"User"}, IsEnabled: true}}, by); err != nil {
+			t.Fatalf("SetAppRoles: %v", err)
+		}
+		if _, err := svc.SetGroupClaims(e.ctx, e.a.ID, app.AppID, "SecurityGroup", by); err != nil {
+			t.Fatalf("SetGroupClaims: %v", err)
+		}
+		g := groups.Group{TenantID: e.a.ID, ID: uuid.NewString(), DisplayName: "Approvers", MailNickname: "approvers", CreatedAt: e.clock.Now()}
+		if err := e.db.CreateGroup(e.ctx, g); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.AddGroupMember(e.ctx, groups.Member{TenantID: e.a.ID, GroupID: g.ID, MemberID: e.guestA.ID,
+			MemberType: groups.MemberUser, CreatedAt: e.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Assign(e.ctx, e.a.ID, app.AppID, g.ID, roleID, by); err != nil {
+			t.Fatalf("Assign: %v", err)
+		}
+
+		before := e.assign.readCount()
+		c := jwtClaims(t, e.signIn(t, flow{tenant: e.a, app: app, user: e.guestA}).idToken)
+		if n := e.assign.readCount() - before; n != 1 {
+			t.Errorf("code exchange read the access %d times, want 1", n)
+		}
+		if got := stringList(t, c["roles"]); !slices.Equal(got, []string{"Approver"}) {
+			t.Errorf("ID token roles = %v, want [Approver]", got)
+		}
+		if got := stringList(t, c["groups"]); !slices.Equal(got, []string{g.ID}) {
+			t.Errorf("ID token groups = %v, want [%s]", got, g.ID)
 		}
 	})
 }
