@@ -177,11 +177,14 @@ func TestGroupsOverage(t *testing.T) {
 
 // TestDelegatedTokenSharesTheRead (R16): a delegated Graph grant gets a
 // JWT access token beside the ID token; both carry the roles from one
-// read of the user's access.
+// read of the user's access. An app role whose value spells a Graph
+// permission grants nothing at the admin API: a user's token is judged by
+// its scopes (and the user's directory roles), never by roles.
 func TestDelegatedTokenSharesTheRead(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		app, _ := e.createApp(e.a, true)
-		e.assign.set(app.AppID, e.guestA.ID, assignment.Access{Assigned: true, Roles: []string{"Reader"}})
+		const graphy = "Directory.ReadWrite.All"
+		e.assign.set(app.AppID, e.guestA.ID, assignment.Access{Assigned: true, Roles: []string{graphy}})
 		before := e.assign.readCount()
 		res := e.signIn(t, flow{tenant: e.a, app: app, user: e.guestA,
 			scopes: []string{gooidc.ScopeOpenID, "https://graph.microsoft.com/User.Read.All"}})
@@ -189,9 +192,16 @@ func TestDelegatedTokenSharesTheRead(t *testing.T) {
 			t.Errorf("code exchange read the access %d times, want 1", n)
 		}
 		for name, raw := range map[string]string{"ID token": res.idToken, "access token": res.token.AccessToken} {
-			if got := stringList(t, jwtClaims(t, raw)["roles"]); !slices.Equal(got, []string{"Reader"}) {
-				t.Errorf("%s roles = %v, want [Reader]", name, got)
+			if got := stringList(t, jwtClaims(t, raw)["roles"]); !slices.Equal(got, []string{graphy}) {
+				t.Errorf("%s roles = %v, want [%s]", name, got, graphy)
 			}
+		}
+		ac, err := e.p.VerifyAccessToken(e.ctx, e.a.ID, res.token.AccessToken)
+		if err != nil {
+			t.Fatalf("VerifyAccessToken: %v", err)
+		}
+		if len(ac.Roles) != 0 || !slices.Equal(ac.Scopes, []string{"User.Read.All"}) {
+			t.Fatalf("the admin API reads roles %v, scopes %v; want no roles, scopes [User.Read.All]", ac.Roles, ac.Scopes)
 		}
 	})
 }
