@@ -38,6 +38,7 @@ func TestOAuth2ProxyAllowedGroup(t *testing.T) {
 
 	s := prepareTenant(t, ggBin, env, proxyURL+"/oauth2/callback")
 	startProcess(t, "guestgate serve", ggBin, env, []string{"serve"}, ggURL+"/readyz")
+	askForGroupsClaim(t, ggURL, s)
 
 	up := startUpstream(t)
 	startProcess(t, "oauth2-proxy", proxyBin, environ(), []string{
@@ -88,12 +89,12 @@ func TestOAuth2ProxyAllowedGroup(t *testing.T) {
 // setup is what prepareTenant made.
 type setup struct {
 	tenantID, appID, secret, groupID string
+	adminID, adminSecret             string // an app holding Application.ReadWrite.All
 	member, outsider                 string // the two guests' addresses
 }
 
-// prepareTenant creates with the CLI a tenant, an app for oauth2-proxy
-// that asks for the groups claim, a group and two invited guests, one of
-// them in the group.
+// prepareTenant creates with the CLI a tenant, an app for oauth2-proxy,
+// an admin app, a group and two invited guests, one of them in the group.
 func prepareTenant(t *testing.T, bin string, env []string, redirectURI string) setup {
 	t.Helper()
 	s := setup{member: "ana@partner.example", outsider: "ben@partner.example"}
@@ -103,7 +104,9 @@ func prepareTenant(t *testing.T, bin string, env []string, redirectURI string) s
 	var app struct{ AppID, ClientSecret string }
 	cli(t, bin, env, &app, "app", "create", "--tenant", s.tenantID, "--name", "Intranet", "--redirect-uri", redirectURI)
 	s.appID, s.secret = app.AppID, app.ClientSecret
-	askForGroupsClaim(t, bin, env, s)
+	var admin struct{ AppID, ClientSecret string }
+	cli(t, bin, env, &admin, "app", "create", "--tenant", s.tenantID, "--name", "Admin", "--permission", "Application.ReadWrite.All")
+	s.adminID, s.adminSecret = admin.AppID, admin.ClientSecret
 	var group struct{ ID string }
 	cli(t, bin, env, &group, "group", "create", "--tenant", s.tenantID, "--name", "Approvers", "--mail-nickname", "approvers")
 	s.groupID = group.ID
