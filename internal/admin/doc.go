@@ -5,7 +5,7 @@
 // same domain services directly, with the caller's identity instead.
 //
 // One type per area (Directory, Users, Apps, Invitations, Policies, Roles,
-// Groups, Federations, Branding, InactiveGuests) takes only the services its operations need, so
+// Groups, Assignments, Federations, Branding, InactiveGuests) takes only the services its operations need, so
 // a command builds only what it uses; Operator embeds them all for callers
 // that want every operation (the demo, tests). Each constructor refuses a
 // missing dependency, so a wiring mistake fails at start, never at use.

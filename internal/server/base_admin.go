@@ -49,6 +49,15 @@ func (b *Base) Groups() (admin.Groups, error) {
 	return admin.NewGroups(d, b.groups())
 }
 
+// Assignments builds app assignment: settings, app roles, assignments.
+func (b *Base) Assignments() (admin.Assignments, error) {
+	g, err := b.Groups()
+	if err != nil {
+		return admin.Assignments{}, err
+	}
+	return admin.NewAssignments(g, b.assignments())
+}
+
 // Apps builds apps, client secrets and keys: the provider's core (which
 // derives its keys), not its endpoints.
 func (b *Base) Apps() (admin.Apps, error) {

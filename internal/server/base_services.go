@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/collab"
 	"github.com/guestgate/guestgate/internal/directory"
@@ -64,6 +65,13 @@ func (b *Base) roles() *roles.Service {
 // groups builds the security groups and their members.
 func (b *Base) groups() *groups.Service {
 	return groups.NewService(groups.Deps{Store: b.db, Directory: b.db, Tx: b.db, Audit: b.db, Clock: b.clock})
+}
+
+// assignments builds the apps' assignment settings and app role
+// assignments; it is also the assignment.Reader of the sign-in path and
+// the token endpoints.
+func (b *Base) assignments() *assignment.Service {
+	return assignment.NewService(assignment.Deps{Store: b.db, Directory: b.db, Groups: b.db, Tx: b.db, Audit: b.db, Clock: b.clock})
 }
 
 // federations builds the partners' identity providers.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/collab"
@@ -42,6 +43,7 @@ type services struct {
 	lifecycle   *lifecycle.Service
 	roles       *roles.Service
 	groups      *groups.Service
+	assignments *assignment.Service
 	federations *federation.Service
 	limiter     *ratelimit.Limiter
 	// oidc is the provider's core: the sign-in service completes
@@ -71,7 +73,7 @@ func newServices(b *Base, m *metrics.Metrics) (*services, error) {
 	return &services{
 		cfg: b.cfg, db: b.db, clock: b.clock, log: b.log, metrics: m,
 		collab: c, branding: br, invitations: b.invitations(c, br), policies: b.policies(), members: members,
-		lifecycle: b.lifecycle(), roles: b.roles(), groups: b.groups(), federations: federations, limiter: ratelimit.New(b.db, b.clock),
+		lifecycle: b.lifecycle(), roles: b.roles(), groups: b.groups(), assignments: b.assignments(), federations: federations, limiter: ratelimit.New(b.db, b.clock),
 		oidc: core, mail: composer{cfg: b.cfg, clock: b.clock, log: b.log, branding: br},
 	}, nil
 }

@@ -18,9 +18,20 @@ var (
 const appColumns = `tenant_id, app_id, display_name, public, permissions, redirect_uris,
 	post_logout_redirect_uris, created_at`
 
-// CreateApp inserts a (without secrets: AddAppSecret); an app id already
-// used in the tenant is store.ErrAlreadyExists.
+// CreateApp inserts a (without secrets: AddAppSecret) with its assignment
+// settings (internal/assignment); an app id already used in the tenant is
+// store.ErrAlreadyExists.
 func (db *DB) CreateApp(ctx context.Context, a oidc.App) error {
+	return db.InTx(ctx, func(ctx context.Context) error {
+		if err := db.insertApp(ctx, a); err != nil {
+			return err
+		}
+		return db.createAssignmentSettings(ctx, a.TenantID, a.AppID)
+	})
+}
+
+// insertApp inserts the apps row of a.
+func (db *DB) insertApp(ctx context.Context, a oidc.App) error {
 	lists := make([]string, 3)
 	for i, l := range [][]string{a.Permissions, a.RedirectURIs, a.PostLogoutRedirectURIs} {
 		var err error
@@ -93,8 +104,9 @@ func scanApp(row interface{ Scan(...any) error }) (oidc.App, error) {
 	return a, nil
 }
 
-// DeleteApp removes the app, its secrets, refresh tokens and pending
-// authorization requests in one transaction; store.ErrNotFound if the
+// DeleteApp removes the app, its secrets, refresh tokens, pending
+// authorization requests, assignment settings and app role assignments in
+// one transaction; store.ErrNotFound if the
 // tenant has no such app.
 func (db *DB) DeleteApp(ctx context.Context, tenantID, appID string) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
@@ -102,6 +114,8 @@ func (db *DB) DeleteApp(ctx context.Context, tenantID, appID string) error {
 			`DELETE FROM app_secrets WHERE tenant_id = $1 AND app_id = $2`,
 			`DELETE FROM oidc_refresh_tokens WHERE tenant_id = $1 AND client_id = $2`,
 			`DELETE FROM oidc_auth_requests WHERE tenant_id = $1 AND client_id = $2`,
+			`DELETE FROM app_role_assignments WHERE tenant_id = $1 AND app_id = $2`,
+			`DELETE FROM app_assignment_settings WHERE tenant_id = $1 AND app_id = $2`,
 		} {
 			if _, err := db.exec(ctx, q, tenantID, appID); err != nil {
 				return fmt.Errorf("delete app: %w", err)

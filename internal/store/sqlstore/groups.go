@@ -82,14 +82,17 @@ func (db *DB) RestoreGroup(ctx context.Context, tenantID, id string) error {
 	return affectedOne(res, err, "restore group "+id)
 }
 
-// PurgeGroup removes the tenant's deleted group id, its members and its
-// memberships in other groups.
+// PurgeGroup removes the tenant's deleted group id, its members, its
+// memberships in other groups and its app role assignments.
 func (db *DB) PurgeGroup(ctx context.Context, tenantID, id string) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
 		if _, err := db.GetDeletedGroup(ctx, tenantID, id); err != nil {
 			return err
 		}
 		if _, err := db.exec(ctx, `DELETE FROM group_members WHERE tenant_id = $1 AND (group_id = $2 OR member_id = $2)`, tenantID, id); err != nil {
+			return fmt.Errorf("purge group %s: %w", id, err)
+		}
+		if _, err := db.exec(ctx, `DELETE FROM app_role_assignments WHERE tenant_id = $1 AND principal_id = $2`, tenantID, id); err != nil {
 			return fmt.Errorf("purge group %s: %w", id, err)
 		}
 		res, err := db.exec(ctx, `DELETE FROM directory_groups WHERE tenant_id = $1 AND id = $2 AND deleted_at <> 0`, tenantID, id)

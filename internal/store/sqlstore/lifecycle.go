@@ -166,7 +166,7 @@ func (db *DB) RestoreUser(ctx context.Context, tenantID, id string) (directory.U
 }
 
 // PurgeDeletedUser deletes a deleted user for good, with its invitations,
-// sessions and refresh tokens, in one transaction. store.ErrNotFound if the
+// sessions, refresh tokens and app role assignments, in one transaction. store.ErrNotFound if the
 // tenant has no such deleted user.
 func (db *DB) PurgeDeletedUser(ctx context.Context, tenantID, id string) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
@@ -181,6 +181,7 @@ func (db *DB) PurgeDeletedUser(ctx context.Context, tenantID, id string) error {
 			`DELETE FROM invitations WHERE tenant_id = $1 AND user_id = $2`,
 			`DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2`,
 			`DELETE FROM oidc_refresh_tokens WHERE tenant_id = $1 AND user_id = $2`,
+			`DELETE FROM app_role_assignments WHERE tenant_id = $1 AND principal_id = $2`,
 		} {
 			if _, err := db.exec(ctx, q, tenantID, id); err != nil {
 				return fmt.Errorf("purge user: %w", err)

@@ -9,6 +9,7 @@ package storetest
 import (
 	"testing"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/branding"
 	"github.com/guestgate/guestgate/internal/bulkinvite"
@@ -58,6 +59,7 @@ type Store interface {
 	bulkinvite.Store
 	groups.Store
 	inactive.Store
+	assignment.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -105,6 +107,8 @@ func Run(t *testing.T, open Open) {
 		{"groups", testGroups},
 		{"group_members", testGroupMembers},
 		{"group_query", testGroupQuery},
+		{"app_assignment", testAppAssignment},
+		{"app_access", testAppAccess},
 	} {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel() // each subtest opens a store of its own
