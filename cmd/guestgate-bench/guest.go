@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ type journey struct {
 	sink             *sink
 	verifier         *gooidc.IDTokenVerifier
 	mailTimeout      time.Duration
+	// wantGroups: the app requires assignment through a group and asks
+	// for the groups claim (-guest-groups), so the ID token must carry
+	// that many groups and the app role.
+	wantGroups int
 }
 
 // stepError says which step failed and how, for "errors by kind".
@@ -122,9 +127,31 @@ func (j *journey) signIn(ctx context.Context, addr string) (map[string]time.Dura
 	if err != nil || idt.Nonce != nonce {
 		return nil, failAt("id_token", "verify: %v", err)
 	}
+	if err := j.checkClaims(idt); err != nil {
+		return nil, failAt("id_token", "%v", err)
+	}
 	t["id_token"] = time.Since(mark)
 	t["total"] = time.Since(begin)
 	return t, nil
+}
+
+// checkClaims checks the groups and roles claims when -guest-groups asked
+// for them: a sign-in that skipped the assignment read would show here.
+func (j *journey) checkClaims(idt *gooidc.IDToken) error {
+	if j.wantGroups == 0 {
+		return nil
+	}
+	var c struct {
+		Groups []string `json:"groups"`
+		Roles  []string `json:"roles"`
+	}
+	if err := idt.Claims(&c); err != nil {
+		return err
+	}
+	if len(c.Groups) != j.wantGroups || !slices.Contains(c.Roles, benchRole) {
+		return fmt.Errorf("claims: %d groups, roles %v", len(c.Groups), c.Roles)
+	}
+	return nil
 }
 
 func (j *journey) abs(loc string) string {

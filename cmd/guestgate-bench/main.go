@@ -68,6 +68,8 @@ type options struct {
 	duration       time.Duration
 	concurrency    []int
 	directory      int
+	groups         int
+	guestGroups    int
 	pool           int
 	bulk           int
 	jsonPath       string
@@ -93,6 +95,8 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time per concurrency level")
 	flag.StringVar(&levels, "concurrency", "1,8,32", "virtual guests, comma-separated levels")
 	flag.IntVar(&o.directory, "directory", 0, "padding guests pre-seeded in the directory (e.g. 0, 100000, 1000000)")
+	flag.IntVar(&o.groups, "groups", 0, "security groups in the bench tenant (100 padding users each); the -directory padding users then live in the bench tenant itself")
+	flag.IntVar(&o.guestGroups, "guest-groups", 0, "with -groups: each pool guest is in this many groups, and the app requires assignment (through one of them) and asks for the groups claim")
 	flag.IntVar(&o.pool, "pool", 0, "guest addresses virtual guests rotate through (default: enough that none is reused within a run)")
 	flag.IntVar(&o.bulk, "bulk-invitations", 0, "also time this many invitations through the API and their mails through the outbox")
 	flag.StringVar(&o.jsonPath, "json", "", "write the results as JSON to this file")

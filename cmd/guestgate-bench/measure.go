@@ -19,6 +19,7 @@ type system struct {
 	product   string
 	engine    string
 	directory int
+	groups    groupsShape
 	signIn    func(ctx context.Context, addr string) (map[string]time.Duration, error)
 	addrs     addressSource
 	// counters reads the service process's counters; with resetPeak its
@@ -113,7 +114,7 @@ func measure(ctx context.Context, s *system, c int, d time.Duration) (Result, er
 	}
 	size, _ := s.db.size(ctx0)
 	r := Result{
-		Product: s.product, Engine: s.engine, DirectoryGuests: s.directory, Concurrency: c, DurationSeconds: elapsed,
+		Product: s.product, Engine: s.engine, DirectoryGuests: s.directory, Groups: s.groups.n, GuestGroups: s.groups.perGuest, Concurrency: c, DurationSeconds: elapsed,
 		Completed: rec.completed, SignInsPerSecond: float64(rec.completed) / elapsed,
 		Steps: rec.percentiles(), Errors: rec.errors, PeakRSSMiB: g1.PeakRSSMiB, DatabaseBytes: size, LoadAverage: load,
 	}

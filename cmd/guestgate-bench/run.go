@@ -21,9 +21,12 @@ type Result struct {
 	// Product is what was measured: "guestgate", or a peer ("kratos").
 	Product string `json:"product"`
 	// Pair numbers the interleaved pair of a -compare run (from 1).
-	Pair             int                    `json:"pair,omitempty"`
-	Engine           string                 `json:"engine"`
-	DirectoryGuests  int                    `json:"directory_guests"`
+	Pair            int    `json:"pair,omitempty"`
+	Engine          string `json:"engine"`
+	DirectoryGuests int    `json:"directory_guests"`
+	// Groups and GuestGroups are -groups and -guest-groups.
+	Groups           int                    `json:"groups,omitempty"`
+	GuestGroups      int                    `json:"guest_groups,omitempty"`
 	Concurrency      int                    `json:"concurrency"`
 	DurationSeconds  float64                `json:"duration_s"`
 	Completed        int                    `json:"completed"`
@@ -205,7 +208,7 @@ func guestgateSystem(ctx context.Context, o options, db *database, gg *guestgate
 		o.pool = int(1000*o.duration.Seconds())*len(o.concurrency)*rounds + 2000
 	}
 	logf("seeding %s: %d pool guests, %d padding guests", db.engine, o.pool, o.directory)
-	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory})
+	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory, Groups: o.groups, GuestGroups: o.guestGroups})
 	if err != nil {
 		return nil, fixture{}, err
 	}
@@ -220,9 +223,10 @@ func guestgateSystem(ctx context.Context, o options, db *database, gg *guestgate
 		sink:        mailSink,
 		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.AppID}),
 		mailTimeout: 30 * time.Second,
+		wantGroups:  o.guestGroups,
 	}
 	return &system{
-		product: productGuestgate, engine: db.engine, directory: o.directory,
+		product: productGuestgate, engine: db.engine, directory: o.directory, groups: groupsShape{n: o.groups, perGuest: o.guestGroups},
 		signIn: j.signIn, addrs: &rotation{pool: f.Pool, addr: poolAddress},
 		counters: gg.counters, db: db,
 	}, f, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,7 +33,7 @@ const benchRedirect = "https://app.bench.example/callback"
 // seed creates the bench tenant and app, pool returning guests (already
 // redeemed with a passcode, as on a morning of sign-ins), and padding guests
 // spread over tenants of 1 000 so the directory has the requested size.
-func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(string, ...any)) (fixture, error) {
+func seed(ctx context.Context, srv *server.Server, dsn string, pool, padding int, gs groupsShape, logf func(string, ...any)) (fixture, error) {
 	var f fixture
 	ops, err := srv.Base().Operator()
 	if err != nil {
@@ -56,6 +57,9 @@ func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(
 		return f, err
 	}
 	logf("seeded %d pool guests in %s", pool, time.Since(start).Round(time.Millisecond))
+	if gs.n > 0 {
+		return f, seedOneTenant(ctx, srv, dsn, tn, app.AppID, pool, padding, gs)
+	}
 	start = time.Now()
 	for done, t := 0, 0; done < padding; t++ {
 		n := min(1000, padding-done)
@@ -79,6 +83,28 @@ func seed(ctx context.Context, srv *server.Server, pool, padding int, logf func(
 		logf("seeded %d padding guests in %s", padding, time.Since(start).Round(time.Millisecond))
 	}
 	return f, nil
+}
+
+// seedOneTenant puts the padding users in the bench tenant itself, then
+// its groups (-groups, -guest-groups).
+func seedOneTenant(ctx context.Context, srv *server.Server, dsn string, tn directory.Tenant, appID string, pool, padding int, gs groupsShape) error {
+	start := time.Now()
+	var err error
+	if strings.HasPrefix(dsn, "postgres") {
+		err = seedDirectorySQL(ctx, dsn, tn, padding, start.UnixMicro())
+	} else {
+		err = seedDirectory(ctx, srv, tn, padding, start)
+	}
+	if err != nil {
+		return err
+	}
+	logf("seeded %d padding users in the bench tenant in %s", padding, time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	if err := seedGroups(ctx, srv, tn, appID, pool, gs); err != nil {
+		return err
+	}
+	logf("seeded %d groups (%d members each), each pool guest in %d, in %s", gs.n, membersPerGroup, gs.perGuest, time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // poolAddress is pool guest i's address.
