@@ -21,7 +21,9 @@ import (
 //     claim, at most GroupsOverage+1 of them (more is an overage anyway).
 //
 // member_of walks only live groups: a deleted group, and every group
-// reached only through it, counts for nothing until restored.
+// reached only through it, counts for nothing until restored. Each step
+// starts from the groups found so far (group_members by member, then the
+// group by its key), never from the tenant's groups.
 var accessQuery = `WITH RECURSIVE member_of (id) AS (
 		SELECT m.group_id FROM group_members m
 		JOIN directory_groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.deleted_at = 0
@@ -29,7 +31,7 @@ var accessQuery = `WITH RECURSIVE member_of (id) AS (
 	UNION
 		SELECT m.group_id FROM member_of p
 		JOIN group_members m ON m.tenant_id = $1 AND m.member_id = p.id
-		JOIN directory_groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.deleted_at = 0
+		WHERE EXISTS (SELECT 1 FROM directory_groups g WHERE g.tenant_id = $1 AND g.id = m.group_id AND g.deleted_at = 0)
 	),
 	app AS (
 		SELECT s.assignment_required, s.group_membership_claims, s.app_roles FROM app_assignment_settings s
