@@ -181,6 +181,7 @@ func (db *DB) PurgeDeletedUser(ctx context.Context, tenantID, id string) error {
 			`DELETE FROM invitations WHERE tenant_id = $1 AND user_id = $2`,
 			`DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2`,
 			`DELETE FROM oidc_refresh_tokens WHERE tenant_id = $1 AND user_id = $2`,
+			`DELETE FROM inactive_guest_warnings WHERE tenant_id = $1 AND user_id = $2`,
 		} {
 			if _, err := db.exec(ctx, q, tenantID, id); err != nil {
 				return fmt.Errorf("purge user: %w", err)

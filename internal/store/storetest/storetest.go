@@ -17,6 +17,7 @@ import (
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/inactive"
+	"github.com/guestgate/guestgate/internal/inactivepolicy"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -58,6 +59,7 @@ type Store interface {
 	bulkinvite.Store
 	groups.Store
 	inactive.Store
+	inactivepolicy.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -78,6 +80,7 @@ func Run(t *testing.T, open Open) {
 		{"signin_counts", testSignInCounts},
 		{"user_properties", testUserProperties},
 		{"inactive_guests", testInactiveGuests},
+		{"inactive_policy", testInactivePolicy},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},
 		{"invitation", testInvitation},
