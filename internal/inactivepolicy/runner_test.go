@@ -3,6 +3,7 @@ package inactivepolicy_test
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/inactivepolicy"
@@ -20,6 +22,7 @@ import (
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/testenv"
+	"github.com/guestgate/guestgate/internal/validation"
 )
 
 const day = 24 * time.Hour
@@ -264,5 +267,45 @@ func testRunner(t *testing.T, f *fixture) {
 	}
 	if n := f.queued(t); n != 3 {
 		t.Fatalf("%d warnings queued after the disables, want still 3", n)
+	}
+}
+
+// TestSettings: a policy is stored with an audit record of the change; an
+// invalid one is refused and leaves the policy as it was.
+func TestSettings(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e)
+			tn := f.tenant(t, "Contoso")
+			s := inactivepolicy.Settings{Store: f.db, Audit: f.db, Tx: f.db, Clock: f.clock}
+			by := audit.Actor{AppName: "test"}
+			if _, err := s.Set(t.Context(), tn, inactivepolicy.Policy{Days: 90, WarnDays: 14}, by); err != nil {
+				t.Fatal(err)
+			}
+			var ve *validation.Error
+			if _, err := s.Set(t.Context(), tn, inactivepolicy.Policy{Days: 10, WarnDays: 14}, by); !errors.As(err, &ve) {
+				t.Fatalf("warn days beyond days: %v, want a validation error", err)
+			}
+			got, err := s.Get(t.Context(), tn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Days != 90 || got.WarnDays != 14 || got.TenantID != tn.ID {
+				t.Fatalf("policy %+v, want 90/14", got)
+			}
+			recs, err := f.db.ListAudits(t.Context(), tn.ID, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, r := range recs {
+				if r.Activity == inactivepolicy.ActivityUpdatePolicy && r.InitiatedBy == by {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d policy change records, want 1", n)
+			}
+		})
 	}
 }
