@@ -18,5 +18,9 @@ func (b *Base) InactiveGuests() (admin.InactiveGuests, error) {
 // InactivePolicy builds the settings of the tenants' inactive-guest
 // policies over the store.
 func (b *Base) InactivePolicy() (inactivepolicy.Settings, error) {
-	return inactivepolicy.Settings{Store: b.db, Audit: b.db, Tx: b.db, Clock: b.clock}, nil
+	return b.inactivePolicySettings(), nil
+}
+
+func (b *Base) inactivePolicySettings() inactivepolicy.Settings {
+	return inactivepolicy.Settings{Store: b.db, Audit: b.db, Tx: b.db, Clock: b.clock}
 }
