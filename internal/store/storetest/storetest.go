@@ -107,6 +107,7 @@ func Run(t *testing.T, open Open) {
 		{"bulk_queued", testBulkQueued},
 		{"groups", testGroups},
 		{"group_members", testGroupMembers},
+		{"group_purges", testGroupPurges},
 		{"group_query", testGroupQuery},
 	} {
 		t.Run(s.name, func(t *testing.T) {
