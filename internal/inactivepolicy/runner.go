@@ -220,9 +220,11 @@ func (r *Runner) act(ctx context.Context, t directory.Tenant, p Policy, owner st
 	return nil
 }
 
-// claim extends owner's lease in ctx's transaction, locking the policy
-// until it ends: errLeaseLost when another runner holds it.
-func (r *Runner) claim(ctx context.Context, tenantID, owner string, now time.Time) error {
+// claim extends owner's lease to Lease from the clock's now (a long run
+// keeps it), in ctx's transaction, locking the policy until it ends:
+// errLeaseLost when another runner holds it.
+func (r *Runner) claim(ctx context.Context, tenantID, owner string) error {
+	now := r.d.Clock.Now()
 	err := r.d.Store.LeaseInactivePolicy(ctx, tenantID, owner, now, now.Add(Lease))
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("%w: %w", errLeaseLost, err)

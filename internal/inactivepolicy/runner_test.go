@@ -309,3 +309,46 @@ func TestSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestRunnerLease: a tenant another runner holds is left alone until that
+// lease runs out (a runner that died), then taken over; a policy that is
+// off is never run.
+func TestRunnerLease(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e)
+			now := f.clock.Now()
+			tn := f.tenant(t, "Contoso")
+			g := f.guest(t, tn, "stale@partner.example", now.Add(-300*day), now.Add(-200*day))
+			if err := f.db.PutInactivePolicy(t.Context(), inactivepolicy.Policy{TenantID: tn.ID, Days: 90, UpdatedAt: now}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.db.LeaseInactivePolicy(t.Context(), tn.ID, "dead-runner", now, now.Add(inactivepolicy.Lease)); err != nil {
+				t.Fatal(err)
+			}
+			r := f.runner()
+			f.runOnce(t, r)
+			if !f.enabled(t, g) {
+				t.Fatal("a runner worked on a tenant another runner holds")
+			}
+			f.clock.Advance(inactivepolicy.Lease)
+			f.runOnce(t, r)
+			if f.enabled(t, g) {
+				t.Fatal("the tenant of a runner whose lease ran out was not taken over")
+			}
+			if got := f.audits(t, tn, inactivepolicy.ActivityDisableAccount); got[g.ID] != 1 {
+				t.Fatalf("disable records %v, want one for the guest", got)
+			}
+			// Off: a guest inactive as long is left alone.
+			g2 := f.guest(t, tn, "stale2@partner.example", now.Add(-300*day), now.Add(-200*day))
+			if err := f.db.PutInactivePolicy(t.Context(), inactivepolicy.Policy{TenantID: tn.ID, UpdatedAt: f.clock.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Advance(2 * time.Hour)
+			f.runOnce(t, r)
+			if !f.enabled(t, g2) {
+				t.Fatal("a policy turned off disabled a guest")
+			}
+		})
+	}
+}

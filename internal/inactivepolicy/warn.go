@@ -21,7 +21,7 @@ func (r *Runner) warn(ctx context.Context, t directory.Tenant, p Policy, owner s
 	done := false
 	err := r.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		done = false
-		if err := r.claim(ctx, t.ID, owner, now); err != nil {
+		if err := r.claim(ctx, t.ID, owner); err != nil {
 			return err
 		}
 		u, ok, err := r.current(ctx, p, c, now, StepWarn)
