@@ -139,6 +139,7 @@ func TestChangeRoutes(t *testing.T) {
 		"POST /admin/guests/inactive/confirm":           roles.UserReadWriteAll,
 		"POST /admin/guests/inactive/disable":           roles.UserReadWriteAll,
 		"POST /admin/guests/inactive/delete":            roles.UserReadWriteAll,
+		"POST /admin/guests/inactive/policy":            roles.UserReadWriteAll,
 		"POST /admin/groups":                            roles.GroupReadWriteAll,
 		"POST /admin/groups/{id}/members":               roles.GroupMemberReadWriteAll,
 		"POST /admin/groups/{id}/members/remove":        roles.GroupMemberReadWriteAll,

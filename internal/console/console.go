@@ -83,7 +83,10 @@ type Deps struct {
 	// Inactive lists the guests who stopped signing in (the Inactive
 	// guests page).
 	Inactive inactive.Store
-	Stats    Stats
+	// InactivePolicy is the tenant's inactive-guest policy (the form on
+	// the Inactive guests page; nil: no form).
+	InactivePolicy InactivePolicy
+	Stats          Stats
 	// Limiter and WriteLimit count the member's invitations (single,
 	// resend, reset) against Graph's write limit, per member as Graph
 	// counts per app (ratelimit.MemberWrites), shared with the rows of

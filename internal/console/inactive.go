@@ -39,6 +39,8 @@ type inactiveRow struct {
 }
 
 type inactiveData struct {
+	// Policy is the form of the tenant's inactive-guest policy (nil: none).
+	Policy  *inactivePolicyData
 	Days    int
 	Choices []option
 	Rows    []inactiveRow
@@ -109,6 +111,10 @@ func (h *Handler) inactiveGuests(w http.ResponseWriter, r *http.Request, a admin
 		}
 		d.Rows = append(d.Rows, row)
 	}
+	if d.Policy, err = h.inactivePolicyView(r, a, v.Lang); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v.Notice = inactiveNotice(v.Lang, q)
 	v.Data = d
 	h.render(w, r, http.StatusOK, "inactive", v)
@@ -142,8 +148,12 @@ func (h *Handler) inactiveRow(r *http.Request, a admin, g inactive.Guest, days i
 	return row, nil
 }
 
-// inactiveNotice says what the last bulk action did (?done=…&n=…).
+// inactiveNotice says what the last bulk action did (?done=…&n=…), or
+// that the policy was saved (?policy=saved).
 func inactiveNotice(l string, q url.Values) string {
+	if q.Get("policy") == "saved" {
+		return i18n.T(l, "console.inactive_policy.saved")
+	}
 	done := q.Get("done")
 	if done != "disabled" && done != "deleted" {
 		return ""

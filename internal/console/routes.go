@@ -131,6 +131,7 @@ func (h *Handler) changes() []changeRoute {
 		{pattern: "POST /admin/guests/inactive/confirm", who: need(roles.UserReadWriteAll), fn: h.confirmInactive},
 		{pattern: "POST /admin/guests/inactive/disable", who: need(roles.UserReadWriteAll), fn: h.actOnInactive("disable")},
 		{pattern: "POST /admin/guests/inactive/delete", who: need(roles.UserReadWriteAll), fn: h.actOnInactive("delete")},
+		{pattern: "POST /admin/guests/inactive/policy", who: need(roles.UserReadWriteAll), fn: h.saveInactivePolicy},
 
 		{pattern: "POST /admin/groups", who: need(roles.GroupReadWriteAll), fn: h.createGroup},
 		{pattern: "POST /admin/groups/{id}/members", who: need(roles.GroupMemberReadWriteAll), fn: h.addGroupMember},

@@ -54,7 +54,8 @@ type LifecycleStore interface {
 	// an address another user took meanwhile is ErrAlreadyExists.
 	RestoreUser(ctx context.Context, tenantID, id string) (User, error)
 	// PurgeDeletedUser deletes a deleted user for good, with its
-	// invitations, sessions and refresh tokens.
+	// invitations, sessions, refresh tokens and group memberships, in one
+	// transaction.
 	PurgeDeletedUser(ctx context.Context, tenantID, id string) error
 	// ListDeletedUsersBefore returns deleted users of every tenant deleted
 	// before before, oldest first, at most limit.

@@ -54,6 +54,8 @@ type startOptions struct {
 	logs io.Writer
 	// bulkSweep, if set, is how often bulk invitations are swept.
 	bulkSweep time.Duration
+	// inactivePolicy, if set, is how often inactive-guest policies run.
+	inactivePolicy time.Duration
 }
 
 // start runs guestgate on the engine until the test ends.
@@ -87,7 +89,7 @@ func start(t *testing.T, o startOptions) *instance {
 	if o.logs != nil {
 		log = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := server.Open(context.Background(), cfg, server.Options{Logger: log, Clock: o.clock, Listener: ln, BulkSweepInterval: o.bulkSweep})
+	srv, err := server.Open(context.Background(), cfg, server.Options{Logger: log, Clock: o.clock, Listener: ln, BulkSweepInterval: o.bulkSweep, InactivePolicyInterval: o.inactivePolicy})
 	if err != nil {
 		t.Fatal(err)
 	}

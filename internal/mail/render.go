@@ -88,7 +88,7 @@ func mustParseTemplates() map[string]map[string]kindTemplates {
 	for _, lang := range i18n.Languages {
 		out[lang] = make(map[string]kindTemplates)
 		funcs := i18n.FuncMap(lang)
-		for _, kind := range []string{KindInvitation, KindPasscode} {
+		for _, kind := range []string{KindInvitation, KindPasscode, KindInactiveWarning} {
 			out[lang][kind] = kindTemplates{
 				text: texttemplate.Must(texttemplate.New(kind+".txt").Funcs(funcs).
 					ParseFS(templateFiles, "templates/"+kind+".txt")),

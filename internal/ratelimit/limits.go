@@ -32,14 +32,40 @@ type Limits struct {
 // DefaultWindow is the window of the sign-in and token limits.
 const DefaultWindow = 15 * time.Minute
 
-// DefaultLimits: per client address 60 sends, 60 wrong codes and 60 failed
-// token requests per 15 minutes; per tenant 2,000 of each (refusing then
-// only clients already counted); Graph's 3,000 writes per app per tenant
-// per 2.5 minutes.
+// DefaultLimits are sized for a partner company behind one NAT address,
+// while one address still cannot mail-bomb or guess its way in:
+//
+//   - Sends: 3,000 per client address and 10,000 per tenant per 15
+//     minutes. A 5,000-person partner signing in on a Monday morning
+//     (5,000 sign-ins in an hour, half of them in the first 15 minutes,
+//     one in 20 asking for a second code) sends 2,625 codes from its one
+//     address in the busiest window; the former 60 per address (and
+//     2,000 per tenant, which refuses counted addresses) let 240 of the
+//     5,000 in (TestSimulateCrowd). Sends are loose per address because
+//     what they cost is bounded elsewhere: mail goes only to the tenant's
+//     own guests (an unknown address gets nothing), and R3's limits per
+//     mailbox (otp.DefaultLimits: one a minute and ten an hour per
+//     address and client, thirty an hour per address) are what stop a
+//     mail bomb, whatever the client limits say.
+//   - Refused codes: 150 per client address per 15 minutes (2,000 per
+//     tenant). This is the brute-force bound, kept strict: it covers one
+//     mistyped code in 20 in the crowd's busiest window (125) with room,
+//     and bounds one address to 14,400 guesses a day, a chance of 1.4 in
+//     10,000 a day of hitting any 8-digit code (one in about 19 years of
+//     non-stop guessing), beside R3's five tries per code.
+//   - Failed token requests: 150 per client address per 15 minutes
+//     (2,000 per tenant): an app's server exchanges every code of its
+//     users from one address, so a few double-submitted or expired codes
+//     in a crowd must not lock the app out, while a wrong client secret
+//     is still stopped within 150 tries.
+//   - Graph's 3,000 writes per app per tenant per 2.5 minutes.
+//
+// A larger crowd behind one address (more than about 2,800 sign-ins in 15
+// minutes) needs GUESTGATE_SEND_LIMIT_PER_CLIENT raised accordingly.
 var DefaultLimits = Limits{
-	Send:        Scope{Action: "send", PerClient: Rule{60, DefaultWindow}, PerTenant: Rule{2000, DefaultWindow}},
-	Verify:      Scope{Action: "verify", PerClient: Rule{60, DefaultWindow}, PerTenant: Rule{2000, DefaultWindow}},
-	Token:       Scope{Action: "token", PerClient: Rule{60, DefaultWindow}, PerTenant: Rule{2000, DefaultWindow}},
+	Send:        Scope{Action: "send", PerClient: Rule{3000, DefaultWindow}, PerTenant: Rule{10000, DefaultWindow}},
+	Verify:      Scope{Action: "verify", PerClient: Rule{150, DefaultWindow}, PerTenant: Rule{2000, DefaultWindow}},
+	Token:       Scope{Action: "token", PerClient: Rule{150, DefaultWindow}, PerTenant: Rule{2000, DefaultWindow}},
 	GraphWrites: Scope{Action: "graph-write", PerTenant: Rule{3000, 150 * time.Second}},
 }
 

@@ -16,6 +16,6 @@ func buildConsole(b *Base, s *services, bulk *bulkinvite.Service, signins *signi
 		console.Deps{
 			Directory: b.db, SignIn: signins, Sessions: sessions, Roles: s.roles, Collab: s.collab, Policies: s.policies,
 			Invitations: s.invitations, Lifecycle: s.lifecycle, Bulk: bulk, Federations: s.federations, Groups: s.groups, Assignments: s.assignments, Audit: b.db, SignIns: b.db,
-			Stats: b.db, Inactive: b.db, Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites, Clock: b.clock, Log: b.log,
+			Stats: b.db, Inactive: b.db, InactivePolicy: b.inactivePolicySettings(), Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites, Clock: b.clock, Log: b.log,
 		})
 }

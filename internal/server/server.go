@@ -21,6 +21,7 @@ import (
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/httpx"
+	"github.com/guestgate/guestgate/internal/inactivepolicy"
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/metrics"
@@ -49,6 +50,10 @@ type Options struct {
 	// BulkSweepInterval, if set, replaces bulkinvite.SweepInterval (tests
 	// that move a fake clock past a waiting bulk invitation).
 	BulkSweepInterval time.Duration
+	// InactivePolicyInterval, if set, replaces the hourly run of each
+	// tenant's inactive-guest policy (inactivepolicy.DefaultInterval), and
+	// the policies are checked for due runs as often (tests).
+	InactivePolicyInterval time.Duration
 }
 
 // Server is one guestgate process: its services, HTTP handler and
@@ -64,6 +69,8 @@ type Server struct {
 	lifecycle      *lifecycle.Service
 	bulk           *bulkinvite.Service
 	bulkSweep      time.Duration // how often bulk invitations are swept
+	inactivePolicy *inactivepolicy.Runner
+	policyCheck    time.Duration // how often due inactive-guest policies are looked for
 	limiter        *ratelimit.Limiter
 	oidc           *oidc.Provider
 	web            *web.Handler
@@ -174,9 +181,11 @@ func assemble(b *Base, opts Options) (*Server, error) {
 	}
 	srv := &Server{
 		cfg: cfg, log: b.log, clock: b.clock, db: b.db, base: b, listener: opts.Listener, metricsListener: opts.MetricsListener,
-		tenants:   newTenantCache(b.db, b.clock, 10*time.Second, 10000),
-		bulkSweep: cmp.Or(opts.BulkSweepInterval, bulkinvite.SweepInterval),
-		lifecycle: s.lifecycle, bulk: bulk, limiter: s.limiter, oidc: provider,
+		tenants:        newTenantCache(b.db, b.clock, 10*time.Second, 10000),
+		bulkSweep:      cmp.Or(opts.BulkSweepInterval, bulkinvite.SweepInterval),
+		inactivePolicy: buildInactivePolicy(b, s, opts),
+		policyCheck:    min(cmp.Or(opts.InactivePolicyInterval, inactivepolicy.CheckInterval), inactivepolicy.CheckInterval),
+		lifecycle:      s.lifecycle, bulk: bulk, limiter: s.limiter, oidc: provider,
 		web: pages, tenantPages: pages.Tenant(), console: adminConsole, api: buildGraph(b, s, provider),
 		sender: sender, metrics: s.metrics, metricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}
@@ -310,6 +319,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g.Go(func() error { return s.oidc.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.lifecycle.Run(gctx, time.Hour) })
 	g.Go(func() error { return s.bulk.Run(gctx, s.bulkSweep) })
+	g.Go(func() error { return s.inactivePolicy.Run(gctx, s.policyCheck) })
 	g.Go(func() error { return s.limiter.Run(gctx, s.cfg.Abuse, time.Hour, s.log) })
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {

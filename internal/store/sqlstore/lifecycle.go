@@ -166,7 +166,8 @@ func (db *DB) RestoreUser(ctx context.Context, tenantID, id string) (directory.U
 }
 
 // PurgeDeletedUser deletes a deleted user for good, with its invitations,
-// sessions, refresh tokens and app role assignments, in one transaction. store.ErrNotFound if the
+// sessions, refresh tokens, app role assignments, group memberships and
+// inactivity warning, in one transaction. store.ErrNotFound if the
 // tenant has no such deleted user.
 func (db *DB) PurgeDeletedUser(ctx context.Context, tenantID, id string) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
@@ -182,6 +183,10 @@ func (db *DB) PurgeDeletedUser(ctx context.Context, tenantID, id string) error {
 			`DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2`,
 			`DELETE FROM oidc_refresh_tokens WHERE tenant_id = $1 AND user_id = $2`,
 			`DELETE FROM app_role_assignments WHERE tenant_id = $1 AND principal_id = $2`,
+			`DELETE FROM inactive_guest_warnings WHERE tenant_id = $1 AND user_id = $2`,
+			// Its group memberships: kept while it is deleted, so a restore
+			// brings them back, but nothing to bring back after a purge.
+			`DELETE FROM group_members WHERE tenant_id = $1 AND member_id = $2 AND member_type = 'user'`,
 		} {
 			if _, err := db.exec(ctx, q, tenantID, id); err != nil {
 				return fmt.Errorf("purge user: %w", err)

@@ -197,6 +197,63 @@ func testGroupMembers(t *testing.T, open Open) {
 	})
 }
 
+// testGroupPurges: purging a user or a group (for good, after a soft
+// delete) takes its memberships with it in the same transaction: no row of
+// group_members names it afterwards, as member or as group.
+func testGroupPurges(t *testing.T, open Open) {
+	t.Run("purged_user_leaves_no_membership", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		g := seedGroup(t, s, tn, "partners")
+		other := seedGroup(t, s, tn, "other")
+		gone := seedGuest(t, s, tn, "gone@partner.example")
+		kept := seedGuest(t, s, tn, "kept@partner.example")
+		for _, m := range []struct{ g, u string }{{g.ID, gone.ID}, {other.ID, gone.ID}, {g.ID, kept.ID}} {
+			must(t, "add member", s.AddGroupMember(t.Context(), groups.Member{TenantID: tn.ID, GroupID: m.g, MemberID: m.u, MemberType: groups.MemberUser, CreatedAt: at(0)}))
+		}
+		must(t, "delete user", s.DeleteUser(t.Context(), tn.ID, gone.ID, at(time.Hour)))
+		of, err := s.ListMemberOf(t.Context(), tn.ID, gone.ID, "", 10)
+		must(t, "memberOf while deleted", err)
+		wantEqual(t, "memberships kept while deleted (for a restore)", len(of), 2)
+		must(t, "purge user", s.PurgeDeletedUser(t.Context(), tn.ID, gone.ID))
+		of, err = s.ListMemberOf(t.Context(), tn.ID, gone.ID, "", 10)
+		must(t, "memberOf after purge", err)
+		wantEqual(t, "memberships after purge", len(of), 0)
+		ms, err := s.ListGroupMembers(t.Context(), tn.ID, g.ID, "", 10)
+		must(t, "members after purge", err)
+		wantEqual(t, "the other member stays", len(ms), 1)
+		wantEqual(t, "the other member", ms[0].MemberID, kept.ID)
+		// A user created again with the purged id starts with no group.
+		must(t, "create again", s.CreateUser(t.Context(), gone))
+		of, err = s.ListMemberOf(t.Context(), tn.ID, gone.ID, "", 10)
+		must(t, "memberOf of a new user with the id", err)
+		wantEqual(t, "memberOf of a new user with the id", len(of), 0)
+	})
+	t.Run("purged_group_leaves_no_membership", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		parent := seedGroup(t, s, tn, "parent")
+		child := seedGroup(t, s, tn, "child")
+		guest := seedGuest(t, s, tn, "ann@partner.example")
+		must(t, "child in parent", s.AddGroupMember(t.Context(), groups.Member{TenantID: tn.ID, GroupID: parent.ID, MemberID: child.ID, MemberType: groups.MemberGroup, CreatedAt: at(0)}))
+		must(t, "guest in child", s.AddGroupMember(t.Context(), groups.Member{TenantID: tn.ID, GroupID: child.ID, MemberID: guest.ID, MemberType: groups.MemberUser, CreatedAt: at(0)}))
+		must(t, "delete child", s.DeleteGroup(t.Context(), tn.ID, child.ID, at(time.Hour)))
+		must(t, "purge child", s.PurgeGroup(t.Context(), tn.ID, child.ID))
+		// A group created again with the purged id is in no group and has
+		// no members.
+		must(t, "create again", s.CreateGroup(t.Context(), child))
+		of, err := s.ListMemberOf(t.Context(), tn.ID, child.ID, "", 10)
+		must(t, "memberOf of the new group", err)
+		wantEqual(t, "memberOf of the new group", len(of), 0)
+		ms, err := s.ListGroupMembers(t.Context(), tn.ID, parent.ID, "", 10)
+		must(t, "members of parent", err)
+		wantEqual(t, "members of parent", len(ms), 0)
+		of, err = s.ListMemberOf(t.Context(), tn.ID, guest.ID, "", 10)
+		must(t, "memberOf of the guest", err)
+		wantEqual(t, "memberOf of the guest", len(of), 0)
+	})
+}
+
 func testGroupQuery(t *testing.T, open Open) {
 	t.Run("filter_search_order_count_paged", func(t *testing.T) {
 		s := open(t)

@@ -18,6 +18,7 @@ import (
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/inactive"
+	"github.com/guestgate/guestgate/internal/inactivepolicy"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/member"
@@ -60,6 +61,7 @@ type Store interface {
 	groups.Store
 	inactive.Store
 	assignment.Store
+	inactivepolicy.Store
 }
 
 // Open returns a fresh, empty, migrated store for one subtest.
@@ -80,6 +82,7 @@ func Run(t *testing.T, open Open) {
 		{"signin_counts", testSignInCounts},
 		{"user_properties", testUserProperties},
 		{"inactive_guests", testInactiveGuests},
+		{"inactive_policy", testInactivePolicy},
 		{"tenant_privacy", testTenantPrivacy},
 		{"branding", testBranding},
 		{"invitation", testInvitation},
@@ -106,6 +109,7 @@ func Run(t *testing.T, open Open) {
 		{"bulk_queued", testBulkQueued},
 		{"groups", testGroups},
 		{"group_members", testGroupMembers},
+		{"group_purges", testGroupPurges},
 		{"group_query", testGroupQuery},
 		{"app_assignment", testAppAssignment},
 		{"app_access", testAppAccess},

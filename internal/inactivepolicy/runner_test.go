@@ -1,0 +1,354 @@
+package inactivepolicy_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/guestgate/guestgate/internal/audit"
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/inactivepolicy"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/lifecycle"
+	"github.com/guestgate/guestgate/internal/mail"
+	"github.com/guestgate/guestgate/internal/mail/mailtest"
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
+	"github.com/guestgate/guestgate/internal/testenv"
+	"github.com/guestgate/guestgate/internal/validation"
+)
+
+const day = 24 * time.Hour
+
+type fixture struct {
+	db    *sqlstore.DB
+	clock *clock.Fake
+	smtp  *mailtest.Server
+	users *lifecycle.Service
+}
+
+func newFixture(t *testing.T, e testenv.Engine) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	f := &fixture{db: db, clock: c, smtp: mailtest.Start(t),
+		users: lifecycle.NewService(lifecycle.Deps{Directory: db, Lifecycle: db, Access: db, Audit: db, Roles: db, Tx: db, Clock: c})}
+	f.startDispatcher(t)
+	return f
+}
+
+// startDispatcher sends the outbox to the test's SMTP server until the
+// test ends.
+func (f *fixture) startDispatcher(t *testing.T) {
+	t.Helper()
+	cfg, err := mail.ParseSMTPURL(f.smtp.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSMTPSender(cfg, mail.SMTPSenderOptions{From: "noreply@guestgate.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d, err := mail.NewDispatcher(mail.DispatcherConfig{Store: f.db, Sender: sender, Clock: f.clock,
+		Wake: f.db.OutboxWakeups(ctx), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); _ = d.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+func (f *fixture) runner() *inactivepolicy.Runner {
+	return inactivepolicy.NewRunner(inactivepolicy.Deps{Store: f.db, Directory: f.db, Users: f.users, Audit: f.db,
+		Outbox: f.db, Tx: f.db, Interval: time.Hour, Clock: f.clock, Log: slog.New(slog.DiscardHandler)})
+}
+
+func (f *fixture) tenant(t *testing.T, name string) directory.Tenant {
+	t.Helper()
+	tn, err := directory.CreateTenant(t.Context(), f.db, directory.NewTenantRequest{Name: name}, "guestgate.local", f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tn
+}
+
+// member creates a member who prefers lang.
+func (f *fixture) member(t *testing.T, tn directory.Tenant, local, lang string) directory.User {
+	t.Helper()
+	addr := local + "@" + tn.InitialDomain
+	u := directory.User{TenantID: tn.ID, ID: uuid.NewString(), UserType: directory.UserTypeMember, DisplayName: local,
+		Mail: addr, UserPrincipalName: addr, AccountEnabled: true, CreatedAt: f.clock.Now().Add(-400 * day), PreferredLanguage: lang}
+	if err := f.db.CreateUser(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// guest creates a guest invited at created, last signed in at lastOK
+// (zero: never), sponsored by sponsors.
+func (f *fixture) guest(t *testing.T, tn directory.Tenant, addr string, created, lastOK time.Time, sponsors ...directory.User) directory.User {
+	t.Helper()
+	u := directory.User{TenantID: tn.ID, ID: uuid.NewString(), UserType: directory.UserTypeGuest, DisplayName: strings.Split(addr, "@")[0],
+		Mail: addr, UserPrincipalName: directory.GuestUserPrincipalName(addr, tn.InitialDomain), AccountEnabled: true,
+		CreatedAt: created, SignInActivity: directory.SignInActivity{LastSuccessfulSignIn: lastOK}}
+	if err := f.db.CreateUser(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range sponsors {
+		ids = append(ids, s.ID)
+	}
+	h := sha256.Sum256([]byte(u.ID))
+	inv := invitation.Invitation{TenantID: tn.ID, ID: uuid.NewString(), UserID: u.ID, Email: addr, RedirectURL: "https://app.example/",
+		Sponsors: ids, TicketHash: h[:], Status: invitation.StatusPendingAcceptance, CreatedAt: created}
+	if err := f.db.CreateInvitation(t.Context(), inv); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func (f *fixture) enabled(t *testing.T, u directory.User) bool {
+	t.Helper()
+	got, err := f.db.GetUser(t.Context(), u.TenantID, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.AccountEnabled
+}
+
+// queued counts the warnings in the outbox (sent or not).
+func (f *fixture) queued(t *testing.T) int {
+	t.Helper()
+	list, err := f.db.ListMail(t.Context(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range list {
+		if m.Kind == mail.KindInactiveWarning {
+			n++
+		}
+	}
+	return n
+}
+
+// audits counts the tenant's records of activity per target user id,
+// checking that the policy initiated them.
+func (f *fixture) audits(t *testing.T, tn directory.Tenant, activity string) map[string]int {
+	t.Helper()
+	recs, err := f.db.ListAudits(t.Context(), tn.ID, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, r := range recs {
+		if r.Activity != activity {
+			continue
+		}
+		if r.InitiatedBy != inactivepolicy.Actor {
+			t.Errorf("%q initiated by %+v, want the policy", activity, r.InitiatedBy)
+		}
+		for _, tg := range r.Targets {
+			out[tg.ID]++
+		}
+	}
+	return out
+}
+
+func (f *fixture) runOnce(t *testing.T, r *inactivepolicy.Runner) {
+	t.Helper()
+	if err := r.RunOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunner: sponsors are warned by mail (in their language) once per
+// cycle, the guest is disabled after the warning time with "Disable
+// account" records initiated by the policy, an off policy does nothing,
+// and runners racing each other disable each guest once.
+func TestRunner(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) { testRunner(t, newFixture(t, e)) })
+	}
+}
+
+func testRunner(t *testing.T, f *fixture) {
+	now := f.clock.Now()
+	tn, offTenant := f.tenant(t, "Contoso"), f.tenant(t, "Fabrikam")
+	ana, kenji := f.member(t, tn, "ana", ""), f.member(t, tn, "kenji", "ja")
+	stale := f.guest(t, tn, "stale@partner.example", now.Add(-300*day), now.Add(-80*day), ana, kenji)
+	never := f.guest(t, tn, "never@partner.example", now.Add(-85*day), time.Time{}, ana)
+	recent := f.guest(t, tn, "recent@partner.example", now.Add(-300*day), now.Add(-day), ana)
+	untouched := f.guest(t, offTenant, "old@partner.example", now.Add(-300*day), now.Add(-200*day))
+	p := inactivepolicy.Policy{TenantID: tn.ID, Days: 90, WarnDays: 14, UpdatedAt: now}
+	if err := f.db.PutInactivePolicy(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	r := f.runner()
+
+	// The warnings: one mail per sponsor, in the sponsor's language.
+	f.runOnce(t, r)
+	toKenji := f.smtp.WaitFor(t, mailtest.To(kenji.Mail))
+	if !strings.Contains(toKenji.Subject, "無効化") || !strings.Contains(toKenji.Text, "stale@partner.example") {
+		t.Errorf("warning to kenji: %q\n%s", toKenji.Subject, toKenji.Text)
+	}
+	toAna := f.smtp.WaitCount(t, 2, mailtest.To(ana.Mail))
+	for _, m := range toAna {
+		if !strings.Contains(m.Subject, "will be disabled") {
+			t.Errorf("warning to ana: %q", m.Subject)
+		}
+	}
+	if n := f.queued(t); n != 3 {
+		t.Fatalf("%d warnings queued, want 3 (two sponsors of one guest, one of another)", n)
+	}
+	if !f.enabled(t, stale) || !f.enabled(t, never) {
+		t.Fatal("a guest was disabled at the warning")
+	}
+
+	// Later runs in the same cycle warn no one again.
+	f.clock.Advance(2 * time.Hour)
+	f.runOnce(t, r)
+	f.clock.Advance(7 * day)
+	f.runOnce(t, r)
+	if n := f.queued(t); n != 3 {
+		t.Fatalf("%d warnings queued after later runs, want still 3", n)
+	}
+	if !f.enabled(t, stale) || !f.enabled(t, never) {
+		t.Fatal("a guest was disabled before the warning time passed")
+	}
+
+	// After the warning time, four runners at once disable each guest once.
+	f.clock.Advance(7*day + time.Hour)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		r := f.runner()
+		wg.Go(func() { errs <- r.RunOnce(context.Background()) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.enabled(t, stale) || f.enabled(t, never) {
+		t.Fatal("an inactive guest is still enabled after the warning time")
+	}
+	if !f.enabled(t, recent) || !f.enabled(t, ana) {
+		t.Fatal("an active guest or a member was disabled")
+	}
+	if !f.enabled(t, untouched) {
+		t.Fatal("a guest of a tenant without the policy was disabled")
+	}
+	want := map[string]int{stale.ID: 1, never.ID: 1}
+	for _, activity := range []string{inactivepolicy.ActivityDisableAccount, lifecycle.ActivityUpdateUser} {
+		got := f.audits(t, tn, activity)
+		if len(got) != len(want) || got[stale.ID] != 1 || got[never.ID] != 1 {
+			t.Errorf("%q records per guest: %v, want %v", activity, got, want)
+		}
+	}
+	if n := f.queued(t); n != 3 {
+		t.Fatalf("%d warnings queued after the disables, want still 3", n)
+	}
+}
+
+// TestSettings: a policy is stored with an audit record of the change; an
+// invalid one is refused and leaves the policy as it was.
+func TestSettings(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e)
+			tn := f.tenant(t, "Contoso")
+			s := inactivepolicy.Settings{Store: f.db, Audit: f.db, Tx: f.db, Clock: f.clock}
+			by := audit.Actor{AppName: "test"}
+			if _, err := s.Set(t.Context(), tn, inactivepolicy.Policy{Days: 90, WarnDays: 14}, by); err != nil {
+				t.Fatal(err)
+			}
+			var ve *validation.Error
+			if _, err := s.Set(t.Context(), tn, inactivepolicy.Policy{Days: 10, WarnDays: 14}, by); !errors.As(err, &ve) {
+				t.Fatalf("warn days beyond days: %v, want a validation error", err)
+			}
+			got, err := s.Get(t.Context(), tn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Days != 90 || got.WarnDays != 14 || got.TenantID != tn.ID {
+				t.Fatalf("policy %+v, want 90/14", got)
+			}
+			recs, err := f.db.ListAudits(t.Context(), tn.ID, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, r := range recs {
+				if r.Activity == inactivepolicy.ActivityUpdatePolicy && r.InitiatedBy == by {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d policy change records, want 1", n)
+			}
+		})
+	}
+}
+
+// TestRunnerLease: a tenant another runner holds is left alone until that
+// lease runs out (a runner that died), then taken over; a policy that is
+// off is never run.
+func TestRunnerLease(t *testing.T) {
+	for _, e := range testenv.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e)
+			now := f.clock.Now()
+			tn := f.tenant(t, "Contoso")
+			g := f.guest(t, tn, "stale@partner.example", now.Add(-300*day), now.Add(-200*day))
+			if err := f.db.PutInactivePolicy(t.Context(), inactivepolicy.Policy{TenantID: tn.ID, Days: 90, UpdatedAt: now}); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.db.LeaseInactivePolicy(t.Context(), tn.ID, "dead-runner", now, now.Add(inactivepolicy.Lease)); err != nil {
+				t.Fatal(err)
+			}
+			r := f.runner()
+			f.runOnce(t, r)
+			if !f.enabled(t, g) {
+				t.Fatal("a runner worked on a tenant another runner holds")
+			}
+			f.clock.Advance(inactivepolicy.Lease)
+			f.runOnce(t, r)
+			if f.enabled(t, g) {
+				t.Fatal("the tenant of a runner whose lease ran out was not taken over")
+			}
+			if got := f.audits(t, tn, inactivepolicy.ActivityDisableAccount); got[g.ID] != 1 {
+				t.Fatalf("disable records %v, want one for the guest", got)
+			}
+			// Off: a guest inactive as long is left alone.
+			g2 := f.guest(t, tn, "stale2@partner.example", now.Add(-300*day), now.Add(-200*day))
+			if err := f.db.PutInactivePolicy(t.Context(), inactivepolicy.Policy{TenantID: tn.ID, UpdatedAt: f.clock.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Advance(2 * time.Hour)
+			f.runOnce(t, r)
+			if !f.enabled(t, g2) {
+				t.Fatal("a policy turned off disabled a guest")
+			}
+		})
+	}
+}
