@@ -27,6 +27,7 @@
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -directory 1000000
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -users-query -directory 1000000
 //	go run ./cmd/guestgate-bench -engine sqlite -concurrency 8 -cpuprofile guestgate.prof -loadgen-cpuprofile loadgen.prof
+//	go run ./cmd/guestgate-bench -engine sqlite -id-token-alg ES256
 //
 // With -users-query it instead seeds -directory users in one tenant and
 // times the first page of admin API user queries (p50/p99).
@@ -64,6 +65,7 @@ type options struct {
 	loadgenProfile string
 	usersQuery     bool
 	requests       int
+	idTokenAlg     string
 }
 
 func main() {
@@ -88,7 +90,12 @@ func main() {
 	flag.StringVar(&o.loadgenProfile, "loadgen-cpuprofile", "", "write a CPU profile of the load generator and SMTP sink during the measured levels to this file")
 	flag.BoolVar(&o.usersQuery, "users-query", false, "instead of sign-ins: seed -directory users in one tenant and time the first page of GET /v1.0/users?$filter=… (startsWith(mail,'a'), userType eq 'Guest', …)")
 	flag.IntVar(&o.requests, "requests", 200, "with -users-query: timed requests per query")
+	flag.StringVar(&o.idTokenAlg, "id-token-alg", "RS256", `how the bench app's ID tokens are signed: "RS256" or "ES256" (its id_token_signed_response_alg)`)
 	flag.Parse()
+	if o.idTokenAlg != "RS256" && o.idTokenAlg != "ES256" {
+		fmt.Fprintf(os.Stderr, "guestgate-bench: -id-token-alg %q: want RS256 or ES256\n", o.idTokenAlg)
+		os.Exit(2)
+	}
 	for _, s := range strings.Split(levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {

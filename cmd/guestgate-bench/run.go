@@ -20,6 +20,7 @@ import (
 // the load generator's (with the SMTP sink).
 type Result struct {
 	Engine           string                 `json:"engine"`
+	IDTokenAlg       string                 `json:"id_token_alg"`
 	DirectoryGuests  int                    `json:"directory_guests"`
 	Concurrency      int                    `json:"concurrency"`
 	DurationSeconds  float64                `json:"duration_s"`
@@ -96,7 +97,7 @@ func run(ctx context.Context, o options) error {
 		o.pool = int(1000*o.duration.Seconds())*len(o.concurrency) + 2000
 	}
 	logf("seeding %s: %d pool guests, %d padding guests", db.engine, o.pool, o.directory)
-	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory})
+	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory, IDTokenAlg: o.idTokenAlg})
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func run(ctx context.Context, o options) error {
 		base: base, tenantID: f.TenantID, clientID: f.AppID, secret: f.Secret, redirectURI: f.RedirectURI,
 		transport:   &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute},
 		sink:        mailSink,
-		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.AppID}),
+		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.AppID, SupportedSigningAlgs: []string{o.idTokenAlg}}),
 		mailTimeout: 30 * time.Second,
 	}
 	var next atomic.Int64
@@ -167,7 +168,7 @@ func run(ctx context.Context, o options) error {
 		}
 		size, _ := db.size(ctx)
 		r := Result{
-			Engine: db.engine, DirectoryGuests: o.directory, Concurrency: c, DurationSeconds: elapsed,
+			Engine: db.engine, IDTokenAlg: o.idTokenAlg, DirectoryGuests: o.directory, Concurrency: c, DurationSeconds: elapsed,
 			Completed: rec.completed, SignInsPerSecond: float64(rec.completed) / elapsed,
 			Steps: rec.percentiles(), Errors: rec.errors, PeakRSSMiB: g1.PeakRSSMiB, DatabaseBytes: size,
 		}
@@ -287,8 +288,8 @@ func runLevel(ctx context.Context, j *journey, take func() (string, bool), c int
 }
 
 func printResult(r Result) {
-	fmt.Printf("\n%s, %d directory guests, %d virtual guests: %.0f sign-ins/s (%d in %.1fs)\n",
-		r.Engine, r.DirectoryGuests, r.Concurrency, r.SignInsPerSecond, r.Completed, r.DurationSeconds)
+	fmt.Printf("\n%s, %s, %d directory guests, %d virtual guests: %.0f sign-ins/s (%d in %.1fs)\n",
+		r.Engine, r.IDTokenAlg, r.DirectoryGuests, r.Concurrency, r.SignInsPerSecond, r.Completed, r.DurationSeconds)
 	fmt.Printf("  %-12s %9s %9s %9s\n", "step", "p50 ms", "p95 ms", "p99 ms")
 	for _, s := range steps {
 		p := r.Steps[s]

@@ -28,6 +28,8 @@ type request struct {
 	// seed: pool guests and padding guests; seed_users: users in one tenant
 	Pool      int `json:"pool,omitempty"`
 	Directory int `json:"directory,omitempty"`
+	// seed: the app's id_token_signed_response_alg
+	IDTokenAlg string `json:"id_token_alg,omitempty"`
 	// counters: reset the peak-RSS mark after reading
 	ResetPeak bool `json:"reset_peak,omitempty"`
 }
@@ -113,7 +115,7 @@ func (g *served) handle(ctx context.Context, r request) (response, error) {
 		g.srv, g.dsn, g.base, g.stop, g.cpuProfile = srv, r.DSN, base, stop, r.CPUProfile
 		return response{Base: base}, nil
 	case "seed":
-		f, err := seed(ctx, g.srv, r.Pool, r.Directory, logf)
+		f, err := seed(ctx, g.srv, r.Pool, r.Directory, r.IDTokenAlg, logf)
 		return response{Fixture: &f}, err
 	case "seed_users":
 		f, err := seedUsersQuery(ctx, g.srv, g.dsn, r.Directory)

@@ -9,36 +9,59 @@ import (
 
 	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
-// newAppUpdateCommand changes an app registration: today, whether its
-// sign-in offers self-service sign-up (R13).
+// newAppUpdateCommand changes an app registration: whether its sign-in
+// offers self-service sign-up (R13), and how its ID tokens are signed.
 func newAppUpdateCommand(f *configFlags) *cobra.Command {
 	var (
-		tenant, appID string
-		signUp        bool
+		tenant, appID, idTokenAlg string
+		signUp                    bool
 	)
 	cmd := &cobra.Command{
-		Use:   "update --tenant T --app A --sign-up[=false]",
-		Short: "Change an app: --sign-up lets people without an invitation sign up as guests from its sign-in",
+		Use:   "update --tenant T --app A [--sign-up[=false]] [--id-token-alg RS256|ES256]",
+		Short: "Change an app: --sign-up lets people without an invitation sign up as guests from its sign-in; --id-token-alg signs its ID tokens RS256 or ES256",
 		Example: `  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up
-  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up=false`,
+  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up=false
+  guestgate app update --tenant fabrikam.example --app 0f1e… --id-token-alg ES256`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if appID == "" {
 				return fmt.Errorf("required flag \"app\" not set: give the app's id (client_id), as app list shows it")
 			}
-			if !cmd.Flags().Changed("sign-up") {
-				return fmt.Errorf("nothing to change: give --sign-up or --sign-up=false")
+			setSignUp, setAlg := cmd.Flags().Changed("sign-up"), cmd.Flags().Changed("id-token-alg")
+			if !setSignUp && !setAlg {
+				return fmt.Errorf("nothing to change: give --sign-up, --sign-up=false or --id-token-alg")
 			}
-			return withTenant(cmd, f, tenant, (*server.Base).Directory, func(ops admin.Directory, t directory.Tenant) error {
-				if err := ops.SetAppSignUp(cmd.Context(), t.ID, appID, signUp); err != nil {
-					return fmt.Errorf("app %s: %w", appID, err)
+			if setAlg {
+				if err := oidc.CheckIDTokenAlg(idTokenAlg); err != nil {
+					return err
+				}
+			}
+			return withTenant(cmd, f, tenant, openAppsWithSignUp, func(ops appsWithSignUp, t directory.Tenant) error {
+				out := map[string]any{"appId": appID, "tenantId": t.ID}
+				if setAlg {
+					if err := ops.SetAppIDTokenAlg(cmd.Context(), t.ID, appID, idTokenAlg); err != nil {
+						return fmt.Errorf("app %s: %w", appID, err)
+					}
+					out["idTokenSignedResponseAlg"] = idTokenAlg
+				}
+				if setSignUp {
+					if err := ops.SetAppSignUp(cmd.Context(), t.ID, appID, signUp); err != nil {
+						return fmt.Errorf("app %s: %w", appID, err)
+					}
+					out["signUp"] = signUp
 				}
 				format, _ := cmd.Flags().GetString("output")
-				return printResult(cmd.OutOrStdout(), format, map[string]any{"appId": appID, "tenantId": t.ID, "signUp": signUp}, func(w io.Writer) {
-					fmt.Fprintf(w, "app %s in %s: self-service sign-up %s\n", appID, t.DisplayName, onOff(signUp))
+				return printResult(cmd.OutOrStdout(), format, out, func(w io.Writer) {
+					if setAlg {
+						fmt.Fprintf(w, "app %s in %s: ID tokens signed %s\n", appID, t.DisplayName, idTokenAlg)
+					}
+					if setSignUp {
+						fmt.Fprintf(w, "app %s in %s: self-service sign-up %s\n", appID, t.DisplayName, onOff(signUp))
+					}
 				})
 			})
 		},
@@ -47,6 +70,7 @@ func newAppUpdateCommand(f *configFlags) *cobra.Command {
 	cmd.Flags().StringVar(&appID, "app", "", "the app's id (client_id) (required)")
 	appIDAlias(cmd, &appID)
 	cmd.Flags().BoolVar(&signUp, "sign-up", false, "offer self-service sign-up to people without an invitation")
+	addIDTokenAlgFlag(cmd, &idTokenAlg)
 	_ = cmd.MarkFlagRequired("tenant")
 	addOutputFlag(cmd)
 	return cmd

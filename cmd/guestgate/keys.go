@@ -26,7 +26,7 @@ so this command needs it (GUESTGATE_SECRET or GUESTGATE_SECRET_FILE), as serve d
 				if err != nil {
 					return err
 				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "new signing keys are current: RS256 %s, ES256 %s; the previous keys stay published until their tokens expire\n", ids.RS256, ids.ES256)
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "new signing key %s (RS256) is current, and %s (ES256); the previous keys stay published until their tokens expire\n", ids.RS256, ids.ES256)
 				return err
 			})
 		},

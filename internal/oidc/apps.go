@@ -76,7 +76,7 @@ func (p *Core) CreateApp(ctx context.Context, tenantID, name string, permissions
 // before keep their signature. Another value is ErrInvalidApp, an unknown
 // app store.ErrNotFound.
 func (p *Core) SetAppIDTokenAlg(ctx context.Context, tenantID, appID, alg string) error {
-	if err := validAlg(alg); err != nil {
+	if err := CheckIDTokenAlg(alg); err != nil {
 		return err
 	}
 	if err := p.deps.Apps.SetAppIDTokenAlg(ctx, tenantID, appID, alg); err != nil {

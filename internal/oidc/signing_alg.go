@@ -46,8 +46,9 @@ func (s *server) ClientCredentialsExchange(ctx context.Context, r *op.ClientRequ
 	return s.LegacyServer.ClientCredentialsExchange(withClientAlg(ctx, r.Client), r)
 }
 
-// validAlg checks an app's id_token_signed_response_alg.
-func validAlg(alg string) error {
+// CheckIDTokenAlg checks a value for an app's id_token_signed_response_alg:
+// AlgRS256 or AlgES256, else ErrInvalidApp.
+func CheckIDTokenAlg(alg string) error {
 	switch alg {
 	case AlgRS256, AlgES256:
 		return nil
