@@ -27,6 +27,7 @@
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -directory 1000000
 //	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -users-query -directory 1000000
 //	go run ./cmd/guestgate-bench -engine sqlite -concurrency 8 -cpuprofile guestgate.prof -loadgen-cpuprofile loadgen.prof
+//	go run ./cmd/guestgate-bench -engine sqlite -id-token-alg ES256
 //
 // With -peer-kratos it drives a running Ory Kratos instead: its API login
 // flow with the one-time code method, the code read from the mail its
@@ -79,6 +80,7 @@ type options struct {
 	usersQuery     bool
 	requests       int
 	peer           peerOptions
+	idTokenAlg     string
 }
 
 func main() {
@@ -114,7 +116,12 @@ func main() {
 	flag.IntVar(&o.peer.pool, "peer-pool", 1024, "Ory Kratos identities virtual guests take turns with (none is used by two guests at once)")
 	flag.IntVar(&o.peer.pairs, "pairs", 3, "with -compare: interleaved pairs per level")
 	flag.StringVar(&o.peer.markdown, "markdown", "", "with -compare: write the table as Markdown to this file")
+	flag.StringVar(&o.idTokenAlg, "id-token-alg", "RS256", `how the bench app's ID tokens are signed: "RS256" or "ES256" (its id_token_signed_response_alg)`)
 	flag.Parse()
+	if o.idTokenAlg != "RS256" && o.idTokenAlg != "ES256" {
+		fmt.Fprintf(os.Stderr, "guestgate-bench: -id-token-alg %q: want RS256 or ES256\n", o.idTokenAlg)
+		os.Exit(2)
+	}
 	for _, s := range strings.Split(levels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {

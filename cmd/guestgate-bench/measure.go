@@ -20,8 +20,10 @@ type system struct {
 	engine    string
 	directory int
 	groups    groupsShape
-	signIn    func(ctx context.Context, addr string) (map[string]time.Duration, error)
-	addrs     addressSource
+	// idTokenAlg is how guestgate signs the bench app's ID tokens.
+	idTokenAlg string
+	signIn     func(ctx context.Context, addr string) (map[string]time.Duration, error)
+	addrs      addressSource
 	// counters reads the service process's counters; with resetPeak its
 	// peak-RSS mark starts again where the process allows it.
 	counters func(ctx context.Context, resetPeak bool) (counters, error)
@@ -114,7 +116,7 @@ func measure(ctx context.Context, s *system, c int, d time.Duration) (Result, er
 	}
 	size, _ := s.db.size(ctx0)
 	r := Result{
-		Product: s.product, Engine: s.engine, DirectoryGuests: s.directory, Groups: s.groups.n, GuestGroups: s.groups.perGuest, Concurrency: c, DurationSeconds: elapsed,
+		Product: s.product, Engine: s.engine, IDTokenAlg: s.idTokenAlg, DirectoryGuests: s.directory, Groups: s.groups.n, GuestGroups: s.groups.perGuest, Concurrency: c, DurationSeconds: elapsed,
 		Completed: rec.completed, SignInsPerSecond: float64(rec.completed) / elapsed,
 		Steps: rec.percentiles(), Errors: rec.errors, PeakRSSMiB: g1.PeakRSSMiB, DatabaseBytes: size, LoadAverage: load,
 	}

@@ -23,6 +23,7 @@ type Result struct {
 	// Pair numbers the interleaved pair of a -compare run (from 1).
 	Pair            int    `json:"pair,omitempty"`
 	Engine          string `json:"engine"`
+	IDTokenAlg      string `json:"id_token_alg,omitempty"`
 	DirectoryGuests int    `json:"directory_guests"`
 	// Groups and GuestGroups are -groups and -guest-groups.
 	Groups           int                    `json:"groups,omitempty"`
@@ -208,7 +209,7 @@ func guestgateSystem(ctx context.Context, o options, db *database, gg *guestgate
 		o.pool = int(1000*o.duration.Seconds())*len(o.concurrency)*rounds + 2000
 	}
 	logf("seeding %s: %d pool guests, %d padding guests", db.engine, o.pool, o.directory)
-	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory, Groups: o.groups, GuestGroups: o.guestGroups})
+	resp, err := gg.call(ctx, request{Op: "seed", Pool: o.pool, Directory: o.directory, Groups: o.groups, GuestGroups: o.guestGroups, IDTokenAlg: o.idTokenAlg})
 	if err != nil {
 		return nil, fixture{}, err
 	}
@@ -221,20 +222,28 @@ func guestgateSystem(ctx context.Context, o options, db *database, gg *guestgate
 		base: gg.base, tenantID: f.TenantID, clientID: f.AppID, secret: f.Secret, redirectURI: f.RedirectURI,
 		transport:   &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute},
 		sink:        mailSink,
-		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.AppID}),
+		verifier:    verifierProvider.Verifier(&gooidc.Config{ClientID: f.AppID, SupportedSigningAlgs: []string{o.idTokenAlg}}),
 		mailTimeout: 30 * time.Second,
 		wantGroups:  o.guestGroups,
 	}
 	return &system{
-		product: productGuestgate, engine: db.engine, directory: o.directory, groups: groupsShape{n: o.groups, perGuest: o.guestGroups},
+		product: productGuestgate, engine: db.engine, directory: o.directory, groups: groupsShape{n: o.groups, perGuest: o.guestGroups}, idTokenAlg: o.idTokenAlg,
 		signIn: j.signIn, addrs: &rotation{pool: f.Pool, addr: poolAddress},
 		counters: gg.counters, db: db,
 	}, f, nil
 }
 
+// algNote names the ID token's algorithm when it is not the default.
+func algNote(alg string) string {
+	if alg == "" || alg == "RS256" {
+		return ""
+	}
+	return " (" + alg + ")"
+}
+
 func printResult(r Result) {
-	fmt.Printf("\n%s on %s, %d directory guests, %d virtual guests: %.0f sign-ins/s (%d in %.1fs)\n",
-		r.Product, r.Engine, r.DirectoryGuests, r.Concurrency, r.SignInsPerSecond, r.Completed, r.DurationSeconds)
+	fmt.Printf("\n%s on %s%s, %d directory guests, %d virtual guests: %.0f sign-ins/s (%d in %.1fs)\n",
+		r.Product, r.Engine, algNote(r.IDTokenAlg), r.DirectoryGuests, r.Concurrency, r.SignInsPerSecond, r.Completed, r.DurationSeconds)
 	fmt.Printf("  %-12s %9s %9s %9s\n", "step", "p50 ms", "p95 ms", "p99 ms")
 	for _, s := range stepsOf(r.Product) {
 		p := r.Steps[s]

@@ -33,7 +33,7 @@ const benchRedirect = "https://app.bench.example/callback"
 // seed creates the bench tenant and app, pool returning guests (already
 // redeemed with a passcode, as on a morning of sign-ins), and padding guests
 // spread over tenants of 1 000 so the directory has the requested size.
-func seed(ctx context.Context, srv *server.Server, dsn string, pool, padding int, gs groupsShape, logf func(string, ...any)) (fixture, error) {
+func seed(ctx context.Context, srv *server.Server, dsn string, pool, padding int, gs groupsShape, idTokenAlg string, logf func(string, ...any)) (fixture, error) {
 	var f fixture
 	ops, err := srv.Base().Operator()
 	if err != nil {
@@ -46,6 +46,15 @@ func seed(ctx context.Context, srv *server.Server, dsn string, pool, padding int
 	app, secret, err := ops.CreateApp(ctx, tn.ID, "Bench app", []string{roles.UserInviteAll}, []string{benchRedirect}, nil, false)
 	if err != nil {
 		return f, fmt.Errorf("seed: app: %w", err)
+	}
+	if idTokenAlg != "" && idTokenAlg != app.IDTokenAlg() {
+		apps, err := srv.Base().Apps()
+		if err != nil {
+			return f, err
+		}
+		if err := apps.SetAppIDTokenAlg(ctx, tn.ID, app.AppID, idTokenAlg); err != nil {
+			return f, fmt.Errorf("seed: app: %w", err)
+		}
 	}
 	f = fixture{TenantID: tn.ID, AppID: app.AppID, Secret: secret, RedirectURI: benchRedirect, Pool: pool}
 	start := time.Now()

@@ -31,6 +31,8 @@ type request struct {
 	// seed: groups in the bench tenant and per pool guest (-groups, -guest-groups)
 	Groups      int `json:"groups,omitempty"`
 	GuestGroups int `json:"guest_groups,omitempty"`
+	// seed: the app's id_token_signed_response_alg
+	IDTokenAlg string `json:"id_token_alg,omitempty"`
 	// counters: reset the peak-RSS mark after reading
 	ResetPeak bool `json:"reset_peak,omitempty"`
 }
@@ -116,7 +118,7 @@ func (g *served) handle(ctx context.Context, r request) (response, error) {
 		g.srv, g.dsn, g.base, g.stop, g.cpuProfile = srv, r.DSN, base, stop, r.CPUProfile
 		return response{Base: base}, nil
 	case "seed":
-		f, err := seed(ctx, g.srv, g.dsn, r.Pool, r.Directory, groupsShape{n: r.Groups, perGuest: r.GuestGroups}, logf)
+		f, err := seed(ctx, g.srv, g.dsn, r.Pool, r.Directory, groupsShape{n: r.Groups, perGuest: r.GuestGroups}, r.IDTokenAlg, logf)
 		return response{Fixture: &f}, err
 	case "seed_users":
 		f, err := seedUsersQuery(ctx, g.srv, g.dsn, r.Directory)

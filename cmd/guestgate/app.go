@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/oidc"
 )
 
 func newAppCommand(f *configFlags) *cobra.Command {
@@ -27,7 +28,7 @@ type appJSON struct {
 
 func newAppCreateCommand(f *configFlags) *cobra.Command {
 	var (
-		tenant, name                        string
+		tenant, name, idTokenAlg            string
 		permissions, redirects, postLogouts []string
 		public, signUp                      bool
 	)
@@ -38,10 +39,20 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
   guestgate app create --tenant fabrikam.example --name Wiki --redirect-uri https://wiki.fabrikam.example/callback`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if idTokenAlg != "" {
+				if err := oidc.CheckIDTokenAlg(idTokenAlg); err != nil {
+					return err
+				}
+			}
 			return withTenant(cmd, f, tenant, openAppsWithSignUp, func(ops appsWithSignUp, t directory.Tenant) error {
 				app, secret, err := ops.CreateApp(cmd.Context(), t.ID, name, permissions, redirects, postLogouts, public)
 				if err != nil {
 					return err
+				}
+				if idTokenAlg != "" && idTokenAlg != app.IDTokenAlg() {
+					if err := ops.SetAppIDTokenAlg(cmd.Context(), t.ID, app.AppID, idTokenAlg); err != nil {
+						return err
+					}
 				}
 				if signUp {
 					if err := ops.SetAppSignUp(cmd.Context(), t.ID, app.AppID, true); err != nil {
@@ -65,6 +76,7 @@ func newAppCreateCommand(f *configFlags) *cobra.Command {
 	cmd.Flags().StringArrayVar(&postLogouts, "post-logout-redirect-uri", nil, "where sign-out may return to; repeat for several")
 	cmd.Flags().BoolVar(&public, "public", false, "public client (no secret; PKCE required)")
 	cmd.Flags().BoolVar(&signUp, "sign-up", false, "offer self-service sign-up to people without an invitation (R13)")
+	addIDTokenAlgFlag(cmd, &idTokenAlg)
 	_ = cmd.MarkFlagRequired("tenant")
 	_ = cmd.MarkFlagRequired("name")
 	addOutputFlag(cmd)
@@ -77,4 +89,11 @@ func secretID(appID, secret string) string {
 		return ""
 	}
 	return appID
+}
+
+// addIDTokenAlgFlag adds --id-token-alg: how the app's ID tokens (and its
+// other JWTs) are signed, id_token_signed_response_alg in OpenID Connect
+// Dynamic Client Registration.
+func addIDTokenAlgFlag(cmd *cobra.Command, alg *string) {
+	cmd.Flags().StringVar(alg, "id-token-alg", "", "how the app's ID tokens are signed: RS256 (default) or ES256")
 }

@@ -25,6 +25,8 @@ type appListJSON struct {
 	RedirectURIs   []string  `json:"redirectUris"`
 	CreatedAt      time.Time `json:"createdDateTime"`
 	PostLogoutURIs []string  `json:"postLogoutRedirectUris"`
+	// IDTokenAlg is OpenID Connect Dynamic Client Registration's name.
+	IDTokenAlg string `json:"id_token_signed_response_alg"`
 }
 
 func newAppListCommand(f *configFlags) *cobra.Command {
@@ -59,7 +61,8 @@ func newAppListCommand(f *configFlags) *cobra.Command {
 
 func appListOut(a oidc.App) appListJSON {
 	return appListJSON{AppID: a.AppID, DisplayName: a.DisplayName, PublicClient: a.PublicClient,
-		Permissions: nonNil(a.Permissions), RedirectURIs: nonNil(a.RedirectURIs), PostLogoutURIs: nonNil(a.PostLogoutRedirectURIs), CreatedAt: a.CreatedAt.UTC()}
+		Permissions: nonNil(a.Permissions), RedirectURIs: nonNil(a.RedirectURIs), PostLogoutURIs: nonNil(a.PostLogoutRedirectURIs), CreatedAt: a.CreatedAt.UTC(),
+		IDTokenAlg: a.IDTokenAlg()}
 }
 
 // printAppTable prints the apps under a header, one a line.

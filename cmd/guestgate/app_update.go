@@ -10,45 +10,74 @@ import (
 	"github.com/guestgate/guestgate/internal/admin"
 	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
 // appUpdate is what `app update` may change; a flag not given stays.
 type appUpdate struct {
-	signUp, required bool
-	groupsClaim      string
+	signUp, required        bool
+	groupsClaim, idTokenAlg string
+}
+
+// appUpdateOps are the operations `app update` uses: assignment settings
+// and sign-up (Assignments), and the app's signing algorithm (Apps).
+type appUpdateOps struct {
+	admin.Assignments
+	apps admin.Apps
+}
+
+func openAppUpdateOps(b *server.Base) (appUpdateOps, error) {
+	as, err := b.Assignments()
+	if err != nil {
+		return appUpdateOps{}, err
+	}
+	apps, err := b.Apps()
+	if err != nil {
+		return appUpdateOps{}, err
+	}
+	return appUpdateOps{Assignments: as, apps: apps}, nil
 }
 
 // newAppUpdateCommand changes an app: whether its sign-in offers
 // self-service sign-up (R13), whether only assigned users and groups may
-// sign in to it, and whether its tokens carry the groups claim (R16).
+// sign in to it, whether its tokens carry the groups claim (R16), and how
+// its ID tokens are signed.
 func newAppUpdateCommand(f *configFlags) *cobra.Command {
 	var (
 		tenant, app string
 		u           appUpdate
 	)
 	cmd := &cobra.Command{
-		Use:   "update --tenant T --app A [--sign-up[=false]] [--assignment-required[=false]] [--groups-claim SecurityGroup|None]",
-		Short: "Change an app: self-service sign-up, assignment required, the groups claim",
+		Use:   "update --tenant T --app A [--sign-up[=false]] [--assignment-required[=false]] [--groups-claim SecurityGroup|None] [--id-token-alg RS256|ES256]",
+		Short: "Change an app: self-service sign-up, assignment required, the groups claim, the ID token's signature",
 		Long: `--app is the app's id (client_id) or its display name.
 --sign-up lets people without an invitation sign up as guests from the app's sign-in.
 --assignment-required lets only the users and groups assigned to the app (guestgate app assign)
 sign in to it; others are refused with AADSTS50105 (Graph's appRoleAssignmentRequired).
 --groups-claim SecurityGroup puts the ids of the security groups a user is in into the app's
 tokens (the groups claim; Graph's groupMembershipClaims); None takes it out.
+--id-token-alg ES256 signs the app's ID tokens with the deployment's P-256 key (its
+id_token_signed_response_alg); RS256, the default, with the RSA key.
 Assignment and groups-claim changes are written to the tenant's audit log.`,
 		Example: `  guestgate app update --tenant fabrikam.example --app Wiki --assignment-required --groups-claim SecurityGroup
-  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up=false`,
+  guestgate app update --tenant fabrikam.example --app 0f1e… --sign-up=false
+  guestgate app update --tenant fabrikam.example --app Wiki --id-token-alg ES256`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if app == "" {
 				return fmt.Errorf("required flag \"app\" not set: give the app's id (client_id) or name, as app list shows them")
 			}
 			changed := func(n string) bool { return cmd.Flags().Changed(n) }
-			if !changed("sign-up") && !changed("assignment-required") && !changed("groups-claim") {
-				return errors.New("nothing to change: give --sign-up, --assignment-required or --groups-claim")
+			if !changed("sign-up") && !changed("assignment-required") && !changed("groups-claim") && !changed("id-token-alg") {
+				return errors.New("nothing to change: give --sign-up, --assignment-required, --groups-claim or --id-token-alg")
 			}
-			return withTenant(cmd, f, tenant, (*server.Base).Assignments, func(ops admin.Assignments, t directory.Tenant) error {
+			if changed("id-token-alg") {
+				if err := oidc.CheckIDTokenAlg(u.idTokenAlg); err != nil {
+					return err
+				}
+			}
+			return withTenant(cmd, f, tenant, openAppUpdateOps, func(ops appUpdateOps, t directory.Tenant) error {
 				a, err := ops.FindApp(cmd.Context(), t, app)
 				if err != nil {
 					return err
@@ -69,6 +98,9 @@ Assignment and groups-claim changes are written to the tenant's audit log.`,
 					if changed("groups-claim") {
 						fmt.Fprintf(w, "  groups claim: %s\n", out["groupMembershipClaims"])
 					}
+					if changed("id-token-alg") {
+						fmt.Fprintf(w, "  ID tokens signed %s\n", u.idTokenAlg)
+					}
 				})
 			})
 		},
@@ -79,6 +111,7 @@ Assignment and groups-claim changes are written to the tenant's audit log.`,
 	cmd.Flags().BoolVar(&u.signUp, "sign-up", false, "offer self-service sign-up to people without an invitation")
 	cmd.Flags().BoolVar(&u.required, "assignment-required", false, "only users and groups assigned to the app may sign in to it")
 	cmd.Flags().StringVar(&u.groupsClaim, "groups-claim", "", "SecurityGroup: tokens list the user's security groups; None: they do not")
+	addIDTokenAlgFlag(cmd, &u.idTokenAlg)
 	_ = cmd.MarkFlagRequired("tenant")
 	addOutputFlag(cmd)
 	return cmd
@@ -86,7 +119,7 @@ Assignment and groups-claim changes are written to the tenant's audit log.`,
 
 // applyAppUpdate makes the changes whose flags were given and returns
 // what `--output json` prints.
-func applyAppUpdate(cmd *cobra.Command, ops admin.Assignments, t directory.Tenant, a assignment.App, u appUpdate) (map[string]any, error) {
+func applyAppUpdate(cmd *cobra.Command, ops appUpdateOps, t directory.Tenant, a assignment.App, u appUpdate) (map[string]any, error) {
 	ctx := cmd.Context()
 	out := map[string]any{"appId": a.AppID, "tenantId": t.ID}
 	if cmd.Flags().Changed("groups-claim") {
@@ -111,6 +144,12 @@ func applyAppUpdate(cmd *cobra.Command, ops admin.Assignments, t directory.Tenan
 			return nil, err
 		}
 		out["signUp"] = u.signUp
+	}
+	if cmd.Flags().Changed("id-token-alg") {
+		if err := ops.apps.SetAppIDTokenAlg(ctx, t.ID, a.AppID, u.idTokenAlg); err != nil {
+			return nil, err
+		}
+		out["idTokenSignedResponseAlg"] = u.idTokenAlg
 	}
 	return out, nil
 }

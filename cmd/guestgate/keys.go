@@ -13,19 +13,20 @@ func newKeysCommand(f *configFlags) *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "Manage the keys that sign tokens"}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "rotate",
-		Short: "Create a new signing key and retire the current one",
-		Long: `Create a new token-signing key; new tokens are signed with it at once (running processes
-pick it up within 30 seconds). The previous key stays published in every tenant's JWKS until the
-tokens it signed have expired, then it is deleted. Keys are sealed at rest with the deployment's secret,
+		Short: "Create new signing keys (RS256 and ES256) and retire the current ones",
+		Long: `Create a new token-signing key per algorithm (an RSA key for RS256 and a P-256 key for ES256);
+new tokens are signed with them at once (running processes pick them up within 30 seconds). The
+previous keys stay published in every tenant's JWKS until the tokens they signed have expired, then
+they are deleted. Keys are sealed at rest with the deployment's secret,
 so this command needs it (GUESTGATE_SECRET or GUESTGATE_SECRET_FILE), as serve does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withAdmin(cmd, f, (*server.Base).Apps, func(ops admin.Apps) error {
-				kid, err := ops.RotateKeys(cmd.Context())
+				ids, err := ops.RotateKeys(cmd.Context())
 				if err != nil {
 					return err
 				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "new signing key %s is current; the previous key stays published until its tokens expire\n", kid)
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "new signing key %s (RS256) is current, and %s (ES256); the previous keys stay published until their tokens expire\n", ids.RS256, ids.ES256)
 				return err
 			})
 		},

@@ -52,5 +52,11 @@ func (a Apps) RemoveAppSecret(ctx context.Context, tenantID, appID, secretID str
 	return a.core.RemoveAppSecret(ctx, tenantID, appID, secretID)
 }
 
-// RotateKeys creates a new signing key and retires the others (guestgate keys rotate).
-func (a Apps) RotateKeys(ctx context.Context) (string, error) { return a.core.RotateKeys(ctx) }
+// RotateKeys creates a new signing key per algorithm and retires the others (guestgate keys rotate).
+func (a Apps) RotateKeys(ctx context.Context) (oidc.KeyIDs, error) { return a.core.RotateKeys(ctx) }
+
+// SetAppIDTokenAlg sets how an app's tokens are signed, RS256 or ES256
+// (guestgate app create|update --id-token-alg).
+func (a Apps) SetAppIDTokenAlg(ctx context.Context, tenantID, appID, alg string) error {
+	return a.core.SetAppIDTokenAlg(ctx, tenantID, appID, alg)
+}

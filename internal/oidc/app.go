@@ -16,11 +16,24 @@ type App struct {
 	Permissions            []string
 	RedirectURIs           []string
 	PostLogoutRedirectURIs []string
-	CreatedAt              time.Time
+	// IDTokenSignedResponseAlg is how the app's tokens are signed (OpenID
+	// Connect Dynamic Client Registration's id_token_signed_response_alg):
+	// "RS256", the default as in Entra ID, or "ES256". Empty reads as RS256.
+	IDTokenSignedResponseAlg string
+	CreatedAt                time.Time
 }
 
 // Public reports whether the app is a public client (no secret, PKCE required).
 func (a App) Public() bool { return a.PublicClient }
+
+// IDTokenAlg is the algorithm that signs the app's tokens: RS256 unless
+// the app chose ES256.
+func (a App) IDTokenAlg() string {
+	if a.IDTokenSignedResponseAlg == AlgES256 {
+		return AlgES256
+	}
+	return AlgRS256
+}
 
 // AppSecret is one client secret of a confidential app. An app may hold
 // several at once, so a secret can be rotated without downtime: add a new
@@ -34,10 +47,10 @@ type AppSecret struct {
 }
 
 // SigningKey is a private key that signs tokens. Keys are deployment-wide and
-// published in every tenant's JWKS.
+// published in every tenant's JWKS; there is one current key per algorithm.
 type SigningKey struct {
 	ID         string
-	Algorithm  string // "RS256"
+	Algorithm  string // AlgRS256 or AlgES256
 	PrivateDER []byte // PKCS#8
 	CreatedAt  time.Time
 	// RetiredAt is set when a newer key took over; the key stays published

@@ -49,6 +49,8 @@ func (p *Core) CreateApp(ctx context.Context, tenantID, name string, permissions
 		PostLogoutRedirectURIs: cleanList(postLogoutURIs),
 		CreatedAt:              p.clock.Now(),
 		PublicClient:           public,
+		// RS256 unless changed (SetAppIDTokenAlg), as in Entra ID.
+		IDTokenSignedResponseAlg: AlgRS256,
 	}
 	var secret string
 	err := p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
@@ -66,6 +68,21 @@ func (p *Core) CreateApp(ctx context.Context, tenantID, name string, permissions
 		return App{}, "", fmt.Errorf("create app: %w", err)
 	}
 	return a, secret, nil
+}
+
+// SetAppIDTokenAlg sets how an app's tokens are signed (OpenID Connect
+// Dynamic Client Registration's id_token_signed_response_alg): AlgRS256,
+// the default, or AlgES256. Its next tokens are signed so; tokens issued
+// before keep their signature. Another value is ErrInvalidApp, an unknown
+// app store.ErrNotFound.
+func (p *Core) SetAppIDTokenAlg(ctx context.Context, tenantID, appID, alg string) error {
+	if err := CheckIDTokenAlg(alg); err != nil {
+		return err
+	}
+	if err := p.deps.Apps.SetAppIDTokenAlg(ctx, tenantID, appID, alg); err != nil {
+		return fmt.Errorf("set app id token alg: %w", err)
+	}
+	return nil
 }
 
 // AddAppSecret adds a new client secret to a confidential app and returns

@@ -25,13 +25,16 @@
 // returns, where the library issues the code. A page that cannot sign the user
 // in silently (prompt=none) calls Provider.FailAuthRequest instead.
 //
-// Tokens are RS256 JWTs signed with deployment-wide keys kept in the KeyStore,
+// Tokens are JWTs signed with deployment-wide keys kept in the KeyStore,
 // sealed at rest with a key derived from the deployment's secret, and
-// cached in memory (keys.go, secrets.go). Client-credentials tokens for guestgate's
+// cached in memory (keys.go, secrets.go): one current RSA key (RS256, the
+// default) and one current P-256 key (ES256), both published in the JWKS.
+// An app that registered id_token_signed_response_alg ES256 gets its ID
+// tokens, and its other JWTs, signed ES256 (signing_alg.go). Client-credentials tokens for guestgate's
 // Graph-shaped admin API carry tid, appid and roles and are checked by
 // Provider.VerifyAccessToken.
 //
-// Keys rotate with Provider.RotateKeys; Provider.Run (or Cleanup) deletes
+// Keys rotate with Provider.RotateKeys (both algorithms at once); Provider.Run (or Cleanup) deletes
 // expired authorization requests, refresh tokens and old keys.
 //
 // Rules: every endpoint has tenant context (R5); refresh tokens end with the

@@ -3,6 +3,8 @@ package oidc
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -10,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -21,21 +24,29 @@ import (
 	"github.com/guestgate/guestgate/internal/store"
 )
 
-// rsaKeyBits is the size of generated signing keys.
+// rsaKeyBits is the size of generated RSA signing keys.
 const rsaKeyBits = 2048
 
-// algRS256 is the only signing algorithm guestgate uses.
-const algRS256 = "RS256"
+// The signing algorithms: RS256 signs every app's tokens unless the app
+// chose ES256 (ECDSA with P-256 and SHA-256).
+const (
+	AlgRS256 = "RS256"
+	AlgES256 = "ES256"
+)
+
+// signingAlgs are the algorithms the keyring keeps a current key for.
+var signingAlgs = []string{AlgRS256, AlgES256}
 
 // errNoSigningKey: the key store holds no current key (NewProvider creates one).
 var errNoSigningKey = errors.New("no current signing key")
 
 // keyring caches the deployment's signing keys in memory. Keys live in the
-// KeyStore, shared by every process: the newest current (not retired) key
-// signs; every key not yet past its publication window is published in the
-// JWKS and accepted when verifying. The cache is re-read every refresh
-// interval, and at once (at most once per second) when a token names an
-// unknown key id, so a rotation by another process is seen quickly.
+// KeyStore, shared by every process: for each algorithm, the newest current
+// (not retired) key signs; every key not yet past its publication window is
+// published in the JWKS and accepted when verifying. The cache is re-read
+// every refresh interval, and at once (at most once per second) when a
+// token names an unknown key id, so a rotation by another process is seen
+// quickly.
 type keyring struct {
 	store   KeyStore
 	sealer  *keySealer
@@ -52,40 +63,43 @@ type keyring struct {
 	mu         sync.RWMutex
 	loadedAt   time.Time // monotonic, for the cache only
 	forcedAt   time.Time
-	signing    *signingKey
+	signing    map[string]*signingKey // by algorithm
 	public     map[string]*publicKey
 	publicList []op.Key
-	parsed     map[string]*rsa.PrivateKey // by id; keys never change
+	parsed     map[string]crypto.Signer // by id; keys never change
 }
 
 // signingKey implements op.SigningKey.
 type signingKey struct {
 	id  string
-	key *rsa.PrivateKey
+	alg jose.SignatureAlgorithm
+	key crypto.Signer // *rsa.PrivateKey or *ecdsa.PrivateKey
 }
 
-func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return k.alg }
 func (k *signingKey) Key() any                                    { return k.key }
 func (k *signingKey) ID() string                                  { return k.id }
 
 // publicKey implements op.Key.
 type publicKey struct {
 	id  string
-	key *rsa.PublicKey
+	alg jose.SignatureAlgorithm
+	key crypto.PublicKey // *rsa.PublicKey or *ecdsa.PublicKey
 }
 
 func (k *publicKey) ID() string                         { return k.id }
-func (k *publicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k *publicKey) Algorithm() jose.SignatureAlgorithm { return k.alg }
 func (k *publicKey) Use() string                        { return "sig" }
 func (k *publicKey) Key() any                           { return k.key }
 
 func newKeyring(ks KeyStore, tx store.Transactor, c clock.Clock, log *slog.Logger, sealer *keySealer, refresh, publish time.Duration) *keyring {
-	return &keyring{store: ks, sealer: sealer, tx: tx, clock: c, log: log, refresh: refresh, publish: publish, parsed: map[string]*rsa.PrivateKey{}}
+	return &keyring{store: ks, sealer: sealer, tx: tx, clock: c, log: log, refresh: refresh, publish: publish,
+		parsed: map[string]crypto.Signer{}, signing: map[string]*signingKey{}}
 }
 
-// generate makes a new key sealed for the store.
-func (kr *keyring) generate(now time.Time) (SigningKey, error) {
-	k, err := generateKey(now)
+// generate makes a new key of the algorithm sealed for the store.
+func (kr *keyring) generate(alg string, now time.Time) (SigningKey, error) {
+	k, err := generateKey(alg, now)
 	if err != nil {
 		return k, err
 	}
@@ -128,34 +142,54 @@ func (kr *keyring) reseal(ctx context.Context) error {
 	return nil
 }
 
-// ensure loads the keys and creates the first one if there is none. Two
-// processes starting at once on one database may both create a key; both
-// then sign with the newest and the other is retired.
+// missing returns the algorithms without a current key in the cache.
+func (kr *keyring) missing() []string {
+	kr.mu.RLock()
+	defer kr.mu.RUnlock()
+	var out []string
+	for _, alg := range signingAlgs {
+		if kr.signing[alg] == nil {
+			out = append(out, alg)
+		}
+	}
+	return out
+}
+
+// ensure loads the keys and creates a first key for each algorithm that
+// has none (a deployment from before ES256 gets its first EC key here).
+// Two processes starting at once on one database may both create a key;
+// both then sign with the newest and the other is retired.
 func (kr *keyring) ensure(ctx context.Context) error {
 	if err := kr.load(ctx); err != nil {
 		return err
 	}
-	kr.mu.RLock()
-	have := kr.signing != nil
-	kr.mu.RUnlock()
-	if have {
+	algs := kr.missing()
+	if len(algs) == 0 {
 		return nil
 	}
-	k, err := kr.generate(kr.clock.Now())
-	if err != nil {
-		return err
+	now := kr.clock.Now()
+	created := make([]SigningKey, 0, len(algs))
+	for _, alg := range algs {
+		k, err := kr.generate(alg, now)
+		if err != nil {
+			return err
+		}
+		created = append(created, k)
 	}
-	err = kr.tx.InTx(ctx, func(ctx context.Context) error {
+	err := kr.tx.InTx(ctx, func(ctx context.Context) error {
 		keys, err := kr.store.ListSigningKeys(ctx)
 		if err != nil {
 			return err
 		}
-		for _, sk := range keys {
-			if sk.RetiredAt.IsZero() {
-				return nil // another process was first
+		for _, k := range created {
+			if len(currentKeys(keys, k.Algorithm)) > 0 {
+				continue // another process was first
+			}
+			if err := kr.store.CreateSigningKey(ctx, k); err != nil {
+				return err
 			}
 		}
-		return kr.store.CreateSigningKey(ctx, k)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("create first signing key: %w", err)
@@ -166,46 +200,67 @@ func (kr *keyring) ensure(ctx context.Context) error {
 	return kr.retireOlderCurrent(ctx)
 }
 
-// retireOlderCurrent retires current keys other than the newest, left by
-// processes that created a first key at the same moment.
+// retireOlderCurrent retires, per algorithm, current keys other than the
+// newest, left by processes that created a first key at the same moment.
 func (kr *keyring) retireOlderCurrent(ctx context.Context) error {
 	keys, err := kr.store.ListSigningKeys(ctx)
 	if err != nil {
 		return fmt.Errorf("list signing keys: %w", err)
 	}
-	current := currentKeys(keys)
-	if len(current) < 2 {
+	retired := false
+	for _, alg := range signingAlgs {
+		current := currentKeys(keys, alg)
+		if len(current) < 2 {
+			continue
+		}
+		if err := kr.store.RetireSigningKeys(ctx, current[0].ID, kr.clock.Now()); err != nil {
+			return fmt.Errorf("retire duplicate signing keys: %w", err)
+		}
+		kr.log.InfoContext(ctx, "retired duplicate signing keys", "alg", alg, "kept", current[0].ID, "retired", len(current)-1)
+		retired = true
+	}
+	if !retired {
 		return nil
 	}
-	if err := kr.store.RetireSigningKeys(ctx, current[0].ID, kr.clock.Now()); err != nil {
-		return fmt.Errorf("retire duplicate signing keys: %w", err)
-	}
-	kr.log.InfoContext(ctx, "retired duplicate signing keys", "kept", current[0].ID, "retired", len(current)-1)
 	return kr.load(ctx)
 }
 
-// rotate creates a new signing key, retires the others and deletes keys
-// retired longer ago than the publication window, in one transaction.
-func (kr *keyring) rotate(ctx context.Context) (string, error) {
+// KeyIDs names the signing keys a rotation made current, one per algorithm.
+type KeyIDs struct {
+	RS256, ES256 string
+}
+
+// rotate creates a new signing key for each algorithm, retires the others
+// (each algorithm's own) and deletes keys retired longer ago than the
+// publication window, in one transaction.
+func (kr *keyring) rotate(ctx context.Context) (KeyIDs, error) {
 	now := kr.clock.Now()
-	k, err := kr.generate(now)
-	if err != nil {
-		return "", err
-	}
-	err = kr.tx.InTx(ctx, func(ctx context.Context) error {
-		if err := kr.store.CreateSigningKey(ctx, k); err != nil {
-			return err
+	var ids KeyIDs
+	keys := make([]SigningKey, 0, len(signingAlgs))
+	for _, alg := range signingAlgs {
+		k, err := kr.generate(alg, now)
+		if err != nil {
+			return ids, err
 		}
-		if err := kr.store.RetireSigningKeys(ctx, k.ID, now); err != nil {
-			return err
+		keys = append(keys, k)
+	}
+	err := kr.tx.InTx(ctx, func(ctx context.Context) error {
+		for _, k := range keys {
+			if err := kr.store.CreateSigningKey(ctx, k); err != nil {
+				return err
+			}
+			if err := kr.store.RetireSigningKeys(ctx, k.ID, now); err != nil {
+				return err
+			}
 		}
 		return kr.store.DeleteSigningKeysRetiredBefore(ctx, now.Add(-kr.publish))
 	})
 	if err != nil {
-		return "", fmt.Errorf("rotate signing keys: %w", err)
+		return ids, fmt.Errorf("rotate signing keys: %w", err)
 	}
-	kr.log.InfoContext(ctx, "rotated signing keys", "kid", k.ID)
-	return k.ID, kr.load(ctx)
+	ids.RS256, ids.ES256 = keys[0].ID, keys[1].ID
+	kr.log.InfoContext(ctx, "rotated signing keys", "rs256_kid", ids.RS256, "es256_kid", ids.ES256)
+	return ids, kr.load(ctx)
 }
 
 // load re-reads the keys from the store into the cache.
@@ -221,15 +276,15 @@ func (kr *keyring) load(ctx context.Context) error {
 	parsed := kr.parsed
 	kr.mu.RUnlock()
 
-	nextParsed := make(map[string]*rsa.PrivateKey, len(keys))
+	nextParsed := make(map[string]crypto.Signer, len(keys))
 	public := make(map[string]*publicKey, len(keys))
 	var list []op.Key
-	var signing *signingKey
+	signing := make(map[string]*signingKey, len(signingAlgs))
 	for _, sk := range sortKeys(keys) {
 		if !sk.RetiredAt.IsZero() && !sk.RetiredAt.Add(kr.publish).After(now) {
 			continue // past its publication window
 		}
-		if sk.Algorithm != algRS256 {
+		if !slices.Contains(signingAlgs, sk.Algorithm) {
 			kr.log.WarnContext(ctx, "ignoring signing key with unsupported algorithm", "kid", sk.ID, "alg", sk.Algorithm)
 			continue
 		}
@@ -237,7 +292,7 @@ func (kr *keyring) load(ctx context.Context) error {
 		if priv == nil {
 			der, _, err := kr.sealer.open(sk.ID, sk.PrivateDER)
 			if err == nil {
-				priv, err = parseKey(der)
+				priv, err = parseKey(sk.Algorithm, der)
 			}
 			if err != nil {
 				kr.log.ErrorContext(ctx, "ignoring unreadable signing key", "kid", sk.ID, "err", err)
@@ -245,11 +300,12 @@ func (kr *keyring) load(ctx context.Context) error {
 			}
 		}
 		nextParsed[sk.ID] = priv
-		pk := &publicKey{id: sk.ID, key: &priv.PublicKey}
+		alg := jose.SignatureAlgorithm(sk.Algorithm)
+		pk := &publicKey{id: sk.ID, alg: alg, key: priv.Public()}
 		public[sk.ID] = pk
 		list = append(list, pk)
-		if signing == nil && sk.RetiredAt.IsZero() {
-			signing = &signingKey{id: sk.ID, key: priv}
+		if signing[sk.Algorithm] == nil && sk.RetiredAt.IsZero() {
+			signing[sk.Algorithm] = &signingKey{id: sk.ID, alg: alg, key: priv}
 		}
 	}
 	kr.mu.Lock()
@@ -263,7 +319,7 @@ func (kr *keyring) load(ctx context.Context) error {
 func (kr *keyring) fresh(ctx context.Context) error {
 	kr.mu.RLock()
 	stale := time.Since(kr.loadedAt) > kr.refresh
-	have := kr.signing != nil
+	have := len(kr.signing) > 0
 	kr.mu.RUnlock()
 	if !stale {
 		return nil
@@ -280,17 +336,18 @@ func (kr *keyring) fresh(ctx context.Context) error {
 	return err
 }
 
-// signer returns the key that signs new tokens.
-func (kr *keyring) signer(ctx context.Context) (*signingKey, error) {
+// signer returns the key that signs new tokens with the algorithm.
+func (kr *keyring) signer(ctx context.Context, alg string) (*signingKey, error) {
 	if err := kr.fresh(ctx); err != nil {
 		return nil, err
 	}
 	kr.mu.RLock()
 	defer kr.mu.RUnlock()
-	if kr.signing == nil {
-		return nil, errNoSigningKey
+	k := kr.signing[alg]
+	if k == nil {
+		return nil, fmt.Errorf("%w for %s", errNoSigningKey, alg)
 	}
-	return kr.signing, nil
+	return k, nil
 }
 
 // published returns the keys of the JWKS.
@@ -306,7 +363,7 @@ func (kr *keyring) published(ctx context.Context) ([]op.Key, error) {
 // verifier returns the public key with that id. An unknown id makes it
 // re-read the keys (at most once a second; callers meanwhile wait for the
 // re-read in flight), so a key created by another process is found.
-func (kr *keyring) verifier(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+func (kr *keyring) verifier(ctx context.Context, kid string) (*publicKey, error) {
 	if err := kr.fresh(ctx); err != nil {
 		return nil, err
 	}
@@ -334,18 +391,27 @@ func (kr *keyring) verifier(ctx context.Context, kid string) (*rsa.PublicKey, er
 	return nil, errors.New("unknown key id")
 }
 
-func (kr *keyring) lookup(kid string) *rsa.PublicKey {
+func (kr *keyring) lookup(kid string) *publicKey {
 	kr.mu.RLock()
 	defer kr.mu.RUnlock()
-	if pk := kr.public[kid]; pk != nil {
-		return pk.key
-	}
-	return nil
+	return kr.public[kid]
 }
 
-// generateKey makes a new RS256 key; its id is the key's JWK thumbprint.
-func generateKey(now time.Time) (SigningKey, error) {
-	priv, err := rsa.GenerateKey(rand.Reader, rsaKeyBits)
+// generateKey makes a new key for the algorithm (RSA 2048 for RS256, ECDSA
+// P-256 for ES256); its id is the key's JWK thumbprint.
+func generateKey(alg string, now time.Time) (SigningKey, error) {
+	var (
+		priv crypto.Signer
+		err  error
+	)
+	switch alg {
+	case AlgRS256:
+		priv, err = rsa.GenerateKey(rand.Reader, rsaKeyBits)
+	case AlgES256:
+		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	default:
+		err = fmt.Errorf("unsupported algorithm %q", alg)
+	}
 	if err != nil {
 		return SigningKey{}, fmt.Errorf("generate signing key: %w", err)
 	}
@@ -353,28 +419,36 @@ func generateKey(now time.Time) (SigningKey, error) {
 	if err != nil {
 		return SigningKey{}, fmt.Errorf("encode signing key: %w", err)
 	}
-	tp, err := (&jose.JSONWebKey{Key: &priv.PublicKey}).Thumbprint(crypto.SHA256)
+	tp, err := (&jose.JSONWebKey{Key: priv.Public()}).Thumbprint(crypto.SHA256)
 	if err != nil {
 		return SigningKey{}, fmt.Errorf("signing key thumbprint: %w", err)
 	}
 	return SigningKey{
 		ID:         base64.RawURLEncoding.EncodeToString(tp),
-		Algorithm:  algRS256,
+		Algorithm:  alg,
 		PrivateDER: der,
 		CreatedAt:  now,
 	}, nil
 }
 
-func parseKey(der []byte) (*rsa.PrivateKey, error) {
+// parseKey reads a PKCS#8 key and checks it is of the algorithm's kind: a
+// key stored under one algorithm never signs for another.
+func parseKey(alg string, der []byte) (crypto.Signer, error) {
 	k, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
 		return nil, fmt.Errorf("parse signing key: %w", err)
 	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("signing key is %T, not RSA", k)
+	switch key := k.(type) {
+	case *rsa.PrivateKey:
+		if alg == AlgRS256 {
+			return key, nil
+		}
+	case *ecdsa.PrivateKey:
+		if alg == AlgES256 && key.Curve == elliptic.P256() {
+			return key, nil
+		}
 	}
-	return rk, nil
+	return nil, fmt.Errorf("signing key is %T, not a key for %s", k, alg)
 }
 
 // sortKeys orders keys newest first, ties broken by id, so that every
@@ -390,11 +464,11 @@ func sortKeys(keys []SigningKey) []SigningKey {
 	return out
 }
 
-// currentKeys returns the keys not retired, newest first.
-func currentKeys(keys []SigningKey) []SigningKey {
+// currentKeys returns the keys of the algorithm not retired, newest first.
+func currentKeys(keys []SigningKey, alg string) []SigningKey {
 	var out []SigningKey
 	for _, k := range sortKeys(keys) {
-		if k.RetiredAt.IsZero() {
+		if k.RetiredAt.IsZero() && k.Algorithm == alg {
 			out = append(out, k)
 		}
 	}

@@ -17,7 +17,15 @@ import (
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
+// jwksKids returns the key ids of tenant a's JWKS, in its order.
 func (e *env) jwksKids(t *testing.T) []string {
+	t.Helper()
+	return e.jwksKidsOf(t, "")
+}
+
+// jwksKidsOf returns the ids of the JWKS's keys of one type ("RSA" or
+// "EC"; "" for all).
+func (e *env) jwksKidsOf(t *testing.T, kty string) []string {
 	t.Helper()
 	_, jwks := getJSON(t, e.publicURL+"/"+e.a.ID+"/discovery/v2.0/keys")
 	keys, _ := jwks["keys"].([]any)
@@ -25,7 +33,9 @@ func (e *env) jwksKids(t *testing.T) []string {
 	for _, k := range keys {
 		m, _ := k.(map[string]any)
 		kid, _ := m["kid"].(string)
-		kids = append(kids, kid)
+		if kty == "" || m["kty"] == kty {
+			kids = append(kids, kid)
+		}
 	}
 	return kids
 }
@@ -44,13 +54,18 @@ func TestKeyRotation(t *testing.T) {
 		}
 		oldKid, _ := jwtHeader(t, old.AccessToken)["kid"].(string)
 		oldID := e.signIn(t, flow{tenant: e.a, app: pub, user: e.guestA}).idToken
+		ec, _ := e.createApp(e.a, true)
+		ec = e.setAlg(ec, oidc.AlgES256)
+		oldEC := e.signIn(t, flow{tenant: e.a, app: ec, user: e.guestA}).idToken
+		oldECKid, _ := jwtHeader(t, oldEC)["kid"].(string)
 
-		newKid, err := e.p.RotateKeys(e.ctx)
+		ids, err := e.p.RotateKeys(e.ctx)
 		if err != nil {
 			t.Fatalf("RotateKeys: %v", err)
 		}
-		if newKid == oldKid {
-			t.Fatal("rotation kept the key id")
+		newKid := ids.RS256
+		if newKid == oldKid || ids.ES256 == oldECKid || ids.ES256 == "" {
+			t.Fatalf("rotation kept a key id: RS256 %s → %s, ES256 %s → %s", oldKid, newKid, oldECKid, ids.ES256)
 		}
 		fresh, err := cc.Token(e.ctx)
 		if err != nil {
@@ -59,8 +74,11 @@ func TestKeyRotation(t *testing.T) {
 		if kid := jwtHeader(t, fresh.AccessToken)["kid"]; kid != newKid {
 			t.Errorf("new token signed by %v, want the new key %s", kid, newKid)
 		}
-		if kids := e.jwksKids(t); len(kids) != 2 || !slices.Contains(kids, oldKid) || !slices.Contains(kids, newKid) {
-			t.Errorf("JWKS after rotation: %v, want old and new key", kids)
+		if kids := e.jwksKidsOf(t, "RSA"); len(kids) != 2 || !slices.Contains(kids, oldKid) || !slices.Contains(kids, newKid) {
+			t.Errorf("JWKS after rotation: RSA keys %v, want old and new key", kids)
+		}
+		if kids := e.jwksKidsOf(t, "EC"); len(kids) != 2 || !slices.Contains(kids, oldECKid) || !slices.Contains(kids, ids.ES256) {
+			t.Errorf("JWKS after rotation: EC keys %v, want old and new key", kids)
 		}
 		// Tokens signed before the rotation stay valid until they expire.
 		if _, err := e.p.VerifyAccessToken(e.ctx, e.a.ID, old.AccessToken); err != nil {
@@ -74,6 +92,19 @@ func TestKeyRotation(t *testing.T) {
 		newID := e.signIn(t, flow{tenant: e.a, app: pub, user: e.guestA}).idToken
 		if _, err := v.Verify(e.ctx, newID); err != nil {
 			t.Errorf("go-oidc: new ID token: %v", err)
+		}
+		// The EC key rotates as the RSA key: an ES256 ID token of the old
+		// key still verifies, a new one is signed by the new EC key.
+		ecv := gp.Verifier(&gooidc.Config{ClientID: ec.AppID, SupportedSigningAlgs: []string{gooidc.ES256}})
+		if _, err := ecv.Verify(e.ctx, oldEC); err != nil {
+			t.Errorf("go-oidc: old ES256 ID token after rotation: %v", err)
+		}
+		newEC := e.signIn(t, flow{tenant: e.a, app: ec, user: e.guestA}).idToken
+		if h := jwtHeader(t, newEC); h["kid"] != ids.ES256 || h["alg"] != "ES256" {
+			t.Errorf("new ES256 ID token header %v, want alg ES256 and kid %s", h, ids.ES256)
+		}
+		if _, err := ecv.Verify(e.ctx, newEC); err != nil {
+			t.Errorf("go-oidc: new ES256 ID token: %v", err)
 		}
 		// The other process has not re-read the keys yet, but meets a token
 		// signed by the new key: it reloads and accepts it.
@@ -101,12 +132,21 @@ func TestKeyRotation(t *testing.T) {
 
 		// Once tokens of the old key have expired, the next rotation deletes it.
 		e.clock.Advance(3 * time.Hour)
-		third, err := e.p.RotateKeys(e.ctx)
+		thirdIDs, err := e.p.RotateKeys(e.ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if kids := e.jwksKids(t); len(kids) != 2 || slices.Contains(kids, oldKid) || !slices.Contains(kids, third) || !slices.Contains(kids, newKid) {
-			t.Errorf("JWKS after second rotation: %v, want %s and %s only", kids, newKid, third)
+		third := thirdIDs.RS256
+		if kids := e.jwksKidsOf(t, "RSA"); len(kids) != 2 || slices.Contains(kids, oldKid) || !slices.Contains(kids, third) || !slices.Contains(kids, newKid) {
+			t.Errorf("JWKS after second rotation: RSA keys %v, want %s and %s only", kids, newKid, third)
+		}
+		if kids := e.jwksKidsOf(t, "EC"); len(kids) != 2 || slices.Contains(kids, oldECKid) || !slices.Contains(kids, thirdIDs.ES256) || !slices.Contains(kids, ids.ES256) {
+			t.Errorf("JWKS after second rotation: EC keys %v, want %s and %s only", kids, ids.ES256, thirdIDs.ES256)
+		}
+		// A relying party reading the JWKS now (go-oidc caches the keys it read) no longer finds the old EC key.
+		now := e.goProvider(e.a).Verifier(&gooidc.Config{ClientID: ec.AppID, SupportedSigningAlgs: []string{gooidc.ES256}})
+		if _, err := now.Verify(e.ctx, oldEC); err == nil {
+			t.Error("go-oidc accepted an ES256 ID token of a deleted key")
 		}
 		if _, err := e.p.VerifyAccessToken(e.ctx, e.a.ID, old.AccessToken); !errors.Is(err, oidc.ErrInvalidToken) {
 			t.Errorf("token of a deleted key: %v, want ErrInvalidToken", err)
@@ -116,7 +156,7 @@ func TestKeyRotation(t *testing.T) {
 
 // TestConcurrentStart starts several providers at once on one empty
 // database, as processes behind a load balancer do: all start, and one
-// current key remains.
+// current key per algorithm remains.
 func TestConcurrentStart(t *testing.T) {
 	for _, eng := range testenv.Engines() {
 		t.Run(eng.Name, func(t *testing.T) {
@@ -161,14 +201,14 @@ func TestConcurrentStart(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			current := 0
+			current := map[string]int{}
 			for _, k := range keys {
 				if k.RetiredAt.IsZero() {
-					current++
+					current[k.Algorithm]++
 				}
 			}
-			if current != 1 || len(keys) == 0 {
-				t.Fatalf("%d keys, %d current; want exactly one current key", len(keys), current)
+			if current[oidc.AlgRS256] != 1 || current[oidc.AlgES256] != 1 || len(current) != 2 {
+				t.Fatalf("%d keys, current by algorithm %v; want exactly one current key per algorithm", len(keys), current)
 			}
 		})
 	}

@@ -26,6 +26,23 @@ func TestLogout(t *testing.T) {
 			return get(t, disc.EndSession+"?"+params.Encode())
 		}
 
+		t.Run("ES256 id_token_hint", func(t *testing.T) {
+			ec, ecSecret := e.createApp(e.a, false)
+			ec = e.setAlg(ec, "ES256")
+			res := e.signIn(t, flow{tenant: e.a, app: ec, secret: ecSecret, user: e.guestA})
+			ended := len(e.sessions.endedTenants())
+			resp, loc := logout(url.Values{
+				"id_token_hint":            {res.idToken},
+				"post_logout_redirect_uri": {"https://app.example/signed-out"},
+			})
+			if resp.StatusCode != http.StatusFound || loc == nil || loc.String() != "https://app.example/signed-out" {
+				t.Fatalf("logout with an ES256 hint: status %d, location %v", resp.StatusCode, loc)
+			}
+			if len(e.sessions.endedTenants()) != ended+1 {
+				t.Errorf("logout with an ES256 hint did not end the browser session")
+			}
+		})
+
 		t.Run("registered post_logout_redirect_uri", func(t *testing.T) {
 			res := signIn()
 			ended := len(e.sessions.endedTenants())

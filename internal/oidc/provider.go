@@ -156,7 +156,9 @@ func NewProviderOver(c *Core, sessions BrowserSessionEnder, access AccessChecker
 		SupportedClaims:       supportedClaims,
 		SupportedUILocales:    []language.Tag{language.English, language.Japanese},
 	}
-	opts := []op.Option{op.WithCrypto(c.crypto)}
+	opts := []op.Option{op.WithCrypto(c.crypto),
+		// An id_token_hint at logout is one of guestgate's ID tokens: RS256 or ES256, nothing else.
+		op.WithIDTokenHintVerifierOpts(op.WithSupportedIDTokenHintSigningAlgorithms(signingAlgs...))}
 	if c.cfg.Insecure {
 		opts = append(opts, op.WithAllowInsecure())
 	}

@@ -312,7 +312,7 @@ func TestDiscovery(t *testing.T) {
 				}
 			}
 			assertList(t, doc, "code_challenge_methods_supported", "S256")
-			assertList(t, doc, "id_token_signing_alg_values_supported", "RS256")
+			assertList(t, doc, "id_token_signing_alg_values_supported", "RS256", "ES256")
 			assertList(t, doc, "grant_types_supported", "authorization_code", "refresh_token", "client_credentials")
 			assertList(t, doc, "response_types_supported", "code")
 			assertList(t, doc, "token_endpoint_auth_methods_supported", "client_secret_basic", "client_secret_post", "none")
@@ -322,9 +322,9 @@ func TestDiscovery(t *testing.T) {
 		if gp.Endpoint().TokenURL != want["token_endpoint"] {
 			t.Errorf("go-oidc token URL %q", gp.Endpoint().TokenURL)
 		}
-		// The JWKS has the signing key.
+		// The JWKS has the signing keys: an RSA key and a P-256 key.
 		code, jwks := getJSON(t, base+"/discovery/v2.0/keys")
-		if keys, _ := jwks["keys"].([]any); code != http.StatusOK || len(keys) != 1 {
+		if keys, _ := jwks["keys"].([]any); code != http.StatusOK || len(keys) != 2 {
 			t.Fatalf("JWKS: status %d, keys %v", code, jwks["keys"])
 		}
 		// Paths other than the provider's are not served below the tenant.

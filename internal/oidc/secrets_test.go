@@ -101,11 +101,13 @@ func TestSecretRotationKeepsSubjectsTokensAndKeys(t *testing.T) {
 func TestSigningKeysSealedAtRest(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		keys, err := e.db.ListSigningKeys(e.ctx)
-		if err != nil || len(keys) != 1 {
-			t.Fatalf("keys = %d, %v", len(keys), err)
+		if err != nil || len(keys) != 2 {
+			t.Fatalf("keys = %d, %v; want one RS256 and one ES256", len(keys), err)
 		}
-		if _, err := x509.ParsePKCS8PrivateKey(keys[0].PrivateDER); err == nil {
-			t.Fatal("the signing key is stored in plaintext")
+		for _, k := range keys {
+			if _, err := x509.ParsePKCS8PrivateKey(k.PrivateDER); err == nil {
+				t.Fatalf("the %s signing key is stored in plaintext", k.Algorithm)
+			}
 		}
 
 		// A plaintext key, as a deployment from before sealing stored it.
@@ -122,8 +124,8 @@ func TestSigningKeysSealedAtRest(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.p = e.newProvider()
-		if kids := e.jwksKids(t); len(kids) != 2 || kids[0] != legacy.ID {
-			t.Fatalf("JWKS %v, want the plaintext key first (current)", kids)
+		if kids := e.jwksKidsOf(t, "RSA"); len(kids) != 2 || kids[0] != legacy.ID {
+			t.Fatalf("JWKS RSA keys %v, want the plaintext key first (current)", kids)
 		}
 		keys, _ = e.db.ListSigningKeys(e.ctx)
 		for _, k := range keys {

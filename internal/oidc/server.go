@@ -89,7 +89,7 @@ func (p *Provider) discovery(tid string) *oidc.DiscoveryConfiguration {
 			oidc.GrantTypeCode, oidc.GrantTypeRefreshToken, oidc.GrantTypeClientCredentials,
 		},
 		SubjectTypesSupported:            []string{"pairwise"},
-		IDTokenSigningAlgValuesSupported: []string{algRS256},
+		IDTokenSigningAlgValuesSupported: signingAlgs,
 		TokenEndpointAuthMethodsSupported: []oidc.AuthMethod{
 			oidc.AuthMethodBasic, oidc.AuthMethodPost, oidc.AuthMethodNone,
 		},

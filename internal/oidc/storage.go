@@ -191,18 +191,19 @@ func (s *storage) GetRefreshTokenInfo(context.Context, string, string) (string, 
 	return "", "", op.ErrInvalidRefreshToken
 }
 
-// SigningKey returns the key that signs new tokens.
+// SigningKey returns the key that signs new tokens with the algorithm of
+// the request's app (signing_alg.go).
 func (s *storage) SigningKey(ctx context.Context) (op.SigningKey, error) {
-	k, err := s.p.keys.signer(ctx)
+	k, err := s.p.keys.signer(ctx, signingAlgOf(ctx))
 	if err != nil {
 		return nil, oidc.ErrServerError().WithParent(err)
 	}
 	return k, nil
 }
 
-// SignatureAlgorithms returns RS256.
+// SignatureAlgorithms returns RS256 and ES256.
 func (s *storage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
-	return []jose.SignatureAlgorithm{jose.RS256}, nil
+	return []jose.SignatureAlgorithm{jose.RS256, jose.ES256}, nil
 }
 
 // KeySet returns the published keys (current and recently retired).

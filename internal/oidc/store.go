@@ -11,6 +11,9 @@ type AppStore interface {
 	CreateApp(ctx context.Context, a App) error
 	GetApp(ctx context.Context, tenantID, appID string) (App, error)
 	ListApps(ctx context.Context, tenantID string) ([]App, error)
+	// SetAppIDTokenAlg sets App.IDTokenSignedResponseAlg (AlgRS256 or
+	// AlgES256); an unknown app is ErrNotFound.
+	SetAppIDTokenAlg(ctx context.Context, tenantID, appID, alg string) error
 	// DeleteApp removes the app with its secrets, its refresh tokens and
 	// its pending authorization requests. An unknown app is ErrNotFound.
 	DeleteApp(ctx context.Context, tenantID, appID string) error
@@ -29,7 +32,8 @@ type KeyStore interface {
 	CreateSigningKey(ctx context.Context, k SigningKey) error
 	// ListSigningKeys returns keys newest first, including retired ones.
 	ListSigningKeys(ctx context.Context) ([]SigningKey, error)
-	// RetireSigningKeys sets RetiredAt on every current key other than keepID.
+	// RetireSigningKeys sets RetiredAt on every current key of keepID's
+	// algorithm other than keepID; keys of other algorithms stay current.
 	RetireSigningKeys(ctx context.Context, keepID string, at time.Time) error
 	// DeleteSigningKeysRetiredBefore removes keys retired before t.
 	DeleteSigningKeysRetiredBefore(ctx context.Context, t time.Time) error

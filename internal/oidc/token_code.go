@@ -21,6 +21,7 @@ import (
 // request stays, so its pending handle cannot complete again.
 func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*op.Response, error) {
 	p := s.p
+	ctx = withClientAlg(ctx, r.Client)
 	rec, err := p.requestForCode(ctx, r.Data.Code)
 	var replay *codeReplayError
 	if errors.As(err, &replay) {

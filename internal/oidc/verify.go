@@ -132,7 +132,7 @@ func (p *Provider) tokenClaims(ctx context.Context, raw string) (accessTokenClai
 	if !isJWT(raw) {
 		return p.opaqueTokenClaims(raw)
 	}
-	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.RS256, jose.ES256})
 	if err != nil {
 		return c, fmt.Errorf("%w: malformed", ErrInvalidToken)
 	}
@@ -144,7 +144,11 @@ func (p *Provider) tokenClaims(ctx context.Context, raw string) (accessTokenClai
 	if err != nil {
 		return c, fmt.Errorf("%w: key %q: %v", ErrInvalidToken, kid, err)
 	}
-	payload, err := jws.Verify(key)
+	if alg := jws.Signatures[0].Header.Algorithm; alg != string(key.alg) {
+		// A key verifies tokens of its own algorithm only.
+		return c, fmt.Errorf("%w: key %q is %s, token says %s", ErrInvalidToken, kid, key.alg, alg)
+	}
+	payload, err := jws.Verify(key.key)
 	if err != nil {
 		return c, fmt.Errorf("%w: bad signature", ErrInvalidToken)
 	}

@@ -16,7 +16,7 @@ var (
 
 // appColumns lists the apps columns in the order scanApp reads them.
 const appColumns = `tenant_id, app_id, display_name, public, permissions, redirect_uris,
-	post_logout_redirect_uris, created_at`
+	post_logout_redirect_uris, created_at, id_token_signed_response_alg`
 
 // CreateApp inserts a (without secrets: AddAppSecret) with its assignment
 // settings (internal/assignment); an app id already used in the tenant is
@@ -39,8 +39,8 @@ func (db *DB) insertApp(ctx context.Context, a oidc.App) error {
 			return fmt.Errorf("create app: %w", err)
 		}
 	}
-	_, err := db.exec(ctx, `INSERT INTO apps (`+appColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		a.TenantID, a.AppID, a.DisplayName, a.PublicClient, lists[0], lists[1], lists[2], toDB(a.CreatedAt))
+	_, err := db.exec(ctx, `INSERT INTO apps (`+appColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		a.TenantID, a.AppID, a.DisplayName, a.PublicClient, lists[0], lists[1], lists[2], toDB(a.CreatedAt), a.IDTokenAlg())
 	if err != nil {
 		return uniqueOr(err, "create app")
 	}
@@ -87,7 +87,8 @@ func scanApp(row interface{ Scan(...any) error }) (oidc.App, error) {
 		perms, redirects, logout string
 		createdAt                int64
 	)
-	err := row.Scan(&a.TenantID, &a.AppID, &a.DisplayName, &a.PublicClient, &perms, &redirects, &logout, &createdAt)
+	err := row.Scan(&a.TenantID, &a.AppID, &a.DisplayName, &a.PublicClient, &perms, &redirects, &logout, &createdAt,
+		&a.IDTokenSignedResponseAlg)
 	if err != nil {
 		return oidc.App{}, err
 	}
@@ -102,6 +103,17 @@ func scanApp(row interface{ Scan(...any) error }) (oidc.App, error) {
 	}
 	a.CreatedAt = fromDB(createdAt)
 	return a, nil
+}
+
+// SetAppIDTokenAlg sets how the app's tokens are signed; store.ErrNotFound
+// if the tenant has no such app.
+func (db *DB) SetAppIDTokenAlg(ctx context.Context, tenantID, appID, alg string) error {
+	res, err := db.exec(ctx, `UPDATE apps SET id_token_signed_response_alg = $3 WHERE tenant_id = $1 AND app_id = $2`,
+		tenantID, appID, alg)
+	if err != nil {
+		return fmt.Errorf("set app id token alg: %w", err)
+	}
+	return affectedOrNotFound(res, "set app id token alg")
 }
 
 // DeleteApp removes the app, its secrets, refresh tokens, pending
@@ -221,12 +233,14 @@ func (db *DB) ListSigningKeys(ctx context.Context) ([]oidc.SigningKey, error) {
 	return out, nil
 }
 
-// RetireSigningKeys sets RetiredAt on every current key other than keepID.
+// RetireSigningKeys sets RetiredAt on every current key of keepID's
+// algorithm other than keepID; keys of other algorithms stay current.
 func (db *DB) RetireSigningKeys(ctx context.Context, keepID string, at time.Time) error {
 	if at.IsZero() {
 		return fmt.Errorf("retire signing keys: %w", errZeroTime)
 	}
-	_, err := db.exec(ctx, `UPDATE signing_keys SET retired_at = $2 WHERE retired_at = 0 AND id <> $1`,
+	_, err := db.exec(ctx, `UPDATE signing_keys SET retired_at = $2 WHERE retired_at = 0 AND id <> $1
+		AND algorithm = (SELECT algorithm FROM signing_keys WHERE id = $1)`,
 		keepID, toDB(at))
 	if err != nil {
 		return fmt.Errorf("retire signing keys: %w", err)

@@ -15,10 +15,11 @@ import (
 func sampleApp(tenantID, name string, createdAt time.Time) oidc.App {
 	return oidc.App{
 		TenantID: tenantID, AppID: uuid.NewString(), DisplayName: name,
-		Permissions:            []string{"User.Invite.All", "User.Read.All"},
-		RedirectURIs:           []string{"https://" + name + ".example/callback", "http://localhost:8080/cb"},
-		PostLogoutRedirectURIs: []string{"https://" + name + ".example/"},
-		CreatedAt:              createdAt,
+		Permissions:              []string{"User.Invite.All", "User.Read.All"},
+		RedirectURIs:             []string{"https://" + name + ".example/callback", "http://localhost:8080/cb"},
+		PostLogoutRedirectURIs:   []string{"https://" + name + ".example/"},
+		IDTokenSignedResponseAlg: oidc.AlgRS256,
+		CreatedAt:                createdAt,
 	}
 }
 
@@ -44,6 +45,28 @@ func seedApp(t *testing.T, s Store, tenantID, name string, createdAt time.Time) 
 }
 
 func testApps(t *testing.T, open Open) {
+	t.Run("id_token_alg_set_in_tenant", func(t *testing.T) {
+		s := open(t)
+		a, b := seedTenant(t, s, "contoso"), seedTenant(t, s, "fabrikam")
+		app := seedApp(t, s, a.ID, "portal", at(0))
+		other := seedApp(t, s, a.ID, "wiki", at(time.Second))
+		must(t, "set ES256", s.SetAppIDTokenAlg(t.Context(), a.ID, app.AppID, oidc.AlgES256))
+		got, err := s.GetApp(t.Context(), a.ID, app.AppID)
+		must(t, "get app", err)
+		app.IDTokenSignedResponseAlg = oidc.AlgES256
+		wantEqual(t, "app after ES256", got, app)
+		got, err = s.GetApp(t.Context(), a.ID, other.AppID)
+		must(t, "get other app", err)
+		wantEqual(t, "other app", got, other)
+		wantErr(t, "another tenant's app", s.SetAppIDTokenAlg(t.Context(), b.ID, app.AppID, oidc.AlgRS256), store.ErrNotFound)
+		wantErr(t, "unknown app", s.SetAppIDTokenAlg(t.Context(), a.ID, uuid.NewString(), oidc.AlgRS256), store.ErrNotFound)
+		if err := s.SetAppIDTokenAlg(t.Context(), a.ID, app.AppID, "HS256"); err == nil {
+			t.Fatal("the store took an algorithm other than RS256 or ES256")
+		}
+		got, err = s.GetApp(t.Context(), a.ID, app.AppID)
+		must(t, "get app", err)
+		wantEqual(t, "app after a refused alg", got, app)
+	})
 	t.Run("create_get_confidential", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")

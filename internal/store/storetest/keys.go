@@ -33,6 +33,15 @@ func listKeys(t *testing.T, s Store) []oidc.SigningKey {
 	return ks
 }
 
+// pick orders two keys created at the same instant as ListSigningKeys
+// does: id descending.
+func pick(a, b oidc.SigningKey) []oidc.SigningKey {
+	if a.ID > b.ID {
+		return []oidc.SigningKey{a, b}
+	}
+	return []oidc.SigningKey{b, a}
+}
+
 func testKeys(t *testing.T, open Open) {
 	t.Run("create_list_newest_first", func(t *testing.T) {
 		s := open(t)
@@ -56,6 +65,23 @@ func testKeys(t *testing.T, open Open) {
 		must(t, "retire old", s.RetireSigningKeys(t.Context(), current.ID, at(2*time.Hour)))
 		old.RetiredAt, older.RetiredAt = at(2*time.Hour), at(time.Minute)
 		wantEqual(t, "keys", listKeys(t, s), []oidc.SigningKey{current, old, older})
+	})
+	t.Run("retire_only_same_algorithm", func(t *testing.T) {
+		s := open(t)
+		rsa := seedKey(t, s, at(0))
+		ec := sampleKey(at(0))
+		ec.Algorithm = oidc.AlgES256
+		must(t, "create EC key", s.CreateSigningKey(t.Context(), ec))
+		newRSA := seedKey(t, s, at(time.Hour))
+		must(t, "retire RSA keys", s.RetireSigningKeys(t.Context(), newRSA.ID, at(2*time.Hour)))
+		rsa.RetiredAt = at(2 * time.Hour)
+		wantEqual(t, "keys", listKeys(t, s), []oidc.SigningKey{newRSA, pick(rsa, ec)[0], pick(rsa, ec)[1]})
+		newEC := sampleKey(at(3 * time.Hour))
+		newEC.Algorithm = oidc.AlgES256
+		must(t, "create new EC key", s.CreateSigningKey(t.Context(), newEC))
+		must(t, "retire EC keys", s.RetireSigningKeys(t.Context(), newEC.ID, at(4*time.Hour)))
+		ec.RetiredAt = at(4 * time.Hour)
+		wantEqual(t, "keys", listKeys(t, s), []oidc.SigningKey{newEC, newRSA, pick(rsa, ec)[0], pick(rsa, ec)[1]})
 	})
 	t.Run("delete_retired_before", func(t *testing.T) {
 		s := open(t)
