@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
@@ -49,6 +50,7 @@ type fixture struct {
 	policies    *policy.Service
 	members     *member.Service
 	feds        *federation.Service
+	assignments *assignment.Service
 	bridge      *fakeBridge
 	signUps     *fakeSignUps
 
@@ -173,6 +175,7 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 		federation.Deps{Store: db, Directory: db, Audit: db, Tx: db, Clock: c, Log: log}); err != nil {
 		t.Fatal(err)
 	}
+	f.assignments = assignment.NewService(assignment.Deps{Store: db, Directory: db, Groups: db, Tx: db, Audit: db, Clock: c})
 	f.bridge = &fakeBridge{db: db}
 	f.signUps = &fakeSignUps{}
 	tr := traced{Store: db, Policies: f.policies, f: f}
@@ -180,7 +183,7 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
 		Policies: tr, Members: f.members, Accounts: f.members, SignUps: f.signUps, Federations: f.feds,
 		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
-		Login: f.bridge, Tx: db, Clock: c, Log: log,
+		Login: f.bridge, Assignments: f.assignments, Tx: db, Clock: c, Log: log,
 	}
 	if len(limits) > 0 {
 		deps.Limiter, deps.Limits = ratelimit.New(db, c), limits[0]
