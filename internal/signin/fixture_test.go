@@ -375,6 +375,18 @@ type fakeBridge struct {
 	failComplete error
 	completed    []bridgeCall
 	failed       []bridgeCall
+	// apps names the app (client id) of a request id; others have none.
+	apps map[string]string
+}
+
+// forApp makes request id a request of the app appID.
+func (b *fakeBridge) forApp(id, appID string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.apps == nil {
+		b.apps = map[string]string{}
+	}
+	b.apps[id] = appID
 }
 
 type bridgeCall struct {
@@ -394,7 +406,9 @@ func (b *fakeBridge) failCompletes(err error) {
 }
 
 func (b *fakeBridge) AuthRequest(_ context.Context, _, id string) (signin.AuthRequest, error) {
-	return signin.AuthRequest{AppName: "Woodgrove " + id}, nil
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return signin.AuthRequest{AppID: b.apps[id], AppName: "Woodgrove " + id}, nil
 }
 
 func (b *fakeBridge) Complete(ctx context.Context, tenantID, id string, s session.Session) (string, error) {
