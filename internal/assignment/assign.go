@@ -133,15 +133,17 @@ func (s *Service) ListForApp(ctx context.Context, tenantID, appID, afterID strin
 	return as, nil
 }
 
-// ListForPrincipal returns one page of the assignments made to
-// principalID itself (a user's through its groups are not listed, as in
-// Graph), ordered by id; store.ErrNotFound when the principal is not a
+// ListForPrincipal returns one page of the assignments of principalID,
+// ordered by id: a group's own; a user's own and, as Graph lists them,
+// those of the live groups the user is a direct member of (the groups
+// that assign the user). store.ErrNotFound when the principal is not a
 // user or a live group of the tenant.
 func (s *Service) ListForPrincipal(ctx context.Context, tenantID, principalID, afterID string, limit int) ([]Assignment, error) {
-	if _, err := s.ResolvePrincipal(ctx, tenantID, principalID); err != nil {
+	p, err := s.ResolvePrincipal(ctx, tenantID, principalID)
+	if err != nil {
 		return nil, fmt.Errorf("list app role assignments: %w", err)
 	}
-	as, err := s.d.Store.ListPrincipalAppRoleAssignments(ctx, tenantID, principalID, afterID, limit)
+	as, err := s.d.Store.ListPrincipalAppRoleAssignments(ctx, tenantID, p.ID, p.Type == PrincipalUser, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list app role assignments: %w", err)
 	}

@@ -34,8 +34,9 @@ type Store interface {
 	// principal exists, ordered by id.
 	ListAppRoleAssignments(ctx context.Context, tenantID, appID, afterID string, limit int) ([]Assignment, error)
 	// ListPrincipalAppRoleAssignments returns the assignments made to
-	// principalID itself (not through its groups), ordered by id.
-	ListPrincipalAppRoleAssignments(ctx context.Context, tenantID, principalID, afterID string, limit int) ([]Assignment, error)
+	// principalID itself and, with viaGroups, to the live groups it is a
+	// direct member of, ordered by id.
+	ListPrincipalAppRoleAssignments(ctx context.Context, tenantID, principalID string, viaGroups bool, afterID string, limit int) ([]Assignment, error)
 
 	// ReadAccess reads, in one statement, the facts of Access for userID
 	// and appID; store.ErrNotFound when the tenant has no such app or

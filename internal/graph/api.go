@@ -101,7 +101,10 @@ type Deps struct {
 	// Groups are the tenant's security groups and their members
 	// (groups.Service has it).
 	Groups Groups
-	Audit  audit.Store
+	// Assignments are the apps' service principals, applications and app
+	// role assignments (assignment.Service has it).
+	Assignments Assignments
+	Audit       audit.Store
 	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
 	SignIns audit.SignInStore
 	// Apps names the calling app in audit records (optional).
@@ -177,6 +180,7 @@ func New(d Deps) *API {
 	a.handle("GET /v1.0/users/{id}/memberOf", directoryObjects, a.listMemberOf, odata.OptTop, odata.OptSkipToken)
 	a.handle("GET /v1.0/users/{id}/transitiveMemberOf", directoryObjects, a.listTransitiveMemberOf)
 	a.handle("POST /v1.0/users/{id}/checkMemberGroups", directoryObjects, a.checkMemberGroups)
+	a.handleAssignments()
 	a.handle("GET "+authMethodsPolicyPath, otherResources, a.getAuthMethodsPolicy)
 	a.handle("GET "+authMethodConfigsPath, otherResources, a.listAuthMethodConfigs)
 	a.handle("GET "+emailConfigPath, otherResources, a.getEmailConfig)
@@ -232,6 +236,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, errVersion(version))
 		return
 	}
+	r = alternateKey(r)
 	if p := a.canonicalPath(r.URL.Path); p != r.URL.Path {
 		r = r.Clone(r.Context())
 		r.URL.Path, r.URL.RawPath = p, ""

@@ -34,6 +34,10 @@ const (
 	GroupReadWriteAll       = "Group.ReadWrite.All"
 	GroupMemberReadAll      = "GroupMember.Read.All"
 	GroupMemberReadWriteAll = "GroupMember.ReadWrite.All"
+
+	ApplicationReadAll            = "Application.Read.All"
+	ApplicationReadWriteAll       = "Application.ReadWrite.All"
+	AppRoleAssignmentReadWriteAll = "AppRoleAssignment.ReadWrite.All"
 )
 
 // DelegatedScopes are the permissions an app may ask for on a user's
@@ -46,14 +50,15 @@ func DelegatedScopes() []string {
 		PolicyReadWriteXTenant, IdentityProviderReadAll, PolicyReadWriteIdP,
 		AuditLogReadAll, RoleManagementRead, RoleManagementReadWrite,
 		GroupReadAll, GroupReadWriteAll, GroupMemberReadAll, GroupMemberReadWriteAll,
+		ApplicationReadAll, ApplicationReadWriteAll, AppRoleAssignmentReadWriteAll,
 	}
 }
 
 // readOnly is what every member may do without a role (Entra's default
-// user permissions: members read the directory, its groups and the
-// tenant's policies).
+// user permissions: members read the directory, its groups, its apps and
+// the tenant's policies).
 var readOnly = []string{UserReadAll, DirectoryReadAll, PolicyReadAll, IdentityProviderReadAll, RoleManagementRead,
-	GroupReadAll, GroupMemberReadAll}
+	GroupReadAll, GroupMemberReadAll, ApplicationReadAll}
 
 // allowed is the table: what each role allows beyond readOnly. Global
 // Administrator allows everything (see Allows).
@@ -64,9 +69,13 @@ var allowed = map[string][]string{
 	// Entra's User Administrator manages users and groups.
 	UserAdministrator.TemplateID:   {UserReadWriteAll, UserInviteAll, GroupReadWriteAll, GroupMemberReadWriteAll},
 	GroupsAdministrator.TemplateID: {GroupReadWriteAll, GroupMemberReadWriteAll},
-	GuestInviter.TemplateID:        {UserInviteAll},
-	SecurityReader.TemplateID:      {AuditLogReadAll},
-	ReportsReader.TemplateID:       {AuditLogReadAll},
+	// Entra's application administrators manage apps and who is assigned
+	// to them.
+	ApplicationAdministrator.TemplateID:      {ApplicationReadWriteAll, AppRoleAssignmentReadWriteAll},
+	CloudApplicationAdministrator.TemplateID: {ApplicationReadWriteAll, AppRoleAssignmentReadWriteAll},
+	GuestInviter.TemplateID:                  {UserInviteAll},
+	SecurityReader.TemplateID:                {AuditLogReadAll},
+	ReportsReader.TemplateID:                 {AuditLogReadAll},
 }
 
 // Allows reports whether a member holding the roles (template ids) may use
@@ -92,7 +101,8 @@ func Allows(roleIDs []string, permission string) bool {
 func IsAdmin(roleIDs []string) bool {
 	for _, id := range roleIDs {
 		if id == GlobalAdministrator.TemplateID || id == AuthenticationPolicyAdministrator.TemplateID ||
-			id == UserAdministrator.TemplateID || id == GuestInviter.TemplateID || id == GroupsAdministrator.TemplateID {
+			id == UserAdministrator.TemplateID || id == GuestInviter.TemplateID || id == GroupsAdministrator.TemplateID ||
+			id == ApplicationAdministrator.TemplateID || id == CloudApplicationAdministrator.TemplateID {
 			return true
 		}
 	}

@@ -26,11 +26,16 @@ var (
 		"Can create and manage groups and their members, guests included."}
 	ReportsReader = Role{"4a5d8f65-41da-4de4-8968-e035b65339cf", "Reports Reader",
 		"Can read sign-in and audit reports."}
+	ApplicationAdministrator = Role{"9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", "Application Administrator",
+		"Can create and manage all aspects of app registrations and enterprise apps."}
+	CloudApplicationAdministrator = Role{"158c047a-c907-4556-b7ef-446551a6b5f7", "Cloud Application Administrator",
+		"Can create and manage all aspects of app registrations and enterprise apps except App Proxy."}
 )
 
 // All lists the built-in roles, most powerful first.
 func All() []Role {
-	return []Role{GlobalAdministrator, AuthenticationPolicyAdministrator, UserAdministrator, GroupsAdministrator, GuestInviter, SecurityReader, ReportsReader}
+	return []Role{GlobalAdministrator, AuthenticationPolicyAdministrator, UserAdministrator, GroupsAdministrator,
+		ApplicationAdministrator, CloudApplicationAdministrator, GuestInviter, SecurityReader, ReportsReader}
 }
 
 // Lookup finds a role by template id, display name or display name without

@@ -193,7 +193,7 @@ func buildGraph(b *Base, s *services, provider *oidc.Provider) *graph.API {
 	return graph.New(graph.Deps{
 		Tokens: tokenVerifier{p: provider, dir: b.db, roles: s.roles}, Directory: b.db, Invitations: s.invitations,
 		Policies: s.policies, Members: s.members, Lifecycle: s.lifecycle, Federations: s.federations, Branding: s.branding, Audit: b.db, SignIns: b.db, Apps: b.db,
-		Roles: s.roles, Collab: s.collab, Groups: s.groups,
+		Roles: s.roles, Collab: s.collab, Groups: s.groups, Assignments: s.assignments,
 		Limiter: s.limiter, WriteLimit: cfg.Abuse.GraphWrites,
 		Clock: b.clock, Log: b.log, BaseURL: cfg.PublicURL,
 		ReadLimiter: ratelimit.NewLocal(b.clock), ReadLimit: cfg.Queries.ReadLimit, ReadGate: readGate(cfg, b.db, b.clock),

@@ -61,10 +61,13 @@ func (db *DB) ListAppRoleAssignments(ctx context.Context, tenantID, appID, after
 }
 
 // ListPrincipalAppRoleAssignments returns the assignments made to
-// principalID itself, ordered by id.
-func (db *DB) ListPrincipalAppRoleAssignments(ctx context.Context, tenantID, principalID, afterID string, limit int) ([]assignment.Assignment, error) {
+// principalID itself and, with viaGroups, to the live groups it is a
+// direct member of (Graph lists those with a user's), ordered by id.
+func (db *DB) ListPrincipalAppRoleAssignments(ctx context.Context, tenantID, principalID string, viaGroups bool, afterID string, limit int) ([]assignment.Assignment, error) {
 	return db.queryAppRoleAssignments(ctx, "list principal app role assignments", appRoleAssignmentSelect+
-		`AND r.principal_id = $2 AND r.id > $3 ORDER BY r.id LIMIT $4`, tenantID, principalID, afterID, pageLimit(limit))
+		`AND (r.principal_id = $2 OR ($5 AND r.principal_type = 'Group' AND r.principal_id IN (
+			SELECT m.group_id FROM group_members m WHERE m.tenant_id = $1 AND m.member_id = $2)))
+		AND r.id > $3 ORDER BY r.id LIMIT $4`, tenantID, principalID, afterID, pageLimit(limit), viaGroups)
 }
 
 func (db *DB) queryAppRoleAssignments(ctx context.Context, what, q string, args ...any) ([]assignment.Assignment, error) {
