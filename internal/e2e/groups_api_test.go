@@ -11,7 +11,7 @@ import (
 // TestGroupsAPI (issue 23, groups): the requests of Graph's group pages
 // through a real server on both engines — create a security group, add a
 // guest with members/$ref, list members, memberOf and transitiveMemberOf
-// of nested groups, checkMemberGroups, update, delete to deletedItems and
+// of nested groups, checkMemberGroups, getMemberObjects, update, delete to deletedItems and
 // restore with the members kept — with Entra's audit names, and another
 // tenant's group, member and user answering 404.
 func TestGroupsAPI(t *testing.T) {
@@ -126,6 +126,24 @@ func TestGroupsAPI(t *testing.T) {
 		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/users/"+guestID+"/checkMemberGroups", map[string]any{"groupIds": []string{allID, unknown}}, &check); s != http.StatusOK ||
 			!slices.Equal(check.Value, []string{allID}) || check.Context != "https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)" {
 			t.Fatalf("checkMemberGroups = %d %+v", s, check)
+		}
+		// Graph's getMemberObjects, where a token's groups overage points (R16).
+		var objs struct {
+			Context string   `json:"@odata.context"`
+			Value   []string `json:"value"`
+		}
+		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/users/"+guestID+"/getMemberObjects", map[string]any{"securityEnabledOnly": true}, &objs); s != http.StatusOK ||
+			!slices.Equal(objs.Value, []string{opsID, allID}) || objs.Context != "https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)" {
+			t.Fatalf("getMemberObjects = %d %+v", s, objs)
+		}
+		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/users/"+guestID+"/getMemberObjects", map[string]any{}, nil); s != http.StatusBadRequest {
+			t.Fatalf("getMemberObjects without securityEnabledOnly = %d, want 400", s)
+		}
+		if s := api(t, other, http.MethodPost, in.URL+"/v1.0/users/"+guestID+"/getMemberObjects", map[string]any{"securityEnabledOnly": false}, nil); s != http.StatusNotFound {
+			t.Fatalf("getMemberObjects of another tenant's user = %d, want 404", s)
+		}
+		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/me/getMemberObjects", map[string]any{"securityEnabledOnly": true}, nil); s != http.StatusBadRequest {
+			t.Fatalf("/me/getMemberObjects with an app token = %d, want 400", s)
 		}
 
 		// Tenant isolation: another tenant's group, member and user are not found.

@@ -180,6 +180,8 @@ func New(d Deps) *API {
 	a.handle("GET /v1.0/users/{id}/memberOf", directoryObjects, a.listMemberOf, odata.OptTop, odata.OptSkipToken)
 	a.handle("GET /v1.0/users/{id}/transitiveMemberOf", directoryObjects, a.listTransitiveMemberOf)
 	a.handle("POST /v1.0/users/{id}/checkMemberGroups", directoryObjects, a.checkMemberGroups)
+	a.handle("POST /v1.0/users/{id}/getMemberObjects", directoryObjects, a.getMemberObjects)
+	a.handle("POST /v1.0/me/getMemberObjects", directoryObjects, a.getMyMemberObjects)
 	a.handleAssignments()
 	a.handle("GET "+authMethodsPolicyPath, otherResources, a.getAuthMethodsPolicy)
 	a.handle("GET "+authMethodConfigsPath, otherResources, a.listAuthMethodConfigs)

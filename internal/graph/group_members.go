@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/guestgate/guestgate/internal/groups"
@@ -212,5 +213,58 @@ func (a *API) checkMemberGroups(w http.ResponseWriter, r *http.Request, c Caller
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)", "value": got})
+	return nil
+}
+
+// memberObjectsIn is Graph's getMemberObjects body. Every group of
+// guestgate is a security group, so securityEnabledOnly changes nothing;
+// directory roles, which Graph adds when it is false, are not listed.
+type memberObjectsIn struct {
+	SecurityEnabledOnly *bool `json:"securityEnabledOnly"`
+}
+
+// getMemberObjects is POST /v1.0/users/{id}/getMemberObjects: the ids of
+// the groups the user is in, directly or through nested groups. A token's
+// groups overage claim points here (R16).
+func (a *API) getMemberObjects(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := require(c, permMembersRead...); err != nil {
+		return err
+	}
+	return a.memberObjects(w, r, c, r.PathValue("id"))
+}
+
+// getMyMemberObjects is POST /v1.0/me/getMemberObjects: getMemberObjects
+// for the signed-in member, with a user read scope too (standing for
+// Graph's User.Read, as at GET /v1.0/me).
+func (a *API) getMyMemberObjects(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if !c.Delegated() {
+		return errMeAppOnly
+	}
+	if err := require(c, append(slices.Clone(permMembersRead), permUsersRead...)...); err != nil {
+		return err
+	}
+	return a.memberObjects(w, r, c, c.User.ID)
+}
+
+func (a *API) memberObjects(w http.ResponseWriter, r *http.Request, c Caller, id string) error {
+	var in memberObjectsIn
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.SecurityEnabledOnly == nil {
+		return badRequest("securityEnabledOnly is required.")
+	}
+	if err := a.userExists(r, c, id); err != nil {
+		return err
+	}
+	gs, err := a.deps.Groups.TransitiveMemberOf(r.Context(), c.TenantID, id)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(gs))
+	for _, g := range gs {
+		ids = append(ids, g.ID)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)", "value": ids})
 	return nil
 }

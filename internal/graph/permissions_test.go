@@ -57,7 +57,8 @@ var writePermissions = []string{
 // readActions are Graph's actions sent with POST that only read: an app
 // with read permissions gets past their authorization
 // (TestWritesNeedWritePermissions checks that instead of a refusal).
-var readActions = map[string]bool{"POST /v1.0/users/{id}/checkMemberGroups": true}
+var readActions = map[string]bool{"POST /v1.0/users/{id}/checkMemberGroups": true,
+	"POST /v1.0/users/{id}/getMemberObjects": true, "POST /v1.0/me/getMemberObjects": true}
 
 // TestWritesNeedWritePermissions (security round 2, tests a mutation
 // showed missing): every route that writes (POST, PATCH, PUT, DELETE) is

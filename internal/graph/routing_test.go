@@ -107,6 +107,8 @@ func TestRouteOptions(t *testing.T) {
 		"GET /v1.0/users/{id}/memberOf":                                      {dir, []string{"$top", "$skiptoken"}},
 		"GET /v1.0/users/{id}/transitiveMemberOf":                            {dir, nil},
 		"POST /v1.0/users/{id}/checkMemberGroups":                            {dir, nil},
+		"POST /v1.0/users/{id}/getMemberObjects":                             {dir, nil},
+		"POST /v1.0/me/getMemberObjects":                                     {dir, nil},
 		"POST /v1.0/directory/deletedItems/{id}/restore":                     {dir, nil},
 		"DELETE /v1.0/directory/deletedItems/{id}":                           {dir, nil},
 		"GET /v1.0/policies/authenticationMethodsPolicy":                     {other, nil},

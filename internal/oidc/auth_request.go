@@ -17,6 +17,8 @@ type authRequest struct {
 	// refreshToken is set by the code exchange, which creates the refresh
 	// token in the transaction that redeems the code.
 	refreshToken string
+	// access is the user's access to the app, read once per exchange.
+	access accessMemo
 }
 
 var (
@@ -88,6 +90,7 @@ type refreshRequest struct {
 	rec     RefreshTokenRecord
 	subject string
 	scopes  []string // narrowed by the client, if it asked for fewer
+	access  accessMemo
 }
 
 func (p *Provider) newRefreshRequest(ctx context.Context, rec RefreshTokenRecord) (*refreshRequest, error) {

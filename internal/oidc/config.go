@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/store"
@@ -79,6 +80,11 @@ type Deps struct {
 	// Required: without it a disabled or locked-out user's refresh token,
 	// or one whose assignment to the app was removed, would keep working.
 	Access AccessChecker
+	// Assignments reads a user's access to an app once per token issued
+	// (code exchange, refresh): the roles and groups claims (R16).
+	// Required: without it tokens would silently lack the claims that
+	// relying parties authorize by.
+	Assignments assignment.Reader
 }
 
 // AccessChecker decides whether a user may still use what an earlier
@@ -153,6 +159,8 @@ func (d Deps) validate() error {
 		return errors.New("oidc: Deps.Salts is nil")
 	case d.Tx == nil:
 		return errors.New("oidc: Deps.Tx is nil")
+	case d.Assignments == nil:
+		return errors.New("oidc: Deps.Assignments is nil: tokens would lack the roles and groups claims")
 	}
 	return nil
 }

@@ -60,7 +60,17 @@
 // KeyStore, AuthRequestStore), implemented in internal/store/sqlstore. Time
 // comes from an injected clock. Secrets, codes and tokens are never logged.
 //
-// The package imports directory (users, tenants), store and clock, and no
-// other domain; it must not import the web or graph packages. A Provider is
+// App roles and groups (R16, token_app_claims.go): ID tokens, and the JWT
+// access tokens of delegated Graph grants, carry roles (the values of the
+// app roles assigned to the user, directly or through a group) and, when
+// the app asked (groupMembershipClaims), groups (the user's group ids at
+// any depth), or past 200 groups Entra's overage indication pointing to
+// Graph's getMemberObjects. They are read through Deps.Assignments once
+// per token request (code exchange, refresh), shared by the tokens it
+// issues; userinfo carries neither, as in Entra ID.
+//
+// The package imports directory (users, tenants), assignment (the access
+// contract), store and clock, and no other domain; it must not import the
+// web, signin or graph packages. A Provider is
 // safe for concurrent use.
 package oidc

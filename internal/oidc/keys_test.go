@@ -147,7 +147,7 @@ func TestConcurrentStart(t *testing.T) {
 					<-start
 					_, errs[i] = oidc.NewProvider(oidc.Config{PublicURL: "https://login.example", CryptoKey: key},
 						oidc.Deps{Apps: db, Keys: db, AuthRequests: db, Directory: db, Salts: db, Tx: db, Clock: clock.Real{},
-							Sessions: &fakeSessions{}, Access: &fakeAccess{}})
+							Sessions: &fakeSessions{}, Access: &fakeAccess{}, Assignments: &fakeAssignments{}})
 				}()
 			}
 			close(start)

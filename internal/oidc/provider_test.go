@@ -43,6 +43,7 @@ type env struct {
 	guestB    directory.User
 	sessions  *fakeSessions
 	access    *fakeAccess
+	assign    *fakeAssignments
 }
 
 // forEachEngine runs fn on SQLite and on PostgreSQL.
@@ -67,7 +68,8 @@ func newEnv(t *testing.T, dsn string) *env {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	e := &env{t: t, ctx: ctx, db: db, clock: clock.NewFake(time.Now()), sessions: &fakeSessions{}, access: &fakeAccess{}}
+	e := &env{t: t, ctx: ctx, db: db, clock: clock.NewFake(time.Now()), sessions: &fakeSessions{}, access: &fakeAccess{},
+		assign: &fakeAssignments{}}
 	if _, err := rand.Read(e.key[:]); err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +103,7 @@ func (e *env) newProvider() *oidc.Provider {
 		Clock:        e.clock,
 		Sessions:     e.sessions,
 		Access:       e.access,
+		Assignments:  e.assign,
 	})
 	if err != nil {
 		e.t.Fatalf("NewProvider: %v", err)

@@ -244,16 +244,33 @@ func (s *storage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, string,
 	return nil
 }
 
-// SetUserinfoFromRequest fills the ID token's user claims.
+// SetUserinfoFromRequest fills the ID token's user claims: those of
+// userinfo, and the roles and groups claims of the user for the app.
 func (s *storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInfo, req op.IDTokenRequest, _ []string) error {
+	var uc userClaims
+	var memo *accessMemo
 	switch r := req.(type) {
 	case *authRequest:
-		return s.p.fillUserinfo(ctx, info, userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime})
+		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime}
+		memo = &r.access
 	case *refreshRequest:
-		return s.p.fillUserinfo(ctx, info, userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime})
+		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime}
+		memo = &r.access
 	default:
 		return oidc.ErrServerError().WithParent(fmt.Errorf("ID token for unexpected request %T", req))
 	}
+	if err := s.p.fillUserinfo(ctx, info, uc); err != nil {
+		return err
+	}
+	// The ID token, unlike userinfo, carries roles and groups (R16).
+	c, err := s.p.appAccessClaims(ctx, memo, uc.tenantID, uc.clientID, uc.userID)
+	if err != nil {
+		return err
+	}
+	for k, v := range c {
+		info.AppendClaims(k, v)
+	}
+	return nil
 }
 
 // SetUserinfoFromToken is not used: server.UserInfo verifies the token itself.

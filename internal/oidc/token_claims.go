@@ -171,12 +171,27 @@ func (p *Provider) accessClaims(ctx context.Context, req any) (map[string]any, e
 			c[claimAuthUS] = r.rec.AuthTime.UnixMicro()
 			c[claimFamily] = r.rec.ID
 		}
-		return c, nil
+		return p.withAppClaims(ctx, c, &r.access, r.rec.TenantID, r.rec.ClientID, r.rec.UserID)
 	case *refreshRequest:
-		return userAccessClaims(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.scopes), nil
+		c := userAccessClaims(r.rec.TenantID, r.rec.ClientID, r.rec.UserID, r.rec.IdP, r.scopes)
+		return p.withAppClaims(ctx, c, &r.access, r.rec.TenantID, r.rec.ClientID, r.rec.UserID)
 	default:
 		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("access token for unexpected request %T", req))
 	}
+}
+
+// withAppClaims adds the user's roles and groups claims for the app to a
+// user's access token (a JWT one: opaque tokens carry no claims an app
+// could read), from the read the ID token shares (memo).
+func (p *Provider) withAppClaims(ctx context.Context, c map[string]any, memo *accessMemo, tenantID, appID, userID string) (map[string]any, error) {
+	ac, err := p.appAccessClaims(ctx, memo, tenantID, appID, userID)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range ac {
+		c[k] = v
+	}
+	return c, nil
 }
 
 func userAccessClaims(tenantID, clientID, userID, idp string, scopes []string) map[string]any {

@@ -101,6 +101,7 @@ func (b *Base) oidcCore() (*oidc.Core, error) {
 	return oidc.NewCore(
 		oidc.Config{PublicURL: b.cfg.PublicURL, Insecure: b.cfg.insecure(), CryptoKey: key, OldCryptoKeys: old,
 			AdminOnly: b.cfg.adminOnly, RefreshTokenLifetime: b.cfg.SessionLifetime},
-		oidc.Deps{Apps: b.db, Keys: b.db, AuthRequests: b.db, Directory: b.db, Salts: b.db, Tx: b.db, Clock: b.clock, Log: b.log},
+		oidc.Deps{Apps: b.db, Keys: b.db, AuthRequests: b.db, Directory: b.db, Salts: b.db, Tx: b.db, Clock: b.clock, Log: b.log,
+			Assignments: b.assignments()},
 	)
 }

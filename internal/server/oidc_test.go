@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/oidc"
@@ -44,7 +45,8 @@ func TestLoginBridgeFinishedRequest(t *testing.T) {
 			var key [32]byte
 			key[0] = 7
 			p, err := oidc.NewCore(oidc.Config{PublicURL: "https://id.guestgate.example", CryptoKey: key},
-				oidc.Deps{Apps: db, Keys: db, AuthRequests: db, Directory: db, Salts: db, Tx: db, Clock: c})
+				oidc.Deps{Apps: db, Keys: db, AuthRequests: db, Directory: db, Salts: db, Tx: db, Clock: c,
+					Assignments: assignment.NewService(assignment.Deps{Store: db, Directory: db, Groups: db, Tx: db, Audit: db, Clock: c})})
 			if err != nil {
 				t.Fatal(err)
 			}
