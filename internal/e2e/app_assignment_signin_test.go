@@ -35,7 +35,8 @@ import (
 //     redeems again and is admitted without being re-added anywhere.
 //   - Once she leaves the group she is refused again: her refresh token at
 //     its next use (invalid_grant, AADSTS50105), her live session's single
-//     sign-on (the page) and a new sign-in.
+//     sign-on (the page; access_denied to the app under prompt=none) and a
+//     new sign-in.
 func TestAppAssignmentSignIn(t *testing.T) {
 	forEngine(t, func(t *testing.T, dsn string) {
 		engine := path.Base(t.Name())
@@ -139,6 +140,11 @@ func TestAppAssignmentSignIn(t *testing.T) {
 		entry = newestSignIn(t, in, admin)
 		if st := entry["status"].(map[string]any); st["errorCode"] != float64(50105) || entry["userId"] != teri || entry["appId"] != rp.oauth.ClientID {
 			t.Fatalf("the refused single sign-on in auditLogs/signIns: %v", entry)
+		}
+		// A silent renewal (prompt=none) shows no page: the app hears it.
+		f = rp.begin(oauth2.SetAuthURLParam("prompt", "none"))
+		if p := again.b.follow(in, again.b.get(f.url)); !strings.HasPrefix(p.Location, rpRedirect) || !strings.Contains(p.Location, "error=access_denied") {
+			t.Fatalf("prompt=none once she left the group = %d %q, want access_denied at the app", p.Status, p.Location)
 		}
 		fake.Advance(2 * time.Minute)
 		nb := newBrowser(t)
