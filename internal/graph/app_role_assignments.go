@@ -9,6 +9,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/odata"
+	"github.com/guestgate/guestgate/internal/oidc"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -288,4 +289,27 @@ func (a *API) handleAssignments() {
 		a.handle("POST "+p.path+"/{id}/appRoleAssignments", directoryObjects, a.createPrincipalAssignment(p.kind))
 		a.handle("DELETE "+p.path+"/{id}/appRoleAssignments/{assignment}", directoryObjects, a.deletePrincipalAssignment(p.kind))
 	}
+}
+
+// AppRoleAssignmentJSON is assignment x as Graph answers it (what the
+// CLI prints with --output json).
+func AppRoleAssignmentJSON(x assignment.Assignment) any { return appRoleAssignmentOut(x) }
+
+// AppRoleAssignmentsJSON is a page of assignments as
+// GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo answers it.
+func AppRoleAssignmentsJSON(spID string, xs []assignment.Assignment) any {
+	page := appRoleAssignmentPage{ODataContext: servicePrincipalsContext + "('" + spID + "')/appRoleAssignedTo", Value: []appRoleAssignmentBody{}}
+	for _, x := range xs {
+		page.Value = append(page.Value, appRoleAssignmentOut(x))
+	}
+	return page
+}
+
+// ServicePrincipalJSON is app's service principal as
+// GET /v1.0/servicePrincipals/{id} answers it, without the redirect URIs
+// (what the CLI prints with --output json).
+func ServicePrincipalJSON(app assignment.App) any {
+	out := servicePrincipalOut(app, oidc.App{})
+	out.ODataContext = servicePrincipalsContext + "/$entity"
+	return out
 }

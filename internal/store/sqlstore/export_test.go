@@ -67,3 +67,9 @@ const PGGrace = pgGrace
 func (db *DB) QueryRowRaw(ctx context.Context, q string, args ...any) interface{ Scan(...any) error } {
 	return db.queryRowWrite(ctx, q, args...)
 }
+
+// MigrationText is the embedded migration file name's text.
+func MigrationText(name string) (string, error) {
+	b, err := migrationFiles.ReadFile("migrations/" + name)
+	return string(b), err
+}
