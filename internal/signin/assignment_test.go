@@ -16,6 +16,7 @@ import (
 	"github.com/guestgate/guestgate/internal/groups"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/oidc"
+	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/signin"
 	"github.com/guestgate/guestgate/internal/testenv"
@@ -109,7 +110,8 @@ func (c *countingReader) Access(ctx context.Context, tenantID, appID, userID str
 // the users assigned to it, directly or through a group, at the one finish
 // path, from a live session and wherever its grants are used (Allowed);
 // a refusal is AADSTS50105 in the sign-in log; a redemption to it redeems
-// and then refuses; one read per sign-in to an app, none to My Apps.
+// and then refuses, a sign-up to it creates the guest and then refuses;
+// one read per sign-in to an app, none to My Apps.
 func TestAppAssignment(t *testing.T) {
 	ctx := context.Background()
 	forEngines(t, func(t *testing.T, e testenv.Engine) {
@@ -243,6 +245,44 @@ func TestAppAssignment(t *testing.T) {
 			f.assign(t, f.fabrikam, appID, g.ID)
 			if _, err := f.signInTo(t, f.fabrikam, "kim@contoso.example", "ar-5"); err != nil {
 				t.Fatalf("sign-in once assigned = %v", err)
+			}
+		})
+		t.Run("R16_app_sign_up_creates_the_guest_then_refuses", func(t *testing.T) {
+			f := newFixture(t, e)
+			f.signUps.enable()
+			f.setPasscodes(t, f.fabrikam, policy.AllowEnabled)
+			appID := f.app(t, f.fabrikam, "Wiki", true)
+			f.bridge.forApp("ar-s", appID)
+			const addr, browser = "ivy@tailspin.example", "csrf-cookie-of-browser-1"
+			o, err := f.svc.OfferAppSignUp(ctx, f.begin(t, f.fabrikam, addr), "ar-s", browser)
+			if err != nil || o == nil {
+				t.Fatalf("OfferAppSignUp = %+v, %v", o, err)
+			}
+			opened, err := f.svc.OpenAppSignUp(ctx, f.fabrikam, o.Token, browser)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.SendAppSignUpCode(ctx, opened, "en"); err != nil {
+				t.Fatal(err)
+			}
+			res, err := f.svc.CompleteAppSignUpPasscode(ctx, opened, f.code(t, f.fabrikam, addr))
+			if err != nil || res.Consent == nil {
+				t.Fatalf("CompleteAppSignUpPasscode = %+v, %v", res, err)
+			}
+			_, err = f.svc.Accept(ctx, f.fabrikam, res.Consent.Proof)
+			wantNotAssigned(t, "Accept of a sign-up to an app that requires assignment", err, appID)
+			u, err := f.db.GetUserByMail(ctx, f.fabrikam.ID, addr)
+			if err != nil || u.ExternalUserState != directory.StateAccepted {
+				t.Fatalf("the signed-up guest = %+v, %v; want her created, for an admin to assign", u, err)
+			}
+			if n := len(f.userSessions(t, f.fabrikam, u.ID)); n != 0 {
+				t.Fatalf("a refused sign-up started %d sessions", n)
+			}
+			if completed, _ := f.bridge.calls(); len(completed) != 0 {
+				t.Fatalf("bridge completions = %+v, want none", completed)
+			}
+			if got, _ := f.newestSignIn(t, f.fabrikam); got.ErrorCode != 50105 || got.UserID != u.ID || got.AppID != appID {
+				t.Fatalf("recorded refusal of the sign-up = %+v", got)
 			}
 		})
 		t.Run("one_read_per_sign_in_none_to_my_apps", func(t *testing.T) {
