@@ -46,6 +46,47 @@ func TestAccessCheckEndsGrants(t *testing.T) {
 	})
 }
 
+// TestAccessCheckIsPerApp (R16): the access check is asked about the
+// app whose grant is used, so a user refused at one app (an assignment
+// removed) loses that app's refresh token and userinfo at their next use,
+// with the refusal's code, while another app's grant of the same user
+// keeps working; allowed again, the refresh works again.
+func TestAccessCheckIsPerApp(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		assigned, _ := e.createApp(e.a, true)
+		other, _ := e.createApp(e.a, true)
+		gp := e.goProvider(e.a)
+		scopes := []string{gooidc.ScopeOpenID, "email", gooidc.ScopeOfflineAccess}
+		at := e.signIn(t, flow{tenant: e.a, app: assigned, user: e.guestA, scopes: scopes})
+		elsewhere := e.signIn(t, flow{tenant: e.a, app: other, user: e.guestA, scopes: scopes})
+
+		e.access.refuseAt(e.guestA.ID, assigned.AppID, true)
+		cfg := *at.config
+		cfg.Endpoint.AuthStyle = oauth2.AuthStyleInParams
+		_, err := cfg.TokenSource(e.ctx, &oauth2.Token{RefreshToken: at.token.RefreshToken}).Token()
+		if body := entraBody(t, err); body.Error != "invalid_grant" || len(body.ErrorCodes) != 1 || body.ErrorCodes[0] != 50105 ||
+			!strings.HasPrefix(body.ErrorDescription, "AADSTS50105: ") {
+			t.Fatalf("refresh at the app the user was refused at: %+v", body)
+		}
+		if _, err := gp.UserInfo(e.ctx, oauth2.StaticTokenSource(at.token)); err == nil {
+			t.Fatal("userinfo accepted the access token of the app the user was refused at")
+		}
+		tok, err := elsewhere.config.TokenSource(e.ctx, &oauth2.Token{RefreshToken: elsewhere.token.RefreshToken}).Token()
+		if err != nil {
+			t.Fatalf("refresh at another app: %v", err)
+		}
+		if _, err := gp.UserInfo(e.ctx, oauth2.StaticTokenSource(tok)); err != nil {
+			t.Fatalf("userinfo at another app: %v", err)
+		}
+
+		e.access.refuseAt(e.guestA.ID, assigned.AppID, false)
+		again := e.signIn(t, flow{tenant: e.a, app: assigned, user: e.guestA, scopes: scopes})
+		if _, err := again.config.TokenSource(e.ctx, &oauth2.Token{RefreshToken: again.token.RefreshToken}).Token(); err != nil {
+			t.Fatalf("refresh once allowed again: %v", err)
+		}
+	})
+}
+
 // TestRefreshReadsTheUserNow: a refresh answers the user's claims as they
 // are now, not as they were at the sign-in (an address changed by an
 // admin shows at the next refresh and at userinfo).

@@ -75,9 +75,10 @@ type Deps struct {
 	// (required: a logout that left the session would fail open).
 	Sessions BrowserSessionEnder
 	// Access is asked wherever a grant is used (code exchange, refresh,
-	// userinfo) whether the user may still sign in at all: a refusal ends
-	// the grant with invalid_grant (401 at userinfo). Required: without
-	// it a disabled or locked-out user's refresh token would keep working.
+	// userinfo) whether the user may still sign in to the grant's app: a
+	// refusal ends the grant with invalid_grant (401 at userinfo).
+	// Required: without it a disabled or locked-out user's refresh token,
+	// or one whose assignment to the app was removed, would keep working.
 	Access AccessChecker
 	// Assignments reads a user's access to an app once per token issued
 	// (code exchange, refresh): the roles and groups claims (R16).
@@ -90,12 +91,15 @@ type Deps struct {
 // sign-in granted. guestgate's sign-in service implements it: the user
 // exists and is enabled and, for an invited user, the tenant's identity
 // provider decision still allows the provider fixed at redemption (R9: a
-// passcode guest loses access when passcodes are turned off). A refusal
-// wraps ErrAccessEnded and its text is shown to the app as the reason; any
-// other error is a failure (server_error), never a refusal.
+// passcode guest loses access when passcodes are turned off), and an app
+// that requires assignment still has the user assigned, directly or
+// through a group (R16). A refusal wraps ErrAccessEnded and its text is
+// shown to the app as the reason; any other error is a failure
+// (server_error), never a refusal.
 type AccessChecker interface {
-	// Allowed decides for u, as just read, in its tenant t.
-	Allowed(ctx context.Context, t directory.Tenant, u directory.User) error
+	// Allowed decides for u, as just read, in its tenant t, at the app
+	// whose grant is used (appID: the grant's OAuth client_id).
+	Allowed(ctx context.Context, t directory.Tenant, u directory.User, appID string) error
 }
 
 func (c *Config) setDefaults() {

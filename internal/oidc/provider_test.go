@@ -248,10 +248,12 @@ func (f *fakeSessions) EndBrowserSession(w http.ResponseWriter, _ *http.Request,
 }
 
 // fakeAccess refuses the users it was told to, as the sign-in service
-// refuses a passcode guest once passcodes are off.
+// refuses a passcode guest once passcodes are off, and the users it was
+// told to refuse at one app, as it refuses a user no longer assigned to
+// an app that requires assignment.
 type fakeAccess struct {
 	mu      sync.Mutex
-	refused map[string]bool
+	refused map[string]bool // by user id, or user id "|" app id
 }
 
 func (f *fakeAccess) refuse(userID string, refused bool) {
@@ -263,11 +265,19 @@ func (f *fakeAccess) refuse(userID string, refused bool) {
 	f.refused[userID] = refused
 }
 
-func (f *fakeAccess) Allowed(_ context.Context, _ directory.Tenant, u directory.User) error {
+// refuseAt refuses (or allows again) the user at one app only.
+func (f *fakeAccess) refuseAt(userID, appID string, refused bool) {
+	f.refuse(userID+"|"+appID, refused)
+}
+
+func (f *fakeAccess) Allowed(_ context.Context, _ directory.Tenant, u directory.User, appID string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.refused[u.ID] {
 		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: 50020, Err: errors.New("passcodes are turned off")})
+	}
+	if f.refused[u.ID+"|"+appID] {
+		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: 50105, Err: errors.New("the user is not assigned to the app")})
 	}
 	return nil
 }

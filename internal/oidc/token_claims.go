@@ -72,7 +72,7 @@ type userClaims struct {
 // after the sign-in (directory.TokensRevoked) is invalid_grant. Code
 // exchanges, refreshes and userinfo all pass here.
 func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc userClaims) error {
-	u, err := p.liveUser(ctx, uc.tenantID, uc.userID, uc.authTime)
+	u, err := p.liveUser(ctx, uc.tenantID, uc.clientID, uc.userID, uc.authTime)
 	if err != nil {
 		return err
 	}
@@ -97,24 +97,25 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 	return nil
 }
 
-// liveUser returns the user of a grant from a sign-in at authTime, or
-// invalid_grant when the user was deleted or disabled or its access was
-// ended since, or when Deps.Access no longer allows the user in (e.g. a
-// passcode guest after passcodes were turned off, R9).
-func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTime time.Time) (directory.User, error) {
+// liveUser returns the user of a grant of the app clientID from a sign-in
+// at authTime, or invalid_grant when the user was deleted or disabled or
+// its access was ended since, or when Deps.Access no longer allows the
+// user in to that app (e.g. a passcode guest after passcodes were turned
+// off, R9; a user no longer assigned to an app that requires it, R16).
+func (p *Provider) liveUser(ctx context.Context, tenantID, clientID, userID string, authTime time.Time) (directory.User, error) {
 	u, err := p.deps.Directory.GetUser(ctx, tenantID, userID)
 	if errors.Is(err, store.ErrNotFound) {
-		return u, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user no longer exists in this tenant.", codeUserNotFound).
-			WithParent(fmt.Errorf("get user: %w", err))
+		return u, refuseGrant(ctx, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user no longer exists in this tenant.", codeUserNotFound).
+			WithParent(fmt.Errorf("get user: %w", err)))
 	}
 	if err != nil {
 		return u, oidc.ErrServerError().WithParent(fmt.Errorf("get user: %w", err))
 	}
 	if !u.AccountEnabled {
-		return u, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user's account is disabled.", codeUserDisabled)
+		return u, refuseGrant(ctx, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user's account is disabled.", codeUserDisabled))
 	}
 	if directory.TokensRevoked(u, authTime) {
-		return u, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user's sign-in sessions were revoked; sign in again.", codeRevokedGrant)
+		return u, refuseGrant(ctx, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user's sign-in sessions were revoked; sign in again.", codeRevokedGrant))
 	}
 	t, ok := TenantFromContext(ctx)
 	if !ok || t.ID != tenantID {
@@ -122,15 +123,15 @@ func (p *Provider) liveUser(ctx context.Context, tenantID, userID string, authTi
 			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: tenant: %w", err))
 		}
 	}
-	if err := p.access.Allowed(ctx, t, u); err != nil {
+	if err := p.access.Allowed(ctx, t, u, clientID); err != nil {
 		if !errors.Is(err, ErrAccessEnded) {
 			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
 		}
 		var ref *Refusal
 		if errors.As(err, &ref) && ref.Code != 0 {
-			return u, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: %s", ref.Code, ref.Err.Error()).WithParent(err)
+			return u, refuseGrant(ctx, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: %s", ref.Code, ref.Err.Error()).WithParent(err))
 		}
-		return u, oidc.ErrInvalidGrant().WithDescription("%s", err.Error()).WithParent(err)
+		return u, refuseGrant(ctx, oidc.ErrInvalidGrant().WithDescription("%s", err.Error()).WithParent(err))
 	}
 	return u, nil
 }

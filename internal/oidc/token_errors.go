@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
 
 	"github.com/guestgate/guestgate/internal/httpx"
 )
@@ -166,11 +168,31 @@ func (t *tokenResponse) Write(b []byte) (int, error) {
 // maxTokenResponse bounds what is held: a token answer is a few KB.
 const maxTokenResponse = 1 << 20
 
+// grantRefusal keeps, for one request of the token endpoint, why the
+// grant's user was refused (liveUser): the library answers a refresh whose
+// token its storage refused with a bare invalid_grant (the cause is only
+// its parent), so the reason is taken from here instead.
+type grantRefusal struct{ desc string }
+
+type grantRefusalKey struct{}
+
+// refuseGrant notes e's description for the token endpoint's answer and
+// returns e.
+func refuseGrant(ctx context.Context, e *oidc.Error) *oidc.Error {
+	if note, ok := ctx.Value(grantRefusalKey{}).(*grantRefusal); ok && note.desc == "" {
+		note.desc = e.Description
+	}
+	return e
+}
+
 // entraTokenErrors serves the token endpoint through next, rewriting an
-// OAuth error answer (4xx/5xx with a JSON "error") into Entra's shape.
+// OAuth error answer (4xx/5xx with a JSON "error") into Entra's shape. A
+// bare invalid_grant takes the reason the grant's user was refused for,
+// when one was noted (refuseGrant).
 func (p *Provider) entraTokenErrors(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	rec := &tokenResponse{header: w.Header()}
-	next.ServeHTTP(rec, r)
+	note := &grantRefusal{}
+	next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), grantRefusalKey{}, note)))
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
@@ -182,6 +204,9 @@ func (p *Provider) entraTokenErrors(next http.Handler, w http.ResponseWriter, r 
 		w.WriteHeader(rec.status)
 		_, _ = w.Write(rec.body.Bytes())
 		return
+	}
+	if oauth.Error == "invalid_grant" && oauth.Description == "" {
+		oauth.Description = note.desc
 	}
 	body, err := json.Marshal(entraError(r, p.clock.Now(), oauth.Error, oauth.Description))
 	if err != nil {

@@ -87,7 +87,7 @@ func (p *Provider) liveRefreshToken(ctx context.Context, token string) (RefreshT
 	}
 	// Ending a user's access deletes its refresh tokens; this also refuses
 	// one a code exchange created from an older sign-in meanwhile.
-	if _, err := p.liveUser(ctx, tid, rec.UserID, rec.AuthTime); err != nil {
+	if _, err := p.liveUser(ctx, tid, rec.ClientID, rec.UserID, rec.AuthTime); err != nil {
 		return RefreshTokenRecord{}, err
 	}
 	return rec, nil

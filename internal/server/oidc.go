@@ -45,8 +45,8 @@ func newAccessChecker(s *signin.Service) (accessChecker, error) {
 	return accessChecker{signin: s}, nil
 }
 
-func (a accessChecker) Allowed(ctx context.Context, t directory.Tenant, u directory.User) error {
-	err := a.signin.AllowedUser(ctx, t, u)
+func (a accessChecker) Allowed(ctx context.Context, t directory.Tenant, u directory.User, appID string) error {
+	err := a.signin.AllowedUser(ctx, t, u, appID)
 	if err != nil && signin.IsRefusal(err) {
 		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: signin.ErrorCode(err), Err: err})
 	}

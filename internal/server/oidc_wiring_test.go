@@ -63,6 +63,12 @@ func TestWiringRefusesAMissingDependency(t *testing.T) {
 		{"provider_without_the_pages", func() error { _, err := oidcProvider(s.oidc, nil, signins); return err }},
 		{"provider_without_its_core", func() error { _, err := oidcProvider(nil, &web.Handler{}, signins); return err }},
 		{"access_check_without_sign_in", func() error { _, err := newAccessChecker(nil); return err }},
+		{"sign_in_without_assignments", func() error {
+			without := *s
+			without.assignments = nil
+			_, err := newSignIn(&without, otps, session.NewService(b.db, b.clock, 0), directory.PublicMailDomains{})
+			return err
+		}},
 		{"operator_users_without_lifecycle", func() error { _, err := admin.NewUsers(admin.Directory{}, nil, s.members); return err }},
 		{"operator_apps_without_core", func() error { _, err := admin.NewApps(nil); return err }},
 		{"operator_invitations_without_service", func() error { _, err := admin.NewInvitations(nil, true); return err }},

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -86,6 +87,9 @@ func (s *services) composePasscode(ctx context.Context, t directory.Tenant, addr
 // newSignIn builds the sign-in service over the domain services; it
 // completes authorization requests through the provider's core.
 func newSignIn(s *services, otps *otp.Service, sessions *session.Service, publicDomains directory.PublicMailDomains) (*signin.Service, error) {
+	if s.assignments == nil {
+		return nil, errors.New("sign-in: the assignment service is missing: apps that require assignment would admit anyone")
+	}
 	cfg := s.cfg
 	signins, err := signin.New(
 		signin.Config{PublicURL: cfg.PublicURL, Key: cfg.subkey("signin"), OldKeys: cfg.subkeys("signin")[1:],
@@ -94,7 +98,7 @@ func newSignIn(s *services, otps *otp.Service, sessions *session.Service, public
 			Directory: s.db, Invitations: s.invitations, OTP: otps, Sessions: sessions,
 			Policies: s.policies, Members: s.members, Accounts: s.members, SignUps: s.db, Federations: s.federations,
 			ComposePasscode: s.composePasscode, Outbox: s.db,
-			Login: loginBridge{s.oidc}, SignInLog: s.db, Limiter: s.limiter, Limits: cfg.Abuse,
+			Login: loginBridge{s.oidc}, Assignments: s.assignments, SignInLog: s.db, Limiter: s.limiter, Limits: cfg.Abuse,
 			Tx: s.db, Clock: s.clock, Log: s.log, Metrics: s.metrics,
 		})
 	if err != nil {

@@ -347,6 +347,12 @@ func (s *Service) acceptSignUp(ctx context.Context, t directory.Tenant, p proof)
 	if err != nil {
 		return res, s.refused(ctx, t, attempt{address: su.Address, method: methodOf(id.AMR), app: app}, err)
 	}
+	if res.refusal != nil {
+		// Signed up, then refused by an app that requires assignment
+		// (R16): the guest exists, for an admin to assign.
+		s.d.Log.InfoContext(ctx, "guest signed up; the app refused them", "tenant_id", t.ID, "user_id", id.UserID, "app_id", su.App.AppID)
+		return Result{}, res.refusal
+	}
 	s.d.Metrics.SignedIn(string(id.IdP))
 	s.d.Log.InfoContext(ctx, "guest signed up to an app", "tenant_id", t.ID, "user_id", res.Session.UserID, "idp", id.IdP, "app_id", su.App.AppID)
 	return res, nil

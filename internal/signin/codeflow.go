@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/metrics"
 	"github.com/guestgate/guestgate/internal/otp"
@@ -94,7 +95,9 @@ func (s *Service) verifyCode(ctx context.Context, f codeFlow, code string, after
 		s.d.Metrics.Passcode(metrics.PasscodeFailed)
 	}
 	a := f.attempt
-	if _, _, ok := failureOf(err); ok {
+	if _, _, ok := failureOf(err); ok && !errors.Is(err, assignment.ErrNotAssigned) {
+		// A right code to an app the user is not assigned to (R16) is no
+		// guess: it does not count against the limits of guessing.
 		a.count = &s.d.Limits.Verify
 	}
 	return s.refused(ctx, t, a, err)

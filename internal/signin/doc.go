@@ -47,6 +47,12 @@
 //     given and made again inside the transaction that redeems or starts
 //     the session, so a policy change in between is seen.
 //
+// An app that requires assignment (R16, assignment.go) admits only the
+// users assigned to it, directly or through a group: the one finish path
+// and a live session's single sign-on read the user's access to the app
+// once (Deps.Assignments) and refuse with *NotAssignedError (AADSTS50105);
+// Allowed asks again wherever the app's grants are used.
+//
 // State that crosses a browser round trip (the home-tenant hand-off, the
 // proof awaiting consent) is sealed with AES-GCM under a key derived from
 // the deployment secret and bound to the browser; nothing is written for

@@ -85,7 +85,7 @@ func TestRemovedFederationEndsAccess(t *testing.T) {
 				if reads := f.takeCalls(); slices.ContainsFunc(reads, func(r string) bool { return strings.HasPrefix(r, "Effective") }) {
 					t.Fatalf("a federation guest's session read the passcode policy (%v): the federation's look-up is meant to replace it", reads)
 				}
-				if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID); err != nil {
+				if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID, ""); err != nil {
 					t.Fatalf("Allowed before the removal = %v", err)
 				}
 
@@ -99,7 +99,7 @@ func TestRemovedFederationEndsAccess(t *testing.T) {
 				if after, _ := f.bridge.calls(); len(after) != len(before) {
 					t.Fatalf("the session completed an app's request after the removal: %+v", after[len(before):])
 				}
-				err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID)
+				err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID, "")
 				if !errors.Is(err, federation.ErrRemoved) || !signin.IsRefusal(err) {
 					t.Fatalf("Allowed after the removal = %v, want federation.ErrRemoved (a refusal)", err)
 				}
@@ -128,7 +128,7 @@ func TestFederationIssuerChangeEndsAccess(t *testing.T) {
 			t.Fatal(err)
 		}
 		g, _ := f.federatedGuest(t, f.fabrikam, "nina@partner-oidc.example", fed)
-		if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID); err != nil {
+		if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID, ""); err != nil {
 			t.Fatalf("Allowed before = %v", err)
 		}
 		other := "https://login.other-partner.example"
@@ -136,7 +136,7 @@ func TestFederationIssuerChangeEndsAccess(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.clock.Advance(time.Second)
-		if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID); !errors.Is(err, federation.ErrRemoved) {
+		if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID, ""); !errors.Is(err, federation.ErrRemoved) {
 			t.Fatalf("Allowed after the issuer changed = %v, want federation.ErrRemoved", err)
 		}
 	})

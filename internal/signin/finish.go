@@ -30,6 +30,10 @@ type Result struct {
 	Token   string
 	Next    string
 	Consent *Consent
+	// refusal is a refusal recorded in the transaction that ended the
+	// step, which commits (a redemption to an app the guest is not
+	// assigned to): the caller returns it once the transaction committed.
+	refusal error
 }
 
 // Consent is a first redemption waiting for Review permissions: the
@@ -133,6 +137,11 @@ func (s *Service) Accept(ctx context.Context, t directory.Tenant, token string) 
 	if err != nil {
 		return res, s.refusedIdentity(ctx, t, p.Identity, app, err)
 	}
+	if res.refusal != nil {
+		s.d.Log.InfoContext(ctx, "guest redeemed the invitation; the app refused them", "tenant_id", t.ID,
+			"user_id", p.Identity.UserID, "app_id", app.ID, "err", res.refusal)
+		return Result{}, res.refusal
+	}
 	s.d.Metrics.SignedIn(string(p.Identity.IdP))
 	s.d.Log.InfoContext(ctx, "guest accepted the invitation and redeemed it", "tenant_id", t.ID,
 		"user_id", p.Identity.UserID, "idp", p.Identity.IdP)
@@ -174,13 +183,19 @@ func (s *Service) Decline(ctx context.Context, t directory.Tenant, token string)
 }
 
 // startSession runs inside the transaction that ends a sign-in: it reads
-// the user, decides again, redeems a guest who is not yet Accepted, starts
-// the session, completes the app's request and records the sign-in (all
-// of it commits together; no transaction of its own for the log). Only
-// Accept (consented) redeems: a guest found not yet Accepted on any other
-// way in was redeemed when the route was decided and has been reset since;
-// that sign-in is a redemption now and must start again to review
-// permissions.
+// the user, decides again, redeems a guest who is not yet Accepted, reads
+// once whether the user may sign in to the app (admitted), starts the
+// session, completes the app's request and records the sign-in (all of it
+// commits together; no transaction of its own for the log). Only Accept
+// (consented) redeems: a guest found not yet Accepted on any other way in
+// was redeemed when the route was decided and has been reset since; that
+// sign-in is a redemption now and must start again to review permissions.
+//
+// A user the app refuses gets no session. After Review permissions
+// (consented) the redemption, or the sign-up's new guest, still commits,
+// as Entra redeems the invitation and then refuses the app: the refusal
+// is recorded with it and returned in Result.refusal. Otherwise a refusal
+// is an error, the transaction rolls back and the caller records it.
 func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Identity, next Continuation, app appRef, consented bool) (Result, error) {
 	u, err := s.d.Directory.GetUser(ctx, t.ID, id.UserID)
 	if err != nil {
@@ -199,6 +214,13 @@ func (s *Service) startSession(ctx context.Context, t directory.Tenant, id Ident
 		if err := s.d.Invitations.Redeem(ctx, t.ID, u.ID, id.IdP, id.Issuer); err != nil {
 			return Result{}, fmt.Errorf("start session: %w", err)
 		}
+	}
+	if err := s.admitted(ctx, t, u.ID, next, app); err != nil {
+		if !consented || !IsRefusal(err) {
+			return Result{}, err
+		}
+		a := attempt{user: &u, address: u.Mail, id: &id, method: methodOf(id.AMR), app: app}
+		return Result{refusal: s.refused(ctx, t, a, err)}, nil
 	}
 	sess, token, err := s.d.Sessions.Create(ctx, t.ID, u.ID, string(id.IdP), id.AMR)
 	if err != nil {
@@ -255,8 +277,9 @@ func (s *Service) nextURL(ctx context.Context, t directory.Tenant, next Continua
 }
 
 // ContinueSession answers a sign-in from a live session (R4): the user
-// must still be allowed in (R9 applies to existing sessions too), then the
-// app's request completes. It returns where the browser goes. A session
+// must still be allowed in (R9 applies to existing sessions too) and, for
+// an app that requires assignment, assigned to it (R16, one read), then
+// the app's request completes. It returns where the browser goes. A session
 // from before the user's access was ended (directory.TokensRevoked) is
 // session.ErrRevoked: the user signs in again.
 //
@@ -281,6 +304,9 @@ func (s *Service) ContinueSession(ctx context.Context, t directory.Tenant, sess 
 		return s.nextURL(ctx, t, next, sess)
 	}
 	app := s.appOf(ctx, t, next)
+	if err := s.admitted(ctx, t, u.ID, next, app); err != nil {
+		return "", s.refused(ctx, t, attempt{user: &u, address: u.Mail, method: methodReused, app: app}, err)
+	}
 	var url string
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		if url, err = s.nextURL(ctx, t, next, sess); err != nil {

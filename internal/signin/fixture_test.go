@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
@@ -49,6 +50,7 @@ type fixture struct {
 	policies    *policy.Service
 	members     *member.Service
 	feds        *federation.Service
+	assignments *assignment.Service
 	bridge      *fakeBridge
 	signUps     *fakeSignUps
 
@@ -173,6 +175,7 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 		federation.Deps{Store: db, Directory: db, Audit: db, Tx: db, Clock: c, Log: log}); err != nil {
 		t.Fatal(err)
 	}
+	f.assignments = assignment.NewService(assignment.Deps{Store: db, Directory: db, Groups: db, Tx: db, Audit: db, Clock: c})
 	f.bridge = &fakeBridge{db: db}
 	f.signUps = &fakeSignUps{}
 	tr := traced{Store: db, Policies: f.policies, f: f}
@@ -180,7 +183,7 @@ func newFixture(t *testing.T, e testenv.Engine, limits ...ratelimit.Limits) *fix
 		Directory: tr, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
 		Policies: tr, Members: f.members, Accounts: f.members, SignUps: f.signUps, Federations: f.feds,
 		ComposePasscode: f.composePasscode, Outbox: db, SignInLog: db,
-		Login: f.bridge, Tx: db, Clock: c, Log: log,
+		Login: f.bridge, Assignments: f.assignments, Tx: db, Clock: c, Log: log,
 	}
 	if len(limits) > 0 {
 		deps.Limiter, deps.Limits = ratelimit.New(db, c), limits[0]
@@ -372,6 +375,18 @@ type fakeBridge struct {
 	failComplete error
 	completed    []bridgeCall
 	failed       []bridgeCall
+	// apps names the app (client id) of a request id; others have none.
+	apps map[string]string
+}
+
+// forApp makes request id a request of the app appID.
+func (b *fakeBridge) forApp(id, appID string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.apps == nil {
+		b.apps = map[string]string{}
+	}
+	b.apps[id] = appID
 }
 
 type bridgeCall struct {
@@ -391,7 +406,9 @@ func (b *fakeBridge) failCompletes(err error) {
 }
 
 func (b *fakeBridge) AuthRequest(_ context.Context, _, id string) (signin.AuthRequest, error) {
-	return signin.AuthRequest{AppName: "Woodgrove " + id}, nil
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return signin.AuthRequest{AppID: b.apps[id], AppName: "Woodgrove " + id}, nil
 }
 
 func (b *fakeBridge) Complete(ctx context.Context, tenantID, id string, s session.Session) (string, error) {

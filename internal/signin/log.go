@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/httpx"
@@ -41,6 +42,8 @@ import (
 //	       or no identity provider applies (UserUnauthorized, Entra's code
 //	       for a guest the resource tenant cannot let in)
 //	65004  the guest declined Review permissions (UserDeclinedConsent)
+//	50105  the user is not assigned to an app that requires assignment
+//	       (EntitlementGrantsNotFound, R16)
 //
 // A changed decision or an expired step is not recorded: the person is
 // asked to start again, nothing was refused.
@@ -78,6 +81,7 @@ const (
 	reasonOTPDisabled    = "This organization turned off sign-in with email one-time passcodes, the only way this guest can sign in."
 	reasonNoMethod       = "No identity provider this organization allows applies to this guest."
 	reasonDeclined       = "The user declined to consent to access the app."
+	reasonNotAssigned    = "The signed in user is not assigned to a role for the application."
 )
 
 // failureOf maps a refusal to its recorded code and reason; ok is false
@@ -122,6 +126,8 @@ func failureOf(err error) (code int, reason string, ok bool) {
 		return 50020, reasonNoMethod, true
 	case errors.Is(err, ErrConsentDeclined):
 		return 65004, reasonDeclined, true
+	case errors.Is(err, assignment.ErrNotAssigned):
+		return 50105, reasonNotAssigned, true
 	}
 	return 0, "", false
 }

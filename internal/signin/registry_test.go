@@ -83,7 +83,7 @@ func withDeps(t *testing.T, f *fixture, edit func(*signin.Deps)) *signin.Service
 		Directory: f.db, Invitations: f.invitations, OTP: f.otp, Sessions: f.sessions,
 		Policies: f.policies, Members: f.members, Accounts: f.members, SignUps: f.signUps, Federations: f.feds,
 		ComposePasscode: f.composePasscode, Outbox: f.db, SignInLog: f.db,
-		Login: f.bridge, Tx: f.db, Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Login: f.bridge, Assignments: f.assignments, Tx: f.db, Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	edit(&d)
 	svc, err := signin.New(signin.Config{PublicURL: publicURL + "/", Key: []byte("signin-key-0123456789abcdef-0123456789")}, d)

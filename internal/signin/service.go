@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/federation"
@@ -62,6 +63,10 @@ type Deps struct {
 	ComposePasscode PasscodeComposer
 	Outbox          mail.OutboxWriter
 	Login           LoginBridge
+	// Assignments says whether a user may sign in to an app that requires
+	// assignment (R16), in one read (required: without it such an app
+	// would admit anyone).
+	Assignments assignment.Reader
 	// Federations are the tenants' partner identity providers (optional).
 	Federations Federations
 	// SignInLog records every sign-in and refused attempt (optional).
@@ -89,6 +94,9 @@ type Service struct {
 
 // New returns a Service.
 func New(cfg Config, d Deps) (*Service, error) {
+	if d.Assignments == nil {
+		return nil, errors.New("signin: Deps.Assignments is nil: apps that require assignment would admit anyone")
+	}
 	seals, err := newSealer(cfg.Key, cfg.OldKeys...)
 	if err != nil {
 		return nil, err
@@ -320,14 +328,17 @@ func (s *Service) decisionInput(ctx context.Context, t directory.Tenant, u direc
 }
 
 // Allowed reports whether a user may still use what an earlier sign-in
-// granted (an app's refresh and access tokens): the user exists and is
-// enabled, and an invited user's identity provider is still allowed by the
-// decision of section 3 (R9: a passcode guest is refused once passcodes
-// are turned off; a federation guest once the tenant removed the
-// federation, federation.ErrRemoved). Refusals are the errors a sign-in
-// would meet (ErrNotMember, ErrAccountDisabled, invitation.ErrOTPDisabled,
-// …; see IsRefusal); anything else is a failure to decide.
-func (s *Service) Allowed(ctx context.Context, tenantID, userID string) error {
+// to the app appID (an OAuth client_id; "" for none) granted (its refresh
+// and access tokens): the user exists and is enabled, an invited user's
+// identity provider is still allowed by the decision of section 3 (R9: a
+// passcode guest is refused once passcodes are turned off; a federation
+// guest once the tenant removed the federation, federation.ErrRemoved),
+// and an app that requires assignment still has the user assigned,
+// directly or through a group (R16, *NotAssignedError). Refusals are the
+// errors a sign-in would meet (ErrNotMember, ErrAccountDisabled,
+// invitation.ErrOTPDisabled, …; see IsRefusal); anything else is a
+// failure to decide.
+func (s *Service) Allowed(ctx context.Context, tenantID, userID, appID string) error {
 	t, err := s.d.Directory.GetTenant(ctx, tenantID)
 	if err != nil {
 		return notFoundAs(err, ErrNotMember, "allowed: tenant")
@@ -336,29 +347,28 @@ func (s *Service) Allowed(ctx context.Context, tenantID, userID string) error {
 	if err != nil {
 		return notFoundAs(err, ErrNotMember, "allowed: user")
 	}
-	return s.AllowedUser(ctx, t, u)
+	return s.AllowedUser(ctx, t, u, appID)
 }
 
 // AllowedUser is Allowed for a tenant and a user the caller has just read
 // (the provider reads the user for the token's claims anyway).
-func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directory.User) error {
+func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directory.User, appID string) error {
 	if u.TenantID != t.ID {
 		return ErrNotMember
 	}
 	if !u.AccountEnabled {
 		return ErrAccountDisabled
 	}
-	if !isInvited(u) {
-		return nil
+	if isInvited(u) {
+		dec, otpEnabled, err := s.decide(ctx, t, u)
+		if err != nil {
+			return err
+		}
+		if _, err := s.routeFor(t, u, dec, otpEnabled); err != nil {
+			return err
+		}
 	}
-	dec, otpEnabled, err := s.decide(ctx, t, u)
-	if err != nil {
-		return err
-	}
-	if _, err := s.routeFor(t, u, dec, otpEnabled); err != nil {
-		return err
-	}
-	return nil
+	return s.admittedTo(ctx, t, u.ID, appRef{ID: appID})
 }
 
 // IsRefusal reports whether err is a reason a person may not sign in (as

@@ -896,16 +896,16 @@ func TestAllowed(t *testing.T) {
 		t.Run("R9_passcode_guest_refused_after_passcodes_off", func(t *testing.T) {
 			f := newFixture(t, e)
 			g, _ := f.redeem(t, f.fabrikam, "kim@contoso.example")
-			if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID); err != nil {
+			if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID, ""); err != nil {
 				t.Fatalf("Allowed before = %v", err)
 			}
 			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
-			err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID)
+			err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID, "")
 			if !errors.Is(err, invitation.ErrOTPDisabled) || !signin.IsRefusal(err) {
 				t.Fatalf("Allowed after passcodes off = %v, want invitation.ErrOTPDisabled (a refusal)", err)
 			}
 			f.setPasscodes(t, f.fabrikam, policy.AllowEnabled)
-			if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID); err != nil {
+			if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID, ""); err != nil {
 				t.Fatalf("Allowed after passcodes on again = %v", err)
 			}
 		})
@@ -915,13 +915,13 @@ func TestAllowed(t *testing.T) {
 			if err := f.members.SetAccountEnabled(ctx, f.fabrikam, g.ID, false, audit.CLI, roles.AsOperator()); err != nil {
 				t.Fatal(err)
 			}
-			if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID); !errors.Is(err, signin.ErrAccountDisabled) {
+			if err := f.svc.Allowed(ctx, f.fabrikam.ID, g.ID, ""); !errors.Is(err, signin.ErrAccountDisabled) {
 				t.Fatalf("Allowed for a disabled guest = %v, want ErrAccountDisabled", err)
 			}
-			if err := f.svc.Allowed(ctx, f.fabrikam.ID, "00000000-0000-0000-0000-000000000000"); !errors.Is(err, signin.ErrNotMember) {
+			if err := f.svc.Allowed(ctx, f.fabrikam.ID, "00000000-0000-0000-0000-000000000000", ""); !errors.Is(err, signin.ErrNotMember) {
 				t.Fatalf("Allowed for an unknown user = %v, want ErrNotMember", err)
 			}
-			if err := f.svc.Allowed(ctx, f.contoso.ID, g.ID); !errors.Is(err, signin.ErrNotMember) {
+			if err := f.svc.Allowed(ctx, f.contoso.ID, g.ID, ""); !errors.Is(err, signin.ErrNotMember) {
 				t.Fatalf("Allowed for Fabrikam's guest at Contoso = %v, want ErrNotMember", err)
 			}
 		})
@@ -929,7 +929,7 @@ func TestAllowed(t *testing.T) {
 			f := newFixture(t, e)
 			m := f.member(t, f.fabrikam, "lee@fabrikam.example")
 			f.setPasscodes(t, f.fabrikam, policy.AllowDisabled)
-			if err := f.svc.Allowed(ctx, f.fabrikam.ID, m.ID); err != nil {
+			if err := f.svc.Allowed(ctx, f.fabrikam.ID, m.ID, ""); err != nil {
 				t.Fatalf("Allowed for a member = %v", err)
 			}
 		})

@@ -1,11 +1,13 @@
 package web
 
 import (
-	"github.com/guestgate/guestgate/internal/httpx"
+	"errors"
 	"net/http"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/httpx"
 	"github.com/guestgate/guestgate/internal/i18n"
 )
 
@@ -48,6 +50,10 @@ func (h *Handler) consentPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) consentAccept(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
 	res, err := h.deps.SignIn.Accept(r.Context(), t, h.consentProof(r, t))
+	if errors.Is(err, assignment.ErrNotAssigned) {
+		// Redeemed, then refused by the app (R16): the proof is spent.
+		h.clearConsentCookie(w, t)
+	}
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return

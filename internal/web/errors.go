@@ -26,6 +26,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 	var (
 		idpErr *signin.UnavailableError
 		limErr *ratelimit.LimitedError
+		naErr  *signin.NotAssignedError
 	)
 	if heading, text, st, ok := federationPage(l, tenantName, err); ok {
 		h.deps.Log.InfoContext(r.Context(), "federated sign-in refused", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
@@ -38,6 +39,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, tenantName string
 		status = http.StatusTooManyRequests
 		w.Header().Set("Retry-After", strconv.Itoa(int(limErr.RetryAfter(h.deps.Clock.Now())/time.Second)))
 		p.Heading, p.Paragraphs = i18n.T(l, "ratelimit.title"), []string{i18n.T(l, "ratelimit.explain", waitText(l, limErr.RetryAt.Sub(h.deps.Clock.Now())))}
+	case errors.As(err, &naErr):
+		// R16: the app's name, why, and whom to ask (the tenant's own
+		// sign-in text, where branding has one, shows on every page).
+		status = http.StatusForbidden
+		p.Heading, p.Paragraphs = notAssignedPage(l, tenantName, naErr.AppName)
 	case errors.Is(err, signin.ErrNotInvited):
 		// Said once the address is proved, before anything is created (R15).
 		status = http.StatusForbidden
@@ -101,6 +107,16 @@ func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
 // OpenID Connect parameter) with the localized 400 page.
 func (h *Handler) BadRequest(w http.ResponseWriter, r *http.Request) {
 	h.fail(w, r, tenantFrom(r.Context()).DisplayName, errBadRequest)
+}
+
+// notAssignedPage is the heading and text of a refusal by an app that
+// requires assignment (AADSTS50105), naming the app when it is known.
+func notAssignedPage(l, tenantName, appName string) (string, []string) {
+	heading, explain := i18n.T(l, "assignment.refused.title_app"), i18n.T(l, "assignment.refused.explain_app", tenantName)
+	if appName != "" {
+		heading, explain = i18n.T(l, "assignment.refused.title", appName), i18n.T(l, "assignment.refused.explain", tenantName, appName)
+	}
+	return heading, []string{explain, i18n.T(l, "assignment.refused.ask", tenantName), i18n.T(l, "assignment.refused.code")}
 }
 
 var (

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/otp"
@@ -24,6 +25,11 @@ func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
 	}
 	if s, err := h.deps.Sessions.Lookup(r.Context(), t.ID, h.sessionToken(r, t.ID)); err == nil && ar.Reusable(s, h.deps.Clock.Now()) {
 		next, err := h.deps.SignIn.ContinueSession(r.Context(), t, s, signin.Continuation{AuthRequestID: reqID})
+		if ar.PromptNone && reqID != "" && errors.Is(err, assignment.ErrNotAssigned) {
+			// No page may be shown (prompt=none, a silent renewal): the
+			// app hears the refusal (R16) instead.
+			next, err = h.deps.SignIn.FailAuthRequest(r.Context(), t, reqID, "access_denied")
+		}
 		switch {
 		case err == nil:
 			http.Redirect(w, r, next, http.StatusSeeOther)
