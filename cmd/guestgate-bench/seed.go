@@ -109,7 +109,12 @@ func seedOneTenant(ctx context.Context, srv *server.Server, dsn string, tn direc
 	}
 	logf("seeded %d padding users in the bench tenant in %s", padding, time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	if err := seedGroups(ctx, srv, tn, appID, pool, gs); err != nil {
+	if strings.HasPrefix(dsn, "postgres") {
+		err = seedGroupsSQL(ctx, srv, dsn, tn, appID, gs)
+	} else {
+		err = seedGroups(ctx, srv, tn, appID, pool, gs)
+	}
+	if err != nil {
 		return err
 	}
 	logf("seeded %d groups (%d members each), each pool guest in %d, in %s", gs.n, membersPerGroup, gs.perGuest, time.Since(start).Round(time.Millisecond))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -161,3 +162,74 @@ func userIDs(ctx context.Context, db *sqlstore.DB, tenantID string, pool, want i
 	}
 	return ids, nil
 }
+
+// seedGroupsSQL stores what seedGroups does, in PostgreSQL by
+// INSERT … SELECT: the server builds the rows, so 10 000 groups with a
+// million members and 50 groups for each of tens of thousands of pool
+// guests take seconds. Groups are numbered by mailNickname (bench00000 is
+// group 0), padding users by id, pool guests by address.
+func seedGroupsSQL(ctx context.Context, srv *server.Server, dsn string, tn directory.Tenant, appID string, gs groupsShape) error {
+	if gs.perGuest > gs.n {
+		return fmt.Errorf("seed groups: -guest-groups %d exceeds -groups %d", gs.perGuest, gs.n)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("seed groups: %w", err)
+	}
+	defer db.Close()
+	now := time.Now().UnixMicro()
+	steps := []struct {
+		what string
+		q    string
+		args []any
+	}{
+		{"groups", seedGroupsQuery, []any{tn.ID, now, gs.n}},
+		{"members", seedGroupMembersQuery, []any{tn.ID, now, membersPerGroup}},
+	}
+	if gs.perGuest > 0 {
+		steps = append(steps, struct {
+			what string
+			q    string
+			args []any
+		}{"pool guests' memberships", seedGuestGroupsQuery, []any{tn.ID, now, gs.perGuest, gs.n}})
+	}
+	for _, s := range steps {
+		if _, err := db.ExecContext(ctx, s.q, s.args...); err != nil {
+			return fmt.Errorf("seed groups: %s: %w", s.what, err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, "ANALYZE directory_groups; ANALYZE group_members"); err != nil {
+		return fmt.Errorf("seed groups: analyze: %w", err)
+	}
+	if gs.perGuest == 0 {
+		return nil
+	}
+	var first string
+	if err := db.QueryRowContext(ctx, `SELECT id FROM directory_groups WHERE tenant_id = $1 AND mail_nickname = 'bench00000'`, tn.ID).Scan(&first); err != nil {
+		return fmt.Errorf("seed groups: group 0: %w", err)
+	}
+	return assignGroupZero(ctx, srv, tn, appID, first)
+}
+
+const seedGroupsQuery = `
+INSERT INTO directory_groups (tenant_id, id, display_name, description, mail_nickname, created_at, deleted_at)
+SELECT $1, gen_random_uuid()::text, 'Bench group ' || lpad(g::text, 5, '0'), '', 'bench' || lpad(g::text, 5, '0'), $2::bigint, 0
+FROM generate_series(0, $3::int - 1) AS g`
+
+// seedGroupMembersQuery gives group k the padding users k·$3 … k·$3+$3-1.
+const seedGroupMembersQuery = `
+INSERT INTO group_members (tenant_id, group_id, member_id, member_type, created_at)
+SELECT $1, g.id, u.id, 'user', $2::bigint
+FROM (SELECT id, row_number() OVER (ORDER BY mail_nickname) - 1 AS k FROM directory_groups WHERE tenant_id = $1) AS g
+JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM users WHERE tenant_id = $1 AND mail NOT LIKE 'guest%') AS u
+	ON u.n / $3::int = g.k`
+
+// seedGuestGroupsQuery puts pool guest i in group 0 and in $3-1 others
+// spread over the rest, as seedGuestMemberships does.
+const seedGuestGroupsQuery = `
+INSERT INTO group_members (tenant_id, group_id, member_id, member_type, created_at)
+SELECT $1, g.id, u.id, 'user', $2::bigint
+FROM (SELECT id, row_number() OVER (ORDER BY mail) - 1 AS i FROM users WHERE tenant_id = $1 AND mail LIKE 'guest%') AS u
+CROSS JOIN generate_series(0, $3::int - 1) AS j
+JOIN (SELECT id, row_number() OVER (ORDER BY mail_nickname) - 1 AS k FROM directory_groups WHERE tenant_id = $1) AS g
+	ON g.k = CASE WHEN j = 0 THEN 0 ELSE 1 + (u.i * ($3::int - 1) + j - 1) % ($4::int - 1) END`
