@@ -238,7 +238,7 @@ func TestStartAddsECKey(t *testing.T) {
 			key[0] = 9
 			if _, err := oidc.NewProvider(oidc.Config{PublicURL: "https://login.example", CryptoKey: key},
 				oidc.Deps{Apps: db, Keys: db, AuthRequests: db, Directory: db, Salts: db, Tx: db, Clock: clock.Real{},
-					Sessions: &fakeSessions{}, Access: &fakeAccess{}}); err != nil {
+					Sessions: &fakeSessions{}, Access: &fakeAccess{}, Assignments: &fakeAssignments{}}); err != nil {
 				t.Fatal(err)
 			}
 			keys, err := db.ListSigningKeys(ctx)
