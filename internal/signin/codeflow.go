@@ -42,17 +42,24 @@ func (s *Service) sendCode(ctx context.Context, f codeFlow, lang string) error {
 	}
 	validity := s.d.OTP.Limits().Validity
 	err := s.d.OTP.Issue(ctx, t.ID, f.key, func(ctx context.Context, code string) error {
-		if err := s.countLimit(ctx, s.d.Limits.Send, t); err != nil {
-			return err
-		}
 		msg, err := s.d.ComposePasscode(ctx, t, f.to, code, validity, lang)
 		if err != nil {
 			return err
 		}
 		if f.drop {
-			return s.logUnknown(ctx, t, f.to, f.attempt.app)
+			err = s.logUnknown(ctx, t, f.to, f.attempt.app)
+		} else {
+			err = s.d.Outbox.EnqueueMail(ctx, msg)
 		}
-		return s.d.Outbox.EnqueueMail(ctx, msg)
+		if err != nil {
+			return err
+		}
+		// Counted last, just before the commit: every send of the tenant
+		// (and of the client network) counts on the same rows, whose lock
+		// the count holds until the commit. Counted first, the lock was
+		// held through the mail's composition and the outbox write too,
+		// and concurrent sends queued behind it.
+		return s.countLimit(ctx, s.d.Limits.Send, t)
 	})
 	var throttled *otp.ThrottledError
 	switch {
