@@ -42,18 +42,14 @@ func (s *Service) Issue(ctx context.Context, tenantID, address string, deliver f
 	req := RequesterOf(ctx)
 	return s.tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.clock.Now()
-		fromClient, toAddress, err := s.store.GetSends(ctx, tenantID, address, req.Client)
+		key := CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser}
+		prev, _, fromClient, toAddress, err := s.store.GetSendState(ctx, key, req.Client)
 		if err != nil {
 			return fmt.Errorf("issue passcode: %w", err)
 		}
 		counts, err := CheckSend(fromClient, toAddress, now, s.limits)
 		if err != nil {
 			return err
-		}
-		key := CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser}
-		prev, err := s.store.GetCode(ctx, key)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("issue passcode: %w", err)
 		}
 		// Another request from this client network sent a code between our
 		// read and write: it counts as this send, so this one is throttled.
@@ -151,13 +147,8 @@ func (s *Service) recordWrong(ctx context.Context, c Code) error {
 func (s *Service) State(ctx context.Context, tenantID, address string) (State, error) {
 	address = strings.ToLower(address)
 	req := RequesterOf(ctx)
-	fromClient, toAddress, err := s.store.GetSends(ctx, tenantID, address, req.Client)
+	c, exists, fromClient, toAddress, err := s.store.GetSendState(ctx, CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser}, req.Client)
 	if err != nil {
-		return State{}, fmt.Errorf("passcode state: %w", err)
-	}
-	c, err := s.store.GetCode(ctx, CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser})
-	exists := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return State{}, fmt.Errorf("passcode state: %w", err)
 	}
 	return StateOf(c, exists, fromClient, toAddress, s.clock.Now(), s.limits), nil

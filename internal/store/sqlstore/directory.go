@@ -178,6 +178,9 @@ func (db *DB) CreateUser(ctx context.Context, u directory.User) error {
 
 // GetUser returns the tenant's user with that id, or store.ErrNotFound.
 func (db *DB) GetUser(ctx context.Context, tenantID, id string) (directory.User, error) {
+	if _, inTx := ctx.Value(txKey{}).(*txState); !inTx && store.MemoOf(ctx) != nil {
+		return db.getUserWithPolicy(ctx, "get user", `u.id = $2`, tenantID, id)
+	}
 	row := db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND id = $2`, tenantID, id)
 	u, err := scanUser(row)
 	if err != nil {
@@ -189,6 +192,9 @@ func (db *DB) GetUser(ctx context.Context, tenantID, id string) (directory.User,
 // GetUserByMail returns the tenant's user with that address, compared in
 // lower case, or store.ErrNotFound.
 func (db *DB) GetUserByMail(ctx context.Context, tenantID, mail string) (directory.User, error) {
+	if _, inTx := ctx.Value(txKey{}).(*txState); !inTx && store.MemoOf(ctx) != nil {
+		return db.getUserWithPolicy(ctx, "get user by mail", `u.mail_lower = $2`, tenantID, strings.ToLower(mail))
+	}
 	row := db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND mail_lower = $2`,
 		tenantID, strings.ToLower(mail))
 	u, err := scanUser(row)
@@ -197,6 +203,30 @@ func (db *DB) GetUserByMail(ctx context.Context, tenantID, mail string) (directo
 	}
 	return u, nil
 }
+
+// getUserWithPolicy reads a user of tenantID (where: the condition on
+// u, $2 its argument) and, in the same statement, the tenant's email
+// policy, which it keeps in the request's memo: every step of a sign-in
+// that looks a user up decides next with the tenant's policy
+// (GetEmailPolicy: the sign-in pages, the access re-check of a token),
+// and this spares that step a round trip. No user, no policy read.
+func (db *DB) getUserWithPolicy(ctx context.Context, what, where, tenantID, arg string) (directory.User, error) {
+	var p emailPolicyRow
+	row := db.queryRow(ctx, `SELECT `+userColumnsOfU+`, `+emailPolicyColumns+`
+		FROM users u JOIN tenants t ON t.id = u.tenant_id LEFT JOIN email_otp_policies p ON p.tenant_id = u.tenant_id
+		WHERE u.tenant_id = $1 AND `+where, tenantID, arg)
+	u, err := scanUser(row, p.dest()...)
+	if err != nil {
+		return u, notFound(err, what)
+	}
+	if st, err := p.stored(what + ": email policy"); err == nil {
+		store.MemoOf(ctx).Put(emailPolicyMemo(tenantID), st)
+	}
+	return u, nil
+}
+
+// userColumnsOfU are userColumns of the table aliased u.
+var userColumnsOfU = "u." + strings.Join(strings.Split(strings.Join(strings.Fields(userColumns), " "), ", "), ", u.")
 
 // ListUsers returns the tenant's users ordered by id, after afterID, at
 // most limit (limit <= 0: all of them).
