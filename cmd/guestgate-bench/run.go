@@ -67,7 +67,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer mailSink.Close()
-	gg, err := startChild(ctx, db.dsn, mailSink.URL(), o.cpuProfile)
+	gg, err := startChild(ctx, db.dsn, mailSink.URL(), childProfiles{cpu: o.cpuProfile, block: o.blockProfile, mutex: o.mutexProfile})
 	if err != nil {
 		return err
 	}
