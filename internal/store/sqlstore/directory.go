@@ -178,7 +178,7 @@ func (db *DB) CreateUser(ctx context.Context, u directory.User) error {
 
 // GetUser returns the tenant's user with that id, or store.ErrNotFound.
 func (db *DB) GetUser(ctx context.Context, tenantID, id string) (directory.User, error) {
-	if _, inTx := ctx.Value(txKey{}).(*txState); !inTx && store.MemoOf(ctx) != nil {
+	if db.requestMemo(ctx) != nil {
 		return db.getUserWithPolicy(ctx, "get user", `u.id = $2`, tenantID, id)
 	}
 	row := db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND id = $2`, tenantID, id)
@@ -192,7 +192,7 @@ func (db *DB) GetUser(ctx context.Context, tenantID, id string) (directory.User,
 // GetUserByMail returns the tenant's user with that address, compared in
 // lower case, or store.ErrNotFound.
 func (db *DB) GetUserByMail(ctx context.Context, tenantID, mail string) (directory.User, error) {
-	if _, inTx := ctx.Value(txKey{}).(*txState); !inTx && store.MemoOf(ctx) != nil {
+	if db.requestMemo(ctx) != nil {
 		return db.getUserWithPolicy(ctx, "get user by mail", `u.mail_lower = $2`, tenantID, strings.ToLower(mail))
 	}
 	row := db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND mail_lower = $2`,
@@ -226,7 +226,7 @@ func (db *DB) getUserWithPolicy(ctx context.Context, what, where, tenantID, arg 
 }
 
 // userColumnsOfU are userColumns of the table aliased u.
-var userColumnsOfU = "u." + strings.Join(strings.Split(strings.Join(strings.Fields(userColumns), " "), ", "), ", u.")
+var userColumnsOfU = qualify("u", userColumns)
 
 // ListUsers returns the tenant's users ordered by id, after afterID, at
 // most limit (limit <= 0: all of them).

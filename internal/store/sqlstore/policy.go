@@ -18,10 +18,8 @@ var _ policy.Store = (*DB)(nil)
 // transaction, a policy the request read with a user (GetUserByMail) is
 // not read again.
 func (db *DB) GetEmailPolicy(ctx context.Context, tenantID string) (policy.Stored, error) {
-	if _, inTx := ctx.Value(txKey{}).(*txState); !inTx {
-		if v, ok := store.MemoOf(ctx).Get(emailPolicyMemo(tenantID)); ok {
-			return v.(policy.Stored), nil
-		}
+	if v, ok := db.requestMemo(ctx).Get(emailPolicyMemo(tenantID)); ok {
+		return v.(policy.Stored), nil
 	}
 	var p emailPolicyRow
 	err := db.queryRow(ctx, `SELECT `+emailPolicyColumns+`
