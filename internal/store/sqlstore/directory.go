@@ -209,24 +209,49 @@ func (db *DB) GetUserByMail(ctx context.Context, tenantID, mail string) (directo
 // policy, which it keeps in the request's memo: every step of a sign-in
 // that looks a user up decides next with the tenant's policy
 // (GetEmailPolicy: the sign-in pages, the access re-check of a token),
-// and this spares that step a round trip. No user, no policy read.
+// and this spares that step a round trip. The tenant drives the read, so
+// an address that is no user costs the same one round trip and brings the
+// policy too: the sign-in pages answer it as a guest who has not redeemed
+// yet, with the same reads (docs/security.md, Enumeration).
 func (db *DB) getUserWithPolicy(ctx context.Context, what, where, tenantID, arg string) (directory.User, error) {
-	var p emailPolicyRow
-	row := db.queryRow(ctx, `SELECT `+userColumnsOfU+`, `+emailPolicyColumns+`
-		FROM users u JOIN tenants t ON t.id = u.tenant_id LEFT JOIN email_otp_policies p ON p.tenant_id = u.tenant_id
-		WHERE u.tenant_id = $1 AND `+where, tenantID, arg)
-	u, err := scanUser(row, p.dest()...)
+	var (
+		p     emailPolicyRow
+		found bool
+	)
+	row := db.queryRow(ctx, `SELECT `+userColumnsOfUOrZero+`, u.id IS NOT NULL, `+emailPolicyColumns+`
+		FROM tenants t LEFT JOIN email_otp_policies p ON p.tenant_id = t.id
+		LEFT JOIN users u ON u.tenant_id = t.id AND `+where+`
+		WHERE t.id = $1`, tenantID, arg)
+	u, err := scanUser(row, append([]any{&found}, p.dest()...)...)
 	if err != nil {
-		return u, notFound(err, what)
+		return directory.User{}, notFound(err, what)
 	}
 	if st, err := p.stored(what + ": email policy"); err == nil {
 		store.MemoOf(ctx).Put(emailPolicyMemo(tenantID), st)
 	}
+	if !found {
+		return directory.User{}, fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
 	return u, nil
 }
 
-// userColumnsOfU are userColumns of the table aliased u.
-var userColumnsOfU = qualify("u", userColumns)
+// userColumnsOfUOrZero are userColumns of the table aliased u, with the
+// zero value of each where u has no row (a left join that found no user).
+var userColumnsOfUOrZero = func() string {
+	zero := map[string]string{
+		"external_user_state_changed_at": "0", "created_at": "0", "account_enabled": "false", "tokens_valid_after": "0",
+		"last_sign_in_at": "0", "last_non_interactive_sign_in_at": "0", "last_successful_sign_in_at": "0",
+	}
+	cols := strings.Split(strings.Join(strings.Fields(userColumns), " "), ", ")
+	for i, c := range cols {
+		z, ok := zero[c]
+		if !ok {
+			z = "''"
+		}
+		cols[i] = "COALESCE(u." + c + ", " + z + ")"
+	}
+	return strings.Join(cols, ", ")
+}()
 
 // ListUsers returns the tenant's users ordered by id, after afterID, at
 // most limit (limit <= 0: all of them).
