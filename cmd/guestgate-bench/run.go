@@ -30,8 +30,12 @@ type Result struct {
 	PeakRSSMiB       float64                `json:"peak_rss_mib"` // guestgate's process
 	GuestgateCPUms   float64                `json:"guestgate_cpu_ms_per_sign_in"`
 	PostgresCPUms    *float64               `json:"postgres_cpu_ms_per_sign_in,omitempty"`
-	LoadgenCPUms     float64                `json:"loadgen_cpu_ms_per_sign_in"` // load generator and SMTP sink
-	WriteTxPerSignIn float64                `json:"write_tx_per_sign_in"`       // guestgate's count
+	// PostgresSessionCPUms is the part of PostgresCPUms spent by the
+	// sessions guestgate opened, without the server's background
+	// processes, which other databases of a shared server use too.
+	PostgresSessionCPUms *float64 `json:"postgres_session_cpu_ms_per_sign_in,omitempty"`
+	LoadgenCPUms         float64  `json:"loadgen_cpu_ms_per_sign_in"` // load generator and SMTP sink
+	WriteTxPerSignIn     float64  `json:"write_tx_per_sign_in"`       // guestgate's count
 	// PGCommitsPerSignIn is PostgreSQL's committed transactions in the
 	// database per sign-in: read-only ones included, and every session's,
 	// so other work on the same database counts too.
@@ -148,7 +152,11 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
-		pg0, err := db.postgresCPU(ctx)
+		pg0, err := db.postgresCPU(ctx, false)
+		if err != nil {
+			return err
+		}
+		pgs0, err := db.postgresCPU(ctx, true)
 		if err != nil {
 			return err
 		}
@@ -157,7 +165,11 @@ func run(ctx context.Context, o options) error {
 		rec := runLevel(ctx, j, take, c, o.duration)
 		elapsed := time.Since(start).Seconds()
 		lg1 := cpuSeconds()
-		pg1, err := db.postgresCPU(context.WithoutCancel(ctx))
+		pg1, err := db.postgresCPU(context.WithoutCancel(ctx), false)
+		if err != nil {
+			return err
+		}
+		pgs1, err := db.postgresCPU(context.WithoutCancel(ctx), true)
 		if err != nil {
 			return err
 		}
@@ -179,6 +191,8 @@ func run(ctx context.Context, o options) error {
 			if len(pg1) > 0 {
 				v := 1000 * pg1.secondsSince(pg0) / n
 				r.PostgresCPUms = &v
+				vs := 1000 * pgs1.secondsSince(pgs0) / n
+				r.PostgresSessionCPUms = &vs
 			}
 		}
 		if db.commits != nil && ctx.Err() == nil {
@@ -213,13 +227,13 @@ func run(ctx context.Context, o options) error {
 }
 
 // postgresCPU reads the CPU time of PostgreSQL's processes that serve
-// guestgate (see database.serverPIDs); empty for SQLite, and when
-// PostgreSQL runs on another machine.
-func (db *database) postgresCPU(ctx context.Context) (processTicks, error) {
+// guestgate (see database.serverPIDs; with sessionsOnly, its sessions
+// alone); empty for SQLite, and when PostgreSQL runs on another machine.
+func (db *database) postgresCPU(ctx context.Context, sessionsOnly bool) (processTicks, error) {
 	if db.serverPIDs == nil {
 		return nil, nil
 	}
-	pids, err := db.serverPIDs(ctx)
+	pids, err := db.serverPIDs(ctx, sessionsOnly)
 	if err != nil {
 		return nil, fmt.Errorf("pg_stat_activity: %w", err)
 	}
@@ -296,7 +310,7 @@ func printResult(r Result) {
 	}
 	pg := ""
 	if r.PostgresCPUms != nil {
-		pg = fmt.Sprintf(", PostgreSQL %.2f", *r.PostgresCPUms)
+		pg = fmt.Sprintf(", PostgreSQL %.2f (its sessions %.2f)", *r.PostgresCPUms, *r.PostgresSessionCPUms)
 	}
 	fmt.Printf("  CPU ms/sign-in: guestgate %.2f%s, load generator and SMTP sink %.2f\n", r.GuestgateCPUms, pg, r.LoadgenCPUms)
 	commits := ""
