@@ -26,9 +26,9 @@ import (
 var serverTxBudget = []stepWrites{
 	{"authorize", 5},   // the tenant, its branding and origins (cached under load); the app at authorize and at the sign-in page
 	{"address", 1},     // the user with the tenant's email policy
-	{"send_code", 5},   // the user with the policy, the limits; the send; the enter-code page: the user with the policy, the code and sends
+	{"send_code", 4},   // the user with the policy; the send (the limits read in it); the enter-code page: the user with the policy, the code and sends
 	{"mail_record", 1}, // the batched record of the send (shared by every send of its moment under load)
-	{"verify_code", 5}, // the user with the policy, the limits, the code; the sign-in; the callback: the request with its app
+	{"verify_code", 3}, // the user with the policy; the sign-in (the limits and the code read in it); the callback: the request with its app
 	{"token", 5},       // the limits, the app with its secrets, the request; the redemption; the access re-check (the user with the policy)
 }
 
