@@ -28,9 +28,9 @@ type guestgateProcess struct {
 }
 
 // startChild starts guestgate's process and opens guestgate in it on dsn,
-// mailing through smtpURL; cpuProfile, if set, is where it writes its CPU
-// profile between profile_start and profile_stop.
-func startChild(ctx context.Context, dsn, smtpURL, cpuProfile string) (*guestgateProcess, error) {
+// mailing through smtpURL; the profiles named in prof are what it writes
+// between profile_start and profile_stop.
+func startChild(ctx context.Context, dsn, smtpURL string, prof childProfiles) (*guestgateProcess, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -67,7 +67,8 @@ func startChild(ctx context.Context, dsn, smtpURL, cpuProfile string) (*guestgat
 		g.waitErr = cmd.Wait()
 		close(g.exited)
 	}()
-	resp, err := g.call(ctx, request{Op: "open", DSN: dsn, SMTPURL: smtpURL, CPUProfile: cpuProfile})
+	resp, err := g.call(ctx, request{Op: "open", DSN: dsn, SMTPURL: smtpURL,
+		CPUProfile: prof.cpu, BlockProfile: prof.block, MutexProfile: prof.mutex})
 	if err != nil {
 		g.close()
 		return nil, err
@@ -75,6 +76,10 @@ func startChild(ctx context.Context, dsn, smtpURL, cpuProfile string) (*guestgat
 	g.base = resp.Base
 	return g, nil
 }
+
+// childProfiles names the files guestgate's process writes its profiles
+// to ("": none).
+type childProfiles struct{ cpu, block, mutex string }
 
 // call sends r and waits for the answer.
 func (g *guestgateProcess) call(ctx context.Context, r request) (response, error) {

@@ -64,7 +64,7 @@ func runPeer(ctx context.Context, o options) error {
 			return err
 		}
 		defer mailSink.Close()
-		gg, err := startChild(ctx, db.dsn, mailSink.URL(), "")
+		gg, err := startChild(ctx, db.dsn, mailSink.URL(), childProfiles{})
 		if err != nil {
 			return err
 		}

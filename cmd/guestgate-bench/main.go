@@ -41,6 +41,8 @@
 //		-peer-kratos http://127.0.0.1:4433 -peer-kratos-db postgres://postgres@127.0.0.1:5432/kratos_peer \
 //		-pairs 3 -duration 20s -concurrency 1,8,32 -json compare.json -markdown compare.md
 //
+//	go run ./cmd/guestgate-bench -engine postgres://postgres@127.0.0.1:5432/postgres -concurrency 32 -blockprofile block.prof -mutexprofile mutex.prof
+//
 // With -users-query it instead seeds -directory users in one tenant and
 // times the first page of admin API user queries (p50/p99).
 //
@@ -76,6 +78,8 @@ type options struct {
 	jsonPath       string
 	keep           bool
 	cpuProfile     string
+	blockProfile   string
+	mutexProfile   string
 	loadgenProfile string
 	usersQuery     bool
 	requests       int
@@ -104,6 +108,8 @@ func main() {
 	flag.StringVar(&o.jsonPath, "json", "", "write the results as JSON to this file")
 	flag.BoolVar(&o.keep, "keep-db", false, "keep the database afterwards")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of guestgate during the measured levels to this file (go tool pprof)")
+	flag.StringVar(&o.blockProfile, "blockprofile", "", "write a block profile of guestgate (where its goroutines waited: locks, channels, the connection pool) during the measured levels to this file")
+	flag.StringVar(&o.mutexProfile, "mutexprofile", "", "write a mutex contention profile of guestgate during the measured levels to this file")
 	flag.StringVar(&o.loadgenProfile, "loadgen-cpuprofile", "", "write a CPU profile of the load generator and SMTP sink during the measured levels to this file")
 	flag.BoolVar(&o.usersQuery, "users-query", false, "instead of sign-ins: seed -directory users in one tenant and time the first page of GET /v1.0/users?$filter=… (startsWith(mail,'a'), userType eq 'Guest', …)")
 	flag.IntVar(&o.requests, "requests", 200, "with -users-query: timed requests per query")

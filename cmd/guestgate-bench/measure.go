@@ -95,7 +95,11 @@ func measure(ctx context.Context, s *system, c int, d time.Duration) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	pg0, err := s.db.postgresCPU(ctx)
+	pg0, err := s.db.postgresCPU(ctx, false)
+	if err != nil {
+		return Result{}, err
+	}
+	pgs0, err := s.db.postgresCPU(ctx, true)
 	if err != nil {
 		return Result{}, err
 	}
@@ -106,7 +110,11 @@ func measure(ctx context.Context, s *system, c int, d time.Duration) (Result, er
 	lg1 := cpuSeconds()
 	load := loadAverage()
 	ctx0 := context.WithoutCancel(ctx)
-	pg1, err := s.db.postgresCPU(ctx0)
+	pg1, err := s.db.postgresCPU(ctx0, false)
+	if err != nil {
+		return Result{}, err
+	}
+	pgs1, err := s.db.postgresCPU(ctx0, true)
 	if err != nil {
 		return Result{}, err
 	}
@@ -131,6 +139,8 @@ func measure(ctx context.Context, s *system, c int, d time.Duration) (Result, er
 		if len(pg1) > 0 {
 			v := 1000 * pg1.secondsSince(pg0) / n
 			r.PostgresCPUms = &v
+			vs := 1000 * pgs1.secondsSince(pgs0) / n
+			r.PostgresSessionCPUms = &vs
 		}
 	}
 	if s.db.commits != nil && ctx.Err() == nil {

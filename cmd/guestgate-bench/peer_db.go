@@ -42,9 +42,9 @@ func openPeerDatabase(ctx context.Context, dsn string) (*database, error) {
 		err := admin.QueryRowContext(ctx, `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&n)
 		return n, err
 	}
-	db.serverPIDs = func(ctx context.Context) ([]int, error) {
+	db.serverPIDs = func(ctx context.Context, sessionsOnly bool) ([]int, error) {
 		rows, err := admin.QueryContext(ctx, `SELECT pid FROM pg_stat_activity
-			WHERE (datname = current_database() AND pid <> pg_backend_pid()) OR backend_type <> 'client backend'`)
+			WHERE (datname = current_database() AND pid <> pg_backend_pid()) OR (NOT $1 AND backend_type <> 'client backend')`, sessionsOnly)
 		if err != nil {
 			return nil, err
 		}

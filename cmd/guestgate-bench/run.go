@@ -37,11 +37,15 @@ type Result struct {
 	PeakRSSMiB       float64                `json:"peak_rss_mib"` // the service's process (a peer's: since it started)
 	// ServerCPUms is the service's process's CPU per sign-in (guestgate's
 	// or the peer's); GuestgateCPUms repeats guestgate's.
-	ServerCPUms      float64  `json:"server_cpu_ms_per_sign_in"`
-	GuestgateCPUms   float64  `json:"guestgate_cpu_ms_per_sign_in,omitempty"`
-	PostgresCPUms    *float64 `json:"postgres_cpu_ms_per_sign_in,omitempty"`
-	LoadgenCPUms     float64  `json:"loadgen_cpu_ms_per_sign_in"` // load generator and SMTP sink
-	WriteTxPerSignIn float64  `json:"write_tx_per_sign_in"`       // guestgate's count
+	ServerCPUms    float64  `json:"server_cpu_ms_per_sign_in"`
+	GuestgateCPUms float64  `json:"guestgate_cpu_ms_per_sign_in,omitempty"`
+	PostgresCPUms  *float64 `json:"postgres_cpu_ms_per_sign_in,omitempty"`
+	// PostgresSessionCPUms is the part of PostgresCPUms spent by the
+	// sessions guestgate opened, without the server's background
+	// processes, which other databases of a shared server use too.
+	PostgresSessionCPUms *float64 `json:"postgres_session_cpu_ms_per_sign_in,omitempty"`
+	LoadgenCPUms         float64  `json:"loadgen_cpu_ms_per_sign_in"` // load generator and SMTP sink
+	WriteTxPerSignIn     float64  `json:"write_tx_per_sign_in"`       // guestgate's count
 	// PGCommitsPerSignIn is PostgreSQL's committed transactions in the
 	// database per sign-in: read-only ones included, and every session's,
 	// so other work on the same database counts too.
@@ -84,7 +88,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer mailSink.Close()
-	gg, err := startChild(ctx, db.dsn, mailSink.URL(), o.cpuProfile)
+	gg, err := startChild(ctx, db.dsn, mailSink.URL(), childProfiles{cpu: o.cpuProfile, block: o.blockProfile, mutex: o.mutexProfile})
 	if err != nil {
 		return err
 	}
@@ -158,13 +162,13 @@ func run(ctx context.Context, o options) error {
 }
 
 // postgresCPU reads the CPU time of PostgreSQL's processes that serve
-// guestgate (see database.serverPIDs); empty for SQLite, and when
-// PostgreSQL runs on another machine.
-func (db *database) postgresCPU(ctx context.Context) (processTicks, error) {
+// guestgate (see database.serverPIDs; with sessionsOnly, its sessions
+// alone); empty for SQLite, and when PostgreSQL runs on another machine.
+func (db *database) postgresCPU(ctx context.Context, sessionsOnly bool) (processTicks, error) {
 	if db.serverPIDs == nil {
 		return nil, nil
 	}
-	pids, err := db.serverPIDs(ctx)
+	pids, err := db.serverPIDs(ctx, sessionsOnly)
 	if err != nil {
 		return nil, fmt.Errorf("pg_stat_activity: %w", err)
 	}
@@ -251,7 +255,7 @@ func printResult(r Result) {
 	}
 	pg := ""
 	if r.PostgresCPUms != nil {
-		pg = fmt.Sprintf(", PostgreSQL %.2f", *r.PostgresCPUms)
+		pg = fmt.Sprintf(", PostgreSQL %.2f (its sessions %.2f)", *r.PostgresCPUms, *r.PostgresSessionCPUms)
 	}
 	fmt.Printf("  CPU ms/sign-in: %s %.2f%s, load generator and SMTP sink %.2f; load average %.2f\n", r.Product, r.ServerCPUms, pg, r.LoadgenCPUms, r.LoadAverage)
 	commits := ""

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 
@@ -25,6 +26,11 @@ type request struct {
 	DSN        string `json:"dsn,omitempty"`
 	SMTPURL    string `json:"smtp_url,omitempty"`
 	CPUProfile string `json:"cpu_profile,omitempty"`
+	// BlockProfile and MutexProfile, if set, are where guestgate writes
+	// where its goroutines waited (channels, locks, the pool) and which
+	// mutexes were contended, between profile_start and profile_stop.
+	BlockProfile string `json:"block_profile,omitempty"`
+	MutexProfile string `json:"mutex_profile,omitempty"`
 	// seed: pool guests and padding guests; seed_users: users in one tenant
 	Pool      int `json:"pool,omitempty"`
 	Directory int `json:"directory,omitempty"`
@@ -100,6 +106,9 @@ type served struct {
 	stop       func()
 	cpuProfile string
 	profile    *os.File
+	// blockProfile and mutexProfile are written at profile_stop.
+	blockProfile, mutexProfile string
+	waits                      bool // block and mutex sampling is on
 }
 
 func (g *served) handle(ctx context.Context, r request) (response, error) {
@@ -116,6 +125,7 @@ func (g *served) handle(ctx context.Context, r request) (response, error) {
 			return response{}, err
 		}
 		g.srv, g.dsn, g.base, g.stop, g.cpuProfile = srv, r.DSN, base, stop, r.CPUProfile
+		g.blockProfile, g.mutexProfile = r.BlockProfile, r.MutexProfile
 		return response{Base: base}, nil
 	case "seed":
 		f, err := seed(ctx, g.srv, g.dsn, r.Pool, r.Directory, groupsShape{n: r.Groups, perGuest: r.GuestGroups}, r.IDTokenAlg, logf)
@@ -130,6 +140,7 @@ func (g *served) handle(ctx context.Context, r request) (response, error) {
 		}
 		return response{Counters: &c}, nil
 	case "profile_start":
+		g.startWaits()
 		if g.cpuProfile == "" || g.profile != nil {
 			return response{}, nil
 		}
@@ -145,7 +156,7 @@ func (g *served) handle(ctx context.Context, r request) (response, error) {
 		return response{}, nil
 	case "profile_stop":
 		g.stopProfile()
-		return response{}, nil
+		return response{}, g.stopWaits()
 	}
 	return response{}, fmt.Errorf("unknown request %q", r.Op)
 }
@@ -163,4 +174,56 @@ func (g *served) close() {
 	if g.stop != nil {
 		g.stop()
 	}
+}
+
+// blockRate samples one blocking event per this many nanoseconds blocked;
+// mutexFraction one contended mutex in this many.
+const (
+	blockRate     = 10_000
+	mutexFraction = 5
+)
+
+// startWaits turns block and mutex sampling on, if a profile is wanted.
+func (g *served) startWaits() {
+	if g.waits || g.blockProfile == "" && g.mutexProfile == "" {
+		return
+	}
+	g.waits = true
+	if g.blockProfile != "" {
+		runtime.SetBlockProfileRate(blockRate)
+	}
+	if g.mutexProfile != "" {
+		runtime.SetMutexProfileFraction(mutexFraction)
+	}
+}
+
+// stopWaits writes the block and mutex profiles and turns sampling off.
+func (g *served) stopWaits() error {
+	if !g.waits {
+		return nil
+	}
+	g.waits = false
+	runtime.SetBlockProfileRate(0)
+	runtime.SetMutexProfileFraction(0)
+	for _, w := range []struct{ name, path string }{{"block", g.blockProfile}, {"mutex", g.mutexProfile}} {
+		if w.path == "" {
+			continue
+		}
+		if err := writeProfile(w.name, w.path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeProfile(name, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("%s profile: %w", name, err)
+	}
+	return f.Close()
 }

@@ -35,9 +35,10 @@ type database struct {
 	// opened (they carry the benchmark's application_name) and of the
 	// server's background processes (WAL writer, checkpointer, autovacuum,
 	// …): the processes whose CPU time is guestgate's load on PostgreSQL.
-	// Other sessions, the benchmark's own included, are left out. Nil for
-	// SQLite.
-	serverPIDs func(ctx context.Context) ([]int, error)
+	// Other sessions, the benchmark's own included, are left out; with
+	// sessionsOnly, the background processes too (on a server shared with
+	// other work, their CPU is not all guestgate's). Nil for SQLite.
+	serverPIDs func(ctx context.Context, sessionsOnly bool) ([]int, error)
 }
 
 func newDatabase(ctx context.Context, engine string, keep bool) (*database, error) {
@@ -94,9 +95,9 @@ func newDatabase(ctx context.Context, engine string, keep bool) (*database, erro
 		var n int64
 		err := admin.QueryRowContext(ctx, `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&n)
 		return n, err
-	}, serverPIDs: func(ctx context.Context) ([]int, error) {
+	}, serverPIDs: func(ctx context.Context, sessionsOnly bool) ([]int, error) {
 		rows, err := admin.QueryContext(ctx, `SELECT pid FROM pg_stat_activity
-			WHERE application_name = $1 OR backend_type <> 'client backend'`, "guestgate-"+schema)
+			WHERE application_name = $1 OR (NOT $2 AND backend_type <> 'client backend')`, "guestgate-"+schema, sessionsOnly)
 		if err != nil {
 			return nil, err
 		}

@@ -42,18 +42,14 @@ func (s *Service) Issue(ctx context.Context, tenantID, address string, deliver f
 	req := RequesterOf(ctx)
 	return s.tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.clock.Now()
-		fromClient, toAddress, err := s.store.GetSends(ctx, tenantID, address, req.Client)
+		key := CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser}
+		prev, _, fromClient, toAddress, err := s.store.GetSendState(ctx, key, req.Client)
 		if err != nil {
 			return fmt.Errorf("issue passcode: %w", err)
 		}
 		counts, err := CheckSend(fromClient, toAddress, now, s.limits)
 		if err != nil {
 			return err
-		}
-		key := CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser}
-		prev, err := s.store.GetCode(ctx, key)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("issue passcode: %w", err)
 		}
 		// Another request from this client network sent a code between our
 		// read and write: it counts as this send, so this one is throttled.
@@ -110,21 +106,26 @@ func (s *Service) Verify(ctx context.Context, tenantID, address, code string, on
 	key := CodeKey{TenantID: tenantID, Address: strings.ToLower(address), Browser: RequesterOf(ctx).Browser}
 	code = NormalizeInput(code)
 	now := s.clock.Now()
-	c, err := s.store.GetCode(ctx, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return ErrNoCode
-	}
-	if err != nil {
-		return fmt.Errorf("verify passcode: %w", err)
-	}
-	match := s.hasher.Matches(tenantID, key.Address, code, c.Hash)
-	if err := Check(c, match, now, s.limits); err != nil {
-		if errors.Is(err, ErrWrongCode) {
-			return s.recordWrong(ctx, c)
+	// The code is read in the transaction that uses it (or records a wrong
+	// entry): one transaction for the read and the write.
+	var wrong bool
+	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		wrong = false
+		c, err := s.store.GetCode(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrNoCode
 		}
-		return err
-	}
-	return s.tx.InTx(ctx, func(ctx context.Context) error {
+		if err != nil {
+			return fmt.Errorf("verify passcode: %w", err)
+		}
+		match := s.hasher.Matches(tenantID, key.Address, code, c.Hash)
+		if err := Check(c, match, now, s.limits); err != nil {
+			if errors.Is(err, ErrWrongCode) {
+				wrong = true
+				return s.recordWrong(ctx, c) // committed: the entry counts
+			}
+			return err
+		}
 		if err := s.store.UseCode(ctx, key, c.IssuedAt, now, s.limits.MaxAttempts); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return ErrUsed
@@ -133,8 +134,14 @@ func (s *Service) Verify(ctx context.Context, tenantID, address, code string, on
 		}
 		return onAccept(ctx)
 	})
+	if err == nil && wrong {
+		return ErrWrongCode
+	}
+	return err
 }
 
+// recordWrong counts a wrong entry against c; Verify then answers
+// ErrWrongCode.
 func (s *Service) recordWrong(ctx context.Context, c Code) error {
 	_, err := s.store.AddWrongAttempt(ctx, c.Key(), c.IssuedAt)
 	if err != nil && !errors.Is(err, store.ErrConflict) {
@@ -142,7 +149,7 @@ func (s *Service) recordWrong(ctx context.Context, c Code) error {
 	}
 	// ErrConflict: a newer code replaced this one meanwhile; the entry was
 	// wrong for it as well, and the old code is void anyway.
-	return ErrWrongCode
+	return nil
 }
 
 // State returns what the enter-code page may offer the requester in ctx
@@ -151,13 +158,8 @@ func (s *Service) recordWrong(ctx context.Context, c Code) error {
 func (s *Service) State(ctx context.Context, tenantID, address string) (State, error) {
 	address = strings.ToLower(address)
 	req := RequesterOf(ctx)
-	fromClient, toAddress, err := s.store.GetSends(ctx, tenantID, address, req.Client)
+	c, exists, fromClient, toAddress, err := s.store.GetSendState(ctx, CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser}, req.Client)
 	if err != nil {
-		return State{}, fmt.Errorf("passcode state: %w", err)
-	}
-	c, err := s.store.GetCode(ctx, CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser})
-	exists := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return State{}, fmt.Errorf("passcode state: %w", err)
 	}
 	return StateOf(c, exists, fromClient, toAddress, s.clock.Now(), s.limits), nil

@@ -30,6 +30,11 @@ type Store interface {
 	// GetSends returns the sends to the address from the client network and
 	// from every client (zero counters where none were counted).
 	GetSends(ctx context.Context, tenantID, address, client string) (fromClient, toAddress Sends, err error)
+	// GetSendState returns in one read what GetCode and GetSends return:
+	// the browser's code for the address (found false when there is none)
+	// and the sends to the address from the client network and from every
+	// client.
+	GetSendState(ctx context.Context, k CodeKey, client string) (c Code, found bool, fromClient, toAddress Sends, err error)
 	// PutClientSends writes the client network's counter for the address.
 	// prevLastAt is the LastAt the caller read (zero when there was none);
 	// if the counter changed since, nothing is written and

@@ -1,6 +1,9 @@
 package ratelimit
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Rule is a limit on one key: at most Limit attempts in a fixed window of
 // length Window, opened by the first attempt. A zero Limit turns it off.
@@ -67,4 +70,35 @@ func Decide(client, tenant Counter, hasClient bool, now time.Time, perClient, pe
 		}
 	}
 	return &LimitedError{RetryAt: retry, Tenant: true}
+}
+
+// Merge combines the shards of one counter (see Limiter) into the counter
+// Decide reads under r at now: the count of every live shard, and the
+// window start whose end lets one more attempt through. Shards open and
+// end their windows on their own, so once the earliest-ending ones have
+// ended the count may still be at the limit; the window start returned is
+// that of the shard whose end brings the count below r.Limit. Every live
+// window ends within r.Window of now, so no refusal lasts longer than one
+// window, as with a single counter.
+func Merge(shards []Counter, now time.Time, r Rule) Counter {
+	live := make([]Counter, 0, len(shards))
+	total := 0
+	for _, s := range shards {
+		if s = s.live(now, r.Window); s.Count > 0 {
+			live = append(live, s)
+			total += s.Count
+		}
+	}
+	if total == 0 {
+		return Counter{}
+	}
+	slices.SortFunc(live, func(a, b Counter) int { return a.WindowStart.Compare(b.WindowStart) })
+	left := total
+	for _, s := range live {
+		left -= s.Count
+		if left < r.Limit || r.Off() {
+			return Counter{WindowStart: s.WindowStart, Count: total}
+		}
+	}
+	return Counter{WindowStart: live[len(live)-1].WindowStart, Count: total}
 }

@@ -93,3 +93,38 @@ func TestValidate(t *testing.T) {
 		t.Fatal("a negative limit must be refused")
 	}
 }
+
+func TestMerge(t *testing.T) {
+	w := 15 * time.Minute
+	r := Rule{Limit: 10, Window: w}
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	cases := []struct {
+		rule   string
+		shards []Counter
+		now    time.Time
+		want   Counter
+	}{
+		{rule: "no_shards_count_nothing", now: t0},
+		{rule: "one_shard_is_the_counter", shards: []Counter{{t0, 4}}, now: at(time.Minute), want: Counter{t0, 4}},
+		{rule: "live_shards_add_up", shards: []Counter{{at(2 * time.Minute), 3}, {t0, 4}, {at(time.Minute), 2}}, now: at(3 * time.Minute),
+			want: Counter{t0, 9}},
+		{rule: "ended_shards_count_nothing", shards: []Counter{{at(-w), 8}, {t0, 4}}, now: at(time.Minute), want: Counter{t0, 4}},
+		{rule: "at_limit_the_window_is_the_one_whose_end_lets_one_through", shards: []Counter{{t0, 2}, {at(time.Minute), 8}, {at(2 * time.Minute), 5}},
+			now: at(3 * time.Minute), want: Counter{at(time.Minute), 15}},
+		{rule: "at_limit_the_earliest_end_when_it_is_enough", shards: []Counter{{t0, 6}, {at(time.Minute), 4}}, now: at(3 * time.Minute),
+			want: Counter{t0, 10}},
+		{rule: "never_refused_beyond_one_window", shards: []Counter{{t0, 20}, {at(10 * time.Minute), 20}}, now: at(11 * time.Minute),
+			want: Counter{at(10 * time.Minute), 40}},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			got := Merge(c.shards, c.now, r)
+			if got.Count != c.want.Count || !got.WindowStart.Equal(c.want.WindowStart) {
+				t.Fatalf("Merge = %+v, want %+v", got, c.want)
+			}
+			if got.Count >= r.Limit && !got.WindowStart.Add(w).After(c.now) {
+				t.Fatalf("refused until %s, which is not after now", got.WindowStart.Add(w))
+			}
+		})
+	}
+}

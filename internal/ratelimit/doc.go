@@ -11,6 +11,9 @@
 // keep a tenant's real guests out, and nobody is refused for longer than
 // one window.
 //
+// A counter is kept in Shards rows of the store (Merge adds them up), so
+// that concurrent sends of one tenant do not queue on one row's lock.
+//
 // Limiter (limiter.go) applies the rule against a Store: Check reads the
 // counters before the work, Count adds one after it (joining the
 // transaction in ctx, so that sends are counted in the transaction that

@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -139,7 +140,53 @@ func TestLimiterCountsPerScopeAndPurges(t *testing.T) {
 	}
 	clk.Advance(DefaultWindow + time.Minute)
 	n, err := l.Purge(ctx, DefaultLimits)
-	if err != nil || n != 2 {
-		t.Fatalf("Purge = %d, %v; want the two stale counters", n, err)
+	// Two clients, each counted twice: each count went to a shard of its
+	// own (Shards), so four rows, all stale.
+	if err != nil || n != 4 || len(st.m) != 0 {
+		t.Fatalf("Purge = %d, %v, %d left; want the four stale shards of the two counters", n, err, len(st.m))
+	}
+}
+
+// TestLimiterShardsCountTogether: counts spread over the shards of a
+// counter refuse at the limit as one counter does, until the windows end.
+func TestLimiterShardsCountTogether(t *testing.T) {
+	ctx := context.Background()
+	clk := clock.NewFake(t0)
+	st := &memStore{m: map[string]Counter{}}
+	l := New(st, clk)
+	w := 15 * time.Minute
+	sc := Scope{Action: "send", PerClient: Rule{2 * Shards, w}, PerTenant: Rule{3 * Shards, w}}
+	s := Subject{Client: "192.0.2.1", Tenant: "t1"}
+	for i := 0; i < 2*Shards; i++ {
+		if err := l.Check(ctx, sc, s); err != nil {
+			t.Fatalf("send %d of %d refused: %v", i+1, 2*Shards, err)
+		}
+		if err := l.Count(ctx, sc, s); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(time.Second)
+	}
+	if len(st.m) != 2*Shards {
+		t.Fatalf("%d rows; want the counts spread over the %d shards of each counter", len(st.m), Shards)
+	}
+	var le *LimitedError
+	if err := l.Check(ctx, sc, s); !errors.As(err, &le) || le.Tenant {
+		t.Fatalf("Check at the client's limit = %v; want the client refused", err)
+	}
+	if wait := le.RetryAt.Sub(clk.Now()); wait <= 0 || wait > w {
+		t.Fatalf("refused for %s; want at most the window %s", wait, w)
+	}
+	for i := 0; i < Shards; i++ { // other clients fill the tenant's limit
+		other := Subject{Client: "198.51.100." + strconv.Itoa(i), Tenant: "t1"}
+		if err := l.Count(ctx, sc, other); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Check(ctx, sc, Subject{Client: "198.51.100.0", Tenant: "t1"}); !errors.As(err, &le) || !le.Tenant {
+		t.Fatalf("Check of a counted client at the tenant's limit = %v; want the tenant's refusal", err)
+	}
+	clk.Advance(w)
+	if err := l.Check(ctx, sc, s); err != nil {
+		t.Fatalf("still refused after the windows ended: %v", err)
 	}
 }

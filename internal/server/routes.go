@@ -160,7 +160,7 @@ func (s *Server) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		s.web.Error(w, r, fmt.Errorf("resolve tenant: %w", err))
 		return
 	}
-	ctx := web.WithTenant(oidc.WithTenant(oidc.WithRequestMemo(r.Context()), t), t)
+	ctx := web.WithTenant(oidc.WithTenant(oidc.WithRequestMemo(store.WithRequestMemo(r.Context())), t), t)
 	r2 := r.Clone(ctx)
 	r2.URL.Path, r2.URL.RawPath = rest, ""
 	if p := oidcPrefix(rest); p != "" {

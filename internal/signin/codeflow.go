@@ -3,6 +3,7 @@ package signin
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/directory"
@@ -38,22 +39,14 @@ type codeFlow struct {
 // are *otp.ThrottledError or *ratelimit.LimitedError, recorded as refusals.
 func (s *Service) sendCode(ctx context.Context, f codeFlow, lang string) error {
 	t := f.tenant
-	if err := s.checkLimit(ctx, s.d.Limits.Send, t); err != nil {
-		return s.refused(ctx, t, f.attempt, err)
-	}
 	validity := s.d.OTP.Limits().Validity
-	err := s.d.OTP.Issue(ctx, t.ID, f.key, func(ctx context.Context, code string) error {
-		if err := s.countLimit(ctx, s.d.Limits.Send, t); err != nil {
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		// The limits are read in the transaction that sends, which
+		// saves a round trip; a refusal rolls it back, sending nothing.
+		if err := s.checkLimit(ctx, s.d.Limits.Send, t); err != nil {
 			return err
 		}
-		msg, err := s.d.ComposePasscode(ctx, t, f.to, code, validity, lang)
-		if err != nil {
-			return err
-		}
-		if f.drop {
-			return s.logUnknown(ctx, t, f.to, f.attempt.app)
-		}
-		return s.d.Outbox.EnqueueMail(ctx, msg)
+		return s.issue(ctx, f, validity, lang)
 	})
 	var throttled *otp.ThrottledError
 	switch {
@@ -63,6 +56,41 @@ func (s *Service) sendCode(ctx context.Context, f codeFlow, lang string) error {
 		s.d.Metrics.Passcode(metrics.PasscodeThrottled)
 	}
 	return s.refused(ctx, t, f.attempt, err)
+}
+
+// issue issues the code and commits its mail, joining the transaction in
+// ctx.
+func (s *Service) issue(ctx context.Context, f codeFlow, validity time.Duration, lang string) error {
+	t := f.tenant
+	return s.d.OTP.Issue(ctx, t.ID, f.key, func(ctx context.Context, code string) error {
+		msg, err := s.d.ComposePasscode(ctx, t, f.to, code, validity, lang)
+		if err != nil {
+			return err
+		}
+		if f.drop {
+			err = s.logUnknown(ctx, t, f.to, f.attempt.app)
+		} else {
+			err = s.d.Outbox.EnqueueMail(ctx, msg)
+		}
+		if err != nil {
+			return err
+		}
+		// Counted last, just before the commit: every send of the tenant
+		// (and of the client network) counts on the same rows, whose lock
+		// the count holds until the commit. Counted first, the lock was
+		// held through the mail's composition and the outbox write too,
+		// and concurrent sends queued behind it.
+		return s.countLimit(ctx, s.d.Limits.Send, t)
+	})
+}
+
+// inTx runs fn in a transaction when the service has a Transactor (tests
+// may build it without one), else as it is.
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.d.Tx == nil {
+		return fn(ctx)
+	}
+	return s.d.Tx.InTx(ctx, fn)
 }
 
 // settled marks an error of a step after the proof that its caller
@@ -80,10 +108,23 @@ func (e settled) Unwrap() error { return e.error }
 // *ratelimit.LimitedError.
 func (s *Service) verifyCode(ctx context.Context, f codeFlow, code string, after func(ctx context.Context) error) error {
 	t := f.tenant
-	if err := s.checkLimit(ctx, s.d.Limits.Verify, t); err != nil {
-		return s.refused(ctx, t, f.attempt, err)
+	var wrong error
+	err := s.inTx(ctx, func(ctx context.Context) error {
+		wrong = nil
+		// Read in the transaction that uses the code, as the send's are.
+		if err := s.checkLimit(ctx, s.d.Limits.Verify, t); err != nil {
+			return err
+		}
+		err := s.d.OTP.Verify(ctx, t.ID, f.key, code, after)
+		if errors.Is(err, otp.ErrWrongCode) {
+			wrong = err
+			return nil // commit the wrong entry Verify recorded: it counts
+		}
+		return err
+	})
+	if err == nil {
+		err = wrong
 	}
-	err := s.d.OTP.Verify(ctx, t.ID, f.key, code, after)
 	var own settled
 	switch {
 	case err == nil:

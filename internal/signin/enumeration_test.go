@@ -13,6 +13,7 @@ import (
 	"github.com/guestgate/guestgate/internal/otp"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/signin"
+	"github.com/guestgate/guestgate/internal/store"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
 
@@ -33,15 +34,18 @@ func TestEnumeration(t *testing.T) {
 				route  signin.Route
 				reads  []string
 				writes int64
-				err    error
+				// trips: PostgreSQL's transactions, each step in a request's
+				// context as the pages run it (store.WithRequestMemo)
+				trips int64
+				err   error
 			}
 			run := func(addr string) (begin, send step) {
-				w0 := f.db.WriteTxCount()
-				begin.route, begin.err = f.svc.Begin(ctx, f.fabrikam, addr)
-				begin.reads, begin.writes = f.takeCalls(), f.db.WriteTxCount()-w0
-				w0 = f.db.WriteTxCount()
-				send.err = f.svc.SendCode(ctx, begin.route, "en")
-				send.reads, send.writes = f.takeCalls(), f.db.WriteTxCount()-w0
+				w0, t0 := f.db.WriteTxCount(), f.db.ServerTxCount()
+				begin.route, begin.err = f.svc.Begin(store.WithRequestMemo(ctx), f.fabrikam, addr)
+				begin.reads, begin.writes, begin.trips = f.takeCalls(), f.db.WriteTxCount()-w0, f.db.ServerTxCount()-t0
+				w0, t0 = f.db.WriteTxCount(), f.db.ServerTxCount()
+				send.err = f.svc.SendCode(store.WithRequestMemo(ctx), begin.route, "en")
+				send.reads, send.writes, send.trips = f.takeCalls(), f.db.WriteTxCount()-w0, f.db.ServerTxCount()-t0
 				return begin, send
 			}
 			guestBegin, guestSend := run("kim@contoso.example")
@@ -57,9 +61,9 @@ func TestEnumeration(t *testing.T) {
 				what          string
 				guest, unknow step
 			}{{"Begin", guestBegin, unknownBegin}, {"SendCode", guestSend, unknownSend}} {
-				if !reflect.DeepEqual(c.guest.reads, c.unknow.reads) || c.guest.writes != c.unknow.writes {
-					t.Errorf("%s: guest read %v and wrote %d transactions; unknown read %v and wrote %d",
-						c.what, c.guest.reads, c.guest.writes, c.unknow.reads, c.unknow.writes)
+				if !reflect.DeepEqual(c.guest.reads, c.unknow.reads) || c.guest.writes != c.unknow.writes || c.guest.trips != c.unknow.trips {
+					t.Errorf("%s: guest read %v and wrote %d transactions (%d on the server); unknown read %v and wrote %d (%d)",
+						c.what, c.guest.reads, c.guest.writes, c.guest.trips, c.unknow.reads, c.unknow.writes, c.unknow.trips)
 				}
 			}
 			mails, err := f.db.ListMail(ctx, 10)

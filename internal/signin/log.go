@@ -139,12 +139,19 @@ func ErrorCode(err error) int {
 	return code
 }
 
-// appRef is the app a sign-in is for.
-type appRef struct{ ID, Name string }
+// appRef is the app a sign-in is for. An app's request named by
+// request is looked up only when a sign-in is recorded (resolve): the
+// pages before the proof record nothing on their way, so they read no
+// app for it.
+type appRef struct {
+	ID, Name string
+	request  string // the app's pending request, "" when ID and Name are known
+}
 
 // appOf names the app of a continuation: the app of its OpenID Connect
-// request, else the tenant's own pages. It reads outside any transaction.
-func (s *Service) appOf(ctx context.Context, t directory.Tenant, next Continuation) appRef {
+// request (resolved when a sign-in is recorded), else the tenant's own
+// pages.
+func (s *Service) appOf(_ context.Context, _ directory.Tenant, next Continuation) appRef {
 	if next.AuthRequestID == "" && next.Portal != "" {
 		return appRef{Name: next.Portal}
 	}
@@ -154,7 +161,16 @@ func (s *Service) appOf(ctx context.Context, t directory.Tenant, next Continuati
 	if !plausibleRequestID(next.AuthRequestID) {
 		return appRef{}
 	}
-	ar, err := s.d.Login.AuthRequest(ctx, t.ID, next.AuthRequestID)
+	return appRef{request: next.AuthRequestID}
+}
+
+// resolve reads the app of a's request, if it is not known yet; a request
+// that is gone names no app. It reads in the transaction in ctx, if any.
+func (s *Service) resolve(ctx context.Context, t directory.Tenant, a appRef) appRef {
+	if a.request == "" {
+		return a
+	}
+	ar, err := s.d.Login.AuthRequest(ctx, t.ID, a.request)
 	if err != nil {
 		return appRef{}
 	}
@@ -183,9 +199,10 @@ func (s *Service) record(ctx context.Context, t directory.Tenant, a attempt) aud
 	if corr == "" {
 		corr = uuid.NewString()
 	}
+	app := s.resolve(ctx, t, a.app)
 	rec := audit.SignIn{
 		TenantID: t.ID, ID: uuid.NewString(), CreatedAt: s.d.Clock.Now(),
-		UserPrincipalName: a.address, AppID: a.app.ID, AppDisplayName: a.app.Name,
+		UserPrincipalName: a.address, AppID: app.ID, AppDisplayName: app.Name,
 		IPAddress: client.Addr, UserAgent: client.UserAgent, ClientAppUsed: audit.SignInBrowser,
 		CorrelationID: corr, AuthenticationMethod: a.method, CrossTenantAccessType: audit.SignInNoCrossTenant,
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/guestgate/guestgate/internal/oidc"
@@ -48,7 +49,12 @@ func (db *DB) insertApp(ctx context.Context, a oidc.App) error {
 }
 
 // GetApp returns the tenant's app with that id, or store.ErrNotFound.
+// Outside a transaction, in a request, it reads the app's secrets in the
+// same statement and keeps both in the request's memo (appmemo.go).
 func (db *DB) GetApp(ctx context.Context, tenantID, appID string) (oidc.App, error) {
+	if m := db.requestMemo(ctx); m != nil {
+		return db.getAppWithSecrets(ctx, m, tenantID, appID)
+	}
 	row := db.queryRow(ctx, `SELECT `+appColumns+` FROM apps WHERE tenant_id = $1 AND app_id = $2`,
 		tenantID, appID)
 	a, err := scanApp(row)
@@ -82,26 +88,38 @@ func (db *DB) ListApps(ctx context.Context, tenantID string) ([]oidc.App, error)
 
 // scanApp reads one row of appColumns.
 func scanApp(row interface{ Scan(...any) error }) (oidc.App, error) {
-	var (
-		a                        oidc.App
-		perms, redirects, logout string
-		createdAt                int64
-	)
-	err := row.Scan(&a.TenantID, &a.AppID, &a.DisplayName, &a.PublicClient, &perms, &redirects, &logout, &createdAt,
-		&a.IDTokenSignedResponseAlg)
-	if err != nil {
+	var r appRow
+	if err := row.Scan(r.dest()...); err != nil {
 		return oidc.App{}, err
 	}
-	if a.Permissions, err = stringsFromJSON(perms); err != nil {
+	return r.app()
+}
+
+// appRow is what appColumns read.
+type appRow struct {
+	a                        oidc.App
+	perms, redirects, logout string
+	createdAt                int64
+}
+
+func (r *appRow) dest() []any {
+	return []any{&r.a.TenantID, &r.a.AppID, &r.a.DisplayName, &r.a.PublicClient, &r.perms, &r.redirects, &r.logout, &r.createdAt,
+		&r.a.IDTokenSignedResponseAlg}
+}
+
+func (r *appRow) app() (oidc.App, error) {
+	a := r.a
+	var err error
+	if a.Permissions, err = stringsFromJSON(r.perms); err != nil {
 		return oidc.App{}, fmt.Errorf("permissions: %w", err)
 	}
-	if a.RedirectURIs, err = stringsFromJSON(redirects); err != nil {
+	if a.RedirectURIs, err = stringsFromJSON(r.redirects); err != nil {
 		return oidc.App{}, fmt.Errorf("redirect_uris: %w", err)
 	}
-	if a.PostLogoutRedirectURIs, err = stringsFromJSON(logout); err != nil {
+	if a.PostLogoutRedirectURIs, err = stringsFromJSON(r.logout); err != nil {
 		return oidc.App{}, fmt.Errorf("post_logout_redirect_uris: %w", err)
 	}
-	a.CreatedAt = fromDB(createdAt)
+	a.CreatedAt = fromDB(r.createdAt)
 	return a, nil
 }
 
@@ -121,6 +139,7 @@ func (db *DB) SetAppIDTokenAlg(ctx context.Context, tenantID, appID, alg string)
 // one transaction; store.ErrNotFound if the
 // tenant has no such app.
 func (db *DB) DeleteApp(ctx context.Context, tenantID, appID string) error {
+	dropAppMemo(ctx, tenantID, appID)
 	return db.InTx(ctx, func(ctx context.Context) error {
 		for _, q := range []string{
 			`DELETE FROM app_secrets WHERE tenant_id = $1 AND app_id = $2`,
@@ -143,6 +162,7 @@ func (db *DB) DeleteApp(ctx context.Context, tenantID, appID string) error {
 
 // AddAppSecret inserts a secret of an existing app.
 func (db *DB) AddAppSecret(ctx context.Context, tenantID, appID string, s oidc.AppSecret) error {
+	dropAppMemo(ctx, tenantID, appID)
 	if len(s.Hash) == 0 || s.ID == "" {
 		return fmt.Errorf("add app secret: empty id or hash")
 	}
@@ -157,8 +177,12 @@ func (db *DB) AddAppSecret(ctx context.Context, tenantID, appID string, s oidc.A
 	return nil
 }
 
-// ListAppSecrets returns the app's secrets, oldest first.
+// ListAppSecrets returns the app's secrets, oldest first (those the
+// request read with the app, outside a transaction: appmemo.go).
 func (db *DB) ListAppSecrets(ctx context.Context, tenantID, appID string) ([]oidc.AppSecret, error) {
+	if v, ok := db.requestMemo(ctx).Get(appSecretsMemo(tenantID, appID)); ok {
+		return slices.Clone(v.([]oidc.AppSecret)), nil
+	}
 	rows, err := db.query(ctx, `SELECT id, secret_hash, created_at FROM app_secrets
 		WHERE tenant_id = $1 AND app_id = $2 ORDER BY created_at, id`, tenantID, appID)
 	if err != nil {
@@ -185,6 +209,7 @@ func (db *DB) ListAppSecrets(ctx context.Context, tenantID, appID string) ([]oid
 
 // DeleteAppSecret removes one secret of the app; store.ErrNotFound if none.
 func (db *DB) DeleteAppSecret(ctx context.Context, tenantID, appID, secretID string) error {
+	dropAppMemo(ctx, tenantID, appID)
 	res, err := db.exec(ctx, `DELETE FROM app_secrets WHERE tenant_id = $1 AND app_id = $2 AND id = $3`, tenantID, appID, secretID)
 	if err != nil {
 		return fmt.Errorf("delete app secret: %w", err)

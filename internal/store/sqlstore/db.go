@@ -40,6 +40,8 @@ type DB struct {
 	stmtTimeout, jobTimeout time.Duration
 
 	writeTxs atomic.Int64
+	// trace counts PostgreSQL's transactions (pgtrace.go); nil on SQLite.
+	trace *pgTrace
 	// SQLite only: prepared statements of the writer and of the readers.
 	writeStmts, readStmts stmtCache
 
@@ -110,18 +112,19 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 		n = 16
 	}
 	pooled := opts.Pooler != ""
-	pool, err := openPostgresPool(dsn, opts.StatementTimeout, n, pooled)
+	trace := &pgTrace{}
+	pool, err := openPostgresPool(dsn, opts.StatementTimeout, n, pooled, trace)
 	if err != nil {
 		return nil, err
 	}
 	db := &DB{d: postgresDialect, write: pool, read: pool, dsn: dsn, log: opts.Logger,
-		pooled: pooled, listenDSN: listenDSN(dsn, opts)}
+		pooled: pooled, listenDSN: listenDSN(dsn, opts), trace: trace}
 	if opts.StatementTimeout > 0 {
 		jobs := opts.JobConns
 		if jobs <= 0 {
 			jobs = 2
 		}
-		if db.jobs, err = openPostgresPool(dsn, opts.JobStatementTimeout, jobs, pooled); err != nil {
+		if db.jobs, err = openPostgresPool(dsn, opts.JobStatementTimeout, jobs, pooled, trace); err != nil {
 			pool.Close()
 			return nil, err
 		}
@@ -132,12 +135,13 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 // openPostgresPool opens a pool of at most n connections, each with
 // statement_timeout set to timeout when it is positive (budget.go). A
 // pooled pool names no statement and sets no startup parameter
-// (pooler.go).
-func openPostgresPool(dsn string, timeout time.Duration, n int, pooled bool) (*sql.DB, error) {
+// (pooler.go). trace counts its transactions.
+func openPostgresPool(dsn string, timeout time.Duration, n int, pooled bool, trace *pgTrace) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	cfg.Tracer = trace
 	if pooled {
 		forTransactionPooling(cfg)
 	} else if timeout > 0 {

@@ -178,6 +178,9 @@ func (db *DB) CreateUser(ctx context.Context, u directory.User) error {
 
 // GetUser returns the tenant's user with that id, or store.ErrNotFound.
 func (db *DB) GetUser(ctx context.Context, tenantID, id string) (directory.User, error) {
+	if db.requestMemo(ctx) != nil {
+		return db.getUserWithPolicy(ctx, "get user", `u.id = $2`, tenantID, id)
+	}
 	row := db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND id = $2`, tenantID, id)
 	u, err := scanUser(row)
 	if err != nil {
@@ -189,6 +192,9 @@ func (db *DB) GetUser(ctx context.Context, tenantID, id string) (directory.User,
 // GetUserByMail returns the tenant's user with that address, compared in
 // lower case, or store.ErrNotFound.
 func (db *DB) GetUserByMail(ctx context.Context, tenantID, mail string) (directory.User, error) {
+	if db.requestMemo(ctx) != nil {
+		return db.getUserWithPolicy(ctx, "get user by mail", `u.mail_lower = $2`, tenantID, strings.ToLower(mail))
+	}
 	row := db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND mail_lower = $2`,
 		tenantID, strings.ToLower(mail))
 	u, err := scanUser(row)
@@ -197,6 +203,55 @@ func (db *DB) GetUserByMail(ctx context.Context, tenantID, mail string) (directo
 	}
 	return u, nil
 }
+
+// getUserWithPolicy reads a user of tenantID (where: the condition on
+// u, $2 its argument) and, in the same statement, the tenant's email
+// policy, which it keeps in the request's memo: every step of a sign-in
+// that looks a user up decides next with the tenant's policy
+// (GetEmailPolicy: the sign-in pages, the access re-check of a token),
+// and this spares that step a round trip. The tenant drives the read, so
+// an address that is no user costs the same one round trip and brings the
+// policy too: the sign-in pages answer it as a guest who has not redeemed
+// yet, with the same reads (docs/security.md, Enumeration).
+func (db *DB) getUserWithPolicy(ctx context.Context, what, where, tenantID, arg string) (directory.User, error) {
+	var (
+		p     emailPolicyRow
+		found bool
+	)
+	row := db.queryRow(ctx, `SELECT `+userColumnsOfUOrZero+`, u.id IS NOT NULL, `+emailPolicyColumns+`
+		FROM tenants t LEFT JOIN email_otp_policies p ON p.tenant_id = t.id
+		LEFT JOIN users u ON u.tenant_id = t.id AND `+where+`
+		WHERE t.id = $1`, tenantID, arg)
+	u, err := scanUser(row, append([]any{&found}, p.dest()...)...)
+	if err != nil {
+		return directory.User{}, notFound(err, what)
+	}
+	if st, err := p.stored(what + ": email policy"); err == nil {
+		store.MemoOf(ctx).Put(emailPolicyMemo(tenantID), st)
+	}
+	if !found {
+		return directory.User{}, fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return u, nil
+}
+
+// userColumnsOfUOrZero are userColumns of the table aliased u, with the
+// zero value of each where u has no row (a left join that found no user).
+var userColumnsOfUOrZero = func() string {
+	zero := map[string]string{
+		"external_user_state_changed_at": "0", "created_at": "0", "account_enabled": "false", "tokens_valid_after": "0",
+		"last_sign_in_at": "0", "last_non_interactive_sign_in_at": "0", "last_successful_sign_in_at": "0",
+	}
+	cols := strings.Split(strings.Join(strings.Fields(userColumns), " "), ", ")
+	for i, c := range cols {
+		z, ok := zero[c]
+		if !ok {
+			z = "''"
+		}
+		cols[i] = "COALESCE(u." + c + ", " + z + ")"
+	}
+	return strings.Join(cols, ", ")
+}()
 
 // ListUsers returns the tenant's users ordered by id, after afterID, at
 // most limit (limit <= 0: all of them).

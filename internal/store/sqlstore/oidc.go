@@ -46,6 +46,9 @@ func (db *DB) CreateOIDCAuthRequest(ctx context.Context, r oidc.AuthRequestRecor
 
 // GetOIDCAuthRequest returns the request, expired or not, or store.ErrNotFound.
 func (db *DB) GetOIDCAuthRequest(ctx context.Context, tenantID, id string) (oidc.AuthRequestRecord, error) {
+	if m := db.requestMemo(ctx); m != nil {
+		return db.getAuthRequestWithApp(ctx, m, tenantID, id)
+	}
 	row := db.queryRow(ctx, `SELECT `+authRequestColumns+` FROM oidc_auth_requests WHERE tenant_id = $1 AND id = $2`,
 		tenantID, id)
 	r, err := scanAuthRequest(row)
@@ -107,15 +110,15 @@ func (db *DB) DeleteOIDCAuthRequest(ctx context.Context, tenantID, id string) er
 	return nil
 }
 
-func scanAuthRequest(row interface{ Scan(...any) error }) (oidc.AuthRequestRecord, error) {
+func scanAuthRequest(row interface{ Scan(...any) error }, extra ...any) (oidc.AuthRequestRecord, error) {
 	var (
 		r                                      oidc.AuthRequestRecord
 		scopes, prompt, uiLocales, amr         string
 		createdAt, expiresAt, authTime, doneAt int64
 	)
-	err := row.Scan(&r.TenantID, &r.ID, &r.ClientID, &r.RedirectURI, &scopes, &r.State, &r.Nonce, &r.ResponseType,
+	err := row.Scan(append([]any{&r.TenantID, &r.ID, &r.ClientID, &r.RedirectURI, &scopes, &r.State, &r.Nonce, &r.ResponseType,
 		&r.ResponseMode, &prompt, &r.MaxAge, &r.LoginHint, &uiLocales, &r.CodeChallenge, &r.CodeChallengeMethod,
-		&createdAt, &expiresAt, &r.UserID, &authTime, &amr, &r.IdP, &r.SessionID, &doneAt)
+		&createdAt, &expiresAt, &r.UserID, &authTime, &amr, &r.IdP, &r.SessionID, &doneAt}, extra...)...)
 	if err != nil {
 		return oidc.AuthRequestRecord{}, err
 	}

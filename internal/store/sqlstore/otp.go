@@ -146,6 +146,60 @@ func (db *DB) GetSends(ctx context.Context, tenantID, address, client string) (o
 	return fromClient, toAddress, nil
 }
 
+// GetSendState reads the browser's code and the address's send counters
+// in one statement: one row per counter found (at most two), the code's
+// columns on each, or one row of nulls where there are neither.
+func (db *DB) GetSendState(ctx context.Context, k otp.CodeKey, client string) (otp.Code, bool, otp.Sends, otp.Sends, error) {
+	var none otp.Sends
+	if client == addressBudget {
+		return otp.Code{}, false, none, none, fmt.Errorf("get passcode state: %q is no client network", client)
+	}
+	rows, err := db.query(ctx, `SELECT c.address, c.code_hash, c.issued_at, c.attempts, c.used_at,
+			s.client, s.window_start, s.window_count, s.last_at
+		FROM (SELECT 1 AS one) x
+		LEFT JOIN otp_browser_codes c ON c.tenant_id = $1 AND c.address = $2 AND c.browser = $3
+		LEFT JOIN otp_sends s ON s.tenant_id = $1 AND s.address = $2 AND s.client IN ($4, $5)`,
+		k.TenantID, strings.ToLower(k.Address), k.Browser, client, addressBudget)
+	if err != nil {
+		return otp.Code{}, false, none, none, fmt.Errorf("get passcode state: %w", err)
+	}
+	defer rows.Close()
+	var (
+		c                     otp.Code
+		found                 bool
+		fromClient, toAddress otp.Sends
+	)
+	for rows.Next() {
+		var (
+			addr, who              sql.NullString
+			hash                   []byte
+			issued, attempts, used sql.NullInt64
+			start, count, lastAt   sql.NullInt64
+		)
+		if err := rows.Scan(&addr, &hash, &issued, &attempts, &used, &who, &start, &count, &lastAt); err != nil {
+			return otp.Code{}, false, none, none, fmt.Errorf("get passcode state: %w", err)
+		}
+		if addr.Valid {
+			found = true
+			c = otp.Code{TenantID: k.TenantID, Browser: k.Browser, Address: addr.String, Hash: hash,
+				IssuedAt: fromDB(issued.Int64), Attempts: int(attempts.Int64), UsedAt: fromDB(used.Int64)}
+		}
+		if !who.Valid {
+			continue
+		}
+		s := otp.Sends{WindowStart: fromDB(start.Int64), Count: int(count.Int64), LastAt: fromDB(lastAt.Int64)}
+		if who.String == addressBudget {
+			toAddress = s
+		} else {
+			fromClient = s
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return otp.Code{}, false, none, none, fmt.Errorf("get passcode state: %w", err)
+	}
+	return c, found, fromClient, toAddress, nil
+}
+
 // PutClientSends writes the client network's counter: an insert when the
 // caller read none (zero prevLastAt), else an update of the row whose
 // last send the caller read. Either way a row that is not the one the

@@ -7,35 +7,61 @@ import (
 	"fmt"
 
 	"github.com/guestgate/guestgate/internal/policy"
+	"github.com/guestgate/guestgate/internal/store"
 )
 
 var _ policy.Store = (*DB)(nil)
 
 // GetEmailPolicy reads the tenant's preview flag and stored configuration
 // in one primary-key read (a tenant without a row has the default
-// configuration). An unknown tenant is store.ErrNotFound.
+// configuration). An unknown tenant is store.ErrNotFound. Outside a
+// transaction, a policy the request read with a user (GetUserByMail) is
+// not read again.
 func (db *DB) GetEmailPolicy(ctx context.Context, tenantID string) (policy.Stored, error) {
-	var (
-		st                       policy.Stored
-		state, allow, incl, excl sql.NullString
-		updatedAt                sql.NullInt64
-	)
-	err := db.queryRow(ctx, `SELECT t.preview_opt_in, p.state, p.allow_external, p.include_targets, p.exclude_targets, p.updated_at
-		FROM tenants t LEFT JOIN email_otp_policies p ON p.tenant_id = t.id
-		WHERE t.id = $1`, tenantID).Scan(&st.PreviewOptIn, &state, &allow, &incl, &excl, &updatedAt)
-	if err != nil {
-		return st, notFound(err, "get email policy")
+	if v, ok := db.requestMemo(ctx).Get(emailPolicyMemo(tenantID)); ok {
+		return v.(policy.Stored), nil
 	}
-	if !state.Valid {
+	var p emailPolicyRow
+	err := db.queryRow(ctx, `SELECT `+emailPolicyColumns+`
+		FROM tenants t LEFT JOIN email_otp_policies p ON p.tenant_id = t.id
+		WHERE t.id = $1`, tenantID).Scan(p.dest()...)
+	if err != nil {
+		return policy.Stored{}, notFound(err, "get email policy")
+	}
+	return p.stored("get email policy")
+}
+
+// emailPolicyColumns are a tenant's (t) preview flag and email policy (p,
+// left joined: a tenant without a row has the default configuration).
+const emailPolicyColumns = `t.preview_opt_in, p.state, p.allow_external, p.include_targets, p.exclude_targets, p.updated_at`
+
+// emailPolicyRow is what emailPolicyColumns read.
+type emailPolicyRow struct {
+	preview                  bool
+	state, allow, incl, excl sql.NullString
+	updatedAt                sql.NullInt64
+}
+
+func (r *emailPolicyRow) dest() []any {
+	return []any{&r.preview, &r.state, &r.allow, &r.incl, &r.excl, &r.updatedAt}
+}
+
+func (r *emailPolicyRow) stored(what string) (policy.Stored, error) {
+	st := policy.Stored{PreviewOptIn: r.preview}
+	if !r.state.Valid {
 		st.Config = policy.DefaultEmailConfig()
 		return st, nil
 	}
-	st.Config, err = decodeEmailConfig(state.String, allow.String, incl.String, excl.String, updatedAt.Int64)
+	var err error
+	st.Config, err = decodeEmailConfig(r.state.String, r.allow.String, r.incl.String, r.excl.String, r.updatedAt.Int64)
 	if err != nil {
-		return st, fmt.Errorf("get email policy: %w", err)
+		return st, fmt.Errorf("%s: %w", what, err)
 	}
 	return st, nil
 }
+
+// emailPolicyMemo is the request memo's key of a tenant's email policy.
+func emailPolicyMemo(tenantID string) string { return "email-policy/" + tenantID }
 
 // UpdateEmailPolicy reads the tenant's policy for update, applies fn and
 // writes the policy and the preview flag back, in one transaction (joining
@@ -43,6 +69,7 @@ func (db *DB) GetEmailPolicy(ctx context.Context, tenantID string) (policy.Store
 // lock always has a row to hold: concurrent updates of one tenant, in any
 // process, run one after the other and each sees the previous result.
 func (db *DB) UpdateEmailPolicy(ctx context.Context, tenantID string, fn func(*policy.Stored) error) error {
+	store.MemoOf(ctx).Drop(emailPolicyMemo(tenantID))
 	return db.InTx(ctx, func(ctx context.Context) error {
 		if err := db.ensureEmailPolicyRow(ctx, tenantID); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 // SetAppSignUp turns an app's self-service sign-up on or off (R13); an
 // unknown app is ErrNotFound.
 func (db *DB) SetAppSignUp(ctx context.Context, tenantID, appID string, enabled bool) error {
+	dropAppMemo(ctx, tenantID, appID)
 	res, err := db.exec(ctx, `UPDATE apps SET sign_up = $3 WHERE tenant_id = $1 AND app_id = $2`, tenantID, appID, enabled)
 	if err != nil {
 		return fmt.Errorf("set app sign-up: %w", err)

@@ -193,6 +193,47 @@ func testOTP(t *testing.T, open Open) {
 		must(t, "get sends in another tenant", err)
 		wantEqual(t, "sends in another tenant", c, otp.Sends{})
 	})
+	t.Run("send_state_reads_code_and_sends_together", func(t *testing.T) {
+		s := open(t)
+		tn := seedTenant(t, s, "contoso")
+		state := func(client string) (otp.Code, bool, otp.Sends, otp.Sends) {
+			t.Helper()
+			c, found, fromClient, toAddress, err := s.GetSendState(t.Context(), key(tn.ID, "Alice@Example.com"), client)
+			must(t, "get send state", err)
+			return c, found, fromClient, toAddress
+		}
+		if c, found, fc, ta := state("198.51.100.7"); found || c.Hash != nil || fc != (otp.Sends{}) || ta != (otp.Sends{}) {
+			t.Fatalf("state before anything = %+v %v %+v %+v; want nothing", c, found, fc, ta)
+		}
+		code := seedCode(t, s, tn.ID, "alice@example.com", at(0))
+		c, found, fc, ta := state("198.51.100.7")
+		wantEqual(t, "code alone", [2]any{c, found}, [2]any{code, true})
+		wantEqual(t, "no sends yet", [2]otp.Sends{fc, ta}, [2]otp.Sends{})
+		mine := otp.Sends{WindowStart: at(0), Count: 1, LastAt: at(0)}
+		must(t, "client send", s.PutClientSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7", mine, time.Time{}))
+		must(t, "another client's send", s.PutClientSends(t.Context(), tn.ID, "alice@example.com", "203.0.113.5",
+			otp.Sends{WindowStart: at(time.Minute), Count: 1, LastAt: at(time.Minute)}, time.Time{}))
+		budget, err := s.AddAddressSend(t.Context(), tn.ID, "alice@example.com", at(time.Minute), at(-time.Hour))
+		must(t, "count the address's send", err)
+		c, found, fc, ta = state("198.51.100.7")
+		wantEqual(t, "code with sends", [2]any{c, found}, [2]any{code, true})
+		wantEqual(t, "the client's sends and the address's budget", [2]otp.Sends{fc, ta}, [2]otp.Sends{mine, budget})
+		wantC, wantA, err := s.GetSends(t.Context(), tn.ID, "alice@example.com", "198.51.100.7")
+		must(t, "get sends", err)
+		wantEqual(t, "as GetSends reads them", [2]otp.Sends{fc, ta}, [2]otp.Sends{wantC, wantA})
+		other := otp.CodeKey{TenantID: tn.ID, Address: "alice@example.com", Browser: "browser-b"}
+		c2, found, fc, _, err := s.GetSendState(t.Context(), other, "198.51.100.7")
+		must(t, "get another browser's state", err)
+		if found || c2.Hash != nil || fc != mine {
+			t.Fatalf("another browser: code %+v found %v sends %+v; want no code, the client's sends", c2, found, fc)
+		}
+		b := seedTenant(t, s, "fabrikam")
+		c3, found, fc, ta, err := s.GetSendState(t.Context(), key(b.ID, "alice@example.com"), "198.51.100.7")
+		must(t, "get state in another tenant", err)
+		if found || c3.Hash != nil || fc != (otp.Sends{}) || ta != (otp.Sends{}) {
+			t.Fatalf("another tenant sees %+v %v %+v %+v; want nothing", c3, found, fc, ta)
+		}
+	})
 	t.Run("finding5_address_budget_counts_and_restarts", func(t *testing.T) {
 		s := open(t)
 		tn := seedTenant(t, s, "contoso")

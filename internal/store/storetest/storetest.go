@@ -96,6 +96,7 @@ func Run(t *testing.T, open Open) {
 		{"grants", testGrants},
 		{"tx", testTx},
 		{"policy", testPolicy},
+		{"request_memo", testRequestMemo},
 		{"redemption", testRedemption},
 		{"audit", testAudit},
 		{"signins", testSignIns},

@@ -1,0 +1,134 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/invitation"
+	"github.com/guestgate/guestgate/internal/mail/mailtest"
+	"github.com/guestgate/guestgate/internal/testenv"
+)
+
+// serverTxBudget is what each step of a returning guest's passcode sign-in
+// may cost in PostgreSQL transactions, read-only ones included: every
+// autocommit read is a transaction (and a round trip) of its own, as
+// pg_stat_database counts them. The tenant, its branding and its apps'
+// origins are read here because the test's clock has moved past their
+// caches; under load they come from the caches. docs/performance.md
+// explains the rest; a change that adds a read to the sign-in path must
+// justify raising a step's budget.
+var serverTxBudget = []stepWrites{
+	{"authorize", 5},   // the tenant, its branding and origins (cached under load); the app at authorize and at the sign-in page
+	{"address", 1},     // the user with the tenant's email policy
+	{"send_code", 4},   // the user with the policy; the send (the limits read in it); the enter-code page: the user with the policy, the code and sends
+	{"mail_record", 1}, // the batched record of the send (shared by every send of its moment under load)
+	{"verify_code", 3}, // the user with the policy; the sign-in (the limits and the code read in it); the callback: the request with its app
+	{"token", 5},       // the limits, the app with its secrets, the request; the redemption; the access re-check (the user with the policy)
+}
+
+// TestServerTransactionsPerSignIn pins PostgreSQL's transactions of the
+// benchmark's journey step by step, counted on the client as the server
+// counts them (sqlstore's pgx tracer: a statement sent outside a
+// transaction block opens one), so that a read added to the sign-in path
+// fails here rather than in a benchmark. On failure it lists the
+// statements each step sent.
+func TestServerTransactionsPerSignIn(t *testing.T) {
+	fake := clock.NewFake(time.Now())
+	in := start(t, startOptions{dsn: testenv.PostgresDSN(t), clock: fake})
+	tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+	if _, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://rp.fabrikam.example/"}); err != nil {
+		t.Fatal(err)
+	}
+	rp := newRelyingParty(t, in, tn)
+	first := rp.begin()
+	rp.finish(first, rp.signIn(newBrowser(t), first, "kim@partner.example"))
+	in.waitOutboxEmpty()
+	fake.Advance(2 * time.Minute) // the address may have a new code
+
+	steps, sent := in.countServerTxs(rp, newBrowser(t), "kim@partner.example")
+	total, want, report := 0, 0, []string{}
+	over := false
+	for i, s := range steps {
+		b := serverTxBudget[i]
+		total, want = total+s.writes, want+b.writes
+		report = append(report, fmt.Sprintf("%s=%d", s.name, s.writes))
+		over = over || s.name != b.name || s.writes > b.writes
+	}
+	t.Logf("PostgreSQL transactions: %d (%s), statements: %d", total, strings.Join(report, ", "), strings.Count(sent, "\n")-len(steps))
+	if over || total > want {
+		t.Fatalf("a returning guest's sign-in opens %d PostgreSQL transactions (%s); the budget is %v. Statements (* opens a transaction):\n%s",
+			total, strings.Join(report, ", "), serverTxBudget, sent)
+	}
+}
+
+// countServerTxs runs the benchmark's journey and counts the transactions
+// each step opens on PostgreSQL, with the statements it sent. The batched
+// record of the mail's send is a step of its own, waited for without a
+// query (the store's write count).
+func (in *instance) countServerTxs(rp *relyingParty, b *browser, addr string) ([]stepWrites, string) {
+	t := in.t
+	t.Helper()
+	db := in.srv.DB()
+	var (
+		mu     sync.Mutex
+		opened int
+		log    strings.Builder
+		steps  []stepWrites
+	)
+	stop := db.ObserveStatements(func(sql string, opens bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		mark := "    "
+		if opens {
+			opened++
+			mark = "  * "
+		}
+		log.WriteString(mark + strings.Join(strings.Fields(sql), " ") + "\n")
+	})
+	defer stop()
+	mark := func(name string) {
+		mu.Lock()
+		defer mu.Unlock()
+		steps = append(steps, stepWrites{name, opened})
+		fmt.Fprintf(&log, "%s: %d\n", name, opened)
+		opened = 0
+	}
+	f := rp.begin()
+	base, tid := in.URL, "/"+rp.tenant.ID
+	login := b.follow(in, b.get(f.url))
+	if login.Status != http.StatusOK || !strings.Contains(login.Body, `id="email"`) {
+		t.Fatalf("authorize did not reach the sign-in page: %d\n%s", login.Status, login.Body)
+	}
+	mark("authorize")
+	next := b.submit(base, login, tid+"/login/next", map[string]string{"email": addr})
+	mark("address")
+	before, writes := len(in.Mail.Messages()), db.WriteTxCount()
+	code := b.submit(base, next, tid+"/login/send", nil)
+	if !strings.Contains(code.Body, `id="code"`) {
+		t.Fatalf("Send code = %d\n%s", code.Status, code.Body)
+	}
+	msgs := in.Mail.WaitCount(t, before+1, func(mailtest.Received) bool { return true })
+	mark("send_code")
+	// The send committed one write; its record is the second.
+	deadline := time.Now().Add(mailtest.DefaultWait)
+	for db.WriteTxCount() < writes+2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the send of the passcode mail was never recorded")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	mark("mail_record")
+	done := b.follow(in, b.submit(base, code, tid+"/login/verify", map[string]string{"code": passcode(t, msgs[len(msgs)-1])}))
+	mark("verify_code")
+	rp.finish(f, done)
+	mark("token")
+	mu.Lock()
+	defer mu.Unlock()
+	return steps, log.String()
+}
