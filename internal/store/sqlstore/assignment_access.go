@@ -57,7 +57,24 @@ var accessQuery = `WITH RECURSIVE member_of (id) AS (
 
 // ReadAccess reads the facts of Access for userID and appID in one
 // statement; store.ErrNotFound when the tenant has no such app or user.
+// Outside a transaction a request reads them once (store.WithRequestMemo):
+// the token endpoint both checks the user's access and puts the roles and
+// groups claims in, from the same facts. No request changes assignments
+// and then reads access, so nothing drops the memo.
 func (db *DB) ReadAccess(ctx context.Context, tenantID, appID, userID string) (assignment.Facts, error) {
+	m := db.requestMemo(ctx)
+	key := "access/" + tenantID + "/" + appID + "/" + userID
+	if v, ok := m.Get(key); ok {
+		return v.(assignment.Facts), nil
+	}
+	f, err := db.readAccess(ctx, tenantID, appID, userID)
+	if err == nil {
+		m.Put(key, f)
+	}
+	return f, err
+}
+
+func (db *DB) readAccess(ctx context.Context, tenantID, appID, userID string) (assignment.Facts, error) {
 	rows, err := db.query(ctx, accessQuery, tenantID, appID, userID)
 	if err != nil {
 		return assignment.Facts{}, fmt.Errorf("read access: %w", err)
