@@ -144,14 +144,30 @@ func openPostgresPool(dsn string, timeout time.Duration, n int, pooled bool, tra
 	cfg.Tracer = trace
 	if pooled {
 		forTransactionPooling(cfg)
-	} else if timeout > 0 {
-		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(max(timeout.Milliseconds(), 1), 10)
+	} else {
+		if timeout > 0 {
+			cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(max(timeout.Milliseconds(), 1), 10)
+		}
+		noJIT(cfg)
 	}
 	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(n)
 	pool.SetMaxIdleConns(n)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	return pool, nil
+}
+
+// noJIT turns PostgreSQL's JIT compilation off for the connection unless
+// the URL sets it. guestgate's statements are short index lookups, but the
+// planner prices a recursive walk of group memberships (the access read of
+// every sign-in to an app) at its worst case, above jit_above_cost: the
+// server then compiled the statement on every run, 40 ms for a read that
+// takes 4. Behind a pooler, which refuses startup parameters, set it for
+// guestgate's role instead (docs/operations.md).
+func noJIT(cfg *pgx.ConnConfig) {
+	if _, set := cfg.RuntimeParams["jit"]; !set {
+		cfg.RuntimeParams["jit"] = "off"
+	}
 }
 
 func openSQLite(dsn string, opts Options) (*DB, error) {

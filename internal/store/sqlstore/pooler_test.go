@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,31 @@ func TestPoolerOptions(t *testing.T) {
 		if db, err := sqlstore.Open(ctx, c.dsn, c.opts); err == nil {
 			db.Close()
 			t.Errorf("%s: opened", c.name)
+		}
+	}
+}
+
+// TestDirectConnectionsRunWithoutJIT: a direct connection turns
+// PostgreSQL's JIT off (the access read's recursive walk was priced above
+// jit_above_cost and compiled on every sign-in), unless the URL says
+// otherwise.
+func TestDirectConnectionsRunWithoutJIT(t *testing.T) {
+	dsn := testenv.PostgresDSN(t)
+	for _, c := range []struct{ name, dsn, want string }{
+		{"default", dsn, "off"},
+		{"the URL's own setting", dsn + map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")] + "jit=on", "on"},
+	} {
+		db, err := sqlstore.Open(t.Context(), c.dsn, sqlstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := db.QueryRow(t.Context(), "SHOW jit").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if got != c.want {
+			t.Errorf("%s: jit = %s, want %s", c.name, got, c.want)
 		}
 	}
 }
