@@ -29,7 +29,7 @@ var serverTxBudget = []stepWrites{
 	{"send_code", 4},   // the user with the policy; the send (the limits read in it); the enter-code page: the user with the policy, the code and sends
 	{"mail_record", 1}, // the batched record of the send (shared by every send of its moment under load)
 	{"verify_code", 3}, // the user with the policy; the sign-in (the limits, the code and the user's access to the app read in it); the callback: the request with its app
-	{"token", 6},       // the limits, the app with its secrets, the request; the redemption; the access re-check (the user with the policy); the user's access to the app (one read for the check and the roles and groups claims)
+	{"token", 3},       // the limits, the app with its secrets; the redemption (the request, the access re-check: the user, the policy, the user's access to the app for the check and the roles and groups claims, read in it)
 }
 
 // TestServerTransactionsPerSignIn pins PostgreSQL's transactions of the
