@@ -29,7 +29,11 @@ func WithRequestMemo(ctx context.Context) context.Context {
 func (p *Core) getApp(ctx context.Context, tenantID, appID string) (App, error) {
 	m, _ := ctx.Value(appMemoKey{}).(*appMemo)
 	if m == nil {
-		return p.deps.Apps.GetApp(ctx, tenantID, appID)
+		a, err := p.deps.Apps.GetApp(ctx, tenantID, appID)
+		if err == nil {
+			p.keepAppName(a)
+		}
+		return a, err
 	}
 	key := tenantID + "/" + appID
 	m.mu.Lock()
@@ -42,6 +46,7 @@ func (p *Core) getApp(ctx context.Context, tenantID, appID string) (App, error) 
 	if err != nil {
 		return App{}, err
 	}
+	p.keepAppName(a)
 	m.mu.Lock()
 	m.apps[key] = a
 	m.mu.Unlock()

@@ -157,9 +157,11 @@ func (p *Core) RemoveAppSecret(ctx context.Context, tenantID, appID, secretID st
 // access tokens (client-credentials JWTs at the admin API, users' opaque
 // tokens at userinfo) are refused because the app no longer exists.
 func (p *Core) DeleteApp(ctx context.Context, tenantID, appID string) error {
+	p.forgetAppName(tenantID, appID)
 	if err := p.deps.Apps.DeleteApp(ctx, tenantID, appID); err != nil {
 		return fmt.Errorf("delete app: %w", err)
 	}
+	p.forgetAppName(tenantID, appID) // and what a concurrent page cached meanwhile
 	return nil
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/guestgate/guestgate/internal/directory"
 )
 
 // authRequest adapts a stored request to the library's op.AuthRequest.
@@ -19,6 +21,15 @@ type authRequest struct {
 	refreshToken string
 	// access is the user's access to the app, read once per exchange.
 	access accessMemo
+	// live is the access re-check of the code exchange, made in the
+	// transaction that redeems the code; the ID token's claims use its user.
+	live *liveUserResult
+}
+
+// liveUserResult is what liveUser answered: the user, or why not.
+type liveUserResult struct {
+	user directory.User
+	err  error
 }
 
 var (

@@ -66,11 +66,9 @@ func (p *Core) AuthRequest(ctx context.Context, tenantID, id string) (AuthReques
 	if err != nil {
 		return AuthRequestInfo{}, err
 	}
-	name := ""
-	a, err := p.getApp(ctx, tenantID, rec.ClientID)
+	name, err := p.appName(ctx, tenantID, rec.ClientID)
 	switch {
 	case err == nil:
-		name = a.DisplayName
 	case errors.Is(err, store.ErrNotFound):
 		return AuthRequestInfo{}, fmt.Errorf("auth request: app deleted: %w", ErrAuthRequestNotFound)
 	default:

@@ -48,6 +48,7 @@ type Core struct {
 	crypto  op.Crypto
 	pending *pendingSealer // pending authorization requests (pending.go)
 	salts   subjectSalts   // tenants' pairwise-subject salts
+	names   appNames       // apps' display names for the sign-in page (app_names.go)
 }
 
 // Provider is the OpenID provider of every tenant: a Core and its

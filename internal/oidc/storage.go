@@ -252,7 +252,7 @@ func (s *storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInf
 	var memo *accessMemo
 	switch r := req.(type) {
 	case *authRequest:
-		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime}
+		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime, live: r.live}
 		memo = &r.access
 	case *refreshRequest:
 		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime}

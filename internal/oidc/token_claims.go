@@ -64,6 +64,7 @@ func (p *Provider) pairwiseSubject(ctx context.Context, tenantID, appID, userID 
 type userClaims struct {
 	tenantID, clientID, userID, idp string
 	authTime                        time.Time
+	live                            *liveUserResult // the re-check made already, if any
 }
 
 // fillUserinfo writes the user's claims into info. It reads the user
@@ -72,7 +73,15 @@ type userClaims struct {
 // after the sign-in (directory.TokensRevoked) is invalid_grant. Code
 // exchanges, refreshes and userinfo all pass here.
 func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc userClaims) error {
-	u, err := p.liveUser(ctx, uc.tenantID, uc.clientID, uc.userID, uc.authTime)
+	var (
+		u   directory.User
+		err error
+	)
+	if uc.live != nil {
+		u, err = uc.live.user, uc.live.err
+	} else {
+		u, err = p.liveUser(ctx, uc.tenantID, uc.clientID, uc.userID, uc.authTime)
+	}
 	if err != nil {
 		return err
 	}

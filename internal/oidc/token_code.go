@@ -22,62 +22,108 @@ import (
 func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*op.Response, error) {
 	p := s.p
 	ctx = withClientAlg(ctx, r.Client)
-	rec, err := p.requestForCode(ctx, r.Data.Code)
-	var replay *codeReplayError
-	if errors.As(err, &replay) {
-		return nil, p.codeReplayed(ctx, replay.tenantID, replay.id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	ar, err := p.newAuthRequest(ctx, rec)
-	if err != nil {
-		return nil, err
-	}
-	// Always check PKCE: a request made with a code_challenge needs the verifier,
-	// also from a confidential client.
-	if err := op.AuthorizeCodeChallenge(r.Data.CodeVerifier, ar.GetCodeChallenge()); err != nil {
-		return nil, err
-	}
-	if r.Client.GetID() != rec.ClientID {
-		return nil, oidc.ErrInvalidGrant().WithDescription("The code was issued to another client.")
-	}
-	if r.Data.RedirectURI != rec.RedirectURI {
-		return nil, oidc.ErrInvalidGrant().WithDescription("redirect_uri does not correspond")
-	}
-	delegated := len(graphScopes(ar.rec.Scopes)) > 0
-	wantRefresh := ar.wantsOffline() && op.ValidateGrantType(r.Client, oidc.GrantTypeRefreshToken) && !delegated
-	err = p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
-		ar.refreshToken = ""
-		got, err := p.deps.AuthRequests.ConsumeOIDCAuthRequest(ctx, rec.TenantID, rec.ID, p.clock.Now())
-		if err != nil {
-			return err
+	var (
+		ar        *authRequest
+		refused   error // the request's fault or the user's refusal: nothing to roll back for
+		delegated bool
+	)
+	errRefused := errors.New("code exchange refused")
+	err := p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
+		if ar, delegated, refused = p.checkCodeRequest(ctx, r); refused != nil {
+			return errRefused
 		}
-		if wantRefresh {
-			ar.refreshToken, err = p.createRefreshToken(ctx, refreshFromAuthRequest(got))
-		}
-		return err
+		return p.redeem(ctx, ar, r.Client, delegated)
 	})
-	if errors.Is(err, store.ErrNotFound) {
+	var replay *codeReplayError
+	switch {
+	case errors.Is(err, errRefused) && errors.As(refused, &replay):
+		return nil, p.codeReplayed(ctx, replay.tenantID, replay.id)
+	case errors.Is(err, errRefused):
+		return nil, refused
+	case errors.Is(err, store.ErrNotFound):
 		// A concurrent exchange of the same code won: a replay.
-		return nil, p.codeReplayed(ctx, rec.TenantID, rec.ID)
-	}
-	if err != nil {
+		return nil, p.codeReplayed(ctx, ar.rec.TenantID, ar.rec.ID)
+	case err != nil:
 		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("redeem code: %w", err))
-	}
-	if (wantRefresh && ar.refreshToken == "") || delegated {
-		// The session already ended: no refresh token, and the library must not ask for one.
-		ar.rec.Scopes = slices.DeleteFunc(slices.Clone(ar.rec.Scopes), func(s string) bool { return s == oidc.ScopeOfflineAccess })
+	case ar.live.err != nil:
+		// The code is spent: a user refused now signs in again.
+		return nil, ar.live.err
 	}
 	var client op.Client = r.Client
 	if delegated {
 		client = jwtAccessClient{client}
 	}
-	resp, err := op.CreateTokenResponse(withRedeemed(ctx, rec.ID), ar, client, p.op, true, r.Data.Code, "")
+	resp, err := op.CreateTokenResponse(withRedeemed(ctx, ar.rec.ID), ar, client, p.op, true, r.Data.Code, "")
 	if err != nil {
 		return nil, err
 	}
 	return op.NewResponse(resp), nil
+}
+
+// checkCodeRequest reads the code's request and checks the exchange
+// against it (PKCE, client, redirect URI): an error here is the request's
+// and returns before the code is redeemed, so a client's mistake does not
+// burn it.
+func (p *Provider) checkCodeRequest(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*authRequest, bool, error) {
+	rec, err := p.requestForCode(ctx, r.Data.Code)
+	if err != nil {
+		return nil, false, err
+	}
+	ar, err := p.newAuthRequest(ctx, rec)
+	if err != nil {
+		return nil, false, err
+	}
+	// Always check PKCE: a request made with a code_challenge needs the verifier,
+	// also from a confidential client.
+	if err := op.AuthorizeCodeChallenge(r.Data.CodeVerifier, ar.GetCodeChallenge()); err != nil {
+		return nil, false, err
+	}
+	if r.Client.GetID() != rec.ClientID {
+		return nil, false, oidc.ErrInvalidGrant().WithDescription("The code was issued to another client.")
+	}
+	if r.Data.RedirectURI != rec.RedirectURI {
+		return nil, false, oidc.ErrInvalidGrant().WithDescription("redirect_uri does not correspond")
+	}
+	return ar, len(graphScopes(ar.rec.Scopes)) > 0, nil
+}
+
+// redeem spends ar's code, creates its refresh token if one is due, and
+// re-checks the user's access (liveUser) and reads the user's access to
+// the app for the roles and groups claims, all in the transaction of the
+// caller: one round trip to the database for the lot. A refused user is
+// kept in ar.live (the code stays spent); only a failure rolls back.
+func (p *Provider) redeem(ctx context.Context, ar *authRequest, client op.Client, delegated bool) error {
+	rec := ar.rec
+	wantRefresh := ar.wantsOffline() && op.ValidateGrantType(client, oidc.GrantTypeRefreshToken) && !delegated
+	ar.refreshToken, ar.access, ar.live = "", accessMemo{}, nil
+	got, err := p.deps.AuthRequests.ConsumeOIDCAuthRequest(ctx, rec.TenantID, rec.ID, p.clock.Now())
+	if err != nil {
+		return err
+	}
+	if wantRefresh {
+		if ar.refreshToken, err = p.createRefreshToken(ctx, refreshFromAuthRequest(got)); err != nil {
+			return err
+		}
+	}
+	if (wantRefresh && ar.refreshToken == "") || delegated {
+		// The session already ended: no refresh token, and the library must not ask for one.
+		ar.rec.Scopes = slices.DeleteFunc(slices.Clone(ar.rec.Scopes), func(s string) bool { return s == oidc.ScopeOfflineAccess })
+	}
+	u, err := p.liveUser(ctx, rec.TenantID, rec.ClientID, rec.UserID, rec.AuthTime)
+	if err == nil {
+		_, err = p.appAccessClaims(ctx, &ar.access, rec.TenantID, rec.ClientID, rec.UserID)
+	}
+	if isServerError(err) {
+		return err
+	}
+	ar.live = &liveUserResult{user: u, err: err}
+	return nil
+}
+
+// isServerError reports an error that is a failure rather than a refusal.
+func isServerError(err error) bool {
+	var oe *oidc.Error
+	return err != nil && (!errors.As(err, &oe) || oe.ErrorType == oidc.ServerError)
 }
 
 // codeReplayed answers a code presented again after its redemption (RFC

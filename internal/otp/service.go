@@ -38,9 +38,19 @@ func (s *Service) Limits() Limits { return s.limits }
 // is counted for the requester's client network and for the address
 // (CheckSend); a refused send writes nothing and returns a *ThrottledError.
 func (s *Service) Issue(ctx context.Context, tenantID, address string, deliver func(ctx context.Context, code string) error) error {
+	_, err := s.IssueState(ctx, tenantID, address, deliver)
+	return err
+}
+
+// IssueState is Issue that also returns the State the new code leaves
+// (State's answer right after the commit), decided from what the
+// transaction read and wrote: the enter-code page that follows the send
+// need not read it again.
+func (s *Service) IssueState(ctx context.Context, tenantID, address string, deliver func(ctx context.Context, code string) error) (State, error) {
 	address = strings.ToLower(address)
 	req := RequesterOf(ctx)
-	return s.tx.InTx(ctx, func(ctx context.Context) error {
+	var st State
+	err := s.tx.InTx(ctx, func(ctx context.Context) error {
 		now := s.clock.Now()
 		key := CodeKey{TenantID: tenantID, Address: address, Browser: req.Browser}
 		prev, _, fromClient, toAddress, err := s.store.GetSendState(ctx, key, req.Client)
@@ -89,8 +99,13 @@ func (s *Service) Issue(ctx context.Context, tenantID, address string, deliver f
 		if err := deliver(ctx, code); err != nil {
 			return fmt.Errorf("issue passcode: deliver: %w", err)
 		}
+		st = StateOf(next, true, counts.Client, counted, now, s.limits)
 		return nil
 	})
+	if err != nil {
+		return State{}, err
+	}
+	return st, nil
 }
 
 // Verify checks code for address in tenantID against the code of the

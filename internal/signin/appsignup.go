@@ -208,7 +208,8 @@ func (s *Service) SendAppSignUpCode(ctx context.Context, o AppSignUpOffer, lang 
 	if !o.Passcode {
 		return ErrDecisionChanged
 	}
-	return s.sendCode(ctx, o.flow(), lang)
+	_, err := s.sendCode(ctx, o.flow(), lang)
+	return err
 }
 
 // CompleteAppSignUpPasscode takes the code: the code is used and the

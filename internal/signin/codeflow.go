@@ -37,16 +37,19 @@ type codeFlow struct {
 // sendCode issues a new code (voiding the requesting browser's older
 // ones, R3) and commits its mail to the outbox with it. Throttled sends
 // are *otp.ThrottledError or *ratelimit.LimitedError, recorded as refusals.
-func (s *Service) sendCode(ctx context.Context, f codeFlow, lang string) error {
+func (s *Service) sendCode(ctx context.Context, f codeFlow, lang string) (otp.State, error) {
 	t := f.tenant
 	validity := s.d.OTP.Limits().Validity
+	var st otp.State
 	err := s.inTx(ctx, func(ctx context.Context) error {
 		// The limits are read in the transaction that sends, which
 		// saves a round trip; a refusal rolls it back, sending nothing.
 		if err := s.checkLimit(ctx, s.d.Limits.Send, t); err != nil {
 			return err
 		}
-		return s.issue(ctx, f, validity, lang)
+		var err error
+		st, err = s.issue(ctx, f, validity, lang)
+		return err
 	})
 	var throttled *otp.ThrottledError
 	switch {
@@ -55,14 +58,17 @@ func (s *Service) sendCode(ctx context.Context, f codeFlow, lang string) error {
 	case errors.As(err, &throttled):
 		s.d.Metrics.Passcode(metrics.PasscodeThrottled)
 	}
-	return s.refused(ctx, t, f.attempt, err)
+	if err := s.refused(ctx, t, f.attempt, err); err != nil {
+		return otp.State{}, err
+	}
+	return st, nil
 }
 
 // issue issues the code and commits its mail, joining the transaction in
-// ctx.
-func (s *Service) issue(ctx context.Context, f codeFlow, validity time.Duration, lang string) error {
+// ctx; it returns the state the new code leaves (otp.Service.IssueState).
+func (s *Service) issue(ctx context.Context, f codeFlow, validity time.Duration, lang string) (otp.State, error) {
 	t := f.tenant
-	return s.d.OTP.Issue(ctx, t.ID, f.key, func(ctx context.Context, code string) error {
+	return s.d.OTP.IssueState(ctx, t.ID, f.key, func(ctx context.Context, code string) error {
 		msg, err := s.d.ComposePasscode(ctx, t, f.to, code, validity, lang)
 		if err != nil {
 			return err

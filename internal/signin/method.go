@@ -83,11 +83,30 @@ type Redirect struct {
 // SendCode is Send code for a route whose method mails a code; any other
 // route is ErrDecisionChanged (the decision moved under the page).
 func (s *Service) SendCode(ctx context.Context, r Route, lang string) error {
+	_, err := s.SendCodeState(ctx, r, lang)
+	return err
+}
+
+// SendCodeState is SendCode that also returns the code's state right
+// after the send (CodeState's answer), which the send's transaction read
+// and wrote: the enter-code page that follows need not read it again.
+func (s *Service) SendCodeState(ctx context.Context, r Route, lang string) (otp.State, error) {
 	m, ok := r.Method.(CodeMethod)
 	if !ok {
-		return ErrDecisionChanged
+		return otp.State{}, ErrDecisionChanged
 	}
-	return m.SendCode(ctx, r, lang)
+	if ss, ok := m.(stateSender); ok {
+		return ss.SendCodeState(ctx, r, lang)
+	}
+	if err := m.SendCode(ctx, r, lang); err != nil {
+		return otp.State{}, err
+	}
+	return m.CodeState(ctx, r)
+}
+
+// stateSender is a CodeMethod whose send knows the state it leaves.
+type stateSender interface {
+	SendCodeState(ctx context.Context, r Route, lang string) (otp.State, error)
 }
 
 // VerifyCode is the enter-code page's Sign in for a route whose method

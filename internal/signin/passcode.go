@@ -54,6 +54,13 @@ func (m passcodeMethod) flow(r Route, app appRef) codeFlow {
 // code is issued under the same limits and a mail composed — but the mail
 // is dropped and the attempt recorded as an unknown account in its place.
 func (m passcodeMethod) SendCode(ctx context.Context, r Route, lang string) error {
+	_, err := m.SendCodeState(ctx, r, lang)
+	return err
+}
+
+// SendCodeState is SendCode that returns the state the new code leaves
+// (CodeState's answer right after), from what the send read and wrote.
+func (m passcodeMethod) SendCodeState(ctx context.Context, r Route, lang string) (otp.State, error) {
 	return m.s.sendCode(ctx, m.flow(r, r.app), lang)
 }
 

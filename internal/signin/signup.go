@@ -219,7 +219,8 @@ func (s *Service) SendSignUpCode(ctx context.Context, su SignUp, lang string) er
 	if err != nil {
 		return fmt.Errorf("send sign-up code: %w", err)
 	}
-	return s.sendCode(ctx, signUpFlow(consumers, su.Address), lang)
+	_, err = s.sendCode(ctx, signUpFlow(consumers, su.Address), lang)
+	return err
 }
 
 // CompleteSignUp takes the code and the new password: in one transaction

@@ -118,16 +118,18 @@ func (h *Handler) loginNext(w http.ResponseWriter, r *http.Request) {
 
 // loginSend is Send code on the sign-in path. The enter-code page
 // follows by post/redirect/get, so a reload never sends a second code; the
-// address travels sealed, never readable in a URL. A send refused by the
-// resend limits sends nothing and leads to the same page, which says how
-// long to wait.
+// address travels sealed, never readable in a URL, with the state the
+// send left (signin.SealSentCodePage: the page need not read it again). A
+// send refused by the resend limits sends nothing and leads to the same
+// page, which says how long to wait.
 func (h *Handler) loginSend(w http.ResponseWriter, r *http.Request) {
 	route, reqID, ok := h.loginForm(w, r)
 	if !ok {
 		return
 	}
 	flag := flagSent
-	if err := h.deps.SignIn.SendCode(r.Context(), route, lang(r)); err != nil {
+	st, err := h.deps.SignIn.SendCodeState(r.Context(), route, lang(r))
+	if err != nil {
 		var te *otp.ThrottledError
 		if !errors.As(err, &te) {
 			h.loginCodeError(w, r, route, reqID, err)
@@ -135,13 +137,19 @@ func (h *Handler) loginSend(w http.ResponseWriter, r *http.Request) {
 		}
 		flag = ""
 	}
-	h.toLoginCode(w, r, route, reqID, flag)
+	h.toLoginCodeWith(w, r, route, reqID, flag, st)
 }
 
 // toLoginCode redirects to the sign-in path's enter-code page.
 func (h *Handler) toLoginCode(w http.ResponseWriter, r *http.Request, route signin.Route, reqID, flag string) {
+	h.toLoginCodeWith(w, r, route, reqID, flag, otp.State{})
+}
+
+// toLoginCodeWith is toLoginCode with the state a send just left (a zero
+// State: none, the page reads it).
+func (h *Handler) toLoginCodeWith(w http.ResponseWriter, r *http.Request, route signin.Route, reqID, flag string, st otp.State) {
 	t := route.Tenant
-	tok, err := h.deps.SignIn.SealCodePage(t, route.User.Mail)
+	tok, err := h.deps.SignIn.SealSentCodePage(r.Context(), t, route.User.Mail, st)
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
 		return
@@ -153,9 +161,16 @@ func (h *Handler) toLoginCode(w http.ResponseWriter, r *http.Request, route sign
 func (h *Handler) loginCode(w http.ResponseWriter, r *http.Request) {
 	t := tenantFrom(r.Context())
 	q := r.URL.Query()
-	addr, err := h.deps.SignIn.OpenCodePage(t, q.Get("s"))
+	addr, st, sent, err := h.deps.SignIn.OpenCodePageState(r.Context(), t, q.Get("s"))
 	if err != nil {
 		h.fail(w, r, t.DisplayName, err)
+		return
+	}
+	if sent {
+		// Right after this browser's send: its state, read and written by
+		// the send, travelled sealed; Sign in decides the route again.
+		h.codePage(w, r, http.StatusOK, t, st, addr, tenantPath(t, "/login/verify"), tenantPath(t, "/login/send"),
+			map[string]string{"authRequestID": q.Get("authRequestID"), "email": addr}, q.Get("f"), "")
 		return
 	}
 	route, err := h.deps.SignIn.BeginFor(r.Context(), t, addr, signin.Continuation{AuthRequestID: q.Get("authRequestID")})
