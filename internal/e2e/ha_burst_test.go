@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"slices"
 	"sort"
 	"strings"
@@ -26,9 +27,18 @@ import (
 // as the high-availability tests (failover, PgBouncer, rolling restart)
 // drive it. A client behaves as a load balancer in front of the processes
 // does: a connection refused (a process not listening) is retried on the
-// next process at once, a 503 is retried after a short wait; anything
-// else that is not a 201 — a 500, another status, a connection cut after
-// the request was sent, a timeout — is a failed request.
+// next process at once, a 503 is retried after a short wait, and so is a
+// request cut before any answer on a kept-alive connection that had been
+// idle (idleCut); anything else that is not a 201 — a 500, another status,
+// a new connection cut after the request was sent, a timeout — is a
+// failed request.
+//
+// The idle-connection retry is what a load balancer does (nginx retries a
+// request that failed on a cached keep-alive connection, whatever its
+// method): a server closing an idle connection always races a client that
+// picks it at that moment, and the server never read such a request. Were
+// it read and answered after all, the retry would invite the address
+// twice, and the duplicate mail would fail the test.
 type burst struct {
 	targets []string     // base URLs of the processes
 	client  *http.Client // carries an admin token
@@ -39,6 +49,7 @@ type burst struct {
 	acked     map[string]time.Time // recipient → acknowledgement (201)
 	statuses  map[int]int          // answers, by status
 	refused   int                  // connections refused (retried elsewhere)
+	idleCuts  int                  // requests cut on an idle kept-alive connection (retried elsewhere)
 	failures  []string             // what failed, as it failed
 	firstBad  time.Time            // first answer that was not 201
 	lastBad   time.Time            // last answer that was not 201
@@ -108,6 +119,12 @@ func (b *burst) one(to string, at *int) {
 			*at = (*at + 1) % len(b.targets)
 			time.Sleep(5 * time.Millisecond)
 			continue
+		case err != nil && errors.Is(err, errIdleCut):
+			b.mu.Lock()
+			b.idleCuts++
+			b.mu.Unlock()
+			*at = (*at + 1) % len(b.targets)
+			continue
 		case err != nil:
 			b.fail(fmt.Sprintf("%s to %s: %v", to, target, err))
 			return
@@ -140,10 +157,29 @@ func (b *burst) one(to string, at *int) {
 	b.fail(to + ": not acknowledged within 60 s")
 }
 
+// errIdleCut marks a request cut before any answer on a kept-alive
+// connection that had been idle: the server closed the connection as the
+// request went out, and never read it.
+var errIdleCut = errors.New("cut on an idle kept-alive connection before any answer")
+
 func (b *burst) post(base, to string) (int, string, error) {
 	body := fmt.Sprintf(`{"invitedUserEmailAddress":%q,"inviteRedirectUrl":"https://apps.fabrikam.example/","sendInvitationMessage":true}`, to)
-	resp, err := b.client.Post(base+"/v1.0/invitations", "application/json", strings.NewReader(body))
+	var wasIdle, answered bool
+	trace := &httptrace.ClientTrace{
+		GotConn:              func(c httptrace.GotConnInfo) { wasIdle = c.Reused && c.WasIdle },
+		GotFirstResponseByte: func() { answered = true },
+	}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
+		http.MethodPost, base+"/v1.0/invitations", strings.NewReader(body))
 	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		if wasIdle && !answered && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
+			return 0, "", fmt.Errorf("%w: %w", errIdleCut, err)
+		}
 		return 0, "", err
 	}
 	defer resp.Body.Close()
@@ -244,8 +280,8 @@ func figures(smtp *mailtest.Server, want, first map[string]time.Time, prefix str
 func (b *burst) summary() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return fmt.Sprintf("%d acknowledged, answers %v, %d connections refused (retried on the other process), %d failed",
-		len(b.acked), b.statuses, b.refused, len(b.failures))
+	return fmt.Sprintf("%d acknowledged, answers %v, %d connections refused and %d requests cut on idle kept-alive connections (each retried on the other process), %d failed",
+		len(b.acked), b.statuses, b.refused, b.idleCuts, len(b.failures))
 }
 
 // check fails the test on failed requests and on answers other than 201
