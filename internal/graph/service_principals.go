@@ -98,35 +98,24 @@ func byAppID(r *http.Request) bool {
 // servicePrincipalOf reads the service principal the path names (its
 // object id, or its appId with the alternate key).
 func (a *API) servicePrincipalOf(r *http.Request, c Caller) (assignment.App, error) {
-	id := r.PathValue("id")
-	var (
-		app assignment.App
-		err error
-	)
-	if byAppID(r) {
-		app, err = a.deps.Assignments.Get(r.Context(), c.TenantID, id)
-	} else {
-		app, err = a.deps.Assignments.GetByServicePrincipal(r.Context(), c.TenantID, id)
-	}
-	if err != nil {
-		return assignment.App{}, orObjectNotFound(err, id)
-	}
-	return app, nil
+	return a.appOfPath(r, c, a.deps.Assignments.GetByServicePrincipal)
 }
 
 // applicationOf reads the application the path names (its object id, or
 // its appId with the alternate key).
 func (a *API) applicationOf(r *http.Request, c Caller) (assignment.App, error) {
+	return a.appOfPath(r, c, a.deps.Assignments.GetByApplication)
+}
+
+// appOfPath reads the app whose object the path names: by appId with the
+// alternate key, else by the object id through byObjectID.
+func (a *API) appOfPath(r *http.Request, c Caller, byObjectID func(context.Context, string, string) (assignment.App, error)) (assignment.App, error) {
 	id := r.PathValue("id")
-	var (
-		app assignment.App
-		err error
-	)
+	get := byObjectID
 	if byAppID(r) {
-		app, err = a.deps.Assignments.Get(r.Context(), c.TenantID, id)
-	} else {
-		app, err = a.deps.Assignments.GetByApplication(r.Context(), c.TenantID, id)
+		get = a.deps.Assignments.Get
 	}
+	app, err := get(r.Context(), c.TenantID, id)
 	if err != nil {
 		return assignment.App{}, orObjectNotFound(err, id)
 	}
