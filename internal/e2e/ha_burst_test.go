@@ -26,23 +26,27 @@ import (
 // A burst of invitations with mail through several guestgate processes,
 // as the high-availability tests (failover, PgBouncer, rolling restart)
 // drive it. A client behaves as a load balancer in front of the processes
-// does: a connection refused (a process not listening) is retried on the
+// does: it checks each process's /readyz every readyEvery and sends new
+// requests only to processes that answer 200 (to any, when none does); a
+// connection refused (a process not listening) is retried on the
 // next process at once, a 503 is retried after a short wait, and so is a
 // request cut before any answer on a kept-alive connection that had been
 // idle (idleCut); anything else that is not a 201 — a 500, another status,
 // a new connection cut after the request was sent, a timeout — is a
 // failed request.
 //
-// The idle-connection retry is what a load balancer does (nginx retries a
-// request that failed on a cached keep-alive connection, whatever its
-// method): a server closing an idle connection always races a client that
-// picks it at that moment, and the server never read such a request. Were
-// it read and answered after all, the retry would invite the address
-// twice, and the duplicate mail would fail the test.
+// The idle-connection retry covers the one race the drain cannot close: a
+// server closing a connection idle through the whole drain races a client
+// that picks it at that moment, and never reads that request. Were it read
+// and answered after all, the retry would invite the address twice, and
+// the duplicate mail would fail the test. The readiness checks make the
+// race rare: the load balancer stops sending to a draining process, whose
+// drain then ends quietly.
 type burst struct {
-	targets []string     // base URLs of the processes
-	client  *http.Client // carries an admin token
-	prefix  string       // of the recipients' local parts
+	targets []string      // base URLs of the processes
+	ready   []atomic.Bool // whether each target's /readyz answered 200 last
+	client  *http.Client  // carries an admin token
+	prefix  string        // of the recipients' local parts
 
 	next      atomic.Int64
 	mu        sync.Mutex
@@ -83,12 +87,58 @@ func adminClient(t *testing.T, env []string, base string) *http.Client {
 }
 
 func newBurst(c *http.Client, prefix string, targets ...string) *burst {
-	return &burst{targets: targets, client: c, prefix: prefix, acked: map[string]time.Time{}, statuses: map[int]int{}}
+	b := &burst{targets: targets, ready: make([]atomic.Bool, len(targets)), client: c, prefix: prefix, acked: map[string]time.Time{}, statuses: map[int]int{}}
+	for i := range b.ready {
+		b.ready[i].Store(true)
+	}
+	return b
+}
+
+// readyEvery is how often the burst's load balancer checks /readyz: well
+// within a stopping process's drain, which lasts until no request has come
+// for 100 ms.
+const readyEvery = 20 * time.Millisecond
+
+// checkReady keeps b.ready up to date until ctx ends.
+func (b *burst) checkReady(ctx context.Context) {
+	probe := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	tick := time.NewTicker(readyEvery)
+	defer tick.Stop()
+	for {
+		for i, target := range b.targets {
+			resp, err := probe.Get(target + "/readyz")
+			ok := err == nil && resp.StatusCode == http.StatusOK
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			b.ready[i].Store(ok)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// pick returns the first ready target from *at on, or *at when none is.
+func (b *burst) pick(at *int) string {
+	for range b.targets {
+		if b.ready[*at].Load() {
+			return b.targets[*at]
+		}
+		*at = (*at + 1) % len(b.targets)
+	}
+	return b.targets[*at]
 }
 
 // run sends n invitations with workers concurrent clients and returns
 // when each is acknowledged or has failed.
 func (b *burst) run(n, workers int) {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go b.checkReady(ctx)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
@@ -109,7 +159,7 @@ func (b *burst) run(n, workers int) {
 func (b *burst) one(to string, at *int) {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		target := b.targets[*at]
+		target := b.pick(at)
 		status, retryAfter, err := b.post(target, to)
 		switch {
 		case err != nil && errors.Is(err, syscall.ECONNREFUSED):
