@@ -110,6 +110,7 @@ func settings(f *configFlags) []setting {
 		{"trusted-proxies", "GUESTGATE_TRUSTED_PROXIES", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the client address (default none: the connection's peer is the client)", str(&f.trustedProxies)},
 		{"public-mail-domains", "GUESTGATE_PUBLIC_MAIL_DOMAINS", "comma-separated public consumer mail domains added to the built-in list (gmail.com, outlook.com, …): no unmanaged directory is ever made for them; their addresses get personal accounts", list(&c.PublicMailDomains)},
 		{"max-connections", "GUESTGATE_MAX_CONNECTIONS", "connections held open at once; more wait to be accepted", num(&c.HTTP.MaxConnections)},
+		{"drain-timeout", "GUESTGATE_DRAIN_TIMEOUT", "longest serve keeps answering after SIGTERM (responses close their connections, /readyz answers 503) before it stops listening; ends sooner after 0.1 s without requests. Set it above the time your load balancer takes to act on /readyz", dur(&c.HTTP.Drain)},
 		{"log-level", "GUESTGATE_LOG_LEVEL", "debug, info, warn or error", str(&f.logLevel)},
 	}
 }

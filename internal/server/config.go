@@ -118,12 +118,17 @@ type HTTPLimits struct {
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	MaxConnections    int
+	// Drain is the longest a stopping process keeps answering (each
+	// response closing its connection, /readyz 503) before it stops
+	// listening; the drain ends sooner once no request has come for
+	// 0.1 s. It should outlast the load balancer's time to notice /readyz.
+	Drain time.Duration
 }
 
 // DefaultHTTPLimits suit sign-in pages and the admin API behind a proxy.
 var DefaultHTTPLimits = HTTPLimits{
 	ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
-	IdleTimeout: 2 * time.Minute, MaxConnections: 4096,
+	IdleTimeout: 2 * time.Minute, MaxConnections: 4096, Drain: time.Second,
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -182,6 +187,9 @@ func (c Config) Validate() error {
 	}
 	if h := c.HTTP; h.MaxConnections < 1 || h.ReadHeaderTimeout <= 0 || h.ReadTimeout <= 0 || h.WriteTimeout <= 0 || h.IdleTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("GUESTGATE_MAX_CONNECTIONS must be at least 1 and HTTP timeouts positive (got %+v)", h))
+	}
+	if d := c.HTTP.Drain; d <= 0 || d > maxDrain {
+		errs = append(errs, fmt.Errorf("GUESTGATE_DRAIN_TIMEOUT must be more than 0 and at most %v (got %v)", maxDrain, d))
 	}
 	if c.Listen == "" {
 		errs = append(errs, errors.New("GUESTGATE_LISTEN is empty: give host:port"))

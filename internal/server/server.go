@@ -304,11 +304,11 @@ func (s *Server) Run(ctx context.Context) error {
 		<-gctx.Done()
 		stopping = time.Now()
 		defer stopDispatch()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), lim.Drain+shutdownGrace)
 		defer cancel()
 		// Busy keep-alive connections are closed after a response first,
 		// so Shutdown cuts none a client is sending on (httpx.Drain).
-		drain.Run(shutdownCtx, drainQuiet, drainMax)
+		drain.Run(shutdownCtx, drainQuiet, lim.Drain)
 		var errs []error
 		for _, hs := range servers {
 			errs = append(errs, hs.Shutdown(shutdownCtx))
@@ -334,11 +334,12 @@ func (s *Server) Run(ctx context.Context) error {
 // the other processes (the dispatcher's own SendTimeout bounds a send).
 const shutdownGrace = 10 * time.Second
 
-// drainQuiet and drainMax bound the drain before Shutdown: it ends once no
-// request has started for drainQuiet, or after drainMax under steady load.
+// drainQuiet ends the drain before Shutdown once no request has started
+// for it; under steady load the drain lasts HTTPLimits.Drain, at most
+// maxDrain (a service manager's stop timeout must outlast it).
 const (
 	drainQuiet = 100 * time.Millisecond
-	drainMax   = time.Second
+	maxDrain   = time.Minute
 )
 
 func (s *Server) mailMode() string {
