@@ -12,7 +12,7 @@ import (
 // the hourly schedule when set.
 func buildInactivePolicy(b *Base, s *services, opts Options) *inactivepolicy.Runner {
 	return inactivepolicy.NewRunner(inactivepolicy.Deps{
-		Store: b.db, Directory: b.db, Users: s.lifecycle, Audit: b.db, Outbox: b.db, Tx: b.db,
+		Store: b.db, Directory: b.db, Roles: b.db, Users: s.lifecycle, Audit: b.db, Outbox: b.db, Tx: b.db,
 		Interval: cmp.Or(opts.InactivePolicyInterval, inactivepolicy.DefaultInterval), DeploymentName: b.cfg.DeploymentName,
 		Clock: b.clock, Log: b.log,
 	})
