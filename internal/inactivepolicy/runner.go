@@ -64,7 +64,7 @@ type Deps struct {
 	Directory Directory
 	Users     Updater
 	// Roles reads the roles of the policy's setter and of each guest
-	// (R14: see authority); without it every guest is skipped.
+	// (R14: see authority).
 	Roles  roles.GuardStore
 	Audit  audit.Store
 	Outbox mail.OutboxWriter
@@ -83,8 +83,22 @@ type Deps struct {
 // its lease.
 type Runner struct{ d Deps }
 
-// NewRunner returns a Runner.
-func NewRunner(d Deps) *Runner {
+// NewRunner returns a Runner. Every dependency but Interval,
+// DeploymentName, Clock and Log (defaults) is required: one left out is an
+// error naming it, never a runner that skips every guest (without Roles
+// R14 would refuse each one) or fails at its first run.
+func NewRunner(d Deps) (*Runner, error) {
+	for _, dep := range []struct {
+		name    string
+		missing bool
+	}{
+		{"Store", d.Store == nil}, {"Directory", d.Directory == nil}, {"Users", d.Users == nil}, {"Roles", d.Roles == nil},
+		{"Audit", d.Audit == nil}, {"Outbox", d.Outbox == nil}, {"Tx", d.Tx == nil},
+	} {
+		if dep.missing {
+			return nil, fmt.Errorf("inactive guest policy: %s is missing: the wiring left it out", dep.name)
+		}
+	}
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
@@ -94,7 +108,7 @@ func NewRunner(d Deps) *Runner {
 	if d.Interval <= 0 {
 		d.Interval = DefaultInterval
 	}
-	return &Runner{d: d}
+	return &Runner{d: d}, nil
 }
 
 // Run calls RunOnce at once, then every check, until ctx ends; errors are

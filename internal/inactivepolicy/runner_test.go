@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -76,9 +77,17 @@ func (f *fixture) startDispatcher(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
+func (f *fixture) deps() inactivepolicy.Deps {
+	return inactivepolicy.Deps{Store: f.db, Directory: f.db, Roles: f.db, Users: f.users, Audit: f.db,
+		Outbox: f.db, Tx: f.db, Interval: time.Hour, Clock: f.clock, Log: slog.New(slog.DiscardHandler)}
+}
+
 func (f *fixture) runner() *inactivepolicy.Runner {
-	return inactivepolicy.NewRunner(inactivepolicy.Deps{Store: f.db, Directory: f.db, Roles: f.db, Users: f.users, Audit: f.db,
-		Outbox: f.db, Tx: f.db, Interval: time.Hour, Clock: f.clock, Log: slog.New(slog.DiscardHandler)})
+	r, err := inactivepolicy.NewRunner(f.deps())
+	if err != nil {
+		panic(err)
+	}
+	return r
 }
 
 func (f *fixture) tenant(t *testing.T, name string) directory.Tenant {
@@ -519,5 +528,31 @@ func (f *fixture) disableMember(t *testing.T, u directory.User) {
 	off := false
 	if _, err := f.users.Update(t.Context(), directory.Tenant{ID: u.TenantID, Managed: true}, u.ID, lifecycle.Patch{AccountEnabled: &off}, audit.CLI, roles.AsOperator()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNewRunnerRefusesAMissingDependency: a runner built without a
+// dependency it needs (Roles, with which R14 bounds the policy, among
+// them) is an error naming it when the process starts.
+func TestNewRunnerRefusesAMissingDependency(t *testing.T) {
+	var db *sqlstore.DB // never called: NewRunner only checks what it is given
+	full := inactivepolicy.Deps{Store: db, Directory: db, Users: &lifecycle.Service{}, Roles: db, Audit: db, Outbox: db, Tx: db}
+	if _, err := inactivepolicy.NewRunner(full); err != nil {
+		t.Fatalf("NewRunner with every dependency: %v", err)
+	}
+	optional := map[string]bool{"Interval": true, "DeploymentName": true, "Clock": true, "Log": true}
+	typ := reflect.TypeFor[inactivepolicy.Deps]()
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		if optional[name] {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			d := full
+			reflect.ValueOf(&d).Elem().Field(i).SetZero()
+			if _, err := inactivepolicy.NewRunner(d); err == nil || !strings.Contains(err.Error(), name+" is missing") {
+				t.Fatalf("NewRunner without %s: %v, want an error naming it", name, err)
+			}
+		})
 	}
 }

@@ -183,11 +183,15 @@ func assemble(b *Base, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	inactivePolicy, err := buildInactivePolicy(b, s, opts)
+	if err != nil {
+		return nil, err
+	}
 	srv := &Server{
 		cfg: cfg, log: b.log, clock: b.clock, db: b.db, base: b, listener: opts.Listener, metricsListener: opts.MetricsListener,
 		tenants:        newTenantCache(b.db, b.clock, 10*time.Second, 10000),
 		bulkSweep:      cmp.Or(opts.BulkSweepInterval, bulkinvite.SweepInterval),
-		inactivePolicy: buildInactivePolicy(b, s, opts),
+		inactivePolicy: inactivePolicy,
 		policyCheck:    min(cmp.Or(opts.InactivePolicyInterval, inactivepolicy.CheckInterval), inactivepolicy.CheckInterval),
 		lifecycle:      s.lifecycle, bulk: bulk, limiter: s.limiter, oidc: provider,
 		web: pages, tenantPages: pages.Tenant(), console: adminConsole, api: api,
