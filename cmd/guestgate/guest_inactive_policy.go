@@ -18,10 +18,17 @@ type inactivePolicyJSON struct {
 	Enabled  bool `json:"enabled"`
 	Days     int  `json:"days"`
 	WarnDays int  `json:"warnDays"`
+	// SetBy is the object id of the member who set the policy in the
+	// console; absent when the operator set it (or it is off).
+	SetBy string `json:"setBy,omitempty"`
 }
 
 func inactivePolicyOut(p inactivepolicy.Policy) inactivePolicyJSON {
-	return inactivePolicyJSON{Enabled: p.On(), Days: p.Days, WarnDays: p.WarnDays}
+	out := inactivePolicyJSON{Enabled: p.On(), Days: p.Days, WarnDays: p.WarnDays}
+	if p.On() {
+		out.SetBy = p.SetBy
+	}
+	return out
 }
 
 func newGuestInactivePolicyCommand(f *configFlags) *cobra.Command {
@@ -32,7 +39,10 @@ func newGuestInactivePolicyCommand(f *configFlags) *cobra.Command {
 (or who were invited more than N days ago and never signed in), and warns each such guest's
 sponsors by mail some days before. Every guestgate process applies it about hourly; one at a
 time works on a tenant. Each disable is recorded in the audit log ("Update user" and "Disable
-account", initiated by the policy).`,
+account", initiated by the policy). The policy disables with the authority of whoever set it:
+set here, the operator's (every guest, but never the last Global Administrator); set in the
+console, the member's current roles, so a guest holding an administrator role that member may
+not manage (R14) is left to an administrator.`,
 	}
 	cmd.AddCommand(newInactivePolicyShowCommand(f), newInactivePolicySetCommand(f))
 	return cmd
@@ -119,5 +129,10 @@ func printInactivePolicy(w io.Writer, format string, p inactivepolicy.Policy) er
 			return
 		}
 		fmt.Fprintf(w, "inactive guest policy: on\ndisable after: %d days without sign-in\nwarn sponsors: %d days before\n", p.Days, p.WarnDays)
+		if p.SetBy == "" {
+			fmt.Fprintln(w, "set by: the operator (guestgate CLI); disables admin-role holders too, never the last Global Administrator")
+			return
+		}
+		fmt.Fprintf(w, "set by: member %s; disables with their current roles: an admin-role holder they may not manage is left to an administrator (R14)\n", p.SetBy)
 	})
 }

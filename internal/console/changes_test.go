@@ -44,7 +44,7 @@ type standIn struct {
 func newStandIn(t *testing.T) *standIn {
 	t.Helper()
 	p := &invitePolicy{from: collab.InvitesAdminsAndGuestInviter}
-	h, err := New(Config{PublicURL: "https://id.guestgate.example", CSRFKey: []byte("console-test-key-0123456789abcdef-0123")},
+	h, err := newHandler(Config{PublicURL: "https://id.guestgate.example", CSRFKey: []byte("console-test-key-0123456789abcdef-0123")},
 		Deps{Collab: collab.NewService(collab.Deps{Store: p}), Clock: clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)),
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

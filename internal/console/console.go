@@ -108,8 +108,41 @@ type Handler struct {
 	csrf  csrf.Guard
 }
 
-// New returns a Handler.
+// New returns a Handler. Every service of d is required but Clock and Log
+// (defaults) and WriteLimit: a service left out is an error naming it
+// when the process starts, never a page that silently lacks a check or a
+// form (as the other services' constructors refuse theirs).
 func New(cfg Config, d Deps) (*Handler, error) {
+	if err := d.check(); err != nil {
+		return nil, err
+	}
+	return newHandler(cfg, d)
+}
+
+// check names the first service d lacks.
+func (d Deps) check() error {
+	for _, dep := range []struct {
+		name    string
+		missing bool
+	}{
+		{"Directory", d.Directory == nil}, {"SignIn", d.SignIn == nil}, {"Sessions", d.Sessions == nil},
+		{"Roles", d.Roles == nil}, {"Collab", d.Collab == nil}, {"Policies", d.Policies == nil},
+		{"Invitations", d.Invitations == nil}, {"Lifecycle", d.Lifecycle == nil}, {"Bulk", d.Bulk == nil},
+		{"Federations", d.Federations == nil}, {"Groups", d.Groups == nil}, {"Assignments", d.Assignments == nil},
+		{"Audit", d.Audit == nil}, {"SignIns", d.SignIns == nil}, {"Inactive", d.Inactive == nil},
+		{"InactivePolicy", d.InactivePolicy == nil}, {"Stats", d.Stats == nil}, {"Limiter", d.Limiter == nil},
+	} {
+		if dep.missing {
+			return fmt.Errorf("console: %s is missing: the wiring left it out", dep.name)
+		}
+	}
+	return nil
+}
+
+// newHandler builds the Handler without checking d: New's work, and the
+// tests' stand-ins, which wire only the services a test reaches (a
+// handler that reaches another panics, which they report).
+func newHandler(cfg Config, d Deps) (*Handler, error) {
 	if len(cfg.CSRFKey) < 32 {
 		return nil, errors.New("console: CSRF key must be at least 32 bytes")
 	}

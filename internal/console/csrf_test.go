@@ -24,7 +24,7 @@ func TestCSRFAfterRotation(t *testing.T) {
 	previous := []byte("console-previous-key-0123456789abcdef")
 	unknown := []byte("console-unknown-key-0123456789abcdef-0")
 	s := newStandIn(t)
-	h, err := New(Config{PublicURL: "https://id.guestgate.example", CSRFKey: current, OldCSRFKeys: [][]byte{previous}},
+	h, err := newHandler(Config{PublicURL: "https://id.guestgate.example", CSRFKey: current, OldCSRFKeys: [][]byte{previous}},
 		Deps{Collab: collab.NewService(collab.Deps{Store: s.policy}), Clock: clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)),
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -28,6 +28,9 @@ type inactivePolicyData struct {
 	On             bool
 	Days, WarnDays int
 	State          string
+	// SetBy says who set the policy that is on ("" when off): it disables
+	// with their authority (R14), which the page's note explains.
+	SetBy string
 }
 
 // inactivePolicyView reads the tenant's policy for the page; nil when
@@ -46,7 +49,22 @@ func (h *Handler) inactivePolicyView(r *http.Request, a admin, lang string) (*in
 		return d, nil
 	}
 	d.State = i18n.T(lang, "console.inactive_policy.state_on", p.Days, p.WarnDays)
+	d.SetBy = i18n.T(lang, "console.inactive_policy.set_by_operator")
+	if p.SetBy != "" {
+		d.SetBy = i18n.T(lang, "console.inactive_policy.set_by", h.setterName(r.Context(), a.Tenant, p.SetBy))
+	}
 	return d, nil
+}
+
+// setterName names the member who set the policy: their display name and
+// userPrincipalName, or their object id when they are gone (or cannot be
+// read: the page still shows the policy).
+func (h *Handler) setterName(ctx context.Context, t directory.Tenant, id string) string {
+	u, err := h.d.Directory.GetUser(ctx, t.ID, id)
+	if err != nil {
+		return id
+	}
+	return u.DisplayName + " (" + u.UserPrincipalName + ")"
 }
 
 // saveInactivePolicy sets the policy from the form: "enabled" on with

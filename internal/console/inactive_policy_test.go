@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,7 +14,9 @@ import (
 
 // TestInactivePolicyConsole: the Inactive guests page shows the policy off
 // by default; the form turns it on with its days and off again, each
-// change recorded as the member's; values the policy refuses are a 400
+// change recorded as the member's, and the policy remembers the member
+// who set it (it disables with their authority, R14), which the page
+// says; values the policy refuses are a 400
 // that leaves it as it was. Both engines.
 func TestInactivePolicyConsole(t *testing.T) {
 	for _, e := range testenv.Engines() {
@@ -31,6 +34,13 @@ func TestInactivePolicyConsole(t *testing.T) {
 				}
 				return p
 			}
+			// The acting member, as the directory has them (the page names the
+			// policy's setter).
+			me := c.as.User
+			me.TenantID, me.DisplayName, me.AccountEnabled = c.as.Tenant.ID, "Kim", true
+			if err := c.db.CreateUser(context.Background(), me); err != nil {
+				t.Fatal(err)
+			}
 			page := c.get("GET /admin/guests/inactive")
 			if page.code != http.StatusOK || !strings.Contains(page.body, `id="policy-form"`) || !strings.Contains(page.body, "Off: no guest") {
 				t.Fatalf("page shows the policy off: %d\n%s", page.code, page.body)
@@ -38,8 +48,8 @@ func TestInactivePolicyConsole(t *testing.T) {
 			if a := post(url.Values{"enabled": {"on"}, "days": {"90"}, "warn_days": {"14"}}); a.code != http.StatusSeeOther {
 				t.Fatalf("turn on: %d\n%s", a.code, a.body)
 			}
-			if p := stored(); p.Days != 90 || p.WarnDays != 14 {
-				t.Fatalf("stored %+v, want 90/14", p)
+			if p := stored(); p.Days != 90 || p.WarnDays != 14 || p.SetBy != c.as.User.ID {
+				t.Fatalf("stored %+v, want 90/14 set by the acting member %s (R14)", p, c.as.User.ID)
 			}
 			for _, bad := range []struct {
 				rule string
@@ -57,7 +67,8 @@ func TestInactivePolicyConsole(t *testing.T) {
 				t.Fatalf("refused changes changed the policy: %+v", p)
 			}
 			page = c.get("GET /admin/guests/inactive?policy=saved")
-			if !strings.Contains(page.body, "On: guests inactive for 90 days") || !strings.Contains(page.body, "is saved") {
+			if !strings.Contains(page.body, "On: guests inactive for 90 days") || !strings.Contains(page.body, "is saved") ||
+				!strings.Contains(page.body, `<p id="policy-set-by">Set by `+html.EscapeString("Kim ("+me.UserPrincipalName+")")) {
 				t.Fatalf("page after saving:\n%s", page.body)
 			}
 			if a := post(url.Values{"days": {"90"}, "warn_days": {"14"}}); a.code != http.StatusSeeOther || stored().On() {

@@ -107,7 +107,10 @@ type Deps struct {
 	Audit       audit.Store
 	// SignIns is the sign-in log (GET /v1.0/auditLogs/signIns).
 	SignIns audit.SignInStore
-	// Apps names the calling app in audit records (optional).
+	// Apps names the calling app in audit records, and gives the service
+	// principal and application routes each app's OpenID Connect
+	// registration (redirect URIs, public client): required with
+	// Assignments (New refuses one without the other), optional otherwise.
 	Apps interface {
 		GetApp(ctx context.Context, tenantID, appID string) (oidc.App, error)
 	}
@@ -128,6 +131,15 @@ type Deps struct {
 	ReadGate    *ratelimit.Gate
 }
 
+// check refuses Deps that New would build into a handler missing a
+// service some of its routes need.
+func (d Deps) check() error {
+	if d.Assignments != nil && d.Apps == nil {
+		return errors.New("graph: Apps is missing: the wiring left it out (the service principal and application routes read the apps' registrations)")
+	}
+	return nil
+}
+
 // API is the admin API. Create it with New.
 type API struct {
 	deps  Deps
@@ -141,8 +153,13 @@ type API struct {
 	segments map[string]string
 }
 
-// New returns the API handler for /v1.0/….
-func New(d Deps) *API {
+// New returns the API handler for /v1.0/…. It refuses Deps with the
+// Assignments but without the Apps: the apps' routes would answer without
+// their registrations instead of failing when the process starts.
+func New(d Deps) (*API, error) {
+	if err := d.check(); err != nil {
+		return nil, err
+	}
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
@@ -230,7 +247,7 @@ func New(d Deps) *API {
 	a.handle("PATCH "+authorizationPolicyPath, otherResources, a.patchAuthorizationPolicy)
 	a.handle("GET "+b2bPolicyPath, otherResources, a.getB2BPolicy)
 	a.handle("PATCH "+b2bPolicyPath, otherResources, a.patchB2BPolicy)
-	return a
+	return a, nil
 }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -20,7 +20,7 @@ const brandingTenant = "d69179bf-f4a4-41a9-a9de-249c0f2efb1d"
 
 func brandingAPI() *API {
 	c := clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
-	return New(Deps{
+	return mustNew(Deps{
 		Tokens:   fakeVerifier{Caller{TenantID: brandingTenant, AppID: "app", Roles: []string{"OrganizationalBranding.ReadWrite.All"}}},
 		Branding: branding.NewService(&brandingtest.MemStore{}, c), Clock: c,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "https://gg.example",

@@ -47,7 +47,7 @@ func TestDeletedUsersOrderAndCount(t *testing.T) {
 		{User: directory.User{ID: "u3", DisplayName: "Lee"}, DeletedAt: at.Add(2 * time.Hour)},
 	}
 	var last directory.DeletedQuery
-	a := New(Deps{
+	a := mustNew(Deps{
 		Tokens:    fakeVerifier{Caller{TenantID: "tid", AppID: "app", Roles: []string{"User.Read.All"}}},
 		Directory: fakeTenants{}, Lifecycle: fakeDeleted{list: list, last: &last}, BaseURL: "https://gg.example",
 		Clock: clock.NewFake(at), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -59,7 +59,7 @@ func (f fakeDeleted) CountDeleted(context.Context, directory.Tenant) (int, error
 func TestDeletedUsersSelect(t *testing.T) {
 	gone := directory.DeletedUser{User: directory.User{ID: "u1", DisplayName: "Teri", Mail: "teri@gmail.example"},
 		DeletedAt: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-	a := New(Deps{
+	a := mustNew(Deps{
 		Tokens:    fakeVerifier{Caller{TenantID: "tid", AppID: "app", Roles: []string{"User.Read.All"}}},
 		Directory: fakeTenants{}, Lifecycle: fakeDeleted{list: []directory.DeletedUser{gone}},
 		Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),

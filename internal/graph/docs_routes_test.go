@@ -22,7 +22,7 @@ func TestDocsListEveryRoute(t *testing.T) {
 	for _, m := range routeIndexLine.FindAllStringSubmatch(string(raw), -1) {
 		documented = append(documented, m[1])
 	}
-	a := New(Deps{})
+	a := mustNew(Deps{})
 	var served []string
 	for _, rt := range a.routes {
 		served = append(served, rt.pattern)

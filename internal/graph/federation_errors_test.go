@@ -17,7 +17,7 @@ import (
 // never the port, the status or a byte of the partner's (or an internal
 // service's) answer.
 func TestWriteErrorMetadataGeneric(t *testing.T) {
-	a := New(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
+	a := mustNew(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
 	for _, err := range []error{
 		federation.ErrMetadataUnavailable,
 		fmt.Errorf("%w from http://127.0.0.1:6379/: dial tcp 127.0.0.1:6379: connection refused", federation.ErrMetadataUnavailable),

@@ -15,7 +15,7 @@ import (
 
 // fuzzAPI maps errors to statuses as the API does.
 func fuzzAPI() *API {
-	return New(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return mustNew(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 // statusOf is the status writeError gives err (200 for nil).

@@ -70,7 +70,7 @@ var readActions = map[string]bool{"POST /v1.0/users/{id}/checkMemberGroups": tru
 func TestWritesNeedWritePermissions(t *testing.T) {
 	tn := directory.Tenant{ID: "6f9619ff-8b86-4d01-b42d-00cf4fc964ff", DisplayName: "Fabrikam"}
 	caller := &Caller{}
-	a := New(Deps{Tokens: callerIs{caller}, Directory: oneTenant{t: tn}, Collab: adminsInvite{},
+	a := mustNew(Deps{Tokens: callerIs{caller}, Directory: oneTenant{t: tn}, Collab: adminsInvite{},
 		Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
 	const id = "0f9a0b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b"
 	const cast = "microsoft.graph." + samlFedTypeName

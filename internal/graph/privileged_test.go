@@ -19,7 +19,7 @@ import (
 // Authorization_RequestDenied, the last Global Administrator a 400 that
 // says what to do.
 func TestWriteErrorR14(t *testing.T) {
-	a := New(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
+	a := mustNew(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
 	cases := []struct {
 		name   string
 		err    error

@@ -100,7 +100,7 @@ func thousandClauses() string {
 
 func TestQueryCaps(t *testing.T) {
 	dir := &queryDirectory{}
-	h := httpx.WithRequestID(New(Deps{Tokens: bearerTokens{}, Directory: dir, Clock: clock.NewFake(costNow)}))
+	h := httpx.WithRequestID(mustNew(Deps{Tokens: bearerTokens{}, Directory: dir, Clock: clock.NewFake(costNow)}))
 	values := func(n int) string {
 		v := make([]string, n)
 		for i := range v {
@@ -146,7 +146,7 @@ func TestQueryTimeoutAnswers503(t *testing.T) {
 	dir := &queryDirectory{query: func(context.Context, string) (directory.UserPage, error) {
 		return directory.UserPage{}, fmt.Errorf("query users: %w: canceling statement due to statement timeout", store.ErrTimeout)
 	}}
-	h := httpx.WithRequestID(New(Deps{Tokens: bearerTokens{}, Directory: dir, Clock: clock.NewFake(costNow)}))
+	h := httpx.WithRequestID(mustNew(Deps{Tokens: bearerTokens{}, Directory: dir, Clock: clock.NewFake(costNow)}))
 	w := getUsers(h, "t1/app", `$search="displayName:ter"`, true)
 	wantGraphError(t, w, http.StatusServiceUnavailable, "serviceNotAvailable", "took longer than the service allows")
 	if w.Header().Get("Retry-After") != "5" {
@@ -159,7 +159,7 @@ func TestQueryTimeoutAnswers503(t *testing.T) {
 // app, or per member for a delegated token, in a tenant.
 func TestReadLimit(t *testing.T) {
 	fake := clock.NewFake(costNow)
-	h := httpx.WithRequestID(New(Deps{Tokens: bearerTokens{}, Directory: &queryDirectory{}, Clock: fake,
+	h := httpx.WithRequestID(mustNew(Deps{Tokens: bearerTokens{}, Directory: &queryDirectory{}, Clock: fake,
 		ReadLimiter: ratelimit.NewLocal(fake), ReadLimit: ratelimit.Rule{Limit: 2, Window: 10 * time.Second}}))
 	for i := range 2 {
 		if w := getUsers(h, "t1/app", "", false); w.Code != http.StatusOK {
@@ -197,7 +197,7 @@ func TestReadGate(t *testing.T) {
 		return directory.UserPage{}, nil
 	}}
 	fake := clock.NewFake(costNow)
-	h := httpx.WithRequestID(New(Deps{Tokens: bearerTokens{}, Directory: dir, Clock: fake,
+	h := httpx.WithRequestID(mustNew(Deps{Tokens: bearerTokens{}, Directory: dir, Clock: fake,
 		ReadGate: ratelimit.NewGate(1, 0, 0, fake)}))
 	first := make(chan int, 1)
 	go func() { first <- getUsers(h, "busy/app", "", false).Code }()

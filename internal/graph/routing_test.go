@@ -23,7 +23,7 @@ func (noTokens) VerifyAccessToken(context.Context, string) (Caller, error) {
 }
 
 func TestRequestShapeRouting(t *testing.T) {
-	a := New(Deps{Tokens: noTokens{}, Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
+	a := mustNew(Deps{Tokens: noTokens{}, Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
 	h := httpx.WithRequestID(a)
 	cases := []struct {
 		name, method, path string
@@ -72,7 +72,7 @@ func TestRequestShapeRouting(t *testing.T) {
 // through to authentication. Routes that take no options refuse them
 // all: none is silently ignored.
 func TestRouteOptions(t *testing.T) {
-	a := New(Deps{Tokens: noTokens{}, Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
+	a := mustNew(Deps{Tokens: noTokens{}, Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
 	const (
 		dir   = "Request_UnsupportedQuery"
 		other = "BadRequest"

@@ -123,11 +123,8 @@ func (a *API) appOfPath(r *http.Request, c Caller, byObjectID func(context.Conte
 }
 
 // registration is the OpenID Connect registration of the app (redirect
-// URIs, public client), when the API was given the apps; zero otherwise.
+// URIs, public client); New made sure the API has the apps.
 func (a *API) registration(ctx context.Context, app assignment.App) (oidc.App, error) {
-	if a.deps.Apps == nil {
-		return oidc.App{}, nil
-	}
 	reg, err := a.deps.Apps.GetApp(ctx, app.TenantID, app.AppID)
 	if errors.Is(err, store.ErrNotFound) {
 		return oidc.App{}, nil // deleted between the two reads

@@ -42,7 +42,7 @@ func (f *fakeSignIns) GetSignIn(_ context.Context, _, id string) (audit.SignIn, 
 
 func signInAPI(rows ...audit.SignIn) (*API, *fakeSignIns) {
 	store := &fakeSignIns{rows: rows}
-	return New(Deps{
+	return mustNew(Deps{
 		Tokens:  fakeVerifier{Caller{TenantID: "tid", AppID: "app", Roles: []string{"AuditLog.Read.All"}}},
 		SignIns: store, Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "https://gg.example",

@@ -36,7 +36,7 @@ func TestNewUserBodyAsSDKsSendIt(t *testing.T) {
 
 // TestWriteErrorMemberMessages: member refusals answer Graph's messages.
 func TestWriteErrorMemberMessages(t *testing.T) {
-	a := New(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
+	a := mustNew(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
 	cases := []struct {
 		name string
 		err  error

@@ -86,7 +86,7 @@ func TestSignInActivityAnswer(t *testing.T) {
 // refused signInActivity (Graph asks for AuditLog.Read.All as well), on a
 // user and on the list, by $select or $filter; other properties it reads.
 func TestSignInActivityNeedsAuditLogRead(t *testing.T) {
-	a := New(Deps{
+	a := mustNew(Deps{
 		Tokens:    fakeVerifier{Caller{TenantID: "tid", AppID: "app", Roles: []string{"User.Read.All"}}},
 		Directory: fakeTenants{}, Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),

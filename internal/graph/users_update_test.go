@@ -68,7 +68,7 @@ func TestDecodeUserPatch(t *testing.T) {
 
 // TestWriteErrorLifecycleMessages: lifecycle refusals answer Graph's messages.
 func TestWriteErrorLifecycleMessages(t *testing.T) {
-	a := New(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
+	a := mustNew(Deps{Clock: clock.NewFake(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))})
 	cases := []struct {
 		name string
 		err  error

@@ -19,6 +19,12 @@ type Policy struct {
 	WarnDays int
 	// UpdatedAt is when an admin last set the policy.
 	UpdatedAt time.Time
+	// SetBy is the object id of the member who last set the policy (in
+	// the console); empty: the operator (the guestgate CLI). The policy
+	// disables with its setter's authority as it is at each disable (R14,
+	// see Runner.authority), so setting it gets no one a disable they
+	// could not make themselves.
+	SetBy string
 }
 
 // On reports whether the policy disables anyone.

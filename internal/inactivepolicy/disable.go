@@ -8,15 +8,15 @@ import (
 	"github.com/guestgate/guestgate/internal/audit"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/lifecycle"
-	"github.com/guestgate/guestgate/internal/roles"
 )
 
 // disable disables the guest in one transaction that holds the lease:
 // through the lifecycle service (its "Update user" record, the end of the
-// guest's sessions and tokens, R14 with the operator's authority that
-// still keeps the last Global Administrator), then a "Disable account"
-// record initiated by the policy, and the guest's warning is forgotten, so
-// that a guest an admin enables again starts a new cycle.
+// guest's sessions and tokens, R14 with the authority of whoever set the
+// policy, as it is now: see authority), then a "Disable account" record
+// initiated by the policy, and the guest's warning is forgotten, so that a
+// guest an admin enables again starts a new cycle. When R14 refuses,
+// nothing is written: the warning stays (see act).
 func (r *Runner) disable(ctx context.Context, t directory.Tenant, p Policy, owner string, c Candidate, now time.Time) (bool, error) {
 	done := false
 	err := r.d.Tx.InTx(ctx, func(ctx context.Context) error {
@@ -28,8 +28,12 @@ func (r *Runner) disable(ctx context.Context, t directory.Tenant, p Policy, owne
 		if err != nil || !ok {
 			return err
 		}
+		as, err := r.authority(ctx, t, p)
+		if err != nil {
+			return err
+		}
 		off := false
-		u, err = r.d.Users.Update(ctx, t, u.ID, lifecycle.Patch{AccountEnabled: &off}, Actor, roles.AsOperatorKeepingLastGlobalAdmin())
+		u, err = r.d.Users.Update(ctx, t, u.ID, lifecycle.Patch{AccountEnabled: &off}, Actor, as)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,12 @@
 // "Disable account" audit record initiated by the policy) is one
 // transaction that first checks the lease is still this runner's.
 //
+// The policy acts with the authority of whoever set it (authority.go):
+// the operator through the CLI, or a member through the console with the
+// roles they hold at each disable, so R14 bounds the policy as it bounds
+// its setter: a guest holding an admin role the setter may not manage is
+// left to an administrator, neither warned nor disabled.
+//
 // It imports directory, inactive, audit, mail, lifecycle and roles; it
 // must not import the store's engines or any HTTP package.
 package inactivepolicy

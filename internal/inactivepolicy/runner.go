@@ -1,6 +1,7 @@
 package inactivepolicy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,14 +58,17 @@ type Directory interface {
 }
 
 // Deps are what a Runner uses. sqlstore.DB is the Store, the Directory,
-// the Audit, the Outbox and the Tx.
+// the Roles, the Audit, the Outbox and the Tx.
 type Deps struct {
 	Store     Store
 	Directory Directory
 	Users     Updater
-	Audit     audit.Store
-	Outbox    mail.OutboxWriter
-	Tx        store.Transactor
+	// Roles reads the roles of the policy's setter and of each guest
+	// (R14: see authority).
+	Roles  roles.GuardStore
+	Audit  audit.Store
+	Outbox mail.OutboxWriter
+	Tx     store.Transactor
 	// Interval is how often each tenant's policy runs; 0: DefaultInterval.
 	Interval time.Duration
 	// DeploymentName names the warnings' sender (mail.DefaultDeploymentName
@@ -79,8 +83,22 @@ type Deps struct {
 // its lease.
 type Runner struct{ d Deps }
 
-// NewRunner returns a Runner.
-func NewRunner(d Deps) *Runner {
+// NewRunner returns a Runner. Every dependency but Interval,
+// DeploymentName, Clock and Log (defaults) is required: one left out is an
+// error naming it, never a runner that skips every guest (without Roles
+// R14 would refuse each one) or fails at its first run.
+func NewRunner(d Deps) (*Runner, error) {
+	for _, dep := range []struct {
+		name    string
+		missing bool
+	}{
+		{"Store", d.Store == nil}, {"Directory", d.Directory == nil}, {"Users", d.Users == nil}, {"Roles", d.Roles == nil},
+		{"Audit", d.Audit == nil}, {"Outbox", d.Outbox == nil}, {"Tx", d.Tx == nil},
+	} {
+		if dep.missing {
+			return nil, fmt.Errorf("inactive guest policy: %s is missing: the wiring left it out", dep.name)
+		}
+	}
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
@@ -90,7 +108,7 @@ func NewRunner(d Deps) *Runner {
 	if d.Interval <= 0 {
 		d.Interval = DefaultInterval
 	}
-	return &Runner{d: d}
+	return &Runner{d: d}, nil
 }
 
 // Run calls RunOnce at once, then every check, until ctx ends; errors are
@@ -194,9 +212,19 @@ func (r *Runner) apply(ctx context.Context, p Policy, owner string) (Result, err
 	}
 }
 
-// act applies Decide's step to one candidate. A guest the policy cannot
-// act on (R14 refuses, say) is logged and skipped; a lost lease or an
-// unavailable store stops the run.
+// act applies Decide's step to one candidate. A guest the policy's setter
+// may not disable (R14) is neither warned nor disabled and is logged at
+// Info as left to an administrator; any other guest the policy cannot act
+// on is logged as a warning and skipped; a lost lease or an unavailable
+// store stops the run.
+//
+// A guest R14 leaves alone is found again at every run (hourly) and said
+// so once per run: nothing is recorded for them, so that the day the
+// setter may act (given a role) or an admin sets the policy, the guest is
+// warned and disabled as any other. Warning the sponsors would be wrong:
+// the mail promises a disable that does not come. A guest refused only at
+// the disable (the setter lost a role after the warning) keeps the
+// warning, so the sponsors are not mailed again each run either.
 func (r *Runner) act(ctx context.Context, t directory.Tenant, p Policy, owner string, c Candidate, now time.Time, res *Result) error {
 	var (
 		done bool
@@ -215,6 +243,11 @@ func (r *Runner) act(ctx context.Context, t directory.Tenant, p Policy, owner st
 	}
 	if err == nil || errors.Is(err, errLeaseLost) || errors.Is(err, store.ErrUnavailable) || ctx.Err() != nil {
 		return err
+	}
+	if refused(err) {
+		r.d.Log.InfoContext(ctx, "the inactive guest policy leaves a guest to an administrator: whoever set the policy may not disable them (R14)",
+			"tenant_id", t.ID, "user_id", c.User.ID, "step", string(step), "policy_set_by", cmp.Or(p.SetBy, "operator"), "reason", err)
+		return nil
 	}
 	r.d.Log.WarnContext(ctx, "the inactive guest policy skipped a guest", "tenant_id", t.ID, "user_id", c.User.ID, "step", string(step), "err", err)
 	return nil

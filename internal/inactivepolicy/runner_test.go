@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/guestgate/guestgate/internal/lifecycle"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
+	"github.com/guestgate/guestgate/internal/roles"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
 	"github.com/guestgate/guestgate/internal/testenv"
 	"github.com/guestgate/guestgate/internal/validation"
@@ -75,9 +77,17 @@ func (f *fixture) startDispatcher(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
+func (f *fixture) deps() inactivepolicy.Deps {
+	return inactivepolicy.Deps{Store: f.db, Directory: f.db, Roles: f.db, Users: f.users, Audit: f.db,
+		Outbox: f.db, Tx: f.db, Interval: time.Hour, Clock: f.clock, Log: slog.New(slog.DiscardHandler)}
+}
+
 func (f *fixture) runner() *inactivepolicy.Runner {
-	return inactivepolicy.NewRunner(inactivepolicy.Deps{Store: f.db, Directory: f.db, Users: f.users, Audit: f.db,
-		Outbox: f.db, Tx: f.db, Interval: time.Hour, Clock: f.clock, Log: slog.New(slog.DiscardHandler)})
+	r, err := inactivepolicy.NewRunner(f.deps())
+	if err != nil {
+		panic(err)
+	}
+	return r
 }
 
 func (f *fixture) tenant(t *testing.T, name string) directory.Tenant {
@@ -270,17 +280,22 @@ func testRunner(t *testing.T, f *fixture) {
 	}
 }
 
-// TestSettings: a policy is stored with an audit record of the change; an
-// invalid one is refused and leaves the policy as it was.
+// TestSettings: a policy is stored with an audit record of the change and
+// the member who set it (the operator: no one); an invalid one, or one an
+// app sets, is refused and leaves the policy as it was.
 func TestSettings(t *testing.T) {
 	for _, e := range testenv.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e)
 			tn := f.tenant(t, "Contoso")
 			s := inactivepolicy.Settings{Store: f.db, Audit: f.db, Tx: f.db, Clock: f.clock}
-			by := audit.Actor{AppName: "test"}
+			m := f.member(t, tn, "ana", "")
+			by := audit.Actor{UserID: m.ID, UserName: m.DisplayName, UserPrincipalName: m.UserPrincipalName}
 			if _, err := s.Set(t.Context(), tn, inactivepolicy.Policy{Days: 90, WarnDays: 14}, by); err != nil {
 				t.Fatal(err)
+			}
+			if _, err := s.Set(t.Context(), tn, inactivepolicy.Policy{Days: 30}, audit.Actor{AppName: "an app"}); !errors.Is(err, inactivepolicy.ErrUnknownSetter) {
+				t.Fatalf("set by an app: %v, want ErrUnknownSetter", err)
 			}
 			var ve *validation.Error
 			if _, err := s.Set(t.Context(), tn, inactivepolicy.Policy{Days: 10, WarnDays: 14}, by); !errors.As(err, &ve) {
@@ -290,8 +305,8 @@ func TestSettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Days != 90 || got.WarnDays != 14 || got.TenantID != tn.ID {
-				t.Fatalf("policy %+v, want 90/14", got)
+			if got.Days != 90 || got.WarnDays != 14 || got.TenantID != tn.ID || got.SetBy != m.ID {
+				t.Fatalf("policy %+v, want 90/14 set by %s", got, m.ID)
 			}
 			recs, err := f.db.ListAudits(t.Context(), tn.ID, 0, 0)
 			if err != nil {
@@ -305,6 +320,12 @@ func TestSettings(t *testing.T) {
 			}
 			if n != 1 {
 				t.Fatalf("%d policy change records, want 1", n)
+			}
+			if _, err := s.Set(t.Context(), tn, inactivepolicy.Policy{Days: 60, WarnDays: 7}, audit.CLI); err != nil {
+				t.Fatal(err)
+			}
+			if got, err = s.Get(t.Context(), tn); err != nil || got.SetBy != "" {
+				t.Fatalf("policy set by the operator: %+v, %v; want SetBy empty", got, err)
 			}
 		})
 	}
@@ -348,6 +369,189 @@ func TestRunnerLease(t *testing.T) {
 			f.runOnce(t, r)
 			if !f.enabled(t, g2) {
 				t.Fatal("a policy turned off disabled a guest")
+			}
+		})
+	}
+}
+
+// TestRunnerActsWithTheSetterAuthority: R14 bounds the policy as it
+// bounds whoever set it, with the roles they hold at the disable. A
+// policy a User Administrator set disables an ordinary inactive guest and
+// one holding a role a User Administrator manages (User Administrator),
+// and leaves the holders of other admin roles (Global Administrator,
+// Application Administrator) enabled, unwarned and without a "Disable
+// account" record; the same policy set by a Global Administrator or by
+// the operator disables them all, the operator still keeping the last
+// Global Administrator. A setter since disabled acts with no role; one
+// who loses the role between the warning and the disable leaves the
+// warning as it is (no second mail). Both engines.
+func TestRunnerActsWithTheSetterAuthority(t *testing.T) {
+	type setter int
+	const (
+		byUserAdmin setter = iota
+		byGlobalAdmin
+		byOperator
+	)
+	for _, tc := range []struct {
+		rule string
+		by   setter
+		// before runs after the policy is set; between after the warnings.
+		before, between func(t *testing.T, f *fixture, setter directory.User, roleID string)
+		// wantLeft: the guests (by role) left enabled after the warning time.
+		wantLeft []roles.Role
+		// lastGA: the tenant's only enabled Global Administrator is the
+		// inactive guest (no Global Administrator member).
+		lastGA bool
+	}{
+		{rule: "R14_user_admin_setter_disables_ordinary_and_managed_roles_only", by: byUserAdmin,
+			wantLeft: []roles.Role{roles.GlobalAdministrator, roles.ApplicationAdministrator}},
+		{rule: "R14_global_admin_setter_disables_admin_role_holders", by: byGlobalAdmin},
+		{rule: "R14_operator_setter_disables_admin_role_holders", by: byOperator},
+		{rule: "R14_operator_setter_keeps_the_last_global_admin", by: byOperator, lastGA: true,
+			wantLeft: []roles.Role{roles.GlobalAdministrator}},
+		{rule: "R14_setter_since_disabled_has_no_role", by: byGlobalAdmin,
+			before:   func(t *testing.T, f *fixture, s directory.User, _ string) { f.disableMember(t, s) },
+			wantLeft: []roles.Role{roles.GlobalAdministrator, roles.ApplicationAdministrator, roles.UserAdministrator}},
+		{rule: "R14_setter_stripped_of_the_role_after_the_warnings", by: byGlobalAdmin,
+			between: func(t *testing.T, f *fixture, s directory.User, roleID string) {
+				if err := f.db.DeleteRoleAssignment(t.Context(), s.TenantID, roleID); err != nil {
+					t.Fatal(err)
+				}
+			},
+			wantLeft: []roles.Role{roles.GlobalAdministrator, roles.ApplicationAdministrator, roles.UserAdministrator}},
+	} {
+		for _, e := range testenv.Engines() {
+			t.Run(tc.rule+"/"+e.Name, func(t *testing.T) {
+				f := newFixture(t, e)
+				now := f.clock.Now()
+				tn := f.tenant(t, "Contoso")
+				ana := f.member(t, tn, "ana", "")
+				if !tc.lastGA {
+					f.grant(t, f.member(t, tn, "gaby", ""), roles.GlobalAdministrator)
+				}
+				inactiveGuest := func(local string, role *roles.Role) directory.User {
+					g := f.guest(t, tn, local+"@partner.example", now.Add(-300*day), now.Add(-200*day), ana)
+					if role != nil {
+						f.grant(t, g, *role)
+					}
+					return g
+				}
+				plain := inactiveGuest("plain", nil)
+				byRole := map[roles.Role]directory.User{}
+				for _, r := range []roles.Role{roles.UserAdministrator, roles.GlobalAdministrator, roles.ApplicationAdministrator} {
+					byRole[r] = inactiveGuest(strings.ReplaceAll(strings.ToLower(r.DisplayName), " ", "-"), &r)
+				}
+				var (
+					s      directory.User
+					roleID string
+					by     = audit.CLI
+				)
+				switch tc.by {
+				case byUserAdmin:
+					s = f.member(t, tn, "uma", "")
+					roleID = f.grant(t, s, roles.UserAdministrator)
+				case byGlobalAdmin:
+					s = f.member(t, tn, "gwen", "")
+					roleID = f.grant(t, s, roles.GlobalAdministrator)
+				}
+				if s.ID != "" {
+					by = audit.Actor{UserID: s.ID, UserName: s.DisplayName, UserPrincipalName: s.UserPrincipalName}
+				}
+				set := inactivepolicy.Settings{Store: f.db, Audit: f.db, Tx: f.db, Clock: f.clock}
+				p, err := set.Set(t.Context(), tn, inactivepolicy.Policy{Days: 90, WarnDays: 14}, by)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.SetBy != s.ID {
+					t.Fatalf("policy set by %q, want %q", p.SetBy, s.ID)
+				}
+				if tc.before != nil {
+					tc.before(t, f, s, roleID)
+				}
+				left := map[string]bool{}
+				for _, r := range tc.wantLeft {
+					left[byRole[r].ID] = true
+				}
+				all := []directory.User{plain, byRole[roles.UserAdministrator], byRole[roles.GlobalAdministrator], byRole[roles.ApplicationAdministrator]}
+				r := f.runner()
+
+				// The warnings: only for the guests the policy will disable.
+				f.runOnce(t, r)
+				wantWarned := len(all) - len(left)
+				if tc.between != nil {
+					wantWarned = len(all) // the setter could still disable them all
+				}
+				f.smtp.WaitCount(t, wantWarned, mailtest.To(ana.Mail))
+				if n := f.queued(t); n != wantWarned {
+					t.Fatalf("%d warnings queued, want %d", n, wantWarned)
+				}
+				if tc.between != nil {
+					tc.between(t, f, s, roleID)
+				}
+
+				// After the warning time, and a run more.
+				f.clock.Advance(15 * day)
+				f.runOnce(t, r)
+				f.clock.Advance(2 * time.Hour)
+				f.runOnce(t, r)
+				disabled := f.audits(t, tn, inactivepolicy.ActivityDisableAccount)
+				for _, g := range all {
+					if want := left[g.ID]; f.enabled(t, g) != want {
+						t.Errorf("%s enabled = %v, want %v", g.DisplayName, !want, want)
+					}
+					if want := map[bool]int{true: 0, false: 1}[left[g.ID]]; disabled[g.ID] != want {
+						t.Errorf("%s: %d %q records, want %d", g.DisplayName, disabled[g.ID], inactivepolicy.ActivityDisableAccount, want)
+					}
+				}
+				if n := f.queued(t); n != wantWarned {
+					t.Fatalf("%d warnings queued after the disables, want still %d", n, wantWarned)
+				}
+			})
+		}
+	}
+}
+
+// grant gives u role and returns the assignment's id.
+func (f *fixture) grant(t *testing.T, u directory.User, role roles.Role) string {
+	t.Helper()
+	a := roles.Assignment{TenantID: u.TenantID, ID: uuid.NewString(), PrincipalID: u.ID, RoleDefinitionID: role.TemplateID,
+		DirectoryScopeID: "/", CreatedAt: f.clock.Now()}
+	if err := f.db.CreateRoleAssignment(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+// disableMember disables u as the operator would.
+func (f *fixture) disableMember(t *testing.T, u directory.User) {
+	t.Helper()
+	off := false
+	if _, err := f.users.Update(t.Context(), directory.Tenant{ID: u.TenantID, Managed: true}, u.ID, lifecycle.Patch{AccountEnabled: &off}, audit.CLI, roles.AsOperator()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestNewRunnerRefusesAMissingDependency: a runner built without a
+// dependency it needs (Roles, with which R14 bounds the policy, among
+// them) is an error naming it when the process starts.
+func TestNewRunnerRefusesAMissingDependency(t *testing.T) {
+	var db *sqlstore.DB // never called: NewRunner only checks what it is given
+	full := inactivepolicy.Deps{Store: db, Directory: db, Users: &lifecycle.Service{}, Roles: db, Audit: db, Outbox: db, Tx: db}
+	if _, err := inactivepolicy.NewRunner(full); err != nil {
+		t.Fatalf("NewRunner with every dependency: %v", err)
+	}
+	optional := map[string]bool{"Interval": true, "DeploymentName": true, "Clock": true, "Log": true}
+	typ := reflect.TypeFor[inactivepolicy.Deps]()
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		if optional[name] {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			d := full
+			reflect.ValueOf(&d).Elem().Field(i).SetZero()
+			if _, err := inactivepolicy.NewRunner(d); err == nil || !strings.Contains(err.Error(), name+" is missing") {
+				t.Fatalf("NewRunner without %s: %v, want an error naming it", name, err)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package inactivepolicy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/guestgate/guestgate/internal/audit"
@@ -13,6 +14,9 @@ import (
 
 // ActivityUpdatePolicy is the audit record of a change of the policy.
 const ActivityUpdatePolicy = "Update inactive guest policy"
+
+// ErrUnknownSetter: Set was called by neither a member nor the operator.
+var ErrUnknownSetter = errors.New("the inactive guest policy is set by a member or by the operator only")
 
 // Settings reads and changes tenants' policies (the CLI's
 // inactive-policy and the console's form). Who may change it is the
@@ -34,10 +38,17 @@ func (s Settings) Get(ctx context.Context, t directory.Tenant) (Policy, error) {
 }
 
 // Set stores p as t's policy with an audit record of the change, in one
-// transaction, and returns it as stored. An invalid p is a
+// transaction, and returns it as stored. by is who sets it: a signed-in
+// member (the console), recorded as the policy's SetBy, or audit.CLI, the
+// operator; the policy later disables with that authority (R14). Any
+// other actor is refused (ErrUnknownSetter): an app recorded as no one
+// would hand the policy the operator's authority. An invalid p is a
 // *validation.Error; the policy is then unchanged.
 func (s Settings) Set(ctx context.Context, t directory.Tenant, p Policy, by audit.Actor) (Policy, error) {
-	p.TenantID, p.UpdatedAt = t.ID, s.Clock.Now()
+	if !by.IsUser() && by != audit.CLI {
+		return Policy{}, fmt.Errorf("set inactive guest policy: %w", ErrUnknownSetter)
+	}
+	p.TenantID, p.UpdatedAt, p.SetBy = t.ID, s.Clock.Now(), by.UserID
 	if err := p.Check(); err != nil {
 		return Policy{}, &validation.Error{Property: "days", Message: err.Error(), Code: "inactive_policy.invalid"}
 	}

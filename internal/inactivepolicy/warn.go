@@ -16,7 +16,9 @@ import (
 // sponsor (enabled, with an address) into the outbox, in one transaction
 // that holds the lease: the warning exists once, with its mails, whatever
 // other runners do. A guest without a reachable sponsor is recorded as
-// warned all the same, so the disable still comes WarnDays later.
+// warned all the same, so the disable still comes WarnDays later. A guest
+// whoever set the policy may not disable (R14) is not warned: the mail
+// would promise a disable that does not come (see act).
 func (r *Runner) warn(ctx context.Context, t directory.Tenant, p Policy, owner string, c Candidate, now time.Time) (bool, error) {
 	done := false
 	err := r.d.Tx.InTx(ctx, func(ctx context.Context) error {
@@ -26,6 +28,9 @@ func (r *Runner) warn(ctx context.Context, t directory.Tenant, p Policy, owner s
 		}
 		u, ok, err := r.current(ctx, p, c, now, StepWarn)
 		if err != nil || !ok {
+			return err
+		}
+		if err := r.mayDisable(ctx, t, p, u); err != nil {
 			return err
 		}
 		if err := r.d.Store.RecordInactiveWarning(ctx, t.ID, u.ID, now); err != nil {

@@ -179,14 +179,22 @@ func assemble(b *Base, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	api, err := buildGraph(b, s, provider)
+	if err != nil {
+		return nil, err
+	}
+	inactivePolicy, err := buildInactivePolicy(b, s, opts)
+	if err != nil {
+		return nil, err
+	}
 	srv := &Server{
 		cfg: cfg, log: b.log, clock: b.clock, db: b.db, base: b, listener: opts.Listener, metricsListener: opts.MetricsListener,
 		tenants:        newTenantCache(b.db, b.clock, 10*time.Second, 10000),
 		bulkSweep:      cmp.Or(opts.BulkSweepInterval, bulkinvite.SweepInterval),
-		inactivePolicy: buildInactivePolicy(b, s, opts),
+		inactivePolicy: inactivePolicy,
 		policyCheck:    min(cmp.Or(opts.InactivePolicyInterval, inactivepolicy.CheckInterval), inactivepolicy.CheckInterval),
 		lifecycle:      s.lifecycle, bulk: bulk, limiter: s.limiter, oidc: provider,
-		web: pages, tenantPages: pages.Tenant(), console: adminConsole, api: buildGraph(b, s, provider),
+		web: pages, tenantPages: pages.Tenant(), console: adminConsole, api: api,
 		sender: sender, metrics: s.metrics, metricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}
 	// The routes read the assembled parts; the handler is made once, before
@@ -197,7 +205,7 @@ func assemble(b *Base, opts Options) (*Server, error) {
 
 // buildGraph builds the admin API over the domain services; the provider
 // verifies its tokens.
-func buildGraph(b *Base, s *services, provider *oidc.Provider) *graph.API {
+func buildGraph(b *Base, s *services, provider *oidc.Provider) (*graph.API, error) {
 	cfg := b.cfg
 	return graph.New(graph.Deps{
 		Tokens: tokenVerifier{p: provider, dir: b.db, roles: s.roles}, Directory: b.db, Invitations: s.invitations,

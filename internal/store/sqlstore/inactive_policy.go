@@ -13,7 +13,7 @@ import (
 
 var _ inactivepolicy.Store = (*DB)(nil)
 
-const inactivePolicyColumns = `tenant_id, days, warn_days, updated_at`
+const inactivePolicyColumns = `tenant_id, days, warn_days, updated_at, set_by`
 
 // GetInactivePolicy returns the tenant's policy, off when it has none.
 func (db *DB) GetInactivePolicy(ctx context.Context, tenantID string) (inactivepolicy.Policy, error) {
@@ -32,10 +32,10 @@ func (db *DB) GetInactivePolicy(ctx context.Context, tenantID string) (inactivep
 // process applies it. The lease is left to its holder.
 func (db *DB) PutInactivePolicy(ctx context.Context, p inactivepolicy.Policy) error {
 	_, err := db.exec(ctx, `INSERT INTO inactive_guest_policies (`+inactivePolicyColumns+`, next_run_at, lease_owner, lease_until)
-		VALUES ($1, $2, $3, $4, 0, '', 0)
+		VALUES ($1, $2, $3, $4, $5, 0, '', 0)
 		ON CONFLICT (tenant_id) DO UPDATE SET days = excluded.days, warn_days = excluded.warn_days,
-			updated_at = excluded.updated_at, next_run_at = 0`,
-		p.TenantID, p.Days, p.WarnDays, toDB(p.UpdatedAt))
+			updated_at = excluded.updated_at, set_by = excluded.set_by, next_run_at = 0`,
+		p.TenantID, p.Days, p.WarnDays, toDB(p.UpdatedAt), p.SetBy)
 	if err != nil {
 		return fmt.Errorf("put inactive guest policy: %w", err)
 	}
@@ -70,7 +70,7 @@ func scanInactivePolicy(row interface{ Scan(...any) error }) (inactivepolicy.Pol
 		p       inactivepolicy.Policy
 		updated int64
 	)
-	if err := row.Scan(&p.TenantID, &p.Days, &p.WarnDays, &updated); err != nil {
+	if err := row.Scan(&p.TenantID, &p.Days, &p.WarnDays, &updated, &p.SetBy); err != nil {
 		return inactivepolicy.Policy{}, err
 	}
 	p.UpdatedAt = fromDB(updated)

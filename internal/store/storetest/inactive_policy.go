@@ -12,7 +12,7 @@ import (
 )
 
 // testInactivePolicy: the inactive-guest policy (migration 0026) is off
-// until set, per tenant; runs are due, leased to one runner at a time and
+// until set, per tenant, and remembers who set it (0028); runs are due, leased to one runner at a time and
 // rescheduled; candidates are the enabled inactive guests with their
 // warnings, which a purge of the user removes.
 func testInactivePolicy(t *testing.T, open Open) {
@@ -25,7 +25,7 @@ func testInactivePolicy(t *testing.T, open Open) {
 		got, err := s.GetInactivePolicy(t.Context(), tn.ID)
 		must(t, "get unset", err)
 		wantEqual(t, "unset policy", got, inactivepolicy.Policy{TenantID: tn.ID})
-		p := inactivepolicy.Policy{TenantID: tn.ID, Days: 90, WarnDays: 14, UpdatedAt: now}
+		p := inactivepolicy.Policy{TenantID: tn.ID, Days: 90, WarnDays: 14, UpdatedAt: now, SetBy: "a-member"}
 		must(t, "put", s.PutInactivePolicy(t.Context(), p))
 		got, err = s.GetInactivePolicy(t.Context(), tn.ID)
 		must(t, "get", err)
@@ -33,6 +33,7 @@ func testInactivePolicy(t *testing.T, open Open) {
 		got, err = s.GetInactivePolicy(t.Context(), other.ID)
 		must(t, "get other", err)
 		wantEqual(t, "other tenant still off", got.On(), false)
+		// The operator turns it off: the setter is the operator ("") now.
 		off := inactivepolicy.Policy{TenantID: tn.ID, UpdatedAt: now.Add(time.Hour)}
 		must(t, "turn off", s.PutInactivePolicy(t.Context(), off))
 		got, err = s.GetInactivePolicy(t.Context(), tn.ID)
