@@ -109,10 +109,9 @@ func (p *Provider) redeem(ctx context.Context, ar *authRequest, client op.Client
 		// The session already ended: no refresh token, and the library must not ask for one.
 		ar.rec.Scopes = slices.DeleteFunc(slices.Clone(ar.rec.Scopes), func(s string) bool { return s == oidc.ScopeOfflineAccess })
 	}
-	u, err := p.liveUser(ctx, rec.TenantID, rec.ClientID, rec.UserID, rec.AuthTime)
-	if err == nil {
-		_, err = p.appAccessClaims(ctx, &ar.access, rec.TenantID, rec.ClientID, rec.UserID)
-	}
+	// One read of the user's access to the app (ar.access) serves the
+	// check and the roles and groups claims.
+	u, err := p.liveUser(ctx, &ar.access, rec.TenantID, rec.ClientID, rec.UserID, rec.AuthTime)
 	if isServerError(err) {
 		return err
 	}

@@ -347,12 +347,28 @@ func (s *Service) Allowed(ctx context.Context, tenantID, userID, appID string) e
 	if err != nil {
 		return notFoundAs(err, ErrNotMember, "allowed: user")
 	}
-	return s.AllowedUser(ctx, t, u, appID)
+	if err := s.allowedUser(ctx, t, u); err != nil {
+		return err
+	}
+	return s.admittedTo(ctx, t, u.ID, appRef{ID: appID})
 }
 
-// AllowedUser is Allowed for a tenant and a user the caller has just read
-// (the provider reads the user for the token's claims anyway).
-func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directory.User, appID string) error {
+// AllowedUser is Allowed for a tenant, a user and the user's access to the
+// app appID that the caller has just read: the provider reads the user for
+// the token's claims, and the access for its roles and groups claims,
+// anyway, so the check decides on those reads instead of making its own.
+func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directory.User, appID string, access assignment.Access) error {
+	if err := s.allowedUser(ctx, t, u); err != nil {
+		return err
+	}
+	if appID != "" && !access.Allowed() {
+		return &NotAssignedError{AppID: appID}
+	}
+	return nil
+}
+
+// allowedUser is what Allowed checks of the user, the app aside.
+func (s *Service) allowedUser(ctx context.Context, t directory.Tenant, u directory.User) error {
 	if u.TenantID != t.ID {
 		return ErrNotMember
 	}
@@ -368,7 +384,7 @@ func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directo
 			return err
 		}
 	}
-	return s.admittedTo(ctx, t, u.ID, appRef{ID: appID})
+	return nil
 }
 
 // IsRefusal reports whether err is a reason a person may not sign in (as
