@@ -30,8 +30,8 @@ var serverTxBudget = []stepWrites{
 	{"address", 1},     // the user with the tenant's email policy
 	{"send_code", 2},   // the user with the policy; the send (the limits read in it); the enter-code page shows the state the send left (sealed in its address)
 	{"mail_record", 1}, // the batched record of the send (shared by every send of its moment under load)
-	{"verify_code", 3}, // the user with the policy; the sign-in (the limits, the code and the user's access to the app read in it); the callback: the request with its app
-	{"token", 3},       // the limits, the app with its secrets; the redemption (the request, the access re-check: the user, the policy, the user's access to the app for the check and the roles and groups claims, read in it)
+	{"verify_code", 2}, // the sign-in (the user with the policy for the route, the limits, the code, the user with the policy again where the session starts, the user's access to the app, read in it); the callback: the request with its app
+	{"token", 3},       // the limits, the app with its secrets; the redemption (the request, the access re-check: the user with the policy, the user's access to the app, read once for the check and the roles and groups claims, read in it)
 }
 
 // TestServerTransactionsPerSignIn pins PostgreSQL's transactions of the

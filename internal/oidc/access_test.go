@@ -3,12 +3,14 @@ package oidc_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/directory"
 )
 
@@ -179,4 +181,61 @@ func entraBody(t *testing.T, err error) entraErrorBody {
 		t.Fatalf("token error body %q: %v", re.Body, err)
 	}
 	return b
+}
+
+// TestAccessCheckSharesTheRead (R16): a code exchange and a refresh each
+// read the user once and the user's access to the app once: the access
+// check decides on the read that gives the roles claim (the check is
+// handed it, and refuses once it says the user is no longer assigned),
+// never on a read of its own.
+func TestAccessCheckSharesTheRead(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		app, _ := e.createApp(e.a, true)
+		assigned := assignment.Access{Required: true, Assigned: true, Roles: []string{"Approver"}}
+		e.assign.set(app.AppID, e.guestA.ID, assigned)
+		f := flow{tenant: e.a, app: app, user: e.guestA, scopes: []string{gooidc.ScopeOpenID, gooidc.ScopeOfflineAccess}}
+		pending, verifier := e.authorize(t, f)
+		code := e.login(t, f, pending)
+
+		reads, users, handed := e.assign.readCount(), e.dir.userReads(), len(e.access.handedAccess())
+		tok, err := pending.config.Exchange(e.ctx, code, oauth2.VerifierOption(verifier))
+		if err != nil {
+			t.Fatalf("code exchange: %v", err)
+		}
+		check := func(step string) {
+			t.Helper()
+			if n := e.assign.readCount() - reads; n != 1 {
+				t.Errorf("%s read the user's access %d times, want 1", step, n)
+			}
+			if n := e.dir.userReads() - users; n != 1 {
+				t.Errorf("%s read the user %d times, want 1", step, n)
+			}
+			got := e.access.handedAccess()[handed:]
+			if len(got) != 1 || !slices.Equal(got[0].Roles, assigned.Roles) || !got[0].Required || !got[0].Assigned {
+				t.Errorf("%s handed the access check %+v, want once the access read for the claims %+v", step, got, assigned)
+			}
+			reads, users, handed = e.assign.readCount(), e.dir.userReads(), len(e.access.handedAccess())
+		}
+		check("the code exchange")
+		idt, _ := tok.Extra("id_token").(string)
+		if roles := stringList(t, jwtClaims(t, idt)["roles"]); !slices.Equal(roles, assigned.Roles) {
+			t.Fatalf("ID token roles %v, want %v", roles, assigned.Roles)
+		}
+
+		refreshed, err := pending.config.TokenSource(e.ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+		if err != nil {
+			t.Fatalf("refresh: %v", err)
+		}
+		check("the refresh")
+
+		// The check decides on the access it is handed: no longer assigned,
+		// the next refresh is refused with Entra's code.
+		e.assign.set(app.AppID, e.guestA.ID, assignment.Access{Required: true})
+		cfg := *pending.config
+		cfg.Endpoint.AuthStyle = oauth2.AuthStyleInParams
+		_, err = cfg.TokenSource(e.ctx, &oauth2.Token{RefreshToken: refreshed.RefreshToken}).Token()
+		if body := entraBody(t, err); body.Error != "invalid_grant" || len(body.ErrorCodes) != 1 || body.ErrorCodes[0] != 50105 {
+			t.Fatalf("refresh once no longer assigned: %+v", body)
+		}
+	})
 }

@@ -102,6 +102,9 @@ type refreshRequest struct {
 	subject string
 	scopes  []string // narrowed by the client, if it asked for fewer
 	access  accessMemo
+	// live is the access re-check made when the token was looked up
+	// (liveRefreshToken); the new ID token's claims use its user.
+	live *liveUserResult
 }
 
 func (p *Provider) newRefreshRequest(ctx context.Context, rec RefreshTokenRecord) (*refreshRequest, error) {

@@ -98,8 +98,11 @@ type Deps struct {
 // (server_error), never a refusal.
 type AccessChecker interface {
 	// Allowed decides for u, as just read, in its tenant t, at the app
-	// whose grant is used (appID: the grant's OAuth client_id).
-	Allowed(ctx context.Context, t directory.Tenant, u directory.User, appID string) error
+	// whose grant is used (appID: the grant's OAuth client_id), whose
+	// access is the user's access to that app as the provider just read it
+	// (Deps.Assignments): the one read gives both the assignment check and
+	// the roles and groups claims.
+	Allowed(ctx context.Context, t directory.Tenant, u directory.User, appID string, access assignment.Access) error
 }
 
 func (c *Config) setDefaults() {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"github.com/google/uuid"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/oidc"
@@ -44,6 +46,29 @@ type env struct {
 	sessions  *fakeSessions
 	access    *fakeAccess
 	assign    *fakeAssignments
+	dir       *countingDirectory
+}
+
+// countingDirectory is the store's directory, counting the reads of a
+// user by id.
+type countingDirectory struct {
+	directory.Store
+	mu       sync.Mutex
+	getUsers int
+}
+
+func (d *countingDirectory) GetUser(ctx context.Context, tenantID, id string) (directory.User, error) {
+	d.mu.Lock()
+	d.getUsers++
+	d.mu.Unlock()
+	return d.Store.GetUser(ctx, tenantID, id)
+}
+
+// userReads returns how many times a user was read by id.
+func (d *countingDirectory) userReads() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.getUsers
 }
 
 // forEachEngine runs fn on SQLite and on PostgreSQL.
@@ -69,7 +94,7 @@ func newEnv(t *testing.T, dsn string) *env {
 		t.Fatalf("migrate: %v", err)
 	}
 	e := &env{t: t, ctx: ctx, db: db, clock: clock.NewFake(time.Now()), sessions: &fakeSessions{}, access: &fakeAccess{},
-		assign: &fakeAssignments{}}
+		assign: &fakeAssignments{}, dir: &countingDirectory{Store: db}}
 	if _, err := rand.Read(e.key[:]); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +122,7 @@ func (e *env) newProvider() *oidc.Provider {
 		Apps:         e.db,
 		Keys:         e.db,
 		AuthRequests: e.db,
-		Directory:    e.db,
+		Directory:    e.dir,
 		Salts:        e.db,
 		Tx:           e.db,
 		Clock:        e.clock,
@@ -254,6 +279,14 @@ func (f *fakeSessions) EndBrowserSession(w http.ResponseWriter, _ *http.Request,
 type fakeAccess struct {
 	mu      sync.Mutex
 	refused map[string]bool // by user id, or user id "|" app id
+	handed  []assignment.Access
+}
+
+// handedAccess returns the accesses the provider handed to the check.
+func (f *fakeAccess) handedAccess() []assignment.Access {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.handed)
 }
 
 func (f *fakeAccess) refuse(userID string, refused bool) {
@@ -270,13 +303,14 @@ func (f *fakeAccess) refuseAt(userID, appID string, refused bool) {
 	f.refuse(userID+"|"+appID, refused)
 }
 
-func (f *fakeAccess) Allowed(_ context.Context, _ directory.Tenant, u directory.User, appID string) error {
+func (f *fakeAccess) Allowed(_ context.Context, _ directory.Tenant, u directory.User, appID string, access assignment.Access) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.handed = append(f.handed, access)
 	if f.refused[u.ID] {
 		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: 50020, Err: errors.New("passcodes are turned off")})
 	}
-	if f.refused[u.ID+"|"+appID] {
+	if f.refused[u.ID+"|"+appID] || !access.Allowed() {
 		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: 50105, Err: errors.New("the user is not assigned to the app")})
 	}
 	return nil

@@ -166,11 +166,7 @@ func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.Token
 
 // TokenRequestByRefreshToken returns the grant of an unexpired refresh token.
 func (s *storage) TokenRequestByRefreshToken(ctx context.Context, token string) (op.RefreshTokenRequest, error) {
-	rec, err := s.p.liveRefreshToken(ctx, token)
-	if err != nil {
-		return nil, err
-	}
-	return s.p.newRefreshRequest(ctx, rec)
+	return s.p.liveRefreshToken(ctx, token)
 }
 
 // TerminateSession is not used: logout goes through TerminateSessionFromRequest.
@@ -252,11 +248,11 @@ func (s *storage) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInf
 	var memo *accessMemo
 	switch r := req.(type) {
 	case *authRequest:
-		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime, live: r.live}
 		memo = &r.access
+		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime, live: r.live, access: memo}
 	case *refreshRequest:
-		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime}
 		memo = &r.access
+		uc = userClaims{tenantID: r.rec.TenantID, clientID: r.rec.ClientID, userID: r.rec.UserID, idp: r.rec.IdP, authTime: r.rec.AuthTime, live: r.live, access: memo}
 	default:
 		return oidc.ErrServerError().WithParent(fmt.Errorf("ID token for unexpected request %T", req))
 	}

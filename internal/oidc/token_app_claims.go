@@ -60,16 +60,26 @@ type accessMemo struct {
 // token request for its app, reading the access once per request (memo).
 // An app or user gone since the sign-in is invalid_grant.
 func (p *Provider) appAccessClaims(ctx context.Context, memo *accessMemo, tenantID, appID, userID string) (map[string]any, error) {
+	a, err := p.readAccess(ctx, memo, tenantID, appID, userID)
+	if err != nil {
+		return nil, err
+	}
+	return appClaims(a, p.cfg.PublicURL+"/v1.0", userID), nil
+}
+
+// readAccess returns the user's access to the app, read once per request
+// (memo): the access check (liveUser) and the claims share the read.
+func (p *Provider) readAccess(ctx context.Context, memo *accessMemo, tenantID, appID, userID string) (assignment.Access, error) {
 	if !memo.read {
 		a, err := p.deps.Assignments.Access(ctx, tenantID, appID, userID)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, oidc.ErrInvalidGrant().WithDescription("The application or the user no longer exists in this tenant.").
-				WithParent(fmt.Errorf("read access: %w", err))
+			return assignment.Access{}, refuseGrant(ctx, oidc.ErrInvalidGrant().WithDescription("The application or the user no longer exists in this tenant.").
+				WithParent(fmt.Errorf("read access: %w", err)))
 		}
 		if err != nil {
-			return nil, oidc.ErrServerError().WithParent(fmt.Errorf("read access: %w", err))
+			return assignment.Access{}, oidc.ErrServerError().WithParent(fmt.Errorf("read access: %w", err))
 		}
 		memo.read, memo.access = true, a
 	}
-	return appClaims(memo.access, p.cfg.PublicURL+"/v1.0", userID), nil
+	return memo.access, nil
 }

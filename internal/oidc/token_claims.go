@@ -65,6 +65,9 @@ type userClaims struct {
 	tenantID, clientID, userID, idp string
 	authTime                        time.Time
 	live                            *liveUserResult // the re-check made already, if any
+	// access keeps the request's one read of the user's access to the
+	// app (nil: the caller keeps none, a read of its own).
+	access *accessMemo
 }
 
 // fillUserinfo writes the user's claims into info. It reads the user
@@ -80,7 +83,11 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 	if uc.live != nil {
 		u, err = uc.live.user, uc.live.err
 	} else {
-		u, err = p.liveUser(ctx, uc.tenantID, uc.clientID, uc.userID, uc.authTime)
+		memo := uc.access
+		if memo == nil {
+			memo = &accessMemo{}
+		}
+		u, err = p.liveUser(ctx, memo, uc.tenantID, uc.clientID, uc.userID, uc.authTime)
 	}
 	if err != nil {
 		return err
@@ -111,7 +118,9 @@ func (p *Provider) fillUserinfo(ctx context.Context, info *oidc.UserInfo, uc use
 // its access was ended since, or when Deps.Access no longer allows the
 // user in to that app (e.g. a passcode guest after passcodes were turned
 // off, R9; a user no longer assigned to an app that requires it, R16).
-func (p *Provider) liveUser(ctx context.Context, tenantID, clientID, userID string, authTime time.Time) (directory.User, error) {
+// The user's access to the app is read into memo, where the token's roles
+// and groups claims find it: one read serves the check and the claims.
+func (p *Provider) liveUser(ctx context.Context, memo *accessMemo, tenantID, clientID, userID string, authTime time.Time) (directory.User, error) {
 	u, err := p.deps.Directory.GetUser(ctx, tenantID, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return u, refuseGrant(ctx, oidc.ErrInvalidGrant().WithDescription("AADSTS%d: The user no longer exists in this tenant.", codeUserNotFound).
@@ -132,7 +141,11 @@ func (p *Provider) liveUser(ctx context.Context, tenantID, clientID, userID stri
 			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: tenant: %w", err))
 		}
 	}
-	if err := p.access.Allowed(ctx, t, u, clientID); err != nil {
+	a, err := p.readAccess(ctx, memo, tenantID, clientID, userID)
+	if err != nil {
+		return u, err
+	}
+	if err := p.access.Allowed(ctx, t, u, clientID, a); err != nil {
 		if !errors.Is(err, ErrAccessEnded) {
 			return u, oidc.ErrServerError().WithParent(fmt.Errorf("access check: %w", err))
 		}

@@ -13,12 +13,13 @@ import (
 )
 
 // CodeExchange redeems an authorization code: parse, validate, exchange.
+// The redemption spends the request's code with a conditional UPDATE that
+// returns the request, in the same transaction that creates the refresh
+// token, if any: of concurrent exchanges of one code exactly one succeeds.
 // Everything that can fail because of the request (PKCE, client, redirect
-// URI) is checked before the code is redeemed, so a client's mistake does
-// not burn it. The redemption spends the request's code with a conditional
-// UPDATE in the same transaction that creates the refresh token, if any:
-// of concurrent exchanges of one code exactly one succeeds. The spent
-// request stays, so its pending handle cannot complete again.
+// URI) is checked against what the UPDATE returned, and a refusal rolls
+// the transaction back, so a client's mistake does not burn the code. The
+// spent request stays, so its pending handle cannot complete again.
 func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*op.Response, error) {
 	p := s.p
 	ctx = withClientAlg(ctx, r.Client)
@@ -29,8 +30,8 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 	)
 	errRefused := errors.New("code exchange refused")
 	err := p.deps.Tx.InTx(ctx, func(ctx context.Context) error {
-		if ar, delegated, refused = p.checkCodeRequest(ctx, r); refused != nil {
-			return errRefused
+		if ar, delegated, refused = p.redeemCode(ctx, r); refused != nil {
+			return errRefused // rolls the redemption back: the code is not burnt
 		}
 		return p.redeem(ctx, ar, r.Client, delegated)
 	})
@@ -40,10 +41,9 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 		return nil, p.codeReplayed(ctx, replay.tenantID, replay.id)
 	case errors.Is(err, errRefused):
 		return nil, refused
-	case errors.Is(err, store.ErrNotFound):
-		// A concurrent exchange of the same code won: a replay.
-		return nil, p.codeReplayed(ctx, ar.rec.TenantID, ar.rec.ID)
 	case err != nil:
+		// (A concurrent exchange of the same code that won is a replay,
+		// found by redeemCode: refused, above.)
 		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("redeem code: %w", err))
 	case ar.live.err != nil:
 		// The code is spent: a user refused now signs in again.
@@ -60,14 +60,28 @@ func (s *server) CodeExchange(ctx context.Context, r *op.ClientRequest[oidc.Acce
 	return op.NewResponse(resp), nil
 }
 
-// checkCodeRequest reads the code's request and checks the exchange
-// against it (PKCE, client, redirect URI): an error here is the request's
-// and returns before the code is redeemed, so a client's mistake does not
-// burn it.
-func (p *Provider) checkCodeRequest(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*authRequest, bool, error) {
-	rec, err := p.requestForCode(ctx, r.Data.Code)
+// redeemCode spends the code's request (a conditional UPDATE that returns
+// it: one statement, not a read and then the UPDATE) and checks the
+// exchange against it (PKCE, client, redirect URI). An error here is the
+// request's, and the caller rolls the transaction back, so a client's
+// mistake does not burn the code. A code that cannot be spent is read
+// again to say why: a genuine code whose request was redeemed already is a
+// *codeReplayError.
+func (p *Provider) redeemCode(ctx context.Context, r *op.ClientRequest[oidc.AccessTokenRequest]) (*authRequest, bool, error) {
+	tid, id, err := p.openCode(ctx, r.Data.Code)
 	if err != nil {
 		return nil, false, err
+	}
+	rec, err := p.deps.AuthRequests.ConsumeOIDCAuthRequest(ctx, tid, id, p.clock.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		if _, err = p.requestForCode(ctx, r.Data.Code); err == nil {
+			// Live when read again: it expired between the two statements.
+			err = errInvalidCode()
+		}
+		return nil, false, err
+	}
+	if err != nil {
+		return nil, false, oidc.ErrServerError().WithParent(fmt.Errorf("redeem code: %w", err))
 	}
 	ar, err := p.newAuthRequest(ctx, rec)
 	if err != nil {
@@ -87,21 +101,19 @@ func (p *Provider) checkCodeRequest(ctx context.Context, r *op.ClientRequest[oid
 	return ar, len(graphScopes(ar.rec.Scopes)) > 0, nil
 }
 
-// redeem spends ar's code, creates its refresh token if one is due, and
-// re-checks the user's access (liveUser) and reads the user's access to
-// the app for the roles and groups claims, all in the transaction of the
-// caller: one round trip to the database for the lot. A refused user is
-// kept in ar.live (the code stays spent); only a failure rolls back.
+// redeem creates the refresh token of ar's redeemed request if one is due,
+// and re-checks the user's access (liveUser) and reads the user's access
+// to the app for the roles and groups claims, all in the transaction of
+// the caller that redeemed the code: one round trip to the database for
+// the lot. A refused user is kept in ar.live (the code stays spent); only
+// a failure rolls back.
 func (p *Provider) redeem(ctx context.Context, ar *authRequest, client op.Client, delegated bool) error {
 	rec := ar.rec
 	wantRefresh := ar.wantsOffline() && op.ValidateGrantType(client, oidc.GrantTypeRefreshToken) && !delegated
 	ar.refreshToken, ar.access, ar.live = "", accessMemo{}, nil
-	got, err := p.deps.AuthRequests.ConsumeOIDCAuthRequest(ctx, rec.TenantID, rec.ID, p.clock.Now())
-	if err != nil {
-		return err
-	}
 	if wantRefresh {
-		if ar.refreshToken, err = p.createRefreshToken(ctx, refreshFromAuthRequest(got)); err != nil {
+		var err error
+		if ar.refreshToken, err = p.createRefreshToken(ctx, refreshFromAuthRequest(rec)); err != nil {
 			return err
 		}
 	}
@@ -109,10 +121,9 @@ func (p *Provider) redeem(ctx context.Context, ar *authRequest, client op.Client
 		// The session already ended: no refresh token, and the library must not ask for one.
 		ar.rec.Scopes = slices.DeleteFunc(slices.Clone(ar.rec.Scopes), func(s string) bool { return s == oidc.ScopeOfflineAccess })
 	}
-	u, err := p.liveUser(ctx, rec.TenantID, rec.ClientID, rec.UserID, rec.AuthTime)
-	if err == nil {
-		_, err = p.appAccessClaims(ctx, &ar.access, rec.TenantID, rec.ClientID, rec.UserID)
-	}
+	// One read of the user's access to the app (ar.access) serves the
+	// check and the roles and groups claims.
+	u, err := p.liveUser(ctx, &ar.access, rec.TenantID, rec.ClientID, rec.UserID, rec.AuthTime)
 	if isServerError(err) {
 		return err
 	}
@@ -149,19 +160,9 @@ func (e *codeReplayError) Error() string { return "authorization code already re
 // in the tenant of ctx, without redeeming it. A genuine code whose request
 // was redeemed already, or no longer exists, is a *codeReplayError.
 func (p *Provider) requestForCode(ctx context.Context, code string) (AuthRequestRecord, error) {
-	invalid := func() (AuthRequestRecord, error) {
-		return AuthRequestRecord{}, oidc.ErrInvalidGrant().WithDescription("The code is invalid, was already redeemed or has expired.")
-	}
-	if code == "" {
-		return invalid()
-	}
-	id, err := p.crypto.Decrypt(code)
+	tid, id, err := p.openCode(ctx, code)
 	if err != nil {
-		return invalid()
-	}
-	tid, err := tenantID(ctx)
-	if err != nil {
-		return AuthRequestRecord{}, oidc.ErrServerError().WithParent(err)
+		return AuthRequestRecord{}, err
 	}
 	rec, err := p.deps.AuthRequests.GetOIDCAuthRequest(ctx, tid, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -174,9 +175,28 @@ func (p *Provider) requestForCode(ctx context.Context, code string) (AuthRequest
 		return AuthRequestRecord{}, &codeReplayError{tenantID: tid, id: id}
 	}
 	if !rec.Done() || !rec.ExpiresAt.After(p.clock.Now()) {
-		return invalid()
+		return AuthRequestRecord{}, errInvalidCode()
 	}
 	return rec, nil
+}
+
+// openCode opens a code: the tenant of ctx and the id of its request.
+func (p *Provider) openCode(ctx context.Context, code string) (tid, id string, err error) {
+	if code == "" {
+		return "", "", errInvalidCode()
+	}
+	if id, err = p.crypto.Decrypt(code); err != nil {
+		return "", "", errInvalidCode()
+	}
+	if tid, err = tenantID(ctx); err != nil {
+		return "", "", oidc.ErrServerError().WithParent(err)
+	}
+	return tid, id, nil
+}
+
+// errInvalidCode is the answer to a code that is no code of a live request.
+func errInvalidCode() error {
+	return oidc.ErrInvalidGrant().WithDescription("The code is invalid, was already redeemed or has expired.")
 }
 
 type redeemedKey struct{}

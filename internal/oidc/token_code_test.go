@@ -320,7 +320,7 @@ func TestAuthorizationCodeFailures(t *testing.T) {
 
 		t.Run("wrong code_verifier", func(t *testing.T) {
 			f := flow{tenant: e.a, app: pub, user: e.guestA}
-			res, _ := e.authorize(t, f)
+			res, verifier := e.authorize(t, f)
 			code := e.login(t, f, res)
 			_, err := res.config.Exchange(e.ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier()))
 			if c := oauthErrorCode(t, err); c != "invalid_grant" {
@@ -329,6 +329,10 @@ func TestAuthorizationCodeFailures(t *testing.T) {
 			_, err = res.config.Exchange(e.ctx, code)
 			if c := oauthErrorCode(t, err); c != "invalid_request" {
 				t.Fatalf("missing verifier: %q, want invalid_request", c)
+			}
+			// A client's mistake does not burn the code.
+			if _, err := res.config.Exchange(e.ctx, code, oauth2.VerifierOption(verifier)); err != nil {
+				t.Fatalf("the right verifier after the wrong ones: %v", err)
 			}
 		})
 

@@ -84,7 +84,7 @@ func (p *Provider) verifyDelegated(ctx context.Context, tenantID string, c acces
 	if revoked {
 		return AccessClaims{}, fmt.Errorf("%w: the grant was revoked", ErrInvalidToken)
 	}
-	if _, err := p.liveUser(ctx, tenantID, c.AppID, c.ObjectID, c.AuthTime); err != nil {
+	if _, err := p.liveUser(ctx, &accessMemo{}, tenantID, c.AppID, c.ObjectID, c.AuthTime); err != nil {
 		var oe *oidc.Error
 		if errors.As(err, &oe) && oe.ErrorType == oidc.InvalidGrant {
 			return AccessClaims{}, fmt.Errorf("%w: %s", ErrInvalidToken, oe.Description)

@@ -69,28 +69,36 @@ func (p *Provider) createRefreshToken(ctx context.Context, grant RefreshTokenRec
 }
 
 // liveRefreshToken returns the unexpired refresh token of the tenant in
-// ctx, of a user still allowed in (liveUser).
-func (p *Provider) liveRefreshToken(ctx context.Context, token string) (RefreshTokenRecord, error) {
+// ctx, of a user still allowed in (liveUser), as a refresh request that
+// keeps that check's reads: the user and the user's access to the app give
+// the new tokens' claims without being read again.
+func (p *Provider) liveRefreshToken(ctx context.Context, token string) (*refreshRequest, error) {
 	tid, err := tenantID(ctx)
 	if err != nil {
-		return RefreshTokenRecord{}, oidc.ErrServerError().WithParent(err)
+		return nil, oidc.ErrServerError().WithParent(err)
 	}
 	rec, err := p.deps.AuthRequests.GetOIDCRefreshToken(ctx, tid, hashToken(token))
 	if errors.Is(err, store.ErrNotFound) || err == nil && !rec.ExpiresAt.After(p.clock.Now()) {
-		return RefreshTokenRecord{}, oidc.ErrInvalidGrant().WithDescription("The refresh token is invalid or has expired.")
+		return nil, oidc.ErrInvalidGrant().WithDescription("The refresh token is invalid or has expired.")
 	}
 	if err != nil {
-		return RefreshTokenRecord{}, oidc.ErrServerError().WithParent(fmt.Errorf("get refresh token: %w", err))
+		return nil, oidc.ErrServerError().WithParent(fmt.Errorf("get refresh token: %w", err))
 	}
 	if !rec.UsedAt.IsZero() {
-		return RefreshTokenRecord{}, p.refreshReplayed(ctx, rec)
+		return nil, p.refreshReplayed(ctx, rec)
+	}
+	r, err := p.newRefreshRequest(ctx, rec)
+	if err != nil {
+		return nil, err
 	}
 	// Ending a user's access deletes its refresh tokens; this also refuses
 	// one a code exchange created from an older sign-in meanwhile.
-	if _, err := p.liveUser(ctx, tid, rec.ClientID, rec.UserID, rec.AuthTime); err != nil {
-		return RefreshTokenRecord{}, err
+	u, err := p.liveUser(ctx, &r.access, tid, rec.ClientID, rec.UserID, rec.AuthTime)
+	if err != nil {
+		return nil, err
 	}
-	return rec, nil
+	r.live = &liveUserResult{user: u}
+	return r, nil
 }
 
 // rotateRefreshToken redeems the current token and stores its successor,

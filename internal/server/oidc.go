@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/guestgate/guestgate/internal/assignment"
 	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/graph"
 	"github.com/guestgate/guestgate/internal/oidc"
@@ -45,8 +46,8 @@ func newAccessChecker(s *signin.Service) (accessChecker, error) {
 	return accessChecker{signin: s}, nil
 }
 
-func (a accessChecker) Allowed(ctx context.Context, t directory.Tenant, u directory.User, appID string) error {
-	err := a.signin.AllowedUser(ctx, t, u, appID)
+func (a accessChecker) Allowed(ctx context.Context, t directory.Tenant, u directory.User, appID string, access assignment.Access) error {
+	err := a.signin.AllowedUser(ctx, t, u, appID, access)
 	if err != nil && signin.IsRefusal(err) {
 		return fmt.Errorf("%w: %w", oidc.ErrAccessEnded, &oidc.Refusal{Code: signin.ErrorCode(err), Err: err})
 	}

@@ -317,6 +317,37 @@ func TestAppAssignment(t *testing.T) {
 				t.Fatalf("sign-ins to My Apps read app access %d times, want 0", n)
 			}
 		})
+		t.Run("R16_allowed_user_decides_on_the_access_it_is_handed", func(t *testing.T) {
+			// The provider reads the user's access to the app once, for the
+			// token's roles and groups claims, and hands it to the check,
+			// which reads none of its own.
+			f := newFixture(t, e)
+			g, _ := f.redeem(t, f.fabrikam, "kim@contoso.example")
+			appID := f.app(t, f.fabrikam, "Wiki", true)
+			f.assign(t, f.fabrikam, appID, g.ID)
+			reads := &countingReader{Reader: f.assignments}
+			f.svc = withDeps(t, f, func(d *signin.Deps) { d.Assignments = reads })
+			u, err := f.db.GetUser(ctx, f.fabrikam.ID, g.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := f.assignments.Access(ctx, f.fabrikam.ID, appID, g.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.AllowedUser(ctx, f.fabrikam, u, appID, a); err != nil {
+				t.Fatalf("AllowedUser with the access read = %v", err)
+			}
+			wantNotAssigned(t, "AllowedUser handed an access without the assignment",
+				f.svc.AllowedUser(ctx, f.fabrikam, u, appID, assignment.Access{Required: true}), appID)
+			if n := reads.n.Load(); n != 0 {
+				t.Fatalf("AllowedUser read the access %d times, want 0 (it is handed the provider's read)", n)
+			}
+			u.AccountEnabled = false
+			if err := f.svc.AllowedUser(ctx, f.fabrikam, u, appID, a); !errors.Is(err, signin.ErrAccountDisabled) {
+				t.Fatalf("AllowedUser for a disabled user = %v, want ErrAccountDisabled", err)
+			}
+		})
 	})
 }
 

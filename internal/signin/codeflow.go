@@ -113,21 +113,40 @@ func (e settled) Unwrap() error { return e.error }
 // the tenant's limits and are recorded; past the limits it is a
 // *ratelimit.LimitedError.
 func (s *Service) verifyCode(ctx context.Context, f codeFlow, code string, after func(ctx context.Context) error) error {
-	t := f.tenant
-	var wrong error
+	return s.verifyCodeOf(ctx, func(context.Context) (codeFlow, error) { return f, nil }, code, after)
+}
+
+// verifyCodeOf is verifyCode for the flow flowOf makes first thing in the
+// transaction that uses the code (from the route it reads there). An error
+// of flowOf rolls the transaction back and is returned as it is: nothing
+// was checked, so nothing is counted or recorded here.
+func (s *Service) verifyCodeOf(ctx context.Context, flowOf func(ctx context.Context) (codeFlow, error), code string, after func(ctx context.Context) error) error {
+	var (
+		f            codeFlow
+		wrong, early error
+	)
 	err := s.inTx(ctx, func(ctx context.Context) error {
-		wrong = nil
-		// Read in the transaction that uses the code, as the send's are.
-		if err := s.checkLimit(ctx, s.d.Limits.Verify, t); err != nil {
+		wrong, early = nil, nil
+		var err error
+		if f, err = flowOf(ctx); err != nil {
+			early = err
 			return err
 		}
-		err := s.d.OTP.Verify(ctx, t.ID, f.key, code, after)
+		// Read in the transaction that uses the code, as the send's are.
+		if err := s.checkLimit(ctx, s.d.Limits.Verify, f.tenant); err != nil {
+			return err
+		}
+		err = s.d.OTP.Verify(ctx, f.tenant.ID, f.key, code, after)
 		if errors.Is(err, otp.ErrWrongCode) {
 			wrong = err
 			return nil // commit the wrong entry Verify recorded: it counts
 		}
 		return err
 	})
+	if early != nil {
+		return early
+	}
+	t := f.tenant
 	if err == nil {
 		err = wrong
 	}

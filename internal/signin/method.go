@@ -2,7 +2,9 @@ package signin
 
 import (
 	"context"
+	"errors"
 
+	"github.com/guestgate/guestgate/internal/directory"
 	"github.com/guestgate/guestgate/internal/otp"
 )
 
@@ -118,6 +120,53 @@ func (s *Service) VerifyCode(ctx context.Context, r Route, code string, next Con
 	}
 	return m.VerifyCode(ctx, r, code, next)
 }
+
+// VerifyCodeAt is BeginFor and VerifyCode in one step: for an address
+// whose route is a passcode, the route is read in the transaction that
+// checks the code and starts the session, not in a read of its own before
+// it, and nothing else changes (the decision is still made again where the
+// session starts). It returns the route for the enter-code page. A route
+// that could not be made is a *BeginError wrapping BeginFor's error,
+// recorded as BeginFor records it.
+func (s *Service) VerifyCodeAt(ctx context.Context, t directory.Tenant, addr, code string, next Continuation) (Route, Result, error) {
+	app := s.appOf(ctx, t, next)
+	var (
+		route  Route
+		record func(context.Context) error
+		begun  error
+	)
+	errOther := errors.New("not a passcode route")
+	res, err := passcodeMethod{s}.verify(ctx, t, func(ctx context.Context) (Route, error) {
+		route, record, begun = s.lookup(ctx, t, addr, app)
+		if begun != nil {
+			return Route{}, begun
+		}
+		if _, ok := route.Method.(passcodeMethod); !ok {
+			return Route{}, errOther
+		}
+		return route, nil
+	}, code, next, app)
+	switch {
+	case begun != nil:
+		if record != nil {
+			begun = record(ctx)
+		}
+		return Route{}, Result{}, &BeginError{Err: begun}
+	case errors.Is(err, errOther):
+		// Another method (the transaction rolled back, nothing written).
+		res, err = s.VerifyCode(ctx, route, code, next)
+	}
+	return route, res, err
+}
+
+// BeginError is VerifyCodeAt's refusal or failure to make the address's
+// route: Err is what BeginFor would have returned.
+type BeginError struct{ Err error }
+
+func (e *BeginError) Error() string { return e.Err.Error() }
+
+// Unwrap returns BeginFor's error.
+func (e *BeginError) Unwrap() error { return e.Err }
 
 // CodeState is the enter-code page's state for a route whose method mails a code.
 func (s *Service) CodeState(ctx context.Context, r Route) (otp.State, error) {

@@ -74,11 +74,28 @@ func (m passcodeMethod) SendCodeState(ctx context.Context, r Route, lang string)
 // tenant; past their limits it is a *ratelimit.LimitedError. An address
 // that is no user of the tenant is checked the same way and never passes.
 func (m passcodeMethod) VerifyCode(ctx context.Context, r Route, code string, next Continuation) (Result, error) {
-	s, t, u := m.s, r.Tenant, r.User
-	app := s.appOf(ctx, t, next)
-	id := Identity{TenantID: t.ID, UserID: u.ID, IdP: directory.IdPMail, Issuer: string(directory.IdPMail), AMR: []string{"otp"}}
-	var res Result
-	err := s.verifyCode(ctx, m.flow(r, app), code, func(ctx context.Context) error {
+	app := m.s.appOf(ctx, r.Tenant, next)
+	return m.verify(ctx, r.Tenant, func(context.Context) (Route, error) { return r, nil }, code, next, app)
+}
+
+// verify is VerifyCode for the route routeOf gives first thing in the
+// transaction that uses the code (VerifyCodeAt reads it there); an error
+// of routeOf is returned as it is, the transaction rolled back.
+func (m passcodeMethod) verify(ctx context.Context, t directory.Tenant, routeOf func(ctx context.Context) (Route, error), code string, next Continuation, app appRef) (Result, error) {
+	s := m.s
+	var (
+		r   Route
+		id  Identity
+		res Result
+	)
+	err := s.verifyCodeOf(ctx, func(ctx context.Context) (codeFlow, error) {
+		var err error
+		if r, err = routeOf(ctx); err != nil {
+			return codeFlow{}, err
+		}
+		id = Identity{TenantID: t.ID, UserID: r.User.ID, IdP: directory.IdPMail, Issuer: string(directory.IdPMail), AMR: []string{"otp"}}
+		return m.flow(r, app), nil
+	}, code, func(ctx context.Context) error {
 		if r.unknown {
 			return otp.ErrWrongCode // no code of an unknown address is ever shown
 		}
@@ -98,7 +115,7 @@ func (m passcodeMethod) VerifyCode(ctx context.Context, r Route, code string, ne
 		return s.askConsent(t, id, next)
 	}
 	s.d.Metrics.SignedIn(string(id.IdP))
-	s.d.Log.InfoContext(ctx, "guest signed in with a passcode", "tenant_id", t.ID, "user_id", u.ID)
+	s.d.Log.InfoContext(ctx, "guest signed in with a passcode", "tenant_id", t.ID, "user_id", r.User.ID)
 	return res, nil
 }
 

@@ -181,30 +181,48 @@ func (s *Service) BeginFor(ctx context.Context, t directory.Tenant, addr string,
 }
 
 func (s *Service) begin(ctx context.Context, t directory.Tenant, addr string, app appRef) (Route, error) {
+	r, record, err := s.lookup(ctx, t, addr, app)
+	if record != nil {
+		return r, record(ctx)
+	}
+	return r, err
+}
+
+// lookup is begin without recording its refusal: a refusal comes with
+// record, which records it (in the sign-in log, against the limits) and
+// returns the error begin returns. A caller that looks up in a transaction
+// that a refusal rolls back records after it.
+func (s *Service) lookup(ctx context.Context, t directory.Tenant, addr string, app appRef) (Route, func(context.Context) error, error) {
 	u, err := s.d.Directory.GetUserByMail(ctx, t.ID, addr)
 	if errors.Is(err, store.ErrNotFound) {
-		r, err := s.beginUnknown(ctx, t, addr, app)
-		r.app = app
-		return r, err
+		return s.lookupUnknown(ctx, t, addr, app)
 	}
 	if err != nil {
-		return Route{}, fmt.Errorf("begin sign-in: %w", err)
+		return Route{}, nil, fmt.Errorf("begin sign-in: %w", err)
 	}
 	r, err := s.routeUser(ctx, t, u)
 	r.app = app
-	return r, s.refused(ctx, t, attempt{user: &u, address: addr, app: app}, err)
+	if err == nil {
+		return r, nil, nil
+	}
+	return r, func(ctx context.Context) error {
+		return s.refused(ctx, t, attempt{user: &u, address: addr, app: app}, err)
+	}, err
 }
 
-// beginUnknown routes an address that is no user of t as the guest it
-// could be, and records the attempt as an unknown account (50034) where a
-// real one would record its refusal.
-func (s *Service) beginUnknown(ctx context.Context, t directory.Tenant, addr string, app appRef) (Route, error) {
+// lookupUnknown routes an address that is no user of t as the guest it
+// could be; its refusal is recorded as an unknown account (50034) where a
+// real one would record its own.
+func (s *Service) lookupUnknown(ctx context.Context, t directory.Tenant, addr string, app appRef) (Route, func(context.Context) error, error) {
 	r, err := s.routeUser(ctx, t, prospect(t, addr))
-	r.unknown = true
-	if err != nil {
-		_ = s.refused(ctx, t, attempt{address: addr, app: app}, ErrNotMember)
+	r.unknown, r.app = true, app
+	if err == nil {
+		return r, nil, nil
 	}
-	return r, err
+	return r, func(ctx context.Context) error {
+		_ = s.refused(ctx, t, attempt{address: addr, app: app}, ErrNotMember)
+		return err
+	}, err
 }
 
 // prospect is the user an address that is no user of t could be: a guest
@@ -347,12 +365,28 @@ func (s *Service) Allowed(ctx context.Context, tenantID, userID, appID string) e
 	if err != nil {
 		return notFoundAs(err, ErrNotMember, "allowed: user")
 	}
-	return s.AllowedUser(ctx, t, u, appID)
+	if err := s.allowedUser(ctx, t, u); err != nil {
+		return err
+	}
+	return s.admittedTo(ctx, t, u.ID, appRef{ID: appID})
 }
 
-// AllowedUser is Allowed for a tenant and a user the caller has just read
-// (the provider reads the user for the token's claims anyway).
-func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directory.User, appID string) error {
+// AllowedUser is Allowed for a tenant, a user and the user's access to the
+// app appID that the caller has just read: the provider reads the user for
+// the token's claims, and the access for its roles and groups claims,
+// anyway, so the check decides on those reads instead of making its own.
+func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directory.User, appID string, access assignment.Access) error {
+	if err := s.allowedUser(ctx, t, u); err != nil {
+		return err
+	}
+	if appID != "" && !access.Allowed() {
+		return &NotAssignedError{AppID: appID}
+	}
+	return nil
+}
+
+// allowedUser is what Allowed checks of the user, the app aside.
+func (s *Service) allowedUser(ctx context.Context, t directory.Tenant, u directory.User) error {
 	if u.TenantID != t.ID {
 		return ErrNotMember
 	}
@@ -368,7 +402,7 @@ func (s *Service) AllowedUser(ctx context.Context, t directory.Tenant, u directo
 			return err
 		}
 	}
-	return s.admittedTo(ctx, t, u.ID, appRef{ID: appID})
+	return nil
 }
 
 // IsRefusal reports whether err is a reason a person may not sign in (as

@@ -221,18 +221,27 @@ func refusalFlag(err error) (string, bool) {
 	return "", false
 }
 
-// loginVerify takes the code and finishes the sign-in.
+// loginVerify takes the code and finishes the sign-in. The address's
+// route is read in the transaction that checks the code (VerifyCodeAt),
+// not before it as loginForm reads it.
 func (h *Handler) loginVerify(w http.ResponseWriter, r *http.Request) {
-	route, reqID, ok := h.loginForm(w, r)
-	if !ok {
-		return
-	}
-	res, err := h.deps.SignIn.VerifyCode(r.Context(), route, r.PostFormValue("code"), signin.Continuation{AuthRequestID: reqID})
+	t := tenantFrom(r.Context())
+	reqID := r.PostFormValue("authRequestID")
+	addr, err := formAddress(r)
 	if err != nil {
-		h.loginCodeError(w, r, route, reqID, err)
+		h.signinPage(w, r, http.StatusBadRequest, t, reqID, r.PostFormValue("email"), i18n.T(lang(r), "signin.err_address"))
 		return
 	}
-	h.finish(w, r, route.Tenant, res)
+	route, res, err := h.deps.SignIn.VerifyCodeAt(r.Context(), t, addr, r.PostFormValue("code"), signin.Continuation{AuthRequestID: reqID})
+	var begun *signin.BeginError
+	switch {
+	case errors.As(err, &begun):
+		h.fail(w, r, t.DisplayName, begun.Err)
+	case err != nil:
+		h.loginCodeError(w, r, route, reqID, err)
+	default:
+		h.finish(w, r, route.Tenant, res)
+	}
 }
 
 // finish sends the browser on after a step of the sign-in service: to

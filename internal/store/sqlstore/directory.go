@@ -178,7 +178,7 @@ func (db *DB) CreateUser(ctx context.Context, u directory.User) error {
 
 // GetUser returns the tenant's user with that id, or store.ErrNotFound.
 func (db *DB) GetUser(ctx context.Context, tenantID, id string) (directory.User, error) {
-	if db.requestMemo(ctx) != nil {
+	if db.readsUserWithPolicy(ctx) {
 		return db.getUserWithPolicy(ctx, "get user", `u.id = $2`, tenantID, id)
 	}
 	row := db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND id = $2`, tenantID, id)
@@ -192,7 +192,7 @@ func (db *DB) GetUser(ctx context.Context, tenantID, id string) (directory.User,
 // GetUserByMail returns the tenant's user with that address, compared in
 // lower case, or store.ErrNotFound.
 func (db *DB) GetUserByMail(ctx context.Context, tenantID, mail string) (directory.User, error) {
-	if db.requestMemo(ctx) != nil {
+	if db.readsUserWithPolicy(ctx) {
 		return db.getUserWithPolicy(ctx, "get user by mail", `u.mail_lower = $2`, tenantID, strings.ToLower(mail))
 	}
 	row := db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND mail_lower = $2`,
@@ -206,9 +206,10 @@ func (db *DB) GetUserByMail(ctx context.Context, tenantID, mail string) (directo
 
 // getUserWithPolicy reads a user of tenantID (where: the condition on
 // u, $2 its argument) and, in the same statement, the tenant's email
-// policy, which it keeps in the request's memo: every step of a sign-in
-// that looks a user up decides next with the tenant's policy
-// (GetEmailPolicy: the sign-in pages, the access re-check of a token),
+// policy, which it keeps in the request's memo or, in a transaction, the
+// transaction's (keepPolicy): every step of a sign-in that looks a user up
+// decides next with the tenant's policy (GetEmailPolicy: the sign-in
+// pages, the session's start, the access re-check of a token),
 // and this spares that step a round trip. The tenant drives the read, so
 // an address that is no user costs the same one round trip and brings the
 // policy too: the sign-in pages answer it as a guest who has not redeemed
@@ -227,7 +228,7 @@ func (db *DB) getUserWithPolicy(ctx context.Context, what, where, tenantID, arg 
 		return directory.User{}, notFound(err, what)
 	}
 	if st, err := p.stored(what + ": email policy"); err == nil {
-		store.MemoOf(ctx).Put(emailPolicyMemo(tenantID), st)
+		db.keepPolicy(ctx, tenantID, st)
 	}
 	if !found {
 		return directory.User{}, fmt.Errorf("%s: %w", what, store.ErrNotFound)

@@ -18,8 +18,8 @@ var _ policy.Store = (*DB)(nil)
 // transaction, a policy the request read with a user (GetUserByMail) is
 // not read again.
 func (db *DB) GetEmailPolicy(ctx context.Context, tenantID string) (policy.Stored, error) {
-	if v, ok := db.requestMemo(ctx).Get(emailPolicyMemo(tenantID)); ok {
-		return v.(policy.Stored), nil
+	if st, ok := db.keptPolicy(ctx, tenantID); ok {
+		return st, nil
 	}
 	var p emailPolicyRow
 	err := db.queryRow(ctx, `SELECT `+emailPolicyColumns+`
@@ -63,6 +63,48 @@ func (r *emailPolicyRow) stored(what string) (policy.Stored, error) {
 // emailPolicyMemo is the request memo's key of a tenant's email policy.
 func emailPolicyMemo(tenantID string) string { return "email-policy/" + tenantID }
 
+// keepPolicy keeps the tenant's policy read with a user: outside a
+// transaction in the request's memo; inside one in the transaction's own,
+// so that the transaction that ends a sign-in, which reads the user with
+// the policy and then decides with the policy (the decision made again
+// where the session starts), decides on the policy it read itself, in one
+// round trip instead of two. A transaction keeps only what it read; an
+// update of the policy in it drops it (UpdateEmailPolicy).
+func (db *DB) keepPolicy(ctx context.Context, tenantID string, st policy.Stored) {
+	if tx, ok := ctx.Value(txKey{}).(*txState); ok {
+		if tx.policies == nil {
+			tx.policies = map[string]policy.Stored{}
+		}
+		tx.policies[tenantID] = st
+		return
+	}
+	store.MemoOf(ctx).Put(emailPolicyMemo(tenantID), st)
+}
+
+// keptPolicy returns what keepPolicy kept in ctx's transaction or, outside
+// one, in the request's memo.
+func (db *DB) keptPolicy(ctx context.Context, tenantID string) (policy.Stored, bool) {
+	if tx, ok := ctx.Value(txKey{}).(*txState); ok {
+		st, ok := tx.policies[tenantID]
+		return st, ok
+	}
+	v, ok := store.MemoOf(ctx).Get(emailPolicyMemo(tenantID))
+	if !ok {
+		return policy.Stored{}, false
+	}
+	return v.(policy.Stored), true
+}
+
+// readsUserWithPolicy reports whether a read of a user in ctx brings the
+// tenant's policy along (getUserWithPolicy): in a request, or in a
+// transaction, where something keeps it.
+func (db *DB) readsUserWithPolicy(ctx context.Context) bool {
+	if _, ok := ctx.Value(txKey{}).(*txState); ok {
+		return true
+	}
+	return store.MemoOf(ctx) != nil
+}
+
 // UpdateEmailPolicy reads the tenant's policy for update, applies fn and
 // writes the policy and the preview flag back, in one transaction (joining
 // the caller's). The policy row is created first if missing, so that the
@@ -71,6 +113,9 @@ func emailPolicyMemo(tenantID string) string { return "email-policy/" + tenantID
 func (db *DB) UpdateEmailPolicy(ctx context.Context, tenantID string, fn func(*policy.Stored) error) error {
 	store.MemoOf(ctx).Drop(emailPolicyMemo(tenantID))
 	return db.InTx(ctx, func(ctx context.Context) error {
+		if tx, ok := ctx.Value(txKey{}).(*txState); ok {
+			delete(tx.policies, tenantID) // read again from here on, with this update
+		}
 		if err := db.ensureEmailPolicyRow(ctx, tenantID); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/policy"
 	"github.com/guestgate/guestgate/internal/store"
 )
 
@@ -23,6 +24,9 @@ type txState struct {
 	after []func()
 	// toPrepare lists queries that ran unprepared (SQLite, see stmtQuerier).
 	toPrepare []string
+	// policies are the email policies this transaction read with a user
+	// (getUserWithPolicy), by tenant id; see keepPolicy.
+	policies map[string]policy.Stored
 }
 
 // maxTxAttempts bounds how often InTx reruns fn after retryable errors.

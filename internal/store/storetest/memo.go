@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -49,6 +50,43 @@ func testRequestMemo(t *testing.T, open Open) {
 		p, err = s.GetEmailPolicy(ctx, tn.ID)
 		must(t, "policy after the change", err)
 		wantEqual(t, "policy after the request changed it", p.Config.AllowExternal, policy.AllowDisabled)
+	})
+	t.Run("user_and_policy_in_a_transaction", func(t *testing.T) {
+		// A transaction that reads a user with the policy and then the
+		// policy (the sign-in's, deciding again where the session starts)
+		// gets the policy as the database has it, in the tenant asked for,
+		// and a change it makes shows.
+		s := open(t)
+		tn, other := seedTenant(t, s, "contoso"), seedTenant(t, s, "fabrikam")
+		u := seedGuest(t, s, tn, "kim@partner.example")
+		must(t, "policy", setAllowExternal(t.Context(), s, tn.ID, policy.AllowEnabled))
+		want, wantOther := getPolicy(t, s, tn.ID), getPolicy(t, s, other.ID)
+		err := s.InTx(store.WithRequestMemo(t.Context()), func(ctx context.Context) error {
+			got, err := s.GetUserByMail(ctx, tn.ID, "Kim@Partner.example")
+			must(t, "user by mail", err)
+			wantEqual(t, "user by mail", got, u)
+			byID, err := s.GetUser(ctx, tn.ID, u.ID)
+			must(t, "user", err)
+			wantEqual(t, "user", byID, u)
+			p, err := s.GetEmailPolicy(ctx, tn.ID)
+			must(t, "policy", err)
+			wantEqual(t, "policy read with the user", p, want)
+			p, err = s.GetEmailPolicy(ctx, other.ID)
+			must(t, "other tenant's policy", err)
+			wantEqual(t, "other tenant's policy", p, wantOther)
+			_, err = s.GetUser(ctx, other.ID, u.ID)
+			wantErr(t, "user in another tenant", err, store.ErrNotFound)
+			must(t, "change the policy", setAllowExternal(ctx, s, tn.ID, policy.AllowDisabled))
+			p, err = s.GetEmailPolicy(ctx, tn.ID)
+			must(t, "policy after the change", err)
+			wantEqual(t, "policy after the transaction changed it", p.Config.AllowExternal, policy.AllowDisabled)
+			return nil
+		})
+		must(t, "transaction", err)
+		// What a transaction kept is its own: outside it, the database answers.
+		p, err := s.GetEmailPolicy(store.WithRequestMemo(t.Context()), tn.ID)
+		must(t, "policy after the transaction", err)
+		wantEqual(t, "policy after the transaction", p.Config.AllowExternal, policy.AllowDisabled)
 	})
 	t.Run("app_secrets_and_request", func(t *testing.T) {
 		s := open(t)
