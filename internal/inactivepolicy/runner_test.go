@@ -38,15 +38,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, e testenv.Engine) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := e.Open(t)
 	c := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	f := &fixture{db: db, clock: c, smtp: mailtest.Start(t),
 		users: lifecycle.NewService(lifecycle.Deps{Directory: db, Lifecycle: db, Access: db, Audit: db, Roles: db, Tx: db, Clock: c})}

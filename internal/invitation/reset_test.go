@@ -3,7 +3,6 @@ package invitation_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
@@ -30,14 +29,7 @@ type resetFixture struct {
 func newResetFixture(t *testing.T, e testenv.Engine) *resetFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := e.Open(t)
 	c := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	tn, err := directory.CreateTenant(ctx, db, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}}, "guestgate.local", c.Now())
 	if err != nil {

@@ -35,14 +35,7 @@ type fixture struct {
 func newFixture(t *testing.T, e testenv.Engine, limits ...member.Limits) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := e.Open(t)
 	c := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	tn, err := directory.NewTenant(directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}}, "guestgate.local", c.Now())
 	if err != nil {

@@ -13,9 +13,13 @@
 package testenv
 
 import (
+	"context"
+	"log/slog"
 	"net/url"
 	"os"
 	"testing"
+
+	"github.com/guestgate/guestgate/internal/store/sqlstore"
 )
 
 // PostgresEnv names the variable holding the test server's DSN.
@@ -64,4 +68,20 @@ func redact(dsn string) string {
 		return PostgresEnv
 	}
 	return u.Redacted()
+}
+
+// Open opens a fresh, migrated database of e, closed when t ends: the
+// store every service test builds its service on.
+func (e Engine) Open(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, e.DSN(t), sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("open the %s test database: %v", e.Name, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate the %s test database: %v", e.Name, err)
+	}
+	return db
 }
