@@ -1,4 +1,4 @@
-package ha
+package e2e
 
 import (
 	"bytes"
