@@ -96,7 +96,7 @@ func ServeProcess(t *testing.T, env []string, addr string) *Process {
 	return ServeBehind(t, env, addr, "http://"+addr)
 }
 
-// ServeBehind is serveProcess for one of several processes behind one
+// ServeBehind is ServeProcess for one of several processes behind one
 // public URL (a load balancer's): tokens one issues, another accepts.
 func ServeBehind(t *testing.T, env []string, addr, publicURL string) *Process {
 	t.Helper()
