@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/server"
@@ -36,12 +37,12 @@ func sameModuloAddress(body, addr string) string {
 // another tenant and an address nobody invited; only the invited guest
 // gets mail (docs/security.md, Enumeration).
 func TestEnumerationGuestAndUnknownAddressSamePages(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		// A clock that stands still: the pages say how long until a new
 		// code may be sent, which must not differ by the time between requests.
-		in := start(t, startOptions{dsn: dsn, clock: clock.NewFake(time.Now())})
-		tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
-		other, _ := in.tenantWithAdmin("Contoso", "contoso.example")
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: clock.NewFake(time.Now())})
+		tn, _ := in.TenantWithAdmin("Fabrikam", "fabrikam.example")
+		other, _ := in.TenantWithAdmin("Contoso", "contoso.example")
 		for _, inv := range []struct {
 			tn    string
 			email string
@@ -50,19 +51,19 @@ func TestEnumerationGuestAndUnknownAddressSamePages(t *testing.T) {
 			if inv.tn == other.ID {
 				target = other
 			}
-			if _, err := in.srv.Invite(context.Background(), target, invitation.Request{Email: inv.email, RedirectURL: "https://x.example"}); err != nil {
+			if _, err := in.Srv.Invite(context.Background(), target, invitation.Request{Email: inv.email, RedirectURL: "https://x.example"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		tid := "/" + tn.ID
 		type answer struct {
-			next, sent page
+			next, sent e2etest.Page
 		}
 		answers := map[string]answer{}
 		for _, addr := range []string{"kim@gmail.example", "lee@gmail.example", "nobody@gmail.example"} {
-			b := newBrowser(t)
+			b := e2etest.NewBrowser(t)
 			next := signInAs(in, b, tn, addr)
-			sent := b.submit(in.URL, next, tid+"/login/send", nil)
+			sent := b.Submit(in.URL, next, tid+"/login/send", nil)
 			answers[addr] = answer{next, sent}
 		}
 		guest := answers["kim@gmail.example"]
@@ -102,18 +103,18 @@ func TestEnumerationGuestAndUnknownAddressSamePages(t *testing.T) {
 // with Retry-After in Graph's envelope, and the sign-in pages a 429 page
 // saying when to try again.
 func TestAbuseLimitsAnswer429(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn, configure: func(c *server.Config) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Configure: func(c *server.Config) {
 			c.Abuse.Token.PerClient.Limit = 2
 			c.Abuse.GraphWrites.PerTenant.Limit = 2
 			c.Abuse.Send.PerClient.Limit = 1
 		}})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
 
 		// Graph's write limit, per app per tenant.
 		for i, want := range []int{http.StatusCreated, http.StatusCreated, http.StatusTooManyRequests} {
 			body := map[string]any{"invitedUserEmailAddress": "g" + string(rune('a'+i)) + "@gmail.example", "inviteRedirectUrl": "https://x.example"}
-			status, h, raw := graphCall(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", body)
+			status, h, raw := e2etest.GraphCall(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", body)
 			if status != want {
 				t.Fatalf("write %d = %d %s, want %d", i+1, status, raw, want)
 			}
@@ -130,7 +131,7 @@ func TestAbuseLimitsAnswer429(t *testing.T) {
 			}
 		}
 		// Reads are not writes.
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users", nil, nil); s == http.StatusTooManyRequests {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/users", nil, nil); s == http.StatusTooManyRequests {
 			t.Fatal("a read was refused by the write limit")
 		}
 
@@ -157,16 +158,16 @@ func TestAbuseLimitsAnswer429(t *testing.T) {
 
 		// Sends, per client address: the page says when to try again.
 		for _, addr := range []string{"kim@gmail.example", "lee@gmail.example"} {
-			if _, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: addr, RedirectURL: "https://x.example"}); err != nil {
+			if _, err := in.Srv.Invite(context.Background(), tn, invitation.Request{Email: addr, RedirectURL: "https://x.example"}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		b := newBrowser(t)
-		if p := b.submit(in.URL, signInAs(in, b, tn, "kim@gmail.example"), "/"+tn.ID+"/login/send", nil); p.Status != http.StatusOK {
+		b := e2etest.NewBrowser(t)
+		if p := b.Submit(in.URL, signInAs(in, b, tn, "kim@gmail.example"), "/"+tn.ID+"/login/send", nil); p.Status != http.StatusOK {
 			t.Fatalf("first send = %d", p.Status)
 		}
-		b = newBrowser(t)
-		p := b.submit(in.URL, signInAs(in, b, tn, "lee@gmail.example"), "/"+tn.ID+"/login/send", nil)
+		b = e2etest.NewBrowser(t)
+		p := b.Submit(in.URL, signInAs(in, b, tn, "lee@gmail.example"), "/"+tn.ID+"/login/send", nil)
 		if p.Status != http.StatusTooManyRequests || !strings.Contains(p.Body, "too many sign-in attempts") || !strings.Contains(p.Body, "try again in ") || p.Header.Get("Retry-After") == "" {
 			t.Fatalf("second send from the address = %d\n%s", p.Status, p.Body)
 		}

@@ -5,16 +5,18 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 )
 
 // TestInvitationsAPIRejectsBadInput: bad input answers 400 in Graph's
 // envelope and writes nothing; missing or wrong tokens 401; a token without
 // the permission 403.
 func TestInvitationsAPIRejectsBadInput(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.Read.All")
-		_, reader := in.tenantWithAdmin("Contoso", "contoso.example", "User.Read.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		_, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.Read.All")
+		_, reader := in.TenantWithAdmin("Contoso", "contoso.example", "User.Read.All")
 		u := in.URL + "/v1.0/invitations"
 		ok := map[string]any{"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://apps.fabrikam.example"}
 		with := func(k string, v any) map[string]any {
@@ -47,18 +49,18 @@ func TestInvitationsAPIRejectsBadInput(t *testing.T) {
 					InnerError    map[string]any
 				}
 			}
-			if s := api(t, admin, http.MethodPost, u, c.body, &e); s != http.StatusBadRequest || !strings.Contains(e.Error.Message, c.want) || e.Error.InnerError["request-id"] == "" {
+			if s := e2etest.API(t, admin, http.MethodPost, u, c.body, &e); s != http.StatusBadRequest || !strings.Contains(e.Error.Message, c.want) || e.Error.InnerError["request-id"] == "" {
 				t.Errorf("%s: %d %+v, want 400 naming %q with a request-id", c.name, s, e.Error, c.want)
 			}
 		}
 		var users struct{ Value []any }
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/users", nil, &users)
+		e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/users", nil, &users)
 		if len(users.Value) != 0 {
 			t.Fatalf("rejected invitations wrote %d users", len(users.Value))
 		}
 
 		var e struct{ Error struct{ Code string } }
-		if s := api(t, http.DefaultClient, http.MethodPost, u, ok, &e); s != http.StatusUnauthorized || e.Error.Code != "InvalidAuthenticationToken" {
+		if s := e2etest.API(t, http.DefaultClient, http.MethodPost, u, ok, &e); s != http.StatusUnauthorized || e.Error.Code != "InvalidAuthenticationToken" {
 			t.Errorf("no token = %d %v, want 401 InvalidAuthenticationToken", s, e)
 		}
 		req, _ := http.NewRequest(http.MethodGet, in.URL+"/v1.0/users", nil)
@@ -66,7 +68,7 @@ func TestInvitationsAPIRejectsBadInput(t *testing.T) {
 		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("bad token = %v %v, want 401", resp, err)
 		}
-		if s := api(t, reader, http.MethodPost, u, ok, &e); s != http.StatusForbidden || e.Error.Code != "Authorization_RequestDenied" {
+		if s := e2etest.API(t, reader, http.MethodPost, u, ok, &e); s != http.StatusForbidden || e.Error.Code != "Authorization_RequestDenied" {
 			t.Errorf("token without User.Invite.All = %d %v, want 403", s, e)
 		}
 	})
@@ -75,14 +77,14 @@ func TestInvitationsAPIRejectsBadInput(t *testing.T) {
 // TestUsersAPIPagesAndIsolatesTenants: $top with a skip token walks every
 // user once, and a tenant's token never sees another tenant's users.
 func TestUsersAPIPagesAndIsolatesTenants(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.Read.All")
-		_, other := in.tenantWithAdmin("Contoso", "contoso.example", "User.Read.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		_, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.Read.All")
+		_, other := in.TenantWithAdmin("Contoso", "contoso.example", "User.Read.All")
 		var firstID string
 		for _, a := range []string{"a@x.example", "b@x.example", "c@x.example", "d@x.example", "e@x.example"} {
 			var inv map[string]any
-			api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": a, "inviteRedirectUrl": "https://x.example"}, &inv)
+			e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": a, "inviteRedirectUrl": "https://x.example"}, &inv)
 			if firstID == "" {
 				firstID = inv["invitedUser"].(map[string]any)["id"].(string)
 			}
@@ -97,7 +99,7 @@ func TestUsersAPIPagesAndIsolatesTenants(t *testing.T) {
 				Value []struct{ ID string }
 				Next  string `json:"@odata.nextLink"`
 			}
-			if s := api(t, admin, http.MethodGet, next, nil, &p); s != http.StatusOK {
+			if s := e2etest.API(t, admin, http.MethodGet, next, nil, &p); s != http.StatusOK {
 				t.Fatalf("GET %s = %d", next, s)
 			}
 			for _, u := range p.Value {
@@ -112,17 +114,17 @@ func TestUsersAPIPagesAndIsolatesTenants(t *testing.T) {
 			t.Fatalf("paged through %d users, want 5", len(seen))
 		}
 		var filtered struct{ Value []struct{ Mail string } }
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/users?$filter=mail+eq+'C@x.example'", nil, &filtered)
+		e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/users?$filter=mail+eq+'C@x.example'", nil, &filtered)
 		if len(filtered.Value) != 1 || filtered.Value[0].Mail != "c@x.example" {
 			t.Fatalf("$filter mail eq = %+v", filtered.Value)
 		}
 		var list struct{ Value []any }
-		api(t, other, http.MethodGet, in.URL+"/v1.0/users", nil, &list)
+		e2etest.API(t, other, http.MethodGet, in.URL+"/v1.0/users", nil, &list)
 		if len(list.Value) != 0 {
 			t.Fatalf("another tenant sees %d of Fabrikam's users", len(list.Value))
 		}
 		var e struct{ Error struct{ Code string } }
-		if s := api(t, other, http.MethodGet, in.URL+"/v1.0/users/"+firstID, nil, &e); s != http.StatusNotFound {
+		if s := e2etest.API(t, other, http.MethodGet, in.URL+"/v1.0/users/"+firstID, nil, &e); s != http.StatusNotFound {
 			t.Fatalf("another tenant reading a Fabrikam user = %d %v, want 404", s, e)
 		}
 	})
@@ -132,15 +134,15 @@ func TestUsersAPIPagesAndIsolatesTenants(t *testing.T) {
 // user" record (category UserManagement, by the calling app), in the
 // transaction that creates it.
 func TestInvitationIsAudited(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All")
-		id, _ := inviteNoMail(t, in, admin, "teri@gmail.example")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		_, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All")
+		id, _ := e2etest.InviteNoMail(t, in, admin, "teri@gmail.example")
 		var out struct {
 			Value []map[string]any `json:"value"`
 		}
 		q := url.Values{"$filter": {"activityDisplayName eq 'Invite external user'"}}
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?"+q.Encode(), nil, &out); s != http.StatusOK || len(out.Value) != 1 {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?"+q.Encode(), nil, &out); s != http.StatusOK || len(out.Value) != 1 {
 			t.Fatalf("invitation audit records = %d %v, want one", s, out.Value)
 		}
 		rec := out.Value[0]

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 )
 
@@ -17,18 +18,18 @@ import (
 // control characters in /{tenant} and in API paths, queries and JSON
 // strings; unsupported OData options in Graph's envelope.
 func TestClientMistakesAre4xx(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.ReadWrite.All")
-		other, _ := in.tenantWithAdmin("Contoso", "contoso.example")
-		res, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "kim@gmail.example", RedirectURL: "https://x.example"})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.ReadWrite.All")
+		other, _ := in.TenantWithAdmin("Contoso", "contoso.example")
+		res, err := in.Srv.Invite(context.Background(), tn, invitation.Request{Email: "kim@gmail.example", RedirectURL: "https://x.example"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// An authorization request of Contoso's app, pending.
-		rp := newRelyingParty(t, in, other)
-		b := newBrowser(t)
-		contosoLogin := b.get(rp.begin().url)
+		rp := e2etest.NewRelyingParty(t, in, other)
+		b := e2etest.NewBrowser(t)
+		contosoLogin := b.Get(rp.Begin().URL)
 		_, theirs, ok := strings.Cut(contosoLogin.Location, "authRequestID=")
 		if !ok {
 			t.Fatalf("authorize at Contoso: %d %q", contosoLogin.Status, contosoLogin.Location)
@@ -53,7 +54,7 @@ func TestClientMistakesAre4xx(t *testing.T) {
 			{"NUL_redeem_ticket", "/redeem?ticket=%00", http.StatusNotFound},
 		}
 		for _, c := range pages {
-			p := newBrowser(t).get(in.URL + c.path)
+			p := e2etest.NewBrowser(t).Get(in.URL + c.path)
 			if p.Status != c.want || !strings.Contains(p.Header.Get("Content-Type"), "text/html") {
 				t.Errorf("%s: GET %s = %d %s, want %d with a page\n%s", c.name, c.path, p.Status, p.Header.Get("Content-Type"), c.want, p.Body)
 			}
@@ -69,9 +70,9 @@ func TestClientMistakesAre4xx(t *testing.T) {
 		}
 		// A posted form with a NUL address or authRequestID, at every step.
 		for _, fields := range []map[string]string{{"email": "kim\x00@gmail.example"}, {"email": "kim@gmail.example", "authRequestID": "\x00"}} {
-			b := newBrowser(t)
-			login := b.get(in.URL + tid + "/login")
-			form := formValues(t, login.Body, tid+"/login/next")
+			b := e2etest.NewBrowser(t)
+			login := b.Get(in.URL + tid + "/login")
+			form := e2etest.FormValues(t, login.Body, tid+"/login/next")
 			for k, v := range fields {
 				form.Set(k, v)
 			}
@@ -80,7 +81,7 @@ func TestClientMistakesAre4xx(t *testing.T) {
 				req, _ := http.NewRequest(http.MethodPost, in.URL+tid+step, strings.NewReader(form.Encode()))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				req.Header.Set("Origin", in.URL)
-				if p := b.do(req); p.Status >= 500 {
+				if p := b.Do(req); p.Status >= 500 {
 					t.Errorf("POST %s with %q = %d\n%s", step, fields, p.Status, p.Body)
 				}
 			}
@@ -109,7 +110,7 @@ func TestClientMistakesAre4xx(t *testing.T) {
 			{"malformed_query", http.MethodGet, "/v1.0/users?$top=%zz", nil, 400, "BadRequest"},
 		}
 		for _, c := range api {
-			status, h, raw := graphCall(t, admin, c.method, in.URL+c.path, c.body)
+			status, h, raw := e2etest.GraphCall(t, admin, c.method, in.URL+c.path, c.body)
 			var e struct {
 				Error struct {
 					Code       string         `json:"code"`
@@ -128,9 +129,9 @@ func TestClientMistakesAre4xx(t *testing.T) {
 // request's client_id is the client's mistake (400 invalid_request), not
 // a store error, PostgreSQL included.
 func TestTokenRequestWithNULIs400(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, _ := in.TenantWithAdmin("Fabrikam", "fabrikam.example")
 		resp, err := http.Post(in.URL+"/"+tn.ID+"/oauth2/v2.0/token", "application/x-www-form-urlencoded",
 			strings.NewReader("grant_type=client_credentials&client_id=%00x&client_secret=y&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"))
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
@@ -39,7 +40,7 @@ var bulkFormRe = regexp.MustCompile(`(?s)<form method="post" action="([^"]*/invi
 
 // bulkUpload posts file through the Invite page's bulk form at base and
 // returns the path of the job's status page.
-func bulkUpload(t *testing.T, b *browser, base string, tn directory.Tenant, file string) string {
+func bulkUpload(t *testing.T, b *e2etest.Browser, base string, tn directory.Tenant, file string) string {
 	t.Helper()
 	res := bulkPost(t, b, base, tn, file)
 	if res.Status != http.StatusSeeOther || !strings.Contains(res.Location, "/admin/invite/bulk/") {
@@ -50,16 +51,16 @@ func bulkUpload(t *testing.T, b *browser, base string, tn directory.Tenant, file
 
 // bulkPost posts file through the Invite page's bulk form at base and
 // returns the answer.
-func bulkPost(t *testing.T, b *browser, base string, tn directory.Tenant, file string) page {
+func bulkPost(t *testing.T, b *e2etest.Browser, base string, tn directory.Tenant, file string) e2etest.Page {
 	t.Helper()
-	p := b.get(base + "/" + tn.ID + "/admin/invite")
+	p := b.Get(base + "/" + tn.ID + "/admin/invite")
 	m := bulkFormRe.FindStringSubmatch(p.Body)
 	if p.Status != http.StatusOK || m == nil {
 		t.Fatalf("the Invite page = %d, without the bulk form\n%s", p.Status, p.Body)
 	}
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	for _, h := range hiddenRe.FindAllStringSubmatch(m[2], -1) {
+	for _, h := range e2etest.HiddenRe.FindAllStringSubmatch(m[2], -1) {
 		_ = mw.WriteField(html.UnescapeString(h[1]), html.UnescapeString(h[2]))
 	}
 	fw, _ := mw.CreateFormFile("file", "invite.csv")
@@ -68,13 +69,13 @@ func bulkPost(t *testing.T, b *browser, base string, tn directory.Tenant, file s
 	req, _ := http.NewRequest(http.MethodPost, base+html.UnescapeString(m[1]), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Origin", base)
-	return b.do(req)
+	return b.Do(req)
 }
 
 var progressRe = regexp.MustCompile(`<progress id="progress" max="(\d+)" value="(\d+)">`)
 
 // bulkDone reads a status page: rows done, and whether the job finished.
-func bulkDone(t *testing.T, p page) (int, bool) {
+func bulkDone(t *testing.T, p e2etest.Page) (int, bool) {
 	t.Helper()
 	if p.Status != http.StatusOK {
 		t.Fatalf("bulk status page = %d\n%s", p.Status, p.Body)
@@ -91,11 +92,11 @@ func bulkDone(t *testing.T, p page) (int, bool) {
 }
 
 // waitBulkDone polls the status page at u until the job is finished.
-func waitBulkDone(t *testing.T, b *browser, u string) page {
+func waitBulkDone(t *testing.T, b *e2etest.Browser, u string) e2etest.Page {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		p := b.get(u)
+		p := b.Get(u)
 		if _, done := bulkDone(t, p); done {
 			return p
 		}
@@ -107,9 +108,9 @@ func waitBulkDone(t *testing.T, b *browser, u string) page {
 }
 
 // bulkResults downloads the results CSV and checks every row succeeded.
-func bulkResults(t *testing.T, b *browser, u string, rows int) {
+func bulkResults(t *testing.T, b *e2etest.Browser, u string, rows int) {
 	t.Helper()
-	p := b.get(u)
+	p := b.Get(u)
 	recs, err := csv.NewReader(strings.NewReader(p.Body)).ReadAll()
 	if p.Status != http.StatusOK || err != nil || len(recs) != rows+1 {
 		t.Fatalf("results CSV at %s = %d: %d records, %v", u, p.Status, len(recs), err)
@@ -148,7 +149,7 @@ func invitationsByAddress(t *testing.T, app *http.Client, base string) map[strin
 			} `json:"value"`
 			Next string `json:"@odata.nextLink"`
 		}
-		if s := api(t, app, http.MethodGet, next, nil, &page); s != http.StatusOK {
+		if s := e2etest.API(t, app, http.MethodGet, next, nil, &page); s != http.StatusOK {
 			t.Fatalf("GET %s = %d", next, s)
 		}
 		for _, rec := range page.Value {
@@ -169,16 +170,16 @@ func invitationsByAddress(t *testing.T, app *http.Client, base string) map[strin
 // and its results CSV, through the second; another tenant's admin gets a
 // 404 page for it.
 func TestConsoleBulkInviteAnyInstance(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		smtp := mailtest.Start(t)
-		first := start(t, startOptions{dsn: dsn, mail: smtp})
-		second := start(t, startOptions{dsn: dsn, mail: smtp})
-		tn, _ := consoleTenant(t, first, nil)
-		_, app := second.tenantWithAdminIn(tn, "User.Read.All")
-		b := consoleSignIn(t, first, tn, "admin")
+		first := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Mail: smtp})
+		second := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Mail: smtp})
+		tn, _ := e2etest.ConsoleTenant(t, first, nil)
+		_, app := second.TenantWithAdminIn(tn, "User.Read.All")
+		b := e2etest.ConsoleSignIn(t, first, tn, "admin")
 		const rows = 120
 		status := bulkUpload(t, b, first.URL, tn, bulkCSV(rows, "partner.example"))
-		if _, done := bulkDone(t, b.get(second.URL+status)); done {
+		if _, done := bulkDone(t, b.Get(second.URL+status)); done {
 			t.Logf("the job finished before the second process was asked")
 		}
 		p := waitBulkDone(t, b, second.URL+status)
@@ -191,19 +192,19 @@ func TestConsoleBulkInviteAnyInstance(t *testing.T) {
 			t.Fatalf("guests in the API: %s, want %d", n, rows)
 		}
 
-		other, _, err := second.srv.CreateTenantWithAdmin(context.Background(), directory.NewTenantRequest{Name: "Contoso", Domains: []string{"contoso.example"}},
-			member.NewMember{UserPrincipalName: "admin@contoso.example", DisplayName: "Casey Admin", Password: consolePassword})
+		other, _, err := second.Srv.CreateTenantWithAdmin(context.Background(), directory.NewTenantRequest{Name: "Contoso", Domains: []string{"contoso.example"}},
+			member.NewMember{UserPrincipalName: "admin@contoso.example", DisplayName: "Casey Admin", Password: e2etest.ConsolePassword})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ob := newBrowser(t)
-		signin := ob.get(second.URL + "/" + other.ID + "/admin/signin")
-		if done := ob.submit(second.URL, signin, "/"+other.ID+"/admin/signin", map[string]string{"email": "admin@contoso.example", "password": consolePassword}); done.Status != http.StatusSeeOther {
+		ob := e2etest.NewBrowser(t)
+		signin := ob.Get(second.URL + "/" + other.ID + "/admin/signin")
+		if done := ob.Submit(second.URL, signin, "/"+other.ID+"/admin/signin", map[string]string{"email": "admin@contoso.example", "password": e2etest.ConsolePassword}); done.Status != http.StatusSeeOther {
 			t.Fatalf("sign-in of the other tenant's admin = %d", done.Status)
 		}
 		jobID := status[strings.LastIndexByte(status, '/')+1:]
 		for _, path := range []string{"", "/results.csv"} {
-			if p := ob.get(second.URL + "/" + other.ID + "/admin/invite/bulk/" + jobID + path); p.Status != http.StatusNotFound {
+			if p := ob.Get(second.URL + "/" + other.ID + "/admin/invite/bulk/" + jobID + path); p.Status != http.StatusNotFound {
 				t.Fatalf("another tenant's admin asks for the job%s: %d, want 404", path, p.Status)
 			}
 		}
@@ -216,22 +217,22 @@ func TestConsoleBulkInviteAnyInstance(t *testing.T) {
 // resumes the job at start, and the API shows every guest invited exactly
 // once; the results are read through a third process.
 func TestConsoleBulkInviteResumedAfterKill(t *testing.T) {
-	guestgateBinary(t) // build before the clock starts
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.GuestgateBinary(t) // build before the clock starts
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		smtp := mailtest.Start(t)
-		reader := start(t, startOptions{dsn: dsn, mail: smtp})
-		tn, _ := consoleTenant(t, reader, nil)
-		_, app := reader.tenantWithAdminIn(tn, "User.Read.All", "AuditLog.Read.All")
-		proc := serveProcess(t, []string{
+		reader := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Mail: smtp})
+		tn, _ := e2etest.ConsoleTenant(t, reader, nil)
+		_, app := reader.TenantWithAdminIn(tn, "User.Read.All", "AuditLog.Read.All")
+		proc := e2etest.ServeProcess(t, []string{
 			"GUESTGATE_DATABASE_URL=" + dsn, "GUESTGATE_SMTP_URL=" + smtp.URL(), "GUESTGATE_MAIL_FROM=guestgate@guestgate.test",
-			"GUESTGATE_SECRET=" + reader.cfg.Secret, "GUESTGATE_LOG_LEVEL=warn",
-		}, freeAddr(t))
-		b := consoleSignIn(t, &instance{t: t, URL: proc.URL}, tn, "admin")
+			"GUESTGATE_SECRET=" + reader.Config.Secret, "GUESTGATE_LOG_LEVEL=warn",
+		}, e2etest.FreeAddr(t))
+		b := e2etest.ConsoleSignIn(t, &e2etest.Instance{T: t, URL: proc.URL}, tn, "admin")
 		const rows = 1000
 		status := bulkUpload(t, b, proc.URL, tn, bulkCSV(rows, "partner.example"))
 		deadline := time.Now().Add(time.Minute)
 		for {
-			n, done := bulkDone(t, b.get(proc.URL+status))
+			n, done := bulkDone(t, b.Get(proc.URL+status))
 			if done {
 				t.Fatalf("the job finished before the kill; it needs more rows")
 			}
@@ -243,7 +244,7 @@ func TestConsoleBulkInviteResumedAfterKill(t *testing.T) {
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
-		proc.kill()
+		proc.Kill()
 
 		jobID := status[strings.LastIndexByte(status, '/')+1:]
 		db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{Logger: slog.New(slog.DiscardHandler)})
@@ -257,7 +258,7 @@ func TestConsoleBulkInviteResumedAfterKill(t *testing.T) {
 		}
 		t.Logf("killed with %d of %d rows done", p.Done(), rows)
 
-		resumer := start(t, startOptions{dsn: dsn, mail: smtp, clock: clock.NewFake(j.LeaseUntil.Add(time.Second))})
+		resumer := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Mail: smtp, Clock: clock.NewFake(j.LeaseUntil.Add(time.Second))})
 		done := waitBulkDone(t, b, resumer.URL+status)
 		if !strings.Contains(done.Body, fmt.Sprintf("All %d rows are done: %d invited, 0 failed.", rows, rows)) {
 			t.Fatalf("results page:\n%s", done.Body)

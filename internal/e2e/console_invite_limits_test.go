@@ -12,6 +12,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/collab"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/ratelimit"
 	"github.com/guestgate/guestgate/internal/server"
@@ -24,10 +25,10 @@ const consoleWriteWindow = 150 * time.Second
 // limit per consoleWriteWindow, a cap of queue unfinished bulk
 // invitations per tenant, and a sweep of waiting bulk invitations every
 // few milliseconds (so that moving the clock resumes them).
-func limitedConsole(t *testing.T, dsn string, limit, queue int) (*instance, *clock.Fake) {
+func limitedConsole(t *testing.T, dsn string, limit, queue int) (*e2etest.Instance, *clock.Fake) {
 	t.Helper()
 	fake := clock.NewFake(time.Now())
-	in := start(t, startOptions{dsn: dsn, clock: fake, bulkSweep: 10 * time.Millisecond, configure: func(c *server.Config) {
+	in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: fake, BulkSweep: 10 * time.Millisecond, Configure: func(c *server.Config) {
 		c.Abuse.GraphWrites.PerTenant = ratelimit.Rule{Limit: limit, Window: consoleWriteWindow}
 		c.BulkInviteQueue = queue
 	}})
@@ -37,11 +38,11 @@ func limitedConsole(t *testing.T, dsn string, limit, queue int) (*instance, *clo
 // waitBulkStopped polls the status page at u until the job is finished,
 // or waits for the write limit (the page says so) with more than after
 // rows done; it returns the page and the rows done (-1 when finished).
-func waitBulkStopped(t *testing.T, b *browser, u string, after int) (page, int) {
+func waitBulkStopped(t *testing.T, b *e2etest.Browser, u string, after int) (e2etest.Page, int) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		p := b.get(u)
+		p := b.Get(u)
 		n, done := bulkDone(t, p)
 		if done || (n > after && strings.Contains(p.Body, `id="bulk-waiting"`)) {
 			return p, n
@@ -62,13 +63,13 @@ func waitBulkStopped(t *testing.T, b *browser, u string, after int) (page, int) 
 // Meanwhile a second upload is refused by the queue cap and a single
 // invitation by the limit.
 func TestConsoleBulkInviteWaitsForTheWriteLimit(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		in, fake := limitedConsole(t, dsn, 10, 1)
-		tn, _ := consoleTenant(t, in, map[string]string{"plain": ""})
-		_, app := in.tenantWithAdminIn(tn, "User.Read.All", "AuditLog.Read.All")
-		b := consoleSignIn(t, in, tn, "plain")
-		invite := func(addr string) page {
-			return consolePost(t, in, b, tn, "/invite", "/invite", map[string]string{"email": addr, "redirectUrl": "https://app.example/"})
+		tn, _ := e2etest.ConsoleTenant(t, in, map[string]string{"plain": ""})
+		_, app := in.TenantWithAdminIn(tn, "User.Read.All", "AuditLog.Read.All")
+		b := e2etest.ConsoleSignIn(t, in, tn, "plain")
+		invite := func(addr string) e2etest.Page {
+			return e2etest.ConsolePost(t, in, b, tn, "/invite", "/invite", map[string]string{"email": addr, "redirectUrl": "https://app.example/"})
 		}
 		if p := invite("first@partner.example"); p.Status != http.StatusOK || !strings.Contains(p.Body, "first@partner.example was invited.") {
 			t.Fatalf("the member's first invitation = %d\n%s", p.Status, p.Body)
@@ -117,30 +118,30 @@ func TestConsoleBulkInviteWaitsForTheWriteLimit(t *testing.T) {
 // invited; once it lets no one invite, a Global Administrator's console
 // invitations, resends, redemption resets and uploads are refused.
 func TestConsoleInvitationsFollowAllowInvitesFrom(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		in, fake := limitedConsole(t, dsn, 3, 5)
-		tn, _ := consoleTenant(t, in, map[string]string{"plain": ""})
-		_, app := in.tenantWithAdminIn(tn, "Policy.ReadWrite.Authorization", "User.Read.All", "AuditLog.Read.All")
-		target, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "target@partner.example", RedirectURL: "https://app.example/"})
+		tn, _ := e2etest.ConsoleTenant(t, in, map[string]string{"plain": ""})
+		_, app := in.TenantWithAdminIn(tn, "Policy.ReadWrite.Authorization", "User.Read.All", "AuditLog.Read.All")
+		target, err := in.Srv.Invite(context.Background(), tn, invitation.Request{Email: "target@partner.example", RedirectURL: "https://app.example/"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := consoleSignIn(t, in, tn, "plain")
+		b := e2etest.ConsoleSignIn(t, in, tn, "plain")
 		status := in.URL + bulkUpload(t, b, in.URL, tn, bulkCSV(6, "partner.example"))
 		if _, n := waitBulkStopped(t, b, status, 0); n != 3 {
 			t.Fatalf("%d rows done, want 3 before the job waits", n)
 		}
-		if s := api(t, app, http.MethodPatch, in.URL+"/v1.0/policies/authorizationPolicy", map[string]any{"allowInvitesFrom": "adminsAndGuestInviters"}, nil); s != http.StatusNoContent {
+		if s := e2etest.API(t, app, http.MethodPatch, in.URL+"/v1.0/policies/authorizationPolicy", map[string]any{"allowInvitesFrom": "adminsAndGuestInviters"}, nil); s != http.StatusNoContent {
 			t.Fatalf("PATCH authorizationPolicy = %d", s)
 		}
-		forbidden := func(what string, p page) {
+		forbidden := func(what string, p e2etest.Page) {
 			t.Helper()
 			if p.Status != http.StatusForbidden {
 				t.Fatalf("%s by a member without a role under adminsAndGuestInviters = %d, want 403\n%s", what, p.Status, p.Body)
 			}
 		}
-		forbidden("invite", consolePost(t, in, b, tn, "/invite", "/invite", map[string]string{"email": "kim@partner.example", "redirectUrl": "https://app.example/"}))
-		forbidden("resend", consolePost(t, in, b, tn, "/users/"+target.User.ID, "/users/"+target.User.ID+"/resend", nil))
+		forbidden("invite", e2etest.ConsolePost(t, in, b, tn, "/invite", "/invite", map[string]string{"email": "kim@partner.example", "redirectUrl": "https://app.example/"}))
+		forbidden("resend", e2etest.ConsolePost(t, in, b, tn, "/users/"+target.User.ID, "/users/"+target.User.ID+"/resend", nil))
 		forbidden("bulk upload", bulkPost(t, b, in.URL, tn, bulkCSV(1, "other.example")))
 
 		fake.Advance(consoleWriteWindow)
@@ -157,15 +158,15 @@ func TestConsoleInvitationsFollowAllowInvitesFrom(t *testing.T) {
 		// With invitations off, a Global Administrator's console invites
 		// nothing either, a redemption reset included (as the API's POST
 		// /v1.0/invitations with resetRedemption for a delegated caller).
-		if s := api(t, app, http.MethodPatch, in.URL+"/v1.0/policies/authorizationPolicy", map[string]any{"allowInvitesFrom": "none"}, nil); s != http.StatusNoContent {
+		if s := e2etest.API(t, app, http.MethodPatch, in.URL+"/v1.0/policies/authorizationPolicy", map[string]any{"allowInvitesFrom": "none"}, nil); s != http.StatusNoContent {
 			t.Fatalf("PATCH authorizationPolicy = %d", s)
 		}
-		ga := consoleSignIn(t, in, tn, "admin")
+		ga := e2etest.ConsoleSignIn(t, in, tn, "admin")
 		user := "/users/" + target.User.ID
-		for what, p := range map[string]page{
-			"invite": consolePost(t, in, ga, tn, "/invite", "/invite", map[string]string{"email": "kim@partner.example", "redirectUrl": "https://app.example/"}),
-			"resend": consolePost(t, in, ga, tn, user, user+"/resend", nil),
-			"reset":  consolePost(t, in, ga, tn, user+"/reset", user+"/reset", nil),
+		for what, p := range map[string]e2etest.Page{
+			"invite": e2etest.ConsolePost(t, in, ga, tn, "/invite", "/invite", map[string]string{"email": "kim@partner.example", "redirectUrl": "https://app.example/"}),
+			"resend": e2etest.ConsolePost(t, in, ga, tn, user, user+"/resend", nil),
+			"reset":  e2etest.ConsolePost(t, in, ga, tn, user+"/reset", user+"/reset", nil),
 			"upload": bulkPost(t, ga, in.URL, tn, bulkCSV(1, "other.example")),
 		} {
 			if p.Status != http.StatusForbidden {
@@ -184,23 +185,23 @@ func TestConsoleInvitationsFollowAllowInvitesFrom(t *testing.T) {
 // displayName, no app), invitations included: single, resend and bulk;
 // and the audit page shows the member in its User column.
 func TestConsoleActionsAuditTheMember(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
 		ctx := context.Background()
-		tn, people := consoleTenant(t, in, nil)
+		tn, people := e2etest.ConsoleTenant(t, in, nil)
 		admin := people["admin"]
-		_, app := in.tenantWithAdminIn(tn, "User.Read.All", "AuditLog.Read.All")
+		_, app := in.TenantWithAdminIn(tn, "User.Read.All", "AuditLog.Read.All")
 		before := map[string]bool{}
 		for _, rec := range directoryAudits(t, app, in.URL, "") {
 			before[rec["id"].(string)] = true
 		}
 
-		b := consoleSignIn(t, in, tn, "admin")
+		b := e2etest.ConsoleSignIn(t, in, tn, "admin")
 		base := "/" + tn.ID + "/admin"
-		if p := consolePost(t, in, b, tn, "/invite", "/invite", map[string]string{"email": "kim@partner.example", "redirectUrl": "https://app.example/"}); p.Status != http.StatusOK {
+		if p := e2etest.ConsolePost(t, in, b, tn, "/invite", "/invite", map[string]string{"email": "kim@partner.example", "redirectUrl": "https://app.example/"}); p.Status != http.StatusOK {
 			t.Fatalf("invite = %d\n%s", p.Status, p.Body)
 		}
-		kim, err := in.srv.DB().GetUserByMail(ctx, tn.ID, "kim@partner.example")
+		kim, err := in.Srv.DB().GetUserByMail(ctx, tn.ID, "kim@partner.example")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,19 +210,19 @@ func TestConsoleActionsAuditTheMember(t *testing.T) {
 		for _, step := range []struct{ path, action string }{
 			{user, user + "/resend"}, {user + "/reset", user + "/reset"}, {user, user + "/revoke"}, {user, user + "/disable"}, {user, user + "/enable"},
 		} {
-			if p := consolePost(t, in, b, tn, step.path, step.action, nil); p.Status != http.StatusSeeOther {
+			if p := e2etest.ConsolePost(t, in, b, tn, step.path, step.action, nil); p.Status != http.StatusSeeOther {
 				t.Fatalf("%s = %d\n%s", step.action, p.Status, p.Body)
 			}
 		}
-		if p := consolePost(t, in, b, tn, "/collaboration", "/collaboration", map[string]string{"allowInvitesFrom": string(collab.InvitesAdminsInvitersMembers),
+		if p := e2etest.ConsolePost(t, in, b, tn, "/collaboration", "/collaboration", map[string]string{"allowInvitesFrom": string(collab.InvitesAdminsInvitersMembers),
 			"guestUserRoleId": collab.GuestRoleLimited, "domainMode": string(collab.DomainsAny), "domains": ""}); p.Status != http.StatusSeeOther {
 			t.Fatalf("collaboration = %d\n%s", p.Status, p.Body)
 		}
-		confirm := consolePost(t, in, b, tn, "/identity-providers/email-otp", "/identity-providers/email-otp", map[string]string{"value": "disabled"})
-		if p := b.submit(in.URL, confirm, base+"/identity-providers/email-otp/save", nil); p.Status != http.StatusSeeOther {
+		confirm := e2etest.ConsolePost(t, in, b, tn, "/identity-providers/email-otp", "/identity-providers/email-otp", map[string]string{"value": "disabled"})
+		if p := b.Submit(in.URL, confirm, base+"/identity-providers/email-otp/save", nil); p.Status != http.StatusSeeOther {
 			t.Fatalf("email OTP policy = %d\n%s", p.Status, p.Body)
 		}
-		if p := consolePost(t, in, b, tn, user+"/delete", user+"/delete", nil); p.Status != http.StatusSeeOther {
+		if p := e2etest.ConsolePost(t, in, b, tn, user+"/delete", user+"/delete", nil); p.Status != http.StatusSeeOther {
 			t.Fatalf("delete = %d\n%s", p.Status, p.Body)
 		}
 
@@ -242,7 +243,7 @@ func TestConsoleActionsAuditTheMember(t *testing.T) {
 			t.Fatalf("audited %v, want 4 invitations (single, resend, two rows) and the other actions", activities)
 		}
 
-		page := b.get(in.URL + base + "/logs/audit?" + url.Values{"activity": {invitation.ActivityInvite}, "format": {"csv"}}.Encode())
+		page := b.Get(in.URL + base + "/logs/audit?" + url.Values{"activity": {invitation.ActivityInvite}, "format": {"csv"}}.Encode())
 		recs, err := csv.NewReader(strings.NewReader(page.Body)).ReadAll()
 		// The four invitations and the reset ("Invite external user with
 		// reset invitation status"), under the header.
@@ -271,7 +272,7 @@ func directoryAudits(t *testing.T, app *http.Client, base, filter string) []map[
 			Value []map[string]any `json:"value"`
 			Next  string           `json:"@odata.nextLink"`
 		}
-		if s := api(t, app, http.MethodGet, next, nil, &page); s != http.StatusOK {
+		if s := e2etest.API(t, app, http.MethodGet, next, nil, &page); s != http.StatusOK {
 			t.Fatalf("GET %s = %d", next, s)
 		}
 		out = append(out, page.Value...)

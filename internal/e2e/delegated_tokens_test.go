@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/roles"
@@ -27,9 +28,9 @@ var graphScopesAsked = []string{
 
 // adminTool is a public client (no secret, PKCE) asking for Graph's
 // delegated permissions, as the reproduced product's admin tools do.
-func adminTool(t *testing.T, in *instance, tn directory.Tenant, scopes []string) *relyingParty {
+func adminTool(t *testing.T, in *e2etest.Instance, tn directory.Tenant, scopes []string) *e2etest.RelyingParty {
 	t.Helper()
-	app, _, err := in.srv.CreateApp(context.Background(), tn.ID, "Admin tool", nil, []string{rpRedirect}, nil, true)
+	app, _, err := in.Srv.CreateApp(context.Background(), tn.ID, "Admin tool", nil, []string{e2etest.RPRedirect}, nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,22 +38,9 @@ func adminTool(t *testing.T, in *instance, tn directory.Tenant, scopes []string)
 	if err != nil {
 		t.Fatalf("go-oidc discovery: %v", err)
 	}
-	return &relyingParty{t: t, in: in, tenant: tn, provider: p, oauth: oauth2.Config{
-		ClientID: app.AppID, RedirectURL: rpRedirect, Endpoint: p.Endpoint(), Scopes: scopes,
+	return &e2etest.RelyingParty{T: t, In: in, Tenant: tn, Provider: p, OAuth: oauth2.Config{
+		ClientID: app.AppID, RedirectURL: e2etest.RPRedirect, Endpoint: p.Endpoint(), Scopes: scopes,
 	}}
-}
-
-// memberToken signs a member in to the tool with a password and returns
-// the access token.
-func (rp *relyingParty) memberToken(addr, password string) *oauth2.Token {
-	rp.t.Helper()
-	f := rp.begin()
-	b := newBrowser(rp.t)
-	login := b.follow(rp.in, b.get(f.url))
-	tid := "/" + rp.tenant.ID
-	next := b.submit(rp.in.URL, login, tid+"/login/next", map[string]string{"email": addr})
-	_, tok := rp.finish(f, b.follow(rp.in, b.submit(rp.in.URL, next, tid+"/login/password", map[string]string{"password": password})))
-	return tok
 }
 
 func jwtClaims(t *testing.T, raw string) map[string]any {
@@ -81,32 +69,32 @@ func jwtClaims(t *testing.T, raw string) map[string]any {
 // invites; a guest's token is refused everything. App-only
 // tokens keep working.
 func TestDelegatedGraphTokens(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
 		ctx := context.Background()
 		const pw = "tulip-Quarry-2026"
-		tn, ga, err := in.srv.CreateTenantWithAdmin(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}},
+		tn, ga, err := in.Srv.CreateTenantWithAdmin(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}},
 			member.NewMember{UserPrincipalName: "admin@fabrikam.example", DisplayName: "Admin", Password: pw})
 		if err != nil {
 			t.Fatal(err)
 		}
 		people := map[string]roles.Role{"apa": roles.AuthenticationPolicyAdministrator, "ua": roles.UserAdministrator, "gi": roles.GuestInviter, "plain": {}}
 		for name, role := range people {
-			u, err := in.srv.CreateMember(ctx, tn, member.NewMember{UserPrincipalName: name + "@fabrikam.example", DisplayName: name, Password: pw, AccountEnabled: true})
+			u, err := in.Srv.CreateMember(ctx, tn, member.NewMember{UserPrincipalName: name + "@fabrikam.example", DisplayName: name, Password: pw, AccountEnabled: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if role.TemplateID != "" {
-				if _, err := in.srv.AssignRole(ctx, tn, u.ID, role.DisplayName); err != nil {
+				if _, err := in.Srv.AssignRole(ctx, tn, u.ID, role.DisplayName); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		tool := adminTool(t, in, tn, append(graphScopesAsked, "offline_access"))
-		_, settings := in.tenantWithAdminIn(tn, "Policy.ReadWrite.Authorization")
+		_, settings := in.TenantWithAdminIn(tn, "Policy.ReadWrite.Authorization")
 		setInvitesFrom := func(v string) {
 			t.Helper()
-			if s := api(t, settings, http.MethodPatch, in.URL+"/v1.0/policies/authorizationPolicy", map[string]any{"allowInvitesFrom": v}, nil); s != http.StatusNoContent {
+			if s := e2etest.API(t, settings, http.MethodPatch, in.URL+"/v1.0/policies/authorizationPolicy", map[string]any{"allowInvitesFrom": v}, nil); s != http.StatusNoContent {
 				t.Fatalf("PATCH authorizationPolicy = %d", s)
 			}
 		}
@@ -115,7 +103,7 @@ func TestDelegatedGraphTokens(t *testing.T) {
 			return oauth2.NewClient(ctx, oauth2.StaticTokenSource(tok))
 		}
 
-		tok := tool.memberToken("admin@fabrikam.example", pw)
+		tok := tool.MemberToken("admin@fabrikam.example", pw)
 		c := jwtClaims(t, tok.AccessToken)
 		aud, _ := json.Marshal(c["aud"])
 		scp, _ := c["scp"].(string)
@@ -132,7 +120,7 @@ func TestDelegatedGraphTokens(t *testing.T) {
 			return map[string]any{"@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration", "allowExternalIdToUseEmailOtp": v}
 		}
 		invite := func(c *http.Client, addr string) int {
-			return api(t, c, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": addr, "inviteRedirectUrl": "https://app.example/"}, nil)
+			return e2etest.API(t, c, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": addr, "inviteRedirectUrl": "https://app.example/"}, nil)
 		}
 		cases := []struct {
 			rule, who                   string
@@ -147,49 +135,49 @@ func TestDelegatedGraphTokens(t *testing.T) {
 		}
 		for i, cs := range cases {
 			t.Run(cs.rule, func(t *testing.T) {
-				cl := client(tool.memberToken(cs.who+"@fabrikam.example", pw))
+				cl := client(tool.MemberToken(cs.who+"@fabrikam.example", pw))
 				v := []string{"disabled", "enabled"}[i%2] // the last change (apa) leaves passcodes on for the guest below
-				if s := api(t, cl, http.MethodPatch, policyURL, patch(v), nil); s != cs.patchPolicy {
+				if s := e2etest.API(t, cl, http.MethodPatch, policyURL, patch(v), nil); s != cs.patchPolicy {
 					t.Errorf("PATCH policy = %d, want %d", s, cs.patchPolicy)
 				}
 				if s := invite(cl, cs.who+"-guest@partner.example"); s != cs.invite {
 					t.Errorf("invite = %d, want %d", s, cs.invite)
 				}
-				if s := api(t, cl, http.MethodGet, in.URL+"/v1.0/users", nil, nil); s != cs.users {
+				if s := e2etest.API(t, cl, http.MethodGet, in.URL+"/v1.0/users", nil, nil); s != cs.users {
 					t.Errorf("GET users = %d, want %d", s, cs.users)
 				}
-				if s := api(t, cl, http.MethodGet, policyURL, nil, nil); s != cs.readPolicy {
+				if s := e2etest.API(t, cl, http.MethodGet, policyURL, nil, nil); s != cs.readPolicy {
 					t.Errorf("GET policy = %d, want %d", s, cs.readPolicy)
 				}
-				if s := api(t, cl, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, nil); s != cs.readAuditStatus {
+				if s := e2etest.API(t, cl, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, nil); s != cs.readAuditStatus {
 					t.Errorf("GET audits = %d, want %d", s, cs.readAuditStatus)
 				}
 			})
 		}
 
 		// Members without a role invite once all members may; no one once none may.
-		plain := client(tool.memberToken("plain@fabrikam.example", pw))
+		plain := client(tool.MemberToken("plain@fabrikam.example", pw))
 		setInvitesFrom("adminsGuestInvitersAndAllMembers")
 		if s := invite(plain, "plain-2@partner.example"); s != http.StatusCreated {
 			t.Fatalf("a member invites when all members may: %d", s)
 		}
 		setInvitesFrom("none")
-		if s := invite(client(tool.memberToken("admin@fabrikam.example", pw)), "admin-2@partner.example"); s != http.StatusForbidden {
+		if s := invite(client(tool.MemberToken("admin@fabrikam.example", pw)), "admin-2@partner.example"); s != http.StatusForbidden {
 			t.Fatalf("a Global Administrator invites when no one may: %d", s)
 		}
 		setInvitesFrom("everyone")
 
 		// The scopes bound even a Global Administrator.
 		narrow := adminTool(t, in, tn, []string{gooidc.ScopeOpenID, "https://graph.microsoft.com/User.Read.All"})
-		nc := client(narrow.memberToken("admin@fabrikam.example", pw))
-		if s := api(t, nc, http.MethodPatch, policyURL, patch("enabled"), nil); s != http.StatusForbidden {
+		nc := client(narrow.MemberToken("admin@fabrikam.example", pw))
+		if s := e2etest.API(t, nc, http.MethodPatch, policyURL, patch("enabled"), nil); s != http.StatusForbidden {
 			t.Fatalf("PATCH policy without the scope = %d, want 403", s)
 		}
 
 		// The policy change is audited as the member's.
-		_, app := in.tenantWithAdminIn(tn, "AuditLog.Read.All")
+		_, app := in.TenantWithAdminIn(tn, "AuditLog.Read.All")
 		var audits struct{ Value []map[string]any }
-		api(t, app, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &audits)
+		e2etest.API(t, app, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &audits)
 		found := false
 		for _, a := range audits.Value {
 			by, _ := json.Marshal(a["initiatedBy"])
@@ -202,15 +190,15 @@ func TestDelegatedGraphTokens(t *testing.T) {
 		}
 
 		// A guest gets a token but no access.
-		if _, err := in.srv.Invite(ctx, tn, invitation.Request{Email: "ana@partner.example", RedirectURL: "https://app.example/"}); err != nil {
+		if _, err := in.Srv.Invite(ctx, tn, invitation.Request{Email: "ana@partner.example", RedirectURL: "https://app.example/"}); err != nil {
 			t.Fatal(err)
 		}
-		f := tool.begin()
-		b := newBrowser(t)
-		_, gtok := tool.finish(f, tool.signIn(b, f, "ana@partner.example"))
+		f := tool.Begin()
+		b := e2etest.NewBrowser(t)
+		_, gtok := tool.Finish(f, tool.SignIn(b, f, "ana@partner.example"))
 		gc := client(gtok)
 		for _, u := range []string{in.URL + "/v1.0/users", policyURL} {
-			if s := api(t, gc, http.MethodGet, u, nil, nil); s != http.StatusForbidden {
+			if s := e2etest.API(t, gc, http.MethodGet, u, nil, nil); s != http.StatusForbidden {
 				t.Fatalf("guest GET %s = %d, want 403", u, s)
 			}
 		}

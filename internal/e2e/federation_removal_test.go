@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/member"
 )
@@ -22,40 +23,40 @@ import (
 // the federation went is refused on the way back, and the refusal is in
 // the sign-in log.
 func TestRemovedFederationEndsSessions(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		s := setUpFederations(t, dsn)
 		in, rp := s.in, s.rp
-		rp.oauth.Scopes = append(rp.oauth.Scopes, "offline_access")
-		l := &lifecycle{t: t, in: in, tn: s.fab, admin: s.admin, rp: rp}
+		rp.OAuth.Scopes = append(rp.OAuth.Scopes, "offline_access")
+		l := &e2etest.Lifecycle{T: t, In: in, Tn: s.fab, Admin: s.admin, Rp: rp}
 		ctx := context.Background()
 
-		signedInAt := map[string]*signedIn{}
-		b := newBrowser(t)
+		signedInAt := map[string]*e2etest.SignedIn{}
+		b := e2etest.NewBrowser(t)
 		f, done := s.signInSAML(b, samlGuest)
-		_, tok := rp.finish(f, done)
-		signedInAt[samlGuest] = &signedIn{b: b, tok: tok}
-		b = newBrowser(t)
-		f, next := rp.toPartner(b, oidcGuest)
-		_, tok = rp.finish(f, rp.backAtFabrikam(b, oidcPartnerSignIn(t, b, in, s.partner.instance, s.partner.oidcTenant, next, oidcGuest, ninaPassword)))
-		signedInAt[oidcGuest] = &signedIn{b: b, tok: tok}
-		b = newBrowser(t)
-		f, next = rp.toPartner(b, gmailGuest)
-		_, tok = rp.finish(f, rp.backAtFabrikam(b, oidcPartnerSignIn(t, b, in, s.partner.instance, s.partner.google, next, gmailGuest, "")))
-		signedInAt[gmailGuest] = &signedIn{b: b, tok: tok}
+		_, tok := rp.Finish(f, done)
+		signedInAt[samlGuest] = &e2etest.SignedIn{B: b, Tok: tok}
+		b = e2etest.NewBrowser(t)
+		f, next := rp.ToPartner(b, oidcGuest)
+		_, tok = rp.Finish(f, rp.BackAtFabrikam(b, oidcPartnerSignIn(t, b, in, s.partner.Instance, s.partner.oidcTenant, next, oidcGuest, ninaPassword)))
+		signedInAt[oidcGuest] = &e2etest.SignedIn{B: b, Tok: tok}
+		b = e2etest.NewBrowser(t)
+		f, next = rp.ToPartner(b, gmailGuest)
+		_, tok = rp.Finish(f, rp.BackAtFabrikam(b, oidcPartnerSignIn(t, b, in, s.partner.Instance, s.partner.google, next, gmailGuest, "")))
+		signedInAt[gmailGuest] = &e2etest.SignedIn{B: b, Tok: tok}
 		for addr, si := range signedInAt {
-			if si.tok.RefreshToken == "" {
+			if si.Tok.RefreshToken == "" {
 				t.Fatalf("%s: no refresh token for offline_access", addr)
 			}
-			l.wantAlive(addr+" before the removal", si)
+			l.WantAlive(addr+" before the removal", si)
 		}
 
 		// A second sign-in of the SAML guest, at the partner when the
 		// federation is removed: the partner's answer is in, the return
 		// step is not.
-		s.saml.signInAs(samlGuest, nil)
-		midway := newBrowser(t)
-		_, next = rp.toPartner(midway, samlGuest)
-		callback := midway.post(s.saml.answer(midway, next), s.saml.srv.URL)
+		s.saml.SignInAs(samlGuest, nil)
+		midway := e2etest.NewBrowser(t)
+		_, next = rp.ToPartner(midway, samlGuest)
+		callback := midway.Post(s.saml.Answer(midway, next), s.saml.Srv.URL)
 		if callback.Status != http.StatusSeeOther || !strings.Contains(callback.Location, "/login/federation/return?proof=") {
 			t.Fatalf("the partner's answer = %d → %q, want the return step", callback.Status, callback.Location)
 		}
@@ -64,45 +65,45 @@ func TestRemovedFederationEndsSessions(t *testing.T) {
 		var list struct {
 			Value []map[string]any `json:"value"`
 		}
-		api(t, s.admin, http.MethodGet, in.URL+samlFedsPath, nil, &list)
+		e2etest.API(t, s.admin, http.MethodGet, in.URL+e2etest.SAMLFedsPath, nil, &list)
 		if len(list.Value) != 1 {
 			t.Fatalf("SAML federations: %v", list.Value)
 		}
-		if st := api(t, s.admin, http.MethodDelete, in.URL+"/v1.0/directory/federationConfigurations/"+list.Value[0]["id"].(string), nil, nil); st != http.StatusNoContent {
+		if st := e2etest.API(t, s.admin, http.MethodDelete, in.URL+"/v1.0/directory/federationConfigurations/"+list.Value[0]["id"].(string), nil, nil); st != http.StatusNoContent {
 			t.Fatalf("DELETE the SAML federation = %d", st)
 		}
 		// OpenID Connect through the console, by a Global Administrator.
-		ga, err := in.srv.CreateMember(ctx, s.fab, member.NewMember{UserPrincipalName: "ga@fabrikam.example", DisplayName: "Avery Admin", Password: consolePassword, AccountEnabled: true})
+		ga, err := in.Srv.CreateMember(ctx, s.fab, member.NewMember{UserPrincipalName: "ga@fabrikam.example", DisplayName: "Avery Admin", Password: e2etest.ConsolePassword, AccountEnabled: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := in.srv.AssignRole(ctx, s.fab, ga.ID, "Global Administrator"); err != nil {
+		if _, err := in.Srv.AssignRole(ctx, s.fab, ga.ID, "Global Administrator"); err != nil {
 			t.Fatal(err)
 		}
-		console := consoleSignIn(t, in, s.fab, "ga")
-		if p := consolePost(t, in, console, s.fab, "/identity-providers/"+s.oidcID+"/remove", "/identity-providers/"+s.oidcID+"/remove", nil); p.Status != http.StatusSeeOther {
+		console := e2etest.ConsoleSignIn(t, in, s.fab, "ga")
+		if p := e2etest.ConsolePost(t, in, console, s.fab, "/identity-providers/"+s.oidcID+"/remove", "/identity-providers/"+s.oidcID+"/remove", nil); p.Status != http.StatusSeeOther {
 			t.Fatalf("remove the OpenID Connect federation in the console = %d\n%s", p.Status, p.Body)
 		}
 		// Google through the operator's CLI (guestgate idp remove).
-		if err := in.srv.RemoveFederation(ctx, s.fab, federation.GoogleID); err != nil {
+		if err := in.Srv.RemoveFederation(ctx, s.fab, federation.GoogleID); err != nil {
 			t.Fatal(err)
 		}
 
 		for addr, si := range signedInAt {
-			f := rp.begin()
-			p := si.b.follow(in, si.b.get(f.url))
+			f := rp.Begin()
+			p := si.B.Follow(in, si.B.Get(f.URL))
 			if p.Status != http.StatusForbidden || !strings.Contains(html.UnescapeString(p.Body), "has since removed it") || strings.Contains(p.Location, "code=") {
 				t.Fatalf("F7 %s: the session at an app's sign-in after the removal = %d → %q, want the page saying the federation was removed\n%s", addr, p.Status, p.Location, p.Body)
 			}
-			if c := l.refresh(si); c != "invalid_grant" {
+			if c := l.Refresh(si); c != "invalid_grant" {
 				t.Fatalf("F7 %s: refresh after the removal = %q, want invalid_grant", addr, c)
 			}
-			if l.userinfo(*si) {
+			if l.Userinfo(*si) {
 				t.Fatalf("F7 %s: userinfo accepted the access token after the removal", addr)
 			}
 		}
 
-		back := midway.get(in.URL + callback.Location)
+		back := midway.Get(in.URL + callback.Location)
 		if back.Status != http.StatusForbidden || strings.Contains(back.Location, "code=") {
 			t.Fatalf("F7 mid-sign-in: the return step after the removal = %d → %q, want refused", back.Status, back.Location)
 		}

@@ -2,20 +2,11 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/xml"
 	"html"
-	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -24,155 +15,12 @@ import (
 	"github.com/crewjam/saml"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/federation"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/member"
 	"github.com/guestgate/guestgate/internal/server"
 )
-
-// samlPartner is a partner's SAML identity provider built with
-// crewjam/saml (not guestgate's code), on 127.0.0.1. It signs in whoever
-// it is told to (email), and tamper, if set, changes each assertion
-// before it is signed.
-type samlPartner struct {
-	t      *testing.T
-	idp    *saml.IdentityProvider
-	srv    *httptest.Server
-	certB4 string
-	spMeta string // the service provider's metadata URL
-
-	mu     sync.Mutex
-	email  string
-	tamper func(*saml.Assertion)
-}
-
-func newKeyPair(t *testing.T) (*rsa.PrivateKey, *x509.Certificate) {
-	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "partner idp"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := x509.ParseCertificate(der)
-	return k, c
-}
-
-func startSAMLPartner(t *testing.T, spMetadataURL string) *samlPartner {
-	t.Helper()
-	p := &samlPartner{t: t, spMeta: spMetadataURL}
-	key, cert := newKeyPair(t)
-	p.certB4 = base64.StdEncoding.EncodeToString(cert.Raw)
-	mux := http.NewServeMux()
-	p.srv = httptest.NewServer(mux)
-	t.Cleanup(p.srv.Close)
-	base, _ := url.Parse(p.srv.URL)
-	p.idp = &saml.IdentityProvider{
-		Key: key, Certificate: cert,
-		MetadataURL: *base.JoinPath("metadata"), SSOURL: *base.JoinPath("sso"),
-		SessionProvider: p, ServiceProviderProvider: p, AssertionMaker: p,
-	}
-	mux.HandleFunc("/metadata", p.idp.ServeMetadata)
-	mux.HandleFunc("/sso", p.idp.ServeSSO)
-	return p
-}
-
-// rotateKey makes the partner sign with a new key the tenant does not know.
-func (p *samlPartner) rotateKey() {
-	key, cert := newKeyPair(p.t)
-	p.idp.Key, p.idp.Certificate = key, cert
-}
-
-func (p *samlPartner) signInAs(email string, tamper func(*saml.Assertion)) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.email, p.tamper = email, tamper
-}
-
-func (p *samlPartner) GetSession(_ http.ResponseWriter, _ *http.Request, _ *saml.IdpAuthnRequest) *saml.Session {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	return &saml.Session{ID: random(), CreateTime: now, ExpireTime: now.Add(time.Hour), Index: random(),
-		NameID: p.email, NameIDFormat: string(saml.EmailAddressNameIDFormat), UserEmail: p.email}
-}
-
-func (p *samlPartner) GetServiceProvider(_ *http.Request, _ string) (*saml.EntityDescriptor, error) {
-	resp, err := http.Get(p.spMeta)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var ed saml.EntityDescriptor
-	if err := xml.Unmarshal(raw, &ed); err != nil {
-		return nil, err
-	}
-	return &ed, nil
-}
-
-func (p *samlPartner) MakeAssertion(req *saml.IdpAuthnRequest, s *saml.Session) error {
-	if err := (saml.DefaultAssertionMaker{}).MakeAssertion(req, s); err != nil {
-		return err
-	}
-	p.mu.Lock()
-	tamper := p.tamper
-	p.mu.Unlock()
-	if tamper != nil {
-		tamper(req.Assertion)
-	}
-	return nil
-}
-
-var (
-	samlResponseRe = regexp.MustCompile(`name="SAMLResponse" value="([^"]*)"`)
-	relayStateRe   = regexp.MustCompile(`name="RelayState" value="([^"]*)"`)
-	formActionRe   = regexp.MustCompile(`<form method="post" action="([^"]*)"`)
-)
-
-// samlPost is the partner's answer: the form its page posts to the ACS.
-type samlPost struct {
-	action string
-	form   url.Values
-}
-
-// partnerAnswer follows the redirect to the partner and reads the form.
-func (p *samlPartner) answer(b *browser, toPartner page) samlPost {
-	p.t.Helper()
-	if toPartner.Status != http.StatusSeeOther || !strings.HasPrefix(toPartner.Location, p.srv.URL+"/sso?") {
-		p.t.Fatalf("want a redirect to the partner's SAML sign-in, got %d → %q:\n%s", toPartner.Status, toPartner.Location, toPartner.Body)
-	}
-	pg := b.get(toPartner.Location)
-	resp, relay, action := samlResponseRe.FindStringSubmatch(pg.Body), relayStateRe.FindStringSubmatch(pg.Body), formActionRe.FindStringSubmatch(pg.Body)
-	if pg.Status != http.StatusOK || resp == nil || relay == nil || action == nil {
-		p.t.Fatalf("the partner's answer page = %d:\n%s", pg.Status, pg.Body)
-	}
-	return samlPost{action: html.UnescapeString(action[1]), form: url.Values{
-		"SAMLResponse": {html.UnescapeString(resp[1])}, "RelayState": {html.UnescapeString(relay[1])},
-	}}
-}
-
-// post sends the partner's form to the ACS, as the browser does (cross-site).
-func (b *browser) post(sp samlPost, origin string) page {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, sp.action, strings.NewReader(sp.form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", origin)
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	return b.do(req)
-}
-
-// loopbackPartners lets guestgate reach the tests' partners, which run on
-// 127.0.0.1 over plain http: the development switch and the allow-list,
-// set explicitly (the production default refuses both, issue 20 finding 4).
-func loopbackPartners(c *server.Config) {
-	c.FederationAllowHTTP = true
-	c.FederationAllowAddresses = "127.0.0.0/8,::1"
-}
 
 // offsetClock is the wall clock moved forward by a settable offset: time
 // runs as usual (partners sign with the real time) and a test can jump
@@ -201,7 +49,7 @@ var fedAdminPerms = []string{"IdentityProvider.ReadWrite.All", "User.Invite.All"
 // provider of its own (SQLite, its own secret), standing for the
 // partners' OpenID provider and for Google.
 type partnerDeployment struct {
-	*instance
+	*e2etest.Instance
 	oidcTenant, google directory.Tenant
 }
 
@@ -209,31 +57,31 @@ const ninaPassword = "Correct-Horse-partner-77"
 
 func startPartnerDeployment(t *testing.T, m *mailtest.Server) *partnerDeployment {
 	t.Helper()
-	p := start(t, startOptions{dsn: filepath.Join(t.TempDir(), "partner.db"), mail: m, configure: func(c *server.Config) {
+	p := e2etest.Start(t, e2etest.StartOptions{DSN: filepath.Join(t.TempDir(), "partner.db"), Mail: m, Configure: func(c *server.Config) {
 		c.Secret = "partner-secret-0123456789abcdef0123456789"
 	}})
 	ctx := context.Background()
-	pt, err := p.srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Partner OIDC", Domains: []string{"partner-oidc.example"}})
+	pt, err := p.Srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Partner OIDC", Domains: []string{"partner-oidc.example"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.srv.CreateMember(ctx, pt, member.NewMember{UserPrincipalName: "nina@partner-oidc.example", DisplayName: "Nina", Password: ninaPassword, AccountEnabled: true}); err != nil {
+	if _, err := p.Srv.CreateMember(ctx, pt, member.NewMember{UserPrincipalName: "nina@partner-oidc.example", DisplayName: "Nina", Password: ninaPassword, AccountEnabled: true}); err != nil {
 		t.Fatal(err)
 	}
 	// The Google stand-in: gmail.com guests there prove their mailbox with
 	// a passcode, so its ID tokens say email_verified (as Google's do).
-	g, gAdmin := p.tenantWithAdmin("Google test", "google-test.example", "User.Invite.All")
-	inviteNoMail(t, p, gAdmin, gmailGuest)
-	return &partnerDeployment{instance: p, oidcTenant: pt, google: g}
+	g, gAdmin := p.TenantWithAdmin("Google test", "google-test.example", "User.Invite.All")
+	e2etest.InviteNoMail(t, p, gAdmin, gmailGuest)
+	return &partnerDeployment{Instance: p, oidcTenant: pt, google: g}
 }
 
 // app registers Fabrikam's redirect URI at one of the partner's tenants.
-func (p *partnerDeployment) app(tn directory.Tenant, fab *instance, fabTenant directory.Tenant) (string, string) {
-	p.t.Helper()
-	app, secret, err := p.srv.CreateApp(context.Background(), tn.ID, "Fabrikam guests", nil,
+func (p *partnerDeployment) app(tn directory.Tenant, fab *e2etest.Instance, fabTenant directory.Tenant) (string, string) {
+	p.T.Helper()
+	app, secret, err := p.Srv.CreateApp(context.Background(), tn.ID, "Fabrikam guests", nil,
 		[]string{fab.URL + "/" + fabTenant.ID + "/federation/oidc/callback"}, nil, false)
 	if err != nil {
-		p.t.Fatal(err)
+		p.T.Fatal(err)
 	}
 	return app.AppID, secret
 }
@@ -241,74 +89,38 @@ func (p *partnerDeployment) app(tn directory.Tenant, fab *instance, fabTenant di
 // oidcPartnerSignIn follows the redirect to the partner deployment, signs
 // in there (a member's password, or a guest's passcode there when
 // password is "") and returns Fabrikam's answer to the callback.
-func oidcPartnerSignIn(t *testing.T, b *browser, fab, partner *instance, pt directory.Tenant, toPartner page, addr, password string) page {
+func oidcPartnerSignIn(t *testing.T, b *e2etest.Browser, fab, partner *e2etest.Instance, pt directory.Tenant, toPartner e2etest.Page, addr, password string) e2etest.Page {
 	t.Helper()
 	if toPartner.Status != http.StatusSeeOther || !strings.HasPrefix(toPartner.Location, partner.URL+"/"+pt.ID+"/oauth2/v2.0/authorize?") {
 		t.Fatalf("want a redirect to the partner's authorization endpoint, got %d → %q:\n%s", toPartner.Status, toPartner.Location, toPartner.Body)
 	}
-	login := b.follow(partner, b.get(toPartner.Location))
+	login := b.Follow(partner, b.Get(toPartner.Location))
 	if !strings.Contains(login.Body, html.EscapeString(addr)) {
 		t.Fatalf("the partner's sign-in page should carry the login hint %s:\n%s", addr, login.Body)
 	}
-	next := b.submit(partner.URL, login, "/"+pt.ID+"/login/next", map[string]string{"email": addr})
-	var done page
+	next := b.Submit(partner.URL, login, "/"+pt.ID+"/login/next", map[string]string{"email": addr})
+	var done e2etest.Page
 	if password != "" {
-		done = b.submit(partner.URL, next, "/"+pt.ID+"/login/password", map[string]string{"password": password})
+		done = b.Submit(partner.URL, next, "/"+pt.ID+"/login/password", map[string]string{"password": password})
 	} else {
 		before := len(partner.Mail.Messages())
-		code := b.submit(partner.URL, next, "/"+pt.ID+"/login/send", nil)
+		code := b.Submit(partner.URL, next, "/"+pt.ID+"/login/send", nil)
 		msgs := partner.Mail.WaitCount(t, before+1, func(mailtest.Received) bool { return true })
-		done = b.submit(partner.URL, code, "/"+pt.ID+"/login/verify", map[string]string{"code": passcode(t, msgs[len(msgs)-1])})
+		done = b.Submit(partner.URL, code, "/"+pt.ID+"/login/verify", map[string]string{"code": e2etest.Passcode(t, msgs[len(msgs)-1])})
 		if strings.HasSuffix(done.Location, "/consent") {
-			done = partner.consentStep(b, done, pt)
+			done = partner.ConsentStep(b, done, pt)
 		}
 	}
-	back := b.follow(partner, done)
+	back := b.Follow(partner, done)
 	if back.Status != http.StatusFound && back.Status != http.StatusSeeOther || !strings.HasPrefix(back.Location, fab.URL+"/") {
 		t.Fatalf("the partner should send the browser back to Fabrikam, got %d → %q:\n%s", back.Status, back.Location, back.Body)
 	}
-	return b.get(back.Location)
+	return b.Get(back.Location)
 }
 
-// backAtFabrikam follows the callback's redirect to the return step and
-// through Review permissions (first redemption) to the app.
-func (rp *relyingParty) backAtFabrikam(b *browser, callback page) page {
-	rp.t.Helper()
-	if callback.Status != http.StatusSeeOther || !strings.HasPrefix(callback.Location, "/"+rp.tenant.ID+"/login/federation/return?proof=") {
-		rp.t.Fatalf("after the partner, want the return step, got %d → %q:\n%s", callback.Status, callback.Location, callback.Body)
-	}
-	done := b.get(rp.in.URL + callback.Location)
-	if strings.HasSuffix(done.Location, "/consent") {
-		rp.consents++
-		done = rp.in.consentStep(b, done, rp.tenant)
-	}
-	return b.follow(rp.in, done)
-}
-
-// toPartner gives the address at the app's sign-in. The answer to that
-// form post is a page that moves on to the partner by itself (a meta
-// refresh, with the link), since browsers hold a redirect after a form
-// post to the page's CSP form-action; it is returned as the redirect a
-// browser follows.
-func (rp *relyingParty) toPartner(b *browser, addr string) (authFlow, page) {
-	rp.t.Helper()
-	f := rp.begin()
-	login := b.follow(rp.in, b.get(f.url))
-	p := b.submit(rp.in.URL, login, "/"+rp.tenant.ID+"/login/next", map[string]string{"email": addr})
-	link := actionLinkRe.FindStringSubmatch(p.Body)
-	if p.Status != http.StatusOK || link == nil {
-		return f, p
-	}
-	to := html.UnescapeString(link[1])
-	if !strings.Contains(html.UnescapeString(p.Body), `<meta http-equiv="refresh" content="0;url=`+to+`">`) {
-		rp.t.Fatalf("the way to the partner moves on by itself (meta refresh to %s):\n%s", to, p.Body)
-	}
-	return f, page{Status: http.StatusSeeOther, Location: to, Header: p.Header}
-}
-
-func idpClaim(t *testing.T, rp *relyingParty, f authFlow, done page) map[string]any {
+func idpClaim(t *testing.T, rp *e2etest.RelyingParty, f e2etest.AuthFlow, done e2etest.Page) map[string]any {
 	t.Helper()
-	idt, _ := rp.finish(f, done)
+	idt, _ := rp.Finish(f, done)
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
 		t.Fatal(err)
@@ -317,19 +129,19 @@ func idpClaim(t *testing.T, rp *relyingParty, f authFlow, done page) map[string]
 }
 
 // lastSignIn is the newest sign-in log record of the tenant.
-func lastSignIn(t *testing.T, in *instance, admin *http.Client) map[string]any {
+func lastSignIn(t *testing.T, in *e2etest.Instance, admin *http.Client) map[string]any {
 	t.Helper()
 	var out struct {
 		Value []map[string]any `json:"value"`
 	}
-	if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?$top=1", nil, &out); s != http.StatusOK || len(out.Value) == 0 {
+	if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?$top=1", nil, &out); s != http.StatusOK || len(out.Value) == 0 {
 		t.Fatalf("GET signIns = %d %v", s, out)
 	}
 	return out.Value[0]
 }
 
 // wantRefusal checks the page a partner failure gives and its log record.
-func wantRefusal(t *testing.T, in *instance, admin *http.Client, rule string, p page, status int, text string, code float64, detail string) {
+func wantRefusal(t *testing.T, in *e2etest.Instance, admin *http.Client, rule string, p e2etest.Page, status int, text string, code float64, detail string) {
 	t.Helper()
 	if p.Status != status || !strings.Contains(html.UnescapeString(p.Body), text) || strings.Contains(p.Body, `id="send-code"`) {
 		t.Fatalf("%s: page = %d, want %d naming %q and no passcode:\n%s", rule, p.Status, status, text, p.Body)
@@ -353,13 +165,13 @@ const (
 
 // fedSetup is Fabrikam with the three federations of issue 12.
 type fedSetup struct {
-	in       *instance
+	in       *e2etest.Instance
 	fab      directory.Tenant
 	admin    *http.Client
-	saml     *samlPartner
+	saml     *e2etest.SAMLPartner
 	partner  *partnerDeployment
 	oidcID   string
-	rp       *relyingParty
+	rp       *e2etest.RelyingParty
 	secrets  []string
 	guestIDs map[string]string
 	clock    *offsetClock
@@ -370,25 +182,25 @@ func setUpFederations(t *testing.T, dsn string) *fedSetup {
 	m := mailtest.Start(t)
 	partner := startPartnerDeployment(t, m)
 	clk := &offsetClock{}
-	in := start(t, startOptions{dsn: dsn, mail: m, clock: clk, configure: func(c *server.Config) {
+	in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Mail: m, Clock: clk, Configure: func(c *server.Config) {
 		c.GoogleIssuer = partner.URL + "/" + partner.google.ID + "/v2.0"
-		loopbackPartners(c)
+		e2etest.LoopbackPartners(c)
 	}})
-	fab, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", fedAdminPerms...)
+	fab, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", fedAdminPerms...)
 	s := &fedSetup{in: in, fab: fab, admin: admin, partner: partner, guestIDs: map[string]string{}, clock: clk}
-	s.saml = startSAMLPartner(t, in.URL+"/"+fab.ID+"/federation/saml/metadata")
+	s.saml = e2etest.StartSAMLPartner(t, in.URL+"/"+fab.ID+"/federation/saml/metadata")
 
 	var fed map[string]any
-	if st := api(t, admin, http.MethodPost, in.URL+"/v1.0/directory/federationConfigurations/graph.samlOrWsFedExternalDomainFederation", map[string]any{
-		"displayName": "Partner SAML", "preferredAuthenticationProtocol": "saml", "metadataUrl": s.saml.srv.URL + "/metadata",
+	if st := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/directory/federationConfigurations/graph.samlOrWsFedExternalDomainFederation", map[string]any{
+		"displayName": "Partner SAML", "preferredAuthenticationProtocol": "saml", "metadataUrl": s.saml.Srv.URL + "/metadata",
 		"domains": []map[string]any{{"@odata.type": "microsoft.graph.externalDomainName", "id": "partner-saml.example"}},
-	}, &fed); st != http.StatusCreated || fed["signingCertificate"] != s.saml.certB4 || fed["issuerUri"] != s.saml.srv.URL+"/metadata" {
+	}, &fed); st != http.StatusCreated || fed["signingCertificate"] != s.saml.CertB4 || fed["issuerUri"] != s.saml.Srv.URL+"/metadata" {
 		t.Fatalf("create SAML federation from metadata = %d %v", st, fed)
 	}
 
 	appID, secret := partner.app(partner.oidcTenant, in, fab)
 	var oidcIdP map[string]any
-	if st := api(t, admin, http.MethodPost, in.URL+"/v1.0/identity/identityProviders", map[string]any{
+	if st := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/identity/identityProviders", map[string]any{
 		"@odata.type": "#microsoft.graph.oidcIdentityProvider", "displayName": "Partner OIDC",
 		"issuer": partner.URL + "/" + partner.oidcTenant.ID + "/v2.0", "clientId": appID,
 		"clientAuthentication":      map[string]any{"@odata.type": "#microsoft.graph.oidcClientSecretAuthentication", "clientSecret": secret},
@@ -401,7 +213,7 @@ func setUpFederations(t *testing.T, dsn string) *fedSetup {
 
 	gID, gSecret := partner.app(partner.google, in, fab)
 	var google map[string]any
-	if st := api(t, admin, http.MethodPost, in.URL+"/v1.0/identity/identityProviders", map[string]any{
+	if st := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/identity/identityProviders", map[string]any{
 		"@odata.type": "#microsoft.graph.socialIdentityProvider", "displayName": "Google",
 		"identityProviderType": "Google", "clientId": gID, "clientSecret": gSecret,
 	}, &google); st != http.StatusCreated || google["id"] != "Google-OAUTH" || google["clientSecret"] != "******" {
@@ -409,18 +221,18 @@ func setUpFederations(t *testing.T, dsn string) *fedSetup {
 	}
 	s.secrets = []string{secret, gSecret}
 	for _, addr := range []string{samlGuest, oidcGuest, gmailGuest} {
-		s.guestIDs[addr], _ = inviteNoMail(t, in, admin, addr)
+		s.guestIDs[addr], _ = e2etest.InviteNoMail(t, in, admin, addr)
 	}
-	s.rp = newRelyingParty(t, in, fab)
+	s.rp = e2etest.NewRelyingParty(t, in, fab)
 	return s
 }
 
 // signInSAML runs an app's sign-in through the SAML partner.
-func (s *fedSetup) signInSAML(b *browser, addr string) (authFlow, page) {
-	s.in.t.Helper()
-	s.saml.signInAs(addr, nil)
-	f, next := s.rp.toPartner(b, addr)
-	return f, s.rp.backAtFabrikam(b, b.post(s.saml.answer(b, next), s.saml.srv.URL))
+func (s *fedSetup) signInSAML(b *e2etest.Browser, addr string) (e2etest.AuthFlow, e2etest.Page) {
+	s.in.T.Helper()
+	s.saml.SignInAs(addr, nil)
+	f, next := s.rp.ToPartner(b, addr)
+	return f, s.rp.BackAtFabrikam(b, b.Post(s.saml.Answer(b, next), s.saml.Srv.URL))
 }
 
 // TestFederatedGuestsRedeemWithoutPasscode is issue 12, done when: Fabrikam
@@ -431,41 +243,41 @@ func (s *fedSetup) signInSAML(b *browser, addr string) (authFlow, page) {
 // on the app (go-oidc) with the right idp, which the user's identities
 // show; reading a configured clientSecret never returns it.
 func TestFederatedGuestsRedeemWithoutPasscode(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		s := setUpFederations(t, dsn)
 		in, rp := s.in, s.rp
 
-		f, done := s.signInSAML(newBrowser(t), samlGuest)
-		samlIssuer := s.saml.srv.URL + "/metadata"
+		f, done := s.signInSAML(e2etest.NewBrowser(t), samlGuest)
+		samlIssuer := s.saml.Srv.URL + "/metadata"
 		if c := idpClaim(t, rp, f, done); c["idp"] != samlIssuer || c["oid"] != s.guestIDs[samlGuest] || c["email"] != samlGuest {
 			t.Fatalf("S3_1_externalFederation_saml: claims %v, want idp %s", c, samlIssuer)
 		}
 
-		b := newBrowser(t)
-		f, next := rp.toPartner(b, oidcGuest)
-		done = rp.backAtFabrikam(b, oidcPartnerSignIn(t, b, in, s.partner.instance, s.partner.oidcTenant, next, oidcGuest, ninaPassword))
+		b := e2etest.NewBrowser(t)
+		f, next := rp.ToPartner(b, oidcGuest)
+		done = rp.BackAtFabrikam(b, oidcPartnerSignIn(t, b, in, s.partner.Instance, s.partner.oidcTenant, next, oidcGuest, ninaPassword))
 		oidcIssuer := s.partner.URL + "/" + s.partner.oidcTenant.ID + "/v2.0"
 		if c := idpClaim(t, rp, f, done); c["idp"] != oidcIssuer || c["oid"] != s.guestIDs[oidcGuest] {
 			t.Fatalf("S3_1_externalFederation_oidc: claims %v, want idp %s", c, oidcIssuer)
 		}
 
-		b = newBrowser(t)
-		f, next = rp.toPartner(b, gmailGuest)
-		done = rp.backAtFabrikam(b, oidcPartnerSignIn(t, b, in, s.partner.instance, s.partner.google, next, gmailGuest, ""))
+		b = e2etest.NewBrowser(t)
+		f, next = rp.ToPartner(b, gmailGuest)
+		done = rp.BackAtFabrikam(b, oidcPartnerSignIn(t, b, in, s.partner.Instance, s.partner.google, next, gmailGuest, ""))
 		if c := idpClaim(t, rp, f, done); c["idp"] != "google.com" || c["oid"] != s.guestIDs[gmailGuest] {
 			t.Fatalf("S3_1_socialIdentityProviders_google: claims %v, want idp google.com", c)
 		}
 
 		// A later sign-in: no Review permissions again.
-		f, done = s.signInSAML(newBrowser(t), samlGuest)
+		f, done = s.signInSAML(e2etest.NewBrowser(t), samlGuest)
 		idpClaim(t, rp, f, done)
-		if rp.consents != 3 {
-			t.Fatalf("Review permissions shown %d times, want once per guest (3)", rp.consents)
+		if rp.Consents != 3 {
+			t.Fatalf("Review permissions shown %d times, want once per guest (3)", rp.Consents)
 		}
 
 		for addr, issuer := range map[string]string{samlGuest: samlIssuer, oidcGuest: oidcIssuer, gmailGuest: "google.com"} {
-			u := getUser(t, in, s.admin, s.guestIDs[addr])
-			if u["externalUserState"] != "Accepted" || !strings.Contains(jsonText(t, u["identities"]), issuer) {
+			u := e2etest.GetUser(t, in, s.admin, s.guestIDs[addr])
+			if u["externalUserState"] != "Accepted" || !strings.Contains(e2etest.JSONText(t, u["identities"]), issuer) {
 				t.Fatalf("%s after redemption: %v; want Accepted and identities naming %s", addr, u, issuer)
 			}
 			if n := passcodesQueued(t, in, addr); n != 0 {
@@ -475,7 +287,7 @@ func TestFederatedGuestsRedeemWithoutPasscode(t *testing.T) {
 
 		// Secrets are write-only.
 		for _, u := range []string{"/v1.0/identity/identityProviders", "/v1.0/identity/identityProviders/Google-OAUTH", "/v1.0/identity/identityProviders/" + s.oidcID} {
-			st, _, raw := graphCall(t, s.admin, http.MethodGet, in.URL+u, nil)
+			st, _, raw := e2etest.GraphCall(t, s.admin, http.MethodGet, in.URL+u, nil)
 			if st != http.StatusOK || !strings.Contains(string(raw), `"******"`) {
 				t.Fatalf("GET %s = %d %s", u, st, raw)
 			}
@@ -485,13 +297,13 @@ func TestFederatedGuestsRedeemWithoutPasscode(t *testing.T) {
 				}
 			}
 		}
-		st, _, raw := graphCall(t, s.admin, http.MethodGet, in.URL+"/v1.0/identity/identityProviders", nil)
+		st, _, raw := e2etest.GraphCall(t, s.admin, http.MethodGet, in.URL+"/v1.0/identity/identityProviders", nil)
 		for _, want := range []string{`"EmailOTP"`, `"MicrosoftAccount"`, `"Google"`, "#microsoft.graph.oidcIdentityProvider"} {
 			if st != http.StatusOK || !strings.Contains(string(raw), want) {
 				t.Fatalf("the list of identity providers lacks %s: %s", want, raw)
 			}
 		}
-		if st := api(t, s.admin, http.MethodDelete, in.URL+"/v1.0/identity/identityProviders/EmailOTP-OAUTH", nil, nil); st != http.StatusBadRequest {
+		if st := e2etest.API(t, s.admin, http.MethodDelete, in.URL+"/v1.0/identity/identityProviders/EmailOTP-OAUTH", nil, nil); st != http.StatusBadRequest {
 			t.Fatalf("deleting a built-in identity provider = %d, want 400", st)
 		}
 	})
@@ -505,20 +317,20 @@ func TestFederatedGuestsRedeemWithoutPasscode(t *testing.T) {
 // down at sign-in; a metadata URL down and WS-Fed refused at
 // configuration; a removed federation until a reset (R7).
 func TestFederationFailures(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		s := setUpFederations(t, dsn)
 		in, rp, admin := s.in, s.rp, s.admin
-		acs := func(tamperXML func(string) string, tamper func(*saml.Assertion), as string) page {
+		acs := func(tamperXML func(string) string, tamper func(*saml.Assertion), as string) e2etest.Page {
 			t.Helper()
-			s.saml.signInAs(as, tamper)
-			b := newBrowser(t)
-			_, next := rp.toPartner(b, samlGuest)
-			ans := s.saml.answer(b, next)
+			s.saml.SignInAs(as, tamper)
+			b := e2etest.NewBrowser(t)
+			_, next := rp.ToPartner(b, samlGuest)
+			ans := s.saml.Answer(b, next)
 			if tamperXML != nil {
-				raw, _ := base64.StdEncoding.DecodeString(ans.form.Get("SAMLResponse"))
-				ans.form.Set("SAMLResponse", base64.StdEncoding.EncodeToString([]byte(tamperXML(string(raw)))))
+				raw, _ := base64.StdEncoding.DecodeString(ans.Form.Get("SAMLResponse"))
+				ans.Form.Set("SAMLResponse", base64.StdEncoding.EncodeToString([]byte(tamperXML(string(raw)))))
 			}
-			return b.post(ans, s.saml.srv.URL)
+			return b.Post(ans, s.saml.Srv.URL)
 		}
 
 		p := acs(func(x string) string { return strings.ReplaceAll(x, samlGuest, "eve@partner-saml.example") }, nil, samlGuest)
@@ -540,54 +352,54 @@ func TestFederationFailures(t *testing.T) {
 		wantRefusal(t, in, admin, "F_assertion_for_another_address", p, http.StatusForbidden, "different account than the address", 90072, "other@partner-saml.example")
 
 		// A replayed assertion: the same answer posted twice.
-		s.saml.signInAs(samlGuest, nil)
-		b := newBrowser(t)
-		_, next := rp.toPartner(b, samlGuest)
-		ans := s.saml.answer(b, next)
-		if first := b.post(ans, s.saml.srv.URL); first.Status != http.StatusSeeOther {
+		s.saml.SignInAs(samlGuest, nil)
+		b := e2etest.NewBrowser(t)
+		_, next := rp.ToPartner(b, samlGuest)
+		ans := s.saml.Answer(b, next)
+		if first := b.Post(ans, s.saml.Srv.URL); first.Status != http.StatusSeeOther {
 			t.Fatalf("the first post of the answer = %d:\n%s", first.Status, first.Body)
 		}
-		wantRefusal(t, in, admin, "F_replayed_assertion", b.post(ans, s.saml.srv.URL), http.StatusForbidden, "already used", 50013, "SAML response refused")
+		wantRefusal(t, in, admin, "F_replayed_assertion", b.Post(ans, s.saml.Srv.URL), http.StatusForbidden, "already used", 50013, "SAML response refused")
 
-		s.saml.rotateKey()
+		s.saml.RotateKey()
 		wantRefusal(t, in, admin, "F_rotated_certificate", acs(nil, nil, samlGuest), http.StatusForbidden, "certificate", 50008, "SAML response refused")
 
 		// The OpenID provider does not say email_verified for its members:
 		// refused unless the federation is authoritative for the domain.
-		if st := api(t, admin, http.MethodPatch, in.URL+"/v1.0/identity/identityProviders/"+s.oidcID, map[string]any{"isAuthoritativeForDomains": false}, nil); st != http.StatusNoContent {
+		if st := e2etest.API(t, admin, http.MethodPatch, in.URL+"/v1.0/identity/identityProviders/"+s.oidcID, map[string]any{"isAuthoritativeForDomains": false}, nil); st != http.StatusNoContent {
 			t.Fatalf("PATCH isAuthoritativeForDomains = %d", st)
 		}
-		b = newBrowser(t)
-		_, next = rp.toPartner(b, oidcGuest)
-		p = oidcPartnerSignIn(t, b, in, s.partner.instance, s.partner.oidcTenant, next, oidcGuest, ninaPassword)
+		b = e2etest.NewBrowser(t)
+		_, next = rp.ToPartner(b, oidcGuest)
+		p = oidcPartnerSignIn(t, b, in, s.partner.Instance, s.partner.oidcTenant, next, oidcGuest, ninaPassword)
 		wantRefusal(t, in, admin, "F_unverified_email", p, http.StatusForbidden, "didn't confirm", 90072, "email_verified")
 
 		// The partner's provider is down at sign-in time, once the kept
 		// discovery document has expired (issue 20, finding 4: sign-ins
 		// do not each fetch it). Tokens issued before the jump would be
 		// expired after it: a new admin client.
-		s.partner.stop()
+		s.partner.Stop()
 		s.clock.Advance(federation.DiscoveryTTL)
-		_, admin = in.tenantWithAdminIn(s.fab, fedAdminPerms...)
-		b = newBrowser(t)
-		_, next = rp.toPartner(b, oidcGuest)
+		_, admin = in.TenantWithAdminIn(s.fab, fedAdminPerms...)
+		b = e2etest.NewBrowser(t)
+		_, next = rp.ToPartner(b, oidcGuest)
 		wantRefusal(t, in, admin, "F_partner_down_at_sign_in", next, http.StatusBadGateway, "can't reach your organization's sign-in service", 50107, "discovery")
-		if rec := lastSignIn(t, in, admin); strings.Contains(jsonText(t, rec), "connection refused") {
+		if rec := lastSignIn(t, in, admin); strings.Contains(e2etest.JSONText(t, rec), "connection refused") {
 			t.Fatalf("F4_errors_generic: the sign-in log shows the cause: %v", rec)
 		}
 
 		// Configuration: a metadata URL that is down; WS-Fed.
 		down := httptest.NewServer(http.NotFoundHandler())
 		down.Close()
-		st, _, raw := graphCall(t, admin, http.MethodPost, in.URL+"/v1.0/directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation", map[string]any{
+		st, _, raw := e2etest.GraphCall(t, admin, http.MethodPost, in.URL+"/v1.0/directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation", map[string]any{
 			"displayName": "Down", "metadataUrl": down.URL + "/metadata", "domains": []map[string]any{{"id": "down.example"}},
 		})
 		if st != http.StatusBadRequest || !strings.Contains(string(raw), "metadata could not be fetched") || strings.Contains(string(raw), down.URL) {
 			t.Fatalf("F_metadata_down_at_configuration = %d %s", st, raw)
 		}
-		st, _, raw = graphCall(t, admin, http.MethodPost, in.URL+"/v1.0/directory/federationConfigurations/graph.samlOrWsFedExternalDomainFederation", map[string]any{
+		st, _, raw = e2etest.GraphCall(t, admin, http.MethodPost, in.URL+"/v1.0/directory/federationConfigurations/graph.samlOrWsFedExternalDomainFederation", map[string]any{
 			"displayName": "WS-Fed", "issuerUri": "https://sts.wsfed.example/adfs", "passiveSignInUri": "https://sts.wsfed.example/adfs/ls",
-			"preferredAuthenticationProtocol": "wsFed", "signingCertificate": s.saml.certB4, "domains": []map[string]any{{"id": "wsfed.example"}},
+			"preferredAuthenticationProtocol": "wsFed", "signingCertificate": s.saml.CertB4, "domains": []map[string]any{{"id": "wsfed.example"}},
 		})
 		if st != http.StatusBadRequest || !strings.Contains(string(raw), "WS-Fed is not supported") {
 			t.Fatalf("F5_wsfed_refused = %d %s", st, raw)
@@ -595,7 +407,7 @@ func TestFederationFailures(t *testing.T) {
 		var list struct {
 			Value []map[string]any `json:"value"`
 		}
-		if st := api(t, admin, http.MethodGet, in.URL+"/v1.0/directory/federationConfigurations/graph.samlOrWsFedExternalDomainFederation", nil, &list); st != http.StatusOK || len(list.Value) != 1 {
+		if st := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/directory/federationConfigurations/graph.samlOrWsFedExternalDomainFederation", nil, &list); st != http.StatusOK || len(list.Value) != 1 {
 			t.Fatalf("after refused configurations, want the one SAML federation: %d %v", st, list)
 		}
 	})
@@ -605,38 +417,38 @@ func TestFederationFailures(t *testing.T) {
 // the tenant then removes cannot sign in (a page says why, no passcode)
 // until an admin resets the redemption (R7); then the decision runs again.
 func TestRemovedFederationNeedsReset(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		s := setUpFederations(t, dsn)
 		in, admin := s.in, s.admin
-		s.saml.signInAs(samlGuest, nil)
-		f, done := s.signInSAML(newBrowser(t), samlGuest)
+		s.saml.SignInAs(samlGuest, nil)
+		f, done := s.signInSAML(e2etest.NewBrowser(t), samlGuest)
 		idpClaim(t, s.rp, f, done)
 
 		var list struct {
 			Value []map[string]any `json:"value"`
 		}
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/directory/federationConfigurations/graph.samlOrWsFedExternalDomainFederation", nil, &list)
+		e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/directory/federationConfigurations/graph.samlOrWsFedExternalDomainFederation", nil, &list)
 		id := list.Value[0]["id"].(string)
 		var domains struct {
 			Value []map[string]any `json:"value"`
 		}
-		if st := api(t, admin, http.MethodGet, in.URL+"/v1.0/directory/federationConfigurations/"+id+"/microsoft.graph.samlOrWsFedExternalDomainFederation/domains", nil, &domains); st != http.StatusOK || len(domains.Value) != 1 || domains.Value[0]["id"] != "partner-saml.example" {
+		if st := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/directory/federationConfigurations/"+id+"/microsoft.graph.samlOrWsFedExternalDomainFederation/domains", nil, &domains); st != http.StatusOK || len(domains.Value) != 1 || domains.Value[0]["id"] != "partner-saml.example" {
 			t.Fatalf("GET domains = %d %v", st, domains)
 		}
-		if st := api(t, admin, http.MethodDelete, in.URL+"/v1.0/directory/federationConfigurations/"+id, nil, nil); st != http.StatusNoContent {
+		if st := e2etest.API(t, admin, http.MethodDelete, in.URL+"/v1.0/directory/federationConfigurations/"+id, nil, nil); st != http.StatusNoContent {
 			t.Fatalf("DELETE federation = %d", st)
 		}
-		p := signInAs(in, newBrowser(t), s.fab, samlGuest)
+		p := signInAs(in, e2etest.NewBrowser(t), s.fab, samlGuest)
 		wantRefusal(t, in, admin, "R7_removed_federation", p, http.StatusForbidden, "has since removed it", 50020, "")
 
 		var inv map[string]any
-		if st := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+		if st := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
 			"invitedUserEmailAddress": samlGuest, "inviteRedirectUrl": "https://apps.fabrikam.example/welcome",
 			"resetRedemption": true, "invitedUser": map[string]any{"id": s.guestIDs[samlGuest]},
 		}, &inv); st != http.StatusCreated {
 			t.Fatalf("reset redemption = %d %v", st, inv)
 		}
-		if p := signInAs(in, newBrowser(t), s.fab, samlGuest); p.Status != http.StatusOK || !strings.Contains(p.Body, `id="send-code"`) {
+		if p := signInAs(in, e2etest.NewBrowser(t), s.fab, samlGuest); p.Status != http.StatusOK || !strings.Contains(p.Body, `id="send-code"`) {
 			t.Fatalf("R7_after_reset_the_decision_runs_again (no federation left: a passcode): %d\n%s", p.Status, p.Body)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/i18n"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 )
@@ -26,14 +27,14 @@ type graphEnvelope struct {
 // reproduced product's refusals (own domain, Member without
 // User.ReadWrite.All, a bad messageLanguage) are Graph's 400 and 403.
 func TestInvitationBodiesAsSDKsSendThem(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.ReadWrite.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.ReadWrite.All")
 		inviter := appClient(t, in, tn, "Inviter", "User.Invite.All")
 		u := in.URL + "/v1.0/invitations"
 
 		var sponsor map[string]any
-		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/users", map[string]any{
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/users", map[string]any{
 			"accountEnabled": true, "displayName": "Ana Ruiz", "mailNickname": "ana",
 			"userPrincipalName": "ana@fabrikam.example",
 			"passwordProfile":   map[string]any{"password": "correct horse battery staple 1"},
@@ -47,7 +48,7 @@ func TestInvitationBodiesAsSDKsSendThem(t *testing.T) {
 			`"customizedMessageBody":"Welcome!","messageLanguage":"ja-JP","@odata.type":"#microsoft.graph.invitedUserMessageInfo"},` +
 			`"invitedUserSponsors":[{"@odata.type":"#microsoft.graph.user","id":"` + sponsorID + `"}],` +
 			`"invitedUserType":"Guest","inviteRedirectUrl":"https://apps.fabrikam.example/welcome","sendInvitationMessage":true}`
-		status, _, raw := graphCall(t, inviter, http.MethodPost, u, goSDK)
+		status, _, raw := e2etest.GraphCall(t, inviter, http.MethodPost, u, goSDK)
 		var inv map[string]any
 		if status != http.StatusCreated || json.Unmarshal(raw, &inv) != nil {
 			t.Fatalf("Go SDK body = %d %s", status, raw)
@@ -67,13 +68,13 @@ func TestInvitationBodiesAsSDKsSendThem(t *testing.T) {
 		}
 
 		// PowerShell: New-MgInvitation -InvitedUser (Get-MgUser …) -ResetRedemption.
-		guest := getUser(t, in, admin, guestID)
+		guest := e2etest.GetUser(t, in, admin, guestID)
 		whole := map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity"}
 		for k, v := range guest {
 			whole[k] = v
 		}
 		whole["businessPhones"], whole["createdDateTime"] = []any{}, "2030-01-02T03:04:05Z"
-		status, _, raw = graphCall(t, admin, http.MethodPost, u, map[string]any{
+		status, _, raw = e2etest.GraphCall(t, admin, http.MethodPost, u, map[string]any{
 			"@odata.type": "#microsoft.graph.invitation", "invitedUserEmailAddress": "teri@gmail.example",
 			"inviteRedirectUrl": "https://apps.fabrikam.example/welcome", "resetRedemption": true, "invitedUser": whole,
 		})
@@ -82,7 +83,7 @@ func TestInvitationBodiesAsSDKsSendThem(t *testing.T) {
 		}
 
 		// An unknown language (Swahili) is a valid tag; the mail is English.
-		status, _, raw = graphCall(t, inviter, http.MethodPost, u, map[string]any{
+		status, _, raw = e2etest.GraphCall(t, inviter, http.MethodPost, u, map[string]any{
 			"invitedUserEmailAddress": "juma@partner.example", "inviteRedirectUrl": "https://apps.fabrikam.example/welcome",
 			"sendInvitationMessage":  true,
 			"invitedUserMessageInfo": map[string]any{"@odata.type": "microsoft.graph.invitedUserMessageInfo", "messageLanguage": "sw"},
@@ -118,19 +119,19 @@ func TestInvitationBodiesAsSDKsSendThem(t *testing.T) {
 		}
 		for _, c := range refusals {
 			var e graphEnvelope
-			if s := api(t, c.c, http.MethodPost, u, c.body, &e); s != c.status || e.Error.Code != c.code || !strings.Contains(e.Error.Message, c.want) {
+			if s := e2etest.API(t, c.c, http.MethodPost, u, c.body, &e); s != c.status || e.Error.Code != c.code || !strings.Contains(e.Error.Message, c.want) {
 				t.Errorf("%s: %d %+v, want %d %s %q", c.name, s, e.Error, c.status, c.code, c.want)
 			}
 		}
 		var users struct{ Value []map[string]any }
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/users", nil, &users)
+		e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/users", nil, &users)
 		for _, usr := range users.Value {
 			if m, _ := usr["mail"].(string); m == "bob@fabrikam.example" || m == "mia@partner.example" {
 				t.Fatalf("a refused invitation wrote user %v", usr)
 			}
 		}
 		// With User.ReadWrite.All a Member invitation is made.
-		if s := api(t, admin, http.MethodPost, u, map[string]any{"invitedUserEmailAddress": "mia@partner.example", "inviteRedirectUrl": "https://apps.fabrikam.example", "invitedUserType": "Member"}, nil); s != http.StatusCreated {
+		if s := e2etest.API(t, admin, http.MethodPost, u, map[string]any{"invitedUserEmailAddress": "mia@partner.example", "inviteRedirectUrl": "https://apps.fabrikam.example", "invitedUserType": "Member"}, nil); s != http.StatusCreated {
 			t.Fatalf("Member invitation with User.ReadWrite.All = %d", s)
 		}
 	})
@@ -142,19 +143,19 @@ func TestInvitationBodiesAsSDKsSendThem(t *testing.T) {
 // request-id is the server's GUID and client-request-id echoes the
 // client's, in the headers and in innerError.
 func TestAdminAPIPathsAndRequestIDs(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		_, reader := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "Policy.Read.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		_, reader := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "Policy.Read.All")
 
 		var cfg map[string]any
-		if s := api(t, reader, http.MethodGet, in.URL+"/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Email", nil, &cfg); s != http.StatusOK || cfg["id"] != "Email" {
+		if s := e2etest.API(t, reader, http.MethodGet, in.URL+"/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Email", nil, &cfg); s != http.StatusOK || cfg["id"] != "Email" {
 			t.Fatalf("GET …/Email = %d %v", s, cfg)
 		}
-		if s := api(t, reader, http.MethodGet, in.URL+"/v1.0/Policies/AuthenticationMethodsPolicy/authenticationMethodConfigurations/EMAIL", nil, &cfg); s != http.StatusOK || cfg["id"] != "Email" {
+		if s := e2etest.API(t, reader, http.MethodGet, in.URL+"/v1.0/Policies/AuthenticationMethodsPolicy/authenticationMethodConfigurations/EMAIL", nil, &cfg); s != http.StatusOK || cfg["id"] != "Email" {
 			t.Fatalf("GET with other case = %d %v", s, cfg)
 		}
 		var pol map[string]any
-		if s := api(t, reader, http.MethodGet, in.URL+"/v1.0/policies/authenticationMethodsPolicy", nil, &pol); s != http.StatusOK ||
+		if s := e2etest.API(t, reader, http.MethodGet, in.URL+"/v1.0/policies/authenticationMethodsPolicy", nil, &pol); s != http.StatusOK ||
 			pol["id"] != "authenticationMethodsPolicy" || pol["@odata.context"] != "https://graph.microsoft.com/v1.0/$metadata#policies/authenticationMethodsPolicy/$entity" {
 			t.Fatalf("GET authenticationMethodsPolicy = %d %v", s, pol)
 		}
@@ -166,7 +167,7 @@ func TestAdminAPIPathsAndRequestIDs(t *testing.T) {
 			Context string           `json:"@odata.context"`
 			Value   []map[string]any `json:"value"`
 		}
-		if s := api(t, reader, http.MethodGet, in.URL+"/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations", nil, &coll); s != http.StatusOK ||
+		if s := e2etest.API(t, reader, http.MethodGet, in.URL+"/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations", nil, &coll); s != http.StatusOK ||
 			len(coll.Value) != 1 || coll.Value[0]["id"] != "Email" || coll.Context == "" {
 			t.Fatalf("GET configurations = %d %+v", s, coll)
 		}
@@ -204,7 +205,7 @@ func TestAdminAPIPathsAndRequestIDs(t *testing.T) {
 			}
 		}
 		// Without a client-request-id, Graph answers one: the request id.
-		status, h, _ := graphCall(t, reader, http.MethodGet, in.URL+"/v1.0/policies/authenticationMethodsPolicy", nil)
+		status, h, _ := e2etest.GraphCall(t, reader, http.MethodGet, in.URL+"/v1.0/policies/authenticationMethodsPolicy", nil)
 		if _, err := uuid.Parse(h.Get("request-id")); status != http.StatusOK || err != nil || h.Get("client-request-id") != h.Get("request-id") {
 			t.Errorf("no client-request-id sent: %d request-id %q client-request-id %q", status, h.Get("request-id"), h.Get("client-request-id"))
 		}

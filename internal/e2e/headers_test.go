@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/server"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
@@ -18,19 +19,19 @@ import (
 // registered redirect origins, never "*". (The test talks plain http to
 // the listener, as a TLS-terminating proxy in front of guestgate would.)
 func TestSecurityHeaders(t *testing.T) {
-	in := start(t, startOptions{dsn: testenv.SQLiteDSN(t), configure: func(c *server.Config) {
+	in := e2etest.Start(t, e2etest.StartOptions{DSN: testenv.SQLiteDSN(t), Configure: func(c *server.Config) {
 		c.PublicURL = "https://login.guestgate.test"
 	}})
 	// Everything below talks to the loopback listener only; nothing
 	// resolves the public host name.
-	tn, err := in.srv.CreateTenant(context.Background(), directory.NewTenantRequest{Name: "Fabrikam"})
+	tn, err := in.Srv.CreateTenant(context.Background(), directory.NewTenantRequest{Name: "Fabrikam"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := in.srv.CreateApp(context.Background(), tn.ID, "Wiki", nil, []string{rpRedirect}, nil, false); err != nil {
+	if _, _, err := in.Srv.CreateApp(context.Background(), tn.ID, "Wiki", nil, []string{e2etest.RPRedirect}, nil, false); err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + in.cfg.Listen
+	base := "http://" + in.Config.Listen
 	get := func(path string) *http.Response {
 		t.Helper()
 		resp, err := http.Get(base + path)

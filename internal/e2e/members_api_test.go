@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 )
 
 // TestMembersAPI: POST /v1.0/users creates a member (userType Member,
@@ -14,10 +16,10 @@ import (
 // User.ReadWrite.All is 403; GET /v1.0/users lists the member beside the
 // guests, and the creation is in the audit log.
 func TestMembersAPI(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.ReadWrite.All", "AuditLog.Read.All")
-		_, reader := in.tenantWithAdmin("Contoso", "contoso.example", "User.Read.All", "User.Invite.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.ReadWrite.All", "AuditLog.Read.All")
+		_, reader := in.TenantWithAdmin("Contoso", "contoso.example", "User.Read.All", "User.Invite.All")
 		u := in.URL + "/v1.0/users"
 		// The body Graph's documentation and SDKs send.
 		body := func(upn, password string) map[string]any {
@@ -29,7 +31,7 @@ func TestMembersAPI(t *testing.T) {
 		}
 
 		var created map[string]any
-		if s := api(t, admin, http.MethodPost, u, body("kim@fabrikam.example", "tulip-Quarry-2026"), &created); s != http.StatusCreated {
+		if s := e2etest.API(t, admin, http.MethodPost, u, body("kim@fabrikam.example", "tulip-Quarry-2026"), &created); s != http.StatusCreated {
 			t.Fatalf("POST /v1.0/users = %d %v, want 201", s, created)
 		}
 		// Graph answers the default property set (issue 22, item 6).
@@ -48,7 +50,7 @@ func TestMembersAPI(t *testing.T) {
 			t.Fatalf("POST /v1.0/users answers %v, want Graph's default set %v", keys, want)
 		}
 		var kim map[string]any
-		if s := api(t, admin, http.MethodGet, u+"/"+created["id"].(string)+"?$select=userType,accountEnabled,creationType,externalUserState", nil, &kim); s != http.StatusOK ||
+		if s := e2etest.API(t, admin, http.MethodGet, u+"/"+created["id"].(string)+"?$select=userType,accountEnabled,creationType,externalUserState", nil, &kim); s != http.StatusOK ||
 			kim["userType"] != "Member" || kim["accountEnabled"] != true || kim["creationType"] != nil || kim["externalUserState"] != nil {
 			t.Fatalf("created member = %d %v", s, kim)
 		}
@@ -78,24 +80,24 @@ func TestMembersAPI(t *testing.T) {
 		}
 		for _, c := range cases {
 			var e graphError
-			if s := api(t, admin, http.MethodPost, u, c.body, &e); s != http.StatusBadRequest || !strings.Contains(e.Error.Message, c.want) || e.Error.InnerError["request-id"] == "" {
+			if s := e2etest.API(t, admin, http.MethodPost, u, c.body, &e); s != http.StatusBadRequest || !strings.Contains(e.Error.Message, c.want) || e.Error.InnerError["request-id"] == "" {
 				t.Errorf("%s: %d %+v, want 400 saying %q", c.name, s, e.Error, c.want)
 			}
 		}
 
 		var e graphError
-		if s := api(t, reader, http.MethodPost, in.URL+"/v1.0/users", body("lee@contoso.example", "tulip-Quarry-2026"), &e); s != http.StatusForbidden || e.Error.Code != "Authorization_RequestDenied" {
+		if s := e2etest.API(t, reader, http.MethodPost, in.URL+"/v1.0/users", body("lee@contoso.example", "tulip-Quarry-2026"), &e); s != http.StatusForbidden || e.Error.Code != "Authorization_RequestDenied" {
 			t.Errorf("token without User.ReadWrite.All = %d %+v, want 403", s, e.Error)
 		}
 
-		api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://apps.fabrikam.example"}, nil)
+		e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://apps.fabrikam.example"}, nil)
 		var list struct {
 			Value []struct {
 				ID, UserPrincipalName, UserType string
 				AccountEnabled                  bool
 			}
 		}
-		if s := api(t, admin, http.MethodGet, u+"?$select=id,userPrincipalName,userType,accountEnabled", nil, &list); s != http.StatusOK || len(list.Value) != 2 {
+		if s := e2etest.API(t, admin, http.MethodGet, u+"?$select=id,userPrincipalName,userType,accountEnabled", nil, &list); s != http.StatusOK || len(list.Value) != 2 {
 			t.Fatalf("GET /v1.0/users = %d, %d users; want the member and the guest (refused members wrote nothing)", s, len(list.Value))
 		}
 		for _, v := range list.Value {
@@ -111,10 +113,10 @@ func TestMembersAPI(t *testing.T) {
 		var disabled map[string]any
 		off := body("ana@fabrikam.example", "tulip-Quarry-2026")
 		off["accountEnabled"] = false
-		if s := api(t, admin, http.MethodPost, u, off, &disabled); s != http.StatusCreated {
+		if s := e2etest.API(t, admin, http.MethodPost, u, off, &disabled); s != http.StatusCreated {
 			t.Fatalf("POST a disabled member = %d %v", s, disabled)
 		}
-		if s := api(t, admin, http.MethodGet, u+"/"+disabled["id"].(string)+"?$select=accountEnabled", nil, &disabled); s != http.StatusOK || disabled["accountEnabled"] != false {
+		if s := e2etest.API(t, admin, http.MethodGet, u+"/"+disabled["id"].(string)+"?$select=accountEnabled", nil, &disabled); s != http.StatusOK || disabled["accountEnabled"] != false {
 			t.Fatalf("the disabled member = %d %v", s, disabled)
 		}
 
@@ -124,7 +126,7 @@ func TestMembersAPI(t *testing.T) {
 				TargetResources               []struct{ ID string }
 			}
 		}
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &audits)
+		e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &audits)
 		found := false
 		for _, a := range audits.Value {
 			if a.ActivityDisplayName == "Add user" && a.Category == "UserManagement" && len(a.TargetResources) == 1 && a.TargetResources[0].ID == created["id"] {

@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 )
 
 // scrape returns /metrics as series → value, a series written as
 // Prometheus prints it: name{label="value",…}.
-func scrape(t *testing.T, in *instance) map[string]float64 {
+func scrape(t *testing.T, in *e2etest.Instance) map[string]float64 {
 	t.Helper()
 	resp, err := http.Get(in.URL + "/metrics")
 	if err != nil {
@@ -43,7 +44,7 @@ func scrape(t *testing.T, in *instance) map[string]float64 {
 
 // waitMetric scrapes until series has value want (counters the
 // dispatcher bumps just after the SMTP server has the mail).
-func waitMetric(t *testing.T, in *instance, series string, want float64) map[string]float64 {
+func waitMetric(t *testing.T, in *e2etest.Instance, series string, want float64) map[string]float64 {
 	t.Helper()
 	deadline := time.Now().Add(mailtest.DefaultWait)
 	for {
@@ -64,30 +65,30 @@ func waitMetric(t *testing.T, in *instance, series string, want float64) map[str
 // pattern, never by raw path; with the SMTP server down, the outbox depth
 // and age and the failures by reason show the waiting mail.
 func TestMetricsAfterSignIn(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
-		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
 			"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://apps.fabrikam.example/", "sendInvitationMessage": true,
 		}, nil); s != http.StatusCreated {
 			t.Fatalf("invite = %d", s)
 		}
 		invMail := in.Mail.WaitFor(t, mailtest.To("teri@gmail.example"))
-		b := newBrowser(t)
-		start := b.get(redeemLink(t, invMail))
-		sent := b.submit(in.URL, start, "/redeem/send", nil)
-		codePage := b.get(in.URL + sent.Location)
-		code := passcode(t, in.Mail.WaitFor(t, func(m mailtest.Received) bool {
+		b := e2etest.NewBrowser(t)
+		start := b.Get(e2etest.RedeemLink(t, invMail))
+		sent := b.Submit(in.URL, start, "/redeem/send", nil)
+		codePage := b.Get(in.URL + sent.Location)
+		code := e2etest.Passcode(t, in.Mail.WaitFor(t, func(m mailtest.Received) bool {
 			return mailtest.To("teri@gmail.example")(m) && m.MessageID() != invMail.MessageID()
 		}))
 		wrong := "00000000"
 		if code == wrong {
 			wrong = "11111111"
 		}
-		if p := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": wrong}); !strings.HasPrefix(p.Location, "/redeem/code?") {
+		if p := b.Submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": wrong}); !strings.HasPrefix(p.Location, "/redeem/code?") {
 			t.Fatalf("a wrong code was accepted: %d → %q", p.Status, p.Location)
 		}
-		done := in.consentStep(b, b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code}), tn)
+		done := in.ConsentStep(b, b.Submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code}), tn)
 		if done.Status != http.StatusSeeOther {
 			t.Fatalf("sign-in = %d", done.Status)
 		}
@@ -122,7 +123,7 @@ func TestMetricsAfterSignIn(t *testing.T) {
 
 		// The SMTP server goes away: the next mail waits, and says why.
 		in.Mail.Stop()
-		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
 			"invitedUserEmailAddress": "kim@gmail.example", "inviteRedirectUrl": "https://apps.fabrikam.example/", "sendInvitationMessage": true,
 		}, nil); s != http.StatusCreated {
 			t.Fatalf("invite = %d", s)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/roles"
 )
 
@@ -20,40 +21,40 @@ import (
 // PATCH body (socialIdentityProvider, clientSecret only) was a 400.
 // revokeSignInSessions and restore take no body.
 func TestWriteBodiesWithAndWithoutODataType(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.ReadWrite.All",
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.ReadWrite.All",
 			"Policy.ReadWrite.AuthenticationMethod", "Policy.ReadWrite.CrossTenantAccess", "IdentityProvider.ReadWrite.All",
 			"OrganizationalBranding.ReadWrite.All", "RoleManagement.ReadWrite.Directory", "Policy.ReadWrite.Authorization")
 		var member map[string]any
-		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/users", map[string]any{
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/users", map[string]any{
 			"accountEnabled": true, "displayName": "Kim", "mailNickname": "kim", "userPrincipalName": "kim@fabrikam.example",
 			"passwordProfile": map[string]any{"password": "tulip-Quarry-2026"},
 		}, &member); s != http.StatusCreated {
 			t.Fatalf("create member = %d %v", s, member)
 		}
 		var google map[string]any
-		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/identity/identityProviders", map[string]any{
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/identity/identityProviders", map[string]any{
 			"@odata.type": "#microsoft.graph.socialIdentityProvider", "displayName": "Google", "identityProviderType": "Google",
 			"clientId": "google-client", "clientSecret": "google-secret",
 		}, &google); s != http.StatusCreated {
 			t.Fatalf("create Google = %d %v", s, google)
 		}
 		var oidc map[string]any
-		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/identity/identityProviders", map[string]any{
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/identity/identityProviders", map[string]any{
 			"@odata.type": "#microsoft.graph.oidcIdentityProvider", "displayName": "Partner", "issuer": "https://idp.partner.example",
 			"clientId": "c", "clientAuthentication": map[string]any{"clientSecret": "s"}, "domains": []string{"partner.example"},
 		}, &oidc); s != http.StatusCreated {
 			t.Fatalf("create OIDC = %d %v", s, oidc)
 		}
-		_, cert := newKeyPair(t)
+		_, cert := e2etest.NewKeyPair(t)
 		saml := func(v int) map[string]any {
 			return map[string]any{"displayName": "SAML", "issuerUri": fmt.Sprintf("https://sts%d.saml.example", v),
 				"passiveSignInUri": fmt.Sprintf("https://sts%d.saml.example/sso", v), "preferredAuthenticationProtocol": "saml",
 				"signingCertificate": base64.StdEncoding.EncodeToString(cert.Raw), "domains": []map[string]any{{"id": fmt.Sprintf("saml%d.example", v)}}}
 		}
 		var fed map[string]any
-		if s := api(t, admin, http.MethodPost, in.URL+samlFedsPath, saml(9), &fed); s != http.StatusCreated {
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+e2etest.SAMLFedsPath, saml(9), &fed); s != http.StatusCreated {
 			t.Fatalf("create SAML federation = %d %v", s, fed)
 		}
 		fedPath := "/v1.0/directory/federationConfigurations/" + fed["id"].(string)
@@ -88,7 +89,7 @@ func TestWriteBodiesWithAndWithoutODataType(t *testing.T) {
 				func(v int) map[string]any { return map[string]any{"clientSecret": fmt.Sprintf("rotated-%d", v)} }, 204, 204},
 			{"PATCH", "/v1.0/identity/identityProviders/" + oidc["id"].(string), "#microsoft.graph.oidcIdentityProvider",
 				func(v int) map[string]any { return map[string]any{"displayName": fmt.Sprintf("Partner %d", v)} }, 204, 204},
-			{"POST", samlFedsPath, "#microsoft.graph.samlOrWsFedExternalDomainFederation", saml, 201, 201},
+			{"POST", e2etest.SAMLFedsPath, "#microsoft.graph.samlOrWsFedExternalDomainFederation", saml, 201, 201},
 			{"PATCH", fedPath, "#microsoft.graph.samlOrWsFedExternalDomainFederation",
 				func(v int) map[string]any { return map[string]any{"displayName": fmt.Sprintf("SAML %d", v)} }, 204, 204},
 			{"POST", fedPath + "/microsoft.graph.samlOrWsFedExternalDomainFederation/domains", "#microsoft.graph.externalDomainName",
@@ -113,13 +114,13 @@ func TestWriteBodiesWithAndWithoutODataType(t *testing.T) {
 				if typed {
 					body["@odata.type"], want = c.typ, c.with
 				}
-				if s, _, raw := graphCall(t, admin, c.method, in.URL+c.path, body); s != want {
+				if s, _, raw := e2etest.GraphCall(t, admin, c.method, in.URL+c.path, body); s != want {
 					t.Errorf("%s %s (@odata.type sent: %v) = %d %s, want %d", c.method, c.path, typed, s, raw, want)
 				}
 			}
 		}
 		// Another type is still refused.
-		if s, _, raw := graphCall(t, admin, http.MethodPatch, in.URL+"/v1.0/identity/identityProviders/Google-OAUTH", map[string]any{
+		if s, _, raw := e2etest.GraphCall(t, admin, http.MethodPatch, in.URL+"/v1.0/identity/identityProviders/Google-OAUTH", map[string]any{
 			"@odata.type": "#microsoft.graph.oidcIdentityProvider", "clientSecret": "x"}); s != http.StatusBadRequest {
 			t.Errorf("PATCH Google with the OIDC type = %d %s, want 400", s, raw)
 		}

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/member"
 )
 
@@ -19,24 +20,24 @@ import (
 // member of a delegated token in Graph's default property set; an
 // app-only token gets Graph's 400.
 func TestOrganizationAndMe(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
 		ctx := context.Background()
 		const pw = "tulip-Quarry-2026"
-		tn, ga, err := in.srv.CreateTenantWithAdmin(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}},
+		tn, ga, err := in.Srv.CreateTenantWithAdmin(ctx, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}},
 			member.NewMember{UserPrincipalName: "admin@fabrikam.example", DisplayName: "Admin", Password: pw})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, app := in.tenantWithAdminIn(tn, "Directory.Read.All")
-		other, _ := in.tenantWithAdmin("Contoso", "contoso.example", "Directory.Read.All")
-		_, noPerm := in.tenantWithAdminIn(tn, "User.Invite.All")
+		_, app := in.TenantWithAdminIn(tn, "Directory.Read.All")
+		other, _ := in.TenantWithAdmin("Contoso", "contoso.example", "Directory.Read.All")
+		_, noPerm := in.TenantWithAdminIn(tn, "User.Invite.All")
 
 		var list struct {
 			Context string           `json:"@odata.context"`
 			Value   []map[string]any `json:"value"`
 		}
-		if s := api(t, app, http.MethodGet, in.URL+"/v1.0/organization", nil, &list); s != http.StatusOK || len(list.Value) != 1 ||
+		if s := e2etest.API(t, app, http.MethodGet, in.URL+"/v1.0/organization", nil, &list); s != http.StatusOK || len(list.Value) != 1 ||
 			list.Context != "https://graph.microsoft.com/v1.0/$metadata#organization" {
 			t.Fatalf("GET /organization = %d %+v", s, list)
 		}
@@ -59,28 +60,28 @@ func TestOrganizationAndMe(t *testing.T) {
 			t.Fatalf("verifiedDomains = %v", domains)
 		}
 		var one map[string]any
-		if s := api(t, app, http.MethodGet, in.URL+"/v1.0/organization/"+tn.ID, nil, &one); s != http.StatusOK || one["id"] != tn.ID ||
+		if s := e2etest.API(t, app, http.MethodGet, in.URL+"/v1.0/organization/"+tn.ID, nil, &one); s != http.StatusOK || one["id"] != tn.ID ||
 			one["@odata.context"] != "https://graph.microsoft.com/v1.0/$metadata#organization/$entity" {
 			t.Fatalf("GET /organization/{id} = %d %v", s, one)
 		}
-		if s := api(t, app, http.MethodGet, in.URL+"/v1.0/organization/"+other.ID, nil, nil); s != http.StatusNotFound {
+		if s := e2etest.API(t, app, http.MethodGet, in.URL+"/v1.0/organization/"+other.ID, nil, nil); s != http.StatusNotFound {
 			t.Fatalf("GET another tenant's organization = %d, want 404", s)
 		}
-		if s := api(t, noPerm, http.MethodGet, in.URL+"/v1.0/organization", nil, nil); s != http.StatusForbidden {
+		if s := e2etest.API(t, noPerm, http.MethodGet, in.URL+"/v1.0/organization", nil, nil); s != http.StatusForbidden {
 			t.Fatalf("GET /organization without a read permission = %d, want 403", s)
 		}
 
 		var e struct {
 			Error struct{ Code, Message string }
 		}
-		if s := api(t, app, http.MethodGet, in.URL+"/v1.0/me", nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" ||
+		if s := e2etest.API(t, app, http.MethodGet, in.URL+"/v1.0/me", nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" ||
 			e.Error.Message != "/me request is only valid with delegated authentication flow." {
 			t.Fatalf("GET /me app-only = %d %+v", s, e)
 		}
 		tool := adminTool(t, in, tn, graphScopesAsked)
-		me := oauth2.NewClient(ctx, oauth2.StaticTokenSource(tool.memberToken("admin@fabrikam.example", pw)))
+		me := oauth2.NewClient(ctx, oauth2.StaticTokenSource(tool.MemberToken("admin@fabrikam.example", pw)))
 		var got map[string]any
-		if s := api(t, me, http.MethodGet, in.URL+"/v1.0/me", nil, &got); s != http.StatusOK || got["id"] != ga.ID ||
+		if s := e2etest.API(t, me, http.MethodGet, in.URL+"/v1.0/me", nil, &got); s != http.StatusOK || got["id"] != ga.ID ||
 			got["userPrincipalName"] != "admin@fabrikam.example" || got["@odata.context"] != "https://graph.microsoft.com/v1.0/$metadata#users/$entity" {
 			t.Fatalf("GET /me = %d %v", s, got)
 		}
@@ -93,10 +94,10 @@ func TestOrganizationAndMe(t *testing.T) {
 			t.Errorf("GET /me answers a property outside the default set: %v", got)
 		}
 		got = nil
-		if s := api(t, me, http.MethodGet, in.URL+"/v1.0/me?$select=id,userType", nil, &got); s != http.StatusOK || got["userType"] != "Member" || len(got) != 3 {
+		if s := e2etest.API(t, me, http.MethodGet, in.URL+"/v1.0/me?$select=id,userType", nil, &got); s != http.StatusOK || got["userType"] != "Member" || len(got) != 3 {
 			t.Fatalf("GET /me?$select = %d %v", s, got)
 		}
-		if s := api(t, me, http.MethodGet, in.URL+"/v1.0/organization", nil, &list); s != http.StatusOK || list.Value[0]["id"] != tn.ID {
+		if s := e2etest.API(t, me, http.MethodGet, in.URL+"/v1.0/organization", nil, &list); s != http.StatusOK || list.Value[0]["id"] != tn.ID {
 			t.Fatalf("GET /organization delegated = %d %+v", s, list)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
@@ -27,9 +28,9 @@ const emailPolicyPath = "/v1.0/policies/authenticationMethodsPolicy/authenticati
 var policyAdminPerms = []string{"Policy.ReadWrite.AuthenticationMethod", "AuditLog.Read.All", "User.Invite.All", "User.ReadWrite.All"}
 
 // policyTenant creates a tenant from req and an admin app holding perms.
-func policyTenant(t *testing.T, in *instance, req directory.NewTenantRequest, perms ...string) (directory.Tenant, *http.Client) {
+func policyTenant(t *testing.T, in *e2etest.Instance, req directory.NewTenantRequest, perms ...string) (directory.Tenant, *http.Client) {
 	t.Helper()
-	tn, err := in.srv.CreateTenant(context.Background(), req)
+	tn, err := in.Srv.CreateTenant(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,9 +39,9 @@ func policyTenant(t *testing.T, in *instance, req directory.NewTenantRequest, pe
 
 // appClient registers an app holding perms and returns a client calling the
 // admin API of in with its client-credentials token.
-func appClient(t *testing.T, in *instance, tn directory.Tenant, name string, perms ...string) *http.Client {
+func appClient(t *testing.T, in *e2etest.Instance, tn directory.Tenant, name string, perms ...string) *http.Client {
 	t.Helper()
-	app, secret, err := in.srv.CreateApp(context.Background(), tn.ID, name, perms, nil, nil, false)
+	app, secret, err := in.Srv.CreateApp(context.Background(), tn.ID, name, perms, nil, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func appClient(t *testing.T, in *instance, tn directory.Tenant, name string, per
 }
 
 // tokenClient returns a client with tokens from in's token endpoint for an app.
-func tokenClient(in *instance, tenantID, appID, secret string) *http.Client {
+func tokenClient(in *e2etest.Instance, tenantID, appID, secret string) *http.Client {
 	cc := clientcredentials.Config{
 		ClientID: appID, ClientSecret: secret,
 		TokenURL: in.URL + "/" + tenantID + "/oauth2/v2.0/token",
@@ -58,9 +59,9 @@ func tokenClient(in *instance, tenantID, appID, secret string) *http.Client {
 }
 
 // setPolicy PATCHes allowExternalIdToUseEmailOtp and wants 204.
-func setPolicy(t *testing.T, in *instance, c *http.Client, value string) {
+func setPolicy(t *testing.T, in *e2etest.Instance, c *http.Client, value string) {
 	t.Helper()
-	status, _, raw := graphCall(t, c, http.MethodPatch, in.URL+emailPolicyPath, map[string]any{
+	status, _, raw := e2etest.GraphCall(t, c, http.MethodPatch, in.URL+emailPolicyPath, map[string]any{
 		"@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration", "allowExternalIdToUseEmailOtp": value,
 	})
 	if status != http.StatusNoContent || len(raw) != 0 {
@@ -69,32 +70,20 @@ func setPolicy(t *testing.T, in *instance, c *http.Client, value string) {
 }
 
 // effective returns the effective state the API reports beside the policy.
-func effective(t *testing.T, in *instance, c *http.Client) (state, reason string) {
+func effective(t *testing.T, in *e2etest.Instance, c *http.Client) (state, reason string) {
 	t.Helper()
-	status, h, raw := graphCall(t, c, http.MethodGet, in.URL+emailPolicyPath, nil)
+	status, h, raw := e2etest.GraphCall(t, c, http.MethodGet, in.URL+emailPolicyPath, nil)
 	if status != http.StatusOK {
 		t.Fatalf("GET policy = %d %s", status, raw)
 	}
 	return h.Get("Guestgate-Email-Otp-Effective"), h.Get("Guestgate-Email-Otp-Reason")
 }
 
-// inviteNoMail invites addr without a mail and returns the user id and redeem link.
-func inviteNoMail(t *testing.T, in *instance, c *http.Client, addr string) (string, string) {
-	t.Helper()
-	var inv map[string]any
-	if s := api(t, c, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
-		"invitedUserEmailAddress": addr, "inviteRedirectUrl": "https://apps.fabrikam.example/welcome",
-	}, &inv); s != http.StatusCreated {
-		t.Fatalf("invite %s = %d %v", addr, s, inv)
-	}
-	return inv["invitedUser"].(map[string]any)["id"].(string), inv["inviteRedeemUrl"].(string)
-}
-
 // passcodesQueued counts passcode mails to addr in the outbox: a code is
 // queued in the transaction that issues it, so this is every code sent.
-func passcodesQueued(t *testing.T, in *instance, addr string) int {
+func passcodesQueued(t *testing.T, in *e2etest.Instance, addr string) int {
 	t.Helper()
-	msgs, err := in.srv.DB().ListMail(context.Background(), 10000)
+	msgs, err := in.Srv.DB().ListMail(context.Background(), 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,27 +98,27 @@ func passcodesQueued(t *testing.T, in *instance, addr string) int {
 
 // redeemByPasscode follows a redeem link, presses Send code and types the
 // mailed code; the guest lands on the invitation's redirect URL.
-func redeemByPasscode(t *testing.T, in *instance, b *browser, link, addr string) {
+func redeemByPasscode(t *testing.T, in *e2etest.Instance, b *e2etest.Browser, link, addr string) {
 	t.Helper()
-	start := b.get(link)
+	start := b.Get(link)
 	if start.Status != http.StatusOK || !strings.Contains(start.Body, `id="send-code"`) {
 		t.Fatalf("redeem page for %s = %d, want Send code:\n%s", addr, start.Status, start.Body)
 	}
 	before := len(in.Mail.Messages())
-	sent := b.submit(in.URL, start, "/redeem/send", nil)
+	sent := b.Submit(in.URL, start, "/redeem/send", nil)
 	if sent.Status != http.StatusSeeOther {
 		t.Fatalf("Send code = %d:\n%s", sent.Status, sent.Body)
 	}
-	codePage := b.get(in.URL + sent.Location)
+	codePage := b.Get(in.URL + sent.Location)
 	msgs := in.Mail.WaitCount(t, before+1, func(mailtest.Received) bool { return true })
-	code := passcode(t, msgs[len(msgs)-1])
-	done := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code})
+	code := e2etest.Passcode(t, msgs[len(msgs)-1])
+	done := b.Submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code})
 	if tenantID, ok := strings.CutSuffix(strings.TrimPrefix(done.Location, "/"), "/consent"); ok {
-		tn, err := in.srv.ResolveTenant(context.Background(), tenantID)
+		tn, err := in.Srv.ResolveTenant(context.Background(), tenantID)
 		if err != nil {
 			t.Fatalf("verify = %d → %q: %v", done.Status, done.Location, err)
 		}
-		done = in.consentStep(b, done, tn)
+		done = in.ConsentStep(b, done, tn)
 	}
 	if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example/welcome" {
 		t.Fatalf("verify = %d → %q:\n%s", done.Status, done.Location, done.Body)
@@ -138,33 +127,18 @@ func redeemByPasscode(t *testing.T, in *instance, b *browser, link, addr string)
 
 // signInAs opens the tenant's sign-in page and gives addr: the answer is
 // the Send code page for a guest who may use a passcode, else an error page.
-func signInAs(in *instance, b *browser, tn directory.Tenant, addr string) page {
-	b.t.Helper()
-	login := b.get(in.URL + "/" + tn.ID + "/login")
-	return b.submit(in.URL, login, "/"+tn.ID+"/login/next", map[string]string{"email": addr})
-}
-
-// allUserProperties selects every user property guestgate keeps: like
-// Graph, GET /v1.0/users/{id} answers only the default set without $select.
-const allUserProperties = "?$select=id,displayName,mail,userPrincipalName,preferredLanguage,userType,accountEnabled,createdDateTime," +
-	"creationType,externalUserState,externalUserStateChangeDateTime,identities,otherMails"
-
-// getUser reads a user, with every property guestgate keeps, through the API.
-func getUser(t *testing.T, in *instance, c *http.Client, id string) map[string]any {
-	t.Helper()
-	var u map[string]any
-	if s := api(t, c, http.MethodGet, in.URL+"/v1.0/users/"+id+allUserProperties, nil, &u); s != http.StatusOK {
-		t.Fatalf("GET user %s = %d %v", id, s, u)
-	}
-	return u
+func signInAs(in *e2etest.Instance, b *e2etest.Browser, tn directory.Tenant, addr string) e2etest.Page {
+	b.T.Helper()
+	login := b.Get(in.URL + "/" + tn.ID + "/login")
+	return b.Submit(in.URL, login, "/"+tn.ID+"/login/next", map[string]string{"email": addr})
 }
 
 // TestEmailPolicyAPIShape: GET answers Graph's emailAuthenticationMethodConfiguration
 // field for field; PATCH is partial and needs the @odata.type; DELETE
 // reverts; bad values are 400 in Graph's error envelope; permissions (R10).
 func TestEmailPolicyAPIShape(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
 		tn, admin := policyTenant(t, in, directory.NewTenantRequest{Name: "Fabrikam", Domains: []string{"fabrikam.example"}}, policyAdminPerms...)
 		u := in.URL + emailPolicyPath
 		defaultShape := map[string]any{
@@ -178,7 +152,7 @@ func TestEmailPolicyAPIShape(t *testing.T) {
 			"excludeTargets":               []any{},
 		}
 		var got map[string]any
-		if s := api(t, admin, http.MethodGet, u, nil, &got); s != http.StatusOK || !reflect.DeepEqual(got, defaultShape) {
+		if s := e2etest.API(t, admin, http.MethodGet, u, nil, &got); s != http.StatusOK || !reflect.DeepEqual(got, defaultShape) {
 			t.Fatalf("S4_default_shape: GET = %d\n got  %v\n want %v", s, got, defaultShape)
 		}
 
@@ -197,7 +171,7 @@ func TestEmailPolicyAPIShape(t *testing.T) {
 			{"S4_not_json", `{"@odata.type": `},
 		}
 		for _, c := range bad {
-			status, _, raw := graphCall(t, admin, http.MethodPatch, u, c.body)
+			status, _, raw := e2etest.GraphCall(t, admin, http.MethodPatch, u, c.body)
 			var env struct {
 				Error struct {
 					Code, Message string
@@ -208,7 +182,7 @@ func TestEmailPolicyAPIShape(t *testing.T) {
 				t.Errorf("%s: PATCH = %d %s, want 400 with Graph's error envelope", c.rule, status, raw)
 			}
 		}
-		if api(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, defaultShape) {
+		if e2etest.API(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, defaultShape) {
 			t.Fatalf("refused PATCHes changed the policy: %v", got)
 		}
 
@@ -220,37 +194,37 @@ func TestEmailPolicyAPIShape(t *testing.T) {
 		}
 		echo["state"], echo["allowExternalIdToUseEmailOtp"] = "disabled", "disabled"
 		echo["excludeTargets"] = []any{map[string]any{"id": "11111111-2222-3333-4444-555555555555", "targetType": "group"}}
-		if status, _, raw := graphCall(t, admin, http.MethodPatch, u, echo); status != http.StatusNoContent {
+		if status, _, raw := e2etest.GraphCall(t, admin, http.MethodPatch, u, echo); status != http.StatusNoContent {
 			t.Fatalf("PATCH of a GET answer = %d %s", status, raw)
 		}
 		want := map[string]any{}
 		for k, v := range echo {
 			want[k] = v
 		}
-		if api(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, want) {
+		if e2etest.API(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, want) {
 			t.Fatalf("S4_patch_round_trip:\n got  %v\n want %v", got, want)
 		}
-		if status, _, raw := graphCall(t, admin, http.MethodDelete, u, nil); status != http.StatusNoContent || len(raw) != 0 {
+		if status, _, raw := e2etest.GraphCall(t, admin, http.MethodDelete, u, nil); status != http.StatusNoContent || len(raw) != 0 {
 			t.Fatalf("DELETE = %d %s, want 204", status, raw)
 		}
-		if api(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, defaultShape) {
+		if e2etest.API(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, defaultShape) {
 			t.Fatalf("S4_delete_reverts_to_default: %v", got)
 		}
 
 		// R10: reading needs Policy.Read.All (or the write permission); writing needs Policy.ReadWrite.AuthenticationMethod.
 		reader := appClient(t, in, tn, "Reader", "Policy.Read.All")
-		if s := api(t, reader, http.MethodGet, u, nil, nil); s != http.StatusOK {
+		if s := e2etest.API(t, reader, http.MethodGet, u, nil, nil); s != http.StatusOK {
 			t.Errorf("R10_read_with_Policy.Read.All = %d", s)
 		}
 		for _, m := range []string{http.MethodPatch, http.MethodDelete} {
 			var env struct{ Error struct{ Code string } }
 			body := map[string]any{"@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration", "allowExternalIdToUseEmailOtp": "disabled"}
-			if s := api(t, reader, m, u, body, &env); s != http.StatusForbidden || env.Error.Code != "Authorization_RequestDenied" {
+			if s := e2etest.API(t, reader, m, u, body, &env); s != http.StatusForbidden || env.Error.Code != "Authorization_RequestDenied" {
 				t.Errorf("R10_%s_without_write_permission = %d %v", m, s, env)
 			}
 		}
 		none := appClient(t, in, tn, "Inviter", "User.Invite.All")
-		if s := api(t, none, http.MethodGet, u, nil, nil); s != http.StatusForbidden {
+		if s := e2etest.API(t, none, http.MethodGet, u, nil, nil); s != http.StatusForbidden {
 			t.Errorf("R10_read_without_permission = %d, want 403", s)
 		}
 		if state, _ := effective(t, in, admin); state != "enabled" {
@@ -263,19 +237,19 @@ func TestEmailPolicyAPIShape(t *testing.T) {
 // writes one directoryAudit (who, when, old and new value), newest first,
 // paged, readable with AuditLog.Read.All only.
 func TestEmailPolicyChangesAreAudited(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		fake := clock.NewFake(time.Date(2030, 5, 6, 7, 8, 9, 123456000, time.UTC))
-		in := start(t, startOptions{dsn: dsn, clock: fake})
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: fake})
 		tn, admin := policyTenant(t, in, directory.NewTenantRequest{Name: "Fabrikam"}, policyAdminPerms...)
 		setPolicy(t, in, admin, "enabled")
 		fake.Advance(time.Minute)
 		setPolicy(t, in, admin, "enabled") // unchanged, still recorded
 		fake.Advance(time.Minute)
-		if _, err := in.srv.SetEmailPolicy(context.Background(), tn, policy.AllowDisabled); err != nil {
+		if _, err := in.Srv.SetEmailPolicy(context.Background(), tn, policy.AllowDisabled); err != nil {
 			t.Fatal(err)
 		}
 		fake.Advance(time.Minute)
-		if s, _, raw := graphCall(t, admin, http.MethodDelete, in.URL+emailPolicyPath, nil); s != http.StatusNoContent {
+		if s, _, raw := e2etest.GraphCall(t, admin, http.MethodDelete, in.URL+emailPolicyPath, nil); s != http.StatusNoContent {
 			t.Fatalf("DELETE = %d %s", s, raw)
 		}
 
@@ -284,7 +258,7 @@ func TestEmailPolicyChangesAreAudited(t *testing.T) {
 			NextLink string `json:"@odata.nextLink"`
 			Value    []map[string]any
 		}
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &page); s != http.StatusOK || len(page.Value) != 4 {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &page); s != http.StatusOK || len(page.Value) != 4 {
 			t.Fatalf("GET directoryAudits = %d, %d records; want 4", s, len(page.Value))
 		}
 		if page.Context != "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits" || page.NextLink != "" {
@@ -335,21 +309,21 @@ func TestEmailPolicyChangesAreAudited(t *testing.T) {
 			NextLink string `json:"@odata.nextLink"`
 			Value    []map[string]any
 		}
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$top=3", nil, &p1)
+		e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$top=3", nil, &p1)
 		if len(p1.Value) != 3 || p1.NextLink == "" {
 			t.Fatalf("$top=3: %d records, next %q", len(p1.Value), p1.NextLink)
 		}
-		api(t, admin, http.MethodGet, p1.NextLink, nil, &p2)
+		e2etest.API(t, admin, http.MethodGet, p1.NextLink, nil, &p2)
 		if len(p2.Value) != 1 || p2.NextLink != "" || p2.Value[0]["id"] != page.Value[3]["id"] {
 			t.Fatalf("second page: %+v", p2)
 		}
-		if s := api(t, appClient(t, in, tn, "Policy admin", "Policy.ReadWrite.AuthenticationMethod"), http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, nil); s != http.StatusForbidden {
+		if s := e2etest.API(t, appClient(t, in, tn, "Policy admin", "Policy.ReadWrite.AuthenticationMethod"), http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, nil); s != http.StatusForbidden {
 			t.Fatalf("R10_audit_needs_AuditLog.Read.All = %d, want 403", s)
 		}
 		// Another tenant sees none of these.
 		_, other := policyTenant(t, in, directory.NewTenantRequest{Name: "Contoso"}, policyAdminPerms...)
 		var empty struct{ Value []any }
-		if api(t, other, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &empty); len(empty.Value) != 0 {
+		if e2etest.API(t, other, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &empty); len(empty.Value) != 0 {
 			t.Fatalf("another tenant sees %d records", len(empty.Value))
 		}
 	})
@@ -359,37 +333,37 @@ func TestEmailPolicyChangesAreAudited(t *testing.T) {
 // another identity provider keeps it when passcodes are enabled, and is
 // never sent a code; a guest who has not redeemed gets the passcode.
 func TestR8EnablingKeepsRedeemedGuestsIdP(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
 		tn, admin := policyTenant(t, in, directory.NewTenantRequest{Name: "Fabrikam"}, policyAdminPerms...)
 		setPolicy(t, in, admin, "disabled")
-		homeID, _ := inviteNoMail(t, in, admin, "kim@contoso.example")
+		homeID, _ := e2etest.InviteNoMail(t, in, admin, "kim@contoso.example")
 		// Kim redeemed earlier with her home tenant (no such IdP runs here yet,
 		// so the redemption is written as it would be).
 		const issuer = "https://login.guestgate.test/contoso/v2.0"
-		if err := in.srv.DB().UpdateUser(context.Background(), tn.ID, homeID, func(u *directory.User) error {
+		if err := in.Srv.DB().UpdateUser(context.Background(), tn.ID, homeID, func(u *directory.User) error {
 			u.ExternalUserState, u.IdP, u.IdPIssuer = directory.StateAccepted, directory.IdPHomeTenant, issuer
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
-		_, newLink := inviteNoMail(t, in, admin, "teri@gmail.example")
+		_, newLink := e2etest.InviteNoMail(t, in, admin, "teri@gmail.example")
 
 		setPolicy(t, in, admin, "enabled")
-		p := signInAs(in, newBrowser(t), tn, "kim@contoso.example")
+		p := signInAs(in, e2etest.NewBrowser(t), tn, "kim@contoso.example")
 		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "signs in elsewhere") || !strings.Contains(p.Body, "No code was sent") || strings.Contains(p.Body, `id="send-code"`) {
 			t.Fatalf("R8_home_tenant_guest_keeps_idp: sign-in = %d\n%s", p.Status, p.Body)
 		}
 		if n := passcodesQueued(t, in, "kim@contoso.example"); n != 0 {
 			t.Fatalf("R8: %d passcodes sent to a guest whose IdP is homeTenant", n)
 		}
-		u := getUser(t, in, admin, homeID)
+		u := e2etest.GetUser(t, in, admin, homeID)
 		ids, _ := json.Marshal(u["identities"])
 		if u["externalUserState"] != "Accepted" || !strings.Contains(string(ids), `"issuer":"contoso.example"`) {
 			t.Fatalf("R8: the guest's redemption changed: %v", u)
 		}
 		// The guest who has not redeemed yet redeems with a passcode.
-		redeemByPasscode(t, in, newBrowser(t), newLink, "teri@gmail.example")
+		redeemByPasscode(t, in, e2etest.NewBrowser(t), newLink, "teri@gmail.example")
 	})
 }
 
@@ -400,22 +374,22 @@ func TestR8EnablingKeepsRedeemedGuestsIdP(t *testing.T) {
 // unmanaged accounts in this deployment yet, so "no way to sign in"), and
 // once passcodes are on again the guest redeems with one.
 func TestR9DisablingRefusesPasscodeGuests(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		fake := clock.NewFake(time.Now())
-		in := start(t, startOptions{dsn: dsn, clock: fake})
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: fake})
 		tn, admin := policyTenant(t, in, directory.NewTenantRequest{Name: "Fabrikam"}, policyAdminPerms...)
-		id, link := inviteNoMail(t, in, admin, "teri@gmail.example")
-		b := newBrowser(t)
+		id, link := e2etest.InviteNoMail(t, in, admin, "teri@gmail.example")
+		b := e2etest.NewBrowser(t)
 		redeemByPasscode(t, in, b, link, "teri@gmail.example")
 		sent := passcodesQueued(t, in, "teri@gmail.example")
 
 		setPolicy(t, in, admin, "disabled")
-		p := signInAs(in, newBrowser(t), tn, "teri@gmail.example")
+		p := signInAs(in, e2etest.NewBrowser(t), tn, "teri@gmail.example")
 		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "turned off sign-in with email one-time passcodes") ||
 			!strings.Contains(p.Body, "administrator") || strings.Contains(p.Body, `id="send-code"`) {
 			t.Fatalf("R9_refused_with_reason: sign-in = %d\n%s", p.Status, p.Body)
 		}
-		if live := b.get(in.URL + "/" + tn.ID + "/login"); live.Status != http.StatusForbidden || !strings.Contains(live.Body, "turned off") {
+		if live := b.Get(in.URL + "/" + tn.ID + "/login"); live.Status != http.StatusForbidden || !strings.Contains(live.Body, "turned off") {
 			t.Fatalf("R9_live_session_refused: %d %q\n%s", live.Status, live.Location, live.Body)
 		}
 		if n := passcodesQueued(t, in, "teri@gmail.example"); n != sent {
@@ -423,7 +397,7 @@ func TestR9DisablingRefusesPasscodeGuests(t *testing.T) {
 		}
 
 		var res map[string]any
-		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
 			"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://apps.fabrikam.example/welcome",
 			"resetRedemption": true, "invitedUser": map[string]any{"id": id},
 		}, &res); s != http.StatusCreated {
@@ -433,7 +407,7 @@ func TestR9DisablingRefusesPasscodeGuests(t *testing.T) {
 		// Nothing else applies (no home tenant, no personal account): in the
 		// public cloud the next IdP is an unmanaged account, created by
 		// sign-up (section 3 step 2, section 5 row 3), not a passcode.
-		if p := newBrowser(t).get(newLink); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/"+directory.ConsumersTenantID+"/signup?state=") {
+		if p := e2etest.NewBrowser(t).Get(newLink); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/"+directory.ConsumersTenantID+"/signup?state=") {
 			t.Fatalf("R9_after_reset_next_idp_public_cloud: redeem = %d %q\n%s", p.Status, p.Location, p.Body)
 		}
 		if n := passcodesQueued(t, in, "teri@gmail.example"); n != sent {
@@ -441,8 +415,8 @@ func TestR9DisablingRefusesPasscodeGuests(t *testing.T) {
 		}
 		setPolicy(t, in, admin, "enabled")
 		fake.Advance(2 * time.Minute) // past the resend interval of R3
-		redeemByPasscode(t, in, newBrowser(t), newLink, "teri@gmail.example")
-		if u := getUser(t, in, admin, id); u["externalUserState"] != "Accepted" || u["id"] != id {
+		redeemByPasscode(t, in, e2etest.NewBrowser(t), newLink, "teri@gmail.example")
+		if u := e2etest.GetUser(t, in, admin, id); u["externalUserState"] != "Accepted" || u["id"] != id {
 			t.Fatalf("R9: after re-enabling, the reset guest redeems again: %v", u)
 		}
 	})
@@ -454,36 +428,36 @@ func TestR9DisablingRefusesPasscodeGuests(t *testing.T) {
 // set to 2021 here, so the test acts through the server's admin methods,
 // as the CLI does, rather than with access tokens.)
 func TestAutoEnableDate(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		auto := policy.DefaultAutoEnableDate
 		fake := clock.NewFake(auto.Add(-time.Hour))
-		in := start(t, startOptions{dsn: dsn, clock: fake})
-		tn, err := in.srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Fabrikam"})
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: fake})
+		tn, err := in.Srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Fabrikam"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := in.srv.Invite(ctx, tn, invitation.Request{Email: "teri@gmail.example", RedirectURL: "https://apps.fabrikam.example/welcome"})
+		res, err := in.Srv.Invite(ctx, tn, invitation.Request{Email: "teri@gmail.example", RedirectURL: "https://apps.fabrikam.example/welcome"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		wantEffective := func(rule string, enabled bool, reason policy.Reason) {
 			t.Helper()
-			v, err := in.srv.EmailPolicy(ctx, tn)
+			v, err := in.Srv.EmailPolicy(ctx, tn)
 			if err != nil || v.Effective.Enabled != enabled || v.Effective.Reason != reason {
 				t.Fatalf("%s: effective %+v, %v; want %t (%s)", rule, v.Effective, err, enabled, reason)
 			}
 		}
 		set := func(v policy.AllowExternal) {
 			t.Helper()
-			if _, err := in.srv.SetEmailPolicy(ctx, tn, v); err != nil {
+			if _, err := in.Srv.SetEmailPolicy(ctx, tn, v); err != nil {
 				t.Fatal(err)
 			}
 		}
 		wantEffective("S4_default_before_date", false, policy.ReasonBeforeAutoEnable)
 		// No passcode: the default fallback moves on to an unmanaged
 		// account's sign-up (section 3 step 2).
-		if p := newBrowser(t).get(res.RedeemURL); !ledToSignUp(p) || strings.Contains(p.Body, `id="send-code"`) {
+		if p := e2etest.NewBrowser(t).Get(res.RedeemURL); !ledToSignUp(p) || strings.Contains(p.Body, `id="send-code"`) {
 			t.Fatalf("S4_before_date_no_passcode: redeem = %d %q\n%s", p.Status, p.Location, p.Body)
 		}
 		set(policy.AllowEnabled)
@@ -492,7 +466,7 @@ func TestAutoEnableDate(t *testing.T) {
 		wantEffective("S4_default_still_before_date", false, policy.ReasonBeforeAutoEnable)
 		fake.Set(auto.Add(time.Second))
 		wantEffective("S4_default_after_date", true, policy.ReasonAutoEnabled)
-		redeemByPasscode(t, in, newBrowser(t), res.RedeemURL, "teri@gmail.example")
+		redeemByPasscode(t, in, e2etest.NewBrowser(t), res.RedeemURL, "teri@gmail.example")
 		set(policy.AllowDisabled)
 		wantEffective("S4_explicit_disabled_after_date", false, policy.ReasonExplicitDisabled)
 	})
@@ -502,33 +476,33 @@ func TestAutoEnableDate(t *testing.T) {
 // not auto-enable; an explicit value leaves it a preview tenant; setting
 // default through the API returns it to the three options (and auto-enable).
 func TestPreviewTenant(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
 		tn, admin := policyTenant(t, in, directory.NewTenantRequest{Name: "Fabrikam", PreviewOptIn: true}, policyAdminPerms...)
-		_, link := inviteNoMail(t, in, admin, "teri@gmail.example")
+		_, link := e2etest.InviteNoMail(t, in, admin, "teri@gmail.example")
 		if state, reason := effective(t, in, admin); state != "disabled" || reason != string(policy.ReasonPreviewOptIn) {
 			t.Fatalf("S4_preview_does_not_auto_enable: %s (%s)", state, reason)
 		}
-		if p := newBrowser(t).get(link); !ledToSignUp(p) || strings.Contains(p.Body, `id="send-code"`) {
+		if p := e2etest.NewBrowser(t).Get(link); !ledToSignUp(p) || strings.Contains(p.Body, `id="send-code"`) {
 			t.Fatalf("S4_preview_no_passcode: redeem = %d %q\n%s", p.Status, p.Location, p.Body)
 		}
 		setPolicy(t, in, admin, "disabled")
-		if v, err := in.srv.EmailPolicy(context.Background(), tn); err != nil || !v.PreviewOptIn {
+		if v, err := in.Srv.EmailPolicy(context.Background(), tn); err != nil || !v.PreviewOptIn {
 			t.Fatalf("S4_explicit_value_keeps_preview: %+v, %v", v, err)
 		}
 		setPolicy(t, in, admin, "default")
-		v, err := in.srv.EmailPolicy(context.Background(), tn)
+		v, err := in.Srv.EmailPolicy(context.Background(), tn)
 		if err != nil || v.PreviewOptIn || !v.Effective.Enabled || v.Effective.Reason != policy.ReasonAutoEnabled {
 			t.Fatalf("S4_default_returns_preview_tenant_to_three_options: %+v, %v", v, err)
 		}
-		if got, err := in.srv.ResolveTenant(context.Background(), tn.ID); err != nil || got.PreviewOptIn {
+		if got, err := in.Srv.ResolveTenant(context.Background(), tn.ID); err != nil || got.PreviewOptIn {
 			t.Fatalf("the tenant is still marked preview: %+v, %v", got, err)
 		}
 		// The change takes effect at once, though the process caches tenants.
-		redeemByPasscode(t, in, newBrowser(t), link, "teri@gmail.example")
+		redeemByPasscode(t, in, e2etest.NewBrowser(t), link, "teri@gmail.example")
 		// The redemption is the newest record; the policy change precedes it.
 		var page struct{ Value []map[string]any }
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$top=2", nil, &page)
+		e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits?$top=2", nil, &page)
 		if len(page.Value) != 2 || page.Value[0]["activityDisplayName"] != "Redeem external user invite" {
 			t.Fatalf("the redemption's record is not the newest: %v", page.Value)
 		}
@@ -544,14 +518,14 @@ func TestPreviewTenant(t *testing.T) {
 // disabled, whatever the date, and a guest is never offered an unmanaged
 // (or personal) account; enabling passcodes explicitly works.
 func TestUSGovTenant(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
 		_, admin := policyTenant(t, in, directory.NewTenantRequest{Name: "Agency", Cloud: directory.CloudUSGov}, policyAdminPerms...)
-		_, link := inviteNoMail(t, in, admin, "teri@gmail.example")
+		_, link := e2etest.InviteNoMail(t, in, admin, "teri@gmail.example")
 		if state, reason := effective(t, in, admin); state != "disabled" || reason != string(policy.ReasonUSGovDefault) {
 			t.Fatalf("R11_usgov_default_disabled: %s (%s)", state, reason)
 		}
-		p := newBrowser(t).get(link)
+		p := e2etest.NewBrowser(t).Get(link)
 		lower := strings.ToLower(p.Body)
 		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "No way to sign in") || strings.Contains(lower, "unmanaged") ||
 			strings.Contains(lower, "personal account") || strings.Contains(lower, "create an account") || strings.Contains(p.Body, `id="send-code"`) {
@@ -561,7 +535,7 @@ func TestUSGovTenant(t *testing.T) {
 			t.Fatalf("R11: %d codes sent", n)
 		}
 		setPolicy(t, in, admin, "enabled")
-		redeemByPasscode(t, in, newBrowser(t), link, "teri@gmail.example")
+		redeemByPasscode(t, in, e2etest.NewBrowser(t), link, "teri@gmail.example")
 	})
 }
 
@@ -571,15 +545,15 @@ func TestUSGovTenant(t *testing.T) {
 // per PATCH, and the records chain (each old value is the previous record's
 // new value; the newest new value is the stored one).
 func TestPolicyPatchStormTwoProcesses(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		smtp := mailtest.Start(t)
-		first := start(t, startOptions{dsn: dsn, mail: smtp})
-		second := start(t, startOptions{dsn: dsn, mail: smtp})
-		tn, err := first.srv.CreateTenant(context.Background(), directory.NewTenantRequest{Name: "Fabrikam"})
+		first := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Mail: smtp})
+		second := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Mail: smtp})
+		tn, err := first.Srv.CreateTenant(context.Background(), directory.NewTenantRequest{Name: "Fabrikam"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		app, secret, err := first.srv.CreateApp(context.Background(), tn.ID, "Storm", policyAdminPerms, nil, nil, false)
+		app, secret, err := first.Srv.CreateApp(context.Background(), tn.ID, "Storm", policyAdminPerms, nil, nil, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -587,14 +561,14 @@ func TestPolicyPatchStormTwoProcesses(t *testing.T) {
 		values := []string{"enabled", "disabled"}
 		var wg sync.WaitGroup
 		statuses := make(chan int, 2*perProcess)
-		for _, in := range []*instance{first, second} {
+		for _, in := range []*e2etest.Instance{first, second} {
 			c := tokenClient(in, tn.ID, app.AppID, secret)
-			api(t, c, http.MethodGet, in.URL+emailPolicyPath, nil, nil) // fetch the token once, before the storm
+			e2etest.API(t, c, http.MethodGet, in.URL+emailPolicyPath, nil, nil) // fetch the token once, before the storm
 			for i := range perProcess {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					s, _, _ := graphCall(t, c, http.MethodPatch, in.URL+emailPolicyPath, map[string]any{
+					s, _, _ := e2etest.GraphCall(t, c, http.MethodPatch, in.URL+emailPolicyPath, map[string]any{
 						"@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration", "allowExternalIdToUseEmailOtp": values[i%2],
 					})
 					statuses <- s
@@ -609,9 +583,9 @@ func TestPolicyPatchStormTwoProcesses(t *testing.T) {
 			}
 		}
 		var finals []string
-		for _, in := range []*instance{first, second} {
+		for _, in := range []*e2etest.Instance{first, second} {
 			var got map[string]any
-			api(t, tokenClient(in, tn.ID, app.AppID, secret), http.MethodGet, in.URL+emailPolicyPath, nil, &got)
+			e2etest.API(t, tokenClient(in, tn.ID, app.AppID, secret), http.MethodGet, in.URL+emailPolicyPath, nil, &got)
 			finals = append(finals, got["allowExternalIdToUseEmailOtp"].(string))
 		}
 		if finals[0] != finals[1] || (finals[0] != "enabled" && finals[0] != "disabled") {
@@ -625,7 +599,7 @@ func TestPolicyPatchStormTwoProcesses(t *testing.T) {
 				NextLink string `json:"@odata.nextLink"`
 				Value    []map[string]any
 			}
-			api(t, c, http.MethodGet, next, nil, &page)
+			e2etest.API(t, c, http.MethodGet, next, nil, &page)
 			records, next = append(records, page.Value...), page.NextLink
 		}
 		if len(records) != 2*perProcess {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/server"
 	"github.com/guestgate/guestgate/internal/store/sqlstore"
@@ -28,9 +29,9 @@ import (
 // seedUsers stores n guests in the tenant, 50 per transaction (each
 // within the query timeout), with names and addresses no search word of
 // heaviestSearch matches.
-func seedUsers(t *testing.T, in *instance, tn directory.Tenant, n int) {
+func seedUsers(t *testing.T, in *e2etest.Instance, tn directory.Tenant, n int) {
 	t.Helper()
-	db := in.srv.DB()
+	db := in.Srv.DB()
 	now := time.Now().UTC()
 	for done := 0; done < n; {
 		batch := min(50, n-done)
@@ -60,7 +61,7 @@ func seedUsers(t *testing.T, in *instance, tn directory.Tenant, n int) {
 // 15 one-word clauses joined by OR over the three searchable properties,
 // none matching (so no comparison is skipped), counted, sorted, with the
 // largest page.
-func heaviestSearch(in *instance) string {
+func heaviestSearch(in *e2etest.Instance) string {
 	props := []string{"displayName", "mail", "userPrincipalName"}
 	clauses := make([]string, 15)
 	for i := range clauses {
@@ -70,7 +71,7 @@ func heaviestSearch(in *instance) string {
 }
 
 // thousandClauseSearch is the security review's query.
-func thousandClauseSearch(in *instance) string {
+func thousandClauseSearch(in *e2etest.Instance) string {
 	clauses := make([]string, 1000)
 	for i := range clauses {
 		clauses[i] = fmt.Sprintf(`"displayName:w%d"`, i)
@@ -89,9 +90,9 @@ const burstCallers = 32
 // reads run a few at a time (the rest wait, then answer 429), so they
 // never hold every pooled connection, and each statement has a budget.
 func TestHeavyQueriesLeaveOtherTenantsPrompt(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		busy, busyAPI := in.tenantWithAdmin("Contoso", "contoso.example", "User.Read.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		busy, busyAPI := in.TenantWithAdmin("Contoso", "contoso.example", "User.Read.All")
 		// Enough users for the heaviest query to cost the store real time;
 		// SQLite's LIKE runs in Go, much slower than PostgreSQL's under the
 		// race detector, so it gets fewer to stay within the query timeout.
@@ -101,12 +102,12 @@ func TestHeavyQueriesLeaveOtherTenantsPrompt(t *testing.T) {
 		}
 		seedUsers(t, in, busy, users)
 
-		quiet, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
-		if _, err := in.srv.Invite(context.Background(), quiet, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://rp.fabrikam.example/"}); err != nil {
+		quiet, _ := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		if _, err := in.Srv.Invite(context.Background(), quiet, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://rp.fabrikam.example/"}); err != nil {
 			t.Fatal(err)
 		}
-		rp := newRelyingParty(t, in, quiet)
-		app, secret, err := in.srv.CreateApp(context.Background(), quiet.ID, "Reporting", []string{"User.Read.All"}, nil, nil, false)
+		rp := e2etest.NewRelyingParty(t, in, quiet)
+		app, secret, err := in.Srv.CreateApp(context.Background(), quiet.ID, "Reporting", []string{"User.Read.All"}, nil, nil, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,9 +174,9 @@ func TestHeavyQueriesLeaveOtherTenantsPrompt(t *testing.T) {
 		const bound = 3 * time.Second
 		for i := range 3 {
 			start := time.Now()
-			b := newBrowser(t)
-			login := b.follow(in, b.get(rp.begin().url))
-			next := b.submit(in.URL, login, "/"+quiet.ID+"/login/next", map[string]string{"email": "kim@partner.example"})
+			b := e2etest.NewBrowser(t)
+			login := b.Follow(in, b.Get(rp.Begin().URL))
+			next := b.Submit(in.URL, login, "/"+quiet.ID+"/login/next", map[string]string{"email": "kim@partner.example"})
 			if !strings.Contains(next.Body, `id="send-code"`) {
 				t.Fatalf("sign-in step %d: want the Send code page, got %d\n%s", i, next.Status, next.Body)
 			}
@@ -229,12 +230,12 @@ func rawGet(c *http.Client, u string, headers map[string]string) (int, string) {
 // with Retry-After, on both engines, as the server wires the limit from
 // its configuration.
 func TestAdminAPIReadLimit(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn, configure: func(c *server.Config) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Configure: func(c *server.Config) {
 			c.Queries.ReadLimit.Limit, c.Queries.ReadLimit.Window = 3, time.Hour
 		}})
-		_, api := in.tenantWithAdmin("Contoso", "contoso.example", "User.Read.All")
-		_, other := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Read.All")
+		_, api := in.TenantWithAdmin("Contoso", "contoso.example", "User.Read.All")
+		_, other := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Read.All")
 		u := usersURL(in, "$filter", "userType eq 'Guest'")
 		for i := range 3 {
 			if s, raw := graphGet(t, api, u, nil); s != http.StatusOK {
@@ -258,7 +259,7 @@ func TestAdminAPIReadLimit(t *testing.T) {
 			t.Fatalf("another tenant's app refused: %d %s", s, raw)
 		}
 		// Writes have their own limit.
-		if s, _, raw := graphCall(t, api, http.MethodPost, in.URL+"/v1.0/users", map[string]any{}); s == http.StatusTooManyRequests {
+		if s, _, raw := e2etest.GraphCall(t, api, http.MethodPost, in.URL+"/v1.0/users", map[string]any{}); s == http.StatusTooManyRequests {
 			t.Fatalf("a write refused by the read limit: %s", raw)
 		}
 	})
@@ -271,17 +272,17 @@ func TestAdminAPIReadLimit(t *testing.T) {
 // (PostgreSQL: the users table; SQLite: the writer), which without the
 // timeout it would wait on without end (or SQLite's 10 s busy timeout).
 func TestQueryTimeoutEndToEnd(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		const timeout = 500 * time.Millisecond
-		in := start(t, startOptions{dsn: dsn, configure: func(c *server.Config) { c.Queries.Timeout = timeout }})
-		tn, api := in.tenantWithAdmin("Contoso", "contoso.example", "User.ReadWrite.All")
-		res, err := in.srv.Invite(ctx, tn, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://apps.contoso.example/"})
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Configure: func(c *server.Config) { c.Queries.Timeout = timeout }})
+		tn, api := in.TenantWithAdmin("Contoso", "contoso.example", "User.ReadWrite.All")
+		res, err := in.Srv.Invite(ctx, tn, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://apps.contoso.example/"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		userURL := in.URL + "/v1.0/users/" + res.User.ID
-		if s, _, raw := graphCall(t, api, http.MethodGet, userURL, nil); s != http.StatusOK { // the app's token, before the lock
+		if s, _, raw := e2etest.GraphCall(t, api, http.MethodGet, userURL, nil); s != http.StatusOK { // the app's token, before the lock
 			t.Fatalf("GET user = %d %s", s, raw)
 		}
 
@@ -306,7 +307,7 @@ func TestQueryTimeoutEndToEnd(t *testing.T) {
 			t.Fatalf("the stopped request answered after %s; the query timeout is %s", took, timeout)
 		}
 		release()
-		if s, _, raw := graphCall(t, api, http.MethodPatch, userURL, map[string]any{"displayName": "Kim"}); s != http.StatusNoContent {
+		if s, _, raw := e2etest.GraphCall(t, api, http.MethodPatch, userURL, map[string]any{"displayName": "Kim"}); s != http.StatusNoContent {
 			t.Fatalf("PATCH after the lock = %d %s", s, raw)
 		}
 	})

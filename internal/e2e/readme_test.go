@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/testenv"
 )
@@ -202,7 +203,7 @@ func TestREADMERunningItForReal(t *testing.T) {
 
 	// This machine's stand-ins for the README's places and values.
 	smtp := mailtest.Start(t, mailtest.WithAuth("relay-user", "relay-pass"))
-	addr := freeAddr(t)
+	addr := e2etest.FreeAddr(t)
 	if strings.HasSuffix(addr, ":8080") {
 		t.Fatal("the walk must run on a port other than the default")
 	}
@@ -279,8 +280,8 @@ func TestREADMERunningItForReal(t *testing.T) {
 	srv := exec.Command(bin, "serve")
 	srv.Env = serveEnv
 	var logBuf bytes.Buffer
-	logs := &syncWriter{w: &logBuf}
-	logText := func() string { bufMu.Lock(); defer bufMu.Unlock(); return logBuf.String() }
+	logs := &e2etest.SyncWriter{W: &logBuf}
+	logText := func() string { e2etest.BufMu.Lock(); defer e2etest.BufMu.Unlock(); return logBuf.String() }
 	srv.Stdout, srv.Stderr = logs, logs
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -325,10 +326,10 @@ func TestREADMERunningItForReal(t *testing.T) {
 	if !strings.Contains(section, "https://login.example.com/fabrikam.example/admin/") {
 		t.Fatal("README: the console URL changed; update this walk")
 	}
-	cb := newBrowser(t)
-	sp := cb.get(public + "/fabrikam.example/admin/signin")
+	cb := e2etest.NewBrowser(t)
+	sp := cb.Get(public + "/fabrikam.example/admin/signin")
 	action := ""
-	for _, m := range formRe.FindAllStringSubmatch(sp.Body, -1) {
+	for _, m := range e2etest.FormRe.FindAllStringSubmatch(sp.Body, -1) {
 		if strings.HasSuffix(m[1], "/admin/signin") {
 			action = m[1]
 		}
@@ -337,7 +338,7 @@ func TestREADMERunningItForReal(t *testing.T) {
 		t.Fatalf("console sign-in page = %d\n%s", sp.Status, sp.Body)
 	}
 	adminBase := strings.TrimSuffix(action, "signin")
-	if done := cb.submit(public, sp, action, map[string]string{"email": "admin@fabrikam.example", "password": readmeAdminPassword}); done.Status != http.StatusSeeOther || done.Location != adminBase {
+	if done := cb.Submit(public, sp, action, map[string]string{"email": "admin@fabrikam.example", "password": readmeAdminPassword}); done.Status != http.StatusSeeOther || done.Location != adminBase {
 		t.Fatalf("console sign-in as the README's administrator = %d → %q\n%s", done.Status, done.Location, done.Body)
 	}
 	tenantID := strings.TrimSuffix(strings.TrimPrefix(adminBase, "/"), "/admin/")
@@ -348,19 +349,19 @@ func TestREADMERunningItForReal(t *testing.T) {
 		!strings.Contains(invMail.Header.Get("From"), "noreply@example.com") {
 		t.Fatalf("invitation mail: user %q from %q\n%s", invMail.User, invMail.Header.Get("From"), invMail.Text)
 	}
-	br := newBrowser(t)
-	start := br.get(redeemLink(t, invMail))
-	sent := br.submit(public, start, "/redeem/send", nil)
-	codePage := br.get(public + sent.Location)
-	code := passcode(t, smtp.WaitFor(t, func(m mailtest.Received) bool {
+	br := e2etest.NewBrowser(t)
+	start := br.Get(e2etest.RedeemLink(t, invMail))
+	sent := br.Submit(public, start, "/redeem/send", nil)
+	codePage := br.Get(public + sent.Location)
+	code := e2etest.Passcode(t, smtp.WaitFor(t, func(m mailtest.Received) bool {
 		return mailtest.To("teri@gmail.example")(m) && m.MessageID() != invMail.MessageID()
 	}))
-	proved := br.submit(public, codePage, "/redeem/verify", map[string]string{"code": code})
+	proved := br.Submit(public, codePage, "/redeem/verify", map[string]string{"code": code})
 	if proved.Location != "/"+tenantID+"/consent" {
 		t.Fatalf("after the code: %d → %q\n%s", proved.Status, proved.Location, proved.Body)
 	}
-	review := br.get(public + proved.Location)
-	done := br.submit(public, review, "/"+tenantID+"/consent/accept", nil)
+	review := br.Get(public + proved.Location)
+	done := br.Submit(public, review, "/"+tenantID+"/consent/accept", nil)
 	if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example" {
 		t.Fatalf("the guest was not redeemed: %d → %q\n%s", done.Status, done.Location, done.Body)
 	}
@@ -399,15 +400,15 @@ func TestREADMETryIt(t *testing.T) {
 		t.Fatalf("scripts/test is not executable in a clone: %v", err)
 	}
 
-	addr, appAddr := freeAddr(t), freeAddr(t)
+	addr, appAddr := e2etest.FreeAddr(t), e2etest.FreeAddr(t)
 	public := "http://" + addr
 	demo := exec.Command("bash", "-c", "exec "+cmds[0]+" --listen "+addr+" --demo-app-listen "+appAddr)
 	demo.Dir = clone
 	demo.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GUESTGATE_") }), "GOFLAGS=-buildvcs=auto")
 	demo.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // go run's child is in the group
 	var outBuf bytes.Buffer
-	out := &syncWriter{w: &outBuf}
-	text := func() string { bufMu.Lock(); defer bufMu.Unlock(); return outBuf.String() }
+	out := &e2etest.SyncWriter{W: &outBuf}
+	text := func() string { e2etest.BufMu.Lock(); defer e2etest.BufMu.Unlock(); return outBuf.String() }
 	demo.Stdout, demo.Stderr = out, out
 	if err := demo.Start(); err != nil {
 		t.Fatal(err)
@@ -439,7 +440,7 @@ func TestREADMETryIt(t *testing.T) {
 	if link == nil || !strings.HasPrefix(link[1], public+"/redeem?") {
 		t.Fatalf("banner redeem link: %q\n%s", link, banner)
 	}
-	if p := newBrowser(t).get(link[1]); p.Status != http.StatusOK || !strings.Contains(p.Body, `id="send-code"`) {
+	if p := e2etest.NewBrowser(t).Get(link[1]); p.Status != http.StatusOK || !strings.Contains(p.Body, `id="send-code"`) {
 		t.Fatalf("the banner's redeem link = %d\n%s", p.Status, p.Body)
 	}
 
@@ -448,10 +449,10 @@ func TestREADMETryIt(t *testing.T) {
 	if console == nil || console[1] != public+"/fabrikam.example/admin/" {
 		t.Fatalf("banner console lines: %q\n%s", console, banner)
 	}
-	cb := newBrowser(t)
-	sp := cb.get(console[1] + "signin")
+	cb := e2etest.NewBrowser(t)
+	sp := cb.Get(console[1] + "signin")
 	action := ""
-	for _, m := range formRe.FindAllStringSubmatch(sp.Body, -1) {
+	for _, m := range e2etest.FormRe.FindAllStringSubmatch(sp.Body, -1) {
 		if strings.HasSuffix(m[1], "/admin/signin") {
 			action = m[1]
 		}
@@ -459,7 +460,7 @@ func TestREADMETryIt(t *testing.T) {
 	if action == "" {
 		t.Fatalf("console sign-in page = %d\n%s", sp.Status, sp.Body)
 	}
-	if done := cb.submit(public, sp, action, map[string]string{"email": console[2], "password": console[3]}); done.Status != http.StatusSeeOther || done.Location != strings.TrimSuffix(action, "signin") {
+	if done := cb.Submit(public, sp, action, map[string]string{"email": console[2], "password": console[3]}); done.Status != http.StatusSeeOther || done.Location != strings.TrimSuffix(action, "signin") {
 		t.Fatalf("console sign-in as the demo's administrator = %d → %q\n%s", done.Status, done.Location, done.Body)
 	}
 
@@ -475,7 +476,7 @@ func TestREADMETryIt(t *testing.T) {
 		t.Fatalf("the banner's curl invitation printed:\n%s", got)
 	}
 	for deadline := time.Now().Add(30 * time.Second); ; {
-		if p := newBrowser(t).get(public + "/dev/mailbox"); strings.Contains(p.Body, "kim@contoso.example") {
+		if p := e2etest.NewBrowser(t).Get(public + "/dev/mailbox"); strings.Contains(p.Body, "kim@contoso.example") {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -485,7 +486,7 @@ func TestREADMETryIt(t *testing.T) {
 	}
 
 	// The sample app starts a sign-in at guestgate.
-	if p := newBrowser(t).get("http://" + appAddr + "/"); p.Status/100 != 3 || !strings.HasPrefix(p.Location, public+"/") {
+	if p := e2etest.NewBrowser(t).Get("http://" + appAddr + "/"); p.Status/100 != 3 || !strings.HasPrefix(p.Location, public+"/") {
 		t.Fatalf("the sample app = %d → %q", p.Status, p.Location)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 )
 
@@ -13,12 +14,12 @@ import (
 // code, types the mailed code and lands on the redirect URL, signed in and
 // Accepted (R2, R3, R4, R6).
 func TestRedeemInvitationWithPasscode(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.Read.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.Read.All")
 
 		var inv map[string]any
-		status := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+		status := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
 			"invitedUserEmailAddress": "teri@gmail.example",
 			"invitedUserDisplayName":  "Teri",
 			"inviteRedirectUrl":       "https://apps.fabrikam.example/welcome",
@@ -38,36 +39,36 @@ func TestRedeemInvitationWithPasscode(t *testing.T) {
 		if !strings.Contains(invMail.Text, "Fabrikam") || strings.Contains(strings.ToLower(invMail.Text), "passcode") {
 			t.Fatalf("invitation mail must name the tenant and not the sign-in method:\n%s", invMail.Text)
 		}
-		link := redeemLink(t, invMail)
+		link := e2etest.RedeemLink(t, invMail)
 
-		b := newBrowser(t)
-		start := b.get(link)
+		b := e2etest.NewBrowser(t)
+		start := b.Get(link)
 		if start.Status != http.StatusOK || !strings.Contains(start.Body, "Send code") || !strings.Contains(start.Body, "teri@gmail.example") {
 			t.Fatalf("redeem page = %d:\n%s", start.Status, start.Body)
 		}
-		sent := b.submit(in.URL, start, "/redeem/send", nil)
+		sent := b.Submit(in.URL, start, "/redeem/send", nil)
 		if sent.Status != http.StatusSeeOther || !strings.HasPrefix(sent.Location, "/redeem/code?ticket=") {
 			t.Fatalf("Send code = %d → %q:\n%s", sent.Status, sent.Location, sent.Body)
 		}
-		codePage := b.get(in.URL + sent.Location)
+		codePage := b.Get(in.URL + sent.Location)
 		if !strings.Contains(codePage.Body, "30 minutes") {
 			t.Fatalf("the code page must explain expiry:\n%s", codePage.Body)
 		}
-		code := passcode(t, in.Mail.WaitFor(t, func(m mailtest.Received) bool {
+		code := e2etest.Passcode(t, in.Mail.WaitFor(t, func(m mailtest.Received) bool {
 			return mailtest.To("teri@gmail.example")(m) && m.MessageID() != invMail.MessageID()
 		}))
 
-		done := in.consentStep(b, b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code}), tn)
+		done := in.ConsentStep(b, b.Submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code}), tn)
 		if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example/welcome" {
 			t.Fatalf("verify = %d → %q, want redirect to inviteRedirectUrl:\n%s", done.Status, done.Location, done.Body)
 		}
-		ck := cookieNamed(done.Header, "gg_session_"+tn.ID)
+		ck := e2etest.CookieNamed(done.Header, "gg_session_"+tn.ID)
 		if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Value == "" {
 			t.Fatalf("session cookie = %+v, want HttpOnly SameSite=Lax", ck)
 		}
 
 		var user map[string]any
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+userID+"?$select=externalUserState,userType,userPrincipalName", nil, &user); s != http.StatusOK {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+userID+"?$select=externalUserState,userType,userPrincipalName", nil, &user); s != http.StatusOK {
 			t.Fatalf("GET user = %d %v", s, user)
 		}
 		if user["externalUserState"] != "Accepted" || user["userType"] != "Guest" || user["userPrincipalName"] != "teri_gmail.example#EXT#@fabrikam.guestgate.local" {
@@ -75,14 +76,14 @@ func TestRedeemInvitationWithPasscode(t *testing.T) {
 		}
 
 		// The code is single use (R3), and the redeemed link now says so.
-		again := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code})
+		again := b.Submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code})
 		if again.Status != http.StatusSeeOther || !strings.HasPrefix(again.Location, "/redeem/code?") {
 			t.Fatalf("a used code must not sign in again: %d → %q", again.Status, again.Location)
 		}
-		if p := b.get(in.URL + again.Location); strings.Contains(p.Body, `id="code"`) {
+		if p := b.Get(in.URL + again.Location); strings.Contains(p.Body, `id="code"`) {
 			t.Fatalf("the code page after a used code must not offer the code field:\n%s", p.Body)
 		}
-		if p := newBrowser(t).get(link); !strings.Contains(p.Body, "already accepted") {
+		if p := e2etest.NewBrowser(t).Get(link); !strings.Contains(p.Body, "already accepted") {
 			t.Fatalf("the link of a redeemed invitation must say so:\n%s", p.Body)
 		}
 	})
@@ -90,14 +91,14 @@ func TestRedeemInvitationWithPasscode(t *testing.T) {
 
 // TestInviteTwiceReusesGuest: inviting an address again keeps its object id.
 func TestInviteTwiceReusesGuest(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		_, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
 		body := map[string]any{"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://apps.fabrikam.example"}
 		var a, b map[string]any
-		api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", body, &a)
+		e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", body, &a)
 		body["invitedUserEmailAddress"] = "Teri@GMAIL.example"
-		api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", body, &b)
+		e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", body, &b)
 		ida, idb := a["invitedUser"].(map[string]any)["id"], b["invitedUser"].(map[string]any)["id"]
 		if ida != idb || a["id"] == b["id"] {
 			t.Fatalf("second invitation: user %v vs %v, invitation %v vs %v; want same user, new invitation", ida, idb, a["id"], b["id"])
@@ -111,13 +112,13 @@ func TestInviteTwiceReusesGuest(t *testing.T) {
 // opens the redeem page and redeems; after the redemption every link of
 // the address says the invitation was accepted.
 func TestReinviteKeepsMailedLinks(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
 		invite := func(send bool) string {
 			t.Helper()
 			var inv map[string]any
-			if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "teri@gmail.example",
+			if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "teri@gmail.example",
 				"inviteRedirectUrl": "https://apps.fabrikam.example/welcome", "sendInvitationMessage": send}, &inv); s != http.StatusCreated {
 				t.Fatalf("invite = %d %v", s, inv)
 			}
@@ -125,26 +126,26 @@ func TestReinviteKeepsMailedLinks(t *testing.T) {
 		}
 		invite(true)
 		first := in.Mail.WaitFor(t, mailtest.To("teri@gmail.example"))
-		link := redeemLink(t, first)
+		link := e2etest.RedeemLink(t, first)
 		later := []string{invite(false), invite(true)}
 		for i, l := range append([]string{link}, later...) {
-			if p := newBrowser(t).get(l); p.Status != http.StatusOK || !strings.Contains(p.Body, "Send code") {
+			if p := e2etest.NewBrowser(t).Get(l); p.Status != http.StatusOK || !strings.Contains(p.Body, "Send code") {
 				t.Fatalf("R7: link %d after re-invitations = %d, want the redeem page:\n%s", i, p.Status, p.Body)
 			}
 		}
-		b := newBrowser(t)
-		start := b.get(link)
-		sent := b.submit(in.URL, start, "/redeem/send", nil)
-		codePage := b.get(in.URL + sent.Location)
-		code := passcode(t, in.Mail.WaitFor(t, func(m mailtest.Received) bool {
+		b := e2etest.NewBrowser(t)
+		start := b.Get(link)
+		sent := b.Submit(in.URL, start, "/redeem/send", nil)
+		codePage := b.Get(in.URL + sent.Location)
+		code := e2etest.Passcode(t, in.Mail.WaitFor(t, func(m mailtest.Received) bool {
 			return mailtest.To("teri@gmail.example")(m) && strings.Contains(m.Text, "code") && !strings.Contains(m.Text, "/redeem?ticket=")
 		}))
-		done := in.consentStep(b, b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code}), tn)
+		done := in.ConsentStep(b, b.Submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": code}), tn)
 		if done.Status != http.StatusSeeOther || done.Location != "https://apps.fabrikam.example/welcome" {
 			t.Fatalf("R7: redeeming with the first mailed link = %d → %q:\n%s", done.Status, done.Location, done.Body)
 		}
 		for i, l := range later {
-			if p := newBrowser(t).get(l); !strings.Contains(p.Body, "already accepted") {
+			if p := e2etest.NewBrowser(t).Get(l); !strings.Contains(p.Body, "already accepted") {
 				t.Fatalf("link %d after the redemption must say it was accepted:\n%s", i+1, p.Body)
 			}
 		}
@@ -153,42 +154,42 @@ func TestReinviteKeepsMailedLinks(t *testing.T) {
 
 // TestRedeemErrorPages: unknown tickets and wrong codes get clear pages.
 func TestRedeemErrorPages(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
-		b := newBrowser(t)
-		if p := b.get(in.URL + "/redeem?ticket=" + tn.ID + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "link isn") {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		b := e2etest.NewBrowser(t)
+		if p := b.Get(in.URL + "/redeem?ticket=" + tn.ID + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "link isn") {
 			t.Fatalf("unknown ticket = %d:\n%s", p.Status, p.Body)
 		}
 		var inv map[string]any
-		api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+		e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
 			"invitedUserEmailAddress": "kim@contoso.example", "inviteRedirectUrl": "https://apps.fabrikam.example",
 		}, &inv)
-		start := b.get(inv["inviteRedeemUrl"].(string))
-		sent := b.submit(in.URL, start, "/redeem/send", nil)
-		codePage := b.get(in.URL + sent.Location)
+		start := b.Get(inv["inviteRedeemUrl"].(string))
+		sent := b.Submit(in.URL, start, "/redeem/send", nil)
+		codePage := b.Get(in.URL + sent.Location)
 		in.Mail.WaitFor(t, mailtest.To("kim@contoso.example"))
 		// A wrong code: post/redirect/get to the code page, which says so,
 		// ties the error to the field and counts the attempts left.
-		wrongPost := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": "not-a-code"})
+		wrongPost := b.Submit(in.URL, codePage, "/redeem/verify", map[string]string{"code": "not-a-code"})
 		if wrongPost.Status != http.StatusSeeOther || !strings.Contains(wrongPost.Location, "f=wrong") {
 			t.Fatalf("wrong code = %d → %q", wrongPost.Status, wrongPost.Location)
 		}
-		wrong := b.get(in.URL + wrongPost.Location)
+		wrong := b.Get(in.URL + wrongPost.Location)
 		if wrong.Status != http.StatusOK || !strings.Contains(wrong.Body, "isn&#39;t correct") || !strings.Contains(wrong.Body, "4 more times") ||
 			!strings.Contains(wrong.Body, `aria-describedby="code-hint code-error"`) {
 			t.Fatalf("wrong code page = %d:\n%s", wrong.Status, wrong.Body)
 		}
 		// Send again within 60 s: nothing is sent, and the page says how long
 		// to wait (never "we sent"), the button disabled until then.
-		resendPost := b.submit(in.URL, codePage, "/redeem/send", nil)
-		resend := b.get(in.URL + resendPost.Location)
+		resendPost := b.Submit(in.URL, codePage, "/redeem/send", nil)
+		resend := b.Get(in.URL + resendPost.Location)
 		if resendPost.Status != http.StatusSeeOther || strings.Contains(resendPost.Location, "f=sent") ||
 			!strings.Contains(resend.Body, "You can send a new code in ") || strings.Contains(resend.Body, "We sent") ||
 			!strings.Contains(resend.Body, `id="resend-code" disabled`) {
 			t.Fatalf("second send within 60 s = %d → %q:\n%s", resendPost.Status, resendPost.Location, resend.Body)
 		}
-		forged := b.submit(in.URL, codePage, "/redeem/verify", map[string]string{"csrf": "forged"})
+		forged := b.Submit(in.URL, codePage, "/redeem/verify", map[string]string{"csrf": "forged"})
 		if forged.Status != http.StatusForbidden {
 			t.Fatalf("a form without a valid CSRF token = %d, want 403", forged.Status)
 		}

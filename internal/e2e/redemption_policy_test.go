@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 )
 
 // crossTenantDefaultPath is the redemption configuration's resource (DESIGN section 3).
@@ -32,16 +33,16 @@ func redemptionShape(serviceDefault bool, order []any, fallback string) map[stri
 // Policy.Read.All or Policy.ReadWrite.CrossTenantAccess, writing the latter;
 // each change is one directoryAudit with who, when, old and new values.
 func TestRedemptionPolicyAPI(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		fake := clock.NewFake(time.Date(2030, 5, 6, 7, 8, 9, 0, time.UTC))
-		in := start(t, startOptions{dsn: dsn, clock: fake})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "Policy.ReadWrite.CrossTenantAccess", "AuditLog.Read.All")
-		other, otherAdmin := in.tenantWithAdmin("Contoso", "contoso.example", "Policy.ReadWrite.CrossTenantAccess")
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: fake})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "Policy.ReadWrite.CrossTenantAccess", "AuditLog.Read.All")
+		other, otherAdmin := in.TenantWithAdmin("Contoso", "contoso.example", "Policy.ReadWrite.CrossTenantAccess")
 		u := in.URL + crossTenantDefaultPath
 		defaultOrder := []any{"azureActiveDirectory", "externalFederation", "socialIdentityProviders"}
 
 		var got map[string]any
-		if s := api(t, admin, http.MethodGet, u, nil, &got); s != http.StatusOK || !reflect.DeepEqual(got, redemptionShape(true, defaultOrder, "defaultConfiguredIdp")) {
+		if s := e2etest.API(t, admin, http.MethodGet, u, nil, &got); s != http.StatusOK || !reflect.DeepEqual(got, redemptionShape(true, defaultOrder, "defaultConfiguredIdp")) {
 			t.Fatalf("S3_default_shape: GET = %d %v", s, got)
 		}
 
@@ -69,7 +70,7 @@ func TestRedemptionPolicyAPI(t *testing.T) {
 			{"S3_not_json", `{"invitationRedemptionIdentityProviderConfiguration": `},
 		}
 		for _, c := range bad {
-			status, _, raw := graphCall(t, admin, http.MethodPatch, u, c.body)
+			status, _, raw := e2etest.GraphCall(t, admin, http.MethodPatch, u, c.body)
 			var env struct {
 				Error struct {
 					Code, Message string
@@ -80,13 +81,13 @@ func TestRedemptionPolicyAPI(t *testing.T) {
 				t.Errorf("%s: PATCH = %d %s, want 400 with Graph's error envelope", c.rule, status, raw)
 			}
 		}
-		if api(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(true, defaultOrder, "defaultConfiguredIdp")) {
+		if e2etest.API(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(true, defaultOrder, "defaultConfiguredIdp")) {
 			t.Fatalf("refused PATCHes changed the configuration: %v", got)
 		}
 
 		// Graph's documented example, as an SDK sends it (with annotations): 204, no body.
 		fake.Advance(time.Minute)
-		status, _, raw := graphCall(t, admin, http.MethodPatch, u, map[string]any{
+		status, _, raw := e2etest.GraphCall(t, admin, http.MethodPatch, u, map[string]any{
 			"@odata.type": typ,
 			"invitationRedemptionIdentityProviderConfiguration": map[string]any{
 				"@odata.type":                            "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration",
@@ -98,26 +99,26 @@ func TestRedemptionPolicyAPI(t *testing.T) {
 			t.Fatalf("PATCH = %d %s, want 204 and no body", status, raw)
 		}
 		reordered := []any{"externalFederation", "azureActiveDirectory", "socialIdentityProviders"}
-		if api(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(false, reordered, "defaultConfiguredIdp")) {
+		if e2etest.API(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(false, reordered, "defaultConfiguredIdp")) {
 			t.Fatalf("S3_changed_to_default_fallback_is_no_longer_service_default: %v", got)
 		}
 		// A partial update (no annotations, as Graph's examples) changes only what it names.
 		fake.Advance(time.Minute)
-		if status, _, raw := graphCall(t, admin, http.MethodPatch, u, cfg(map[string]any{"fallbackIdentityProvider": "emailOneTimePasscode"})); status != http.StatusNoContent {
+		if status, _, raw := e2etest.GraphCall(t, admin, http.MethodPatch, u, cfg(map[string]any{"fallbackIdentityProvider": "emailOneTimePasscode"})); status != http.StatusNoContent {
 			t.Fatalf("PATCH fallback = %d %s", status, raw)
 		}
-		if api(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(false, reordered, "emailOneTimePasscode")) {
+		if e2etest.API(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(false, reordered, "emailOneTimePasscode")) {
 			t.Fatalf("S3_patch_is_partial: %v", got)
 		}
 		// The GET answer sent back is accepted and changes nothing.
 		fake.Advance(time.Minute)
-		if status, _, raw := graphCall(t, admin, http.MethodPatch, u, got); status != http.StatusNoContent {
+		if status, _, raw := e2etest.GraphCall(t, admin, http.MethodPatch, u, got); status != http.StatusNoContent {
 			t.Fatalf("PATCH of a GET answer = %d %s", status, raw)
 		}
-		if api(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(false, reordered, "emailOneTimePasscode")) {
+		if e2etest.API(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(false, reordered, "emailOneTimePasscode")) {
 			t.Fatalf("S3_get_answer_round_trip: %v", got)
 		}
-		if api(t, otherAdmin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(true, defaultOrder, "defaultConfiguredIdp")) {
+		if e2etest.API(t, otherAdmin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(true, defaultOrder, "defaultConfiguredIdp")) {
 			t.Fatalf("S3_other_tenant_unchanged (%s): %v", other.ID, got)
 		}
 
@@ -133,21 +134,21 @@ func TestRedemptionPolicyAPI(t *testing.T) {
 			{"S3_no_policy_permission", "User.Invite.All", http.StatusForbidden, http.StatusForbidden},
 		} {
 			c := appClient(t, in, tn, p.perm+" app", p.perm)
-			if s := api(t, c, http.MethodGet, u, nil, nil); s != p.read {
+			if s := e2etest.API(t, c, http.MethodGet, u, nil, nil); s != p.read {
 				t.Errorf("%s: GET = %d, want %d", p.rule, s, p.read)
 			}
 			var env struct{ Error struct{ Code string } }
-			if s := api(t, c, http.MethodPatch, u, body, &env); s != p.written || env.Error.Code != "Authorization_RequestDenied" {
+			if s := e2etest.API(t, c, http.MethodPatch, u, body, &env); s != p.written || env.Error.Code != "Authorization_RequestDenied" {
 				t.Errorf("%s: PATCH = %d %v, want %d Authorization_RequestDenied", p.rule, s, env, p.written)
 			}
 		}
-		if api(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(false, reordered, "emailOneTimePasscode")) {
+		if e2etest.API(t, admin, http.MethodGet, u, nil, &got); !reflect.DeepEqual(got, redemptionShape(false, reordered, "emailOneTimePasscode")) {
 			t.Fatalf("the refused writes changed the configuration: %v", got)
 		}
 
 		// One directoryAudit per successful PATCH, newest first.
 		var page struct{ Value []map[string]any }
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &page); s != http.StatusOK || len(page.Value) != 3 {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits", nil, &page); s != http.StatusOK || len(page.Value) != 3 {
 			t.Fatalf("GET directoryAudits = %d, %d records; want 3", s, len(page.Value))
 		}
 		type change struct{ old, new string }

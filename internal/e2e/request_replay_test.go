@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 )
 
 // TestCompletedRequestIsFinal is issue 20, finding 11 (docs/security.md: a
@@ -18,44 +19,44 @@ import (
 // browser that signs in with a passcode; never a 500, never an ERROR log
 // line.
 func TestCompletedRequestIsFinal(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		var logBuf bytes.Buffer
-		logText := func() string { bufMu.Lock(); defer bufMu.Unlock(); return logBuf.String() }
+		logText := func() string { e2etest.BufMu.Lock(); defer e2etest.BufMu.Unlock(); return logBuf.String() }
 		fake := clock.NewFake(time.Now())
-		in := start(t, startOptions{dsn: dsn, clock: fake, logs: &syncWriter{w: &logBuf}})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
-		rp := newRelyingParty(t, in, tn)
-		l := &lifecycle{t: t, clock: fake, in: in, tn: tn, admin: admin, rp: rp}
-		rp.oauth.Scopes = append(rp.oauth.Scopes, "offline_access")
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: fake, Logs: &e2etest.SyncWriter{W: &logBuf}})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		rp := e2etest.NewRelyingParty(t, in, tn)
+		l := &e2etest.Lifecycle{T: t, Clock: fake, In: in, Tn: tn, Admin: admin, Rp: rp}
+		rp.OAuth.Scopes = append(rp.OAuth.Scopes, "offline_access")
 		const teri, kim = "teri@gmail.example", "kim@outlook.example"
-		l.invite(teri, false)
-		l.invite(kim, false)
-		teriIn, kimIn := l.signIn(teri), l.signIn(kim)
+		l.Invite(teri, false)
+		l.Invite(kim, false)
+		teriIn, kimIn := l.SignIn(teri), l.SignIn(kim)
 
 		// Teri's live session answers an app's new request, whose code the app exchanges.
-		f := rp.begin()
-		toLogin := teriIn.b.get(f.url)
+		f := rp.Begin()
+		toLogin := teriIn.B.Get(f.URL)
 		if toLogin.Status != http.StatusFound || !strings.Contains(toLogin.Location, "/login?authRequestID=") {
 			t.Fatalf("authorize = %d → %q, want the sign-in page", toLogin.Status, toLogin.Location)
 		}
 		loginURL := toLogin.Location
-		rp.finish(f, teriIn.b.follow(in, toLogin))
+		rp.Finish(f, teriIn.B.Follow(in, toLogin))
 
-		stale := func(what string, p page) {
+		stale := func(what string, p e2etest.Page) {
 			t.Helper()
 			if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Go back to the app and sign in again") || strings.Contains(p.Location, "code=") {
 				t.Fatalf("F11 %s: %d → %q, want 400 with the stale-request page and no code\n%s", what, p.Status, p.Location, p.Body)
 			}
 		}
-		stale("the same browser", teriIn.b.follow(in, teriIn.b.get(loginURL)))
-		stale("another browser with a session", kimIn.b.follow(in, kimIn.b.get(loginURL)))
+		stale("the same browser", teriIn.B.Follow(in, teriIn.B.Get(loginURL)))
+		stale("another browser with a session", kimIn.B.Follow(in, kimIn.B.Get(loginURL)))
 		fake.Advance(2 * time.Minute) // past the passcode throttle
-		stale("another browser signing in with a passcode", rp.signIn(newBrowser(t), authFlow{url: loginURL}, teri))
+		stale("another browser signing in with a passcode", rp.SignIn(e2etest.NewBrowser(t), e2etest.AuthFlow{URL: loginURL}, teri))
 
 		if logs := logText(); strings.Contains(logs, "level=ERROR") {
 			t.Fatalf("F11: a replayed request logged an ERROR:\n%s", logs)
 		}
 		// The tokens of the one completion still work.
-		l.wantAlive("after the replays", &teriIn)
+		l.WantAlive("after the replays", &teriIn)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 	"github.com/guestgate/guestgate/internal/testenv"
@@ -42,22 +43,22 @@ var serverTxBudget = []stepWrites{
 // statements each step sent.
 func TestServerTransactionsPerSignIn(t *testing.T) {
 	fake := clock.NewFake(time.Now())
-	in := start(t, startOptions{dsn: testenv.PostgresDSN(t), clock: fake})
-	tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
-	if _, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://rp.fabrikam.example/"}); err != nil {
+	in := e2etest.Start(t, e2etest.StartOptions{DSN: testenv.PostgresDSN(t), Clock: fake})
+	tn, _ := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+	if _, err := in.Srv.Invite(context.Background(), tn, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://rp.fabrikam.example/"}); err != nil {
 		t.Fatal(err)
 	}
-	rp := newRelyingParty(t, in, tn)
-	first := rp.begin()
-	rp.finish(first, rp.signIn(newBrowser(t), first, "kim@partner.example"))
-	in.waitOutboxEmpty()
+	rp := e2etest.NewRelyingParty(t, in, tn)
+	first := rp.Begin()
+	rp.Finish(first, rp.SignIn(e2etest.NewBrowser(t), first, "kim@partner.example"))
+	in.WaitOutboxEmpty()
 	fake.Advance(2 * time.Minute) // the address may have a new code
 	// Another guest's sign-in page: the caches are warm, as under load.
-	if warm := newBrowser(t); warm.follow(in, warm.get(rp.begin().url)).Status != http.StatusOK {
+	if warm := e2etest.NewBrowser(t); warm.Follow(in, warm.Get(rp.Begin().URL)).Status != http.StatusOK {
 		t.Fatal("the warming sign-in page did not load")
 	}
 
-	steps, sent := in.countServerTxs(rp, newBrowser(t), "kim@partner.example")
+	steps, sent := countServerTxs(in, rp, e2etest.NewBrowser(t), "kim@partner.example")
 	total, want, report := 0, 0, []string{}
 	over := false
 	for i, s := range steps {
@@ -77,10 +78,10 @@ func TestServerTransactionsPerSignIn(t *testing.T) {
 // each step opens on PostgreSQL, with the statements it sent. The batched
 // record of the mail's send is a step of its own, waited for without a
 // query (the store's write count).
-func (in *instance) countServerTxs(rp *relyingParty, b *browser, addr string) ([]stepWrites, string) {
-	t := in.t
+func countServerTxs(in *e2etest.Instance, rp *e2etest.RelyingParty, b *e2etest.Browser, addr string) ([]stepWrites, string) {
+	t := in.T
 	t.Helper()
-	db := in.srv.DB()
+	db := in.Srv.DB()
 	var (
 		mu     sync.Mutex
 		opened int
@@ -105,17 +106,17 @@ func (in *instance) countServerTxs(rp *relyingParty, b *browser, addr string) ([
 		fmt.Fprintf(&log, "%s: %d\n", name, opened)
 		opened = 0
 	}
-	f := rp.begin()
-	base, tid := in.URL, "/"+rp.tenant.ID
-	login := b.follow(in, b.get(f.url))
+	f := rp.Begin()
+	base, tid := in.URL, "/"+rp.Tenant.ID
+	login := b.Follow(in, b.Get(f.URL))
 	if login.Status != http.StatusOK || !strings.Contains(login.Body, `id="email"`) {
 		t.Fatalf("authorize did not reach the sign-in page: %d\n%s", login.Status, login.Body)
 	}
 	mark("authorize")
-	next := b.submit(base, login, tid+"/login/next", map[string]string{"email": addr})
+	next := b.Submit(base, login, tid+"/login/next", map[string]string{"email": addr})
 	mark("address")
 	before, writes := len(in.Mail.Messages()), db.WriteTxCount()
-	code := b.submit(base, next, tid+"/login/send", nil)
+	code := b.Submit(base, next, tid+"/login/send", nil)
 	if !strings.Contains(code.Body, `id="code"`) {
 		t.Fatalf("Send code = %d\n%s", code.Status, code.Body)
 	}
@@ -130,9 +131,9 @@ func (in *instance) countServerTxs(rp *relyingParty, b *browser, addr string) ([
 		time.Sleep(5 * time.Millisecond)
 	}
 	mark("mail_record")
-	done := b.follow(in, b.submit(base, code, tid+"/login/verify", map[string]string{"code": passcode(t, msgs[len(msgs)-1])}))
+	done := b.Follow(in, b.Submit(base, code, tid+"/login/verify", map[string]string{"code": e2etest.Passcode(t, msgs[len(msgs)-1])}))
 	mark("verify_code")
-	rp.finish(f, done)
+	rp.Finish(f, done)
 	mark("token")
 	mu.Lock()
 	defer mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 )
@@ -20,34 +21,34 @@ import (
 // it does not support, and each entry reads by id. The
 // redemption wrote "Redeem external user invite", initiated by the guest.
 func TestSignInLogRecordsGuestSignIns(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All")
-		res, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: "https://rp.fabrikam.example/"})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All")
+		res, err := in.Srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: "https://rp.fabrikam.example/"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rp := newRelyingParty(t, in, tn)
-		b := newBrowser(t)
-		f := rp.begin()
-		login := b.follow(in, b.get(f.url))
+		rp := e2etest.NewRelyingParty(t, in, tn)
+		b := e2etest.NewBrowser(t)
+		f := rp.Begin()
+		login := b.Follow(in, b.Get(f.URL))
 		tid := "/" + tn.ID
-		next := b.submit(in.URL, login, tid+"/login/next", map[string]string{"email": "teri@gmail.example"})
-		code := b.submit(in.URL, next, tid+"/login/send", nil)
+		next := b.Submit(in.URL, login, tid+"/login/next", map[string]string{"email": "teri@gmail.example"})
+		code := b.Submit(in.URL, next, tid+"/login/send", nil)
 		msgs := in.Mail.WaitCount(t, 1, mailtest.To("teri@gmail.example"))
-		pc := passcode(t, msgs[len(msgs)-1])
+		pc := e2etest.Passcode(t, msgs[len(msgs)-1])
 		wrong := []byte(pc)
 		wrong[0] = '0' + (wrong[0]-'0'+1)%10
-		if p := b.submit(in.URL, code, tid+"/login/verify", map[string]string{"code": string(wrong)}); p.Status == http.StatusSeeOther {
+		if p := b.Submit(in.URL, code, tid+"/login/verify", map[string]string{"code": string(wrong)}); p.Status == http.StatusSeeOther {
 			t.Fatalf("a wrong code signed in: %q", p.Location)
 		}
-		done := b.submit(in.URL, code, tid+"/login/verify", map[string]string{"code": pc})
-		done = in.consentStep(b, done, tn)
-		rp.finish(f, b.follow(in, done))
+		done := b.Submit(in.URL, code, tid+"/login/verify", map[string]string{"code": pc})
+		done = in.ConsentStep(b, done, tn)
+		rp.Finish(f, b.Follow(in, done))
 		// An address that is no user is answered as a guest (Enumeration);
 		// its Send code is recorded as the unknown account it is.
-		nb := newBrowser(t)
-		if p := nb.submit(in.URL, signInAs(in, nb, tn, "nobody@partner.example"), tid+"/login/send", nil); p.Status != http.StatusOK {
+		nb := e2etest.NewBrowser(t)
+		if p := nb.Submit(in.URL, signInAs(in, nb, tn, "nobody@partner.example"), tid+"/login/send", nil); p.Status != http.StatusOK {
 			t.Fatalf("Send code for an address that is no user = %d", p.Status)
 		}
 
@@ -56,7 +57,7 @@ func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 			NextLink string           `json:"@odata.nextLink"`
 			Value    []map[string]any `json:"value"`
 		}
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &list); s != http.StatusOK || len(list.Value) != 3 {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &list); s != http.StatusOK || len(list.Value) != 3 {
 			t.Fatalf("signIns = %d %+v", s, list)
 		}
 		notFound, ok, failed := list.Value[0], list.Value[1], list.Value[2]
@@ -66,7 +67,7 @@ func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 		}
 		if code, reason := status(ok); code != 0 || reason != "Other." || ok["userId"] != res.User.ID || ok["userType"] != "guest" ||
 			ok["userPrincipalName"] != res.User.UserPrincipalName || ok["userDisplayName"] != "Teri" ||
-			ok["crossTenantAccessType"] != "b2bCollaboration" || ok["appId"] != rp.oauth.ClientID || ok["appDisplayName"] != "Wiki" ||
+			ok["crossTenantAccessType"] != "b2bCollaboration" || ok["appId"] != rp.OAuth.ClientID || ok["appDisplayName"] != "Wiki" ||
 			ok["ipAddress"] != "127.0.0.1" || ok["clientAppUsed"] != "Browser" || ok["isInteractive"] != true ||
 			ok["resourceTenantId"] != tn.ID || ok["tokenIssuerName"] != "mail" || ok["correlationId"] == "" {
 			t.Errorf("the success: %v", ok)
@@ -80,18 +81,18 @@ func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 		}
 		for _, e := range list.Value {
 			for _, secret := range []string{pc, string(wrong)} {
-				if strings.Contains(jsonText(t, e), secret) {
+				if strings.Contains(e2etest.JSONText(t, e), secret) {
 					t.Fatalf("a sign-in record holds a passcode: %v", e)
 				}
 			}
 		}
 
 		var one map[string]any
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns/"+ok["id"].(string), nil, &one); s != http.StatusOK || one["id"] != ok["id"] || one["appId"] != ok["appId"] {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns/"+ok["id"].(string), nil, &one); s != http.StatusOK || one["id"] != ok["id"] || one["appId"] != ok["appId"] {
 			t.Fatalf("GET signIns/{id} = %d %v", s, one)
 		}
 		var e graphEnvelope
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns/"+res.User.ID, nil, &e); s != http.StatusNotFound || e.Error.Code != "Request_ResourceNotFound" {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns/"+res.User.ID, nil, &e); s != http.StatusNotFound || e.Error.Code != "Request_ResourceNotFound" {
 			t.Fatalf("GET an unknown sign-in = %d %+v", s, e)
 		}
 
@@ -100,7 +101,7 @@ func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 		u := in.URL + "/v1.0/auditLogs/signIns?$top=2"
 		for range 3 {
 			list.NextLink, list.Value = "", nil
-			if s := api(t, admin, http.MethodGet, u, nil, &list); s != http.StatusOK {
+			if s := e2etest.API(t, admin, http.MethodGet, u, nil, &list); s != http.StatusOK {
 				t.Fatalf("page %s = %d", u, s)
 			}
 			for _, v := range list.Value {
@@ -116,7 +117,7 @@ func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 		}
 		testSignInQueries(t, in, admin, notFound, ok, failed)
 
-		rec := latestAudit(t, in, admin)
+		rec := e2etest.LatestAudit(t, in, admin)
 		target := rec["targetResources"].([]any)[0].(map[string]any)
 		by, _ := rec["initiatedBy"].(map[string]any)["user"].(map[string]any)
 		if rec["activityDisplayName"] != "Redeem external user invite" || rec["category"] != "UserManagement" ||
@@ -128,7 +129,7 @@ func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 			t.Fatalf("redemption modified %v", m)
 		}
 		var got map[string]any
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits/"+rec["id"].(string), nil, &got); s != http.StatusOK ||
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/directoryAudits/"+rec["id"].(string), nil, &got); s != http.StatusOK ||
 			got["id"] != rec["id"] || got["activityDisplayName"] != "Redeem external user invite" || got["@odata.context"] == nil {
 			t.Fatalf("GET directoryAudits/{id} = %d %v", s, got)
 		}
@@ -139,29 +140,29 @@ func TestSignInLogRecordsGuestSignIns(t *testing.T) {
 // recorded as 50126 and the next, right one as a member's success with no
 // cross-tenant access; no password is kept.
 func TestSignInLogRecordsMemberPasswords(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
 		tn, m := contosoWithMember(t, in, "ana@contoso.example")
 		reader := appClient(t, in, tn, "Reports", "AuditLog.Read.All")
 		for _, try := range []struct {
 			password string
 			ok       bool
 		}{{"not the password", false}, {anaPassword, true}} {
-			b := newBrowser(t)
-			p := b.submit(in.URL, signInAs(in, b, tn, "ana@contoso.example"), "/"+tn.ID+"/login/password", map[string]string{"password": try.password})
+			b := e2etest.NewBrowser(t)
+			p := b.Submit(in.URL, signInAs(in, b, tn, "ana@contoso.example"), "/"+tn.ID+"/login/password", map[string]string{"password": try.password})
 			if (p.Status == http.StatusSeeOther) != try.ok {
 				t.Fatalf("password %q: %d %q", try.password, p.Status, p.Location)
 			}
 		}
 		var list struct{ Value []map[string]any }
-		if s := api(t, reader, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &list); s != http.StatusOK || len(list.Value) != 2 {
+		if s := e2etest.API(t, reader, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &list); s != http.StatusOK || len(list.Value) != 2 {
 			t.Fatalf("signIns = %d %v", s, list)
 		}
 		for i, want := range []float64{0, 50126} {
 			e := list.Value[i]
 			if e["status"].(map[string]any)["errorCode"] != want || e["userId"] != m.ID || e["userType"] != "member" ||
 				e["crossTenantAccessType"] != "none" || e["homeTenantId"] != tn.ID || e["appDisplayName"] != "My Apps" ||
-				strings.Contains(jsonText(t, e), "not the password") || strings.Contains(jsonText(t, e), anaPassword) {
+				strings.Contains(e2etest.JSONText(t, e), "not the password") || strings.Contains(e2etest.JSONText(t, e), anaPassword) {
 				t.Errorf("record %d (want errorCode %v): %v", i, want, e)
 			}
 		}
@@ -171,7 +172,7 @@ func TestSignInLogRecordsMemberPasswords(t *testing.T) {
 // testSignInQueries queries the three entries of
 // TestSignInLogRecordsGuestSignIns (newest first: the unknown address, the
 // guest's success, its wrong code) as Graph clients do.
-func testSignInQueries(t *testing.T, in *instance, admin *http.Client, notFound, ok, failed map[string]any) {
+func testSignInQueries(t *testing.T, in *e2etest.Instance, admin *http.Client, notFound, ok, failed map[string]any) {
 	t.Helper()
 	type signIns struct {
 		NextLink string           `json:"@odata.nextLink"`
@@ -183,7 +184,7 @@ func testSignInQueries(t *testing.T, in *instance, admin *http.Client, notFound,
 		u := in.URL + "/v1.0/auditLogs/signIns?" + opts.Encode()
 		for range 5 {
 			var page signIns
-			if s := api(t, admin, http.MethodGet, u, nil, &page); s != http.StatusOK {
+			if s := e2etest.API(t, admin, http.MethodGet, u, nil, &page); s != http.StatusOK {
 				t.Fatalf("GET %s = %d", u, s)
 			}
 			for _, v := range page.Value {
@@ -241,7 +242,7 @@ func testSignInQueries(t *testing.T, in *instance, admin *http.Client, notFound,
 		Value   []map[string]any `json:"value"`
 	}
 	q := url.Values{"$select": {"userPrincipalName,appDisplayName,status"}, "$filter": {"status/errorCode eq 50181"}}
-	if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+q.Encode(), nil, &sel); s != http.StatusOK || len(sel.Value) != 1 ||
+	if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+q.Encode(), nil, &sel); s != http.StatusOK || len(sel.Value) != 1 ||
 		len(sel.Value[0]) != 3 || sel.Value[0]["appDisplayName"] != "Wiki" || !strings.HasSuffix(sel.Context, "signIns(userPrincipalName,appDisplayName,status)") {
 		t.Errorf("$select = %d %+v", s, sel)
 	}
@@ -252,7 +253,7 @@ func testSignInQueries(t *testing.T, in *instance, admin *http.Client, notFound,
 		{"$select": {"secret"}},
 	} {
 		var e graphEnvelope
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+bad.Encode(), nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+bad.Encode(), nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" {
 			t.Errorf("%s = %d %+v, want 400 BadRequest", bad.Encode(), s, e)
 		}
 	}
@@ -265,49 +266,49 @@ func testSignInQueries(t *testing.T, in *instance, admin *http.Client, notFound,
 // app; once passcodes are turned off (R9), the refusal the same browser
 // is shown is recorded too, naming the app of the request.
 func TestSignInLogRecordsSessionReuse(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All", "Policy.ReadWrite.AuthenticationMethod")
-		res, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: "https://rp.fabrikam.example/"})
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "AuditLog.Read.All", "Policy.ReadWrite.AuthenticationMethod")
+		res, err := in.Srv.Invite(context.Background(), tn, invitation.Request{Email: "teri@gmail.example", DisplayName: "Teri", RedirectURL: "https://rp.fabrikam.example/"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rp := newRelyingParty(t, in, tn)
-		b := newBrowser(t)
-		f := rp.begin()
-		rp.finish(f, rp.signIn(b, f, "teri@gmail.example"))
+		rp := e2etest.NewRelyingParty(t, in, tn)
+		b := e2etest.NewBrowser(t)
+		f := rp.Begin()
+		rp.Finish(f, rp.SignIn(b, f, "teri@gmail.example"))
 
 		type signIns struct{ Value []map[string]any }
 		var before signIns
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &before); s != http.StatusOK || len(before.Value) != 1 {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &before); s != http.StatusOK || len(before.Value) != 1 {
 			t.Fatalf("signIns after the first sign-in = %d %v", s, before.Value)
 		}
 
 		// The same browser, the same app: no page, a new code at once.
-		f = rp.begin()
-		rp.finish(f, b.follow(in, b.get(f.url)))
+		f = rp.Begin()
+		rp.Finish(f, b.Follow(in, b.Get(f.URL)))
 		var after signIns
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &after); s != http.StatusOK || len(after.Value) != 2 {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns", nil, &after); s != http.StatusOK || len(after.Value) != 2 {
 			t.Fatalf("signIns after single sign-on = %d %v", s, after.Value)
 		}
 		sso := after.Value[0]
-		if st := sso["status"].(map[string]any); st["errorCode"] != 0.0 || sso["userId"] != res.User.ID || sso["appId"] != rp.oauth.ClientID ||
+		if st := sso["status"].(map[string]any); st["errorCode"] != 0.0 || sso["userId"] != res.User.ID || sso["appId"] != rp.OAuth.ClientID ||
 			sso["appDisplayName"] != "Wiki" || sso["userType"] != "guest" || sso["tokenIssuerName"] != "mail" ||
-			jsonText(t, sso["authenticationMethodsUsed"]) != `["Previously satisfied"]` {
+			e2etest.JSONText(t, sso["authenticationMethodsUsed"]) != `["Previously satisfied"]` {
 			t.Errorf("the single sign-on: %v", sso)
 		}
 
 		// Passcodes off (R9): the live session is refused, and that is recorded.
 		setPolicy(t, in, admin, "disabled")
-		f = rp.begin()
-		p := b.follow(in, b.get(f.url))
+		f = rp.Begin()
+		p := b.Follow(in, b.Get(f.URL))
 		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "turned off sign-in with email one-time passcodes") {
 			t.Fatalf("R9 on a live session: %d\n%s", p.Status, p.Body)
 		}
 		var refused signIns
 		q := url.Values{"$filter": {"status/errorCode eq 50020 and userId eq '" + res.User.ID + "'"}}
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+q.Encode(), nil, &refused); s != http.StatusOK || len(refused.Value) != 1 ||
-			refused.Value[0]["appId"] != rp.oauth.ClientID || refused.Value[0]["appDisplayName"] != "Wiki" {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns?"+q.Encode(), nil, &refused); s != http.StatusOK || len(refused.Value) != 1 ||
+			refused.Value[0]["appId"] != rp.OAuth.ClientID || refused.Value[0]["appDisplayName"] != "Wiki" {
 			t.Fatalf("the refusal on a live session = %d %v", s, refused.Value)
 		}
 	})

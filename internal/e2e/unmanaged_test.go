@@ -10,6 +10,7 @@ import (
 
 	"github.com/guestgate/guestgate/internal/clock"
 	"github.com/guestgate/guestgate/internal/directory"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/server"
 )
 
@@ -17,14 +18,14 @@ import (
 // create an account: the address, the sign-up pages (wantHeading names
 // the account offered), the way back, Review permissions; it returns the
 // ID token's claims.
-func signUpRedeem(t *testing.T, in *instance, rp *relyingParty, addr, wantHeading string) map[string]any {
+func signUpRedeem(t *testing.T, in *e2etest.Instance, rp *e2etest.RelyingParty, addr, wantHeading string) map[string]any {
 	t.Helper()
-	b := newBrowser(t)
-	f := rp.begin()
-	login := b.follow(in, b.get(f.url))
-	next := b.submit(in.URL, login, "/"+rp.tenant.ID+"/login/next", map[string]string{"email": addr})
-	back := b.get(in.URL + in.signUpSteps(b, next, addr, wantHeading).Location)
-	idt, _ := rp.finish(f, b.follow(in, in.consentStep(b, back, rp.tenant)))
+	b := e2etest.NewBrowser(t)
+	f := rp.Begin()
+	login := b.Follow(in, b.Get(f.URL))
+	next := b.Submit(in.URL, login, "/"+rp.Tenant.ID+"/login/next", map[string]string{"email": addr})
+	back := b.Get(in.URL + in.SignUpSteps(b, next, addr, wantHeading).Location)
+	idt, _ := rp.Finish(f, b.Follow(in, in.ConsentStep(b, back, rp.Tenant)))
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
 		t.Fatal(err)
@@ -33,7 +34,7 @@ func signUpRedeem(t *testing.T, in *instance, rp *relyingParty, addr, wantHeadin
 }
 
 // issuerOf is a tenant's issuer at in.
-func issuerOf(in *instance, tenantID string) string { return in.URL + "/" + tenantID + "/v2.0" }
+func issuerOf(in *e2etest.Instance, tenantID string) string { return in.URL + "/" + tenantID + "/v2.0" }
 
 // TestNoAccountLedToCreateOne is issue 13, done when (2): passcodes
 // disabled, fallback defaultConfiguredIdp, a person with no account is led
@@ -41,10 +42,10 @@ func issuerOf(in *instance, tenantID string) string { return in.URL + "/" + tena
 // of their domain with --unmanaged-redemption=seed (section 5, row 3, OTP
 // disabled), a personal account with retired.
 func TestNoAccountLedToCreateOne(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		for _, setting := range []string{server.UnmanagedSeed, server.UnmanagedRetired} {
 			t.Run(setting, func(t *testing.T) {
-				in := start(t, startOptions{dsn: dsn, configure: func(c *server.Config) { c.UnmanagedRedemption = setting }})
+				in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Configure: func(c *server.Config) { c.UnmanagedRedemption = setting }})
 				fab, admin := policyTenant(t, in, directory.NewTenantRequest{Name: "Fabrikam"}, policyAdminPerms...)
 				setPolicy(t, in, admin, "disabled")
 				// One database per engine: each setting has its own domain.
@@ -52,10 +53,10 @@ func TestNoAccountLedToCreateOne(t *testing.T) {
 				if setting == server.UnmanagedRetired {
 					addr, domain, heading = "rio@fourthcoffee.example", "fourthcoffee.example", "Create a personal account"
 				}
-				id, _ := inviteNoMail(t, in, admin, addr)
-				rp := newRelyingParty(t, in, fab)
+				id, _ := e2etest.InviteNoMail(t, in, admin, addr)
+				rp := e2etest.NewRelyingParty(t, in, fab)
 				claims := signUpRedeem(t, in, rp, addr, heading)
-				um, err := in.srv.ResolveTenant(context.Background(), domain)
+				um, err := in.Srv.ResolveTenant(context.Background(), domain)
 				switch setting {
 				case server.UnmanagedSeed:
 					if err != nil || um.Managed || claims["idp"] != issuerOf(in, um.ID) || usersWithMail(t, in, um, addr) != 1 {
@@ -66,7 +67,7 @@ func TestNoAccountLedToCreateOne(t *testing.T) {
 						t.Fatalf("S5_row3_otp_disabled_retired_creates_personal_account: unmanaged tenant %+v, %v; claims %v", um, err, claims)
 					}
 				}
-				if claims["oid"] != id || getUser(t, in, admin, id)["externalUserState"] != "Accepted" {
+				if claims["oid"] != id || e2etest.GetUser(t, in, admin, id)["externalUserState"] != "Accepted" {
 					t.Fatalf("the guest after redemption: claims %v", claims)
 				}
 				if n := codesTo(in, addr); n != 1 {
@@ -82,19 +83,19 @@ func TestNoAccountLedToCreateOne(t *testing.T) {
 // (--unmanaged-redemption=seed), and the failing case of a US Government
 // tenant, where unmanaged redemption is never offered (R11).
 func TestRolloutTableWalked(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		fake := clock.NewFake(time.Now())
-		in := start(t, startOptions{dsn: dsn, clock: fake})
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: fake})
 		ctx := context.Background()
 		const lee = "lee@northwind.example"
 		// A: passcodes off. Lee has nothing: row 3, disabled, creates an
 		// unmanaged account and redeems with it.
 		tnA, adminA := policyTenant(t, in, directory.NewTenantRequest{Name: "Adatum"}, policyAdminPerms...)
 		setPolicy(t, in, adminA, "disabled")
-		leeA, _ := inviteNoMail(t, in, adminA, lee)
-		rpA := newRelyingParty(t, in, tnA)
+		leeA, _ := e2etest.InviteNoMail(t, in, adminA, lee)
+		rpA := e2etest.NewRelyingParty(t, in, tnA)
 		claims := signUpRedeem(t, in, rpA, lee, "Create an account for northwind.example")
-		um, err := in.srv.ResolveTenant(ctx, "northwind.example")
+		um, err := in.Srv.ResolveTenant(ctx, "northwind.example")
 		if err != nil || um.Managed || claims["idp"] != issuerOf(in, um.ID) {
 			t.Fatalf("S5_row3_no_unmanaged_account_otp_disabled: %+v, %v, claims %v", um, err, claims)
 		}
@@ -103,10 +104,10 @@ func TestRolloutTableWalked(t *testing.T) {
 		// redeeming in B: row 1, enabled: a passcode.
 		tnB, adminB := policyTenant(t, in, directory.NewTenantRequest{Name: "Bellows"}, policyAdminPerms...)
 		setPolicy(t, in, adminB, "enabled")
-		inviteNoMail(t, in, adminB, lee)
-		rpB := newRelyingParty(t, in, tnB)
-		f := rpB.begin()
-		idt, _ := rpB.finish(f, rpB.signIn(newBrowser(t), f, lee))
+		e2etest.InviteNoMail(t, in, adminB, lee)
+		rpB := e2etest.NewRelyingParty(t, in, tnB)
+		f := rpB.Begin()
+		idt, _ := rpB.Finish(f, rpB.SignIn(e2etest.NewBrowser(t), f, lee))
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != "mail" {
 			t.Fatalf("S5_row1_unmanaged_account_otp_enabled_redeems_with_otp: %v, %v", claims, err)
 		}
@@ -115,10 +116,10 @@ func TestRolloutTableWalked(t *testing.T) {
 		// unmanaged account.
 		tnC, adminC := policyTenant(t, in, directory.NewTenantRequest{Name: "Coho"}, policyAdminPerms...)
 		setPolicy(t, in, adminC, "disabled")
-		leeC, _ := inviteNoMail(t, in, adminC, lee)
-		rpC := newRelyingParty(t, in, tnC)
-		f = rpC.begin()
-		idt, _ = rpC.finish(f, rpC.signInAtHome(newBrowser(t), f, lee, um, personalPassword))
+		leeC, _ := e2etest.InviteNoMail(t, in, adminC, lee)
+		rpC := e2etest.NewRelyingParty(t, in, tnC)
+		f = rpC.Begin()
+		idt, _ = rpC.Finish(f, rpC.SignInAtHome(e2etest.NewBrowser(t), f, lee, um, e2etest.PersonalPassword))
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != issuerOf(in, um.ID) {
 			t.Fatalf("S5_row1_unmanaged_account_otp_disabled_keeps_it: %v, %v", claims, err)
 		}
@@ -126,39 +127,39 @@ func TestRolloutTableWalked(t *testing.T) {
 		// A, passcodes still off: row 2, disabled: redeemed with the
 		// unmanaged account, Lee keeps it, even after a reset and a new
 		// invitation.
-		f = rpA.begin()
-		rpA.finish(f, rpA.signInAtHome(newBrowser(t), f, lee, um, personalPassword))
-		if s := api(t, adminA, http.MethodPost, in.URL+"/v1.0/invitations", resetBody(leeA, lee, false), nil); s != http.StatusCreated {
+		f = rpA.Begin()
+		rpA.Finish(f, rpA.SignInAtHome(e2etest.NewBrowser(t), f, lee, um, e2etest.PersonalPassword))
+		if s := e2etest.API(t, adminA, http.MethodPost, in.URL+"/v1.0/invitations", e2etest.ResetBody(leeA, lee, false), nil); s != http.StatusCreated {
 			t.Fatalf("reset = %d", s)
 		}
-		consents := rpA.consents
-		f = rpA.begin()
-		idt, _ = rpA.finish(f, rpA.signInAtHome(newBrowser(t), f, lee, um, personalPassword))
-		if err := idt.Claims(&claims); err != nil || claims["idp"] != issuerOf(in, um.ID) || rpA.consents != consents+1 {
-			t.Fatalf("S5_row2_otp_disabled_keeps_unmanaged_after_reset: %v, %v (consents %d → %d)", claims, err, consents, rpA.consents)
+		consents := rpA.Consents
+		f = rpA.Begin()
+		idt, _ = rpA.Finish(f, rpA.SignInAtHome(e2etest.NewBrowser(t), f, lee, um, e2etest.PersonalPassword))
+		if err := idt.Claims(&claims); err != nil || claims["idp"] != issuerOf(in, um.ID) || rpA.Consents != consents+1 {
+			t.Fatalf("S5_row2_otp_disabled_keeps_unmanaged_after_reset: %v, %v (consents %d → %d)", claims, err, consents, rpA.Consents)
 		}
 
 		// C, passcodes turned on: row 2, enabled: Lee keeps the unmanaged
 		// account; after a reset, redeems with a passcode.
 		setPolicy(t, in, adminC, "enabled")
-		f = rpC.begin()
-		idt, _ = rpC.finish(f, rpC.signInAtHome(newBrowser(t), f, lee, um, personalPassword))
+		f = rpC.Begin()
+		idt, _ = rpC.Finish(f, rpC.SignInAtHome(e2etest.NewBrowser(t), f, lee, um, e2etest.PersonalPassword))
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != issuerOf(in, um.ID) {
 			t.Fatalf("S5_row2_otp_enabled_keeps_unmanaged: %v, %v", claims, err)
 		}
-		if s := api(t, adminC, http.MethodPost, in.URL+"/v1.0/invitations", resetBody(leeC, lee, false), nil); s != http.StatusCreated {
+		if s := e2etest.API(t, adminC, http.MethodPost, in.URL+"/v1.0/invitations", e2etest.ResetBody(leeC, lee, false), nil); s != http.StatusCreated {
 			t.Fatalf("reset = %d", s)
 		}
-		f = rpC.begin()
-		idt, _ = rpC.finish(f, rpC.signIn(newBrowser(t), f, lee))
+		f = rpC.Begin()
+		idt, _ = rpC.Finish(f, rpC.SignIn(e2etest.NewBrowser(t), f, lee))
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != "mail" {
 			t.Fatalf("S5_row2_otp_enabled_after_reset_redeems_with_otp: %v, %v", claims, err)
 		}
 
 		// B: row 3, enabled: someone with nothing redeems with a passcode.
-		inviteNoMail(t, in, adminB, "max@northwind.example")
-		f = rpB.begin()
-		idt, _ = rpB.finish(f, rpB.signIn(newBrowser(t), f, "max@northwind.example"))
+		e2etest.InviteNoMail(t, in, adminB, "max@northwind.example")
+		f = rpB.Begin()
+		idt, _ = rpB.Finish(f, rpB.SignIn(e2etest.NewBrowser(t), f, "max@northwind.example"))
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != "mail" {
 			t.Fatalf("S5_row3_no_unmanaged_account_otp_enabled: %v, %v", claims, err)
 		}
@@ -169,10 +170,10 @@ func TestRolloutTableWalked(t *testing.T) {
 		// A US Government tenant (passcodes off by default there) never
 		// offers unmanaged redemption, not even to Lee, who has an account.
 		gov, adminGov := policyTenant(t, in, directory.NewTenantRequest{Name: "Gov", Cloud: directory.CloudUSGov}, policyAdminPerms...)
-		inviteNoMail(t, in, adminGov, lee)
-		inviteNoMail(t, in, adminGov, "ned@nowhere.example")
+		e2etest.InviteNoMail(t, in, adminGov, lee)
+		e2etest.InviteNoMail(t, in, adminGov, "ned@nowhere.example")
 		for _, addr := range []string{lee, "ned@nowhere.example"} {
-			p := signInAs(in, newBrowser(t), gov, addr)
+			p := signInAs(in, e2etest.NewBrowser(t), gov, addr)
 			if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "doesn&#39;t offer a sign-in method") || strings.Contains(p.Body, "signup") {
 				t.Fatalf("R11_usgov_never_offers_unmanaged_redemption (%s): %d → %q\n%s", addr, p.Status, p.Location, p.Body)
 			}
@@ -182,7 +183,7 @@ func TestRolloutTableWalked(t *testing.T) {
 		// northwind.example: it takes the unmanaged tenant over (same id,
 		// same accounts, now managed). Lee keeps signing in at A (R7); a
 		// new invitation finds Lee as a home-tenant member (section 3, step 1).
-		nw, err := in.srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Northwind", Domains: []string{"northwind.example", "northwind.test"}})
+		nw, err := in.Srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Northwind", Domains: []string{"northwind.example", "northwind.test"}})
 		if err != nil || nw.ID != um.ID || !nw.Managed || nw.DisplayName != "Northwind" || !slices.Contains(nw.Domains, "northwind.test") {
 			t.Fatalf("takeover_of_unmanaged_tenant: %+v, %v", nw, err)
 		}
@@ -190,23 +191,23 @@ func TestRolloutTableWalked(t *testing.T) {
 			t.Fatalf("takeover_of_unmanaged_tenant: %d accounts for Lee, want 1", n)
 		}
 		fake.Advance(time.Minute) // the pages' tenant cache lives seconds
-		f = rpA.begin()
-		idt, _ = rpA.finish(f, rpA.signInAtHome(newBrowser(t), f, lee, nw, personalPassword))
+		f = rpA.Begin()
+		idt, _ = rpA.Finish(f, rpA.SignInAtHome(e2etest.NewBrowser(t), f, lee, nw, e2etest.PersonalPassword))
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != issuerOf(in, nw.ID) {
 			t.Fatalf("takeover_redeemed_guest_keeps_account: %v, %v", claims, err)
 		}
 		tnD, adminD := policyTenant(t, in, directory.NewTenantRequest{Name: "Dunn"}, policyAdminPerms...)
-		inviteNoMail(t, in, adminD, lee)
-		rpD := newRelyingParty(t, in, tnD)
-		f = rpD.begin()
-		idt, _ = rpD.finish(f, rpD.signInAtHome(newBrowser(t), f, lee, nw, personalPassword))
+		e2etest.InviteNoMail(t, in, adminD, lee)
+		rpD := e2etest.NewRelyingParty(t, in, tnD)
+		f = rpD.Begin()
+		idt, _ = rpD.Finish(f, rpD.SignInAtHome(e2etest.NewBrowser(t), f, lee, nw, e2etest.PersonalPassword))
 		if err := idt.Claims(&claims); err != nil || claims["idp"] != issuerOf(in, nw.ID) {
 			t.Fatalf("takeover_new_redemption_is_home_tenant: %v, %v", claims, err)
 		}
-		if u := getUser(t, in, adminD, claims["oid"].(string)); !strings.Contains(jsonText(t, u["identities"]), `"issuer":"northwind.example"`) {
+		if u := e2etest.GetUser(t, in, adminD, claims["oid"].(string)); !strings.Contains(e2etest.JSONText(t, u["identities"]), `"issuer":"northwind.example"`) {
 			t.Fatalf("takeover_new_redemption_is_home_tenant: %v", u)
 		}
-		if _, err := in.srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Other", Domains: []string{"northwind.example"}}); err == nil {
+		if _, err := in.Srv.CreateTenant(ctx, directory.NewTenantRequest{Name: "Other", Domains: []string{"northwind.example"}}); err == nil {
 			t.Fatal("a managed tenant's domain was taken over")
 		}
 

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 )
 
 // TestUserPropertiesAndSignInActivity (issue 22, items 1 and 2): the
@@ -12,16 +14,16 @@ import (
 // signInActivity, PATCH {"department":"Sales"}, and Graph's stale-guest
 // filter signInActivity/lastSignInDateTime le …, after a real sign-in.
 func TestUserPropertiesAndSignInActivity(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		_, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.ReadWrite.All", "User.Invite.All", "AuditLog.Read.All")
-		_, reader := in.tenantWithAdmin("Contoso", "contoso.example", "User.ReadWrite.All", "User.Invite.All")
-		id, link := inviteNoMail(t, in, admin, "teri@gmail.example")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		_, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.ReadWrite.All", "User.Invite.All", "AuditLog.Read.All")
+		_, reader := in.TenantWithAdmin("Contoso", "contoso.example", "User.ReadWrite.All", "User.Invite.All")
+		id, link := e2etest.InviteNoMail(t, in, admin, "teri@gmail.example")
 		users := in.URL + "/v1.0/users"
 
 		var u map[string]any
 		sel := users + "/" + id + "?$select=id,department,companyName,signInActivity,businessPhones,onPremisesSyncEnabled"
-		if s := api(t, admin, http.MethodGet, sel, nil, &u); s != http.StatusOK || u["department"] != nil || u["companyName"] != nil ||
+		if s := e2etest.API(t, admin, http.MethodGet, sel, nil, &u); s != http.StatusOK || u["department"] != nil || u["companyName"] != nil ||
 			u["onPremisesSyncEnabled"] != nil || len(u["businessPhones"].([]any)) != 0 {
 			t.Fatalf("GET %s = %d %v", sel, s, u)
 		}
@@ -29,12 +31,12 @@ func TestUserPropertiesAndSignInActivity(t *testing.T) {
 			t.Fatalf("signInActivity before any sign-in = %v", a)
 		}
 
-		if s := api(t, admin, http.MethodPatch, users+"/"+id, map[string]any{"department": "Sales", "companyName": "Teri Consulting"}, nil); s != http.StatusNoContent {
+		if s := e2etest.API(t, admin, http.MethodPatch, users+"/"+id, map[string]any{"department": "Sales", "companyName": "Teri Consulting"}, nil); s != http.StatusNoContent {
 			t.Fatalf("PATCH department = %d", s)
 		}
-		redeemByPasscode(t, in, newBrowser(t), link, "teri@gmail.example")
+		redeemByPasscode(t, in, e2etest.NewBrowser(t), link, "teri@gmail.example")
 
-		if s := api(t, admin, http.MethodGet, sel, nil, &u); s != http.StatusOK || u["department"] != "Sales" || u["companyName"] != "Teri Consulting" {
+		if s := e2etest.API(t, admin, http.MethodGet, sel, nil, &u); s != http.StatusOK || u["department"] != "Sales" || u["companyName"] != "Teri Consulting" {
 			t.Fatalf("after PATCH: %d %v", s, u)
 		}
 		a := u["signInActivity"].(map[string]any)
@@ -45,7 +47,7 @@ func TestUserPropertiesAndSignInActivity(t *testing.T) {
 		}
 		// The request id is the sign-in log entry's id.
 		var entry map[string]any
-		if s := api(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns/"+a["lastSignInRequestId"].(string), nil, &entry); s != http.StatusOK || entry["userId"] != id {
+		if s := e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/auditLogs/signIns/"+a["lastSignInRequestId"].(string), nil, &entry); s != http.StatusOK || entry["userId"] != id {
 			t.Fatalf("the sign-in of lastSignInRequestId = %d %v", s, entry)
 		}
 
@@ -53,7 +55,7 @@ func TestUserPropertiesAndSignInActivity(t *testing.T) {
 			var page struct {
 				Value []struct{ ID string }
 			}
-			s := api(t, c, http.MethodGet, users+"?$filter="+url.QueryEscape(filter)+"&$select=id,signInActivity", nil, &page)
+			s := e2etest.API(t, c, http.MethodGet, users+"?$filter="+url.QueryEscape(filter)+"&$select=id,signInActivity", nil, &page)
 			var ids []string
 			for _, v := range page.Value {
 				ids = append(ids, v.ID)

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 )
 
 // graphGet sends GET u with the headers (such as ConsistencyLevel) and
@@ -33,7 +35,7 @@ func graphGet(t *testing.T, c *http.Client, u string, headers map[string]string)
 
 // usersURL is GET /v1.0/users with the query options encoded as Graph
 // SDKs encode them.
-func usersURL(in *instance, opts ...string) string {
+func usersURL(in *e2etest.Instance, opts ...string) string {
 	v := url.Values{}
 	for i := 0; i+1 < len(opts); i += 2 {
 		v.Set(opts[i], opts[i+1])
@@ -81,25 +83,25 @@ func mailsOf(a usersAnswer) []string {
 // keeps the query, 400 Request_UnsupportedQuery for what is not
 // supported, and the look-up by an encoded #EXT# userPrincipalName.
 func TestUsersQueryAsGraphClientsSendIt(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
-		in := start(t, startOptions{dsn: dsn})
-		tn, admin := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.ReadWrite.All", "AuditLog.Read.All")
-		_, other := in.tenantWithAdmin("Contoso", "contoso.example", "User.Invite.All", "User.Read.All")
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn})
+		tn, admin := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All", "User.ReadWrite.All", "AuditLog.Read.All")
+		_, other := in.TenantWithAdmin("Contoso", "contoso.example", "User.Invite.All", "User.Read.All")
 		ids := map[string]string{}
 		for _, g := range []struct{ mail, name string }{
 			{"teri@gmail.example", "Teri Doe"}, {"terrence@partner.example", "Terrence Hill"},
 			{"alice@contoso.example", "Alice Smith"}, {"bob@x.example", "Bob Jones"},
 		} {
 			var inv struct{ InvitedUser struct{ ID string } }
-			if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
+			if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{
 				"invitedUserEmailAddress": g.mail, "invitedUserDisplayName": g.name, "inviteRedirectUrl": "https://apps.fabrikam.example",
 			}, &inv); s != http.StatusCreated {
 				t.Fatalf("invite %s = %d", g.mail, s)
 			}
 			ids[g.mail] = inv.InvitedUser.ID
 		}
-		api(t, other, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://x.example"}, nil)
-		if s := api(t, admin, http.MethodPost, in.URL+"/v1.0/users", map[string]any{
+		e2etest.API(t, other, http.MethodPost, in.URL+"/v1.0/invitations", map[string]any{"invitedUserEmailAddress": "teri@gmail.example", "inviteRedirectUrl": "https://x.example"}, nil)
+		if s := e2etest.API(t, admin, http.MethodPost, in.URL+"/v1.0/users", map[string]any{
 			"accountEnabled": true, "displayName": "Ana Member", "mailNickname": "ana", "userPrincipalName": "ana@fabrikam.example",
 			"mail": "ana@fabrikam.example", "passwordProfile": map[string]any{"password": "tulip-Quarry-2026"},
 		}, nil); s != http.StatusCreated {
@@ -236,7 +238,7 @@ func TestUsersQueryAsGraphClientsSendIt(t *testing.T) {
 			t.Errorf("another tenant's UPN look-up = %d %s, want 404", s, raw)
 		}
 		var one map[string]any
-		api(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+ids["bob@x.example"], nil, &one)
+		e2etest.API(t, admin, http.MethodGet, in.URL+"/v1.0/users/"+ids["bob@x.example"], nil, &one)
 		if _, ok := one["userType"]; ok || one["mail"] != "bob@x.example" || !strings.HasSuffix(one["@odata.context"].(string), "#users/$entity") {
 			t.Errorf("GET /users/{id} without $select = %v, want the default properties", one)
 		}
@@ -258,7 +260,7 @@ func TestUsersQueryAsGraphClientsSendIt(t *testing.T) {
 			Value []struct{ ActivityDisplayName, Category string }
 		}
 		au := in.URL + "/v1.0/auditLogs/directoryAudits?" + url.Values{"$filter": {"activityDisplayName eq 'Add user' and category eq 'UserManagement'"}, "$orderby": {"activityDateTime asc"}}.Encode()
-		if s := api(t, admin, http.MethodGet, au, nil, &audits); s != http.StatusOK || len(audits.Value) == 0 {
+		if s := e2etest.API(t, admin, http.MethodGet, au, nil, &audits); s != http.StatusOK || len(audits.Value) == 0 {
 			t.Fatalf("directoryAudits $filter = %d %+v", s, audits)
 		}
 		for _, a := range audits.Value {
@@ -268,7 +270,7 @@ func TestUsersQueryAsGraphClientsSendIt(t *testing.T) {
 		}
 		var e struct{ Error struct{ Code string } }
 		bad := in.URL + "/v1.0/auditLogs/directoryAudits?" + url.Values{"$filter": {"category eq 'a' or category eq 'b'"}}.Encode()
-		if s := api(t, admin, http.MethodGet, bad, nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" {
+		if s := e2etest.API(t, admin, http.MethodGet, bad, nil, &e); s != http.StatusBadRequest || e.Error.Code != "BadRequest" {
 			t.Errorf("directoryAudits with or = %d %v, want 400 BadRequest", s, e)
 		}
 	})

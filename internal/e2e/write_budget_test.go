@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/guestgate/guestgate/internal/clock"
+	"github.com/guestgate/guestgate/internal/e2e/e2etest"
 	"github.com/guestgate/guestgate/internal/invitation"
 	"github.com/guestgate/guestgate/internal/mail/mailtest"
 )
@@ -34,22 +35,22 @@ const batchedMailRecord = 1
 // engines, step by step, so that a later change that adds one fails here
 // rather than in a benchmark nobody runs.
 func TestWriteTransactionsPerSignIn(t *testing.T) {
-	forEngine(t, func(t *testing.T, dsn string) {
+	e2etest.ForEngine(t, func(t *testing.T, dsn string) {
 		fake := clock.NewFake(time.Now())
-		in := start(t, startOptions{dsn: dsn, clock: fake})
-		tn, _ := in.tenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
-		if _, err := in.srv.Invite(context.Background(), tn, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://rp.fabrikam.example/"}); err != nil {
+		in := e2etest.Start(t, e2etest.StartOptions{DSN: dsn, Clock: fake})
+		tn, _ := in.TenantWithAdmin("Fabrikam", "fabrikam.example", "User.Invite.All")
+		if _, err := in.Srv.Invite(context.Background(), tn, invitation.Request{Email: "kim@partner.example", RedirectURL: "https://rp.fabrikam.example/"}); err != nil {
 			t.Fatal(err)
 		}
-		rp := newRelyingParty(t, in, tn)
-		first := rp.begin()
-		rp.finish(first, rp.signIn(newBrowser(t), first, "kim@partner.example"))
-		in.waitOutboxEmpty()
+		rp := e2etest.NewRelyingParty(t, in, tn)
+		first := rp.Begin()
+		rp.Finish(first, rp.SignIn(e2etest.NewBrowser(t), first, "kim@partner.example"))
+		in.WaitOutboxEmpty()
 
 		// The returning guest, in a new browser, as the benchmark does, once
 		// the address may have a new code.
 		fake.Advance(2 * time.Minute)
-		steps := in.countWrites(rp, newBrowser(t), "kim@partner.example")
+		steps := countWrites(in, rp, e2etest.NewBrowser(t), "kim@partner.example")
 		total, report := 0, []string{}
 		for _, s := range steps {
 			total += s.writes
@@ -71,10 +72,10 @@ type stepWrites struct {
 // countWrites runs the benchmark's journey and counts the store's write
 // transactions of each step; send_code ends when the mail is received and
 // its send recorded (the outbox empty).
-func (in *instance) countWrites(rp *relyingParty, b *browser, addr string) []stepWrites {
-	t := in.t
+func countWrites(in *e2etest.Instance, rp *e2etest.RelyingParty, b *e2etest.Browser, addr string) []stepWrites {
+	t := in.T
 	t.Helper()
-	db := in.srv.DB()
+	db := in.Srv.DB()
 	var steps []stepWrites
 	last := db.WriteTxCount()
 	mark := func(name string) {
@@ -82,45 +83,26 @@ func (in *instance) countWrites(rp *relyingParty, b *browser, addr string) []ste
 		steps = append(steps, stepWrites{name, int(now - last)})
 		last = now
 	}
-	f := rp.begin()
-	base, tid := in.URL, "/"+rp.tenant.ID
-	login := b.follow(in, b.get(f.url))
+	f := rp.Begin()
+	base, tid := in.URL, "/"+rp.Tenant.ID
+	login := b.Follow(in, b.Get(f.URL))
 	if login.Status != http.StatusOK || !strings.Contains(login.Body, `id="email"`) {
 		t.Fatalf("authorize did not reach the sign-in page: %d\n%s", login.Status, login.Body)
 	}
 	mark("authorize")
-	next := b.submit(base, login, tid+"/login/next", map[string]string{"email": addr})
+	next := b.Submit(base, login, tid+"/login/next", map[string]string{"email": addr})
 	mark("address")
 	before := len(in.Mail.Messages())
-	code := b.submit(base, next, tid+"/login/send", nil)
+	code := b.Submit(base, next, tid+"/login/send", nil)
 	if !strings.Contains(code.Body, `id="code"`) {
 		t.Fatalf("Send code = %d\n%s", code.Status, code.Body)
 	}
 	msgs := in.Mail.WaitCount(t, before+1, func(mailtest.Received) bool { return true })
-	in.waitOutboxEmpty()
+	in.WaitOutboxEmpty()
 	mark("send_code")
-	done := b.follow(in, b.submit(base, code, tid+"/login/verify", map[string]string{"code": passcode(t, msgs[len(msgs)-1])}))
+	done := b.Follow(in, b.Submit(base, code, tid+"/login/verify", map[string]string{"code": e2etest.Passcode(t, msgs[len(msgs)-1])}))
 	mark("verify_code")
-	rp.finish(f, done)
+	rp.Finish(f, done)
 	mark("token")
 	return steps
-}
-
-// waitOutboxEmpty waits until every queued mail is marked sent.
-func (in *instance) waitOutboxEmpty() {
-	in.t.Helper()
-	deadline := time.Now().Add(mailtest.DefaultWait)
-	for {
-		n, _, err := in.srv.DB().OutboxDepth(context.Background())
-		if err != nil {
-			in.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			in.t.Fatalf("%d mails still waiting in the outbox", n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
