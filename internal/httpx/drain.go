@@ -25,10 +25,15 @@ type Drain struct {
 // Wrap marks h's responses once the drain has started.
 func (d *Drain) Wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d.last.Store(time.Now().UnixNano())
+		probe := r.URL.Path == "/healthz" || r.URL.Path == "/readyz"
+		if !probe {
+			// A load balancer's probes are not traffic: checking often,
+			// as it should, must not keep the drain from ending.
+			d.last.Store(time.Now().UnixNano())
+		}
 		if d.on.Load() {
 			w.Header().Set("Connection", "close")
-			if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			if probe {
 				http.Error(w, "stopping", http.StatusServiceUnavailable)
 				return
 			}
@@ -37,8 +42,8 @@ func (d *Drain) Wrap(h http.Handler) http.Handler {
 	})
 }
 
-// Run starts the drain and returns once no request has started for quiet,
-// after at most max, or when ctx ends.
+// Run starts the drain and returns once no request but /healthz and
+// /readyz has started for quiet, after at most max, or when ctx ends.
 func (d *Drain) Run(ctx context.Context, quiet, max time.Duration) {
 	d.on.Store(true)
 	deadline := time.NewTimer(max)

@@ -11,8 +11,9 @@ import (
 
 // TestDrain: before the drain, responses keep their connections and
 // /healthz is 200; while draining, every response says Connection: close
-// and /healthz and /readyz are 503; Run returns once requests stop coming, or at its
-// bound while they keep coming.
+// and /healthz and /readyz are 503; Run returns once requests stop coming
+// (probes of /readyz are not requests that keep it going), or at its bound
+// while they keep coming.
 func TestDrain(t *testing.T) {
 	var d Drain
 	srv := httptest.NewServer(d.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })))
@@ -32,6 +33,7 @@ func TestDrain(t *testing.T) {
 	}
 
 	// Requests keep coming: Run waits for its bound.
+	get("/")
 	stop := make(chan struct{})
 	go func() {
 		for {
@@ -58,10 +60,27 @@ func TestDrain(t *testing.T) {
 		}
 	}
 
-	// Requests stop: Run returns after the quiet period, well before its bound.
+	// Requests stop and only a load balancer's probes keep coming: Run
+	// returns after the quiet period, well before its bound.
+	probing := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-probing:
+				return
+			default:
+				// The probe's answer is checked above; here it only has to come.
+				if res, err := srv.Client().Get(srv.URL + "/readyz"); err == nil {
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			}
+		}
+	}()
 	start = time.Now()
 	d.Run(context.Background(), 50*time.Millisecond, 5*time.Second)
+	close(probing)
 	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("Run took %v with no requests, want about its 50ms quiet period", took)
+		t.Errorf("Run took %v with only probes coming, want about its 50ms quiet period", took)
 	}
 }
