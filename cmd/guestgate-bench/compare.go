@@ -123,16 +123,12 @@ func pairOrder(systems []*system, pair int) []*system {
 	return out
 }
 
-// warmUp signs in for 2 s on each system and analyzes its tables
-// (database.settle), then waits once for PostgreSQL's statistics so each
-// level's commits count from a settled start.
+// warmUp signs in for 2 s on each system, then waits once for PostgreSQL's
+// statistics so each level's commits count from a settled start.
 func warmUp(ctx context.Context, systems []*system, c int) error {
 	logf("warming up")
 	for _, s := range systems {
 		runLevel(ctx, s.signIn, s.addrs, c, 2*time.Second)
-		if err := s.db.settle(ctx); err != nil {
-			return err
-		}
 	}
 	settle := false
 	for _, s := range systems {

@@ -37,10 +37,6 @@ func openPeerDatabase(ctx context.Context, dsn string) (*database, error) {
 		err := admin.QueryRowContext(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
 		return n, err
 	}
-	db.analyze = func(ctx context.Context) error {
-		_, err := admin.ExecContext(ctx, `ANALYZE`)
-		return err
-	}
 	db.commits = func(ctx context.Context) (int64, error) {
 		var n int64
 		err := admin.QueryRowContext(ctx, `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&n)

@@ -116,9 +116,6 @@ func run(ctx context.Context, o options) error {
 	}
 	logf("warming up")
 	runLevel(ctx, sys.signIn, sys.addrs, o.concurrency[0], 2*time.Second)
-	if err := db.settle(ctx); err != nil {
-		return err
-	}
 
 	rep := Report{When: time.Now().UTC(), Machine: machine()}
 	if db.commits != nil {

@@ -39,27 +39,6 @@ type database struct {
 	// sessionsOnly, the background processes too (on a server shared with
 	// other work, their CPU is not all guestgate's). Nil for SQLite.
 	serverPIDs func(ctx context.Context, sessionsOnly bool) ([]int, error)
-	// analyze gathers PostgreSQL's statistics of the tables measured, as
-	// autovacuum does within a minute of a live deployment's first rows;
-	// nil for SQLite.
-	analyze func(ctx context.Context) error
-}
-
-// settle analyzes db's tables after the warm-up, when the engine has
-// statistics: the tables were created empty moments before, and plans
-// PostgreSQL made for an empty table (a sequential scan, kept by a prepared
-// statement) would otherwise stay until autovacuum's first analysis, a
-// minute or more into the run, which no deployment past its first minute
-// runs on.
-func (db *database) settle(ctx context.Context) error {
-	if db.analyze == nil {
-		return nil
-	}
-	logf("analyzing the tables after the warm-up")
-	if err := db.analyze(ctx); err != nil {
-		return fmt.Errorf("analyze: %w", err)
-	}
-	return nil
 }
 
 func newDatabase(ctx context.Context, engine string, keep bool) (*database, error) {
@@ -116,12 +95,6 @@ func newDatabase(ctx context.Context, engine string, keep bool) (*database, erro
 		var n int64
 		err := admin.QueryRowContext(ctx, `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&n)
 		return n, err
-	}, analyze: func(ctx context.Context) error {
-		_, err := admin.ExecContext(ctx, `DO $$ DECLARE t record; BEGIN
-			FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '`+schema+`' LOOP
-				EXECUTE format('ANALYZE %I.%I', '`+schema+`', t.tablename);
-			END LOOP; END $$`)
-		return err
 	}, serverPIDs: func(ctx context.Context, sessionsOnly bool) ([]int, error) {
 		rows, err := admin.QueryContext(ctx, `SELECT pid FROM pg_stat_activity
 			WHERE application_name = $1 OR (NOT $2 AND backend_type <> 'client backend')`, "guestgate-"+schema, sessionsOnly)
